@@ -1,0 +1,53 @@
+//! Invariant checkers: judges that look at the whole cluster after every step.
+
+use crate::cluster::Cluster;
+use crate::protocol::{Micros, NodeId, Protocol};
+use crate::sim::trace::TraceEvent;
+use serde::Serialize;
+
+/// A checker may keep history (e.g. which node led which term), so it is stateful.
+pub trait Checker<P: Protocol> {
+    /// Called after every step; `touched` is the node whose state the step changed, if any.
+    fn check(&mut self, cluster: &Cluster<P>, touched: Option<NodeId>) -> Result<(), Broken>;
+}
+
+/// An invariant that does not hold, as found by a checker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Broken {
+    /// The invariant's name, e.g. "election safety".
+    pub invariant: &'static str,
+    pub detail: String,
+}
+
+/// A [`Broken`] invariant placed in its run, with the events that led to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub invariant: &'static str,
+    pub detail: String,
+    pub step: u64,
+    pub time: Micros,
+    /// The last events before the violation, oldest first.
+    pub recent: Vec<TraceEvent>,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} violated at step {} (t = {:.3} s): {}",
+            self.invariant,
+            self.step,
+            self.time as f64 / 1e6,
+            self.detail
+        )
+    }
+}
+
+/// A checker that accepts everything, for benchmarks and protocols without invariants.
+pub struct NoChecks;
+
+impl<P: Protocol> Checker<P> for NoChecks {
+    fn check(&mut self, _: &Cluster<P>, _: Option<NodeId>) -> Result<(), Broken> {
+        Ok(())
+    }
+}

@@ -1,0 +1,136 @@
+//! The protocol contract: a protocol is pure data plus a pure handler.
+//!
+//! Every protocol (Raft, Paxos, ...) is driven the same way by the simulator, the tests and the
+//! browser: the driver hands an [`Event`] to [`Protocol::handle`], which mutates the node's state
+//! and pushes [`Effect`]s as data. The handler never sleeps, never reads a clock and never draws a
+//! random number: timers carry a *range*, and the driver picks the instant. That is what makes a
+//! run reproducible from its seed on any platform.
+
+use serde::Serialize;
+use std::fmt::Debug;
+use std::hash::Hash;
+use std::ops::RangeInclusive;
+
+/// A node's index in the cluster, `0..n`; URLs, notes and pictures all use it as is.
+pub type NodeId = u8;
+
+/// Microseconds. Virtual time in the simulator and local clock readings in protocols.
+pub type Micros = u64;
+
+/// One millisecond in [`Micros`].
+pub const MS: Micros = 1_000;
+/// One second in [`Micros`].
+pub const SEC: Micros = 1_000_000;
+
+/// A replicated protocol as a deterministic state machine.
+///
+/// `&self` is the configuration (cluster size, timeouts, bug switches); everything that changes
+/// lives in [`Protocol::State`].
+pub trait Protocol: Sized {
+    /// A message between nodes.
+    type Msg: Clone + Debug + Eq + Hash + Serialize;
+    /// A timer's name; arming a timer that is already armed re-arms it.
+    type Timer: Clone + Debug + Eq + Ord + Hash + Serialize;
+    /// Everything a live node knows. BTreeMap/Vec only, so iteration order is deterministic.
+    type State: Clone + Debug + Eq + Hash + Serialize;
+    /// What survives a crash: the last [`Effect::Persist`] is handed back to `init` on restart.
+    type Durable: Clone + Debug + Eq + Hash + Serialize;
+    /// A client request.
+    type Input: Clone + Debug + Eq + Hash + Serialize;
+    /// A reply to a client.
+    type Output: Clone + Debug + Eq + Hash + Serialize;
+
+    /// The number of nodes this configuration describes.
+    fn nodes(&self) -> usize;
+
+    /// Builds a node's state at boot (`restored == None`) or after a crash.
+    fn init(&self, id: NodeId, restored: Option<&Self::Durable>, out: &mut Effects<Self>)
+        -> Self::State;
+
+    /// Reacts to one event at the node's local time `now`.
+    fn handle(
+        &self,
+        id: NodeId,
+        now: Micros,
+        state: &mut Self::State,
+        event: Event<Self>,
+        out: &mut Effects<Self>,
+    );
+}
+
+/// What a driver hands to [`Protocol::handle`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(bound = "")]
+pub enum Event<P: Protocol> {
+    Msg { from: NodeId, msg: P::Msg },
+    Timer(P::Timer),
+    Input(P::Input),
+}
+
+/// What a handler asks the driver to do. Effects are applied in order, so a `Persist` pushed
+/// before a `Send` is durable before the message leaves.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(bound = "")]
+pub enum Effect<P: Protocol> {
+    Send { to: NodeId, msg: P::Msg },
+    SetTimer { timer: P::Timer, after: RangeInclusive<Micros> },
+    CancelTimer(P::Timer),
+    Persist(P::Durable),
+    Output(P::Output),
+    Note(Observation),
+}
+
+/// A protocol-level fact for the trace and the notes feed ("node 3 became leader of term 4").
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Observation {
+    pub kind: NoteKind,
+    pub text: String,
+}
+
+/// Lets the UI style notes without parsing their text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum NoteKind {
+    Role,
+    Commit,
+    Client,
+    Info,
+}
+
+/// The effects one `handle` call produced, in order.
+#[derive(Debug)]
+pub struct Effects<P: Protocol>(pub Vec<Effect<P>>);
+
+impl<P: Protocol> Default for Effects<P> {
+    fn default() -> Self {
+        Effects(Vec::new())
+    }
+}
+
+impl<P: Protocol> Effects<P> {
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.0.push(Effect::Send { to, msg });
+    }
+    pub fn set_timer(&mut self, timer: P::Timer, after: RangeInclusive<Micros>) {
+        self.0.push(Effect::SetTimer { timer, after });
+    }
+    pub fn cancel_timer(&mut self, timer: P::Timer) {
+        self.0.push(Effect::CancelTimer(timer));
+    }
+    pub fn persist(&mut self, durable: P::Durable) {
+        self.0.push(Effect::Persist(durable));
+    }
+    pub fn output(&mut self, out: P::Output) {
+        self.0.push(Effect::Output(out));
+    }
+    pub fn note(&mut self, kind: NoteKind, text: impl Into<String>) {
+        self.0.push(Effect::Note(Observation { kind, text: text.into() }));
+    }
+}
+
+/// A protocol whose messages the UI can name and colour.
+pub trait Describe {
+    /// A short label such as `"AppendEntries"`.
+    fn label(&self) -> &'static str;
+    /// A longer, human readable description.
+    fn detail(&self) -> String;
+}

@@ -1,0 +1,57 @@
+//! Raft's configuration, including the deliberately broken variants ("bug switches") that the
+//! invariant checkers must catch.
+
+use crate::protocol::{Micros, MS};
+use serde::{Deserialize, Serialize};
+
+/// Deliberate bugs. Each must be caught by an invariant; `core/tests/raft_bugs.rs` proves it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Bugs {
+    /// Grant votes without §5.4.1's up-to-date check: a stale node can win and erase
+    /// committed entries. Caught by leader completeness.
+    pub vote_without_log_check: bool,
+    /// Commit an earlier term's entry once a majority stores it — the paper's Figure 8.
+    /// Caught by state-machine safety.
+    pub commit_old_terms: bool,
+    /// Forget `votedFor` on restart: a node can vote twice in one term.
+    /// Caught by election safety.
+    pub forget_vote: bool,
+}
+
+impl Bugs {
+    pub fn any(&self) -> bool {
+        self.vote_without_log_check || self.commit_old_terms || self.forget_vote
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RaftConfig {
+    pub nodes: usize,
+    /// Followers wait a random time in this range without hearing from a leader before they
+    /// stand for election (§5.2).
+    pub election_min: Micros,
+    pub election_max: Micros,
+    pub heartbeat: Micros,
+    /// At most this many entries per AppendEntries.
+    pub max_batch: usize,
+    /// Append a no-op when elected (§8), so entries of earlier terms commit without waiting for
+    /// a client write. Figure 2 has no such rule, so it is off by default: with it on, the
+    /// Figure 8 bug can hardly show, since no follower ever matches an old entry without the
+    /// new leader's no-op.
+    pub noop: bool,
+    pub bugs: Bugs,
+}
+
+impl Default for RaftConfig {
+    fn default() -> Self {
+        RaftConfig {
+            nodes: 5,
+            election_min: 150 * MS,
+            election_max: 300 * MS,
+            heartbeat: 50 * MS,
+            max_batch: 64,
+            noop: false,
+            bugs: Bugs::default(),
+        }
+    }
+}

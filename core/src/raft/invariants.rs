@@ -1,0 +1,138 @@
+//! Raft's safety properties (Figure 3 of the paper), checked after every step.
+//!
+//! The checker keeps history the nodes themselves may lose in a crash: who led each term, every
+//! (index, term) entry ever written, and the committed prefix with the term it was committed
+//! in. Each step it examines only the node the step touched, so a check costs O(log length).
+
+use super::{Command, Index, Raft, RaftState, Term};
+use crate::cluster::Cluster;
+use crate::invariant::{Broken, Checker};
+use crate::protocol::NodeId;
+use std::collections::BTreeMap;
+
+pub const ELECTION_SAFETY: &str = "election safety";
+pub const LOG_MATCHING: &str = "log matching";
+pub const LEADER_COMPLETENESS: &str = "leader completeness";
+pub const STATE_MACHINE_SAFETY: &str = "state machine safety";
+
+#[derive(Clone, Debug, Default)]
+pub struct RaftChecker {
+    /// Election safety: at most one leader per term, ever.
+    leaders: BTreeMap<Term, NodeId>,
+    /// Log matching: `seen[i - 1][term]` is the command and previous term of the one entry
+    /// that may exist at (i, term).
+    seen: Vec<BTreeMap<Term, (Command, Term)>>,
+    /// State-machine safety: the committed prefix, and the term each entry was committed in.
+    committed: Vec<(Term, Command)>,
+    committed_in: Vec<Term>,
+}
+
+impl RaftChecker {
+    /// The longest committed prefix any node has reported, as (term, command).
+    pub fn committed(&self) -> &[(Term, Command)] {
+        &self.committed
+    }
+
+    fn election_safety(&mut self, id: NodeId, s: &RaftState) -> Result<(), Broken> {
+        if !s.is_leader() {
+            return Ok(());
+        }
+        let leader = *self.leaders.entry(s.term).or_insert(id);
+        if leader != id {
+            return Err(Broken {
+                invariant: ELECTION_SAFETY,
+                detail: format!("node {leader} and node {id} were both elected leader of term {}", s.term),
+            });
+        }
+        Ok(())
+    }
+
+    fn log_matching(&mut self, id: NodeId, s: &RaftState) -> Result<(), Broken> {
+        let mut prev_term = 0;
+        for (i, e) in s.log.entries().iter().enumerate() {
+            if self.seen.len() <= i {
+                self.seen.push(BTreeMap::new());
+            }
+            let known = self.seen[i].entry(e.term).or_insert_with(|| (e.cmd.clone(), prev_term));
+            if *known != (e.cmd.clone(), prev_term) {
+                return Err(Broken {
+                    invariant: LOG_MATCHING,
+                    detail: format!(
+                        "node {id} holds a different entry at index {} term {} (or a different \
+                         history before it) than another log did",
+                        i + 1,
+                        e.term
+                    ),
+                });
+            }
+            prev_term = e.term;
+        }
+        Ok(())
+    }
+
+    fn state_machine_safety(&mut self, id: NodeId, s: &RaftState) -> Result<(), Broken> {
+        if s.commit > s.log.last_index() || s.applied > s.commit {
+            return Err(Broken {
+                invariant: STATE_MACHINE_SAFETY,
+                detail: format!(
+                    "node {id} has applied {} / committed {} / last index {}",
+                    s.applied,
+                    s.commit,
+                    s.log.last_index()
+                ),
+            });
+        }
+        for (i, e) in s.log.prefix(s.commit).iter().enumerate() {
+            match self.committed.get(i) {
+                Some((t, c)) if *t == e.term && *c == e.cmd => {}
+                Some((t, _)) => {
+                    return Err(Broken {
+                        invariant: STATE_MACHINE_SAFETY,
+                        detail: format!(
+                            "node {id} committed index {} with term {}, but index {} was already \
+                             committed with term {t}",
+                            i + 1,
+                            e.term,
+                            i + 1
+                        ),
+                    })
+                }
+                None => {
+                    self.committed.push((e.term, e.cmd.clone()));
+                    self.committed_in.push(s.term);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn leader_completeness(&self, id: NodeId, s: &RaftState) -> Result<(), Broken> {
+        if !s.is_leader() {
+            return Ok(());
+        }
+        for (i, ((term, _), in_term)) in self.committed.iter().zip(&self.committed_in).enumerate() {
+            let index = i as Index + 1;
+            if *in_term < s.term && s.log.term_at(index) != Some(*term) {
+                return Err(Broken {
+                    invariant: LEADER_COMPLETENESS,
+                    detail: format!(
+                        "node {id} leads term {} but lacks index {index} (term {term}), committed in term {in_term}",
+                        s.term
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Checker<Raft> for RaftChecker {
+    fn check(&mut self, cluster: &Cluster<Raft>, touched: Option<NodeId>) -> Result<(), Broken> {
+        let Some(id) = touched else { return Ok(()) };
+        let Some(s) = cluster.state(id) else { return Ok(()) };
+        self.election_safety(id, s)?;
+        self.log_matching(id, s)?;
+        self.state_machine_safety(id, s)?;
+        self.leader_completeness(id, s)
+    }
+}

@@ -1,0 +1,470 @@
+//! Raft (Ongaro & Ousterhout, "In Search of an Understandable Consensus Algorithm", 2014),
+//! following Figure 2 rule by rule.
+//!
+//! The shape follows etcd/raft: one entry point dispatches to a function per role, and the
+//! `become_*` functions are the only places a role changes. Durable state (`currentTerm`,
+//! `votedFor`, `log[]`) is persisted before any message of the same step leaves the node
+//! (Figure 2, "Persistent state ... updated on stable storage before responding to RPCs").
+//!
+//! Beyond Figure 2: optionally a new leader appends a no-op so that it can commit entries of
+//! earlier terms without a client write (§8; `RaftConfig::noop`), followers return a conflict hint so the leader backs up a term at a time
+//! (§5.3), and the leader pipelines entries optimistically (as etcd does).
+
+pub mod config;
+pub mod invariants;
+pub mod log;
+
+use crate::client::{Reply, Service};
+use crate::protocol::{Describe, Effects, Event, Micros, NodeId, NoteKind, Protocol};
+pub use config::{Bugs, RaftConfig};
+pub use invariants::RaftChecker;
+pub use log::{Command, Entry, Index, Log, Term};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Raft with its configuration; the [`Protocol`] implementation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Raft {
+    pub config: RaftConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Role {
+    Follower,
+    Candidate { votes: BTreeSet<NodeId> },
+    /// `next` and `matched` are indexed by node id (Figure 2, "volatile state on leaders").
+    Leader { next: Vec<Index>, matched: Vec<Index> },
+}
+
+impl Role {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::Candidate { .. } => "candidate",
+            Role::Leader { .. } => "leader",
+        }
+    }
+}
+
+/// One node's state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct RaftState {
+    pub term: Term,
+    pub voted_for: Option<NodeId>,
+    pub log: Log,
+    /// Highest index known committed; `applied <= commit <= log.last_index()`.
+    pub commit: Index,
+    pub applied: Index,
+    /// The replicated key-value map, built by applying committed entries in order.
+    pub kv: BTreeMap<u8, u32>,
+    pub role: Role,
+    /// Who this node believes leads its term, for redirecting clients.
+    pub leader: Option<NodeId>,
+}
+
+impl RaftState {
+    pub fn is_leader(&self) -> bool {
+        matches!(self.role, Role::Leader { .. })
+    }
+
+    fn durable(&self) -> RaftDurable {
+        RaftDurable { term: self.term, voted_for: self.voted_for, log: self.log.clone() }
+    }
+}
+
+/// What Figure 2 calls persistent state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RaftDurable {
+    pub term: Term,
+    pub voted_for: Option<NodeId>,
+    pub log: Log,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Msg {
+    RequestVote { term: Term, last_index: Index, last_term: Term },
+    Vote { term: Term, granted: bool },
+    Append { term: Term, prev_index: Index, prev_term: Term, entries: Vec<Entry>, commit: Index },
+    /// On success `index` is the last index the follower now matches; on failure it is the
+    /// index the leader should try next.
+    AppendReply { term: Term, success: bool, index: Index },
+}
+
+impl Msg {
+    pub fn term(&self) -> Term {
+        match *self {
+            Msg::RequestVote { term, .. }
+            | Msg::Vote { term, .. }
+            | Msg::Append { term, .. }
+            | Msg::AppendReply { term, .. } => term,
+        }
+    }
+}
+
+impl Describe for Msg {
+    fn label(&self) -> &'static str {
+        match self {
+            Msg::RequestVote { .. } => "RequestVote",
+            Msg::Vote { .. } => "Vote",
+            Msg::Append { .. } => "AppendEntries",
+            Msg::AppendReply { .. } => "AppendReply",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Msg::RequestVote { term, last_index, last_term } => {
+                format!("RequestVote term {term}, last log {last_index}@{last_term}")
+            }
+            Msg::Vote { term, granted } => {
+                format!("Vote term {term}: {}", if *granted { "granted" } else { "refused" })
+            }
+            Msg::Append { term, prev_index, prev_term, entries, commit } => format!(
+                "AppendEntries term {term}, after {prev_index}@{prev_term}, {} entries, commit {commit}",
+                entries.len()
+            ),
+            Msg::AppendReply { term, success, index } => {
+                format!("AppendReply term {term}: {} {index}", if *success { "match" } else { "retry at" })
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Timer {
+    Election,
+    Heartbeat,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Input {
+    Put { req: u64, key: u8, value: u32 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Output {
+    Redirect { req: u64, leader: Option<NodeId> },
+    Accepted { req: u64, index: Index },
+    Committed { req: u64, index: Index },
+}
+
+type Out = Effects<Raft>;
+
+impl Protocol for Raft {
+    type Msg = Msg;
+    type Timer = Timer;
+    type State = RaftState;
+    type Durable = RaftDurable;
+    type Input = Input;
+    type Output = Output;
+
+    fn nodes(&self) -> usize {
+        self.config.nodes
+    }
+
+    fn init(&self, _id: NodeId, restored: Option<&RaftDurable>, out: &mut Out) -> RaftState {
+        let d = restored.cloned().unwrap_or(RaftDurable { term: 0, voted_for: None, log: Log::default() });
+        let voted_for = if self.config.bugs.forget_vote { None } else { d.voted_for };
+        let s = RaftState {
+            term: d.term,
+            voted_for,
+            log: d.log,
+            commit: 0,
+            applied: 0,
+            kv: BTreeMap::new(),
+            role: Role::Follower,
+            leader: None,
+        };
+        out.persist(s.durable());
+        self.arm_election(out);
+        s
+    }
+
+    fn handle(&self, id: NodeId, _now: Micros, s: &mut RaftState, ev: Event<Self>, out: &mut Out) {
+        let before = (s.term, s.voted_for, s.log.writes());
+        match ev {
+            Event::Msg { from, msg } => self.step(id, s, from, msg, out),
+            Event::Timer(Timer::Election) => {
+                if !s.is_leader() {
+                    self.become_candidate(id, s, out);
+                }
+            }
+            Event::Timer(Timer::Heartbeat) => {
+                if s.is_leader() {
+                    self.broadcast_append(id, s, out);
+                    out.set_timer(Timer::Heartbeat, self.config.heartbeat..=self.config.heartbeat);
+                }
+            }
+            Event::Input(Input::Put { req, key, value }) => self.client_put(id, s, req, key, value, out),
+        }
+        // Persist first, so nothing this step sends can get ahead of stable storage.
+        if before != (s.term, s.voted_for, s.log.writes()) {
+            out.0.insert(0, crate::protocol::Effect::Persist(s.durable()));
+        }
+    }
+}
+
+impl Raft {
+    pub fn new(config: RaftConfig) -> Self {
+        Raft { config }
+    }
+
+    fn majority(&self) -> usize {
+        self.config.nodes / 2 + 1
+    }
+
+    fn peers(&self, id: NodeId) -> impl Iterator<Item = NodeId> {
+        (0..self.config.nodes as NodeId).filter(move |&p| p != id)
+    }
+
+    fn arm_election(&self, out: &mut Out) {
+        out.set_timer(Timer::Election, self.config.election_min..=self.config.election_max);
+    }
+
+    /// Figure 2, "All Servers": a higher term in any message makes us a follower of that term.
+    fn step(&self, id: NodeId, s: &mut RaftState, from: NodeId, msg: Msg, out: &mut Out) {
+        if msg.term() > s.term {
+            let leader = matches!(msg, Msg::Append { .. }).then_some(from);
+            self.become_follower(id, s, msg.term(), leader, out);
+        }
+        match msg {
+            Msg::RequestVote { term, last_index, last_term } => {
+                self.on_request_vote(s, from, term, last_index, last_term, out)
+            }
+            Msg::Vote { term, granted } => {
+                let won = match &mut s.role {
+                    Role::Candidate { votes } if term == s.term && granted => {
+                        votes.insert(from);
+                        votes.len() >= self.majority()
+                    }
+                    _ => false,
+                };
+                if won {
+                    self.become_leader(id, s, out);
+                }
+            }
+            Msg::Append { term, prev_index, prev_term, entries, commit } => {
+                self.on_append(id, s, from, term, prev_index, prev_term, &entries, commit, out)
+            }
+            Msg::AppendReply { term, success, index } => {
+                if term == s.term && s.is_leader() {
+                    self.on_append_reply(id, s, from, success, index, out);
+                }
+            }
+        }
+    }
+
+    /// Figure 2, RequestVote RPC receiver.
+    fn on_request_vote(
+        &self,
+        s: &mut RaftState,
+        from: NodeId,
+        term: Term,
+        last_index: Index,
+        last_term: Term,
+        out: &mut Out,
+    ) {
+        let free = s.voted_for.is_none() || s.voted_for == Some(from);
+        let up_to_date = self.config.bugs.vote_without_log_check || s.log.is_up_to_date(last_index, last_term);
+        let granted = term == s.term && free && up_to_date;
+        if granted {
+            s.voted_for = Some(from);
+            self.arm_election(out);
+        }
+        out.send(from, Msg::Vote { term: s.term, granted });
+    }
+
+    /// Figure 2, AppendEntries RPC receiver.
+    #[allow(clippy::too_many_arguments)]
+    fn on_append(
+        &self,
+        id: NodeId,
+        s: &mut RaftState,
+        from: NodeId,
+        term: Term,
+        prev_index: Index,
+        prev_term: Term,
+        entries: &[Entry],
+        leader_commit: Index,
+        out: &mut Out,
+    ) {
+        if term < s.term {
+            out.send(from, Msg::AppendReply { term: s.term, success: false, index: 0 });
+            return;
+        }
+        if !matches!(s.role, Role::Follower) || s.leader != Some(from) {
+            // A candidate (or, only under a bug switch, a second leader) of this term yields.
+            self.become_follower(id, s, term, Some(from), out);
+        } else {
+            self.arm_election(out);
+        }
+        match s.log.term_at(prev_index) {
+            Some(t) if t == prev_term => {
+                s.log.merge(prev_index, entries);
+                let last_new = prev_index + entries.len() as Index;
+                if leader_commit > s.commit {
+                    s.commit = s.commit.max(leader_commit.min(last_new));
+                    self.apply(id, s, out);
+                }
+                out.send(from, Msg::AppendReply { term: s.term, success: true, index: last_new });
+            }
+            found => {
+                let hint = match found {
+                    None => s.log.last_index() + 1,
+                    Some(_) => s.log.first_index_of_term_at(prev_index),
+                };
+                out.send(from, Msg::AppendReply { term: s.term, success: false, index: hint.max(1) });
+            }
+        }
+    }
+
+    fn on_append_reply(&self, id: NodeId, s: &mut RaftState, from: NodeId, success: bool, index: Index, out: &mut Out) {
+        let Role::Leader { next, matched } = &mut s.role else { return };
+        let p = from as usize;
+        if success {
+            matched[p] = matched[p].max(index);
+            next[p] = next[p].max(index + 1);
+            self.advance_commit(id, s, out);
+            if self.next_of(s, from) <= s.log.last_index() {
+                self.send_append(id, s, from, out);
+            }
+        } else {
+            // Back up, but never below what the follower already matches.
+            next[p] = index.min(next[p]).max(matched[p] + 1);
+            self.send_append(id, s, from, out);
+        }
+    }
+
+    fn next_of(&self, s: &RaftState, peer: NodeId) -> Index {
+        match &s.role {
+            Role::Leader { next, .. } => next[peer as usize],
+            _ => 0,
+        }
+    }
+
+    /// Figure 2, "Rules for Servers", Leaders: commit N if a majority matches it *and*
+    /// `log[N].term == currentTerm` (§5.4.2). The `commit_old_terms` bug drops the second test.
+    fn advance_commit(&self, id: NodeId, s: &mut RaftState, out: &mut Out) {
+        let Role::Leader { matched, .. } = &s.role else { return };
+        let mut m = matched.clone();
+        m[id as usize] = s.log.last_index();
+        m.sort_unstable_by(|a, b| b.cmp(a));
+        let n = m[self.majority() - 1];
+        let own_term = s.log.term_at(n) == Some(s.term);
+        if n > s.commit && (own_term || self.config.bugs.commit_old_terms) {
+            s.commit = n;
+            out.note(NoteKind::Commit, format!("node {id} committed up to index {n}"));
+            self.apply(id, s, out);
+        }
+    }
+
+    /// Applies committed entries in order; the leader answers the clients it knows of.
+    fn apply(&self, _id: NodeId, s: &mut RaftState, out: &mut Out) {
+        while s.applied < s.commit {
+            s.applied += 1;
+            let Some(entry) = s.log.get(s.applied) else { break };
+            if let Command::Put { req, key, value } = entry.cmd {
+                s.kv.insert(key, value);
+                if s.is_leader() {
+                    out.output(Output::Committed { req, index: s.applied });
+                }
+            }
+        }
+    }
+
+    fn client_put(&self, id: NodeId, s: &mut RaftState, req: u64, key: u8, value: u32, out: &mut Out) {
+        if !s.is_leader() {
+            out.output(Output::Redirect { req, leader: s.leader });
+            return;
+        }
+        let index = s.log.append(Entry { term: s.term, cmd: Command::Put { req, key, value } });
+        out.output(Output::Accepted { req, index });
+        if self.config.nodes == 1 {
+            self.advance_commit(id, s, out);
+        }
+        self.broadcast_append(id, s, out);
+    }
+
+    fn broadcast_append(&self, id: NodeId, s: &mut RaftState, out: &mut Out) {
+        for p in self.peers(id) {
+            self.send_append(id, s, p, out);
+        }
+    }
+
+    /// Sends `next[peer]..` (at most `max_batch` entries) and optimistically advances `next`.
+    fn send_append(&self, _id: NodeId, s: &mut RaftState, peer: NodeId, out: &mut Out) {
+        let Role::Leader { next, .. } = &mut s.role else { return };
+        let p = peer as usize;
+        let prev_index = next[p] - 1;
+        let prev_term = s.log.term_at(prev_index).unwrap_or(0);
+        let entries = s.log.slice_from(next[p], self.config.max_batch);
+        next[p] += entries.len() as Index;
+        out.send(peer, Msg::Append { term: s.term, prev_index, prev_term, entries, commit: s.commit });
+    }
+
+    fn become_follower(&self, id: NodeId, s: &mut RaftState, term: Term, leader: Option<NodeId>, out: &mut Out) {
+        let was = s.role.name();
+        if term > s.term {
+            s.term = term;
+            s.voted_for = None;
+        }
+        if was == "leader" {
+            out.cancel_timer(Timer::Heartbeat);
+        }
+        if was != "follower" {
+            out.note(NoteKind::Role, format!("node {id} stepped down to follower in term {term}"));
+        }
+        s.role = Role::Follower;
+        s.leader = leader;
+        self.arm_election(out);
+    }
+
+    /// Figure 2, Candidates: increment the term, vote for self, reset the timer, ask everyone.
+    fn become_candidate(&self, id: NodeId, s: &mut RaftState, out: &mut Out) {
+        s.term += 1;
+        s.voted_for = Some(id);
+        s.leader = None;
+        s.role = Role::Candidate { votes: BTreeSet::from([id]) };
+        out.note(NoteKind::Role, format!("node {id} stands for election in term {}", s.term));
+        self.arm_election(out);
+        if self.majority() == 1 {
+            self.become_leader(id, s, out);
+            return;
+        }
+        let (last_index, last_term) = (s.log.last_index(), s.log.last_term());
+        for p in self.peers(id) {
+            out.send(p, Msg::RequestVote { term: s.term, last_index, last_term });
+        }
+    }
+
+    fn become_leader(&self, id: NodeId, s: &mut RaftState, out: &mut Out) {
+        let n = self.config.nodes;
+        let last = s.log.last_index();
+        s.role = Role::Leader { next: vec![last + 1; n], matched: vec![0; n] };
+        s.leader = Some(id);
+        out.note(NoteKind::Role, format!("node {id} became leader of term {}", s.term));
+        out.cancel_timer(Timer::Election);
+        if self.config.noop {
+            s.log.append(Entry { term: s.term, cmd: Command::Noop });
+        }
+        if n == 1 {
+            self.advance_commit(id, s, out);
+        }
+        self.broadcast_append(id, s, out);
+        out.set_timer(Timer::Heartbeat, self.config.heartbeat..=self.config.heartbeat);
+    }
+}
+
+impl Service for Raft {
+    fn write(&self, req: u64, key: u8, value: u32) -> Input {
+        Input::Put { req, key, value }
+    }
+
+    fn reply(&self, out: &Output) -> Reply {
+        match *out {
+            Output::Redirect { req, leader } => Reply::Redirect { req, leader },
+            Output::Accepted { req, .. } => Reply::Accepted { req },
+            Output::Committed { req, .. } => Reply::Committed { req },
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! Scenarios: everything that determines a run — protocol, cluster size, timing, network,
+//! workload, bug switches, fault script and seed — as a versioned value that round-trips through
+//! a readable URL query ([`url`]) and through JSON. Decoding validates every field against the
+//! named [`limits`] and names the offending field on error.
+
+pub mod units;
+pub mod url;
+
+use crate::protocol::{Micros, MS, SEC};
+use crate::raft::{Bugs, Raft, RaftChecker, RaftConfig};
+use crate::sim::fault::{Fault, Scheduled};
+use crate::sim::network::{NetConfig, PPM};
+use crate::sim::{Sim, SimConfig};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The scenario format version written into JSON and URLs (`v=`).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Named limits on every field; decoding rejects anything outside them.
+pub mod limits {
+    use crate::protocol::{Micros, MS, SEC};
+
+    pub const MIN_NODES: u8 = 1;
+    pub const MAX_NODES: u8 = 15;
+    /// Upper bound of the one-way latency range.
+    pub const MAX_LATENCY: Micros = 10 * SEC;
+    pub const MAX_WRITE_RATE: u32 = 200;
+    pub const MIN_ELECTION: Micros = 10 * MS;
+    pub const MAX_ELECTION: Micros = 60 * SEC;
+    pub const MIN_HEARTBEAT: Micros = MS;
+    /// Faults in one script.
+    pub const MAX_FAULTS: usize = 500;
+    /// Latest instant a scripted fault may have.
+    pub const MAX_TIME: Micros = 24 * 3600 * SEC;
+    pub const MAX_PAUSE: Micros = 600 * SEC;
+    /// A longer query string is rejected before it is parsed.
+    pub const MAX_QUERY_LEN: usize = 16 * 1024;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProtocolKind {
+    Raft,
+}
+
+impl ProtocolKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProtocolKind::Raft => "raft",
+        }
+    }
+}
+
+/// A complete, replayable description of a run.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Scenario {
+    pub version: u32,
+    pub protocol: ProtocolKind,
+    pub nodes: u8,
+    pub seed: u64,
+    pub net: NetConfig,
+    /// Client writes per simulated second.
+    pub write_rate: u32,
+    pub election_min: Micros,
+    pub election_max: Micros,
+    pub heartbeat: Micros,
+    /// A new leader appends a no-op entry (URL `noop=1`); see `RaftConfig::noop`.
+    pub noop: bool,
+    pub bugs: Bugs,
+    /// Sorted by time; faults at the same instant keep their order.
+    pub faults: Vec<Scheduled>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        let raft = RaftConfig::default();
+        Scenario {
+            version: FORMAT_VERSION,
+            protocol: ProtocolKind::Raft,
+            nodes: 5,
+            seed: 1,
+            net: NetConfig::default(),
+            write_rate: 2,
+            election_min: raft.election_min,
+            election_max: raft.election_max,
+            heartbeat: raft.heartbeat,
+            noop: raft.noop,
+            bugs: Bugs::default(),
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// A field that failed validation, and why. `field` is the URL key (or JSON path).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub field: String,
+    pub message: String,
+}
+
+impl ScenarioError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError { field: field.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn check_range<T: PartialOrd + fmt::Display>(field: &str, v: T, lo: T, hi: T) -> Result<(), ScenarioError> {
+    if v < lo || v > hi {
+        return Err(ScenarioError::new(field, format!("must be between {lo} and {hi}, got {v}")));
+    }
+    Ok(())
+}
+
+impl Scenario {
+    /// Checks every field against [`limits`]; the error names the URL key at fault.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        use limits::*;
+        if self.version != FORMAT_VERSION {
+            return Err(ScenarioError::new("v", format!("unsupported format version {} (this page reads {FORMAT_VERSION})", self.version)));
+        }
+        check_range("n", self.nodes, MIN_NODES, MAX_NODES)?;
+        check_range("lat", self.net.latency_max, 0, MAX_LATENCY)?;
+        if self.net.latency_min > self.net.latency_max {
+            return Err(ScenarioError::new("lat", "the minimum latency is above the maximum"));
+        }
+        check_range("loss", self.net.loss_ppm, 0, PPM)?;
+        check_range("dup", self.net.dup_ppm, 0, PPM)?;
+        check_range("rate", self.write_rate, 0, MAX_WRITE_RATE)?;
+        check_range("el", self.election_min, MIN_ELECTION, MAX_ELECTION)?;
+        check_range("el", self.election_max, MIN_ELECTION, MAX_ELECTION)?;
+        if self.election_min > self.election_max {
+            return Err(ScenarioError::new("el", "the minimum election timeout is above the maximum"));
+        }
+        if self.heartbeat < MIN_HEARTBEAT || self.heartbeat >= self.election_min {
+            return Err(ScenarioError::new(
+                "hb",
+                format!(
+                    "the heartbeat must be at least 1ms and shorter than the election timeout ({}), got {}",
+                    units::format_duration(self.election_min),
+                    units::format_duration(self.heartbeat)
+                ),
+            ));
+        }
+        if self.faults.len() > MAX_FAULTS {
+            return Err(ScenarioError::new("faults", format!("at most {MAX_FAULTS} faults, got {}", self.faults.len())));
+        }
+        let mut last = 0;
+        for (i, s) in self.faults.iter().enumerate() {
+            let field = format!("faults[{}]", i + 1);
+            if s.at > MAX_TIME {
+                return Err(ScenarioError::new(field, format!("time {} is past the limit of 24 h", units::format_duration(s.at))));
+            }
+            if s.at < last {
+                return Err(ScenarioError::new(field, "faults must be in time order"));
+            }
+            last = s.at;
+            self.validate_fault(&field, &s.fault)?;
+        }
+        Ok(())
+    }
+
+    fn validate_fault(&self, field: &str, f: &Fault) -> Result<(), ScenarioError> {
+        let node_ok = |x: u8| {
+            if x < self.nodes {
+                Ok(())
+            } else {
+                Err(ScenarioError::new(field, format!("node {x} does not exist (nodes are 0..{})", self.nodes - 1)))
+            }
+        };
+        match f {
+            Fault::Crash(x) | Fault::Restart(x) | Fault::Write(x) => node_ok(*x),
+            Fault::Pause(x, d) => {
+                node_ok(*x)?;
+                check_range(field, *d, 1, limits::MAX_PAUSE)
+            }
+            Fault::Cut(a, b) => {
+                node_ok(*a)?;
+                node_ok(*b)
+            }
+            Fault::Partition(groups) => {
+                let mut seen = [false; 256];
+                for &x in groups.iter().flatten() {
+                    node_ok(x)?;
+                    if std::mem::replace(&mut seen[x as usize], true) {
+                        return Err(ScenarioError::new(field, format!("node {x} is in two groups")));
+                    }
+                }
+                Ok(())
+            }
+            Fault::SetLoss(p) | Fault::SetDup(p) => check_range(field, *p, 0, PPM),
+            Fault::SetLatency(lo, hi) => {
+                check_range(field, *hi, 0, limits::MAX_LATENCY)?;
+                if lo > hi {
+                    return Err(ScenarioError::new(field, "the minimum latency is above the maximum"));
+                }
+                Ok(())
+            }
+            Fault::Heal => Ok(()),
+        }
+    }
+
+    /// Adds a fault at `at`, keeping the script in time order (after faults at the same time).
+    pub fn push_fault(&mut self, at: Micros, fault: Fault) {
+        let pos = self.faults.partition_point(|s| s.at <= at);
+        self.faults.insert(pos, Scheduled { at, fault });
+    }
+
+    pub fn raft_config(&self) -> RaftConfig {
+        RaftConfig {
+            nodes: self.nodes as usize,
+            election_min: self.election_min,
+            election_max: self.election_max,
+            heartbeat: self.heartbeat,
+            max_batch: RaftConfig::default().max_batch,
+            noop: self.noop,
+            bugs: self.bugs,
+        }
+    }
+
+    pub fn sim_config(&self) -> SimConfig {
+        SimConfig {
+            seed: self.seed,
+            net: self.net.clone(),
+            write_rate: self.write_rate,
+            script: self.faults.clone(),
+            ..SimConfig::default()
+        }
+    }
+
+    /// A Raft simulation of this scenario with the invariant checker installed.
+    pub fn raft_sim(&self) -> Sim<Raft> {
+        Sim::new(Raft::new(self.raft_config()), self.sim_config()).with_checker(RaftChecker::default())
+    }
+
+    /// Decodes and validates JSON.
+    pub fn from_json(json: &str) -> Result<Self, ScenarioError> {
+        if json.len() > limits::MAX_QUERY_LEN * 4 {
+            return Err(ScenarioError::new("json", "too long"));
+        }
+        let s: Scenario = serde_json::from_str(json).map_err(|e| ScenarioError::new("json", e.to_string()))?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// Seconds as a float, for display only.
+pub fn secs(us: Micros) -> f64 {
+    us as f64 / SEC as f64
+}
+
+/// Milliseconds as a float, for display only.
+pub fn millis(us: Micros) -> f64 {
+    us as f64 / MS as f64
+}

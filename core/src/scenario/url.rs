@@ -1,0 +1,415 @@
+//! The scenario as a URL query a person can read and edit:
+//!
+//! ```text
+//! ?p=raft&n=5&seed=7&lat=1ms-10ms&loss=0.05&rate=2&bugs=vote,fig8&faults=crash:1@2s,heal@6s
+//! ```
+//!
+//! Fault tokens (`@` gives the simulated time):
+//! `crash:N`, `restart:N`, `pause:N:DUR`, `part:0.1/2.3.4` (groups of nodes), `cut:A-B` (one-way
+//! link A→B), `heal`, `loss:P`, `dup:P`, `lat:DUR-DUR`, `write:N` (a client write sent to N).
+//! Keys with default values are left out when encoding. Unknown keys are errors (a typo must not
+//! silently give a different run), except the page's own view keys listed in [`VIEW_KEYS`].
+
+use super::units::{format_duration, format_ppm, parse_duration, parse_ppm, shorten};
+use super::{limits, ProtocolKind, Scenario, ScenarioError};
+use crate::protocol::{Micros, NodeId};
+use crate::raft::Bugs;
+use crate::sim::fault::{Fault, Scheduled};
+use std::collections::BTreeMap;
+
+/// Keys the page reads for itself (embedding, speed, where to stop); the codec passes them on.
+pub const VIEW_KEYS: &[&str] = &["embed", "speed", "t"];
+
+/// Bug switch names in URLs, and their meaning.
+pub const BUG_NAMES: &[(&str, &str)] = &[
+    ("vote", "grant votes without the log up-to-date check (§5.4.1)"),
+    ("fig8", "commit entries of earlier terms by counting replicas (Figure 8)"),
+    ("forget", "forget votedFor on restart"),
+];
+
+/// A decoded query: the scenario plus the view keys, still as text, for the page to parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    pub scenario: Scenario,
+    pub view: BTreeMap<String, String>,
+}
+
+/// Encodes a scenario as a query string without the leading `?`.
+pub fn encode(s: &Scenario) -> String {
+    let d = Scenario::default();
+    let mut parts = vec![format!("p={}", s.protocol.name()), format!("n={}", s.nodes), format!("seed={}", s.seed)];
+    if s.net.latency_min != d.net.latency_min || s.net.latency_max != d.net.latency_max {
+        parts.push(format!("lat={}", range(s.net.latency_min, s.net.latency_max)));
+    }
+    if s.net.loss_ppm != d.net.loss_ppm {
+        parts.push(format!("loss={}", format_ppm(s.net.loss_ppm)));
+    }
+    if s.net.dup_ppm != d.net.dup_ppm {
+        parts.push(format!("dup={}", format_ppm(s.net.dup_ppm)));
+    }
+    if s.write_rate != d.write_rate {
+        parts.push(format!("rate={}", s.write_rate));
+    }
+    if (s.election_min, s.election_max) != (d.election_min, d.election_max) {
+        parts.push(format!("el={}", range(s.election_min, s.election_max)));
+    }
+    if s.heartbeat != d.heartbeat {
+        parts.push(format!("hb={}", format_duration(s.heartbeat)));
+    }
+    if s.noop != d.noop {
+        parts.push(format!("noop={}", u8::from(s.noop)));
+    }
+    let bugs = bug_list(&s.bugs);
+    if !bugs.is_empty() {
+        parts.push(format!("bugs={}", bugs.join(",")));
+    }
+    if !s.faults.is_empty() {
+        let f: Vec<String> = s.faults.iter().map(|f| format!("{}@{}", fault_token(&f.fault), format_duration(f.at))).collect();
+        parts.push(format!("faults={}", f.join(",")));
+    }
+    parts.join("&")
+}
+
+fn range(lo: Micros, hi: Micros) -> String {
+    format!("{}-{}", format_duration(lo), format_duration(hi))
+}
+
+fn bug_list(b: &Bugs) -> Vec<&'static str> {
+    let on = [b.vote_without_log_check, b.commit_old_terms, b.forget_vote];
+    BUG_NAMES.iter().zip(on).filter(|(_, on)| *on).map(|((n, _), _)| *n).collect()
+}
+
+/// The URL token of a fault (without its time).
+pub fn fault_token(f: &Fault) -> String {
+    match f {
+        Fault::Crash(n) => format!("crash:{n}"),
+        Fault::Restart(n) => format!("restart:{n}"),
+        Fault::Pause(n, d) => format!("pause:{n}:{}", format_duration(*d)),
+        Fault::Partition(groups) => {
+            let g: Vec<String> = groups
+                .iter()
+                .map(|g| g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("."))
+                .collect();
+            format!("part:{}", g.join("/"))
+        }
+        Fault::Cut(a, b) => format!("cut:{a}-{b}"),
+        Fault::Heal => "heal".into(),
+        Fault::SetLoss(p) => format!("loss:{}", format_ppm(*p)),
+        Fault::SetDup(p) => format!("dup:{}", format_ppm(*p)),
+        Fault::SetLatency(lo, hi) => format!("lat:{}", range(*lo, *hi)),
+        Fault::Write(n) => format!("write:{n}"),
+    }
+}
+
+/// Decodes and validates a query string (with or without the leading `?`).
+pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
+    if query.len() > limits::MAX_QUERY_LEN {
+        return Err(ScenarioError::new("url", format!("longer than {} characters", limits::MAX_QUERY_LEN)));
+    }
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let mut s = Scenario::default();
+    let mut view = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(k).ok_or_else(|| ScenarioError::new("url", "bad %-escape in a key"))?;
+        let val = percent_decode(v).ok_or_else(|| ScenarioError::new(key.clone(), "bad %-escape"))?;
+        if !seen.insert(key.clone()) {
+            return Err(ScenarioError::new(shorten(&key), "given twice"));
+        }
+        if VIEW_KEYS.contains(&key.as_str()) {
+            view.insert(key, val);
+            continue;
+        }
+        apply_key(&mut s, &key, &val)?;
+    }
+    s.validate()?;
+    Ok(Decoded { scenario: s, view })
+}
+
+fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError> {
+    let err = |m: String| ScenarioError::new(key, m);
+    let int = |v: &str| -> Result<u64, ScenarioError> {
+        v.parse::<u64>().map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))
+    };
+    match key {
+        "v" => s.version = u32::try_from(int(val)?).map_err(|_| err("too large".into()))?,
+        "p" => {
+            s.protocol = match val {
+                "raft" => ProtocolKind::Raft,
+                other => return Err(err(format!("unknown protocol \"{}\" (try raft)", shorten(other)))),
+            }
+        }
+        "n" => {
+            let n = int(val)?;
+            let (lo, hi) = (limits::MIN_NODES, limits::MAX_NODES);
+            s.nodes = u8::try_from(n)
+                .ok()
+                .filter(|n| (lo..=hi).contains(n))
+                .ok_or_else(|| err(format!("must be between {lo} and {hi}, got {n}")))?;
+        }
+        "seed" => s.seed = int(val)?,
+        "lat" => (s.net.latency_min, s.net.latency_max) = parse_range(val).map_err(err)?,
+        "loss" => s.net.loss_ppm = parse_ppm(val).map_err(err)?,
+        "dup" => s.net.dup_ppm = parse_ppm(val).map_err(err)?,
+        "rate" => {
+            let r = int(val)?;
+            let max = limits::MAX_WRITE_RATE;
+            s.write_rate = u32::try_from(r)
+                .ok()
+                .filter(|r| *r <= max)
+                .ok_or_else(|| err(format!("must be between 0 and {max} writes per second, got {r}")))?;
+        }
+        "el" => (s.election_min, s.election_max) = parse_range(val).map_err(err)?,
+        "hb" => s.heartbeat = parse_duration(val).map_err(err)?,
+        "noop" => {
+            s.noop = match val {
+                "0" => false,
+                "1" => true,
+                other => return Err(err(format!("expected 0 or 1, got \"{}\"", shorten(other)))),
+            }
+        }
+        "bugs" => {
+            s.bugs = Bugs::default();
+            for name in val.split(',').filter(|b| !b.is_empty()) {
+                match name {
+                    "vote" => s.bugs.vote_without_log_check = true,
+                    "fig8" => s.bugs.commit_old_terms = true,
+                    "forget" => s.bugs.forget_vote = true,
+                    other => {
+                        let known: Vec<_> = BUG_NAMES.iter().map(|b| b.0).collect();
+                        return Err(err(format!("unknown bug switch \"{}\" (known: {})", shorten(other), known.join(", "))));
+                    }
+                }
+            }
+        }
+        "faults" => {
+            let tokens: Vec<&str> = val.split(',').filter(|t| !t.is_empty()).collect();
+            if tokens.len() > limits::MAX_FAULTS {
+                return Err(err(format!("at most {} faults, got {}", limits::MAX_FAULTS, tokens.len())));
+            }
+            s.faults = Vec::with_capacity(tokens.len());
+            for (i, t) in tokens.iter().enumerate() {
+                let f = parse_scheduled(t).map_err(|m| ScenarioError::new(format!("faults[{}]", i + 1), m))?;
+                s.faults.push(f);
+            }
+            s.faults.sort_by_key(|f| f.at); // stable: same-instant faults keep their order
+        }
+        other => {
+            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, bugs, faults, v, embed, speed, t)"))
+        }
+    }
+    Ok(())
+}
+
+fn parse_range(v: &str) -> Result<(Micros, Micros), String> {
+    let (lo, hi) = v.split_once('-').ok_or_else(|| format!("expected a range like 1ms-10ms, got \"{}\"", shorten(v)))?;
+    Ok((parse_duration(lo)?, parse_duration(hi)?))
+}
+
+fn parse_node(v: &str) -> Result<NodeId, String> {
+    match v.parse::<u64>() {
+        Ok(n) if n < u64::from(limits::MAX_NODES) => Ok(n as NodeId),
+        Ok(n) => Err(format!("node {n} does not exist")),
+        Err(_) => Err(format!("expected a node number, got \"{}\"", shorten(v))),
+    }
+}
+
+/// Parses `crash:1@2s`.
+pub fn parse_scheduled(token: &str) -> Result<Scheduled, String> {
+    let (f, at) = token.rsplit_once('@').ok_or_else(|| format!("\"{}\" needs a time, like crash:1@2s", shorten(token)))?;
+    Ok(Scheduled { at: parse_duration(at)?, fault: parse_fault(f)? })
+}
+
+/// Parses a fault token without its time.
+pub fn parse_fault(t: &str) -> Result<Fault, String> {
+    let (name, arg) = t.split_once(':').unwrap_or((t, ""));
+    let one = |arg: &str| parse_node(arg);
+    match name {
+        "crash" => Ok(Fault::Crash(one(arg)?)),
+        "restart" => Ok(Fault::Restart(one(arg)?)),
+        "write" => Ok(Fault::Write(one(arg)?)),
+        "pause" => {
+            let (n, d) = arg.split_once(':').ok_or("pause needs a node and a duration, like pause:2:500ms")?;
+            Ok(Fault::Pause(one(n)?, parse_duration(d)?))
+        }
+        "cut" => {
+            let (a, b) = arg.split_once('-').ok_or("cut needs two nodes, like cut:1-2")?;
+            Ok(Fault::Cut(one(a)?, one(b)?))
+        }
+        "part" => {
+            let groups = arg
+                .split('/')
+                .map(|g| g.split('.').filter(|x| !x.is_empty()).map(parse_node).collect::<Result<Vec<_>, _>>())
+                .collect::<Result<Vec<_>, _>>()?;
+            if groups.len() > usize::from(limits::MAX_NODES) {
+                return Err("too many groups".into());
+            }
+            Ok(Fault::Partition(groups))
+        }
+        "heal" if arg.is_empty() => Ok(Fault::Heal),
+        "loss" => Ok(Fault::SetLoss(parse_ppm(arg)?)),
+        "dup" => Ok(Fault::SetDup(parse_ppm(arg)?)),
+        "lat" => {
+            let (lo, hi) = parse_range(arg)?;
+            Ok(Fault::SetLatency(lo, hi))
+        }
+        _ => Err(format!(
+            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, heal, loss, dup, lat, write)",
+            shorten(t)
+        )),
+    }
+}
+
+/// Decodes `%XX` escapes and `+` (as a space); `None` on a broken escape or invalid UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{MS, SEC};
+    use crate::scenario::FORMAT_VERSION;
+
+    #[test]
+    fn the_example_url_decodes() {
+        let d = decode("?p=raft&n=5&seed=7&loss=0.05&faults=crash:1@2s,heal@6s").unwrap();
+        let s = d.scenario;
+        assert_eq!((s.nodes, s.seed, s.net.loss_ppm), (5, 7, 50_000));
+        assert_eq!(s.faults, vec![
+            Scheduled { at: 2 * SEC, fault: Fault::Crash(1) },
+            Scheduled { at: 6 * SEC, fault: Fault::Heal },
+        ]);
+        assert_eq!(s.version, FORMAT_VERSION);
+    }
+
+    #[test]
+    fn every_fault_kind_round_trips() {
+        let mut s = Scenario { nodes: 7, seed: u64::MAX, write_rate: 0, ..Scenario::default() };
+        s.net.dup_ppm = 1;
+        s.net.latency_min = 2 * MS;
+        s.net.latency_max = 2_500;
+        s.election_min = 100 * MS;
+        s.heartbeat = 20 * MS;
+        s.noop = true;
+        s.bugs = Bugs { vote_without_log_check: true, commit_old_terms: true, forget_vote: true };
+        let faults = [
+            Fault::Crash(1),
+            Fault::Restart(1),
+            Fault::Pause(2, 1_500_001),
+            Fault::Partition(vec![vec![0, 1], vec![2, 3, 4], vec![]]),
+            Fault::Cut(6, 0),
+            Fault::Heal,
+            Fault::SetLoss(123_456),
+            Fault::SetDup(1_000_000),
+            Fault::SetLatency(0, 10 * SEC),
+            Fault::Write(6),
+        ];
+        for (i, f) in faults.into_iter().enumerate() {
+            s.push_fault(i as u64 * 333_333, f);
+        }
+        s.push_fault(0, Fault::Heal);
+        let q = encode(&s);
+        let back = decode(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        assert_eq!(back.scenario, s, "{q}");
+        assert_eq!(encode(&back.scenario), q);
+    }
+
+    #[test]
+    fn defaults_encode_short() {
+        assert_eq!(encode(&Scenario::default()), "p=raft&n=5&seed=1");
+    }
+
+    #[test]
+    fn view_keys_pass_through() {
+        let d = decode("n=3&embed=1&speed=0.5&t=2s").unwrap();
+        assert_eq!(d.view.get("embed").map(String::as_str), Some("1"));
+        assert_eq!(d.view.get("t").map(String::as_str), Some("2s"));
+    }
+
+    fn field_of(q: &str) -> String {
+        decode(q).expect_err(q).field
+    }
+
+    #[test]
+    fn out_of_range_names_the_field() {
+        assert_eq!(field_of("n=0"), "n");
+        assert_eq!(field_of("n=16"), "n");
+        assert_eq!(field_of("n=99999999999999999999999"), "n");
+        assert_eq!(field_of("seed=-1"), "seed");
+        assert_eq!(field_of("seed=18446744073709551616"), "seed");
+        assert_eq!(field_of("loss=2"), "loss");
+        assert_eq!(field_of("rate=1000000"), "rate");
+        assert_eq!(field_of("lat=10ms-1ms"), "lat");
+        assert_eq!(field_of("lat=1ms-11s"), "lat");
+        assert_eq!(field_of("el=1ms-2ms"), "el");
+        assert_eq!(field_of("hb=500ms"), "hb");
+        assert_eq!(field_of("v=2"), "v");
+        assert_eq!(field_of("n=3&faults=crash:3@1s"), "faults[1]");
+        assert_eq!(field_of("faults=heal@1s,crash:9@2s"), "faults[2]");
+        assert_eq!(field_of("faults=pause:1:0s@1s"), "faults[1]");
+        assert_eq!(field_of("faults=heal@25h"), "faults[1]");
+        assert_eq!(field_of("faults=heal@100000s"), "faults[1]");
+        assert_eq!(field_of("faults=part:1.2/2.3@1s"), "faults[1]");
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        for q in [
+            "n=abc", "n=", "seed=1.5", "lat=5ms", "lat=-", "loss=abc", "el=1s-", "faults=crash@1s",
+            "faults=crash:1", "faults=crash:1@", "faults=boom:1@1s", "faults=pause:1@1s", "faults=cut:1@1s",
+            "faults=heal:3@1s", "faults=part:a.b@1s", "bugs=nope", "p=paxos", "n=%ZZ", "%E2%82=1", "n=5&n=5",
+            "faults=@@@", "faults=crash:1@1s@2s",
+        ] {
+            assert!(decode(q).is_err(), "{q} accepted");
+        }
+    }
+
+    #[test]
+    fn hostile_input_is_rejected_and_echoed_short() {
+        let e = decode("name=<script>alert(1)</script>").unwrap_err();
+        assert!(e.message.contains("unknown key"));
+        let e = decode(&format!("bugs={}", "<script>".repeat(100))).unwrap_err();
+        assert!(e.message.len() < 200, "{}", e.message);
+        assert!(decode(&"n=5&".repeat(10_000)).is_err());
+        let many = vec!["heal@1s"; limits::MAX_FAULTS + 1].join(",");
+        assert_eq!(field_of(&format!("faults={many}")), "faults");
+    }
+
+    #[test]
+    fn percent_escapes_are_understood() {
+        let d = decode("faults=part%3A0.1%2F2.3.4%401s").unwrap();
+        assert_eq!(d.scenario.faults[0].fault, Fault::Partition(vec![vec![0, 1], vec![2, 3, 4]]));
+    }
+
+    #[test]
+    fn json_round_trips_and_validates() {
+        let mut s = Scenario::default();
+        s.push_fault(SEC, Fault::Crash(2));
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+        let bad = s.to_json().replace("\"nodes\": 5", "\"nodes\": 50");
+        assert_eq!(Scenario::from_json(&bad).unwrap_err().field, "n");
+        assert_eq!(Scenario::from_json("{").unwrap_err().field, "json");
+    }
+}

@@ -1,0 +1,46 @@
+//! Faults the user or a test injects, and scripts of them at given times.
+
+use crate::protocol::{Micros, NodeId};
+use serde::{Deserialize, Serialize};
+
+/// One change to the world. Every fault is also a URL token (see `scenario::url`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Fault {
+    /// The node stops; its volatile state, timers and inbound messages are lost.
+    Crash(NodeId),
+    /// A crashed node boots from its last persisted state.
+    Restart(NodeId),
+    /// The node freezes (a GC pause) for the given time; events wait and then arrive late.
+    Pause(NodeId, Micros),
+    /// Only nodes in the same group can talk; nodes in no group are isolated.
+    Partition(Vec<Vec<NodeId>>),
+    /// Cut the one-way link `from -> to`.
+    Cut(NodeId, NodeId),
+    /// Remove every partition and cut.
+    Heal,
+    /// Message loss probability, in parts per million (exact in URLs, unlike a float).
+    SetLoss(u32),
+    /// Message duplication probability, in parts per million.
+    SetDup(u32),
+    /// One-way latency range for every link.
+    SetLatency(Micros, Micros),
+    /// A client write submitted to the given node.
+    Write(NodeId),
+}
+
+impl Fault {
+    /// The node a fault is aimed at, if it is aimed at one.
+    pub fn node(&self) -> Option<NodeId> {
+        match self {
+            Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n, _) | Fault::Write(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// A fault at a simulated instant.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Scheduled {
+    pub at: Micros,
+    pub fault: Fault,
+}

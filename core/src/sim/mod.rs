@@ -1,0 +1,564 @@
+//! The seeded discrete-event simulator.
+//!
+//! One queue of future events ordered by `(time, class, sequence)`; `step()` takes exactly one,
+//! applies it, runs the invariant checker and returns the trace events it produced. Faults
+//! scheduled for an instant run before anything else due at that instant, so a fault a user
+//! clicked at time `t` replays from a URL in exactly the same place (see [`Sim::inject`]).
+
+pub mod fault;
+pub mod network;
+pub mod rng;
+pub mod swarm;
+pub mod trace;
+
+use crate::client::{Reply, Service};
+use crate::cluster::Cluster;
+use crate::invariant::{Checker, Violation};
+use crate::protocol::{Describe, Effect, Effects, Event, Micros, NodeId, Protocol, MS, SEC};
+use fault::{Fault, Scheduled};
+use network::{NetConfig, Network};
+use rng::SimRng;
+use serde::Serialize;
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap};
+use trace::{DropReason, Trace, TraceEvent, TraceKind};
+
+/// How many trace events a violation report carries.
+pub const VIOLATION_CONTEXT: usize = 24;
+
+/// Everything a run needs besides the protocol's own configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimConfig {
+    pub seed: u64,
+    pub net: NetConfig,
+    /// Client writes per simulated second (0 = none); spread evenly, targets drawn at random.
+    pub write_rate: u32,
+    /// A client gives up on a silent node after this long and tries another.
+    pub client_timeout: Micros,
+    pub script: Vec<Scheduled>,
+    /// How many recent trace events to keep (the hash always covers all).
+    pub keep_trace: usize,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            seed: 1,
+            net: NetConfig::default(),
+            write_rate: 0,
+            client_timeout: SEC,
+            script: Vec::new(),
+            keep_trace: trace::TRACE_KEEP,
+        }
+    }
+}
+
+/// A message on the wire.
+#[derive(Clone, Debug, Serialize)]
+#[serde(bound = "")]
+pub struct Flight<P: Protocol> {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub msg: P::Msg,
+    pub sent_at: Micros,
+    pub arrives: Micros,
+    /// Decided at send time; the message still flies so the page can show it vanish.
+    pub lost: bool,
+}
+
+/// One client write and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Request {
+    pub id: u64,
+    pub key: u8,
+    pub value: u32,
+    /// The node the client will talk to next.
+    pub target: NodeId,
+    pub attempt: u32,
+    pub submitted: Micros,
+    pub accepted: Option<Micros>,
+    pub committed: Option<Micros>,
+}
+
+enum Item<P: Protocol> {
+    Fault(Fault),
+    Deliver(Flight<P>),
+    Timer { node: NodeId, timer: P::Timer, token: u64 },
+    /// The client sends request `req` to its current target.
+    Submit { req: u64 },
+    ClientTimeout { req: u64, attempt: u32 },
+    Workload,
+}
+
+impl<P: Protocol> Item<P> {
+    /// Faults first, so a clicked fault and its replay land in the same place.
+    fn class(&self) -> u8 {
+        match self {
+            Item::Fault(_) => 0,
+            _ => 1,
+        }
+    }
+
+    /// The node whose pause delays this item.
+    fn node(&self, requests: &BTreeMap<u64, Request>) -> Option<NodeId> {
+        match self {
+            Item::Deliver(f) => Some(f.to),
+            Item::Timer { node, .. } => Some(*node),
+            Item::Submit { req } => requests.get(req).map(|r| r.target),
+            _ => None,
+        }
+    }
+}
+
+struct Queued<P: Protocol> {
+    at: Micros,
+    class: u8,
+    seq: u64,
+    item: Item<P>,
+}
+
+impl<P: Protocol> Queued<P> {
+    fn key(&self) -> (Micros, u8, u64) {
+        (self.at, self.class, self.seq)
+    }
+}
+impl<P: Protocol> PartialEq for Queued<P> {
+    fn eq(&self, o: &Self) -> bool {
+        self.key() == o.key()
+    }
+}
+impl<P: Protocol> Eq for Queued<P> {}
+impl<P: Protocol> PartialOrd for Queued<P> {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl<P: Protocol> Ord for Queued<P> {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.key().cmp(&o.key())
+    }
+}
+
+/// A simulated cluster running protocol `P`.
+pub struct Sim<P: Service>
+where
+    P::Msg: Describe,
+{
+    cluster: Cluster<P>,
+    net: Network,
+    rng: SimRng,
+    queue: BinaryHeap<Reverse<Queued<P>>>,
+    seq: u64,
+    now: Micros,
+    steps: u64,
+    next_msg: u64,
+    next_token: u64,
+    write_interval: Option<Micros>,
+    client_timeout: Micros,
+    requests: BTreeMap<u64, Request>,
+    trace: Trace,
+    last: Vec<TraceEvent>,
+    checker: Option<Box<dyn Checker<P>>>,
+    violation: Option<Violation>,
+}
+
+impl<P: Service> Sim<P>
+where
+    P::Msg: Describe,
+{
+    /// Boots the cluster at time 0 and queues the script and the workload.
+    pub fn new(protocol: P, config: SimConfig) -> Self {
+        let (cluster, boot) = Cluster::boot(protocol);
+        let mut sim = Sim {
+            cluster,
+            net: Network::new(config.net),
+            rng: SimRng::new(config.seed),
+            queue: BinaryHeap::new(),
+            seq: 0,
+            now: 0,
+            steps: 0,
+            next_msg: 0,
+            next_token: 0,
+            write_interval: (config.write_rate > 0).then(|| (SEC / u64::from(config.write_rate)).max(1)),
+            client_timeout: config.client_timeout.max(MS),
+            requests: BTreeMap::new(),
+            trace: Trace::with_capacity(config.keep_trace),
+            last: Vec::new(),
+            checker: None,
+            violation: None,
+        };
+        for s in config.script {
+            sim.push(s.at, Item::Fault(s.fault));
+        }
+        for (id, out) in boot.into_iter().enumerate() {
+            sim.apply_effects(id as NodeId, out);
+        }
+        if let Some(i) = sim.write_interval {
+            sim.push(i, Item::Workload);
+        }
+        sim
+    }
+
+    /// Installs an invariant checker, run after every step from now on.
+    pub fn with_checker(mut self, checker: impl Checker<P> + 'static) -> Self {
+        self.checker = Some(Box::new(checker));
+        self
+    }
+
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+    pub fn cluster(&self) -> &Cluster<P> {
+        &self.cluster
+    }
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+    pub fn violation(&self) -> Option<&Violation> {
+        self.violation.as_ref()
+    }
+    pub fn requests(&self) -> impl Iterator<Item = &Request> {
+        self.requests.values()
+    }
+
+    /// The time of the next queued event, if any.
+    pub fn next_time(&self) -> Option<Micros> {
+        self.queue.peek().map(|q| q.0.at)
+    }
+
+    /// Messages on the wire, oldest first.
+    pub fn in_flight(&self) -> Vec<&Flight<P>> {
+        let mut v: Vec<_> = self
+            .queue
+            .iter()
+            .filter_map(|q| match &q.0.item {
+                Item::Deliver(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|f| f.id);
+        v
+    }
+
+    /// Schedules a fault one microsecond after the current instant: after everything already
+    /// processed, before anything else due then. A URL that records it at that instant replays
+    /// the same run. Returns the instant.
+    pub fn inject(&mut self, fault: Fault) -> Micros {
+        let at = self.now + 1;
+        self.push(at, Item::Fault(fault));
+        at
+    }
+
+    /// Processes every event due at or before `t`, then moves the clock to `t`. Stops early on a
+    /// violation. Returns the number of steps taken.
+    pub fn run_until(&mut self, t: Micros) -> u64 {
+        let mut n = 0;
+        while self.violation.is_none() && self.next_time().is_some_and(|at| at <= t) {
+            if self.step().is_some() {
+                n += 1;
+            }
+        }
+        if self.violation.is_none() {
+            self.now = self.now.max(t);
+        }
+        n
+    }
+
+    /// Processes one event; returns the trace events it produced, or `None` when the queue is
+    /// empty or a violation has stopped the run.
+    pub fn step(&mut self) -> Option<&[TraceEvent]> {
+        loop {
+            if self.violation.is_some() {
+                return None;
+            }
+            let Reverse(q) = self.queue.pop()?;
+            self.now = self.now.max(q.at);
+            if let Some(n) = q.item.node(&self.requests) {
+                if let Some(until) = self.cluster.nodes[n as usize].paused_until {
+                    if until > self.now {
+                        self.push(until, q.item);
+                        continue;
+                    }
+                    self.cluster.nodes[n as usize].paused_until = None;
+                }
+            }
+            self.steps += 1;
+            self.last.clear();
+            let touched = self.process(q.item);
+            self.check(touched);
+            return Some(&self.last);
+        }
+    }
+
+    fn process(&mut self, item: Item<P>) -> Option<NodeId> {
+        match item {
+            Item::Fault(f) => self.apply_fault(f),
+            Item::Deliver(f) => self.deliver(f),
+            Item::Timer { node, timer, token } => {
+                let n = &mut self.cluster.nodes[node as usize];
+                if n.timers.get(&timer).map(|t| t.1) != Some(token) {
+                    return None; // cancelled, re-armed, or from an earlier life
+                }
+                n.timers.remove(&timer);
+                self.record(TraceKind::Timer { node, label: format!("{timer:?}") });
+                let out = self.cluster.handle(node, self.now, Event::Timer(timer));
+                self.apply_effects_opt(node, out);
+                Some(node)
+            }
+            Item::Submit { req } => self.submit(req),
+            Item::ClientTimeout { req, attempt } => {
+                let n = self.cluster.len() as u64;
+                let hop = 1 + self.rng.below(n.saturating_sub(1).max(1));
+                if let Some(r) = self.requests.get_mut(&req) {
+                    if r.committed.is_none() && r.attempt == attempt {
+                        r.attempt += 1;
+                        r.target = ((u64::from(r.target) + hop) % n) as NodeId;
+                        self.push(self.now, Item::Submit { req });
+                    }
+                }
+                None
+            }
+            Item::Workload => {
+                let n = self.cluster.len() as u64;
+                let target = self.rng.below(n) as NodeId;
+                self.new_request(target);
+                if let Some(i) = self.write_interval {
+                    self.push(self.now + i, Item::Workload);
+                }
+                None
+            }
+        }
+    }
+
+    fn apply_fault(&mut self, f: Fault) -> Option<NodeId> {
+        let n = self.cluster.len();
+        let valid = f.node().is_none_or(|x| (x as usize) < n);
+        if !valid {
+            return None;
+        }
+        self.record(TraceKind::Fault(f.clone()));
+        match f {
+            Fault::Crash(x) => {
+                self.cluster.crash(x);
+                Some(x)
+            }
+            Fault::Restart(x) => {
+                let out = self.cluster.restart(x);
+                self.apply_effects_opt(x, out);
+                Some(x)
+            }
+            Fault::Pause(x, d) => {
+                if self.cluster.nodes[x as usize].is_up() {
+                    let until = self.now.saturating_add(d);
+                    let p = &mut self.cluster.nodes[x as usize].paused_until;
+                    *p = Some(p.unwrap_or(0).max(until));
+                }
+                None
+            }
+            Fault::Partition(groups) => {
+                self.net.partition(n, &groups);
+                None
+            }
+            Fault::Cut(a, b) => {
+                self.net.cut(a, b);
+                None
+            }
+            Fault::Heal => {
+                self.net.heal();
+                None
+            }
+            Fault::SetLoss(p) => {
+                self.net.config.loss_ppm = p.min(network::PPM);
+                None
+            }
+            Fault::SetDup(p) => {
+                self.net.config.dup_ppm = p.min(network::PPM);
+                None
+            }
+            Fault::SetLatency(lo, hi) => {
+                self.net.config.latency_min = lo.min(hi);
+                self.net.config.latency_max = hi.max(lo);
+                None
+            }
+            Fault::Write(x) => {
+                self.new_request(x);
+                None
+            }
+        }
+    }
+
+    fn deliver(&mut self, f: Flight<P>) -> Option<NodeId> {
+        let label = f.msg.label();
+        let reason = if f.lost {
+            Some(DropReason::Lost)
+        } else if self.net.is_blocked(f.from, f.to) {
+            Some(DropReason::Partitioned)
+        } else if !self.cluster.nodes[f.to as usize].is_up() {
+            Some(DropReason::NodeDown)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.record(TraceKind::Drop { msg: f.id, from: f.from, to: f.to, label, reason });
+            return None;
+        }
+        self.record(TraceKind::Deliver { msg: f.id, from: f.from, to: f.to, label });
+        let out = self.cluster.handle(f.to, self.now, Event::Msg { from: f.from, msg: f.msg });
+        self.apply_effects_opt(f.to, out);
+        Some(f.to)
+    }
+
+    fn new_request(&mut self, target: NodeId) {
+        let id = self.requests.len() as u64;
+        self.requests.insert(
+            id,
+            Request {
+                id,
+                key: (id % 8) as u8,
+                value: id as u32,
+                target,
+                attempt: 0,
+                submitted: self.now,
+                accepted: None,
+                committed: None,
+            },
+        );
+        self.push(self.now, Item::Submit { req: id });
+    }
+
+    fn submit(&mut self, req: u64) -> Option<NodeId> {
+        let r = self.requests.get(&req)?;
+        if r.committed.is_some() {
+            return None;
+        }
+        let (node, attempt) = (r.target, r.attempt);
+        let input = self.cluster.protocol.write(r.id, r.key, r.value);
+        self.record(TraceKind::ClientSubmit { req, node });
+        self.push(self.now + self.client_timeout, Item::ClientTimeout { req, attempt });
+        match self.cluster.handle(node, self.now, Event::Input(input)) {
+            Some(out) => {
+                self.apply_effects(node, out);
+                Some(node)
+            }
+            None => {
+                // Connection refused: the client tries the next node shortly.
+                let n = self.cluster.len();
+                if let Some(r) = self.requests.get_mut(&req) {
+                    r.attempt += 1;
+                    r.target = ((node as usize + 1) % n) as NodeId;
+                }
+                self.push(self.now + 20 * MS, Item::Submit { req });
+                None
+            }
+        }
+    }
+
+    fn on_reply(&mut self, node: NodeId, reply: Reply) {
+        let req = reply.req();
+        self.record(TraceKind::ClientReply { req, node, outcome: reply.outcome() });
+        let n = self.cluster.len();
+        let now = self.now;
+        let Some(r) = self.requests.get_mut(&req) else { return };
+        match reply {
+            Reply::Accepted { .. } => {
+                r.accepted.get_or_insert(now);
+            }
+            Reply::Committed { .. } => {
+                r.accepted.get_or_insert(now);
+                r.committed.get_or_insert(now);
+            }
+            Reply::Redirect { leader, .. } => {
+                if r.committed.is_some() || r.target != node {
+                    return;
+                }
+                r.attempt += 1;
+                let (target, wait) = match leader {
+                    Some(l) if l != node => (l, MS),
+                    _ => (((node as usize + 1) % n) as NodeId, 20 * MS),
+                };
+                r.target = target;
+                self.push(now + wait, Item::Submit { req });
+            }
+        }
+    }
+
+    fn apply_effects_opt(&mut self, id: NodeId, out: Option<Effects<P>>) {
+        if let Some(out) = out {
+            self.apply_effects(id, out);
+        }
+    }
+
+    fn apply_effects(&mut self, id: NodeId, out: Effects<P>) {
+        for e in out.0 {
+            match e {
+                Effect::Send { to, msg } => self.send(id, to, msg),
+                Effect::SetTimer { timer, after } => {
+                    let at = self.now + self.rng.range(after);
+                    self.next_token += 1;
+                    let token = self.next_token;
+                    self.cluster.nodes[id as usize].timers.insert(timer.clone(), (at, token));
+                    self.push(at, Item::Timer { node: id, timer, token });
+                }
+                Effect::CancelTimer(t) => {
+                    self.cluster.nodes[id as usize].timers.remove(&t);
+                }
+                Effect::Persist(_) => {} // the cluster already stored it
+                Effect::Output(o) => {
+                    let reply = self.cluster.protocol.reply(&o);
+                    self.on_reply(id, reply);
+                }
+                Effect::Note(o) => self.record(TraceKind::Note { node: id, kind: o.kind, text: o.text }),
+            }
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
+        if to as usize >= self.cluster.len() {
+            return;
+        }
+        let fate = self.net.fate(&mut self.rng);
+        let copies = std::iter::once(fate.delay).chain(fate.duplicate);
+        for delay in copies {
+            self.next_msg += 1;
+            let id = self.next_msg;
+            let arrives = self.now + delay;
+            self.trace.absorb(&msg);
+            self.record(TraceKind::Send { msg: id, from, to, label: msg.label(), arrives });
+            let flight = Flight { id, from, to, msg: msg.clone(), sent_at: self.now, arrives, lost: fate.lost };
+            self.push(arrives, Item::Deliver(flight));
+        }
+    }
+
+    fn push(&mut self, at: Micros, item: Item<P>) {
+        self.seq += 1;
+        let class = item.class();
+        self.queue.push(Reverse(Queued { at, class, seq: self.seq, item }));
+    }
+
+    fn record(&mut self, kind: TraceKind) {
+        let ev = TraceEvent { step: self.steps, time: self.now, kind };
+        self.last.push(ev.clone());
+        self.trace.push(ev);
+    }
+
+    fn check(&mut self, touched: Option<NodeId>) {
+        let Some(checker) = self.checker.as_mut() else { return };
+        if let Err(b) = checker.check(&self.cluster, touched) {
+            let recent = self.trace.recent().rev().take(VIOLATION_CONTEXT).rev().cloned().collect();
+            self.violation = Some(Violation {
+                invariant: b.invariant,
+                detail: b.detail,
+                step: self.steps,
+                time: self.now,
+                recent,
+            });
+        }
+    }
+}
