@@ -81,7 +81,9 @@ impl<P: Protocol> Cluster<P> {
 
     /// Loses the node's volatile state and timers. Returns false if it was already down.
     pub fn crash(&mut self, id: NodeId) -> bool {
-        let Some(node) = self.nodes.get_mut(id as usize) else { return false };
+        let Some(node) = self.nodes.get_mut(id as usize) else {
+            return false;
+        };
         if node.state.take().is_none() {
             return false;
         }

@@ -41,7 +41,10 @@ impl RaftChecker {
         if leader != id {
             return Err(Broken {
                 invariant: ELECTION_SAFETY,
-                detail: format!("node {leader} and node {id} were both elected leader of term {}", s.term),
+                detail: format!(
+                    "node {leader} and node {id} were both elected leader of term {}",
+                    s.term
+                ),
             });
         }
         Ok(())
@@ -53,7 +56,9 @@ impl RaftChecker {
             if self.seen.len() <= i {
                 self.seen.push(BTreeMap::new());
             }
-            let known = self.seen[i].entry(e.term).or_insert_with(|| (e.cmd.clone(), prev_term));
+            let known = self.seen[i]
+                .entry(e.term)
+                .or_insert_with(|| (e.cmd.clone(), prev_term));
             if *known != (e.cmd.clone(), prev_term) {
                 return Err(Broken {
                     invariant: LOG_MATCHING,
@@ -129,7 +134,9 @@ impl RaftChecker {
 impl Checker<Raft> for RaftChecker {
     fn check(&mut self, cluster: &Cluster<Raft>, touched: Option<NodeId>) -> Result<(), Broken> {
         let Some(id) = touched else { return Ok(()) };
-        let Some(s) = cluster.state(id) else { return Ok(()) };
+        let Some(s) = cluster.state(id) else {
+            return Ok(());
+        };
         self.election_safety(id, s)?;
         self.log_matching(id, s)?;
         self.state_machine_safety(id, s)?;

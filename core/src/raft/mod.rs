@@ -31,9 +31,14 @@ pub struct Raft {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Role {
     Follower,
-    Candidate { votes: BTreeSet<NodeId> },
+    Candidate {
+        votes: BTreeSet<NodeId>,
+    },
     /// `next` and `matched` are indexed by node id (Figure 2, "volatile state on leaders").
-    Leader { next: Vec<Index>, matched: Vec<Index> },
+    Leader {
+        next: Vec<Index>,
+        matched: Vec<Index>,
+    },
 }
 
 impl Role {
@@ -68,7 +73,11 @@ impl RaftState {
     }
 
     fn durable(&self) -> RaftDurable {
-        RaftDurable { term: self.term, voted_for: self.voted_for, log: self.log.clone() }
+        RaftDurable {
+            term: self.term,
+            voted_for: self.voted_for,
+            log: self.log.clone(),
+        }
     }
 }
 
@@ -82,12 +91,29 @@ pub struct RaftDurable {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Msg {
-    RequestVote { term: Term, last_index: Index, last_term: Term },
-    Vote { term: Term, granted: bool },
-    Append { term: Term, prev_index: Index, prev_term: Term, entries: Vec<Entry>, commit: Index },
+    RequestVote {
+        term: Term,
+        last_index: Index,
+        last_term: Term,
+    },
+    Vote {
+        term: Term,
+        granted: bool,
+    },
+    Append {
+        term: Term,
+        prev_index: Index,
+        prev_term: Term,
+        entries: Vec<Entry>,
+        commit: Index,
+    },
     /// On success `index` is the last index the follower now matches; on failure it is the
     /// index the leader should try next.
-    AppendReply { term: Term, success: bool, index: Index },
+    AppendReply {
+        term: Term,
+        success: bool,
+        index: Index,
+    },
 }
 
 impl Msg {
@@ -162,9 +188,21 @@ impl Protocol for Raft {
         self.config.nodes
     }
 
+    fn is_leader(&self, s: &RaftState) -> bool {
+        s.is_leader()
+    }
+
     fn init(&self, _id: NodeId, restored: Option<&RaftDurable>, out: &mut Out) -> RaftState {
-        let d = restored.cloned().unwrap_or(RaftDurable { term: 0, voted_for: None, log: Log::default() });
-        let voted_for = if self.config.bugs.forget_vote { None } else { d.voted_for };
+        let d = restored.cloned().unwrap_or(RaftDurable {
+            term: 0,
+            voted_for: None,
+            log: Log::default(),
+        });
+        let voted_for = if self.config.bugs.forget_vote {
+            None
+        } else {
+            d.voted_for
+        };
         let s = RaftState {
             term: d.term,
             voted_for,
@@ -192,14 +230,20 @@ impl Protocol for Raft {
             Event::Timer(Timer::Heartbeat) => {
                 if s.is_leader() {
                     self.broadcast_append(id, s, out);
-                    out.set_timer(Timer::Heartbeat, self.config.heartbeat..=self.config.heartbeat);
+                    out.set_timer(
+                        Timer::Heartbeat,
+                        self.config.heartbeat..=self.config.heartbeat,
+                    );
                 }
             }
-            Event::Input(Input::Put { req, key, value }) => self.client_put(id, s, req, key, value, out),
+            Event::Input(Input::Put { req, key, value }) => {
+                self.client_put(id, s, req, key, value, out)
+            }
         }
         // Persist first, so nothing this step sends can get ahead of stable storage.
         if before != (s.term, s.voted_for, s.log.writes()) {
-            out.0.insert(0, crate::protocol::Effect::Persist(s.durable()));
+            out.0
+                .insert(0, crate::protocol::Effect::Persist(s.durable()));
         }
     }
 }
@@ -218,7 +262,10 @@ impl Raft {
     }
 
     fn arm_election(&self, out: &mut Out) {
-        out.set_timer(Timer::Election, self.config.election_min..=self.config.election_max);
+        out.set_timer(
+            Timer::Election,
+            self.config.election_min..=self.config.election_max,
+        );
     }
 
     /// Figure 2, "All Servers": a higher term in any message makes us a follower of that term.
@@ -228,9 +275,11 @@ impl Raft {
             self.become_follower(id, s, msg.term(), leader, out);
         }
         match msg {
-            Msg::RequestVote { term, last_index, last_term } => {
-                self.on_request_vote(s, from, term, last_index, last_term, out)
-            }
+            Msg::RequestVote {
+                term,
+                last_index,
+                last_term,
+            } => self.on_request_vote(s, from, term, last_index, last_term, out),
             Msg::Vote { term, granted } => {
                 let won = match &mut s.role {
                     Role::Candidate { votes } if term == s.term && granted => {
@@ -243,10 +292,20 @@ impl Raft {
                     self.become_leader(id, s, out);
                 }
             }
-            Msg::Append { term, prev_index, prev_term, entries, commit } => {
-                self.on_append(id, s, from, term, prev_index, prev_term, &entries, commit, out)
-            }
-            Msg::AppendReply { term, success, index } => {
+            Msg::Append {
+                term,
+                prev_index,
+                prev_term,
+                entries,
+                commit,
+            } => self.on_append(
+                id, s, from, term, prev_index, prev_term, &entries, commit, out,
+            ),
+            Msg::AppendReply {
+                term,
+                success,
+                index,
+            } => {
                 if term == s.term && s.is_leader() {
                     self.on_append_reply(id, s, from, success, index, out);
                 }
@@ -265,13 +324,20 @@ impl Raft {
         out: &mut Out,
     ) {
         let free = s.voted_for.is_none() || s.voted_for == Some(from);
-        let up_to_date = self.config.bugs.vote_without_log_check || s.log.is_up_to_date(last_index, last_term);
+        let up_to_date =
+            self.config.bugs.vote_without_log_check || s.log.is_up_to_date(last_index, last_term);
         let granted = term == s.term && free && up_to_date;
         if granted {
             s.voted_for = Some(from);
             self.arm_election(out);
         }
-        out.send(from, Msg::Vote { term: s.term, granted });
+        out.send(
+            from,
+            Msg::Vote {
+                term: s.term,
+                granted,
+            },
+        );
     }
 
     /// Figure 2, AppendEntries RPC receiver.
@@ -289,7 +355,14 @@ impl Raft {
         out: &mut Out,
     ) {
         if term < s.term {
-            out.send(from, Msg::AppendReply { term: s.term, success: false, index: 0 });
+            out.send(
+                from,
+                Msg::AppendReply {
+                    term: s.term,
+                    success: false,
+                    index: 0,
+                },
+            );
             return;
         }
         if !matches!(s.role, Role::Follower) || s.leader != Some(from) {
@@ -306,20 +379,44 @@ impl Raft {
                     s.commit = s.commit.max(leader_commit.min(last_new));
                     self.apply(id, s, out);
                 }
-                out.send(from, Msg::AppendReply { term: s.term, success: true, index: last_new });
+                out.send(
+                    from,
+                    Msg::AppendReply {
+                        term: s.term,
+                        success: true,
+                        index: last_new,
+                    },
+                );
             }
             found => {
                 let hint = match found {
                     None => s.log.last_index() + 1,
                     Some(_) => s.log.first_index_of_term_at(prev_index),
                 };
-                out.send(from, Msg::AppendReply { term: s.term, success: false, index: hint.max(1) });
+                out.send(
+                    from,
+                    Msg::AppendReply {
+                        term: s.term,
+                        success: false,
+                        index: hint.max(1),
+                    },
+                );
             }
         }
     }
 
-    fn on_append_reply(&self, id: NodeId, s: &mut RaftState, from: NodeId, success: bool, index: Index, out: &mut Out) {
-        let Role::Leader { next, matched } = &mut s.role else { return };
+    fn on_append_reply(
+        &self,
+        id: NodeId,
+        s: &mut RaftState,
+        from: NodeId,
+        success: bool,
+        index: Index,
+        out: &mut Out,
+    ) {
+        let Role::Leader { next, matched } = &mut s.role else {
+            return;
+        };
         let p = from as usize;
         if success {
             matched[p] = matched[p].max(index);
@@ -345,7 +442,9 @@ impl Raft {
     /// Figure 2, "Rules for Servers", Leaders: commit N if a majority matches it *and*
     /// `log[N].term == currentTerm` (§5.4.2). The `commit_old_terms` bug drops the second test.
     fn advance_commit(&self, id: NodeId, s: &mut RaftState, out: &mut Out) {
-        let Role::Leader { matched, .. } = &s.role else { return };
+        let Role::Leader { matched, .. } = &s.role else {
+            return;
+        };
         let mut m = matched.clone();
         m[id as usize] = s.log.last_index();
         m.sort_unstable_by(|a, b| b.cmp(a));
@@ -353,7 +452,10 @@ impl Raft {
         let own_term = s.log.term_at(n) == Some(s.term);
         if n > s.commit && (own_term || self.config.bugs.commit_old_terms) {
             s.commit = n;
-            out.note(NoteKind::Commit, format!("node {id} committed up to index {n}"));
+            out.note(
+                NoteKind::Commit,
+                format!("node {id} committed up to index {n}"),
+            );
             self.apply(id, s, out);
         }
     }
@@ -362,22 +464,41 @@ impl Raft {
     fn apply(&self, _id: NodeId, s: &mut RaftState, out: &mut Out) {
         while s.applied < s.commit {
             s.applied += 1;
-            let Some(entry) = s.log.get(s.applied) else { break };
+            let Some(entry) = s.log.get(s.applied) else {
+                break;
+            };
             if let Command::Put { req, key, value } = entry.cmd {
                 s.kv.insert(key, value);
                 if s.is_leader() {
-                    out.output(Output::Committed { req, index: s.applied });
+                    out.output(Output::Committed {
+                        req,
+                        index: s.applied,
+                    });
                 }
             }
         }
     }
 
-    fn client_put(&self, id: NodeId, s: &mut RaftState, req: u64, key: u8, value: u32, out: &mut Out) {
+    fn client_put(
+        &self,
+        id: NodeId,
+        s: &mut RaftState,
+        req: u64,
+        key: u8,
+        value: u32,
+        out: &mut Out,
+    ) {
         if !s.is_leader() {
-            out.output(Output::Redirect { req, leader: s.leader });
+            out.output(Output::Redirect {
+                req,
+                leader: s.leader,
+            });
             return;
         }
-        let index = s.log.append(Entry { term: s.term, cmd: Command::Put { req, key, value } });
+        let index = s.log.append(Entry {
+            term: s.term,
+            cmd: Command::Put { req, key, value },
+        });
         out.output(Output::Accepted { req, index });
         if self.config.nodes == 1 {
             self.advance_commit(id, s, out);
@@ -393,16 +514,34 @@ impl Raft {
 
     /// Sends `next[peer]..` (at most `max_batch` entries) and optimistically advances `next`.
     fn send_append(&self, _id: NodeId, s: &mut RaftState, peer: NodeId, out: &mut Out) {
-        let Role::Leader { next, .. } = &mut s.role else { return };
+        let Role::Leader { next, .. } = &mut s.role else {
+            return;
+        };
         let p = peer as usize;
         let prev_index = next[p] - 1;
         let prev_term = s.log.term_at(prev_index).unwrap_or(0);
         let entries = s.log.slice_from(next[p], self.config.max_batch);
         next[p] += entries.len() as Index;
-        out.send(peer, Msg::Append { term: s.term, prev_index, prev_term, entries, commit: s.commit });
+        out.send(
+            peer,
+            Msg::Append {
+                term: s.term,
+                prev_index,
+                prev_term,
+                entries,
+                commit: s.commit,
+            },
+        );
     }
 
-    fn become_follower(&self, id: NodeId, s: &mut RaftState, term: Term, leader: Option<NodeId>, out: &mut Out) {
+    fn become_follower(
+        &self,
+        id: NodeId,
+        s: &mut RaftState,
+        term: Term,
+        leader: Option<NodeId>,
+        out: &mut Out,
+    ) {
         let was = s.role.name();
         if term > s.term {
             s.term = term;
@@ -412,7 +551,10 @@ impl Raft {
             out.cancel_timer(Timer::Heartbeat);
         }
         if was != "follower" {
-            out.note(NoteKind::Role, format!("node {id} stepped down to follower in term {term}"));
+            out.note(
+                NoteKind::Role,
+                format!("node {id} stepped down to follower in term {term}"),
+            );
         }
         s.role = Role::Follower;
         s.leader = leader;
@@ -424,8 +566,13 @@ impl Raft {
         s.term += 1;
         s.voted_for = Some(id);
         s.leader = None;
-        s.role = Role::Candidate { votes: BTreeSet::from([id]) };
-        out.note(NoteKind::Role, format!("node {id} stands for election in term {}", s.term));
+        s.role = Role::Candidate {
+            votes: BTreeSet::from([id]),
+        };
+        out.note(
+            NoteKind::Role,
+            format!("node {id} stands for election in term {}", s.term),
+        );
         self.arm_election(out);
         if self.majority() == 1 {
             self.become_leader(id, s, out);
@@ -433,25 +580,44 @@ impl Raft {
         }
         let (last_index, last_term) = (s.log.last_index(), s.log.last_term());
         for p in self.peers(id) {
-            out.send(p, Msg::RequestVote { term: s.term, last_index, last_term });
+            out.send(
+                p,
+                Msg::RequestVote {
+                    term: s.term,
+                    last_index,
+                    last_term,
+                },
+            );
         }
     }
 
     fn become_leader(&self, id: NodeId, s: &mut RaftState, out: &mut Out) {
         let n = self.config.nodes;
         let last = s.log.last_index();
-        s.role = Role::Leader { next: vec![last + 1; n], matched: vec![0; n] };
+        s.role = Role::Leader {
+            next: vec![last + 1; n],
+            matched: vec![0; n],
+        };
         s.leader = Some(id);
-        out.note(NoteKind::Role, format!("node {id} became leader of term {}", s.term));
+        out.note(
+            NoteKind::Role,
+            format!("node {id} became leader of term {}", s.term),
+        );
         out.cancel_timer(Timer::Election);
         if self.config.noop {
-            s.log.append(Entry { term: s.term, cmd: Command::Noop });
+            s.log.append(Entry {
+                term: s.term,
+                cmd: Command::Noop,
+            });
         }
         if n == 1 {
             self.advance_commit(id, s, out);
         }
         self.broadcast_append(id, s, out);
-        out.set_timer(Timer::Heartbeat, self.config.heartbeat..=self.config.heartbeat);
+        out.set_timer(
+            Timer::Heartbeat,
+            self.config.heartbeat..=self.config.heartbeat,
+        );
     }
 }
 

@@ -101,7 +101,10 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ScenarioError { field: field.into(), message: message.into() }
+        ScenarioError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -113,9 +116,17 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-fn check_range<T: PartialOrd + fmt::Display>(field: &str, v: T, lo: T, hi: T) -> Result<(), ScenarioError> {
+fn check_range<T: PartialOrd + fmt::Display>(
+    field: &str,
+    v: T,
+    lo: T,
+    hi: T,
+) -> Result<(), ScenarioError> {
     if v < lo || v > hi {
-        return Err(ScenarioError::new(field, format!("must be between {lo} and {hi}, got {v}")));
+        return Err(ScenarioError::new(
+            field,
+            format!("must be between {lo} and {hi}, got {v}"),
+        ));
     }
     Ok(())
 }
@@ -125,12 +136,21 @@ impl Scenario {
     pub fn validate(&self) -> Result<(), ScenarioError> {
         use limits::*;
         if self.version != FORMAT_VERSION {
-            return Err(ScenarioError::new("v", format!("unsupported format version {} (this page reads {FORMAT_VERSION})", self.version)));
+            return Err(ScenarioError::new(
+                "v",
+                format!(
+                    "unsupported format version {} (this page reads {FORMAT_VERSION})",
+                    self.version
+                ),
+            ));
         }
         check_range("n", self.nodes, MIN_NODES, MAX_NODES)?;
         check_range("lat", self.net.latency_max, 0, MAX_LATENCY)?;
         if self.net.latency_min > self.net.latency_max {
-            return Err(ScenarioError::new("lat", "the minimum latency is above the maximum"));
+            return Err(ScenarioError::new(
+                "lat",
+                "the minimum latency is above the maximum",
+            ));
         }
         check_range("loss", self.net.loss_ppm, 0, PPM)?;
         check_range("dup", self.net.dup_ppm, 0, PPM)?;
@@ -138,7 +158,10 @@ impl Scenario {
         check_range("el", self.election_min, MIN_ELECTION, MAX_ELECTION)?;
         check_range("el", self.election_max, MIN_ELECTION, MAX_ELECTION)?;
         if self.election_min > self.election_max {
-            return Err(ScenarioError::new("el", "the minimum election timeout is above the maximum"));
+            return Err(ScenarioError::new(
+                "el",
+                "the minimum election timeout is above the maximum",
+            ));
         }
         if self.heartbeat < MIN_HEARTBEAT || self.heartbeat >= self.election_min {
             return Err(ScenarioError::new(
@@ -151,13 +174,22 @@ impl Scenario {
             ));
         }
         if self.faults.len() > MAX_FAULTS {
-            return Err(ScenarioError::new("faults", format!("at most {MAX_FAULTS} faults, got {}", self.faults.len())));
+            return Err(ScenarioError::new(
+                "faults",
+                format!("at most {MAX_FAULTS} faults, got {}", self.faults.len()),
+            ));
         }
         let mut last = 0;
         for (i, s) in self.faults.iter().enumerate() {
             let field = format!("faults[{}]", i + 1);
             if s.at > MAX_TIME {
-                return Err(ScenarioError::new(field, format!("time {} is past the limit of 24 h", units::format_duration(s.at))));
+                return Err(ScenarioError::new(
+                    field,
+                    format!(
+                        "time {} is past the limit of 24 h",
+                        units::format_duration(s.at)
+                    ),
+                ));
             }
             if s.at < last {
                 return Err(ScenarioError::new(field, "faults must be in time order"));
@@ -173,7 +205,10 @@ impl Scenario {
             if x < self.nodes {
                 Ok(())
             } else {
-                Err(ScenarioError::new(field, format!("node {x} does not exist (nodes are 0..{})", self.nodes - 1)))
+                Err(ScenarioError::new(
+                    field,
+                    format!("node {x} does not exist (nodes are 0..{})", self.nodes - 1),
+                ))
             }
         };
         match f {
@@ -191,7 +226,10 @@ impl Scenario {
                 for &x in groups.iter().flatten() {
                     node_ok(x)?;
                     if std::mem::replace(&mut seen[x as usize], true) {
-                        return Err(ScenarioError::new(field, format!("node {x} is in two groups")));
+                        return Err(ScenarioError::new(
+                            field,
+                            format!("node {x} is in two groups"),
+                        ));
                     }
                 }
                 Ok(())
@@ -200,11 +238,14 @@ impl Scenario {
             Fault::SetLatency(lo, hi) => {
                 check_range(field, *hi, 0, limits::MAX_LATENCY)?;
                 if lo > hi {
-                    return Err(ScenarioError::new(field, "the minimum latency is above the maximum"));
+                    return Err(ScenarioError::new(
+                        field,
+                        "the minimum latency is above the maximum",
+                    ));
                 }
                 Ok(())
             }
-            Fault::Heal => Ok(()),
+            Fault::Heal | Fault::IsolateLeader | Fault::CrashLeader => Ok(()),
         }
     }
 
@@ -238,7 +279,8 @@ impl Scenario {
 
     /// A Raft simulation of this scenario with the invariant checker installed.
     pub fn raft_sim(&self) -> Sim<Raft> {
-        Sim::new(Raft::new(self.raft_config()), self.sim_config()).with_checker(RaftChecker::default())
+        Sim::new(Raft::new(self.raft_config()), self.sim_config())
+            .with_checker(RaftChecker::default())
     }
 
     /// Decodes and validates JSON.
@@ -246,7 +288,8 @@ impl Scenario {
         if json.len() > limits::MAX_QUERY_LEN * 4 {
             return Err(ScenarioError::new("json", "too long"));
         }
-        let s: Scenario = serde_json::from_str(json).map_err(|e| ScenarioError::new("json", e.to_string()))?;
+        let s: Scenario =
+            serde_json::from_str(json).map_err(|e| ScenarioError::new("json", e.to_string()))?;
         s.validate()?;
         Ok(s)
     }

@@ -6,7 +6,8 @@
 //!
 //! Fault tokens (`@` gives the simulated time):
 //! `crash:N`, `restart:N`, `pause:N:DUR`, `part:0.1/2.3.4` (groups of nodes), `cut:A-B` (one-way
-//! link A→B), `heal`, `loss:P`, `dup:P`, `lat:DUR-DUR`, `write:N` (a client write sent to N).
+//! link A→B), `heal`, `loss:P`, `dup:P`, `lat:DUR-DUR`, `write:N` (a client write sent to N),
+//! `crash:leader` and `isolate:leader` (whichever node leads at that instant).
 //! Keys with default values are left out when encoding. Unknown keys are errors (a typo must not
 //! silently give a different run), except the page's own view keys listed in [`VIEW_KEYS`].
 
@@ -22,8 +23,14 @@ pub const VIEW_KEYS: &[&str] = &["embed", "speed", "t"];
 
 /// Bug switch names in URLs, and their meaning.
 pub const BUG_NAMES: &[(&str, &str)] = &[
-    ("vote", "grant votes without the log up-to-date check (§5.4.1)"),
-    ("fig8", "commit entries of earlier terms by counting replicas (Figure 8)"),
+    (
+        "vote",
+        "grant votes without the log up-to-date check (§5.4.1)",
+    ),
+    (
+        "fig8",
+        "commit entries of earlier terms by counting replicas (Figure 8)",
+    ),
     ("forget", "forget votedFor on restart"),
 ];
 
@@ -37,9 +44,16 @@ pub struct Decoded {
 /// Encodes a scenario as a query string without the leading `?`.
 pub fn encode(s: &Scenario) -> String {
     let d = Scenario::default();
-    let mut parts = vec![format!("p={}", s.protocol.name()), format!("n={}", s.nodes), format!("seed={}", s.seed)];
+    let mut parts = vec![
+        format!("p={}", s.protocol.name()),
+        format!("n={}", s.nodes),
+        format!("seed={}", s.seed),
+    ];
     if s.net.latency_min != d.net.latency_min || s.net.latency_max != d.net.latency_max {
-        parts.push(format!("lat={}", range(s.net.latency_min, s.net.latency_max)));
+        parts.push(format!(
+            "lat={}",
+            range(s.net.latency_min, s.net.latency_max)
+        ));
     }
     if s.net.loss_ppm != d.net.loss_ppm {
         parts.push(format!("loss={}", format_ppm(s.net.loss_ppm)));
@@ -64,7 +78,11 @@ pub fn encode(s: &Scenario) -> String {
         parts.push(format!("bugs={}", bugs.join(",")));
     }
     if !s.faults.is_empty() {
-        let f: Vec<String> = s.faults.iter().map(|f| format!("{}@{}", fault_token(&f.fault), format_duration(f.at))).collect();
+        let f: Vec<String> = s
+            .faults
+            .iter()
+            .map(|f| format!("{}@{}", fault_token(&f.fault), format_duration(f.at)))
+            .collect();
         parts.push(format!("faults={}", f.join(",")));
     }
     parts.join("&")
@@ -76,7 +94,12 @@ fn range(lo: Micros, hi: Micros) -> String {
 
 fn bug_list(b: &Bugs) -> Vec<&'static str> {
     let on = [b.vote_without_log_check, b.commit_old_terms, b.forget_vote];
-    BUG_NAMES.iter().zip(on).filter(|(_, on)| *on).map(|((n, _), _)| *n).collect()
+    BUG_NAMES
+        .iter()
+        .zip(on)
+        .filter(|(_, on)| *on)
+        .map(|((n, _), _)| *n)
+        .collect()
 }
 
 /// The URL token of a fault (without its time).
@@ -88,7 +111,12 @@ pub fn fault_token(f: &Fault) -> String {
         Fault::Partition(groups) => {
             let g: Vec<String> = groups
                 .iter()
-                .map(|g| g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("."))
+                .map(|g| {
+                    g.iter()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
                 .collect();
             format!("part:{}", g.join("/"))
         }
@@ -98,13 +126,18 @@ pub fn fault_token(f: &Fault) -> String {
         Fault::SetDup(p) => format!("dup:{}", format_ppm(*p)),
         Fault::SetLatency(lo, hi) => format!("lat:{}", range(*lo, *hi)),
         Fault::Write(n) => format!("write:{n}"),
+        Fault::IsolateLeader => "isolate:leader".into(),
+        Fault::CrashLeader => "crash:leader".into(),
     }
 }
 
 /// Decodes and validates a query string (with or without the leading `?`).
 pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
     if query.len() > limits::MAX_QUERY_LEN {
-        return Err(ScenarioError::new("url", format!("longer than {} characters", limits::MAX_QUERY_LEN)));
+        return Err(ScenarioError::new(
+            "url",
+            format!("longer than {} characters", limits::MAX_QUERY_LEN),
+        ));
     }
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut s = Scenario::default();
@@ -112,8 +145,10 @@ pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
     let mut seen = std::collections::BTreeSet::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = percent_decode(k).ok_or_else(|| ScenarioError::new("url", "bad %-escape in a key"))?;
-        let val = percent_decode(v).ok_or_else(|| ScenarioError::new(key.clone(), "bad %-escape"))?;
+        let key =
+            percent_decode(k).ok_or_else(|| ScenarioError::new("url", "bad %-escape in a key"))?;
+        let val =
+            percent_decode(v).ok_or_else(|| ScenarioError::new(key.clone(), "bad %-escape"))?;
         if !seen.insert(key.clone()) {
             return Err(ScenarioError::new(shorten(&key), "given twice"));
         }
@@ -130,7 +165,8 @@ pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
 fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError> {
     let err = |m: String| ScenarioError::new(key, m);
     let int = |v: &str| -> Result<u64, ScenarioError> {
-        v.parse::<u64>().map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))
+        v.parse::<u64>()
+            .map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))
     };
     match key {
         "v" => s.version = u32::try_from(int(val)?).map_err(|_| err("too large".into()))?,
@@ -203,7 +239,9 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
 }
 
 fn parse_range(v: &str) -> Result<(Micros, Micros), String> {
-    let (lo, hi) = v.split_once('-').ok_or_else(|| format!("expected a range like 1ms-10ms, got \"{}\"", shorten(v)))?;
+    let (lo, hi) = v
+        .split_once('-')
+        .ok_or_else(|| format!("expected a range like 1ms-10ms, got \"{}\"", shorten(v)))?;
     Ok((parse_duration(lo)?, parse_duration(hi)?))
 }
 
@@ -217,8 +255,13 @@ fn parse_node(v: &str) -> Result<NodeId, String> {
 
 /// Parses `crash:1@2s`.
 pub fn parse_scheduled(token: &str) -> Result<Scheduled, String> {
-    let (f, at) = token.rsplit_once('@').ok_or_else(|| format!("\"{}\" needs a time, like crash:1@2s", shorten(token)))?;
-    Ok(Scheduled { at: parse_duration(at)?, fault: parse_fault(f)? })
+    let (f, at) = token
+        .rsplit_once('@')
+        .ok_or_else(|| format!("\"{}\" needs a time, like crash:1@2s", shorten(token)))?;
+    Ok(Scheduled {
+        at: parse_duration(at)?,
+        fault: parse_fault(f)?,
+    })
 }
 
 /// Parses a fault token without its time.
@@ -226,6 +269,8 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
     let (name, arg) = t.split_once(':').unwrap_or((t, ""));
     let one = |arg: &str| parse_node(arg);
     match name {
+        "crash" if arg == "leader" => Ok(Fault::CrashLeader),
+        "isolate" if arg == "leader" => Ok(Fault::IsolateLeader),
         "crash" => Ok(Fault::Crash(one(arg)?)),
         "restart" => Ok(Fault::Restart(one(arg)?)),
         "write" => Ok(Fault::Write(one(arg)?)),
@@ -255,7 +300,7 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
             Ok(Fault::SetLatency(lo, hi))
         }
         _ => Err(format!(
-            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, heal, loss, dup, lat, write)",
+            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, heal, loss, dup, lat, write, crash:leader, isolate:leader)",
             shorten(t)
         )),
     }
@@ -297,23 +342,41 @@ mod tests {
         let d = decode("?p=raft&n=5&seed=7&loss=0.05&faults=crash:1@2s,heal@6s").unwrap();
         let s = d.scenario;
         assert_eq!((s.nodes, s.seed, s.net.loss_ppm), (5, 7, 50_000));
-        assert_eq!(s.faults, vec![
-            Scheduled { at: 2 * SEC, fault: Fault::Crash(1) },
-            Scheduled { at: 6 * SEC, fault: Fault::Heal },
-        ]);
+        assert_eq!(
+            s.faults,
+            vec![
+                Scheduled {
+                    at: 2 * SEC,
+                    fault: Fault::Crash(1)
+                },
+                Scheduled {
+                    at: 6 * SEC,
+                    fault: Fault::Heal
+                },
+            ]
+        );
         assert_eq!(s.version, FORMAT_VERSION);
     }
 
     #[test]
     fn every_fault_kind_round_trips() {
-        let mut s = Scenario { nodes: 7, seed: u64::MAX, write_rate: 0, ..Scenario::default() };
+        let mut s = Scenario {
+            nodes: 7,
+            seed: u64::MAX,
+            write_rate: 0,
+            ..Scenario::default()
+        };
         s.net.dup_ppm = 1;
         s.net.latency_min = 2 * MS;
         s.net.latency_max = 2_500;
         s.election_min = 100 * MS;
         s.heartbeat = 20 * MS;
         s.noop = true;
-        s.bugs = Bugs { vote_without_log_check: true, commit_old_terms: true, forget_vote: true };
+        s.bugs = Bugs {
+            vote_without_log_check: true,
+            commit_old_terms: true,
+            forget_vote: true,
+        };
         let faults = [
             Fault::Crash(1),
             Fault::Restart(1),
@@ -325,6 +388,8 @@ mod tests {
             Fault::SetDup(1_000_000),
             Fault::SetLatency(0, 10 * SEC),
             Fault::Write(6),
+            Fault::CrashLeader,
+            Fault::IsolateLeader,
         ];
         for (i, f) in faults.into_iter().enumerate() {
             s.push_fault(i as u64 * 333_333, f);
@@ -377,10 +442,28 @@ mod tests {
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
         for q in [
-            "n=abc", "n=", "seed=1.5", "lat=5ms", "lat=-", "loss=abc", "el=1s-", "faults=crash@1s",
-            "faults=crash:1", "faults=crash:1@", "faults=boom:1@1s", "faults=pause:1@1s", "faults=cut:1@1s",
-            "faults=heal:3@1s", "faults=part:a.b@1s", "bugs=nope", "p=paxos", "n=%ZZ", "%E2%82=1", "n=5&n=5",
-            "faults=@@@", "faults=crash:1@1s@2s",
+            "n=abc",
+            "n=",
+            "seed=1.5",
+            "lat=5ms",
+            "lat=-",
+            "loss=abc",
+            "el=1s-",
+            "faults=crash@1s",
+            "faults=crash:1",
+            "faults=crash:1@",
+            "faults=boom:1@1s",
+            "faults=pause:1@1s",
+            "faults=cut:1@1s",
+            "faults=heal:3@1s",
+            "faults=part:a.b@1s",
+            "bugs=nope",
+            "p=paxos",
+            "n=%ZZ",
+            "%E2%82=1",
+            "n=5&n=5",
+            "faults=@@@",
+            "faults=crash:1@1s@2s",
         ] {
             assert!(decode(q).is_err(), "{q} accepted");
         }
@@ -400,7 +483,10 @@ mod tests {
     #[test]
     fn percent_escapes_are_understood() {
         let d = decode("faults=part%3A0.1%2F2.3.4%401s").unwrap();
-        assert_eq!(d.scenario.faults[0].fault, Fault::Partition(vec![vec![0, 1], vec![2, 3, 4]]));
+        assert_eq!(
+            d.scenario.faults[0].fault,
+            Fault::Partition(vec![vec![0, 1], vec![2, 3, 4]])
+        );
     }
 
     #[test]

@@ -26,6 +26,11 @@ pub enum Fault {
     SetLatency(Micros, Micros),
     /// A client write submitted to the given node.
     Write(NodeId),
+    /// Cut off whichever node leads (the highest-term leader, lowest id on a tie) from everyone;
+    /// nothing if no node leads. Resolved when it happens, so it replays deterministically.
+    IsolateLeader,
+    /// Crash whichever node leads, resolved like `IsolateLeader`.
+    CrashLeader,
 }
 
 impl Fault {

@@ -84,10 +84,19 @@ pub struct Request {
 enum Item<P: Protocol> {
     Fault(Fault),
     Deliver(Flight<P>),
-    Timer { node: NodeId, timer: P::Timer, token: u64 },
+    Timer {
+        node: NodeId,
+        timer: P::Timer,
+        token: u64,
+    },
     /// The client sends request `req` to its current target.
-    Submit { req: u64 },
-    ClientTimeout { req: u64, attempt: u32 },
+    Submit {
+        req: u64,
+    },
+    ClientTimeout {
+        req: u64,
+        attempt: u32,
+    },
     Workload,
 }
 
@@ -180,7 +189,8 @@ where
             steps: 0,
             next_msg: 0,
             next_token: 0,
-            write_interval: (config.write_rate > 0).then(|| (SEC / u64::from(config.write_rate)).max(1)),
+            write_interval: (config.write_rate > 0)
+                .then(|| (SEC / u64::from(config.write_rate)).max(1)),
             client_timeout: config.client_timeout.max(MS),
             requests: BTreeMap::new(),
             trace: Trace::with_capacity(config.keep_trace),
@@ -307,7 +317,10 @@ where
                     return None; // cancelled, re-armed, or from an earlier life
                 }
                 n.timers.remove(&timer);
-                self.record(TraceKind::Timer { node, label: format!("{timer:?}") });
+                self.record(TraceKind::Timer {
+                    node,
+                    label: format!("{timer:?}"),
+                });
                 let out = self.cluster.handle(node, self.now, Event::Timer(timer));
                 self.apply_effects_opt(node, out);
                 Some(node)
@@ -337,7 +350,31 @@ where
         }
     }
 
+    /// The node a leader-targeted fault hits: leaders are compared by how recently they were
+    /// elected, which the protocol exposes only through `is_leader`, so the lowest id wins.
+    fn leader(&self) -> Option<NodeId> {
+        let p = &self.cluster.protocol;
+        self.cluster
+            .nodes
+            .iter()
+            .position(|n| n.state.as_ref().is_some_and(|s| p.is_leader(s)))
+            .map(|i| i as NodeId)
+    }
+
     fn apply_fault(&mut self, f: Fault) -> Option<NodeId> {
+        let f = match f {
+            Fault::IsolateLeader => match self.leader() {
+                Some(l) => Fault::Partition(vec![(0..self.cluster.len() as NodeId)
+                    .filter(|&x| x != l)
+                    .collect()]),
+                None => return None,
+            },
+            Fault::CrashLeader => match self.leader() {
+                Some(l) => Fault::Crash(l),
+                None => return None,
+            },
+            f => f,
+        };
         let n = self.cluster.len();
         let valid = f.node().is_none_or(|x| (x as usize) < n);
         if !valid {
@@ -391,6 +428,7 @@ where
                 self.new_request(x);
                 None
             }
+            Fault::IsolateLeader | Fault::CrashLeader => None, // resolved above
         }
     }
 
@@ -406,11 +444,29 @@ where
             None
         };
         if let Some(reason) = reason {
-            self.record(TraceKind::Drop { msg: f.id, from: f.from, to: f.to, label, reason });
+            self.record(TraceKind::Drop {
+                msg: f.id,
+                from: f.from,
+                to: f.to,
+                label,
+                reason,
+            });
             return None;
         }
-        self.record(TraceKind::Deliver { msg: f.id, from: f.from, to: f.to, label });
-        let out = self.cluster.handle(f.to, self.now, Event::Msg { from: f.from, msg: f.msg });
+        self.record(TraceKind::Deliver {
+            msg: f.id,
+            from: f.from,
+            to: f.to,
+            label,
+        });
+        let out = self.cluster.handle(
+            f.to,
+            self.now,
+            Event::Msg {
+                from: f.from,
+                msg: f.msg,
+            },
+        );
         self.apply_effects_opt(f.to, out);
         Some(f.to)
     }
@@ -441,7 +497,10 @@ where
         let (node, attempt) = (r.target, r.attempt);
         let input = self.cluster.protocol.write(r.id, r.key, r.value);
         self.record(TraceKind::ClientSubmit { req, node });
-        self.push(self.now + self.client_timeout, Item::ClientTimeout { req, attempt });
+        self.push(
+            self.now + self.client_timeout,
+            Item::ClientTimeout { req, attempt },
+        );
         match self.cluster.handle(node, self.now, Event::Input(input)) {
             Some(out) => {
                 self.apply_effects(node, out);
@@ -462,10 +521,16 @@ where
 
     fn on_reply(&mut self, node: NodeId, reply: Reply) {
         let req = reply.req();
-        self.record(TraceKind::ClientReply { req, node, outcome: reply.outcome() });
+        self.record(TraceKind::ClientReply {
+            req,
+            node,
+            outcome: reply.outcome(),
+        });
         let n = self.cluster.len();
         let now = self.now;
-        let Some(r) = self.requests.get_mut(&req) else { return };
+        let Some(r) = self.requests.get_mut(&req) else {
+            return;
+        };
         match reply {
             Reply::Accepted { .. } => {
                 r.accepted.get_or_insert(now);
@@ -503,8 +568,17 @@ where
                     let at = self.now + self.rng.range(after);
                     self.next_token += 1;
                     let token = self.next_token;
-                    self.cluster.nodes[id as usize].timers.insert(timer.clone(), (at, token));
-                    self.push(at, Item::Timer { node: id, timer, token });
+                    self.cluster.nodes[id as usize]
+                        .timers
+                        .insert(timer.clone(), (at, token));
+                    self.push(
+                        at,
+                        Item::Timer {
+                            node: id,
+                            timer,
+                            token,
+                        },
+                    );
                 }
                 Effect::CancelTimer(t) => {
                     self.cluster.nodes[id as usize].timers.remove(&t);
@@ -514,7 +588,11 @@ where
                     let reply = self.cluster.protocol.reply(&o);
                     self.on_reply(id, reply);
                 }
-                Effect::Note(o) => self.record(TraceKind::Note { node: id, kind: o.kind, text: o.text }),
+                Effect::Note(o) => self.record(TraceKind::Note {
+                    node: id,
+                    kind: o.kind,
+                    text: o.text,
+                }),
             }
         }
     }
@@ -530,8 +608,22 @@ where
             let id = self.next_msg;
             let arrives = self.now + delay;
             self.trace.absorb(&msg);
-            self.record(TraceKind::Send { msg: id, from, to, label: msg.label(), arrives });
-            let flight = Flight { id, from, to, msg: msg.clone(), sent_at: self.now, arrives, lost: fate.lost };
+            self.record(TraceKind::Send {
+                msg: id,
+                from,
+                to,
+                label: msg.label(),
+                arrives,
+            });
+            let flight = Flight {
+                id,
+                from,
+                to,
+                msg: msg.clone(),
+                sent_at: self.now,
+                arrives,
+                lost: fate.lost,
+            };
             self.push(arrives, Item::Deliver(flight));
         }
     }
@@ -539,19 +631,37 @@ where
     fn push(&mut self, at: Micros, item: Item<P>) {
         self.seq += 1;
         let class = item.class();
-        self.queue.push(Reverse(Queued { at, class, seq: self.seq, item }));
+        self.queue.push(Reverse(Queued {
+            at,
+            class,
+            seq: self.seq,
+            item,
+        }));
     }
 
     fn record(&mut self, kind: TraceKind) {
-        let ev = TraceEvent { step: self.steps, time: self.now, kind };
+        let ev = TraceEvent {
+            step: self.steps,
+            time: self.now,
+            kind,
+        };
         self.last.push(ev.clone());
         self.trace.push(ev);
     }
 
     fn check(&mut self, touched: Option<NodeId>) {
-        let Some(checker) = self.checker.as_mut() else { return };
+        let Some(checker) = self.checker.as_mut() else {
+            return;
+        };
         if let Err(b) = checker.check(&self.cluster, touched) {
-            let recent = self.trace.recent().rev().take(VIOLATION_CONTEXT).rev().cloned().collect();
+            let recent = self
+                .trace
+                .recent()
+                .rev()
+                .take(VIOLATION_CONTEXT)
+                .rev()
+                .cloned()
+                .collect();
             self.violation = Some(Violation {
                 invariant: b.invariant,
                 detail: b.detail,

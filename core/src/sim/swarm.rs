@@ -24,13 +24,19 @@ pub fn random_script(seed: u64, swarm: Swarm) -> Vec<Scheduled> {
     let node = |rng: &mut SimRng| rng.below(n) as NodeId;
     for _ in 0..count {
         let at = rng.below(swarm.heal_at.max(1));
-        let fault = match rng.below(12) {
+        let fault = match rng.below(15) {
+            // Stale leaders and divergent log suffixes are born when a leader is cut off.
+            12 | 13 => Fault::IsolateLeader,
+            14 => Fault::CrashLeader,
             10 | 11 => {
                 // A bounce: the process dies and comes straight back, the classic way to lose
                 // volatile state mid-election.
                 let x = node(&mut rng);
                 let back = at + rng.range(MS..=300 * MS);
-                script.push(Scheduled { at: back.min(swarm.heal_at), fault: Fault::Restart(x) });
+                script.push(Scheduled {
+                    at: back.min(swarm.heal_at),
+                    fault: Fault::Restart(x),
+                });
                 Fault::Crash(x)
             }
             0 | 1 => Fault::Crash(node(&mut rng)),
@@ -58,10 +64,22 @@ pub fn random_script(seed: u64, swarm: Swarm) -> Vec<Scheduled> {
 /// The faults that end a safety phase: heal, no loss or duplication, every node up.
 pub fn healing(nodes: usize, at: Micros) -> Vec<Scheduled> {
     let mut v = vec![
-        Scheduled { at, fault: Fault::Heal },
-        Scheduled { at, fault: Fault::SetLoss(0) },
-        Scheduled { at, fault: Fault::SetDup(0) },
+        Scheduled {
+            at,
+            fault: Fault::Heal,
+        },
+        Scheduled {
+            at,
+            fault: Fault::SetLoss(0),
+        },
+        Scheduled {
+            at,
+            fault: Fault::SetDup(0),
+        },
     ];
-    v.extend((0..nodes).map(|x| Scheduled { at, fault: Fault::Restart(x as NodeId) }));
+    v.extend((0..nodes).map(|x| Scheduled {
+        at,
+        fault: Fault::Restart(x as NodeId),
+    }));
     v
 }

@@ -1,0 +1,6 @@
+//! Entry point that Trunk builds into `dist/` (wasm32 only; natively it does nothing).
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    yew::Renderer::<halab_web::App>::new().render();
+}
