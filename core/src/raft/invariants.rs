@@ -2,7 +2,9 @@
 //!
 //! The checker keeps history the nodes themselves may lose in a crash: who led each term, every
 //! (index, term) entry ever written, and the committed prefix with the term it was committed
-//! in. Each step it examines only the node the step touched, so a check costs O(log length).
+//! in. Each step it examines only the node the step touched, and of that node only what changed
+//! since it last looked (unless the log was truncated or the node restarted), so the checker's
+//! cost does not grow with the length of the run.
 
 use super::{Command, Index, Raft, RaftState, Term};
 use crate::cluster::Cluster;
@@ -15,8 +17,24 @@ pub const LOG_MATCHING: &str = "log matching";
 pub const LEADER_COMPLETENESS: &str = "leader completeness";
 pub const STATE_MACHINE_SAFETY: &str = "state machine safety";
 
+/// How far a node's state has been verified. Valid while the node neither restarted nor
+/// truncated its log (and, for leader completeness, kept its term).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Cursor {
+    incarnation: u32,
+    truncations: u64,
+    term: Term,
+    /// Log entries already checked for log matching.
+    log: usize,
+    /// Committed entries of this node already checked for state-machine safety.
+    commit: Index,
+    /// Globally committed entries already checked for leader completeness.
+    complete: usize,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct RaftChecker {
+    cursors: Vec<Cursor>,
     /// Election safety: at most one leader per term, ever.
     leaders: BTreeMap<Term, NodeId>,
     /// Log matching: `seen[i - 1][term]` is the command and previous term of the one entry
@@ -50,9 +68,9 @@ impl RaftChecker {
         Ok(())
     }
 
-    fn log_matching(&mut self, id: NodeId, s: &RaftState) -> Result<(), Broken> {
-        let mut prev_term = 0;
-        for (i, e) in s.log.entries().iter().enumerate() {
+    fn log_matching(&mut self, id: NodeId, s: &RaftState, from: usize) -> Result<(), Broken> {
+        let mut prev_term = s.log.term_at(from as Index).unwrap_or(0);
+        for (i, e) in s.log.entries().iter().enumerate().skip(from) {
             if self.seen.len() <= i {
                 self.seen.push(BTreeMap::new());
             }
@@ -75,7 +93,12 @@ impl RaftChecker {
         Ok(())
     }
 
-    fn state_machine_safety(&mut self, id: NodeId, s: &RaftState) -> Result<(), Broken> {
+    fn state_machine_safety(
+        &mut self,
+        id: NodeId,
+        s: &RaftState,
+        from: Index,
+    ) -> Result<(), Broken> {
         if s.commit > s.log.last_index() || s.applied > s.commit {
             return Err(Broken {
                 invariant: STATE_MACHINE_SAFETY,
@@ -87,7 +110,13 @@ impl RaftChecker {
                 ),
             });
         }
-        for (i, e) in s.log.prefix(s.commit).iter().enumerate() {
+        for (i, e) in s
+            .log
+            .prefix(s.commit)
+            .iter()
+            .enumerate()
+            .skip(from as usize)
+        {
             match self.committed.get(i) {
                 Some((t, c)) if *t == e.term && *c == e.cmd => {}
                 Some((t, _)) => {
@@ -111,11 +140,17 @@ impl RaftChecker {
         Ok(())
     }
 
-    fn leader_completeness(&self, id: NodeId, s: &RaftState) -> Result<(), Broken> {
+    fn leader_completeness(&self, id: NodeId, s: &RaftState, from: usize) -> Result<(), Broken> {
         if !s.is_leader() {
             return Ok(());
         }
-        for (i, ((term, _), in_term)) in self.committed.iter().zip(&self.committed_in).enumerate() {
+        for (i, ((term, _), in_term)) in self
+            .committed
+            .iter()
+            .zip(&self.committed_in)
+            .enumerate()
+            .skip(from)
+        {
             let index = i as Index + 1;
             if *in_term < s.term && s.log.term_at(index) != Some(*term) {
                 return Err(Broken {
@@ -137,9 +172,36 @@ impl Checker<Raft> for RaftChecker {
         let Some(s) = cluster.state(id) else {
             return Ok(());
         };
+        if self.cursors.len() < cluster.len() {
+            self.cursors.resize(cluster.len(), Cursor::default());
+        }
+        let mut c = self.cursors[id as usize];
+        let (incarnation, truncations) =
+            (cluster.nodes[id as usize].incarnation, s.log.truncations());
+        if (c.incarnation, c.truncations) != (incarnation, truncations) {
+            c = Cursor {
+                incarnation,
+                truncations,
+                ..Cursor::default()
+            };
+        }
+        if c.term != s.term {
+            c = Cursor {
+                term: s.term,
+                complete: 0,
+                ..c
+            };
+        }
         self.election_safety(id, s)?;
-        self.log_matching(id, s)?;
-        self.state_machine_safety(id, s)?;
-        self.leader_completeness(id, s)
+        self.log_matching(id, s, c.log)?;
+        self.state_machine_safety(id, s, c.commit)?;
+        self.leader_completeness(id, s, c.complete)?;
+        c.log = s.log.entries().len();
+        c.commit = s.commit;
+        if s.is_leader() {
+            c.complete = self.committed.len();
+        }
+        self.cursors[id as usize] = c;
+        Ok(())
     }
 }

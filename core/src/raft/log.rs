@@ -28,6 +28,9 @@ pub struct Log {
     /// log's identity: two logs with the same entries are equal.
     #[serde(skip)]
     writes: u64,
+    /// Counts truncations, so a checker can verify only what was appended since its last look.
+    #[serde(skip)]
+    truncations: u64,
 }
 
 impl PartialEq for Log {
@@ -85,6 +88,11 @@ impl Log {
         self.writes
     }
 
+    /// Increases whenever entries are removed; while it stays put, the log only grew.
+    pub fn truncations(&self) -> u64 {
+        self.truncations
+    }
+
     pub fn append(&mut self, e: Entry) -> Index {
         self.writes += 1;
         self.entries.push(e);
@@ -103,6 +111,7 @@ impl Log {
                 Some(t) if t == e.term => continue,
                 Some(_) => {
                     self.writes += 1;
+                    self.truncations += 1;
                     self.entries.truncate((index - 1) as usize);
                     self.entries.push(e.clone());
                     changed = true;
@@ -151,6 +160,7 @@ mod tests {
         Log {
             entries: terms.iter().map(|&t| e(t)).collect(),
             writes: 0,
+            truncations: 0,
         }
     }
 

@@ -13,6 +13,8 @@
 pub mod config;
 pub mod invariants;
 pub mod log;
+#[cfg(test)]
+mod tests;
 
 use crate::client::{Reply, Service};
 use crate::protocol::{Describe, Effects, Event, Micros, NodeId, NoteKind, Protocol};

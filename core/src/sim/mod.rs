@@ -11,6 +11,9 @@ pub mod rng;
 pub mod swarm;
 pub mod trace;
 
+#[cfg(test)]
+mod tests;
+
 use crate::client::{Reply, Service};
 use crate::cluster::Cluster;
 use crate::invariant::{Checker, Violation};

@@ -1,0 +1,99 @@
+//! Property tests of the pure pieces: the URL codec and the log's merge rule.
+#![cfg(not(target_arch = "wasm32"))]
+
+use halab_core::raft::{Command, Entry, Log};
+use halab_core::scenario::{url, Scenario};
+use halab_core::sim::fault::Fault;
+use proptest::prelude::*;
+
+fn fault(n: u8) -> impl Strategy<Value = Fault> {
+    let node = 0..n;
+    prop_oneof![
+        node.clone().prop_map(Fault::Crash),
+        node.clone().prop_map(Fault::Restart),
+        (node.clone(), 1..600_000_000u64).prop_map(|(x, d)| Fault::Pause(x, d)),
+        (node.clone(), node.clone()).prop_map(|(a, b)| Fault::Cut(a, b)),
+        Just(Fault::Heal),
+        (0..=1_000_000u32).prop_map(Fault::SetLoss),
+        (0..=1_000_000u32).prop_map(Fault::SetDup),
+        (0..5_000_000u64, 0..5_000_000u64).prop_map(|(a, b)| Fault::SetLatency(a, a + b)),
+        node.clone().prop_map(Fault::Write),
+        Just(Fault::CrashLeader),
+        Just(Fault::IsolateLeader),
+        proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 0..n as usize)
+            .prop_map(|g| Fault::Partition(vec![g])),
+    ]
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        1..=15u8,
+        any::<u64>(),
+        0..=200u32,
+        0..=1_000_000u32,
+        any::<bool>(),
+    )
+        .prop_flat_map(|(n, seed, rate, loss, noop)| {
+            proptest::collection::vec((0..86_400_000_000u64, fault(n)), 0..20).prop_map(
+                move |faults| {
+                    let mut s = Scenario {
+                        nodes: n,
+                        seed,
+                        write_rate: rate,
+                        noop,
+                        ..Scenario::default()
+                    };
+                    s.net.loss_ppm = loss;
+                    for (at, f) in faults {
+                        s.push_fault(at, f);
+                    }
+                    s
+                },
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn url_round_trips(s in scenario()) {
+        let q = url::encode(&s);
+        let back = url::decode(&q).map_err(|e| TestCaseError::fail(format!("{q}: {e}")))?;
+        prop_assert_eq!(back.scenario, s);
+    }
+
+    #[test]
+    fn arbitrary_queries_never_panic(q in ".{0,200}") {
+        let _ = url::decode(&q);
+    }
+
+    /// After merging a leader's suffix that follows a matching prefix, the follower holds exactly
+    /// the leader's entries up to the end of that suffix (Figure 2, AppendEntries steps 3–4).
+    #[test]
+    fn merge_makes_the_follower_match_the_leader(
+        common in proptest::collection::vec(1..4u64, 0..8),
+        leader_tail in proptest::collection::vec(0..3u64, 0..8),
+        follower_tail in proptest::collection::vec(0..3u64, 0..8),
+        prev_back in 0..8usize,
+        take in 0..8usize,
+    ) {
+        let build = |tail: &[u64], bump: u64| {
+            let mut log = Log::default();
+            let mut t = 1;
+            for &c in &common { t = t.max(c); log.append(Entry { term: t, cmd: Command::Noop }); }
+            for (i, &d) in tail.iter().enumerate() {
+                t += d;
+                log.append(Entry { term: t + bump, cmd: Command::Put { req: i as u64, key: 0, value: bump as u32 } });
+            }
+            log
+        };
+        let leader = build(&leader_tail, 10);
+        let mut follower = build(&follower_tail, 0);
+        let prev = common.len().saturating_sub(prev_back) as u64;
+        let entries: Vec<Entry> = leader.slice_from(prev + 1, take);
+        follower.merge(prev, &entries);
+        let upto = prev + entries.len() as u64;
+        prop_assert_eq!(follower.prefix(upto), leader.prefix(upto));
+    }
+}

@@ -1,0 +1,21 @@
+//! Runs in headless Chromium (`cargo test --target wasm32-unknown-unknown`): the fixed
+//! scenario's trace hash must equal the one pinned by the native test.
+#![cfg(target_arch = "wasm32")]
+
+mod fixed;
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn wasm_trace_hash_equals_native() {
+    assert_eq!(fixed::run(), fixed::FIXED_HASH);
+}
+
+#[wasm_bindgen_test]
+fn stable_hash_matches_native_pin() {
+    use halab_core::sim::trace::stable_hash;
+    assert_eq!(stable_hash(&0u64), 0xa8c7_f832_281a_39c5);
+    assert_eq!(stable_hash(&(3usize, "raft")), stable_hash(&(3u64, "raft")));
+}
