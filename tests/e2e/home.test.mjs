@@ -10,11 +10,18 @@ after(async () => {
   await h?.close();
 });
 
-test('home page loads the app and shows the title', async () => {
+test('home page loads the app: the title and the Raft playground', async () => {
   const page = await h.open('/');
   assert.equal((await page.textContent('h1'))?.trim(), 'HA Lab');
   assert.equal(await page.title(), 'HA Lab');
+  await page.waitForSelector('[data-testid=node-0]');
   await h.screenshot(page, 'home');
+  assertNoErrors(page);
+});
+
+test('an unknown page says so instead of failing', async () => {
+  const page = await h.open('/nonesuch');
+  assert.match(await page.textContent('[data-testid=error-banner]'), /no page called “nonesuch”/);
   assertNoErrors(page);
 });
 

@@ -2,5 +2,8 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    yew::Renderer::<halab_web::App>::new().render();
+    {
+        halab_web::panic::install();
+        yew::Renderer::<halab_web::App>::new().render();
+    }
 }

@@ -1,19 +1,92 @@
-//! Browser test: mounts the app and reads the DOM (`cargo xtask test`, stage `wasm`).
+//! Browser tests: mount the app with a given location and read the DOM (`cargo xtask test`,
+//! stage `wasm`). The sim itself is tested natively; these check the Yew wiring.
 #![cfg(target_arch = "wasm32")]
 
-use halab_web::App;
+use halab_web::{App, AppProps};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen_test]
-async fn app_renders_title() {
+/// Mounts the app at `location` in a fresh element and lets Yew render.
+async fn mount(location: &'static str) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    // Yew renders on its scheduler; yield once to let it run.
+    let props = AppProps {
+        location: Some(location.into()),
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
+/// Yew renders on its scheduler; yield to let it run.
+async fn settle() {
     gloo_timers::future::TimeoutFuture::new(0).await;
-    let h1 = root.query_selector("h1").unwrap().expect("an <h1>");
-    assert_eq!(h1.text_content().as_deref(), Some("HA Lab"));
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn attr(root: &Element, selector: &str, name: &str) -> String {
+    let el = root.query_selector(selector).unwrap().expect(selector);
+    el.get_attribute(name).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn renders_the_cluster_from_the_query() {
+    let root = mount("/raft?n=7&seed=4&t=1s").await;
+    assert_eq!(count(&root, "[data-testid^=node-]"), 7);
+    assert_eq!(
+        root.query_selector("h1")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("HA Lab")
+    );
+    assert_eq!(attr(&root, "[data-testid=status]", "data-time"), "1000000");
+    assert_eq!(attr(&root, "[data-testid=invariants]", "data-ok"), "true");
+    assert_eq!(count(&root, "[data-testid=node-0][data-role]"), 1);
+
+    // Step runs exactly one event.
+    let steps: u64 = attr(&root, "[data-testid=status]", "data-steps")
+        .parse()
+        .unwrap();
+    let step: HtmlElement = root
+        .query_selector("[data-testid=step]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    step.click();
+    settle().await;
+    let after: u64 = attr(&root, "[data-testid=status]", "data-steps")
+        .parse()
+        .unwrap();
+    assert_eq!(after, steps + 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_query_shows_a_banner_and_the_default_cluster() {
+    let root = mount("/raft?n=99").await;
+    let banner = root
+        .query_selector("[data-testid=error-banner]")
+        .unwrap()
+        .expect("an error banner");
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("\u{201c}n\u{201d}"), "{text}");
+    assert_eq!(count(&root, "[data-testid^=node-]"), 5);
+}
+
+#[wasm_bindgen_test]
+async fn embed_mode_has_no_chrome() {
+    let root = mount("/raft?embed=1&n=3&t=0.5s").await;
+    assert_eq!(count(&root, "[data-testid^=node-]"), 3);
+    assert_eq!(count(&root, "h1"), 0);
+    assert_eq!(count(&root, "[data-testid=log]"), 0);
+    assert_eq!(count(&root, "[data-testid=play]"), 1);
 }

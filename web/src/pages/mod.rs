@@ -1,0 +1,3 @@
+//! One module per protocol page.
+
+pub mod raft;

@@ -1,0 +1,210 @@
+//! The address bar is the scenario. This module holds the page's own view keys (`embed`,
+//! `speed`, `t`; the scenario keys belong to `halab_core::scenario::url`) and the little glue to
+//! `location`, `history` and the clipboard. Browser calls never throw into Rust: each one that
+//! can fail returns `Option`/`bool`.
+
+use halab_core::protocol::{Micros, SEC};
+use halab_core::scenario::units::parse_duration;
+use std::collections::BTreeMap;
+
+/// Real-time multiplier when the URL names none: a 1–10 ms message takes 20–200 ms on screen
+/// and an election timeout (150–300 ms) a few seconds, slow enough to follow.
+pub const DEFAULT_SPEED: f64 = 0.05;
+pub const MIN_SPEED: f64 = 0.01;
+pub const MAX_SPEED: f64 = 100.0;
+/// `t=` beyond this would keep the tab busy for long on open.
+pub const MAX_T: Micros = 3_600 * SEC;
+
+/// The view keys, parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewOpts {
+    pub embed: bool,
+    pub speed: f64,
+    /// Run to this instant on open and pause there.
+    pub t: Option<Micros>,
+}
+
+impl Default for ViewOpts {
+    fn default() -> Self {
+        ViewOpts {
+            embed: false,
+            speed: DEFAULT_SPEED,
+            t: None,
+        }
+    }
+}
+
+/// Parses the view keys; a bad value is reported (by key) and its default used.
+pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
+    let mut o = ViewOpts::default();
+    let mut errors = Vec::new();
+    let mut bad = |key: &str, msg: String| {
+        errors.push(format!(
+            "This link has a problem in \u{201c}{key}\u{201d}: {msg}. Using the default."
+        ))
+    };
+    if let Some(v) = view.get("embed") {
+        match v.as_str() {
+            "1" | "true" | "" => o.embed = true,
+            "0" | "false" => o.embed = false,
+            other => bad(
+                "embed",
+                format!("expected 0 or 1, got \"{}\"", short(other)),
+            ),
+        }
+    }
+    if let Some(v) = view.get("speed") {
+        match v.parse::<f64>() {
+            Ok(s) if (MIN_SPEED..=MAX_SPEED).contains(&s) => o.speed = s,
+            _ => bad(
+                "speed",
+                format!(
+                    "expected a number from {MIN_SPEED} to {MAX_SPEED}, got \"{}\"",
+                    short(v)
+                ),
+            ),
+        }
+    }
+    if let Some(v) = view.get("t") {
+        match parse_duration(v) {
+            Ok(t) if t <= MAX_T => o.t = Some(t),
+            Ok(_) => bad("t", "at most 3600s".into()),
+            Err(e) => bad("t", e),
+        }
+    }
+    (o, errors)
+}
+
+fn short(s: &str) -> String {
+    halab_core::scenario::units::shorten(s)
+}
+
+/// Two significant digits, no trailing zeros: `0.05`, `1.3`, `25`.
+pub fn format_speed(s: f64) -> String {
+    let s = round_speed(s);
+    let decimals = if s >= 10.0 {
+        0
+    } else {
+        (1.0 - s.log10().floor()).max(0.0) as usize
+    };
+    let text = format!("{s:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
+/// Rounds to two significant digits, so a log-scale slider gives readable speeds.
+pub fn round_speed(s: f64) -> f64 {
+    if !s.is_finite() || s <= 0.0 {
+        return DEFAULT_SPEED;
+    }
+    let mag = 10f64.powf(s.log10().floor() - 1.0);
+    ((s / mag).round() * mag).clamp(MIN_SPEED, MAX_SPEED)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser glue
+
+/// `location.pathname + location.search`, or `/` if unavailable.
+pub fn current_location() -> String {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else {
+        return "/".into();
+    };
+    let path = loc.pathname().unwrap_or_else(|_| "/".into());
+    let search = loc.search().unwrap_or_default();
+    format!("{path}{search}")
+}
+
+/// Replaces the query of the current address without reloading or adding history.
+pub fn replace_query(query: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let path = window.location().pathname().unwrap_or_else(|_| "/".into());
+    let Ok(history) = window.history() else {
+        return false;
+    };
+    history
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}?{query}")),
+        )
+        .is_ok()
+}
+
+/// The absolute URL of this page with the given query.
+pub fn absolute(query: &str) -> String {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else {
+        return format!("?{query}");
+    };
+    let origin = loc.origin().unwrap_or_default();
+    let path = loc.pathname().unwrap_or_else(|_| "/".into());
+    format!("{origin}{path}?{query}")
+}
+
+/// Copies text with `navigator.clipboard`; false if the browser has none or refuses.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = window.navigator();
+    // `clipboard` is undefined outside secure contexts; calling into undefined would throw.
+    let Ok(clip) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else {
+        return false;
+    };
+    let Ok(clip) = clip.dyn_into::<web_sys::Clipboard>() else {
+        return false;
+    };
+    wasm_bindgen_futures::JsFuture::from(clip.write_text(text))
+        .await
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn view_keys_parse_and_fall_back() {
+        let (o, e) = parse_view(&view(&[("embed", "1"), ("speed", "2.5"), ("t", "1.5s")]));
+        assert!(e.is_empty());
+        assert_eq!(
+            o,
+            ViewOpts {
+                embed: true,
+                speed: 2.5,
+                t: Some(1_500_000)
+            }
+        );
+        let (o, e) = parse_view(&view(&[("speed", "1000"), ("t", "2h"), ("embed", "x")]));
+        assert_eq!(o, ViewOpts::default());
+        assert_eq!(e.len(), 3);
+        assert!(e[0].contains("\u{201c}embed\u{201d}"));
+    }
+
+    #[test]
+    fn speeds_print_short() {
+        assert_eq!(format_speed(0.05), "0.05");
+        assert_eq!(format_speed(0.0501187), "0.05");
+        assert_eq!(format_speed(1.0), "1");
+        assert_eq!(format_speed(1.2589), "1.3");
+        assert_eq!(format_speed(25.11), "25");
+        assert_eq!(format_speed(100.0), "100");
+        assert_eq!(format_speed(0.01), "0.01");
+        for s in ["0.05", "1.3", "25", "0.012"] {
+            let v: f64 = s.parse().unwrap_or(0.0);
+            assert_eq!(format_speed(v), s);
+        }
+    }
+}

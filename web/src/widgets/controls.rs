@@ -1,0 +1,182 @@
+//! Run controls (play/pause, step, speed, new seed, share), the status line, and the scenario
+//! settings (cluster size, bug switches). Protocol-neutral: pages pass values and callbacks.
+
+use crate::url::{format_speed, round_speed, MAX_SPEED, MIN_SPEED};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// What the Share control shows after a click.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum ShareView {
+    #[default]
+    Idle,
+    Copying(String),
+    Copied(String),
+    Failed(String),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub playing: bool,
+    /// No more events can run (a violation stopped the run).
+    #[prop_or_default]
+    pub stopped: bool,
+    pub speed: f64,
+    pub on_play: Callback<()>,
+    pub on_step: Callback<()>,
+    /// Hidden in embed mode.
+    #[prop_or_default]
+    pub on_speed: Option<Callback<f64>>,
+    #[prop_or_default]
+    pub on_new_seed: Option<Callback<()>>,
+    #[prop_or_default]
+    pub on_share: Option<Callback<()>>,
+    #[prop_or_default]
+    pub share: ShareView,
+}
+
+#[function_component(Toolbar)]
+pub fn toolbar(p: &ToolbarProps) -> Html {
+    let play = p.on_play.reform(|_: MouseEvent| ());
+    let step = p.on_step.reform(|_: MouseEvent| ());
+    let (play_text, play_label) = if p.playing {
+        ("❚❚ Pause", "pause")
+    } else {
+        ("▶ Play", "play")
+    };
+    let speed = p.on_speed.as_ref().map(|cb| {
+        let cb = cb.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<f64>() {
+                cb.emit(round_speed(10f64.powf(v)));
+            }
+        });
+        html! {
+            <label class="speed" title="simulated time per real second (log scale)">
+                <span>{ "speed" }</span>
+                <input type="range" data-testid="speed" aria-label="speed"
+                    min={MIN_SPEED.log10().to_string()} max={MAX_SPEED.log10().to_string()} step="0.01"
+                    value={format!("{:.2}", p.speed.log10())} {oninput} />
+                <output>{ format!("{}×", format_speed(p.speed)) }</output>
+            </label>
+        }
+    });
+    let seed = p.on_new_seed.as_ref().map(|cb| {
+        html! {
+            <button data-testid="new-seed" onclick={cb.reform(|_: MouseEvent| ())}
+                title="run again with a fresh random seed, same settings, no faults">{ "↻ New seed" }</button>
+        }
+    });
+    let share = p.on_share.as_ref().map(|cb| {
+        let result = match &p.share {
+            ShareView::Idle => html! {},
+            ShareView::Copying(url) => html! { <span class="share-result" data-testid="share-result" data-url={url.clone()}>{ "copying…" }</span> },
+            ShareView::Copied(url) => html! { <span class="share-result ok" data-testid="share-result" data-url={url.clone()}>{ "✓ link copied" }</span> },
+            ShareView::Failed(url) => html! {
+                <label class="share-result" data-testid="share-result" data-url={url.clone()}>
+                    { "copy this link: " }
+                    <input type="text" readonly=true value={url.clone()} data-testid="share-url"
+                        onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
+                </label>
+            },
+        };
+        html! {
+            <>
+                <button data-testid="share" onclick={cb.reform(|_: MouseEvent| ())}
+                    title="copy a link that replays this exact run up to this moment">{ "⤴ Share" }</button>
+                { result }
+            </>
+        }
+    });
+    html! {
+        <div class="toolbar" role="toolbar" aria-label="run controls">
+            <button class="primary" data-testid="play" aria-label={play_label} disabled={p.stopped}
+                onclick={play}>{ play_text }</button>
+            <button data-testid="step" onclick={step} disabled={p.stopped}
+                title="process exactly one event (a delivery, a timer, a fault) and pause">{ "⇥ Step" }</button>
+            { for speed }
+            { for seed }
+            { for share }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StatusProps {
+    /// Simulated time in µs.
+    pub time: u64,
+    pub steps: u64,
+    pub hash: u64,
+    #[prop_or_default]
+    pub seed: Option<u64>,
+}
+
+/// Sim time, step count and trace hash; tests read the data attributes.
+#[function_component(Status)]
+pub fn status(p: &StatusProps) -> Html {
+    let seed = p.seed.map(|s| format!(" · seed {s}")).unwrap_or_default();
+    html! {
+        <p class="status" data-testid="status" data-time={p.time.to_string()} data-steps={p.steps.to_string()}
+            data-hash={format!("{:016x}", p.hash)}>
+            { format!("t = {:.3} s · {} steps · trace {:016x}{seed}", p.time as f64 / 1e6, p.steps, p.hash) }
+        </p>
+    }
+}
+
+/// A bug switch as the settings panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BugView {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub on: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    pub nodes: u8,
+    pub min_nodes: u8,
+    pub max_nodes: u8,
+    pub on_nodes: Callback<u8>,
+    pub bugs: Vec<BugView>,
+    pub on_bug: Callback<&'static str>,
+}
+
+#[function_component(Settings)]
+pub fn settings(p: &SettingsProps) -> Html {
+    let on_nodes = {
+        let cb = p.on_nodes.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(n) = sel.value().parse::<u8>() {
+                cb.emit(n);
+            }
+        })
+    };
+    let options = (p.min_nodes..=p.max_nodes).map(|n| {
+        html! { <option value={n.to_string()} selected={n == p.nodes}>{ n }</option> }
+    });
+    let bugs = p.bugs.iter().map(|b| {
+        let name = b.name;
+        let onchange = p.on_bug.reform(move |_: Event| name);
+        html! {
+            <label class="bug" title={b.help}>
+                <input type="checkbox" checked={b.on} data-testid={format!("bug-{name}")} {onchange} />
+                <span><code>{ name }</code>{ " " }{ b.help }</span>
+            </label>
+        }
+    });
+    html! {
+        <div class="settings">
+            <label class="row">
+                <span>{ "nodes" }</span>
+                <select data-testid="nodes" aria-label="cluster size" onchange={on_nodes}>{ for options }</select>
+                <span class="muted">{ "changing it restarts the run" }</span>
+            </label>
+            <fieldset>
+                <legend>{ "bug switches" }<span class="muted">{ " — break Raft on purpose; the checker should catch it" }</span></legend>
+                { for bugs }
+            </fieldset>
+        </div>
+    }
+}

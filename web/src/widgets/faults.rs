@@ -1,0 +1,136 @@
+//! Ways to break things: the per-node menu (drawn over the cluster picture) and the network
+//! panel (client write, heal, loss, partition the selected nodes).
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// One entry of a node menu; `key` is what the page receives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MenuItem {
+    pub key: &'static str,
+    pub label: String,
+    pub enabled: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NodeMenuProps {
+    pub title: String,
+    /// Where the node is, in percent of the picture (see `cluster::position_pct`).
+    pub x: f64,
+    pub y: f64,
+    pub items: Vec<MenuItem>,
+    pub on_pick: Callback<&'static str>,
+}
+
+#[function_component(NodeMenu)]
+pub fn node_menu(p: &NodeMenuProps) -> Html {
+    // Open toward the middle of the picture so the menu stays inside it.
+    let horiz = if p.x > 50.0 {
+        format!("right: {:.1}%", 100.0 - p.x + 4.0)
+    } else {
+        format!("left: {:.1}%", p.x + 4.0)
+    };
+    let vert = if p.y > 50.0 {
+        format!("bottom: {:.1}%", 100.0 - p.y)
+    } else {
+        format!("top: {:.1}%", p.y)
+    };
+    let items = p.items.iter().map(|it| {
+        let key = it.key;
+        let onclick = p.on_pick.reform(move |e: MouseEvent| {
+            e.stop_propagation();
+            key
+        });
+        html! {
+            <li><button role="menuitem" data-testid={format!("menu-{key}")} disabled={!it.enabled} {onclick}>{ &it.label }</button></li>
+        }
+    });
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    html! {
+        <div class="node-menu" role="menu" aria-label={p.title.clone()} data-testid="node-menu"
+            style={format!("{horiz}; {vert}")} onclick={stop}>
+            <p class="menu-title">{ &p.title }</p>
+            <ul>{ for items }</ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NetworkProps {
+    pub on_write: Callback<()>,
+    /// Where a write goes, e.g. "the leader (node 2)".
+    pub write_hint: String,
+    pub on_heal: Callback<()>,
+    /// Something is cut or partitioned.
+    pub damaged: bool,
+    /// Loss probability in parts per million.
+    pub loss_ppm: u32,
+    pub on_loss: Callback<u32>,
+    pub selected: Vec<u8>,
+    pub nodes: u8,
+    pub on_partition: Callback<()>,
+    pub on_clear: Callback<()>,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+/// The loss slider goes up to this (ppm); more than half the messages lost is no longer a
+/// network, just noise.
+pub const MAX_LOSS_SLIDER: u32 = 500_000;
+
+#[function_component(NetworkPanel)]
+pub fn network_panel(p: &NetworkProps) -> Html {
+    let on_loss = {
+        let cb = p.on_loss.clone();
+        // `change`, not `input`: one fault per release, not one per pixel dragged.
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(pct) = input.value().parse::<f64>() {
+                cb.emit((pct * 10_000.0).round().clamp(0.0, 1e6) as u32);
+            }
+        })
+    };
+    let pct = f64::from(p.loss_ppm) / 10_000.0;
+    let sel = &p.selected;
+    let can_partition = !sel.is_empty() && sel.len() < usize::from(p.nodes) && !p.disabled;
+    let sel_text = if sel.is_empty() {
+        "Select nodes (node menu → select) to split the cluster.".to_owned()
+    } else {
+        let names: Vec<String> = sel.iter().map(u8::to_string).collect();
+        format!("selected: {}", names.join(", "))
+    };
+    html! {
+        <div class="network">
+            <div class="row">
+                <button data-testid="write" onclick={p.on_write.reform(|_: MouseEvent| ())} disabled={p.disabled}
+                    title={format!("submit a client write to {}", p.write_hint)}>{ "✎ Client write" }</button>
+                <span class="muted">{ format!("→ {}", p.write_hint) }</span>
+            </div>
+            <div class="row">
+                <button data-testid="heal" onclick={p.on_heal.reform(|_: MouseEvent| ())} disabled={p.disabled || !p.damaged}
+                    title="mend every cut link and partition">{ "✚ Heal network" }</button>
+                <span class="muted">{ if p.damaged { "some links are cut" } else { "click a link to cut it" } }</span>
+            </div>
+            <label class="row loss">
+                <span>{ "message loss" }</span>
+                <input type="range" data-testid="loss" aria-label="message loss" min="0"
+                    max={(MAX_LOSS_SLIDER / 10_000).to_string()} step="1" value={format!("{pct:.0}")}
+                    onchange={on_loss} disabled={p.disabled} />
+                <output>{ format!("{}%", trim(pct)) }</output>
+            </label>
+            <div class="row partition">
+                <button data-testid="partition" onclick={p.on_partition.reform(|_: MouseEvent| ())} disabled={!can_partition}
+                    title="cut every link between the selected nodes and the rest">{ "✂ Partition selected | rest" }</button>
+                if !sel.is_empty() {
+                    <button class="link-button" onclick={p.on_clear.reform(|_: MouseEvent| ())}>{ "clear" }</button>
+                }
+                <span class="muted">{ sel_text }</span>
+            </div>
+        </div>
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}

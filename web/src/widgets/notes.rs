@@ -1,0 +1,30 @@
+//! The notes feed: what the protocol said about itself and what the user did, newest first.
+
+use yew::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoteView {
+    /// Simulated time, already formatted.
+    pub time: String,
+    /// CSS class (`fault`, `role`, `commit`, ...).
+    pub kind: &'static str,
+    pub text: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NotesProps {
+    pub notes: Vec<NoteView>,
+}
+
+#[function_component(Notes)]
+pub fn notes(p: &NotesProps) -> Html {
+    if p.notes.is_empty() {
+        return html! { <p class="muted" data-testid="notes">{ "Nothing has happened yet." }</p> };
+    }
+    let items = p.notes.iter().map(|n| {
+        html! {
+            <li class={n.kind}><time>{ &n.time }</time><span>{ &n.text }</span></li>
+        }
+    });
+    html! { <ol class="notes" data-testid="notes">{ for items }</ol> }
+}
