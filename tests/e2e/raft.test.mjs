@@ -54,16 +54,13 @@ test('the page explains itself and a leader appears within a few simulated secon
   const page = await h.open('/raft?seed=3&speed=10');
   assert.match(await page.textContent('.lede'), /Raft elects a leader/);
   assert.equal((await nodes(page)).length, 5);
-  // Read the clock in the same frame the leader shows up.
-  const handle = await page.waitForFunction(
-    () =>
-      document.querySelector('[data-testid^="node-"][data-role=leader]') &&
-      Number(document.querySelector('[data-testid=status]').dataset.time),
-    null,
-    { timeout: 15_000 },
+  // Wall-clock frames vary with machine load, so judge the simulated instant the leader was
+  // elected from the notes feed rather than from the frame in which it was first drawn.
+  await waitForLeader(page);
+  const elected = await page.$$eval('.notes li', (els) =>
+    els.filter((el) => /became leader/.test(el.textContent)).map((el) => parseFloat(el.textContent)),
   );
-  const time = await handle.jsonValue();
-  assert.ok(time > 0 && time < 3_000_000, `leader at t = ${time} µs`);
+  assert.ok(elected.length > 0 && elected.at(-1) < 3, `first election at ${elected.at(-1)} s`);
   const { steps, hash } = await status(page);
   assert.ok(steps > 0);
   assert.match(hash, /^[0-9a-f]{16}$/);
@@ -246,5 +243,15 @@ test('phone layout stacks without sideways scrolling', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
   await h.screenshot(page, 'raft-phone');
+  assertNoErrors(page);
+});
+
+test('picking a bug preset runs it until the checker turns the panel red', async () => {
+  const page = await h.open('/raft?speed=100');
+  await page.selectOption('[data-testid=preset]', 'bug-forget');
+  assert.match(await page.textContent('[data-testid=preset-about]'), /votes twice/);
+  assert.match(page.url(), /bugs=forget/, 'the preset is written into the URL');
+  await page.waitForSelector('[data-testid=invariants][data-ok=false]', { timeout: 15_000 });
+  assert.match(await page.textContent('[data-testid=invariants]'), /election safety/);
   assertNoErrors(page);
 });

@@ -18,9 +18,36 @@ pub struct Bugs {
     pub forget_vote: bool,
 }
 
+/// Each bug switch's short name (as in URLs and the page) and what it breaks.
+pub const BUG_NAMES: &[(&str, &str)] = &[
+    (
+        "vote",
+        "grant votes without the log up-to-date check (§5.4.1)",
+    ),
+    (
+        "fig8",
+        "commit entries of earlier terms by counting replicas (Figure 8)",
+    ),
+    ("forget", "forget votedFor on restart"),
+];
+
 impl Bugs {
     pub fn any(&self) -> bool {
         self.vote_without_log_check || self.commit_old_terms || self.forget_vote
+    }
+
+    /// The switch called `name` (see [`BUG_NAMES`]).
+    pub fn flag_mut(&mut self, name: &str) -> Option<&mut bool> {
+        match name {
+            "vote" => Some(&mut self.vote_without_log_check),
+            "fig8" => Some(&mut self.commit_old_terms),
+            "forget" => Some(&mut self.forget_vote),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<bool> {
+        self.clone().flag_mut(name).map(|f| *f)
     }
 }
 

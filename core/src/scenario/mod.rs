@@ -3,6 +3,7 @@
 //! a readable URL query ([`url`]) and through JSON. Decoding validates every field against the
 //! named [`limits`] and names the offending field on error.
 
+pub mod presets;
 pub mod units;
 pub mod url;
 
@@ -217,7 +218,7 @@ impl Scenario {
                 node_ok(*x)?;
                 check_range(field, *d, 1, limits::MAX_PAUSE)
             }
-            Fault::Cut(a, b) => {
+            Fault::Cut(a, b) | Fault::Mend(a, b) => {
                 node_ok(*a)?;
                 node_ok(*b)
             }

@@ -6,7 +6,7 @@
 //!
 //! Fault tokens (`@` gives the simulated time):
 //! `crash:N`, `restart:N`, `pause:N:DUR`, `part:0.1/2.3.4` (groups of nodes), `cut:A-B` (one-way
-//! link A→B), `heal`, `loss:P`, `dup:P`, `lat:DUR-DUR`, `write:N` (a client write sent to N),
+//! link A→B), `mend:A-B` (restore it), `heal`, `loss:P`, `dup:P`, `lat:DUR-DUR`, `write:N` (a client write sent to N),
 //! `crash:leader` and `isolate:leader` (whichever node leads at that instant).
 //! Keys with default values are left out when encoding. Unknown keys are errors (a typo must not
 //! silently give a different run), except the page's own view keys listed in [`VIEW_KEYS`].
@@ -93,12 +93,10 @@ fn range(lo: Micros, hi: Micros) -> String {
 }
 
 fn bug_list(b: &Bugs) -> Vec<&'static str> {
-    let on = [b.vote_without_log_check, b.commit_old_terms, b.forget_vote];
     BUG_NAMES
         .iter()
-        .zip(on)
-        .filter(|(_, on)| *on)
-        .map(|((n, _), _)| *n)
+        .map(|(n, _)| *n)
+        .filter(|n| b.get(n) == Some(true))
         .collect()
 }
 
@@ -121,6 +119,7 @@ pub fn fault_token(f: &Fault) -> String {
             format!("part:{}", g.join("/"))
         }
         Fault::Cut(a, b) => format!("cut:{a}-{b}"),
+        Fault::Mend(a, b) => format!("mend:{a}-{b}"),
         Fault::Heal => "heal".into(),
         Fault::SetLoss(p) => format!("loss:{}", format_ppm(*p)),
         Fault::SetDup(p) => format!("dup:{}", format_ppm(*p)),
@@ -208,13 +207,11 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
         "bugs" => {
             s.bugs = Bugs::default();
             for name in val.split(',').filter(|b| !b.is_empty()) {
-                match name {
-                    "vote" => s.bugs.vote_without_log_check = true,
-                    "fig8" => s.bugs.commit_old_terms = true,
-                    "forget" => s.bugs.forget_vote = true,
-                    other => {
+                match s.bugs.flag_mut(name) {
+                    Some(flag) => *flag = true,
+                    None => {
                         let known: Vec<_> = BUG_NAMES.iter().map(|b| b.0).collect();
-                        return Err(err(format!("unknown bug switch \"{}\" (known: {})", shorten(other), known.join(", "))));
+                        return Err(err(format!("unknown bug switch \"{}\" (known: {})", shorten(name), known.join(", "))));
                     }
                 }
             }
@@ -278,9 +275,10 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
             let (n, d) = arg.split_once(':').ok_or("pause needs a node and a duration, like pause:2:500ms")?;
             Ok(Fault::Pause(one(n)?, parse_duration(d)?))
         }
-        "cut" => {
-            let (a, b) = arg.split_once('-').ok_or("cut needs two nodes, like cut:1-2")?;
-            Ok(Fault::Cut(one(a)?, one(b)?))
+        "cut" | "mend" => {
+            let (a, b) = arg.split_once('-').ok_or("cut and mend need two nodes, like cut:1-2")?;
+            let (a, b) = (one(a)?, one(b)?);
+            Ok(if name == "cut" { Fault::Cut(a, b) } else { Fault::Mend(a, b) })
         }
         "part" => {
             let groups = arg
@@ -300,7 +298,7 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
             Ok(Fault::SetLatency(lo, hi))
         }
         _ => Err(format!(
-            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, heal, loss, dup, lat, write, crash:leader, isolate:leader)",
+            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, crash:leader, isolate:leader)",
             shorten(t)
         )),
     }
@@ -383,6 +381,7 @@ mod tests {
             Fault::Pause(2, 1_500_001),
             Fault::Partition(vec![vec![0, 1], vec![2, 3, 4], vec![]]),
             Fault::Cut(6, 0),
+            Fault::Mend(6, 0),
             Fault::Heal,
             Fault::SetLoss(123_456),
             Fault::SetDup(1_000_000),

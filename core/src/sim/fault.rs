@@ -4,6 +4,7 @@ use crate::protocol::{Micros, NodeId};
 use serde::{Deserialize, Serialize};
 
 /// One change to the world. Every fault is also a URL token (see `scenario::url`).
+/// New variants go at the end: the discriminant is part of every trace hash.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Fault {
     /// The node stops; its volatile state, timers and inbound messages are lost.
@@ -31,9 +32,32 @@ pub enum Fault {
     IsolateLeader,
     /// Crash whichever node leads, resolved like `IsolateLeader`.
     CrashLeader,
+    /// Restore the one-way link `from -> to` (undoes a `Cut` or that link of a partition).
+    Mend(NodeId, NodeId),
 }
 
 impl Fault {
+    /// Adapts the fault to a cluster of `n` nodes: drops nodes that do not exist from a
+    /// partition's groups, and returns false if the fault names such a node otherwise.
+    pub fn restrict_to(&mut self, n: NodeId) -> bool {
+        match self {
+            Fault::Crash(x) | Fault::Restart(x) | Fault::Pause(x, _) | Fault::Write(x) => *x < n,
+            Fault::Cut(a, b) | Fault::Mend(a, b) => *a < n && *b < n,
+            Fault::Partition(groups) => {
+                for g in groups.iter_mut() {
+                    g.retain(|x| *x < n);
+                }
+                true
+            }
+            Fault::Heal
+            | Fault::SetLoss(_)
+            | Fault::SetDup(_)
+            | Fault::SetLatency(..)
+            | Fault::IsolateLeader
+            | Fault::CrashLeader => true,
+        }
+    }
+
     /// The node a fault is aimed at, if it is aimed at one.
     pub fn node(&self) -> Option<NodeId> {
         match self {

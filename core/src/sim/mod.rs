@@ -410,6 +410,10 @@ where
                 self.net.cut(a, b);
                 None
             }
+            Fault::Mend(a, b) => {
+                self.net.mend(a, b);
+                None
+            }
             Fault::Heal => {
                 self.net.heal();
                 None

@@ -96,6 +96,10 @@ impl Network {
         }
     }
 
+    pub fn mend(&mut self, from: NodeId, to: NodeId) {
+        self.blocked.remove(&(from, to));
+    }
+
     pub fn heal(&mut self) {
         self.blocked.clear();
     }
@@ -130,5 +134,11 @@ mod tests {
         n.cut(1, 2);
         assert!(n.is_blocked(1, 2));
         assert!(!n.is_blocked(2, 1));
+        n.partition(3, &[vec![0], vec![1, 2]]);
+        n.mend(0, 1);
+        assert!(
+            !n.is_blocked(0, 1) && n.is_blocked(1, 0),
+            "mend is one-way too"
+        );
     }
 }

@@ -132,8 +132,20 @@ pub struct BugView {
     pub on: bool,
 }
 
+/// A ready-made scenario offered in the preset picker.
+#[derive(Clone, PartialEq)]
+pub struct PresetView {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub about: &'static str,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
+    pub presets: Vec<PresetView>,
+    /// The preset the run currently is, unchanged.
+    pub current: Option<&'static str>,
+    pub on_preset: Callback<&'static str>,
     pub nodes: u8,
     pub min_nodes: u8,
     pub max_nodes: u8,
@@ -153,6 +165,22 @@ pub fn settings(p: &SettingsProps) -> Html {
             }
         })
     };
+    let on_preset = {
+        let (cb, ids) = (
+            p.on_preset.clone(),
+            p.presets.iter().map(|x| x.id).collect::<Vec<_>>(),
+        );
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(id) = ids.iter().find(|id| **id == sel.value()) {
+                cb.emit(id);
+            }
+        })
+    };
+    let current = p.presets.iter().find(|x| Some(x.id) == p.current);
+    let preset_options = p.presets.iter().map(|x| {
+        html! { <option value={x.id} title={x.about} selected={Some(x.id) == p.current}>{ x.title }</option> }
+    });
     let options = (p.min_nodes..=p.max_nodes).map(|n| {
         html! { <option value={n.to_string()} selected={n == p.nodes}>{ n }</option> }
     });
@@ -168,6 +196,16 @@ pub fn settings(p: &SettingsProps) -> Html {
     });
     html! {
         <div class="settings">
+            <label class="row">
+                <span>{ "preset" }</span>
+                <select data-testid="preset" aria-label="load a preset scenario" onchange={on_preset}>
+                    <option value="" selected={current.is_none()} disabled=true>{ "custom — pick a preset…" }</option>
+                    { for preset_options }
+                </select>
+            </label>
+            if let Some(c) = current {
+                <p class="muted preset-about" data-testid="preset-about">{ c.about }</p>
+            }
             <label class="row">
                 <span>{ "nodes" }</span>
                 <select data-testid="nodes" aria-label="cluster size" onchange={on_nodes}>{ for options }</select>

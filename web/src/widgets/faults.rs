@@ -109,7 +109,7 @@ pub fn network_panel(p: &NetworkProps) -> Html {
             <div class="row">
                 <button data-testid="heal" onclick={p.on_heal.reform(|_: MouseEvent| ())} disabled={p.disabled || !p.damaged}
                     title="mend every cut link and partition">{ "✚ Heal network" }</button>
-                <span class="muted">{ if p.damaged { "some links are cut" } else { "click a link to cut it" } }</span>
+                <span class="muted">{ if p.damaged { "some links are cut: click one to mend it" } else { "click a link to cut it" } }</span>
             </div>
             <label class="row loss">
                 <span>{ "message loss" }</span>

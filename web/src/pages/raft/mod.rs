@@ -15,6 +15,7 @@ use crate::widgets::log::LogTable;
 use crate::widgets::notes::Notes;
 use halab_core::protocol::NodeId;
 use halab_core::scenario::limits;
+use halab_core::scenario::presets::RAFT_PRESETS;
 use halab_core::sim::fault::Fault;
 use model::Model;
 use std::cell::RefCell;
@@ -166,7 +167,7 @@ pub fn raft_page(props: &RaftPageProps) -> Html {
         }
     });
     let live = !m.violated();
-    let on_link = action(&model, &update, |m, (a, b): (u8, u8)| m.cut_link(a, b));
+    let on_link = action(&model, &update, |m, (a, b): (u8, u8)| m.toggle_link(a, b));
     let (first, rows) = view::log(&m);
     let loss_ppm = m.loss_ppm();
     let damaged = m.sim.network().blocked().next().is_some();
@@ -198,7 +199,7 @@ pub fn raft_page(props: &RaftPageProps) -> Html {
                     <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)}
                         drops={view::drops(&m)} on_node={live.then_some(on_node)}
                         on_link={live.then_some(on_link)} on_background={on_background}
-                        label="Raft cluster: click a node for actions, a link to cut it">
+                        label="Raft cluster: click a node for actions, a link to cut or mend it">
                         { for menu }
                     </Cluster>
                     <Legend items={view::legend()} />
@@ -222,7 +223,13 @@ pub fn raft_page(props: &RaftPageProps) -> Html {
                     </section>
                     <section class="card">
                         <h2>{ "Scenario" }</h2>
-                        <Settings nodes={n} min_nodes={limits::MIN_NODES} max_nodes={limits::MAX_NODES}
+                        <Settings presets={view::presets()} current={m.preset().map(|p| p.id)}
+                            on_preset={action(&model, &update, |m, id: &'static str| {
+                                if let Some(p) = RAFT_PRESETS.iter().find(|p| p.id == id) {
+                                    m.load(p.query);
+                                }
+                            })}
+                            nodes={n} min_nodes={limits::MIN_NODES} max_nodes={limits::MAX_NODES}
                             on_nodes={action(&model, &update, |m, k: u8| m.set_nodes(k))}
                             bugs={view::bugs(&m)}
                             on_bug={action(&model, &update, |m, name: &'static str| m.toggle_bug(name))} />

@@ -6,6 +6,7 @@ use crate::url::{format_speed, parse_view, ViewOpts, DEFAULT_SPEED, MAX_SPEED, M
 use crate::widgets::controls::ShareView;
 use halab_core::protocol::{Micros, NodeId, SEC};
 use halab_core::raft::Raft;
+use halab_core::scenario::presets::{Preset, RAFT_PRESETS};
 use halab_core::scenario::units::format_duration;
 use halab_core::scenario::{limits, url, Scenario};
 use halab_core::sim::fault::Fault;
@@ -226,6 +227,23 @@ impl Model {
         self.seen = 0;
     }
 
+    /// Replaces the run with the scenario in `query` (a preset), keeping speed and embedding.
+    pub fn load(&mut self, query: &str) {
+        let (speed, embed, written) = (self.speed, self.embed, std::mem::take(&mut self.written));
+        *self = Model::from_query(query);
+        self.speed = speed;
+        self.embed = embed;
+        self.written = written;
+    }
+
+    /// The preset the current scenario is, if it is one unchanged.
+    pub fn preset(&self) -> Option<&'static Preset> {
+        let current = url::encode(&self.scenario);
+        RAFT_PRESETS
+            .iter()
+            .find(|p| url::decode(p.query).is_ok_and(|d| url::encode(&d.scenario) == current))
+    }
+
     /// A new seed with the same parameters (keeping the loss currently set) and no faults.
     pub fn new_seed(&mut self, seed: u64) {
         self.scenario.net.loss_ppm = self.loss_ppm();
@@ -241,40 +259,20 @@ impl Model {
             return;
         }
         self.scenario.nodes = n;
-        self.scenario.faults.retain_mut(|s| match &mut s.fault {
-            Fault::Crash(x) | Fault::Restart(x) | Fault::Pause(x, _) | Fault::Write(x) => *x < n,
-            Fault::Cut(a, b) => *a < n && *b < n,
-            Fault::Partition(groups) => {
-                for g in groups.iter_mut() {
-                    g.retain(|x| *x < n);
-                }
-                true
-            }
-            _ => true,
-        });
+        self.scenario.faults.retain_mut(|s| s.fault.restrict_to(n));
         self.restart();
     }
 
     /// Flips a bug switch (by its URL name) and reruns the same fault script.
     pub fn toggle_bug(&mut self, name: &str) {
-        let b = &mut self.scenario.bugs;
-        match name {
-            "vote" => b.vote_without_log_check = !b.vote_without_log_check,
-            "fig8" => b.commit_old_terms = !b.commit_old_terms,
-            "forget" => b.forget_vote = !b.forget_vote,
-            _ => return,
+        if let Some(flag) = self.scenario.bugs.flag_mut(name) {
+            *flag = !*flag;
+            self.restart();
         }
-        self.restart();
     }
 
     pub fn bug_on(&self, name: &str) -> bool {
-        let b = &self.scenario.bugs;
-        match name {
-            "vote" => b.vote_without_log_check,
-            "fig8" => b.commit_old_terms,
-            "forget" => b.forget_vote,
-            _ => false,
-        }
+        self.scenario.bugs.get(name) == Some(true)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -327,13 +325,19 @@ impl Model {
         self.inject(Fault::Write(to));
     }
 
-    /// Cuts both directions of a link.
-    pub fn cut_link(&mut self, a: NodeId, b: NodeId) {
+    /// Cuts both directions of a link, or mends them if both are cut.
+    pub fn toggle_link(&mut self, a: NodeId, b: NodeId) {
         if a == b || self.scenario.faults.len() + 2 > limits::MAX_FAULTS {
             return;
         }
-        self.inject(Fault::Cut(a, b));
-        self.inject(Fault::Cut(b, a));
+        let net = self.sim.network();
+        if net.is_blocked(a, b) && net.is_blocked(b, a) {
+            self.inject(Fault::Mend(a, b));
+            self.inject(Fault::Mend(b, a));
+        } else {
+            self.inject(Fault::Cut(a, b));
+            self.inject(Fault::Cut(b, a));
+        }
     }
 
     /// Cuts a node off from everyone (a partition in which it is in no group).
@@ -523,7 +527,7 @@ mod tests {
             frame = (frame * 1.7) % 90.0 + 3.0;
             match round {
                 5 => m.menu_action(2, "crash"),
-                9 => m.cut_link(0, 1),
+                9 => m.toggle_link(0, 1),
                 12 => {
                     m.toggle_play();
                     m.step();
@@ -631,5 +635,37 @@ mod tests {
             Some("p=raft&n=4&seed=1&speed=1")
         );
         assert_eq!(m.take_url_change(), None);
+    }
+
+    #[test]
+    fn clicking_a_link_twice_cuts_then_mends_it() {
+        let mut m = Model::from_query("n=3");
+        if m.playing {
+            m.toggle_play(); // paused, a click applies at once
+        }
+        m.toggle_link(0, 1);
+        assert!(m.sim.network().is_blocked(0, 1) && m.sim.network().is_blocked(1, 0));
+        m.toggle_link(1, 0);
+        assert_eq!(m.sim.network().blocked().count(), 0);
+        let q = url::encode(&m.scenario);
+        assert!(q.contains("cut:0-1@") && q.contains("mend:1-0@"), "{q}");
+    }
+
+    #[test]
+    fn a_bug_preset_loads_keeps_the_view_and_breaks_its_invariant() {
+        let mut m = Model::from_query("speed=3");
+        let preset = RAFT_PRESETS.iter().find(|p| p.id == "bug-fig8").unwrap();
+        m.load(preset.query);
+        assert_eq!(m.preset().map(|p| p.id), Some("bug-fig8"));
+        assert_eq!(m.speed, 3.0);
+        assert!(m.take_url_change().is_some_and(|q| q.contains("bugs=fig8")));
+        m.sim.run_until(8 * SEC);
+        assert_eq!(m.sim.violation().map(|v| v.invariant), preset.breaks);
+        m.new_seed(77);
+        assert_eq!(
+            m.preset(),
+            None,
+            "a changed scenario is no longer the preset"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use super::model::Model;
 use crate::widgets::cluster::{DropView, LegendItem, MessageView, NodeView};
-use crate::widgets::controls::BugView;
+use crate::widgets::controls::{BugView, PresetView};
 use crate::widgets::faults::MenuItem;
 use crate::widgets::invariants::ViolationView;
 use crate::widgets::log::LogRow;
@@ -13,6 +13,7 @@ use halab_core::raft::invariants::{
     ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY,
 };
 use halab_core::raft::{Log, Msg, RaftState, Timer};
+use halab_core::scenario::presets::RAFT_PRESETS;
 use halab_core::scenario::units::format_duration;
 use halab_core::scenario::url::BUG_NAMES;
 use halab_core::sim::fault::Fault;
@@ -323,6 +324,7 @@ pub fn describe_fault(f: &Fault, nodes: u8) -> String {
             }
         }
         Fault::Cut(a, b) => format!("link {a}→{b} cut"),
+        Fault::Mend(a, b) => format!("link {a}→{b} mended"),
         Fault::Heal => "network healed".into(),
         Fault::SetLoss(p) => format!("message loss set to {}", pct(*p)),
         Fault::SetDup(p) => format!("duplication set to {}", pct(*p)),
@@ -369,6 +371,18 @@ pub fn describe_event(e: &TraceEvent, nodes: u8) -> String {
         TraceKind::Note { text, .. } => text.clone(),
     };
     format!("step {} · {} · {what}", e.step, fmt_time(e.time))
+}
+
+/// The preset picker's entries.
+pub fn presets() -> Vec<PresetView> {
+    RAFT_PRESETS
+        .iter()
+        .map(|p| PresetView {
+            id: p.id,
+            title: p.title,
+            about: p.about,
+        })
+        .collect()
 }
 
 #[cfg(test)]
