@@ -15,15 +15,8 @@ const SIMULATED: u64 = 10 * SEC;
 const WRITES_PER_SEC: u32 = 100;
 
 fn sim(checked: bool) -> Sim<Raft> {
-    let raft = Raft::new(RaftConfig {
-        nodes: 5,
-        ..RaftConfig::default()
-    });
-    let config = SimConfig {
-        seed: 9,
-        write_rate: WRITES_PER_SEC,
-        ..SimConfig::default()
-    };
+    let raft = Raft::new(RaftConfig { nodes: 5, ..RaftConfig::default() });
+    let config = SimConfig { seed: 9, write_rate: WRITES_PER_SEC, ..SimConfig::default() };
     let sim = Sim::new(raft, config);
     if checked {
         sim.with_checker(RaftChecker::default())
@@ -55,11 +48,7 @@ fn bench(c: &mut Criterion) {
             steps as f64 / wall / 1e6
         );
         g.throughput(Throughput::Elements(steps));
-        let id = if checked {
-            "with_invariants"
-        } else {
-            "no_invariants"
-        };
+        let id = if checked { "with_invariants" } else { "no_invariants" };
         g.bench_function(BenchmarkId::from_parameter(id), |b| {
             b.iter(|| {
                 let mut s = sim(checked);

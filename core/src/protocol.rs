@@ -51,12 +51,7 @@ pub trait Protocol: Sized {
     }
 
     /// Builds a node's state at boot (`restored == None`) or after a crash.
-    fn init(
-        &self,
-        id: NodeId,
-        restored: Option<&Self::Durable>,
-        out: &mut Effects<Self>,
-    ) -> Self::State;
+    fn init(&self, id: NodeId, restored: Option<&Self::Durable>, out: &mut Effects<Self>) -> Self::State;
 
     /// Reacts to one event at the node's local time `now`.
     fn handle(
@@ -83,14 +78,8 @@ pub enum Event<P: Protocol> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(bound = "")]
 pub enum Effect<P: Protocol> {
-    Send {
-        to: NodeId,
-        msg: P::Msg,
-    },
-    SetTimer {
-        timer: P::Timer,
-        after: RangeInclusive<Micros>,
-    },
+    Send { to: NodeId, msg: P::Msg },
+    SetTimer { timer: P::Timer, after: RangeInclusive<Micros> },
     CancelTimer(P::Timer),
     Persist(P::Durable),
     Output(P::Output),
@@ -140,10 +129,7 @@ impl<P: Protocol> Effects<P> {
         self.0.push(Effect::Output(out));
     }
     pub fn note(&mut self, kind: NoteKind, text: impl Into<String>) {
-        self.0.push(Effect::Note(Observation {
-            kind,
-            text: text.into(),
-        }));
+        self.0.push(Effect::Note(Observation { kind, text: text.into() }));
     }
 }
 

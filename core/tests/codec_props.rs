@@ -26,31 +26,18 @@ fn fault(n: u8) -> impl Strategy<Value = Fault> {
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
-    (
-        1..=15u8,
-        any::<u64>(),
-        0..=200u32,
-        0..=1_000_000u32,
-        any::<bool>(),
+    (1..=15u8, any::<u64>(), 0..=200u32, 0..=1_000_000u32, any::<bool>()).prop_flat_map(
+        |(n, seed, rate, loss, noop)| {
+            proptest::collection::vec((0..86_400_000_000u64, fault(n)), 0..20).prop_map(move |faults| {
+                let mut s = Scenario { nodes: n, seed, write_rate: rate, noop, ..Scenario::default() };
+                s.net.loss_ppm = loss;
+                for (at, f) in faults {
+                    s.push_fault(at, f);
+                }
+                s
+            })
+        },
     )
-        .prop_flat_map(|(n, seed, rate, loss, noop)| {
-            proptest::collection::vec((0..86_400_000_000u64, fault(n)), 0..20).prop_map(
-                move |faults| {
-                    let mut s = Scenario {
-                        nodes: n,
-                        seed,
-                        write_rate: rate,
-                        noop,
-                        ..Scenario::default()
-                    };
-                    s.net.loss_ppm = loss;
-                    for (at, f) in faults {
-                        s.push_fault(at, f);
-                    }
-                    s
-                },
-            )
-        })
 }
 
 proptest! {

@@ -19,12 +19,7 @@ fn same_scenario_same_trace_hash() {
 fn fixed_scenario_hash_is_pinned() {
     // Also asserted on wasm32. If a deliberate change to the simulator or Raft moves it,
     // update FIXED_HASH in tests/fixed/mod.rs (both tests read it).
-    assert_eq!(
-        fixed::run(),
-        fixed::FIXED_HASH,
-        "got {:#018x}",
-        fixed::run()
-    );
+    assert_eq!(fixed::run(), fixed::FIXED_HASH, "got {:#018x}", fixed::run());
 }
 
 #[test]
@@ -34,10 +29,7 @@ fn a_fault_injected_live_replays_from_the_url() {
     let mut live_scenario = base.clone();
     let mut live = base.raft_sim();
     live.run_until(1_234_567);
-    for f in [
-        Fault::Crash(2),
-        Fault::Partition(vec![vec![0, 1], vec![3, 4]]),
-    ] {
+    for f in [Fault::Crash(2), Fault::Partition(vec![vec![0, 1], vec![3, 4]])] {
         let at = live.inject(f.clone());
         live_scenario.push_fault(at, f);
     }

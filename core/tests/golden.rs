@@ -10,9 +10,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn render(query: &str, until: &str) -> String {
-    let scenario = url::decode(query)
-        .unwrap_or_else(|e| panic!("{query}: {e}"))
-        .scenario;
+    let scenario = url::decode(query).unwrap_or_else(|e| panic!("{query}: {e}")).scenario;
     let until = units::parse_duration(until).expect("stop time");
     let mut sim = scenario.raft_sim();
     let mut out = String::new();
@@ -29,13 +27,7 @@ fn render(query: &str, until: &str) -> String {
     }
     match sim.violation() {
         Some(v) => writeln!(out, "VIOLATION {v}").unwrap(),
-        None => writeln!(
-            out,
-            "ok: {} steps, trace hash {:016x}",
-            sim.steps(),
-            sim.trace().hash()
-        )
-        .unwrap(),
+        None => writeln!(out, "ok: {} steps, trace hash {:016x}", sim.steps(), sim.trace().hash()).unwrap(),
     }
     out
 }
@@ -44,28 +36,15 @@ fn render(query: &str, until: &str) -> String {
 fn golden_scenarios() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let bless = std::env::var_os("HALAB_BLESS").is_some();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
     files.sort();
     assert!(!files.is_empty());
     let mut failed = Vec::new();
-    for path in files
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-    {
+    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
         let text = std::fs::read_to_string(path).unwrap();
         let mut lines = text.lines();
-        let query = lines
-            .next()
-            .and_then(|l| l.strip_prefix("query "))
-            .expect("first line: query ...");
-        let until = lines
-            .next()
-            .and_then(|l| l.strip_prefix("until "))
-            .expect("second line: until ...");
+        let query = lines.next().and_then(|l| l.strip_prefix("query ")).expect("first line: query ...");
+        let until = lines.next().and_then(|l| l.strip_prefix("until ")).expect("second line: until ...");
         let header = format!("query {query}\nuntil {until}\n");
         let expected: String = text[header.len().min(text.len())..].to_string();
         let actual = render(query, until);
@@ -73,16 +52,9 @@ fn golden_scenarios() {
             if bless {
                 std::fs::write(path, header + &actual).unwrap();
             } else {
-                failed.push(format!(
-                    "{}:\n--- expected\n{expected}--- actual\n{actual}",
-                    path.display()
-                ));
+                failed.push(format!("{}:\n--- expected\n{expected}--- actual\n{actual}", path.display()));
             }
         }
     }
-    assert!(
-        failed.is_empty(),
-        "golden files differ (HALAB_BLESS=1 to accept):\n{}",
-        failed.join("\n")
-    );
+    assert!(failed.is_empty(), "golden files differ (HALAB_BLESS=1 to accept):\n{}", failed.join("\n"));
 }

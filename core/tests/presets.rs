@@ -9,9 +9,7 @@ use halab_core::scenario::url;
 #[test]
 fn presets_behave_as_described() {
     for p in RAFT_PRESETS {
-        let s = url::decode(p.query)
-            .unwrap_or_else(|e| panic!("{}: {e}", p.id))
-            .scenario;
+        let s = url::decode(p.query).unwrap_or_else(|e| panic!("{}: {e}", p.id)).scenario;
         let mut sim = s.raft_sim();
         sim.run_until(8 * SEC);
         match (p.breaks, sim.violation()) {
@@ -25,18 +23,9 @@ fn presets_behave_as_described() {
                 fixed.bugs = Bugs::default();
                 let mut sim = fixed.raft_sim();
                 sim.run_until(8 * SEC);
-                assert!(
-                    sim.violation().is_none(),
-                    "{} without the bug: {}",
-                    p.id,
-                    sim.violation().unwrap()
-                );
+                assert!(sim.violation().is_none(), "{} without the bug: {}", p.id, sim.violation().unwrap());
             }
-            (want, got) => panic!(
-                "{}: expected {want:?}, got {:?}",
-                p.id,
-                got.map(|v| v.to_string())
-            ),
+            (want, got) => panic!("{}: expected {want:?}, got {:?}", p.id, got.map(|v| v.to_string())),
         }
     }
 }

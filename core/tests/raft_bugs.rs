@@ -18,13 +18,7 @@ fn buggy_sim(seed: u64, bugs: Bugs) -> Sim<Raft> {
     // A narrow election window makes split votes, and so competing candidates, common.
     let election_min = rng.range(100_000..=200_000);
     let election_max = election_min + rng.range(5_000..=100_000);
-    let raft = Raft::new(RaftConfig {
-        nodes,
-        bugs,
-        election_min,
-        election_max,
-        ..RaftConfig::default()
-    });
+    let raft = Raft::new(RaftConfig { nodes, bugs, election_min, election_max, ..RaftConfig::default() });
     let config = SimConfig {
         seed,
         net: NetConfig {
@@ -34,14 +28,7 @@ fn buggy_sim(seed: u64, bugs: Bugs) -> Sim<Raft> {
             dup_ppm: 0,
         },
         write_rate: rng.range(1..=4) as u32,
-        script: random_script(
-            seed,
-            Swarm {
-                nodes,
-                heal_at: HORIZON,
-                max_faults: 300,
-            },
-        ),
+        script: random_script(seed, Swarm { nodes, heal_at: HORIZON, max_faults: 300 }),
         keep_trace: 32,
         ..SimConfig::default()
     };
@@ -58,8 +45,8 @@ fn first_catch(bugs: Bugs, max_seeds: u64) -> Option<(u64, &'static str, String)
 }
 
 fn assert_caught(bugs: Bugs, max_seeds: u64, expected: &[&str]) {
-    let (seed, invariant, text) = first_catch(bugs, max_seeds)
-        .unwrap_or_else(|| panic!("{bugs:?} not caught in {max_seeds} seeds"));
+    let (seed, invariant, text) =
+        first_catch(bugs, max_seeds).unwrap_or_else(|| panic!("{bugs:?} not caught in {max_seeds} seeds"));
     println!("{bugs:?} caught by seed {seed}: {text}");
     assert!(
         expected.contains(&invariant),
@@ -69,28 +56,19 @@ fn assert_caught(bugs: Bugs, max_seeds: u64, expected: &[&str]) {
 
 #[test]
 fn voting_without_the_log_check_is_caught() {
-    let bugs = Bugs {
-        vote_without_log_check: true,
-        ..Bugs::default()
-    };
+    let bugs = Bugs { vote_without_log_check: true, ..Bugs::default() };
     assert_caught(bugs, 300, &[LEADER_COMPLETENESS, STATE_MACHINE_SAFETY]);
 }
 
 #[test]
 fn committing_old_terms_by_counting_is_caught() {
-    let bugs = Bugs {
-        commit_old_terms: true,
-        ..Bugs::default()
-    };
+    let bugs = Bugs { commit_old_terms: true, ..Bugs::default() };
     assert_caught(bugs, 4_000, &[STATE_MACHINE_SAFETY, LEADER_COMPLETENESS]);
 }
 
 #[test]
 fn forgetting_the_vote_on_restart_is_caught() {
-    let bugs = Bugs {
-        forget_vote: true,
-        ..Bugs::default()
-    };
+    let bugs = Bugs { forget_vote: true, ..Bugs::default() };
     assert_caught(bugs, 1_000, &[ELECTION_SAFETY]);
 }
 
@@ -99,10 +77,6 @@ fn the_same_schedules_pass_without_bugs() {
     for seed in 0..300 {
         let mut sim = buggy_sim(seed, Bugs::default());
         sim.run_until(HORIZON);
-        assert!(
-            sim.violation().is_none(),
-            "seed {seed}: {}",
-            sim.violation().unwrap()
-        );
+        assert!(sim.violation().is_none(), "seed {seed}: {}", sim.violation().unwrap());
     }
 }

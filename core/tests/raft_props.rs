@@ -19,11 +19,7 @@ const LIVENESS_BOUND: Micros = 4 * SEC;
 pub fn swarm_sim(seed: u64) -> Sim<Raft> {
     let mut rng = SimRng::new(seed);
     let nodes = [3, 5, 5, 7][rng.below(4) as usize];
-    let raft = Raft::new(RaftConfig {
-        nodes,
-        noop: rng.chance(0.5),
-        ..RaftConfig::default()
-    });
+    let raft = Raft::new(RaftConfig { nodes, noop: rng.chance(0.5), ..RaftConfig::default() });
     let config = SimConfig {
         seed,
         net: NetConfig {
@@ -33,14 +29,7 @@ pub fn swarm_sim(seed: u64) -> Sim<Raft> {
             dup_ppm: [0, 0, 50_000][rng.below(3) as usize],
         },
         write_rate: rng.range(1..=40) as u32,
-        script: random_script(
-            seed,
-            Swarm {
-                nodes,
-                heal_at: HEAL_AT,
-                max_faults: 12,
-            },
-        ),
+        script: random_script(seed, Swarm { nodes, heal_at: HEAL_AT, max_faults: 12 }),
         keep_trace: 64,
         ..SimConfig::default()
     };
@@ -53,17 +42,10 @@ fn check_seed(seed: u64) -> Result<(), String> {
     if let Some(v) = sim.violation() {
         return Err(format!("seed {seed}: {v}\n{:#?}", v.recent));
     }
-    let states: Vec<_> = sim
-        .cluster()
-        .nodes
-        .iter()
-        .filter_map(|n| n.state.as_ref())
-        .collect();
+    let states: Vec<_> = sim.cluster().nodes.iter().filter_map(|n| n.state.as_ref()).collect();
     let top = states.iter().map(|s| s.term).max().unwrap_or(0);
     if !states.iter().any(|s| s.is_leader() && s.term == top) {
-        return Err(format!(
-            "seed {seed}: no leader of the highest term {top} after healing"
-        ));
+        return Err(format!("seed {seed}: no leader of the highest term {top} after healing"));
     }
     let late: Vec<_> = sim
         .requests()
@@ -71,21 +53,14 @@ fn check_seed(seed: u64) -> Result<(), String> {
         .map(|r| r.id)
         .collect();
     if !late.is_empty() {
-        return Err(format!(
-            "seed {seed}: writes {late:?} not committed {LIVENESS_BOUND} us after healing"
-        ));
+        return Err(format!("seed {seed}: writes {late:?} not committed {LIVENESS_BOUND} us after healing"));
     }
     Ok(())
 }
 
 fn seeds(shard: u64, shards: u64) -> impl Iterator<Item = u64> {
-    let total: u64 = std::env::var("HALAB_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2_000);
-    let only: Option<u64> = std::env::var("HALAB_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok());
+    let total: u64 = std::env::var("HALAB_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2_000);
+    let only: Option<u64> = std::env::var("HALAB_SEED").ok().and_then(|s| s.parse().ok());
     let range: Box<dyn Iterator<Item = u64>> = match only {
         Some(s) if shard == 0 => Box::new(std::iter::once(s)),
         Some(_) => Box::new(std::iter::empty()),
@@ -103,12 +78,7 @@ fn run_shard(shard: u64) {
             failures.push(e);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {ran} seeds failed:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} of {ran} seeds failed:\n{}", failures.len(), failures.join("\n\n"));
 }
 
 // Four shards so the test harness spreads 2,000 schedules over the cores.

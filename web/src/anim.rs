@@ -34,11 +34,7 @@ impl FrameLoop {
                 next_id.set(w.request_animation_frame(f.as_ref().unchecked_ref()).ok());
             };
         });
-        id.set(
-            window
-                .request_animation_frame(closure.as_ref().unchecked_ref())
-                .ok(),
-        );
+        id.set(window.request_animation_frame(closure.as_ref().unchecked_ref()).ok());
         *slot.borrow_mut() = Some(closure);
         Some(FrameLoop { id, slot })
     }

@@ -41,10 +41,7 @@ pub struct AppProps {
 /// Root component: picks the page from the path and hands it the query.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let location = props
-        .location
-        .as_ref()
-        .map_or_else(url::current_location, |l| l.to_string());
+    let location = props.location.as_ref().map_or_else(url::current_location, |l| l.to_string());
     let (path, query) = location.split_once('?').unwrap_or((&location, ""));
     match Route::from_path(path) {
         Route::Raft => {

@@ -26,11 +26,7 @@ pub struct ViewOpts {
 
 impl Default for ViewOpts {
     fn default() -> Self {
-        ViewOpts {
-            embed: false,
-            speed: DEFAULT_SPEED,
-            t: None,
-        }
+        ViewOpts { embed: false, speed: DEFAULT_SPEED, t: None }
     }
 }
 
@@ -39,18 +35,13 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
     let mut o = ViewOpts::default();
     let mut errors = Vec::new();
     let mut bad = |key: &str, msg: String| {
-        errors.push(format!(
-            "This link has a problem in \u{201c}{key}\u{201d}: {msg}. Using the default."
-        ))
+        errors.push(format!("This link has a problem in \u{201c}{key}\u{201d}: {msg}. Using the default."))
     };
     if let Some(v) = view.get("embed") {
         match v.as_str() {
             "1" | "true" | "" => o.embed = true,
             "0" | "false" => o.embed = false,
-            other => bad(
-                "embed",
-                format!("expected 0 or 1, got \"{}\"", short(other)),
-            ),
+            other => bad("embed", format!("expected 0 or 1, got \"{}\"", short(other))),
         }
     }
     if let Some(v) = view.get("speed") {
@@ -58,10 +49,7 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
             Ok(s) if (MIN_SPEED..=MAX_SPEED).contains(&s) => o.speed = s,
             _ => bad(
                 "speed",
-                format!(
-                    "expected a number from {MIN_SPEED} to {MAX_SPEED}, got \"{}\"",
-                    short(v)
-                ),
+                format!("expected a number from {MIN_SPEED} to {MAX_SPEED}, got \"{}\"", short(v)),
             ),
         }
     }
@@ -82,11 +70,7 @@ fn short(s: &str) -> String {
 /// Two significant digits, no trailing zeros: `0.05`, `1.3`, `25`.
 pub fn format_speed(s: f64) -> String {
     let s = round_speed(s);
-    let decimals = if s >= 10.0 {
-        0
-    } else {
-        (1.0 - s.log10().floor()).max(0.0) as usize
-    };
+    let decimals = if s >= 10.0 { 0 } else { (1.0 - s.log10().floor()).max(0.0) as usize };
     let text = format!("{s:.decimals$}");
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_owned()
@@ -126,13 +110,7 @@ pub fn replace_query(query: &str) -> bool {
     let Ok(history) = window.history() else {
         return false;
     };
-    history
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}?{query}")),
-        )
-        .is_ok()
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}?{query}"))).is_ok()
 }
 
 /// The absolute URL of this page with the given query.
@@ -159,9 +137,7 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
     let Ok(clip) = clip.dyn_into::<web_sys::Clipboard>() else {
         return false;
     };
-    wasm_bindgen_futures::JsFuture::from(clip.write_text(text))
-        .await
-        .is_ok()
+    wasm_bindgen_futures::JsFuture::from(clip.write_text(text)).await.is_ok()
 }
 
 #[cfg(test)]
@@ -169,24 +145,14 @@ mod tests {
     use super::*;
 
     fn view(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
     fn view_keys_parse_and_fall_back() {
         let (o, e) = parse_view(&view(&[("embed", "1"), ("speed", "2.5"), ("t", "1.5s")]));
         assert!(e.is_empty());
-        assert_eq!(
-            o,
-            ViewOpts {
-                embed: true,
-                speed: 2.5,
-                t: Some(1_500_000)
-            }
-        );
+        assert_eq!(o, ViewOpts { embed: true, speed: 2.5, t: Some(1_500_000) });
         let (o, e) = parse_view(&view(&[("speed", "1000"), ("t", "2h"), ("embed", "x")]));
         assert_eq!(o, ViewOpts::default());
         assert_eq!(e.len(), 3);

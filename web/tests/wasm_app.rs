@@ -14,9 +14,7 @@ async fn mount(location: &'static str) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let props = AppProps {
-        location: Some(location.into()),
-    };
+    let props = AppProps { location: Some(location.into()) };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;
     root
@@ -40,43 +38,24 @@ fn attr(root: &Element, selector: &str, name: &str) -> String {
 async fn renders_the_cluster_from_the_query() {
     let root = mount("/raft?n=7&seed=4&t=1s").await;
     assert_eq!(count(&root, "[data-testid^=node-]"), 7);
-    assert_eq!(
-        root.query_selector("h1")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .as_deref(),
-        Some("HA Lab")
-    );
+    assert_eq!(root.query_selector("h1").unwrap().unwrap().text_content().as_deref(), Some("HA Lab"));
     assert_eq!(attr(&root, "[data-testid=status]", "data-time"), "1000000");
     assert_eq!(attr(&root, "[data-testid=invariants]", "data-ok"), "true");
     assert_eq!(count(&root, "[data-testid=node-0][data-role]"), 1);
 
     // Step runs exactly one event.
-    let steps: u64 = attr(&root, "[data-testid=status]", "data-steps")
-        .parse()
-        .unwrap();
-    let step: HtmlElement = root
-        .query_selector("[data-testid=step]")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let steps: u64 = attr(&root, "[data-testid=status]", "data-steps").parse().unwrap();
+    let step: HtmlElement = root.query_selector("[data-testid=step]").unwrap().unwrap().dyn_into().unwrap();
     step.click();
     settle().await;
-    let after: u64 = attr(&root, "[data-testid=status]", "data-steps")
-        .parse()
-        .unwrap();
+    let after: u64 = attr(&root, "[data-testid=status]", "data-steps").parse().unwrap();
     assert_eq!(after, steps + 1);
 }
 
 #[wasm_bindgen_test]
 async fn a_bad_query_shows_a_banner_and_the_default_cluster() {
     let root = mount("/raft?n=99").await;
-    let banner = root
-        .query_selector("[data-testid=error-banner]")
-        .unwrap()
-        .expect("an error banner");
+    let banner = root.query_selector("[data-testid=error-banner]").unwrap().expect("an error banner");
     let text = banner.text_content().unwrap_or_default();
     assert!(text.contains("\u{201c}n\u{201d}"), "{text}");
     assert_eq!(count(&root, "[data-testid^=node-]"), 5);

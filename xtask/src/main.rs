@@ -153,9 +153,7 @@ fn show(cmd: &Command) -> String {
 /// Runs `cmd` with inherited stdio; Err if it cannot start or exits non-zero.
 fn run(cmd: &mut Command) -> Result {
     eprintln!("$ {}", show(cmd));
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot run `{}`: {e}", show(cmd)))?;
+    let status = cmd.status().map_err(|e| format!("cannot run `{}`: {e}", show(cmd)))?;
     if status.success() {
         Ok(())
     } else {
@@ -165,14 +163,8 @@ fn run(cmd: &mut Command) -> Result {
 
 /// Runs `cmd` quietly and returns its trimmed stdout, or None if it cannot start or fails.
 fn output(cmd: &mut Command) -> Option<String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    let out = cmd.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 fn secs(d: Duration) -> String {
@@ -207,11 +199,7 @@ fn ensure_wasm_target() -> Result {
     const TARGET: &str = "wasm32-unknown-unknown";
     // Fast path without rustup: the target's std is in the sysroot.
     if let Some(sysroot) = output(Command::new("rustc").args(["--print", "sysroot"])) {
-        if Path::new(&sysroot)
-            .join("lib/rustlib")
-            .join(TARGET)
-            .is_dir()
-        {
+        if Path::new(&sysroot).join("lib/rustlib").join(TARGET).is_dir() {
             return Ok(());
         }
     }
@@ -222,10 +210,7 @@ fn ensure_wasm_target() -> Result {
 /// `cargo install` from a neutral folder, so the project's .cargo/config.toml does not apply.
 fn cargo_install(args: &[&str]) -> Result {
     let t = Instant::now();
-    run(Command::new(cargo())
-        .arg("install")
-        .args(args)
-        .current_dir(env::temp_dir()))?;
+    run(Command::new(cargo()).arg("install").args(args).current_dir(env::temp_dir()))?;
     eprintln!("xtask: installed {} ({})", args[0], secs(t.elapsed()));
     Ok(())
 }
@@ -260,8 +245,7 @@ fn ensure_trunk() -> Result {
 /// The wasm-bindgen version that Cargo.lock resolved (the CLI must match it exactly).
 fn locked_version(root: &Path, package: &str) -> Result<String> {
     let lock = root.join("Cargo.lock");
-    let text =
-        fs::read_to_string(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
+    let text = fs::read_to_string(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
     let mut versions = BTreeSet::new();
     for block in text.split("[[package]]").skip(1) {
         let field = |key: &str| {
@@ -280,9 +264,9 @@ fn locked_version(root: &Path, package: &str) -> Result<String> {
     match (it.next(), it.next()) {
         (Some(v), None) => Ok(v),
         (None, _) => Err(format!("{package} not found in {}", lock.display())),
-        (Some(a), Some(b)) => Err(format!(
-            "{package} appears twice in Cargo.lock ({a}, {b}): pin one version"
-        )),
+        (Some(a), Some(b)) => {
+            Err(format!("{package} appears twice in Cargo.lock ({a}, {b}): pin one version"))
+        }
     }
 }
 
@@ -357,17 +341,13 @@ fn ensure_chromium() -> Result {
             c.args(["-n", "apt-get"]);
             c
         };
-        c.args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .stdin(Stdio::null());
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive").stdin(Stdio::null());
         run(&mut c)
     };
     apt(&["update"])?;
     apt(&["install", "-y", "chromium", "chromium-driver"])?;
     if !Path::new(CHROMEDRIVER).exists() {
-        return Err(format!(
-            "{CHROMEDRIVER} still missing after apt-get install"
-        ));
+        return Err(format!("{CHROMEDRIVER} still missing after apt-get install"));
     }
     env::set_var("CHROMEDRIVER", CHROMEDRIVER);
     Ok(())
@@ -388,9 +368,7 @@ fn serve(root: &Path) -> Result {
 }
 
 fn trunk_build(root: &Path) -> Result {
-    run(Command::new("trunk")
-        .args(["build", "--release"])
-        .current_dir(root))
+    run(Command::new("trunk").args(["build", "--release"]).current_dir(root))
 }
 
 struct Stage {
@@ -408,24 +386,11 @@ fn cargo_cmd(args: &[&str]) -> Command {
 
 fn stages() -> Vec<Stage> {
     vec![
-        Stage {
-            name: "fmt",
-            after: &[],
-            command: |_| cargo_cmd(&["fmt", "--all", "--check"]),
-        },
+        Stage { name: "fmt", after: &[], command: |_| cargo_cmd(&["fmt", "--all", "--check"]) },
         Stage {
             name: "clippy",
             after: &[],
-            command: |_| {
-                cargo_cmd(&[
-                    "clippy",
-                    "--workspace",
-                    "--all-targets",
-                    "--",
-                    "-D",
-                    "warnings",
-                ])
-            },
+            command: |_| cargo_cmd(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         },
         Stage {
             name: "native",
@@ -436,12 +401,7 @@ fn stages() -> Vec<Stage> {
             name: "wasm",
             after: &[],
             command: |_| {
-                let mut c = cargo_cmd(&[
-                    "test",
-                    "--no-fail-fast",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                ]);
+                let mut c = cargo_cmd(&["test", "--no-fail-fast", "--target", "wasm32-unknown-unknown"]);
                 for krate in WASM_TEST_CRATES {
                     c.args(["-p", krate]);
                 }
@@ -501,15 +461,11 @@ fn test(root: &Path, only: &[String]) -> Result {
 
     let t_all = Instant::now();
     let mut results: Vec<(&str, Outcome, Duration)> = Vec::new();
-    for stage in all
-        .iter()
-        .filter(|s| only.is_empty() || only.iter().any(|n| n == s.name))
-    {
-        let blocked = stage.after.iter().find(|dep| {
-            results
-                .iter()
-                .any(|(n, o, _)| n == *dep && !matches!(o, Outcome::Ok))
-        });
+    for stage in all.iter().filter(|s| only.is_empty() || only.iter().any(|n| n == s.name)) {
+        let blocked = stage
+            .after
+            .iter()
+            .find(|dep| results.iter().any(|(n, o, _)| n == *dep && !matches!(o, Outcome::Ok)));
         if let Some(dep) = blocked {
             let line = format!("{dep} did not pass");
             println!("xtask: stage {:<7} skipped ({line})", stage.name);
@@ -534,11 +490,7 @@ fn test(root: &Path, only: &[String]) -> Result {
         println!(
             "xtask: stage {:<7} {:<6} {:>8}",
             stage.name,
-            if matches!(outcome, Outcome::Ok) {
-                "ok"
-            } else {
-                "FAILED"
-            },
+            if matches!(outcome, Outcome::Ok) { "ok" } else { "FAILED" },
             secs(took)
         );
         results.push((stage.name, outcome, took));
@@ -576,9 +528,7 @@ fn test(root: &Path, only: &[String]) -> Result {
 }
 
 fn bench(root: &Path, args: &[String]) -> Result {
-    run(cargo_cmd(&["bench", "-p", "halab-core"])
-        .args(args)
-        .current_dir(root))?;
+    run(cargo_cmd(&["bench", "-p", "halab-core"]).args(args).current_dir(root))?;
     let dist = root.join("dist");
     if wasm_files(&dist).is_empty() {
         install(root, Need::Build)?;
@@ -618,11 +568,6 @@ fn kib(bytes: u64) -> String {
 }
 
 fn gzip_size(file: &Path) -> Option<u64> {
-    let out = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(file)
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let out = Command::new("gzip").args(["-9", "-c"]).arg(file).stderr(Stdio::null()).output().ok()?;
     out.status.success().then_some(out.stdout.len() as u64)
 }

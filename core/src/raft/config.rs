@@ -20,14 +20,8 @@ pub struct Bugs {
 
 /// Each bug switch's short name (as in URLs and the page) and what it breaks.
 pub const BUG_NAMES: &[(&str, &str)] = &[
-    (
-        "vote",
-        "grant votes without the log up-to-date check (§5.4.1)",
-    ),
-    (
-        "fig8",
-        "commit entries of earlier terms by counting replicas (Figure 8)",
-    ),
+    ("vote", "grant votes without the log up-to-date check (§5.4.1)"),
+    ("fig8", "commit entries of earlier terms by counting replicas (Figure 8)"),
     ("forget", "forget votedFor on restart"),
 ];
 

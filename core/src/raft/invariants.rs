@@ -59,10 +59,7 @@ impl RaftChecker {
         if leader != id {
             return Err(Broken {
                 invariant: ELECTION_SAFETY,
-                detail: format!(
-                    "node {leader} and node {id} were both elected leader of term {}",
-                    s.term
-                ),
+                detail: format!("node {leader} and node {id} were both elected leader of term {}", s.term),
             });
         }
         Ok(())
@@ -74,9 +71,7 @@ impl RaftChecker {
             if self.seen.len() <= i {
                 self.seen.push(BTreeMap::new());
             }
-            let known = self.seen[i]
-                .entry(e.term)
-                .or_insert_with(|| (e.cmd.clone(), prev_term));
+            let known = self.seen[i].entry(e.term).or_insert_with(|| (e.cmd.clone(), prev_term));
             if *known != (e.cmd.clone(), prev_term) {
                 return Err(Broken {
                     invariant: LOG_MATCHING,
@@ -93,12 +88,7 @@ impl RaftChecker {
         Ok(())
     }
 
-    fn state_machine_safety(
-        &mut self,
-        id: NodeId,
-        s: &RaftState,
-        from: Index,
-    ) -> Result<(), Broken> {
+    fn state_machine_safety(&mut self, id: NodeId, s: &RaftState, from: Index) -> Result<(), Broken> {
         if s.commit > s.log.last_index() || s.applied > s.commit {
             return Err(Broken {
                 invariant: STATE_MACHINE_SAFETY,
@@ -110,13 +100,7 @@ impl RaftChecker {
                 ),
             });
         }
-        for (i, e) in s
-            .log
-            .prefix(s.commit)
-            .iter()
-            .enumerate()
-            .skip(from as usize)
-        {
+        for (i, e) in s.log.prefix(s.commit).iter().enumerate().skip(from as usize) {
             match self.committed.get(i) {
                 Some((t, c)) if *t == e.term && *c == e.cmd => {}
                 Some((t, _)) => {
@@ -144,12 +128,7 @@ impl RaftChecker {
         if !s.is_leader() {
             return Ok(());
         }
-        for (i, ((term, _), in_term)) in self
-            .committed
-            .iter()
-            .zip(&self.committed_in)
-            .enumerate()
-            .skip(from)
+        for (i, ((term, _), in_term)) in self.committed.iter().zip(&self.committed_in).enumerate().skip(from)
         {
             let index = i as Index + 1;
             if *in_term < s.term && s.log.term_at(index) != Some(*term) {
@@ -176,21 +155,12 @@ impl Checker<Raft> for RaftChecker {
             self.cursors.resize(cluster.len(), Cursor::default());
         }
         let mut c = self.cursors[id as usize];
-        let (incarnation, truncations) =
-            (cluster.nodes[id as usize].incarnation, s.log.truncations());
+        let (incarnation, truncations) = (cluster.nodes[id as usize].incarnation, s.log.truncations());
         if (c.incarnation, c.truncations) != (incarnation, truncations) {
-            c = Cursor {
-                incarnation,
-                truncations,
-                ..Cursor::default()
-            };
+            c = Cursor { incarnation, truncations, ..Cursor::default() };
         }
         if c.term != s.term {
-            c = Cursor {
-                term: s.term,
-                complete: 0,
-                ..c
-            };
+            c = Cursor { term: s.term, complete: 0, ..c };
         }
         self.election_safety(id, s)?;
         self.log_matching(id, s, c.log)?;

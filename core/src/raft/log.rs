@@ -63,9 +63,7 @@ impl Log {
     }
 
     pub fn get(&self, index: Index) -> Option<&Entry> {
-        index
-            .checked_sub(1)
-            .and_then(|i| self.entries.get(i as usize))
+        index.checked_sub(1).and_then(|i| self.entries.get(i as usize))
     }
 
     /// Entries `from..=last`, at most `max` of them.
@@ -150,27 +148,17 @@ mod tests {
     use super::*;
 
     fn e(term: Term) -> Entry {
-        Entry {
-            term,
-            cmd: Command::Noop,
-        }
+        Entry { term, cmd: Command::Noop }
     }
 
     fn log(terms: &[Term]) -> Log {
-        Log {
-            entries: terms.iter().map(|&t| e(t)).collect(),
-            writes: 0,
-            truncations: 0,
-        }
+        Log { entries: terms.iter().map(|&t| e(t)).collect(), writes: 0, truncations: 0 }
     }
 
     #[test]
     fn merge_truncates_only_on_conflict() {
         let mut l = log(&[1, 1, 2, 2]);
-        assert!(
-            !l.merge(1, &[e(1), e(2)]),
-            "matching entries change nothing"
-        );
+        assert!(!l.merge(1, &[e(1), e(2)]), "matching entries change nothing");
         assert_eq!(l.last_index(), 4);
         assert!(l.merge(2, &[e(3)]), "conflict at 3 truncates 3..");
         assert_eq!(l, log(&[1, 1, 3]));

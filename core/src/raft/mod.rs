@@ -75,11 +75,7 @@ impl RaftState {
     }
 
     fn durable(&self) -> RaftDurable {
-        RaftDurable {
-            term: self.term,
-            voted_for: self.voted_for,
-            log: self.log.clone(),
-        }
+        RaftDurable { term: self.term, voted_for: self.voted_for, log: self.log.clone() }
     }
 }
 
@@ -195,16 +191,8 @@ impl Protocol for Raft {
     }
 
     fn init(&self, _id: NodeId, restored: Option<&RaftDurable>, out: &mut Out) -> RaftState {
-        let d = restored.cloned().unwrap_or(RaftDurable {
-            term: 0,
-            voted_for: None,
-            log: Log::default(),
-        });
-        let voted_for = if self.config.bugs.forget_vote {
-            None
-        } else {
-            d.voted_for
-        };
+        let d = restored.cloned().unwrap_or(RaftDurable { term: 0, voted_for: None, log: Log::default() });
+        let voted_for = if self.config.bugs.forget_vote { None } else { d.voted_for };
         let s = RaftState {
             term: d.term,
             voted_for,
@@ -232,20 +220,14 @@ impl Protocol for Raft {
             Event::Timer(Timer::Heartbeat) => {
                 if s.is_leader() {
                     self.broadcast_append(id, s, out);
-                    out.set_timer(
-                        Timer::Heartbeat,
-                        self.config.heartbeat..=self.config.heartbeat,
-                    );
+                    out.set_timer(Timer::Heartbeat, self.config.heartbeat..=self.config.heartbeat);
                 }
             }
-            Event::Input(Input::Put { req, key, value }) => {
-                self.client_put(id, s, req, key, value, out)
-            }
+            Event::Input(Input::Put { req, key, value }) => self.client_put(id, s, req, key, value, out),
         }
         // Persist first, so nothing this step sends can get ahead of stable storage.
         if before != (s.term, s.voted_for, s.log.writes()) {
-            out.0
-                .insert(0, crate::protocol::Effect::Persist(s.durable()));
+            out.0.insert(0, crate::protocol::Effect::Persist(s.durable()));
         }
     }
 }
@@ -264,10 +246,7 @@ impl Raft {
     }
 
     fn arm_election(&self, out: &mut Out) {
-        out.set_timer(
-            Timer::Election,
-            self.config.election_min..=self.config.election_max,
-        );
+        out.set_timer(Timer::Election, self.config.election_min..=self.config.election_max);
     }
 
     /// Figure 2, "All Servers": a higher term in any message makes us a follower of that term.
@@ -277,11 +256,9 @@ impl Raft {
             self.become_follower(id, s, msg.term(), leader, out);
         }
         match msg {
-            Msg::RequestVote {
-                term,
-                last_index,
-                last_term,
-            } => self.on_request_vote(s, from, term, last_index, last_term, out),
+            Msg::RequestVote { term, last_index, last_term } => {
+                self.on_request_vote(s, from, term, last_index, last_term, out)
+            }
             Msg::Vote { term, granted } => {
                 let won = match &mut s.role {
                     Role::Candidate { votes } if term == s.term && granted => {
@@ -294,20 +271,10 @@ impl Raft {
                     self.become_leader(id, s, out);
                 }
             }
-            Msg::Append {
-                term,
-                prev_index,
-                prev_term,
-                entries,
-                commit,
-            } => self.on_append(
-                id, s, from, term, prev_index, prev_term, &entries, commit, out,
-            ),
-            Msg::AppendReply {
-                term,
-                success,
-                index,
-            } => {
+            Msg::Append { term, prev_index, prev_term, entries, commit } => {
+                self.on_append(id, s, from, term, prev_index, prev_term, &entries, commit, out)
+            }
+            Msg::AppendReply { term, success, index } => {
                 if term == s.term && s.is_leader() {
                     self.on_append_reply(id, s, from, success, index, out);
                 }
@@ -333,13 +300,7 @@ impl Raft {
             s.voted_for = Some(from);
             self.arm_election(out);
         }
-        out.send(
-            from,
-            Msg::Vote {
-                term: s.term,
-                granted,
-            },
-        );
+        out.send(from, Msg::Vote { term: s.term, granted });
     }
 
     /// Figure 2, AppendEntries RPC receiver.
@@ -357,14 +318,7 @@ impl Raft {
         out: &mut Out,
     ) {
         if term < s.term {
-            out.send(
-                from,
-                Msg::AppendReply {
-                    term: s.term,
-                    success: false,
-                    index: 0,
-                },
-            );
+            out.send(from, Msg::AppendReply { term: s.term, success: false, index: 0 });
             return;
         }
         if !matches!(s.role, Role::Follower) || s.leader != Some(from) {
@@ -381,28 +335,14 @@ impl Raft {
                     s.commit = s.commit.max(leader_commit.min(last_new));
                     self.apply(id, s, out);
                 }
-                out.send(
-                    from,
-                    Msg::AppendReply {
-                        term: s.term,
-                        success: true,
-                        index: last_new,
-                    },
-                );
+                out.send(from, Msg::AppendReply { term: s.term, success: true, index: last_new });
             }
             found => {
                 let hint = match found {
                     None => s.log.last_index() + 1,
                     Some(_) => s.log.first_index_of_term_at(prev_index),
                 };
-                out.send(
-                    from,
-                    Msg::AppendReply {
-                        term: s.term,
-                        success: false,
-                        index: hint.max(1),
-                    },
-                );
+                out.send(from, Msg::AppendReply { term: s.term, success: false, index: hint.max(1) });
             }
         }
     }
@@ -454,10 +394,7 @@ impl Raft {
         let own_term = s.log.term_at(n) == Some(s.term);
         if n > s.commit && (own_term || self.config.bugs.commit_old_terms) {
             s.commit = n;
-            out.note(
-                NoteKind::Commit,
-                format!("node {id} committed up to index {n}"),
-            );
+            out.note(NoteKind::Commit, format!("node {id} committed up to index {n}"));
             self.apply(id, s, out);
         }
     }
@@ -472,35 +409,18 @@ impl Raft {
             if let Command::Put { req, key, value } = entry.cmd {
                 s.kv.insert(key, value);
                 if s.is_leader() {
-                    out.output(Output::Committed {
-                        req,
-                        index: s.applied,
-                    });
+                    out.output(Output::Committed { req, index: s.applied });
                 }
             }
         }
     }
 
-    fn client_put(
-        &self,
-        id: NodeId,
-        s: &mut RaftState,
-        req: u64,
-        key: u8,
-        value: u32,
-        out: &mut Out,
-    ) {
+    fn client_put(&self, id: NodeId, s: &mut RaftState, req: u64, key: u8, value: u32, out: &mut Out) {
         if !s.is_leader() {
-            out.output(Output::Redirect {
-                req,
-                leader: s.leader,
-            });
+            out.output(Output::Redirect { req, leader: s.leader });
             return;
         }
-        let index = s.log.append(Entry {
-            term: s.term,
-            cmd: Command::Put { req, key, value },
-        });
+        let index = s.log.append(Entry { term: s.term, cmd: Command::Put { req, key, value } });
         out.output(Output::Accepted { req, index });
         if self.config.nodes == 1 {
             self.advance_commit(id, s, out);
@@ -524,16 +444,7 @@ impl Raft {
         let prev_term = s.log.term_at(prev_index).unwrap_or(0);
         let entries = s.log.slice_from(next[p], self.config.max_batch);
         next[p] += entries.len() as Index;
-        out.send(
-            peer,
-            Msg::Append {
-                term: s.term,
-                prev_index,
-                prev_term,
-                entries,
-                commit: s.commit,
-            },
-        );
+        out.send(peer, Msg::Append { term: s.term, prev_index, prev_term, entries, commit: s.commit });
     }
 
     fn become_follower(
@@ -553,10 +464,7 @@ impl Raft {
             out.cancel_timer(Timer::Heartbeat);
         }
         if was != "follower" {
-            out.note(
-                NoteKind::Role,
-                format!("node {id} stepped down to follower in term {term}"),
-            );
+            out.note(NoteKind::Role, format!("node {id} stepped down to follower in term {term}"));
         }
         s.role = Role::Follower;
         s.leader = leader;
@@ -568,13 +476,8 @@ impl Raft {
         s.term += 1;
         s.voted_for = Some(id);
         s.leader = None;
-        s.role = Role::Candidate {
-            votes: BTreeSet::from([id]),
-        };
-        out.note(
-            NoteKind::Role,
-            format!("node {id} stands for election in term {}", s.term),
-        );
+        s.role = Role::Candidate { votes: BTreeSet::from([id]) };
+        out.note(NoteKind::Role, format!("node {id} stands for election in term {}", s.term));
         self.arm_election(out);
         if self.majority() == 1 {
             self.become_leader(id, s, out);
@@ -582,44 +485,25 @@ impl Raft {
         }
         let (last_index, last_term) = (s.log.last_index(), s.log.last_term());
         for p in self.peers(id) {
-            out.send(
-                p,
-                Msg::RequestVote {
-                    term: s.term,
-                    last_index,
-                    last_term,
-                },
-            );
+            out.send(p, Msg::RequestVote { term: s.term, last_index, last_term });
         }
     }
 
     fn become_leader(&self, id: NodeId, s: &mut RaftState, out: &mut Out) {
         let n = self.config.nodes;
         let last = s.log.last_index();
-        s.role = Role::Leader {
-            next: vec![last + 1; n],
-            matched: vec![0; n],
-        };
+        s.role = Role::Leader { next: vec![last + 1; n], matched: vec![0; n] };
         s.leader = Some(id);
-        out.note(
-            NoteKind::Role,
-            format!("node {id} became leader of term {}", s.term),
-        );
+        out.note(NoteKind::Role, format!("node {id} became leader of term {}", s.term));
         out.cancel_timer(Timer::Election);
         if self.config.noop {
-            s.log.append(Entry {
-                term: s.term,
-                cmd: Command::Noop,
-            });
+            s.log.append(Entry { term: s.term, cmd: Command::Noop });
         }
         if n == 1 {
             self.advance_commit(id, s, out);
         }
         self.broadcast_append(id, s, out);
-        out.set_timer(
-            Timer::Heartbeat,
-            self.config.heartbeat..=self.config.heartbeat,
-        );
+        out.set_timer(Timer::Heartbeat, self.config.heartbeat..=self.config.heartbeat);
     }
 }
 

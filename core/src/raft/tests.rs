@@ -4,10 +4,7 @@ use super::*;
 use crate::protocol::Effect;
 
 fn raft(nodes: usize) -> Raft {
-    Raft::new(RaftConfig {
-        nodes,
-        ..RaftConfig::default()
-    })
+    Raft::new(RaftConfig { nodes, ..RaftConfig::default() })
 }
 
 fn boot(r: &Raft, id: NodeId) -> RaftState {
@@ -35,10 +32,7 @@ fn sent(effects: &[Effect<Raft>]) -> Vec<(NodeId, Msg)> {
 }
 
 fn entry(term: Term) -> Entry {
-    Entry {
-        term,
-        cmd: Command::Noop,
-    }
+    Entry { term, cmd: Command::Noop }
 }
 
 fn with_log(r: &Raft, id: NodeId, term: Term, terms: &[Term]) -> RaftState {
@@ -55,21 +49,8 @@ fn election_timeout_starts_a_campaign_and_persists_before_asking() {
     let r = raft(3);
     let mut s = boot(&r, 0);
     let fx = step(&r, 0, &mut s, Event::Timer(Timer::Election));
-    assert_eq!(
-        (s.term, s.voted_for, s.role.name()),
-        (1, Some(0), "candidate")
-    );
-    assert!(
-        matches!(
-            fx[0],
-            Effect::Persist(RaftDurable {
-                term: 1,
-                voted_for: Some(0),
-                ..
-            })
-        ),
-        "{fx:?}"
-    );
+    assert_eq!((s.term, s.voted_for, s.role.name()), (1, Some(0), "candidate"));
+    assert!(matches!(fx[0], Effect::Persist(RaftDurable { term: 1, voted_for: Some(0), .. })), "{fx:?}");
     let asks: Vec<_> = sent(&fx).into_iter().map(|(to, _)| to).collect();
     assert_eq!(asks, vec![1, 2]);
 }
@@ -78,123 +59,28 @@ fn election_timeout_starts_a_campaign_and_persists_before_asking() {
 fn a_vote_is_granted_once_per_term() {
     let r = raft(3);
     let mut s = boot(&r, 0);
-    let ask = |term| Msg::RequestVote {
-        term,
-        last_index: 0,
-        last_term: 0,
-    };
+    let ask = |term| Msg::RequestVote { term, last_index: 0, last_term: 0 };
     let fx = step(&r, 0, &mut s, msg(1, ask(1)));
-    assert_eq!(
-        sent(&fx),
-        vec![(
-            1,
-            Msg::Vote {
-                term: 1,
-                granted: true
-            }
-        )]
-    );
+    assert_eq!(sent(&fx), vec![(1, Msg::Vote { term: 1, granted: true })]);
     let fx = step(&r, 0, &mut s, msg(2, ask(1)));
-    assert_eq!(
-        sent(&fx),
-        vec![(
-            2,
-            Msg::Vote {
-                term: 1,
-                granted: false
-            }
-        )]
-    );
+    assert_eq!(sent(&fx), vec![(2, Msg::Vote { term: 1, granted: false })]);
     let fx = step(&r, 0, &mut s, msg(1, ask(1)));
-    assert_eq!(
-        sent(&fx),
-        vec![(
-            1,
-            Msg::Vote {
-                term: 1,
-                granted: true
-            }
-        )],
-        "a retry from the same candidate"
-    );
+    assert_eq!(sent(&fx), vec![(1, Msg::Vote { term: 1, granted: true })], "a retry from the same candidate");
     let fx = step(&r, 0, &mut s, msg(2, ask(2)));
-    assert_eq!(
-        sent(&fx),
-        vec![(
-            2,
-            Msg::Vote {
-                term: 2,
-                granted: true
-            }
-        )],
-        "a new term frees the vote"
-    );
+    assert_eq!(sent(&fx), vec![(2, Msg::Vote { term: 2, granted: true })], "a new term frees the vote");
 }
 
 #[test]
-fn votes_go_only_to_up_to_date_candidates() {
-    let r = raft(3);
-    let mut s = with_log(&r, 0, 3, &[1, 3]);
-    let fx = step(
-        &r,
-        0,
-        &mut s,
-        msg(
-            1,
-            Msg::RequestVote {
-                term: 4,
-                last_index: 5,
-                last_term: 2,
-            },
-        ),
-    );
-    assert_eq!(
-        sent(&fx),
-        vec![(
-            1,
-            Msg::Vote {
-                term: 4,
-                granted: false
-            }
-        )]
-    );
-    assert_eq!(
-        s.term, 4,
-        "the higher term is adopted even when the vote is refused"
-    );
-
-    let buggy = Raft::new(RaftConfig {
-        nodes: 3,
-        bugs: Bugs {
-            vote_without_log_check: true,
-            ..Bugs::default()
-        },
-        ..RaftConfig::default()
-    });
-    let mut s = with_log(&buggy, 0, 3, &[1, 3]);
-    let fx = step(
-        &buggy,
-        0,
-        &mut s,
-        msg(
-            1,
-            Msg::RequestVote {
-                term: 4,
-                last_index: 5,
-                last_term: 2,
-            },
-        ),
-    );
-    assert_eq!(
-        sent(&fx),
-        vec![(
-            1,
-            Msg::Vote {
-                term: 4,
-                granted: true
-            }
-        )]
-    );
+fn votes_go_only_to_up_to_date_candidates_unless_the_bug_skips_the_check() {
+    for bug in [false, true] {
+        let bugs = Bugs { vote_without_log_check: bug, ..Bugs::default() };
+        let r = Raft::new(RaftConfig { nodes: 3, bugs, ..RaftConfig::default() });
+        let mut s = with_log(&r, 0, 3, &[1, 3]);
+        let stale = Msg::RequestVote { term: 4, last_index: 5, last_term: 2 };
+        let fx = step(&r, 0, &mut s, msg(1, stale));
+        assert_eq!(sent(&fx), vec![(1, Msg::Vote { term: 4, granted: bug })]);
+        assert_eq!(s.term, 4, "the higher term is adopted even when the vote is refused");
+    }
 }
 
 #[test]
@@ -202,48 +88,12 @@ fn a_majority_of_votes_makes_a_leader_that_announces_itself() {
     let r = raft(5);
     let mut s = boot(&r, 0);
     step(&r, 0, &mut s, Event::Timer(Timer::Election));
-    step(
-        &r,
-        0,
-        &mut s,
-        msg(
-            1,
-            Msg::Vote {
-                term: 1,
-                granted: true,
-            },
-        ),
-    );
-    step(
-        &r,
-        0,
-        &mut s,
-        msg(
-            2,
-            Msg::Vote {
-                term: 1,
-                granted: false,
-            },
-        ),
-    );
+    step(&r, 0, &mut s, msg(1, Msg::Vote { term: 1, granted: true }));
+    step(&r, 0, &mut s, msg(2, Msg::Vote { term: 1, granted: false }));
     assert!(!s.is_leader());
-    let fx = step(
-        &r,
-        0,
-        &mut s,
-        msg(
-            3,
-            Msg::Vote {
-                term: 1,
-                granted: true,
-            },
-        ),
-    );
+    let fx = step(&r, 0, &mut s, msg(3, Msg::Vote { term: 1, granted: true }));
     assert!(s.is_leader());
-    let appends = sent(&fx)
-        .into_iter()
-        .filter(|(_, m)| matches!(m, Msg::Append { .. }))
-        .count();
+    let appends = sent(&fx).into_iter().filter(|(_, m)| matches!(m, Msg::Append { .. })).count();
     assert_eq!(appends, 4);
 }
 
@@ -256,64 +106,20 @@ fn append_entries_checks_consistency_and_truncates_conflicts() {
         &r,
         1,
         &mut s,
-        msg(
-            0,
-            Msg::Append {
-                term: 3,
-                prev_index: 3,
-                prev_term: 3,
-                entries: vec![],
-                commit: 0,
-            },
-        ),
+        msg(0, Msg::Append { term: 3, prev_index: 3, prev_term: 3, entries: vec![], commit: 0 }),
     );
-    assert_eq!(
-        sent(&fx),
-        vec![(
-            0,
-            Msg::AppendReply {
-                term: 3,
-                success: false,
-                index: 3
-            }
-        )]
-    );
+    assert_eq!(sent(&fx), vec![(0, Msg::AppendReply { term: 3, success: false, index: 3 })]);
     // Match at 2, conflicting entry at 3 is replaced.
     let fx = step(
         &r,
         1,
         &mut s,
-        msg(
-            0,
-            Msg::Append {
-                term: 3,
-                prev_index: 2,
-                prev_term: 1,
-                entries: vec![entry(3)],
-                commit: 3,
-            },
-        ),
+        msg(0, Msg::Append { term: 3, prev_index: 2, prev_term: 1, entries: vec![entry(3)], commit: 3 }),
     );
-    assert_eq!(
-        sent(&fx).last(),
-        Some(&(
-            0,
-            Msg::AppendReply {
-                term: 3,
-                success: true,
-                index: 3
-            }
-        ))
-    );
-    assert_eq!(
-        s.log.entries().iter().map(|e| e.term).collect::<Vec<_>>(),
-        vec![1, 1, 3]
-    );
+    assert_eq!(sent(&fx).last(), Some(&(0, Msg::AppendReply { term: 3, success: true, index: 3 })));
+    assert_eq!(s.log.entries().iter().map(|e| e.term).collect::<Vec<_>>(), vec![1, 1, 3]);
     assert_eq!(s.commit, 3);
-    assert!(
-        matches!(fx[0], Effect::Persist(_)),
-        "the new entry is durable before the reply"
-    );
+    assert!(matches!(fx[0], Effect::Persist(_)), "the new entry is durable before the reply");
 }
 
 #[test]
@@ -324,21 +130,9 @@ fn follower_commit_is_capped_by_the_last_new_entry() {
         &r,
         1,
         &mut s,
-        msg(
-            0,
-            Msg::Append {
-                term: 1,
-                prev_index: 1,
-                prev_term: 1,
-                entries: vec![],
-                commit: 3,
-            },
-        ),
+        msg(0, Msg::Append { term: 1, prev_index: 1, prev_term: 1, entries: vec![], commit: 3 }),
     );
-    assert_eq!(
-        s.commit, 1,
-        "entries after prev_index may be stale, so they are not committed"
-    );
+    assert_eq!(s.commit, 1, "entries after prev_index may be stale, so they are not committed");
 }
 
 #[test]
@@ -349,28 +143,9 @@ fn stale_terms_are_refused() {
         &r,
         1,
         &mut s,
-        msg(
-            0,
-            Msg::Append {
-                term: 4,
-                prev_index: 0,
-                prev_term: 0,
-                entries: vec![entry(4)],
-                commit: 1,
-            },
-        ),
+        msg(0, Msg::Append { term: 4, prev_index: 0, prev_term: 0, entries: vec![entry(4)], commit: 1 }),
     );
-    assert_eq!(
-        sent(&fx),
-        vec![(
-            0,
-            Msg::AppendReply {
-                term: 5,
-                success: false,
-                index: 0
-            }
-        )]
-    );
+    assert_eq!(sent(&fx), vec![(0, Msg::AppendReply { term: 5, success: false, index: 0 })]);
     assert_eq!(s.log.last_index(), 1);
 }
 
@@ -380,40 +155,14 @@ fn leader_commits_only_entries_of_its_own_term() {
     for (bug, expected_commit) in [(false, 0), (true, 2)] {
         let r = Raft::new(RaftConfig {
             nodes: 3,
-            bugs: Bugs {
-                commit_old_terms: bug,
-                ..Bugs::default()
-            },
+            bugs: Bugs { commit_old_terms: bug, ..Bugs::default() },
             ..RaftConfig::default()
         });
         let mut s = with_log(&r, 0, 3, &[1, 2]);
         step(&r, 0, &mut s, Event::Timer(Timer::Election));
-        step(
-            &r,
-            0,
-            &mut s,
-            msg(
-                1,
-                Msg::Vote {
-                    term: 4,
-                    granted: true,
-                },
-            ),
-        );
+        step(&r, 0, &mut s, msg(1, Msg::Vote { term: 4, granted: true }));
         assert!(s.is_leader());
-        step(
-            &r,
-            0,
-            &mut s,
-            msg(
-                1,
-                Msg::AppendReply {
-                    term: 4,
-                    success: true,
-                    index: 2,
-                },
-            ),
-        );
+        step(&r, 0, &mut s, msg(1, Msg::AppendReply { term: 4, success: true, index: 2 }));
         assert_eq!(s.commit, expected_commit, "commit_old_terms = {bug}");
     }
 }
@@ -426,62 +175,23 @@ fn followers_redirect_clients_to_the_leader() {
         &r,
         1,
         &mut s,
-        msg(
-            2,
-            Msg::Append {
-                term: 1,
-                prev_index: 0,
-                prev_term: 0,
-                entries: vec![],
-                commit: 0,
-            },
-        ),
+        msg(2, Msg::Append { term: 1, prev_index: 0, prev_term: 0, entries: vec![], commit: 0 }),
     );
-    let fx = step(
-        &r,
-        1,
-        &mut s,
-        Event::Input(Input::Put {
-            req: 7,
-            key: 1,
-            value: 2,
-        }),
-    );
-    assert!(
-        fx.contains(&Effect::Output(Output::Redirect {
-            req: 7,
-            leader: Some(2)
-        })),
-        "{fx:?}"
-    );
+    let fx = step(&r, 1, &mut s, Event::Input(Input::Put { req: 7, key: 1, value: 2 }));
+    assert!(fx.contains(&Effect::Output(Output::Redirect { req: 7, leader: Some(2) })), "{fx:?}");
 }
 
 #[test]
 fn restart_restores_term_vote_and_log_unless_the_bug_forgets_the_vote() {
-    let durable = RaftDurable {
-        term: 4,
-        voted_for: Some(2),
-        log: with_log(&raft(3), 0, 4, &[1, 4]).log,
-    };
+    let durable = RaftDurable { term: 4, voted_for: Some(2), log: with_log(&raft(3), 0, 4, &[1, 4]).log };
     let s = raft(3).init(0, Some(&durable), &mut Effects::default());
-    assert_eq!(
-        (s.term, s.voted_for, s.log.last_index(), s.commit),
-        (4, Some(2), 2, 0)
-    );
+    assert_eq!((s.term, s.voted_for, s.log.last_index(), s.commit), (4, Some(2), 2, 0));
     let buggy = Raft::new(RaftConfig {
         nodes: 3,
-        bugs: Bugs {
-            forget_vote: true,
-            ..Bugs::default()
-        },
+        bugs: Bugs { forget_vote: true, ..Bugs::default() },
         ..RaftConfig::default()
     });
-    assert_eq!(
-        buggy
-            .init(0, Some(&durable), &mut Effects::default())
-            .voted_for,
-        None
-    );
+    assert_eq!(buggy.init(0, Some(&durable), &mut Effects::default()).voted_for, None);
 }
 
 #[test]
@@ -490,19 +200,7 @@ fn a_single_node_cluster_commits_alone() {
     let mut s = boot(&r, 0);
     step(&r, 0, &mut s, Event::Timer(Timer::Election));
     assert!(s.is_leader());
-    let fx = step(
-        &r,
-        0,
-        &mut s,
-        Event::Input(Input::Put {
-            req: 1,
-            key: 3,
-            value: 9,
-        }),
-    );
-    assert!(
-        fx.contains(&Effect::Output(Output::Committed { req: 1, index: 1 })),
-        "{fx:?}"
-    );
+    let fx = step(&r, 0, &mut s, Event::Input(Input::Put { req: 1, key: 3, value: 9 }));
+    assert!(fx.contains(&Effect::Output(Output::Committed { req: 1, index: 1 })), "{fx:?}");
     assert_eq!(s.kv.get(&3), Some(&9));
 }

@@ -102,10 +102,7 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ScenarioError {
-            field: field.into(),
-            message: message.into(),
-        }
+        ScenarioError { field: field.into(), message: message.into() }
     }
 }
 
@@ -117,17 +114,9 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-fn check_range<T: PartialOrd + fmt::Display>(
-    field: &str,
-    v: T,
-    lo: T,
-    hi: T,
-) -> Result<(), ScenarioError> {
+fn check_range<T: PartialOrd + fmt::Display>(field: &str, v: T, lo: T, hi: T) -> Result<(), ScenarioError> {
     if v < lo || v > hi {
-        return Err(ScenarioError::new(
-            field,
-            format!("must be between {lo} and {hi}, got {v}"),
-        ));
+        return Err(ScenarioError::new(field, format!("must be between {lo} and {hi}, got {v}")));
     }
     Ok(())
 }
@@ -139,19 +128,13 @@ impl Scenario {
         if self.version != FORMAT_VERSION {
             return Err(ScenarioError::new(
                 "v",
-                format!(
-                    "unsupported format version {} (this page reads {FORMAT_VERSION})",
-                    self.version
-                ),
+                format!("unsupported format version {} (this page reads {FORMAT_VERSION})", self.version),
             ));
         }
         check_range("n", self.nodes, MIN_NODES, MAX_NODES)?;
         check_range("lat", self.net.latency_max, 0, MAX_LATENCY)?;
         if self.net.latency_min > self.net.latency_max {
-            return Err(ScenarioError::new(
-                "lat",
-                "the minimum latency is above the maximum",
-            ));
+            return Err(ScenarioError::new("lat", "the minimum latency is above the maximum"));
         }
         check_range("loss", self.net.loss_ppm, 0, PPM)?;
         check_range("dup", self.net.dup_ppm, 0, PPM)?;
@@ -159,10 +142,7 @@ impl Scenario {
         check_range("el", self.election_min, MIN_ELECTION, MAX_ELECTION)?;
         check_range("el", self.election_max, MIN_ELECTION, MAX_ELECTION)?;
         if self.election_min > self.election_max {
-            return Err(ScenarioError::new(
-                "el",
-                "the minimum election timeout is above the maximum",
-            ));
+            return Err(ScenarioError::new("el", "the minimum election timeout is above the maximum"));
         }
         if self.heartbeat < MIN_HEARTBEAT || self.heartbeat >= self.election_min {
             return Err(ScenarioError::new(
@@ -186,10 +166,7 @@ impl Scenario {
             if s.at > MAX_TIME {
                 return Err(ScenarioError::new(
                     field,
-                    format!(
-                        "time {} is past the limit of 24 h",
-                        units::format_duration(s.at)
-                    ),
+                    format!("time {} is past the limit of 24 h", units::format_duration(s.at)),
                 ));
             }
             if s.at < last {
@@ -227,10 +204,7 @@ impl Scenario {
                 for &x in groups.iter().flatten() {
                     node_ok(x)?;
                     if std::mem::replace(&mut seen[x as usize], true) {
-                        return Err(ScenarioError::new(
-                            field,
-                            format!("node {x} is in two groups"),
-                        ));
+                        return Err(ScenarioError::new(field, format!("node {x} is in two groups")));
                     }
                 }
                 Ok(())
@@ -239,10 +213,7 @@ impl Scenario {
             Fault::SetLatency(lo, hi) => {
                 check_range(field, *hi, 0, limits::MAX_LATENCY)?;
                 if lo > hi {
-                    return Err(ScenarioError::new(
-                        field,
-                        "the minimum latency is above the maximum",
-                    ));
+                    return Err(ScenarioError::new(field, "the minimum latency is above the maximum"));
                 }
                 Ok(())
             }
@@ -280,8 +251,7 @@ impl Scenario {
 
     /// A Raft simulation of this scenario with the invariant checker installed.
     pub fn raft_sim(&self) -> Sim<Raft> {
-        Sim::new(Raft::new(self.raft_config()), self.sim_config())
-            .with_checker(RaftChecker::default())
+        Sim::new(Raft::new(self.raft_config()), self.sim_config()).with_checker(RaftChecker::default())
     }
 
     /// Decodes and validates JSON.

@@ -13,10 +13,7 @@ pub fn parse_duration(s: &str) -> Result<Micros, String> {
     } else if let Some(n) = s.strip_suffix('s') {
         (n, 1_000_000)
     } else {
-        return Err(format!(
-            "a duration needs a unit (s, ms or us), got \"{}\"",
-            shorten(s)
-        ));
+        return Err(format!("a duration needs a unit (s, ms or us), got \"{}\"", shorten(s)));
     };
     parse_decimal(num, scale).ok_or_else(|| format!("not a duration: \"{}\"", shorten(s)))
 }
@@ -38,10 +35,7 @@ pub fn format_duration(us: Micros) -> String {
 pub fn parse_ppm(s: &str) -> Result<u32, String> {
     match parse_decimal(s, 1_000_000) {
         Some(v) if v <= 1_000_000 => Ok(v as u32),
-        Some(_) => Err(format!(
-            "a probability must be between 0 and 1, got \"{}\"",
-            shorten(s)
-        )),
+        Some(_) => Err(format!("a probability must be between 0 and 1, got \"{}\"", shorten(s))),
         None => Err(format!("not a probability: \"{}\"", shorten(s))),
     }
 }
@@ -63,11 +57,7 @@ fn parse_decimal(s: &str, scale: u64) -> Option<u64> {
         return None;
     }
     let int: u64 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let frac_val: u64 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse().ok()?
-    };
+    let frac_val: u64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
     let frac_scaled = frac_val * 10u64.pow((digits - frac.len()) as u32);
     int.checked_mul(scale)?.checked_add(frac_scaled)
 }
@@ -99,24 +89,8 @@ mod tests {
 
     #[test]
     fn durations_round_trip_exactly() {
-        for us in [
-            0,
-            1,
-            999,
-            1_000,
-            1_500,
-            150_000,
-            1_000_000,
-            1_500_000,
-            2_000_001,
-            3_600_000_000,
-        ] {
-            assert_eq!(
-                parse_duration(&format_duration(us)),
-                Ok(us),
-                "{}",
-                format_duration(us)
-            );
+        for us in [0, 1, 999, 1_000, 1_500, 150_000, 1_000_000, 1_500_000, 2_000_001, 3_600_000_000] {
+            assert_eq!(parse_duration(&format_duration(us)), Ok(us), "{}", format_duration(us));
         }
         assert_eq!(format_duration(1_500_000), "1.5s");
         assert_eq!(format_duration(150_000), "150ms");
@@ -126,18 +100,7 @@ mod tests {
 
     #[test]
     fn bad_durations_are_rejected() {
-        for s in [
-            "",
-            "s",
-            "5",
-            "-1s",
-            "1e3ms",
-            "1.s",
-            "0.0000001s",
-            "99999999999999999999s",
-            "1,5s",
-            "١s",
-        ] {
+        for s in ["", "s", "5", "-1s", "1e3ms", "1.s", "0.0000001s", "99999999999999999999s", "1,5s", "١s"] {
             assert!(parse_duration(s).is_err(), "{s:?} accepted");
         }
     }

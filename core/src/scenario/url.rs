@@ -21,18 +21,7 @@ use std::collections::BTreeMap;
 /// Keys the page reads for itself (embedding, speed, where to stop); the codec passes them on.
 pub const VIEW_KEYS: &[&str] = &["embed", "speed", "t"];
 
-/// Bug switch names in URLs, and their meaning.
-pub const BUG_NAMES: &[(&str, &str)] = &[
-    (
-        "vote",
-        "grant votes without the log up-to-date check (§5.4.1)",
-    ),
-    (
-        "fig8",
-        "commit entries of earlier terms by counting replicas (Figure 8)",
-    ),
-    ("forget", "forget votedFor on restart"),
-];
+pub use crate::raft::config::BUG_NAMES;
 
 /// A decoded query: the scenario plus the view keys, still as text, for the page to parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,16 +33,10 @@ pub struct Decoded {
 /// Encodes a scenario as a query string without the leading `?`.
 pub fn encode(s: &Scenario) -> String {
     let d = Scenario::default();
-    let mut parts = vec![
-        format!("p={}", s.protocol.name()),
-        format!("n={}", s.nodes),
-        format!("seed={}", s.seed),
-    ];
+    let mut parts =
+        vec![format!("p={}", s.protocol.name()), format!("n={}", s.nodes), format!("seed={}", s.seed)];
     if s.net.latency_min != d.net.latency_min || s.net.latency_max != d.net.latency_max {
-        parts.push(format!(
-            "lat={}",
-            range(s.net.latency_min, s.net.latency_max)
-        ));
+        parts.push(format!("lat={}", range(s.net.latency_min, s.net.latency_max)));
     }
     if s.net.loss_ppm != d.net.loss_ppm {
         parts.push(format!("loss={}", format_ppm(s.net.loss_ppm)));
@@ -78,11 +61,8 @@ pub fn encode(s: &Scenario) -> String {
         parts.push(format!("bugs={}", bugs.join(",")));
     }
     if !s.faults.is_empty() {
-        let f: Vec<String> = s
-            .faults
-            .iter()
-            .map(|f| format!("{}@{}", fault_token(&f.fault), format_duration(f.at)))
-            .collect();
+        let f: Vec<String> =
+            s.faults.iter().map(|f| format!("{}@{}", fault_token(&f.fault), format_duration(f.at))).collect();
         parts.push(format!("faults={}", f.join(",")));
     }
     parts.join("&")
@@ -93,11 +73,7 @@ fn range(lo: Micros, hi: Micros) -> String {
 }
 
 fn bug_list(b: &Bugs) -> Vec<&'static str> {
-    BUG_NAMES
-        .iter()
-        .map(|(n, _)| *n)
-        .filter(|n| b.get(n) == Some(true))
-        .collect()
+    BUG_NAMES.iter().map(|(n, _)| *n).filter(|n| b.get(n) == Some(true)).collect()
 }
 
 /// The URL token of a fault (without its time).
@@ -109,12 +85,7 @@ pub fn fault_token(f: &Fault) -> String {
         Fault::Partition(groups) => {
             let g: Vec<String> = groups
                 .iter()
-                .map(|g| {
-                    g.iter()
-                        .map(|n| n.to_string())
-                        .collect::<Vec<_>>()
-                        .join(".")
-                })
+                .map(|g| g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("."))
                 .collect();
             format!("part:{}", g.join("/"))
         }
@@ -133,10 +104,7 @@ pub fn fault_token(f: &Fault) -> String {
 /// Decodes and validates a query string (with or without the leading `?`).
 pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
     if query.len() > limits::MAX_QUERY_LEN {
-        return Err(ScenarioError::new(
-            "url",
-            format!("longer than {} characters", limits::MAX_QUERY_LEN),
-        ));
+        return Err(ScenarioError::new("url", format!("longer than {} characters", limits::MAX_QUERY_LEN)));
     }
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut s = Scenario::default();
@@ -144,10 +112,8 @@ pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
     let mut seen = std::collections::BTreeSet::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let key =
-            percent_decode(k).ok_or_else(|| ScenarioError::new("url", "bad %-escape in a key"))?;
-        let val =
-            percent_decode(v).ok_or_else(|| ScenarioError::new(key.clone(), "bad %-escape"))?;
+        let key = percent_decode(k).ok_or_else(|| ScenarioError::new("url", "bad %-escape in a key"))?;
+        let val = percent_decode(v).ok_or_else(|| ScenarioError::new(key.clone(), "bad %-escape"))?;
         if !seen.insert(key.clone()) {
             return Err(ScenarioError::new(shorten(&key), "given twice"));
         }
@@ -164,8 +130,7 @@ pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
 fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError> {
     let err = |m: String| ScenarioError::new(key, m);
     let int = |v: &str| -> Result<u64, ScenarioError> {
-        v.parse::<u64>()
-            .map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))
+        v.parse::<u64>().map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))
     };
     match key {
         "v" => s.version = u32::try_from(int(val)?).map_err(|_| err("too large".into()))?,
@@ -236,9 +201,8 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
 }
 
 fn parse_range(v: &str) -> Result<(Micros, Micros), String> {
-    let (lo, hi) = v
-        .split_once('-')
-        .ok_or_else(|| format!("expected a range like 1ms-10ms, got \"{}\"", shorten(v)))?;
+    let (lo, hi) =
+        v.split_once('-').ok_or_else(|| format!("expected a range like 1ms-10ms, got \"{}\"", shorten(v)))?;
     Ok((parse_duration(lo)?, parse_duration(hi)?))
 }
 
@@ -255,10 +219,7 @@ pub fn parse_scheduled(token: &str) -> Result<Scheduled, String> {
     let (f, at) = token
         .rsplit_once('@')
         .ok_or_else(|| format!("\"{}\" needs a time, like crash:1@2s", shorten(token)))?;
-    Ok(Scheduled {
-        at: parse_duration(at)?,
-        fault: parse_fault(f)?,
-    })
+    Ok(Scheduled { at: parse_duration(at)?, fault: parse_fault(f)? })
 }
 
 /// Parses a fault token without its time.
@@ -343,14 +304,8 @@ mod tests {
         assert_eq!(
             s.faults,
             vec![
-                Scheduled {
-                    at: 2 * SEC,
-                    fault: Fault::Crash(1)
-                },
-                Scheduled {
-                    at: 6 * SEC,
-                    fault: Fault::Heal
-                },
+                Scheduled { at: 2 * SEC, fault: Fault::Crash(1) },
+                Scheduled { at: 6 * SEC, fault: Fault::Heal },
             ]
         );
         assert_eq!(s.version, FORMAT_VERSION);
@@ -358,23 +313,14 @@ mod tests {
 
     #[test]
     fn every_fault_kind_round_trips() {
-        let mut s = Scenario {
-            nodes: 7,
-            seed: u64::MAX,
-            write_rate: 0,
-            ..Scenario::default()
-        };
+        let mut s = Scenario { nodes: 7, seed: u64::MAX, write_rate: 0, ..Scenario::default() };
         s.net.dup_ppm = 1;
         s.net.latency_min = 2 * MS;
         s.net.latency_max = 2_500;
         s.election_min = 100 * MS;
         s.heartbeat = 20 * MS;
         s.noop = true;
-        s.bugs = Bugs {
-            vote_without_log_check: true,
-            commit_old_terms: true,
-            forget_vote: true,
-        };
+        s.bugs = Bugs { vote_without_log_check: true, commit_old_terms: true, forget_vote: true };
         let faults = [
             Fault::Crash(1),
             Fault::Restart(1),
@@ -482,10 +428,7 @@ mod tests {
     #[test]
     fn percent_escapes_are_understood() {
         let d = decode("faults=part%3A0.1%2F2.3.4%401s").unwrap();
-        assert_eq!(
-            d.scenario.faults[0].fault,
-            Fault::Partition(vec![vec![0, 1], vec![2, 3, 4]])
-        );
+        assert_eq!(d.scenario.faults[0].fault, Fault::Partition(vec![vec![0, 1], vec![2, 3, 4]]));
     }
 
     #[test]

@@ -192,8 +192,7 @@ where
             steps: 0,
             next_msg: 0,
             next_token: 0,
-            write_interval: (config.write_rate > 0)
-                .then(|| (SEC / u64::from(config.write_rate)).max(1)),
+            write_interval: (config.write_rate > 0).then(|| (SEC / u64::from(config.write_rate)).max(1)),
             client_timeout: config.client_timeout.max(MS),
             requests: BTreeMap::new(),
             trace: Trace::with_capacity(config.keep_trace),
@@ -320,10 +319,7 @@ where
                     return None; // cancelled, re-armed, or from an earlier life
                 }
                 n.timers.remove(&timer);
-                self.record(TraceKind::Timer {
-                    node,
-                    label: format!("{timer:?}"),
-                });
+                self.record(TraceKind::Timer { node, label: format!("{timer:?}") });
                 let out = self.cluster.handle(node, self.now, Event::Timer(timer));
                 self.apply_effects_opt(node, out);
                 Some(node)
@@ -367,9 +363,9 @@ where
     fn apply_fault(&mut self, f: Fault) -> Option<NodeId> {
         let f = match f {
             Fault::IsolateLeader => match self.leader() {
-                Some(l) => Fault::Partition(vec![(0..self.cluster.len() as NodeId)
-                    .filter(|&x| x != l)
-                    .collect()]),
+                Some(l) => {
+                    Fault::Partition(vec![(0..self.cluster.len() as NodeId).filter(|&x| x != l).collect()])
+                }
                 None => return None,
             },
             Fault::CrashLeader => match self.leader() {
@@ -451,29 +447,11 @@ where
             None
         };
         if let Some(reason) = reason {
-            self.record(TraceKind::Drop {
-                msg: f.id,
-                from: f.from,
-                to: f.to,
-                label,
-                reason,
-            });
+            self.record(TraceKind::Drop { msg: f.id, from: f.from, to: f.to, label, reason });
             return None;
         }
-        self.record(TraceKind::Deliver {
-            msg: f.id,
-            from: f.from,
-            to: f.to,
-            label,
-        });
-        let out = self.cluster.handle(
-            f.to,
-            self.now,
-            Event::Msg {
-                from: f.from,
-                msg: f.msg,
-            },
-        );
+        self.record(TraceKind::Deliver { msg: f.id, from: f.from, to: f.to, label });
+        let out = self.cluster.handle(f.to, self.now, Event::Msg { from: f.from, msg: f.msg });
         self.apply_effects_opt(f.to, out);
         Some(f.to)
     }
@@ -504,10 +482,7 @@ where
         let (node, attempt) = (r.target, r.attempt);
         let input = self.cluster.protocol.write(r.id, r.key, r.value);
         self.record(TraceKind::ClientSubmit { req, node });
-        self.push(
-            self.now + self.client_timeout,
-            Item::ClientTimeout { req, attempt },
-        );
+        self.push(self.now + self.client_timeout, Item::ClientTimeout { req, attempt });
         match self.cluster.handle(node, self.now, Event::Input(input)) {
             Some(out) => {
                 self.apply_effects(node, out);
@@ -528,11 +503,7 @@ where
 
     fn on_reply(&mut self, node: NodeId, reply: Reply) {
         let req = reply.req();
-        self.record(TraceKind::ClientReply {
-            req,
-            node,
-            outcome: reply.outcome(),
-        });
+        self.record(TraceKind::ClientReply { req, node, outcome: reply.outcome() });
         let n = self.cluster.len();
         let now = self.now;
         let Some(r) = self.requests.get_mut(&req) else {
@@ -575,17 +546,8 @@ where
                     let at = self.now + self.rng.range(after);
                     self.next_token += 1;
                     let token = self.next_token;
-                    self.cluster.nodes[id as usize]
-                        .timers
-                        .insert(timer.clone(), (at, token));
-                    self.push(
-                        at,
-                        Item::Timer {
-                            node: id,
-                            timer,
-                            token,
-                        },
-                    );
+                    self.cluster.nodes[id as usize].timers.insert(timer.clone(), (at, token));
+                    self.push(at, Item::Timer { node: id, timer, token });
                 }
                 Effect::CancelTimer(t) => {
                     self.cluster.nodes[id as usize].timers.remove(&t);
@@ -595,11 +557,7 @@ where
                     let reply = self.cluster.protocol.reply(&o);
                     self.on_reply(id, reply);
                 }
-                Effect::Note(o) => self.record(TraceKind::Note {
-                    node: id,
-                    kind: o.kind,
-                    text: o.text,
-                }),
+                Effect::Note(o) => self.record(TraceKind::Note { node: id, kind: o.kind, text: o.text }),
             }
         }
     }
@@ -615,22 +573,9 @@ where
             let id = self.next_msg;
             let arrives = self.now + delay;
             self.trace.absorb(&msg);
-            self.record(TraceKind::Send {
-                msg: id,
-                from,
-                to,
-                label: msg.label(),
-                arrives,
-            });
-            let flight = Flight {
-                id,
-                from,
-                to,
-                msg: msg.clone(),
-                sent_at: self.now,
-                arrives,
-                lost: fate.lost,
-            };
+            self.record(TraceKind::Send { msg: id, from, to, label: msg.label(), arrives });
+            let flight =
+                Flight { id, from, to, msg: msg.clone(), sent_at: self.now, arrives, lost: fate.lost };
             self.push(arrives, Item::Deliver(flight));
         }
     }
@@ -638,20 +583,11 @@ where
     fn push(&mut self, at: Micros, item: Item<P>) {
         self.seq += 1;
         let class = item.class();
-        self.queue.push(Reverse(Queued {
-            at,
-            class,
-            seq: self.seq,
-            item,
-        }));
+        self.queue.push(Reverse(Queued { at, class, seq: self.seq, item }));
     }
 
     fn record(&mut self, kind: TraceKind) {
-        let ev = TraceEvent {
-            step: self.steps,
-            time: self.now,
-            kind,
-        };
+        let ev = TraceEvent { step: self.steps, time: self.now, kind };
         self.last.push(ev.clone());
         self.trace.push(ev);
     }
@@ -661,14 +597,7 @@ where
             return;
         };
         if let Err(b) = checker.check(&self.cluster, touched) {
-            let recent = self
-                .trace
-                .recent()
-                .rev()
-                .take(VIOLATION_CONTEXT)
-                .rev()
-                .cloned()
-                .collect();
+            let recent = self.trace.recent().rev().take(VIOLATION_CONTEXT).rev().cloned().collect();
             self.violation = Some(Violation {
                 invariant: b.invariant,
                 detail: b.detail,

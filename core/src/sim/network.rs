@@ -21,12 +21,7 @@ pub struct NetConfig {
 
 impl Default for NetConfig {
     fn default() -> Self {
-        NetConfig {
-            latency_min: MS,
-            latency_max: 10 * MS,
-            loss_ppm: 0,
-            dup_ppm: 0,
-        }
+        NetConfig { latency_min: MS, latency_max: 10 * MS, loss_ppm: 0, dup_ppm: 0 }
     }
 }
 
@@ -49,10 +44,7 @@ pub struct Fate {
 
 impl Network {
     pub fn new(config: NetConfig) -> Self {
-        Network {
-            config,
-            blocked: BTreeSet::new(),
-        }
+        Network { config, blocked: BTreeSet::new() }
     }
 
     /// Draws a message's fate. Draws happen in a fixed order so runs replay exactly.
@@ -65,11 +57,7 @@ impl Network {
         } else {
             None
         };
-        Fate {
-            delay,
-            lost,
-            duplicate,
-        }
+        Fate { delay, lost, duplicate }
     }
 
     pub fn is_blocked(&self, from: NodeId, to: NodeId) -> bool {
@@ -120,10 +108,7 @@ mod tests {
         n.partition(5, &[vec![0, 1], vec![2, 3]]);
         assert!(!n.is_blocked(0, 1) && !n.is_blocked(3, 2));
         assert!(n.is_blocked(0, 2) && n.is_blocked(2, 0));
-        assert!(
-            n.is_blocked(4, 0) && n.is_blocked(0, 4),
-            "node 4 is in no group"
-        );
+        assert!(n.is_blocked(4, 0) && n.is_blocked(0, 4), "node 4 is in no group");
         n.heal();
         assert_eq!(n.blocked().count(), 0);
     }
@@ -136,9 +121,6 @@ mod tests {
         assert!(!n.is_blocked(2, 1));
         n.partition(3, &[vec![0], vec![1, 2]]);
         n.mend(0, 1);
-        assert!(
-            !n.is_blocked(0, 1) && n.is_blocked(1, 0),
-            "mend is one-way too"
-        );
+        assert!(!n.is_blocked(0, 1) && n.is_blocked(1, 0), "mend is one-way too");
     }
 }

@@ -33,10 +33,7 @@ pub fn random_script(seed: u64, swarm: Swarm) -> Vec<Scheduled> {
                 // volatile state mid-election.
                 let x = node(&mut rng);
                 let back = at + rng.range(MS..=300 * MS);
-                script.push(Scheduled {
-                    at: back.min(swarm.heal_at),
-                    fault: Fault::Restart(x),
-                });
+                script.push(Scheduled { at: back.min(swarm.heal_at), fault: Fault::Restart(x) });
                 Fault::Crash(x)
             }
             0 | 1 => Fault::Crash(node(&mut rng)),
@@ -64,22 +61,10 @@ pub fn random_script(seed: u64, swarm: Swarm) -> Vec<Scheduled> {
 /// The faults that end a safety phase: heal, no loss or duplication, every node up.
 pub fn healing(nodes: usize, at: Micros) -> Vec<Scheduled> {
     let mut v = vec![
-        Scheduled {
-            at,
-            fault: Fault::Heal,
-        },
-        Scheduled {
-            at,
-            fault: Fault::SetLoss(0),
-        },
-        Scheduled {
-            at,
-            fault: Fault::SetDup(0),
-        },
+        Scheduled { at, fault: Fault::Heal },
+        Scheduled { at, fault: Fault::SetLoss(0) },
+        Scheduled { at, fault: Fault::SetDup(0) },
     ];
-    v.extend((0..nodes).map(|x| Scheduled {
-        at,
-        fault: Fault::Restart(x as NodeId),
-    }));
+    v.extend((0..nodes).map(|x| Scheduled { at, fault: Fault::Restart(x as NodeId) }));
     v
 }

@@ -8,62 +8,38 @@ use crate::protocol::{MS, SEC};
 use crate::raft::{Raft, RaftChecker, RaftConfig};
 
 fn sim(config: SimConfig) -> Sim<Raft> {
-    Sim::new(
-        Raft::new(RaftConfig {
-            nodes: 3,
-            ..RaftConfig::default()
-        }),
-        config,
-    )
-    .with_checker(RaftChecker::default())
+    Sim::new(Raft::new(RaftConfig { nodes: 3, ..RaftConfig::default() }), config)
+        .with_checker(RaftChecker::default())
 }
 
 fn drops(s: &Sim<Raft>, why: DropReason) -> usize {
-    s.trace()
-        .recent()
-        .filter(|e| matches!(e.kind, TraceKind::Drop { reason, .. } if reason == why))
-        .count()
+    s.trace().recent().filter(|e| matches!(e.kind, TraceKind::Drop { reason, .. } if reason == why)).count()
 }
 
 fn leaders(s: &Sim<Raft>) -> Vec<u8> {
-    (0..3)
-        .filter(|&i| s.cluster().state(i).is_some_and(|st| st.is_leader()))
-        .collect()
+    (0..3).filter(|&i| s.cluster().state(i).is_some_and(|st| st.is_leader())).collect()
 }
 
 #[test]
 fn total_loss_means_no_leader_and_every_message_is_dropped_as_lost() {
     let mut s = sim(SimConfig {
-        net: NetConfig {
-            loss_ppm: 1_000_000,
-            ..NetConfig::default()
-        },
+        net: NetConfig { loss_ppm: 1_000_000, ..NetConfig::default() },
         ..SimConfig::default()
     });
     s.run_until(3 * SEC);
     assert!(leaders(&s).is_empty());
     assert!(drops(&s, DropReason::Lost) > 10);
-    assert!(!s
-        .trace()
-        .recent()
-        .any(|e| matches!(e.kind, TraceKind::Deliver { .. })));
+    assert!(!s.trace().recent().any(|e| matches!(e.kind, TraceKind::Deliver { .. })));
 }
 
 #[test]
 fn duplication_sends_every_message_twice() {
     let mut s = sim(SimConfig {
-        net: NetConfig {
-            dup_ppm: 1_000_000,
-            ..NetConfig::default()
-        },
+        net: NetConfig { dup_ppm: 1_000_000, ..NetConfig::default() },
         ..SimConfig::default()
     });
     s.run_until(SEC);
-    let sends = s
-        .trace()
-        .recent()
-        .filter(|e| matches!(e.kind, TraceKind::Send { .. }))
-        .count();
+    let sends = s.trace().recent().filter(|e| matches!(e.kind, TraceKind::Send { .. })).count();
     assert!(sends > 0 && sends % 2 == 0, "{sends}");
     assert_eq!(leaders(&s).len(), 1, "Raft tolerates duplicates");
 }
@@ -71,20 +47,10 @@ fn duplication_sends_every_message_twice() {
 #[test]
 fn a_crashed_node_receives_nothing_and_a_restarted_one_rejoins() {
     let script = vec![
-        Scheduled {
-            at: 0,
-            fault: Fault::Crash(2),
-        },
-        Scheduled {
-            at: 2 * SEC,
-            fault: Fault::Restart(2),
-        },
+        Scheduled { at: 0, fault: Fault::Crash(2) },
+        Scheduled { at: 2 * SEC, fault: Fault::Restart(2) },
     ];
-    let mut s = sim(SimConfig {
-        script,
-        write_rate: 5,
-        ..SimConfig::default()
-    });
+    let mut s = sim(SimConfig { script, write_rate: 5, ..SimConfig::default() });
     s.run_until(2 * SEC - 1);
     assert!(s.cluster().state(2).is_none());
     assert!(drops(&s, DropReason::NodeDown) > 0);
@@ -97,19 +63,10 @@ fn a_crashed_node_receives_nothing_and_a_restarted_one_rejoins() {
 #[test]
 fn a_partition_drops_across_it_and_heal_restores() {
     let script = vec![
-        Scheduled {
-            at: 0,
-            fault: Fault::Partition(vec![vec![0], vec![1], vec![2]]),
-        },
-        Scheduled {
-            at: 2 * SEC,
-            fault: Fault::Heal,
-        },
+        Scheduled { at: 0, fault: Fault::Partition(vec![vec![0], vec![1], vec![2]]) },
+        Scheduled { at: 2 * SEC, fault: Fault::Heal },
     ];
-    let mut s = sim(SimConfig {
-        script,
-        ..SimConfig::default()
-    });
+    let mut s = sim(SimConfig { script, ..SimConfig::default() });
     s.run_until(2 * SEC);
     assert!(leaders(&s).is_empty(), "no majority anywhere");
     assert!(drops(&s, DropReason::Partitioned) > 0);
@@ -126,63 +83,33 @@ fn a_paused_node_does_nothing_until_it_wakes() {
     s.run_until(at + SEC);
     // The others elected a new leader meanwhile; the paused one still thinks it leads.
     let term_before = s.cluster().state(leader).unwrap().term;
-    assert!(
-        leaders(&s).len() == 2,
-        "stale leader plus a new one: {:?}",
-        leaders(&s)
-    );
+    assert!(leaders(&s).len() == 2, "stale leader plus a new one: {:?}", leaders(&s));
     s.run_until(at + 2 * SEC + 100 * MS);
-    assert!(
-        s.cluster().state(leader).unwrap().term > term_before,
-        "woke up and saw the new term"
-    );
+    assert!(s.cluster().state(leader).unwrap().term > term_before, "woke up and saw the new term");
     assert_eq!(leaders(&s).len(), 1);
 }
 
 #[test]
 fn client_writes_commit_and_record_their_latency() {
-    let mut s = sim(SimConfig {
-        write_rate: 10,
-        ..SimConfig::default()
-    });
+    let mut s = sim(SimConfig { write_rate: 10, ..SimConfig::default() });
     s.run_until(3 * SEC);
     let done: Vec<_> = s.requests().filter(|r| r.committed.is_some()).collect();
     assert!(done.len() >= 20, "{}", done.len());
-    assert!(done
-        .iter()
-        .all(|r| r.committed >= r.accepted && r.accepted.unwrap() >= r.submitted));
+    assert!(done.iter().all(|r| r.committed >= r.accepted && r.accepted.unwrap() >= r.submitted));
 }
 
 #[test]
 fn run_until_stops_at_a_violation() {
-    let bugs = crate::raft::Bugs {
-        forget_vote: true,
-        ..Default::default()
-    };
-    let raft = Raft::new(RaftConfig {
-        nodes: 3,
-        bugs,
-        ..RaftConfig::default()
-    });
+    let bugs = crate::raft::Bugs { forget_vote: true, ..Default::default() };
+    let raft = Raft::new(RaftConfig { nodes: 3, bugs, ..RaftConfig::default() });
     let mut found = None;
     for seed in 0..2_000 {
         let script = crate::sim::swarm::random_script(
             seed,
-            crate::sim::swarm::Swarm {
-                nodes: 3,
-                heal_at: 5 * SEC,
-                max_faults: 200,
-            },
+            crate::sim::swarm::Swarm { nodes: 3, heal_at: 5 * SEC, max_faults: 200 },
         );
-        let mut s = Sim::new(
-            raft.clone(),
-            SimConfig {
-                seed,
-                script,
-                ..SimConfig::default()
-            },
-        )
-        .with_checker(RaftChecker::default());
+        let mut s = Sim::new(raft.clone(), SimConfig { seed, script, ..SimConfig::default() })
+            .with_checker(RaftChecker::default());
         s.run_until(5 * SEC);
         if let Some(v) = s.violation().cloned() {
             assert_eq!(s.steps(), v.step, "no step after the violation");

@@ -72,45 +72,14 @@ pub enum DropReason {
 /// What happened in one event of a trace.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum TraceKind {
-    Send {
-        msg: u64,
-        from: NodeId,
-        to: NodeId,
-        label: &'static str,
-        arrives: Micros,
-    },
-    Deliver {
-        msg: u64,
-        from: NodeId,
-        to: NodeId,
-        label: &'static str,
-    },
-    Drop {
-        msg: u64,
-        from: NodeId,
-        to: NodeId,
-        label: &'static str,
-        reason: DropReason,
-    },
-    Timer {
-        node: NodeId,
-        label: String,
-    },
+    Send { msg: u64, from: NodeId, to: NodeId, label: &'static str, arrives: Micros },
+    Deliver { msg: u64, from: NodeId, to: NodeId, label: &'static str },
+    Drop { msg: u64, from: NodeId, to: NodeId, label: &'static str, reason: DropReason },
+    Timer { node: NodeId, label: String },
     Fault(Fault),
-    ClientSubmit {
-        req: u64,
-        node: NodeId,
-    },
-    ClientReply {
-        req: u64,
-        node: NodeId,
-        outcome: &'static str,
-    },
-    Note {
-        node: NodeId,
-        kind: NoteKind,
-        text: String,
-    },
+    ClientSubmit { req: u64, node: NodeId },
+    ClientReply { req: u64, node: NodeId, outcome: &'static str },
+    Note { node: NodeId, kind: NoteKind, text: String },
 }
 
 /// One event with its place in the run.
@@ -139,12 +108,7 @@ impl Default for Trace {
 
 impl Trace {
     pub fn with_capacity(keep: usize) -> Self {
-        Trace {
-            hasher: StableHasher::default(),
-            recent: VecDeque::new(),
-            keep,
-            total: 0,
-        }
+        Trace { hasher: StableHasher::default(), recent: VecDeque::new(), keep, total: 0 }
     }
 
     pub fn push(&mut self, ev: TraceEvent) {
@@ -196,14 +160,7 @@ mod tests {
         let mut a = Trace::with_capacity(2);
         let mut b = Trace::with_capacity(10);
         for i in 0..5 {
-            let ev = TraceEvent {
-                step: i,
-                time: i,
-                kind: TraceKind::Timer {
-                    node: 0,
-                    label: "x".into(),
-                },
-            };
+            let ev = TraceEvent { step: i, time: i, kind: TraceKind::Timer { node: 0, label: "x".into() } };
             a.push(ev.clone());
             b.push(ev);
         }

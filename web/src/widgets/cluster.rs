@@ -228,10 +228,7 @@ pub fn cluster(p: &ClusterProps) -> Html {
         }
     });
 
-    let onclick = p
-        .on_background
-        .clone()
-        .map(|cb| Callback::from(move |_: MouseEvent| cb.emit(())));
+    let onclick = p.on_background.clone().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(())));
     html! {
         <div class="cluster" {onclick}>
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={p.label.clone()}>
@@ -305,9 +302,7 @@ mod tests {
             let r = node_radius(n);
             for i in 0..n {
                 let (x, y) = position(i, n);
-                assert!(
-                    x - r > 60.0 && x + r < WIDTH - 60.0 && y - r > 40.0 && y + r < HEIGHT - 40.0
-                );
+                assert!(x - r > 60.0 && x + r < WIDTH - 60.0 && y - r > 40.0 && y + r < HEIGHT - 40.0);
             }
             if n > 1 {
                 let (a, b) = (position(0, n), position(1, n));

@@ -39,11 +39,7 @@ pub struct ToolbarProps {
 pub fn toolbar(p: &ToolbarProps) -> Html {
     let play = p.on_play.reform(|_: MouseEvent| ());
     let step = p.on_step.reform(|_: MouseEvent| ());
-    let (play_text, play_label) = if p.playing {
-        ("❚❚ Pause", "pause")
-    } else {
-        ("▶ Play", "play")
-    };
+    let (play_text, play_label) = if p.playing { ("❚❚ Pause", "pause") } else { ("▶ Play", "play") };
     let speed = p.on_speed.as_ref().map(|cb| {
         let cb = cb.clone();
         let oninput = Callback::from(move |e: InputEvent| {
@@ -166,10 +162,7 @@ pub fn settings(p: &SettingsProps) -> Html {
         })
     };
     let on_preset = {
-        let (cb, ids) = (
-            p.on_preset.clone(),
-            p.presets.iter().map(|x| x.id).collect::<Vec<_>>(),
-        );
+        let (cb, ids) = (p.on_preset.clone(), p.presets.iter().map(|x| x.id).collect::<Vec<_>>());
         Callback::from(move |e: Event| {
             let sel: HtmlSelectElement = e.target_unchecked_into();
             if let Some(id) = ids.iter().find(|id| **id == sel.value()) {

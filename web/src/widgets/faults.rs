@@ -30,11 +30,7 @@ pub fn node_menu(p: &NodeMenuProps) -> Html {
     } else {
         format!("left: {:.1}%", p.x + 4.0)
     };
-    let vert = if p.y > 50.0 {
-        format!("bottom: {:.1}%", 100.0 - p.y)
-    } else {
-        format!("top: {:.1}%", p.y)
-    };
+    let vert = if p.y > 50.0 { format!("bottom: {:.1}%", 100.0 - p.y) } else { format!("top: {:.1}%", p.y) };
     let items = p.items.iter().map(|it| {
         let key = it.key;
         let onclick = p.on_pick.reform(move |e: MouseEvent| {

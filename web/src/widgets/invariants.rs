@@ -28,11 +28,7 @@ pub struct InvariantProps {
 #[function_component(Invariants)]
 pub fn invariants(p: &InvariantProps) -> Html {
     let ok = p.violation.is_none();
-    let class = classes!(
-        "invariants",
-        if ok { "ok" } else { "bad" },
-        p.compact.then_some("compact")
-    );
+    let class = classes!("invariants", if ok { "ok" } else { "bad" }, p.compact.then_some("compact"));
     let data_ok = if ok { "true" } else { "false" };
     let n = p.names.len();
     if p.compact {

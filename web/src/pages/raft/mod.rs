@@ -58,9 +58,7 @@ fn fresh_seed(current: u64) -> u64 {
     #[cfg(target_arch = "wasm32")]
     let r = getrandom::u64().unwrap_or_else(|_| current.wrapping_mul(6_364_136_223_846_793_005));
     #[cfg(not(target_arch = "wasm32"))]
-    let r = current
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1);
+    let r = current.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
     let s = 1 + r % 999_999;
     if s == current {
         s % 999_999 + 1
@@ -87,11 +85,7 @@ fn share_callback(model: &Shared, update: &UseForceUpdateHandle) -> Callback<()>
             let ok = url::copy_to_clipboard(&link).await;
             if let Ok(mut m) = model.try_borrow_mut() {
                 if m.share == ShareView::Copying(link.clone()) {
-                    m.share = if ok {
-                        ShareView::Copied(link)
-                    } else {
-                        ShareView::Failed(link)
-                    };
+                    m.share = if ok { ShareView::Copied(link) } else { ShareView::Failed(link) };
                 }
             }
             update.force_update();

@@ -77,10 +77,7 @@ impl Model {
                 (d.scenario, opts, errs)
             }
             Err(e) => {
-                let opts = ViewOpts {
-                    embed: salvage_embed(query),
-                    ..ViewOpts::default()
-                };
+                let opts = ViewOpts { embed: salvage_embed(query), ..ViewOpts::default() };
                 let msg = format!(
                     "This link has a problem in \u{201c}{}\u{201d}: {}. Showing the default scenario instead.",
                     e.field, e.message
@@ -239,9 +236,7 @@ impl Model {
     /// The preset the current scenario is, if it is one unchanged.
     pub fn preset(&self) -> Option<&'static Preset> {
         let current = url::encode(&self.scenario);
-        RAFT_PRESETS
-            .iter()
-            .find(|p| url::decode(p.query).is_ok_and(|d| url::encode(&d.scenario) == current))
+        RAFT_PRESETS.iter().find(|p| url::decode(p.query).is_ok_and(|d| url::encode(&d.scenario) == current))
     }
 
     /// A new seed with the same parameters (keeping the loss currently set) and no faults.
@@ -434,11 +429,7 @@ impl Model {
                     if self.drops.len() == DROPS_CAP {
                         self.drops.pop_front();
                     }
-                    self.drops.push_back(Dropped {
-                        time: ev.time,
-                        from: *from,
-                        to: *to,
-                    });
+                    self.drops.push_back(Dropped { time: ev.time, from: *from, to: *to });
                 }
                 _ => {}
             }
@@ -465,10 +456,7 @@ impl Model {
 /// Keeps `embed=1` from a query that failed to decode, so a broken embed link still looks like
 /// an embed.
 fn salvage_embed(query: &str) -> bool {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .any(|p| p == "embed=1")
+    query.trim_start_matches('?').split('&').any(|p| p == "embed=1")
 }
 
 #[cfg(test)]
@@ -567,12 +555,8 @@ mod tests {
             m.frame(16.0);
         }
         let old = leader(&m).unwrap_or(0);
-        let term = |m: &Model, i: NodeId| {
-            m.sim.cluster().nodes[i as usize]
-                .state
-                .as_ref()
-                .map_or(0, |s| s.term)
-        };
+        let term =
+            |m: &Model, i: NodeId| m.sim.cluster().nodes[i as usize].state.as_ref().map_or(0, |s| s.term);
         let old_term = term(&m, old);
         m.menu_action(old, "crash");
         for _ in 0..200 {
@@ -605,21 +589,14 @@ mod tests {
         assert!(!m.playing, "a violated run stays stopped");
         m.toggle_bug("forget");
         assert!(!m.violated());
-        assert_eq!(
-            m.scenario.faults.len(),
-            2,
-            "the script survives a bug toggle"
-        );
+        assert_eq!(m.scenario.faults.len(), 2, "the script survives a bug toggle");
     }
 
     #[test]
     fn resizing_drops_faults_on_missing_nodes_and_new_seed_drops_all() {
         let mut m = Model::from_query("n=5&faults=crash:4@1s,part:0.4/1.2@2s,heal@3s");
         m.set_nodes(3);
-        assert_eq!(
-            url::encode(&m.scenario),
-            "p=raft&n=3&seed=1&faults=part:0/1.2@2s,heal@3s"
-        );
+        assert_eq!(url::encode(&m.scenario), "p=raft&n=3&seed=1&faults=part:0/1.2@2s,heal@3s");
         m.set_loss(50_000);
         m.new_seed(42);
         assert_eq!(url::encode(&m.scenario), "p=raft&n=3&seed=42&loss=0.05");
@@ -630,10 +607,7 @@ mod tests {
         let mut m = Model::from_query("n=4");
         assert_eq!(m.take_url_change(), None);
         m.set_speed(1.0);
-        assert_eq!(
-            m.take_url_change().as_deref(),
-            Some("p=raft&n=4&seed=1&speed=1")
-        );
+        assert_eq!(m.take_url_change().as_deref(), Some("p=raft&n=4&seed=1&speed=1"));
         assert_eq!(m.take_url_change(), None);
     }
 
@@ -662,10 +636,6 @@ mod tests {
         m.sim.run_until(8 * SEC);
         assert_eq!(m.sim.violation().map(|v| v.invariant), preset.breaks);
         m.new_seed(77);
-        assert_eq!(
-            m.preset(),
-            None,
-            "a changed scenario is no longer the preset"
-        );
+        assert_eq!(m.preset(), None, "a changed scenario is no longer the preset");
     }
 }

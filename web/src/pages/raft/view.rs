@@ -21,12 +21,7 @@ use halab_core::sim::network::PPM;
 use halab_core::sim::trace::{DropReason, TraceEvent, TraceKind};
 
 /// The invariants `RaftChecker` checks after every step.
-pub const INVARIANTS: [&str; 4] = [
-    ELECTION_SAFETY,
-    LOG_MATCHING,
-    LEADER_COMPLETENESS,
-    STATE_MACHINE_SAFETY,
-];
+pub const INVARIANTS: [&str; 4] = [ELECTION_SAFETY, LOG_MATCHING, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY];
 
 /// How many log indexes the table shows (the newest ones).
 pub const LOG_WINDOW: u64 = 24;
@@ -150,11 +145,7 @@ pub fn drops(m: &Model) -> Vec<DropView> {
         .iter()
         .filter_map(|d| {
             let age = m.view_time - d.time as f64;
-            (age >= 0.0 && age < window).then(|| DropView {
-                from: d.from,
-                to: d.to,
-                fade: age / window,
-            })
+            (age >= 0.0 && age < window).then(|| DropView { from: d.from, to: d.to, fade: age / window })
         })
         .collect()
 }
@@ -162,39 +153,21 @@ pub fn drops(m: &Model) -> Vec<DropView> {
 /// The first index shown and one row per node.
 pub fn log(m: &Model) -> (u64, Vec<LogRow>) {
     let n = m.sim.cluster().len();
-    let last = (0..n)
-        .filter_map(|i| shown(m, i).2.map(Log::last_index))
-        .max()
-        .unwrap_or(0);
+    let last = (0..n).filter_map(|i| shown(m, i).2.map(Log::last_index)).max().unwrap_or(0);
     let first = last.saturating_sub(LOG_WINDOW - 1).max(1);
     let rows = (0..n)
         .map(|i| {
             let (_, _, log, commit) = shown(m, i);
-            let terms = (first..=last)
-                .map(|k| log.and_then(|l| l.get(k)).map(|e| e.term))
-                .collect();
+            let terms = (first..=last).map(|k| log.and_then(|l| l.get(k)).map(|e| e.term)).collect();
             let role = role_of(m, i);
-            LogRow {
-                label: format!("node {i}"),
-                role,
-                terms,
-                commit,
-                dim: role == "crashed",
-            }
+            LogRow { label: format!("node {i}"), role, terms, commit, dim: role == "crashed" }
         })
         .collect();
     (first, rows)
 }
 
 pub fn notes(m: &Model) -> Vec<NoteView> {
-    m.notes
-        .iter()
-        .map(|n| NoteView {
-            time: fmt_time(n.time),
-            kind: n.kind,
-            text: n.text.clone(),
-        })
-        .collect()
+    m.notes.iter().map(|n| NoteView { time: fmt_time(n.time), kind: n.kind, text: n.text.clone() }).collect()
 }
 
 pub fn violation(m: &Model) -> Option<ViolationView> {
@@ -204,31 +177,14 @@ pub fn violation(m: &Model) -> Option<ViolationView> {
         detail: v.detail.clone(),
         step: v.step,
         time: fmt_time(v.time),
-        recent: v
-            .recent
-            .iter()
-            .map(|e| describe_event(e, m.scenario.nodes))
-            .collect(),
+        recent: v.recent.iter().map(|e| describe_event(e, m.scenario.nodes)).collect(),
     })
 }
 
 pub fn menu_items(m: &Model, x: NodeId) -> Vec<MenuItem> {
-    let up = m
-        .sim
-        .cluster()
-        .nodes
-        .get(x as usize)
-        .is_some_and(|n| n.is_up());
-    let item = |key, label: &str, enabled| MenuItem {
-        key,
-        label: label.to_owned(),
-        enabled,
-    };
-    let select = if m.selected.contains(&x) {
-        "☑ Unselect"
-    } else {
-        "☐ Select for partition"
-    };
+    let up = m.sim.cluster().nodes.get(x as usize).is_some_and(|n| n.is_up());
+    let item = |key, label: &str, enabled| MenuItem { key, label: label.to_owned(), enabled };
+    let select = if m.selected.contains(&x) { "☑ Unselect" } else { "☐ Select for partition" };
     vec![
         item("crash", "✕ Crash", up),
         item("restart", "↻ Restart", !up),
@@ -258,22 +214,11 @@ pub fn write_hint(m: &Model) -> String {
 }
 
 pub fn bugs(m: &Model) -> Vec<BugView> {
-    BUG_NAMES
-        .iter()
-        .map(|(name, help)| BugView {
-            name,
-            help,
-            on: m.bug_on(name),
-        })
-        .collect()
+    BUG_NAMES.iter().map(|(name, help)| BugView { name, help, on: m.bug_on(name) }).collect()
 }
 
 pub fn legend() -> Vec<LegendItem> {
-    let it = |shape, class, label| LegendItem {
-        shape,
-        class,
-        label,
-    };
+    let it = |shape, class, label| LegendItem { shape, class, label };
     vec![
         it("node", "follower", "follower"),
         it("node", "candidate", "candidate"),
@@ -316,11 +261,7 @@ pub fn describe_fault(f: &Fault, nodes: u8) -> String {
             match (parts.len(), isolated.is_empty()) {
                 (0 | 1, false) => format!("node {} isolated", isolated.join(", ")),
                 (_, true) => format!("network partitioned: {}", parts.join(" | ")),
-                _ => format!(
-                    "network partitioned: {}; isolated: {}",
-                    parts.join(" | "),
-                    isolated.join(", ")
-                ),
+                _ => format!("network partitioned: {}; isolated: {}", parts.join(" | "), isolated.join(", ")),
             }
         }
         Fault::Cut(a, b) => format!("link {a}→{b} cut"),
@@ -328,11 +269,9 @@ pub fn describe_fault(f: &Fault, nodes: u8) -> String {
         Fault::Heal => "network healed".into(),
         Fault::SetLoss(p) => format!("message loss set to {}", pct(*p)),
         Fault::SetDup(p) => format!("duplication set to {}", pct(*p)),
-        Fault::SetLatency(lo, hi) => format!(
-            "latency set to {}–{}",
-            format_duration(*lo),
-            format_duration(*hi)
-        ),
+        Fault::SetLatency(lo, hi) => {
+            format!("latency set to {}–{}", format_duration(*lo), format_duration(*hi))
+        }
         Fault::Write(x) => format!("client write sent to node {x}"),
         Fault::IsolateLeader => "the leader was isolated".into(),
         Fault::CrashLeader => "the leader crashed".into(),
@@ -342,19 +281,9 @@ pub fn describe_fault(f: &Fault, nodes: u8) -> String {
 /// One trace event in words, for the violation report.
 pub fn describe_event(e: &TraceEvent, nodes: u8) -> String {
     let what = match &e.kind {
-        TraceKind::Send {
-            from, to, label, ..
-        } => format!("{from} → {to} sends {label}"),
-        TraceKind::Deliver {
-            from, to, label, ..
-        } => format!("{to} receives {label} from {from}"),
-        TraceKind::Drop {
-            from,
-            to,
-            label,
-            reason,
-            ..
-        } => {
+        TraceKind::Send { from, to, label, .. } => format!("{from} → {to} sends {label}"),
+        TraceKind::Deliver { from, to, label, .. } => format!("{to} receives {label} from {from}"),
+        TraceKind::Drop { from, to, label, reason, .. } => {
             let why = match reason {
                 DropReason::Lost => "lost",
                 DropReason::Partitioned => "link cut",
@@ -375,14 +304,7 @@ pub fn describe_event(e: &TraceEvent, nodes: u8) -> String {
 
 /// The preset picker's entries.
 pub fn presets() -> Vec<PresetView> {
-    RAFT_PRESETS
-        .iter()
-        .map(|p| PresetView {
-            id: p.id,
-            title: p.title,
-            about: p.about,
-        })
-        .collect()
+    RAFT_PRESETS.iter().map(|p| PresetView { id: p.id, title: p.title, about: p.about }).collect()
 }
 
 #[cfg(test)]
@@ -408,9 +330,7 @@ mod tests {
         let v = nodes(&m);
         assert_eq!(v[3].role, "crashed");
         assert_eq!(v[3].timer, None);
-        assert!(menu_items(&m, 3)
-            .iter()
-            .any(|i| i.key == "restart" && i.enabled));
+        assert!(menu_items(&m, 3).iter().any(|i| i.key == "restart" && i.enabled));
     }
 
     #[test]
@@ -426,17 +346,11 @@ mod tests {
 
     #[test]
     fn faults_read_well() {
-        assert_eq!(
-            describe_fault(&Fault::Partition(vec![vec![0, 1, 3, 4]]), 5),
-            "node 2 isolated"
-        );
+        assert_eq!(describe_fault(&Fault::Partition(vec![vec![0, 1, 3, 4]]), 5), "node 2 isolated");
         assert_eq!(
             describe_fault(&Fault::Partition(vec![vec![0, 1], vec![2, 3, 4]]), 5),
             "network partitioned: 0,1 | 2,3,4"
         );
-        assert_eq!(
-            describe_fault(&Fault::SetLoss(50_000), 5),
-            "message loss set to 5%"
-        );
+        assert_eq!(describe_fault(&Fault::SetLoss(50_000), 5), "message loss set to 5%");
     }
 }
