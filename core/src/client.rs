@@ -21,12 +21,17 @@ pub enum Reply {
     Accepted { req: u64 },
     /// Committed and applied.
     Committed { req: u64 },
+    /// Decided without it (single-decree Paxos chose another value); the client gives up.
+    Rejected { req: u64 },
 }
 
 impl Reply {
     pub fn req(&self) -> u64 {
         match *self {
-            Reply::Redirect { req, .. } | Reply::Accepted { req } | Reply::Committed { req } => req,
+            Reply::Redirect { req, .. }
+            | Reply::Accepted { req }
+            | Reply::Committed { req }
+            | Reply::Rejected { req } => req,
         }
     }
 
@@ -35,6 +40,7 @@ impl Reply {
             Reply::Redirect { .. } => "redirect",
             Reply::Accepted { .. } => "accepted",
             Reply::Committed { .. } => "committed",
+            Reply::Rejected { .. } => "rejected",
         }
     }
 }

@@ -49,6 +49,7 @@
 pub mod client;
 pub mod cluster;
 pub mod invariant;
+pub mod paxos;
 pub mod protocol;
 pub mod raft;
 pub mod scenario;

@@ -82,6 +82,15 @@ pub struct Request {
     pub submitted: Micros,
     pub accepted: Option<Micros>,
     pub committed: Option<Micros>,
+    /// The service decided without this write; the client stopped retrying.
+    pub rejected: Option<Micros>,
+}
+
+impl Request {
+    /// Committed or rejected: the client will not try again.
+    pub fn is_done(&self) -> bool {
+        self.committed.is_some() || self.rejected.is_some()
+    }
 }
 
 enum Item<P: Protocol> {
@@ -329,7 +338,7 @@ where
                 let n = self.cluster.len() as u64;
                 let hop = 1 + self.rng.below(n.saturating_sub(1).max(1));
                 if let Some(r) = self.requests.get_mut(&req) {
-                    if r.committed.is_none() && r.attempt == attempt {
+                    if !r.is_done() && r.attempt == attempt {
                         r.attempt += 1;
                         r.target = ((u64::from(r.target) + hop) % n) as NodeId;
                         self.push(self.now, Item::Submit { req });
@@ -469,6 +478,7 @@ where
                 submitted: self.now,
                 accepted: None,
                 committed: None,
+                rejected: None,
             },
         );
         self.push(self.now, Item::Submit { req: id });
@@ -476,7 +486,7 @@ where
 
     fn submit(&mut self, req: u64) -> Option<NodeId> {
         let r = self.requests.get(&req)?;
-        if r.committed.is_some() {
+        if r.is_done() {
             return None;
         }
         let (node, attempt) = (r.target, r.attempt);
@@ -517,8 +527,11 @@ where
                 r.accepted.get_or_insert(now);
                 r.committed.get_or_insert(now);
             }
+            Reply::Rejected { .. } => {
+                r.rejected.get_or_insert(now);
+            }
             Reply::Redirect { leader, .. } => {
-                if r.committed.is_some() || r.target != node {
+                if r.is_done() || r.target != node {
                     return;
                 }
                 r.attempt += 1;

@@ -1,0 +1,130 @@
+//! Paxos safety, judged from acceptor states rather than from what learners claim.
+//!
+//! A value is *chosen* in a slot once a majority of acceptors have accepted it in the same
+//! ballot; acceptors may later accept other ballots, so the checker records every acceptance as
+//! it happens (an acceptor accepts at most one slot per step, reported in `accepted_now`).
+
+use super::{Ballot, Paxos, PaxosState, Slot, Value};
+use crate::cluster::Cluster;
+use crate::invariant::{Broken, Checker};
+use crate::protocol::NodeId;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const ONE_VALUE: &str = "one value per slot";
+pub const ONLY_PROPOSED: &str = "only proposed values are chosen";
+pub const LEARN_CHOSEN: &str = "learners learn only chosen values";
+pub const STABLE_PREFIX: &str = "the chosen prefix never changes";
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Cursor {
+    incarnation: u32,
+    /// Entries of `learn_order` already checked.
+    learned: usize,
+    prefix: Slot,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PaxosChecker {
+    /// What proposers sent in `Accept`s, by (slot, ballot).
+    proposed: BTreeMap<(Slot, Ballot), Value>,
+    /// Every acceptance ever, by (slot, ballot).
+    accepts: BTreeMap<(Slot, Ballot), (Value, BTreeSet<NodeId>)>,
+    chosen: BTreeMap<Slot, Value>,
+    cursors: Vec<Cursor>,
+}
+
+impl PaxosChecker {
+    /// The values chosen so far, by slot.
+    pub fn chosen(&self) -> &BTreeMap<Slot, Value> {
+        &self.chosen
+    }
+
+    fn proposals(&mut self, id: NodeId, s: &PaxosState) -> Result<(), Broken> {
+        let Some(p) = &s.proposer else { return Ok(()) };
+        for (slot, ballot, v) in &p.proposed_now {
+            let known = self.proposed.entry((*slot, *ballot)).or_insert_with(|| v.clone());
+            if known != v {
+                return Err(Broken {
+                    invariant: ONE_VALUE,
+                    detail: format!("node {id} proposed {v} and {known} in slot {slot} with the same ballot {ballot}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn acceptance(&mut self, id: NodeId, s: &PaxosState, majority: usize) -> Result<(), Broken> {
+        let Some(slot) = s.accepted_now else { return Ok(()) };
+        let Some((ballot, v)) = s.accepted.get(&slot) else { return Ok(()) };
+        if self.proposed.get(&(slot, *ballot)) != Some(v) {
+            return Err(Broken {
+                invariant: ONLY_PROPOSED,
+                detail: format!("node {id} accepted {v} in slot {slot}, ballot {ballot}, which no proposer proposed"),
+            });
+        }
+        let (_, voters) = self.accepts.entry((slot, *ballot)).or_insert_with(|| (v.clone(), BTreeSet::new()));
+        voters.insert(id);
+        if voters.len() >= majority {
+            match self.chosen.get(&slot) {
+                Some(c) if c != v => {
+                    return Err(Broken {
+                        invariant: ONE_VALUE,
+                        detail: format!(
+                            "slot {slot}: {v} was chosen in ballot {ballot} after {c} had been chosen"
+                        ),
+                    })
+                }
+                Some(_) => {}
+                None => {
+                    self.chosen.insert(slot, v.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn learning(&mut self, id: NodeId, s: &PaxosState, c: &mut Cursor) -> Result<(), Broken> {
+        for slot in &s.learn_order[c.learned.min(s.learn_order.len())..] {
+            let v = &s.learned[slot];
+            if self.chosen.get(slot) != Some(v) {
+                return Err(Broken {
+                    invariant: LEARN_CHOSEN,
+                    detail: match self.chosen.get(slot) {
+                        Some(c) => format!("node {id} learned {v} in slot {slot}, but {c} is the chosen value"),
+                        None => format!("node {id} learned {v} in slot {slot}, which nothing was chosen in yet"),
+                    },
+                });
+            }
+        }
+        c.learned = s.learn_order.len();
+        if s.chosen_prefix < c.prefix {
+            return Err(Broken {
+                invariant: STABLE_PREFIX,
+                detail: format!("node {id}'s chosen prefix shrank from {} to {}", c.prefix, s.chosen_prefix),
+            });
+        }
+        c.prefix = s.chosen_prefix;
+        Ok(())
+    }
+}
+
+impl Checker<Paxos> for PaxosChecker {
+    fn check(&mut self, cluster: &Cluster<Paxos>, touched: Option<NodeId>) -> Result<(), Broken> {
+        let Some(id) = touched else { return Ok(()) };
+        let Some(s) = cluster.state(id) else { return Ok(()) };
+        if self.cursors.len() < cluster.len() {
+            self.cursors.resize(cluster.len(), Cursor::default());
+        }
+        let incarnation = cluster.nodes[id as usize].incarnation;
+        let mut c = self.cursors[id as usize];
+        if c.incarnation != incarnation {
+            // A restart rebuilds `learn_order` from the durable state: check it all again.
+            c = Cursor { incarnation, learned: 0, prefix: c.prefix };
+        }
+        self.proposals(id, s)?;
+        self.acceptance(id, s, cluster.protocol.config.nodes / 2 + 1)?;
+        self.learning(id, s, &mut c)?;
+        self.cursors[id as usize] = c;
+        Ok(())
+    }
+}

@@ -1,0 +1,1 @@
+//! Paxos handler rules, by calling the pure handler directly.
