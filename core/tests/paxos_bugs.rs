@@ -15,10 +15,16 @@ fn buggy_sim(seed: u64, bugs: PaxosBugs) -> Sim<Paxos> {
     let mut rng = SimRng::new(seed);
     let nodes = [3, 5][rng.below(2) as usize];
     let mode = if rng.chance(0.5) { Mode::Single } else { Mode::Multi };
-    let paxos = Paxos::new(PaxosConfig { nodes, proposers: 3.min(nodes), mode, bugs, ..PaxosConfig::default() });
+    let paxos =
+        Paxos::new(PaxosConfig { nodes, proposers: 3.min(nodes), mode, bugs, ..PaxosConfig::default() });
     let config = SimConfig {
         seed,
-        net: NetConfig { latency_min: 500, latency_max: rng.range(2_000..=20_000), loss_ppm: 20_000, dup_ppm: 0 },
+        net: NetConfig {
+            latency_min: 500,
+            latency_max: rng.range(2_000..=20_000),
+            loss_ppm: 20_000,
+            dup_ppm: 0,
+        },
         write_rate: rng.range(1..=20) as u32,
         script: random_script(seed, Swarm { nodes, heal_at: HORIZON, max_faults: 100 }),
         keep_trace: 32,
@@ -35,17 +41,28 @@ fn assert_caught(bugs: PaxosBugs, max_seeds: u64, expected: &[&str]) {
     });
     let (seed, invariant, text) = found.unwrap_or_else(|| panic!("{bugs:?} not caught in {max_seeds} seeds"));
     println!("{bugs:?} caught by seed {seed}: {text}");
-    assert!(expected.contains(&invariant), "seed {seed} broke {invariant}, expected one of {expected:?}: {text}");
+    assert!(
+        expected.contains(&invariant),
+        "seed {seed} broke {invariant}, expected one of {expected:?}: {text}"
+    );
 }
 
 #[test]
 fn forgetting_the_promise_is_caught() {
-    assert_caught(PaxosBugs { forget_promise: true, ..PaxosBugs::default() }, 2_000, &[ONE_VALUE, LEARN_CHOSEN]);
+    assert_caught(
+        PaxosBugs { forget_promise: true, ..PaxosBugs::default() },
+        2_000,
+        &[ONE_VALUE, LEARN_CHOSEN],
+    );
 }
 
 #[test]
 fn ignoring_accepted_values_is_caught() {
-    assert_caught(PaxosBugs { ignore_accepted: true, ..PaxosBugs::default() }, 500, &[ONE_VALUE, LEARN_CHOSEN]);
+    assert_caught(
+        PaxosBugs { ignore_accepted: true, ..PaxosBugs::default() },
+        500,
+        &[ONE_VALUE, LEARN_CHOSEN],
+    );
 }
 
 #[test]

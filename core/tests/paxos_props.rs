@@ -49,7 +49,8 @@ fn check_seed(seed: u64) -> Result<(), String> {
         return Err(format!("seed {seed}: writes {late:?} undecided {LIVENESS_BOUND} us after healing"));
     }
     if sim.cluster().protocol.config.mode == Mode::Single {
-        let learned = sim.cluster().nodes.iter().filter_map(|n| n.state.as_ref()).any(|s| s.learned.contains_key(&0));
+        let learned =
+            sim.cluster().nodes.iter().filter_map(|n| n.state.as_ref()).any(|s| s.learned.contains_key(&0));
         if !learned {
             return Err(format!("seed {seed}: no value learned in single-decree mode"));
         }
@@ -65,7 +66,13 @@ fn run_shard(shard: u64) {
         None => (0..total).filter(|s| s % 4 == shard).collect(),
     };
     let failures: Vec<String> = seeds.iter().filter_map(|&s| check_seed(s).err()).collect();
-    assert!(failures.is_empty(), "{} of {} seeds failed:\n{}", failures.len(), seeds.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} seeds failed:\n{}",
+        failures.len(),
+        seeds.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

@@ -46,7 +46,9 @@ impl PaxosChecker {
             if known != v {
                 return Err(Broken {
                     invariant: ONE_VALUE,
-                    detail: format!("node {id} proposed {v} and {known} in slot {slot} with the same ballot {ballot}"),
+                    detail: format!(
+                        "node {id} proposed {v} and {known} in slot {slot} with the same ballot {ballot}"
+                    ),
                 });
             }
         }
@@ -59,7 +61,9 @@ impl PaxosChecker {
         if self.proposed.get(&(slot, *ballot)) != Some(v) {
             return Err(Broken {
                 invariant: ONLY_PROPOSED,
-                detail: format!("node {id} accepted {v} in slot {slot}, ballot {ballot}, which no proposer proposed"),
+                detail: format!(
+                    "node {id} accepted {v} in slot {slot}, ballot {ballot}, which no proposer proposed"
+                ),
             });
         }
         let (_, voters) = self.accepts.entry((slot, *ballot)).or_insert_with(|| (v.clone(), BTreeSet::new()));
@@ -90,8 +94,12 @@ impl PaxosChecker {
                 return Err(Broken {
                     invariant: LEARN_CHOSEN,
                     detail: match self.chosen.get(slot) {
-                        Some(c) => format!("node {id} learned {v} in slot {slot}, but {c} is the chosen value"),
-                        None => format!("node {id} learned {v} in slot {slot}, which nothing was chosen in yet"),
+                        Some(c) => {
+                            format!("node {id} learned {v} in slot {slot}, but {c} is the chosen value")
+                        }
+                        None => {
+                            format!("node {id} learned {v} in slot {slot}, which nothing was chosen in yet")
+                        }
                     },
                 });
             }

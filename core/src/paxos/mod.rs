@@ -69,15 +69,39 @@ impl fmt::Display for Value {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Msg {
-    Prepare { ballot: Ballot, from: Slot },
-    Promise { ballot: Ballot, accepted: Vec<(Slot, Ballot, Value)> },
-    Nack { ballot: Ballot, promised: Ballot },
-    Accept { ballot: Ballot, slot: Slot, value: Value },
-    Accepted { ballot: Ballot, slot: Slot, value: Value },
+    Prepare {
+        ballot: Ballot,
+        from: Slot,
+    },
+    Promise {
+        ballot: Ballot,
+        accepted: Vec<(Slot, Ballot, Value)>,
+    },
+    Nack {
+        ballot: Ballot,
+        promised: Ballot,
+    },
+    Accept {
+        ballot: Ballot,
+        slot: Slot,
+        value: Value,
+    },
+    Accepted {
+        ballot: Ballot,
+        slot: Slot,
+        value: Value,
+    },
     /// Multi-Paxos leader liveness, with its learned prefix so laggards can ask for more.
-    Heartbeat { ballot: Ballot, chosen: Slot },
-    CatchUp { from: Slot },
-    Decided { values: Vec<(Slot, Value)> },
+    Heartbeat {
+        ballot: Ballot,
+        chosen: Slot,
+    },
+    CatchUp {
+        from: Slot,
+    },
+    Decided {
+        values: Vec<(Slot, Value)>,
+    },
 }
 
 impl Describe for Msg {
@@ -138,9 +162,15 @@ pub enum Output {
 pub enum Phase {
     Idle,
     /// Phase 1: promises gathered so far, with what each acceptor reported.
-    Preparing { ballot: Ballot, from: Slot, promises: BTreeMap<NodeId, Vec<(Slot, Ballot, Value)>> },
+    Preparing {
+        ballot: Ballot,
+        from: Slot,
+        promises: BTreeMap<NodeId, Vec<(Slot, Ballot, Value)>>,
+    },
     /// Phase 2 (in Multi-Paxos: the leader).
-    Proposing { ballot: Ballot },
+    Proposing {
+        ballot: Ballot,
+    },
 }
 
 impl Phase {
@@ -337,7 +367,8 @@ impl Paxos {
             Msg::Accepted { ballot, slot, value } => {
                 if !s.learned.contains_key(&slot) {
                     let majority = self.majority();
-                    let (v, voters) = s.votes.entry((slot, ballot)).or_insert_with(|| (value, BTreeSet::new()));
+                    let (v, voters) =
+                        s.votes.entry((slot, ballot)).or_insert_with(|| (value, BTreeSet::new()));
                     voters.insert(from);
                     if voters.len() >= majority {
                         let v = v.clone();
@@ -352,7 +383,9 @@ impl Paxos {
                 }
                 s.leader = Some(from);
                 s.heard_leader = true;
-                if from != id && s.proposer.as_ref().and_then(|p| p.phase.ballot()).is_some_and(|b| b < ballot) {
+                if from != id
+                    && s.proposer.as_ref().and_then(|p| p.phase.ballot()).is_some_and(|b| b < ballot)
+                {
                     self.stand_down(id, s, out);
                 }
                 if s.chosen_prefix < chosen {
@@ -393,7 +426,16 @@ impl Paxos {
 
     /// Phase 2b: accept unless a higher ballot was promised (the `accept_any` bug skips that).
     #[allow(clippy::too_many_arguments)]
-    fn on_accept(&self, id: NodeId, s: &mut PaxosState, from: NodeId, ballot: Ballot, slot: Slot, value: Value, out: &mut Out) {
+    fn on_accept(
+        &self,
+        id: NodeId,
+        s: &mut PaxosState,
+        from: NodeId,
+        ballot: Ballot,
+        slot: Slot,
+        value: Value,
+        out: &mut Out,
+    ) {
         if ballot < s.promised && !self.config.bugs.accept_any {
             out.send(from, Msg::Nack { ballot, promised: s.promised });
             return;
@@ -405,7 +447,15 @@ impl Paxos {
         self.broadcast(Msg::Accepted { ballot, slot, value }, out);
     }
 
-    fn on_promise(&self, id: NodeId, s: &mut PaxosState, from: NodeId, ballot: Ballot, accepted: Vec<(Slot, Ballot, Value)>, out: &mut Out) {
+    fn on_promise(
+        &self,
+        id: NodeId,
+        s: &mut PaxosState,
+        from: NodeId,
+        ballot: Ballot,
+        accepted: Vec<(Slot, Ballot, Value)>,
+        out: &mut Out,
+    ) {
         let majority = self.majority();
         let Some(p) = s.proposer.as_mut() else { return };
         let Phase::Preparing { ballot: mine, from: first, promises } = &mut p.phase else { return };
@@ -598,7 +648,12 @@ impl Paxos {
         s.learned.insert(slot, v.clone());
         s.learn_order.push(slot);
         s.chosen_prefix = prefix(&s.learned, s.chosen_prefix);
-        let stale: Vec<_> = s.votes.range((slot, Ballot::default())..).take_while(|((k, _), _)| *k == slot).map(|(k, _)| *k).collect();
+        let stale: Vec<_> = s
+            .votes
+            .range((slot, Ballot::default())..)
+            .take_while(|((k, _), _)| *k == slot)
+            .map(|(k, _)| *k)
+            .collect();
         for k in stale {
             s.votes.remove(&k);
         }
@@ -615,7 +670,11 @@ impl Paxos {
             out.cancel_timer(Timer::Retry);
             for q in std::mem::take(&mut p.queue) {
                 if let Value::Put { req, .. } = q {
-                    out.output(if q == v { Output::Committed { req, slot } } else { Output::Rejected { req } });
+                    out.output(if q == v {
+                        Output::Committed { req, slot }
+                    } else {
+                        Output::Rejected { req }
+                    });
                 }
             }
             if let Value::Put { req, .. } = v {

@@ -7,6 +7,8 @@ pub mod presets;
 pub mod units;
 pub mod url;
 
+use crate::paxos::invariants::PaxosChecker;
+use crate::paxos::{Mode, Paxos, PaxosBugs, PaxosConfig};
 use crate::protocol::{Micros, MS, SEC};
 use crate::raft::{Bugs, Raft, RaftChecker, RaftConfig};
 use crate::sim::fault::{Fault, Scheduled};
@@ -35,6 +37,8 @@ pub mod limits {
     /// Latest instant a scripted fault may have.
     pub const MAX_TIME: Micros = 24 * 3600 * SEC;
     pub const MAX_PAUSE: Micros = 600 * SEC;
+    pub const MIN_PROPOSERS: u8 = 1;
+    pub const MAX_PROPOSERS: u8 = 5;
     /// A longer query string is rejected before it is parsed.
     pub const MAX_QUERY_LEN: usize = 16 * 1024;
 }
@@ -43,12 +47,14 @@ pub mod limits {
 #[serde(rename_all = "lowercase")]
 pub enum ProtocolKind {
     Raft,
+    Paxos,
 }
 
 impl ProtocolKind {
     pub fn name(self) -> &'static str {
         match self {
             ProtocolKind::Raft => "raft",
+            ProtocolKind::Paxos => "paxos",
         }
     }
 }
@@ -68,7 +74,10 @@ pub struct Scenario {
     pub heartbeat: Micros,
     /// A new leader appends a no-op entry (URL `noop=1`); see `RaftConfig::noop`.
     pub noop: bool,
+    /// Raft's bug switches (URL `bugs=` when `p=raft`).
     pub bugs: Bugs,
+    /// Paxos parameters (URL `proposers`, `mode`, `backoff`, and `bugs=` when `p=paxos`).
+    pub paxos: PaxosParams,
     /// Sorted by time; faults at the same instant keep their order.
     pub faults: Vec<Scheduled>,
 }
@@ -88,8 +97,25 @@ impl Default for Scenario {
             heartbeat: raft.heartbeat,
             noop: raft.noop,
             bugs: Bugs::default(),
+            paxos: PaxosParams::default(),
             faults: Vec::new(),
         }
+    }
+}
+
+/// What a Paxos scenario adds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PaxosParams {
+    pub proposers: u8,
+    pub mode: Mode,
+    pub backoff: bool,
+    pub bugs: PaxosBugs,
+}
+
+impl Default for PaxosParams {
+    fn default() -> Self {
+        let c = PaxosConfig::default();
+        PaxosParams { proposers: c.proposers as u8, mode: c.mode, backoff: c.backoff, bugs: c.bugs }
     }
 }
 
@@ -132,6 +158,9 @@ impl Scenario {
             ));
         }
         check_range("n", self.nodes, MIN_NODES, MAX_NODES)?;
+        if self.protocol == ProtocolKind::Paxos {
+            check_range("proposers", self.paxos.proposers, MIN_PROPOSERS, MAX_PROPOSERS.min(self.nodes))?;
+        }
         check_range("lat", self.net.latency_max, 0, MAX_LATENCY)?;
         if self.net.latency_min > self.net.latency_max {
             return Err(ScenarioError::new("lat", "the minimum latency is above the maximum"));
@@ -247,6 +276,27 @@ impl Scenario {
             script: self.faults.clone(),
             ..SimConfig::default()
         }
+    }
+
+    pub fn paxos_config(&self) -> PaxosConfig {
+        PaxosConfig {
+            nodes: self.nodes as usize,
+            proposers: self.paxos.proposers as usize,
+            mode: self.paxos.mode,
+            backoff: self.paxos.backoff,
+            bugs: self.paxos.bugs,
+            ..PaxosConfig::default()
+        }
+    }
+
+    /// A Paxos simulation of this scenario with the invariant checker installed.
+    pub fn paxos_sim(&self) -> Sim<Paxos> {
+        Sim::new(Paxos::new(self.paxos_config()), self.sim_config()).with_checker(PaxosChecker::default())
+    }
+
+    /// The default scenario of a protocol.
+    pub fn default_for(protocol: ProtocolKind) -> Self {
+        Scenario { protocol, ..Scenario::default() }
     }
 
     /// A Raft simulation of this scenario with the invariant checker installed.

@@ -21,6 +21,8 @@ use std::collections::BTreeMap;
 /// Keys the page reads for itself (embedding, speed, where to stop); the codec passes them on.
 pub const VIEW_KEYS: &[&str] = &["embed", "speed", "t"];
 
+use crate::paxos::Mode;
+pub use crate::paxos::PAXOS_BUG_NAMES;
 pub use crate::raft::config::BUG_NAMES;
 
 /// A decoded query: the scenario plus the view keys, still as text, for the page to parse.
@@ -47,16 +49,33 @@ pub fn encode(s: &Scenario) -> String {
     if s.write_rate != d.write_rate {
         parts.push(format!("rate={}", s.write_rate));
     }
-    if (s.election_min, s.election_max) != (d.election_min, d.election_max) {
-        parts.push(format!("el={}", range(s.election_min, s.election_max)));
-    }
-    if s.heartbeat != d.heartbeat {
-        parts.push(format!("hb={}", format_duration(s.heartbeat)));
-    }
-    if s.noop != d.noop {
-        parts.push(format!("noop={}", u8::from(s.noop)));
-    }
-    let bugs = bug_list(&s.bugs);
+    let bugs = match s.protocol {
+        ProtocolKind::Raft => {
+            if (s.election_min, s.election_max) != (d.election_min, d.election_max) {
+                parts.push(format!("el={}", range(s.election_min, s.election_max)));
+            }
+            if s.heartbeat != d.heartbeat {
+                parts.push(format!("hb={}", format_duration(s.heartbeat)));
+            }
+            if s.noop != d.noop {
+                parts.push(format!("noop={}", u8::from(s.noop)));
+            }
+            bug_list(&s.bugs)
+        }
+        ProtocolKind::Paxos => {
+            let (x, dx) = (&s.paxos, &d.paxos);
+            if x.proposers != dx.proposers {
+                parts.push(format!("proposers={}", x.proposers));
+            }
+            if x.mode != dx.mode {
+                parts.push(format!("mode={}", mode_name(x.mode)));
+            }
+            if x.backoff != dx.backoff {
+                parts.push(format!("backoff={}", u8::from(x.backoff)));
+            }
+            PAXOS_BUG_NAMES.iter().map(|(n, _)| *n).filter(|n| x.bugs.get(n) == Some(true)).collect()
+        }
+    };
     if !bugs.is_empty() {
         parts.push(format!("bugs={}", bugs.join(",")));
     }
@@ -70,6 +89,13 @@ pub fn encode(s: &Scenario) -> String {
 
 fn range(lo: Micros, hi: Micros) -> String {
     format!("{}-{}", format_duration(lo), format_duration(hi))
+}
+
+fn mode_name(m: Mode) -> &'static str {
+    match m {
+        Mode::Single => "single",
+        Mode::Multi => "multi",
+    }
 }
 
 fn bug_list(b: &Bugs) -> Vec<&'static str> {
@@ -109,6 +135,7 @@ pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut s = Scenario::default();
     let mut view = BTreeMap::new();
+    let mut pairs = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -119,9 +146,14 @@ pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
         }
         if VIEW_KEYS.contains(&key.as_str()) {
             view.insert(key, val);
-            continue;
+        } else {
+            pairs.push((key, val));
         }
-        apply_key(&mut s, &key, &val)?;
+    }
+    // The protocol decides what the other keys mean, wherever `p` stands.
+    pairs.sort_by_key(|(k, _)| k != "p");
+    for (key, val) in &pairs {
+        apply_key(&mut s, key, val)?;
     }
     s.validate()?;
     Ok(Decoded { scenario: s, view })
@@ -137,9 +169,32 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
         "p" => {
             s.protocol = match val {
                 "raft" => ProtocolKind::Raft,
-                other => return Err(err(format!("unknown protocol \"{}\" (try raft)", shorten(other)))),
+                "paxos" => ProtocolKind::Paxos,
+                other => return Err(err(format!("unknown protocol \"{}\" (raft or paxos)", shorten(other)))),
             }
         }
+        "el" | "hb" | "noop" if s.protocol != ProtocolKind::Raft => {
+            return Err(err("applies to raft only".into()));
+        }
+        "proposers" | "mode" | "backoff" if s.protocol != ProtocolKind::Paxos => {
+            return Err(err("applies to paxos only".into()));
+        }
+        "proposers" => {
+            let n = int(val)?;
+            let (lo, hi) = (limits::MIN_PROPOSERS, limits::MAX_PROPOSERS);
+            s.paxos.proposers = u8::try_from(n)
+                .ok()
+                .filter(|n| (lo..=hi).contains(n))
+                .ok_or_else(|| err(format!("must be between {lo} and {hi}, got {n}")))?;
+        }
+        "mode" => {
+            s.paxos.mode = match val {
+                "single" => Mode::Single,
+                "multi" => Mode::Multi,
+                other => return Err(err(format!("expected single or multi, got \"{}\"", shorten(other)))),
+            }
+        }
+        "backoff" => s.paxos.backoff = flag(val).map_err(err)?,
         "n" => {
             let n = int(val)?;
             let (lo, hi) = (limits::MIN_NODES, limits::MAX_NODES);
@@ -162,20 +217,20 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
         }
         "el" => (s.election_min, s.election_max) = parse_range(val).map_err(err)?,
         "hb" => s.heartbeat = parse_duration(val).map_err(err)?,
-        "noop" => {
-            s.noop = match val {
-                "0" => false,
-                "1" => true,
-                other => return Err(err(format!("expected 0 or 1, got \"{}\"", shorten(other)))),
-            }
-        }
+        "noop" => s.noop = flag(val).map_err(err)?,
         "bugs" => {
             s.bugs = Bugs::default();
+            s.paxos.bugs = Default::default();
+            let names = if s.protocol == ProtocolKind::Paxos { PAXOS_BUG_NAMES } else { BUG_NAMES };
             for name in val.split(',').filter(|b| !b.is_empty()) {
-                match s.bugs.flag_mut(name) {
+                let flag = match s.protocol {
+                    ProtocolKind::Raft => s.bugs.flag_mut(name),
+                    ProtocolKind::Paxos => s.paxos.bugs.flag_mut(name),
+                };
+                match flag {
                     Some(flag) => *flag = true,
                     None => {
-                        let known: Vec<_> = BUG_NAMES.iter().map(|b| b.0).collect();
+                        let known: Vec<_> = names.iter().map(|b| b.0).collect();
                         return Err(err(format!("unknown bug switch \"{}\" (known: {})", shorten(name), known.join(", "))));
                     }
                 }
@@ -194,10 +249,18 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             s.faults.sort_by_key(|f| f.at); // stable: same-instant faults keep their order
         }
         other => {
-            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, bugs, faults, v, embed, speed, t)"))
+            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, proposers, mode, backoff, bugs, faults, v, embed, speed, t)"))
         }
     }
     Ok(())
+}
+
+fn flag(v: &str) -> Result<bool, String> {
+    match v {
+        "0" => Ok(false),
+        "1" => Ok(true),
+        other => Err(format!("expected 0 or 1, got \"{}\"", shorten(other))),
+    }
 }
 
 fn parse_range(v: &str) -> Result<(Micros, Micros), String> {
@@ -347,6 +410,23 @@ mod tests {
     }
 
     #[test]
+    fn paxos_scenarios_round_trip_and_keys_are_checked_per_protocol() {
+        let q = "bugs=ignore,acceptany&proposers=3&p=paxos&mode=single&backoff=0&n=5";
+        let s = decode(q).unwrap().scenario;
+        assert_eq!(s.protocol, ProtocolKind::Paxos);
+        assert_eq!((s.paxos.proposers, s.paxos.mode, s.paxos.backoff), (3, Mode::Single, false));
+        assert!(s.paxos.bugs.ignore_accepted && s.paxos.bugs.accept_any && !s.paxos.bugs.forget_promise);
+        assert_eq!(decode(&encode(&s)).unwrap().scenario, s);
+        assert_eq!(encode(&s), "p=paxos&n=5&seed=1&proposers=3&mode=single&backoff=0&bugs=ignore,acceptany");
+        assert_eq!(field_of("p=paxos&el=1s-2s"), "el");
+        assert_eq!(field_of("p=raft&proposers=2"), "proposers");
+        assert_eq!(field_of("p=paxos&bugs=fig8"), "bugs");
+        assert_eq!(field_of("p=paxos&n=3&proposers=4"), "proposers");
+        assert_eq!(field_of("p=paxos&proposers=6"), "proposers");
+        assert_eq!(field_of("p=paxos&mode=dual"), "mode");
+    }
+
+    #[test]
     fn defaults_encode_short() {
         assert_eq!(encode(&Scenario::default()), "p=raft&n=5&seed=1");
     }
@@ -403,7 +483,7 @@ mod tests {
             "faults=heal:3@1s",
             "faults=part:a.b@1s",
             "bugs=nope",
-            "p=paxos",
+            "p=zab",
             "n=%ZZ",
             "%E2%82=1",
             "n=5&n=5",

@@ -8,7 +8,7 @@ use halab_core::protocol::{Micros, NodeId, SEC};
 use halab_core::raft::Raft;
 use halab_core::scenario::presets::{Preset, RAFT_PRESETS};
 use halab_core::scenario::units::format_duration;
-use halab_core::scenario::{limits, url, Scenario};
+use halab_core::scenario::{limits, url, ProtocolKind, Scenario};
 use halab_core::sim::fault::Fault;
 use halab_core::sim::trace::{TraceEvent, TraceKind};
 use halab_core::sim::Sim;
@@ -72,6 +72,14 @@ impl Model {
     /// `errors` and the default scenario runs instead; `t=` runs to that instant and pauses.
     pub fn from_query(query: &str) -> Model {
         let (scenario, opts, errors) = match url::decode(query) {
+            Ok(d) if d.scenario.protocol != ProtocolKind::Raft => {
+                let (opts, _) = parse_view(&d.view);
+                let msg = format!(
+                    "This link is a {} scenario, which has no page yet. Showing the default Raft scenario instead.",
+                    d.scenario.protocol.name()
+                );
+                (Scenario::default(), opts, vec![msg])
+            }
             Ok(d) => {
                 let (opts, errs) = parse_view(&d.view);
                 (d.scenario, opts, errs)
@@ -637,5 +645,13 @@ mod tests {
         assert_eq!(m.sim.violation().map(|v| v.invariant), preset.breaks);
         m.new_seed(77);
         assert_eq!(m.preset(), None, "a changed scenario is no longer the preset");
+    }
+
+    #[test]
+    fn a_scenario_of_another_protocol_is_refused_with_a_message() {
+        let m = Model::from_query("p=paxos&n=3&embed=1");
+        assert_eq!(m.scenario, Scenario::default());
+        assert!(m.embed);
+        assert!(m.errors[0].contains("paxos scenario"), "{:?}", m.errors);
     }
 }
