@@ -416,6 +416,12 @@ impl Paxos {
     /// Phase 1b. Promising the same ballot again answers a retransmitted `Prepare`.
     fn on_prepare(&self, s: &mut PaxosState, from: NodeId, ballot: Ballot, slot: Slot, out: &mut Out) {
         if ballot >= s.promised {
+            // Tell the proposer we promised before that it has been pre-empted, so it need not
+            // wait for its round to time out (an acceptor "informing" a proposer, as Paxos Made
+            // Simple suggests). Without backoff this is what makes proposers duel.
+            if s.promised != Ballot::default() && s.promised.node != ballot.node && ballot > s.promised {
+                out.send(s.promised.node, Msg::Nack { ballot: s.promised, promised: ballot });
+            }
             s.promised = ballot;
             let accepted = s.accepted.range(slot..).map(|(k, (b, v))| (*k, *b, v.clone())).collect();
             out.send(from, Msg::Promise { ballot, accepted });

@@ -70,3 +70,57 @@ pub const RAFT_PRESETS: &[Preset] = &[
         breaks: Some(crate::raft::invariants::ELECTION_SAFETY),
     },
 ];
+
+pub const PAXOS_PRESETS: &[Preset] = &[
+    Preset {
+        id: "multi",
+        title: "Multi-Paxos with a steady leader",
+        about: "One proposer wins phase 1 once, then each client write costs only phase 2.",
+        query: "p=paxos&n=5&seed=1&rate=4",
+        breaks: None,
+    },
+    Preset {
+        id: "single",
+        title: "Single-decree: three proposers, one value",
+        about: "Three proposers race for one slot; promises carry accepted values, so all learn the same one.",
+        query: "p=paxos&n=5&seed=3&rate=0&proposers=3&mode=single",
+        breaks: None,
+    },
+    Preset {
+        id: "duel",
+        title: "Duelling proposers (no backoff)",
+        about: "Each proposer pre-empts the other's ballot before it can be accepted: ballots climb and nothing \
+                is chosen for 2.7 s. Turn backoff on to break the tie within a few rounds.",
+        query: "p=paxos&n=9&seed=202&rate=0&lat=1ms-20ms&proposers=2&mode=single&backoff=0",
+        breaks: None,
+    },
+    Preset {
+        id: "leader-crash",
+        title: "The Multi-Paxos leader crashes",
+        about: "Another proposer runs phase 1, adopts the values accepted in open slots and fills gaps with no-ops.",
+        query: "p=paxos&n=5&seed=4&rate=6&faults=crash:leader@1.5s,restart:0@3s,restart:1@3s",
+        breaks: None,
+    },
+    Preset {
+        id: "bug-ignore",
+        title: "Bug: proposer ignores accepted values",
+        about: "A proposer with a majority of promises proposes its own value instead of the one already accepted.",
+        query: "p=paxos&n=5&seed=41&rate=4&proposers=3&mode=single&bugs=ignore",
+        breaks: Some(crate::paxos::invariants::ONE_VALUE),
+    },
+    Preset {
+        id: "bug-acceptany",
+        title: "Bug: acceptor ignores its promise",
+        about: "An acceptor accepts a lower ballot after promising a higher one; two values get chosen.",
+        query: "p=paxos&n=5&seed=2&rate=4&proposers=3&mode=single&bugs=acceptany",
+        breaks: Some(crate::paxos::invariants::ONE_VALUE),
+    },
+    Preset {
+        id: "bug-forget",
+        title: "Bug: acceptor forgets its promise on restart",
+        about: "After a restart an acceptor accepts a ballot it had promised to refuse.",
+        query: "p=paxos&n=3&seed=4782&rate=4&proposers=3&bugs=forget&faults=dup:0.009277@559.827ms,\
+                isolate:leader@738.247ms,crash:0@3.937715s,part:2/0.1@4.166647s,restart:0@4.189081s",
+        breaks: Some(crate::paxos::invariants::ONE_VALUE),
+    },
+];
