@@ -1,10 +1,14 @@
-//! Simulator throughput on a 5-node Raft cluster under a steady client write load.
+//! Simulator throughput under a steady client write load: 5-node Raft and 5-acceptor
+//! Multi-Paxos, with and without the invariant checker.
 //!
 //! `cargo xtask bench` (or `cargo bench -p halab-core --bench sim`). Criterion reports events
 //! (simulator steps) per second; the run also prints simulated seconds per wall second.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use halab_core::protocol::SEC;
+use halab_core::client::Service;
+use halab_core::paxos::invariants::PaxosChecker;
+use halab_core::paxos::{Paxos, PaxosConfig};
+use halab_core::protocol::{Describe, SEC};
 use halab_core::raft::{Raft, RaftChecker, RaftConfig};
 use halab_core::sim::{Sim, SimConfig};
 use std::hint::black_box;
@@ -14,10 +18,12 @@ use std::time::Instant;
 const SIMULATED: u64 = 10 * SEC;
 const WRITES_PER_SEC: u32 = 100;
 
-fn sim(checked: bool) -> Sim<Raft> {
-    let raft = Raft::new(RaftConfig { nodes: 5, ..RaftConfig::default() });
-    let config = SimConfig { seed: 9, write_rate: WRITES_PER_SEC, ..SimConfig::default() };
-    let sim = Sim::new(raft, config);
+fn config() -> SimConfig {
+    SimConfig { seed: 9, write_rate: WRITES_PER_SEC, ..SimConfig::default() }
+}
+
+fn raft(checked: bool) -> Sim<Raft> {
+    let sim = Sim::new(Raft::new(RaftConfig { nodes: 5, ..RaftConfig::default() }), config());
     if checked {
         sim.with_checker(RaftChecker::default())
     } else {
@@ -25,39 +31,49 @@ fn sim(checked: bool) -> Sim<Raft> {
     }
 }
 
-fn steps_per_run(checked: bool) -> u64 {
-    let mut s = sim(checked);
-    s.run_until(SIMULATED);
-    s.steps()
+fn paxos(checked: bool) -> Sim<Paxos> {
+    let sim = Sim::new(Paxos::new(PaxosConfig { nodes: 5, proposers: 2, ..PaxosConfig::default() }), config());
+    if checked {
+        sim.with_checker(PaxosChecker::default())
+    } else {
+        sim
+    }
 }
 
-fn bench(c: &mut Criterion) {
-    let mut g = c.benchmark_group("raft5_100w_per_s_10s");
+fn group<P: Service>(c: &mut Criterion, name: &str, make: fn(bool) -> Sim<P>)
+where
+    P::Msg: Describe,
+{
+    let mut g = c.benchmark_group(name);
     g.sample_size(20);
     for checked in [false, true] {
-        let steps = steps_per_run(checked);
+        let run = || {
+            let mut s = make(checked);
+            s.run_until(black_box(SIMULATED));
+            s.steps()
+        };
+        let steps = run();
         let t = Instant::now();
         let runs = 5;
         for _ in 0..runs {
-            black_box(steps_per_run(checked));
+            black_box(run());
         }
         let wall = t.elapsed().as_secs_f64() / runs as f64;
         println!(
-            "checked={checked}: {steps} events per run, {:.0} simulated s per wall s, {:.2} M events/s",
+            "{name} checked={checked}: {steps} events per run, {:.0} simulated s per wall s, {:.2} M events/s",
             SIMULATED as f64 / SEC as f64 / wall,
             steps as f64 / wall / 1e6
         );
         g.throughput(Throughput::Elements(steps));
         let id = if checked { "with_invariants" } else { "no_invariants" };
-        g.bench_function(BenchmarkId::from_parameter(id), |b| {
-            b.iter(|| {
-                let mut s = sim(checked);
-                s.run_until(black_box(SIMULATED));
-                s.steps()
-            })
-        });
+        g.bench_function(BenchmarkId::from_parameter(id), |b| b.iter(run));
     }
     g.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    group(c, "raft5_100w_per_s_10s", raft);
+    group(c, "multipaxos5_100w_per_s_10s", paxos);
 }
 
 criterion_group!(benches, bench);
