@@ -226,7 +226,7 @@ fn ensure_trunk() -> Result {
         Some(v) if v.starts_with(&format!("{TRUNK_SERIES}.")) => Ok(()),
         found => {
             eprintln!(
-                "xtask: need trunk {TRUNK_SERIES}.x, found {}; installing (takes ~9 min)",
+                "xtask: need trunk {TRUNK_SERIES}.x, found {}; installing (takes ~10 min on 2 cores)",
                 found.as_deref().unwrap_or("none")
             );
             // --locked: trunk's own lock file; 0.22 needs a newer rustc than this toolchain.
@@ -278,7 +278,7 @@ fn ensure_wasm_bindgen(root: &Path) -> Result {
         return Ok(());
     }
     eprintln!(
-        "xtask: need wasm-bindgen-cli {want} (Cargo.lock), found {}; installing (takes ~5 min)",
+        "xtask: need wasm-bindgen-cli {want} (Cargo.lock), found {}; installing (takes ~2 min on 2 cores)",
         have.as_deref().unwrap_or("none")
     );
     // No --locked: the crates mirror lacks some patch releases the CLI's own lock file names.
