@@ -32,7 +32,8 @@ fn raft(checked: bool) -> Sim<Raft> {
 }
 
 fn paxos(checked: bool) -> Sim<Paxos> {
-    let sim = Sim::new(Paxos::new(PaxosConfig { nodes: 5, proposers: 2, ..PaxosConfig::default() }), config());
+    let sim =
+        Sim::new(Paxos::new(PaxosConfig { nodes: 5, proposers: 2, ..PaxosConfig::default() }), config());
     if checked {
         sim.with_checker(PaxosChecker::default())
     } else {

@@ -361,7 +361,7 @@ impl Paxos {
     fn on_msg(&self, id: NodeId, s: &mut PaxosState, from: NodeId, msg: Msg, out: &mut Out) {
         match msg {
             Msg::Prepare { ballot, from: slot } => self.on_prepare(s, from, ballot, slot, out),
-            Msg::Accept { ballot, slot, value } => self.on_accept(id, s, from, ballot, slot, value, out),
+            Msg::Accept { ballot, slot, value } => self.on_accept(s, from, ballot, slot, value, out),
             Msg::Promise { ballot, accepted } => self.on_promise(id, s, from, ballot, accepted, out),
             Msg::Nack { ballot, promised } => self.on_nack(id, s, ballot, promised, out),
             Msg::Accepted { ballot, slot, value } => {
@@ -431,10 +431,8 @@ impl Paxos {
     }
 
     /// Phase 2b: accept unless a higher ballot was promised (the `accept_any` bug skips that).
-    #[allow(clippy::too_many_arguments)]
     fn on_accept(
         &self,
-        id: NodeId,
         s: &mut PaxosState,
         from: NodeId,
         ballot: Ballot,
@@ -449,7 +447,6 @@ impl Paxos {
         s.promised = s.promised.max(ballot);
         s.accepted.insert(slot, (ballot, value.clone()));
         s.accepted_now = Some(slot);
-        let _ = id;
         self.broadcast(Msg::Accepted { ballot, slot, value }, out);
     }
 
