@@ -4,15 +4,27 @@
 //! change with `HALAB_BLESS=1 cargo test -p halab-core --test golden`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use halab_core::scenario::{secs, units, url};
+use halab_core::client::Service;
+use halab_core::protocol::{Describe, Micros};
+use halab_core::scenario::{secs, units, url, ProtocolKind};
 use halab_core::sim::trace::TraceKind;
+use halab_core::sim::Sim;
 use std::fmt::Write;
 use std::path::Path;
 
 fn render(query: &str, until: &str) -> String {
     let scenario = url::decode(query).unwrap_or_else(|e| panic!("{query}: {e}")).scenario;
     let until = units::parse_duration(until).expect("stop time");
-    let mut sim = scenario.raft_sim();
+    match scenario.protocol {
+        ProtocolKind::Raft => render_sim(scenario.raft_sim(), until),
+        ProtocolKind::Paxos => render_sim(scenario.paxos_sim(), until),
+    }
+}
+
+fn render_sim<P: Service>(mut sim: Sim<P>, until: Micros) -> String
+where
+    P::Msg: Describe,
+{
     let mut out = String::new();
     while sim.next_time().is_some_and(|t| t <= until) {
         let Some(events) = sim.step() else { break };
