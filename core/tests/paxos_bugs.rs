@@ -1,6 +1,8 @@
 //! Each Paxos bug switch is caught by the invariant it breaks within a bounded number of seeds;
 //! the catching seed is printed (run with `-- --nocapture`).
 
+mod common;
+
 use halab_core::paxos::invariants::{PaxosChecker, LEARN_CHOSEN, ONE_VALUE};
 use halab_core::paxos::{Mode, Paxos, PaxosBugs, PaxosConfig};
 use halab_core::protocol::{Micros, SEC};
@@ -33,48 +35,31 @@ fn buggy_sim(seed: u64, bugs: PaxosBugs) -> Sim<Paxos> {
     Sim::new(paxos, config).with_checker(PaxosChecker::default())
 }
 
-fn assert_caught(bugs: PaxosBugs, max_seeds: u64, expected: &[&str]) {
-    let found = (0..max_seeds).find_map(|seed| {
-        let mut sim = buggy_sim(seed, bugs);
-        sim.run_until(HORIZON);
-        sim.violation().map(|v| (seed, v.invariant, v.to_string()))
-    });
-    let (seed, invariant, text) = found.unwrap_or_else(|| panic!("{bugs:?} not caught in {max_seeds} seeds"));
-    println!("{bugs:?} caught by seed {seed}: {text}");
-    assert!(
-        expected.contains(&invariant),
-        "seed {seed} broke {invariant}, expected one of {expected:?}: {text}"
-    );
-}
-
 #[test]
 fn forgetting_the_promise_is_caught() {
-    assert_caught(
-        PaxosBugs { forget_promise: true, ..PaxosBugs::default() },
-        2_000,
-        &[ONE_VALUE, LEARN_CHOSEN],
-    );
+    let bugs = PaxosBugs { forget_promise: true, ..PaxosBugs::default() };
+    common::assert_caught("forget", |seed| buggy_sim(seed, bugs), HORIZON, 2_000, &[ONE_VALUE, LEARN_CHOSEN]);
 }
 
 #[test]
 fn ignoring_accepted_values_is_caught() {
-    assert_caught(
-        PaxosBugs { ignore_accepted: true, ..PaxosBugs::default() },
+    let bugs = PaxosBugs { ignore_accepted: true, ..PaxosBugs::default() };
+    common::assert_caught("ignore", |seed| buggy_sim(seed, bugs), HORIZON, 500, &[ONE_VALUE, LEARN_CHOSEN]);
+}
+
+#[test]
+fn accepting_without_the_promise_check_is_caught() {
+    let bugs = PaxosBugs { accept_any: true, ..PaxosBugs::default() };
+    common::assert_caught(
+        "acceptany",
+        |seed| buggy_sim(seed, bugs),
+        HORIZON,
         500,
         &[ONE_VALUE, LEARN_CHOSEN],
     );
 }
 
 #[test]
-fn accepting_without_the_promise_check_is_caught() {
-    assert_caught(PaxosBugs { accept_any: true, ..PaxosBugs::default() }, 500, &[ONE_VALUE, LEARN_CHOSEN]);
-}
-
-#[test]
 fn the_same_schedules_pass_without_bugs() {
-    for seed in 0..300 {
-        let mut sim = buggy_sim(seed, PaxosBugs::default());
-        sim.run_until(HORIZON);
-        assert!(sim.violation().is_none(), "seed {seed}: {}", sim.violation().unwrap());
-    }
+    common::assert_clean(|seed| buggy_sim(seed, PaxosBugs::default()), HORIZON, 300);
 }

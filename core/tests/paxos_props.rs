@@ -1,10 +1,11 @@
 //! Random fault schedules against single-decree and Multi-Paxos: safety during faults,
 //! liveness (with backoff) after they heal. `HALAB_SEEDS=N` / `HALAB_SEED=S` as for Raft.
 
+mod common;
+
 use halab_core::paxos::invariants::PaxosChecker;
 use halab_core::paxos::{Mode, Paxos, PaxosConfig};
 use halab_core::protocol::{Micros, SEC};
-use halab_core::sim::network::NetConfig;
 use halab_core::sim::rng::SimRng;
 use halab_core::sim::swarm::{random_script, Swarm};
 use halab_core::sim::{Sim, SimConfig};
@@ -23,12 +24,7 @@ fn swarm_sim(seed: u64) -> Sim<Paxos> {
     let paxos = Paxos::new(PaxosConfig { nodes, proposers, mode, ..PaxosConfig::default() });
     let config = SimConfig {
         seed,
-        net: NetConfig {
-            latency_min: rng.range(100..=2_000),
-            latency_max: rng.range(2_000..=30_000),
-            loss_ppm: [0, 10_000, 100_000][rng.below(3) as usize],
-            dup_ppm: [0, 0, 50_000][rng.below(3) as usize],
-        },
+        net: common::swarm_net(&mut rng),
         write_rate: rng.range(1..=30) as u32,
         script: random_script(seed, Swarm { nodes, heal_at: HEAL_AT, max_faults: 12 }),
         keep_trace: 64,
@@ -58,36 +54,19 @@ fn check_seed(seed: u64) -> Result<(), String> {
     Ok(())
 }
 
-fn run_shard(shard: u64) {
-    let total: u64 = std::env::var("HALAB_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2_000);
-    let only: Option<u64> = std::env::var("HALAB_SEED").ok().and_then(|s| s.parse().ok());
-    let seeds: Vec<u64> = match only {
-        Some(s) => (shard == 0).then_some(s).into_iter().collect(),
-        None => (0..total).filter(|s| s % 4 == shard).collect(),
-    };
-    let failures: Vec<String> = seeds.iter().filter_map(|&s| check_seed(s).err()).collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} seeds failed:\n{}",
-        failures.len(),
-        seeds.len(),
-        failures.join("\n\n")
-    );
-}
-
 #[test]
 fn safety_and_liveness_shard_0() {
-    run_shard(0);
+    common::run_shard(0, check_seed);
 }
 #[test]
 fn safety_and_liveness_shard_1() {
-    run_shard(1);
+    common::run_shard(1, check_seed);
 }
 #[test]
 fn safety_and_liveness_shard_2() {
-    run_shard(2);
+    common::run_shard(2, check_seed);
 }
 #[test]
 fn safety_and_liveness_shard_3() {
-    run_shard(3);
+    common::run_shard(3, check_seed);
 }

@@ -3,9 +3,10 @@
 //! Each seed draws a swarm configuration (cluster size, write rate, network, faults); run with
 //! `HALAB_SEEDS=N` to try more seeds, or `HALAB_SEED=S` to replay one.
 
+mod common;
+
 use halab_core::protocol::{Micros, SEC};
 use halab_core::raft::{Raft, RaftChecker, RaftConfig};
-use halab_core::sim::network::NetConfig;
 use halab_core::sim::rng::SimRng;
 use halab_core::sim::swarm::{random_script, Swarm};
 use halab_core::sim::{Sim, SimConfig};
@@ -22,12 +23,7 @@ pub fn swarm_sim(seed: u64) -> Sim<Raft> {
     let raft = Raft::new(RaftConfig { nodes, noop: rng.chance(0.5), ..RaftConfig::default() });
     let config = SimConfig {
         seed,
-        net: NetConfig {
-            latency_min: rng.range(100..=2_000),
-            latency_max: rng.range(2_000..=30_000),
-            loss_ppm: [0, 10_000, 100_000][rng.below(3) as usize],
-            dup_ppm: [0, 0, 50_000][rng.below(3) as usize],
-        },
+        net: common::swarm_net(&mut rng),
         write_rate: rng.range(1..=40) as u32,
         script: random_script(seed, Swarm { nodes, heal_at: HEAL_AT, max_faults: 12 }),
         keep_trace: 64,
@@ -58,43 +54,20 @@ fn check_seed(seed: u64) -> Result<(), String> {
     Ok(())
 }
 
-fn seeds(shard: u64, shards: u64) -> impl Iterator<Item = u64> {
-    let total: u64 = std::env::var("HALAB_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2_000);
-    let only: Option<u64> = std::env::var("HALAB_SEED").ok().and_then(|s| s.parse().ok());
-    let range: Box<dyn Iterator<Item = u64>> = match only {
-        Some(s) if shard == 0 => Box::new(std::iter::once(s)),
-        Some(_) => Box::new(std::iter::empty()),
-        None => Box::new((0..total).filter(move |s| s % shards == shard)),
-    };
-    range
-}
-
-fn run_shard(shard: u64) {
-    let mut failures = Vec::new();
-    let mut ran = 0;
-    for seed in seeds(shard, 4) {
-        ran += 1;
-        if let Err(e) = check_seed(seed) {
-            failures.push(e);
-        }
-    }
-    assert!(failures.is_empty(), "{} of {ran} seeds failed:\n{}", failures.len(), failures.join("\n\n"));
-}
-
 // Four shards so the test harness spreads 2,000 schedules over the cores.
 #[test]
 fn safety_and_liveness_shard_0() {
-    run_shard(0);
+    common::run_shard(0, check_seed);
 }
 #[test]
 fn safety_and_liveness_shard_1() {
-    run_shard(1);
+    common::run_shard(1, check_seed);
 }
 #[test]
 fn safety_and_liveness_shard_2() {
-    run_shard(2);
+    common::run_shard(2, check_seed);
 }
 #[test]
 fn safety_and_liveness_shard_3() {
-    run_shard(3);
+    common::run_shard(3, check_seed);
 }
