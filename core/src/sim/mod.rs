@@ -29,6 +29,10 @@ use trace::{DropReason, Trace, TraceEvent, TraceKind};
 /// How many trace events a violation report carries.
 pub const VIOLATION_CONTEXT: usize = 24;
 
+/// Finished client writes kept for statistics; older finished ones are forgotten first, so a
+/// page left running for hours does not grow without bound.
+pub const MAX_TRACKED_REQUESTS: usize = 100_000;
+
 /// Everything a run needs besides the protocol's own configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimConfig {
@@ -178,6 +182,7 @@ where
     write_interval: Option<Micros>,
     client_timeout: Micros,
     requests: BTreeMap<u64, Request>,
+    next_request: u64,
     trace: Trace,
     last: Vec<TraceEvent>,
     checker: Option<Box<dyn Checker<P>>>,
@@ -204,6 +209,7 @@ where
             write_interval: (config.write_rate > 0).then(|| (SEC / u64::from(config.write_rate)).max(1)),
             client_timeout: config.client_timeout.max(MS),
             requests: BTreeMap::new(),
+            next_request: 0,
             trace: Trace::with_capacity(config.keep_trace),
             last: Vec::new(),
             checker: None,
@@ -245,8 +251,14 @@ where
     pub fn violation(&self) -> Option<&Violation> {
         self.violation.as_ref()
     }
+    /// Client writes, oldest first (at most [`MAX_TRACKED_REQUESTS`], dropping old finished ones).
     pub fn requests(&self) -> impl Iterator<Item = &Request> {
         self.requests.values()
+    }
+
+    /// Client writes submitted so far, including forgotten ones.
+    pub fn requests_submitted(&self) -> u64 {
+        self.next_request
     }
 
     /// The time of the next queued event, if any.
@@ -466,7 +478,14 @@ where
     }
 
     fn new_request(&mut self, target: NodeId) {
-        let id = self.requests.len() as u64;
+        let id = self.next_request;
+        self.next_request += 1;
+        if self.requests.len() >= MAX_TRACKED_REQUESTS {
+            let old: Vec<u64> = self.requests.values().filter(|r| r.is_done()).take(1_000).map(|r| r.id).collect();
+            for k in old {
+                self.requests.remove(&k);
+            }
+        }
         self.requests.insert(
             id,
             Request {
