@@ -45,6 +45,8 @@ pub struct SimConfig {
     pub script: Vec<Scheduled>,
     /// How many recent trace events to keep (the hash always covers all).
     pub keep_trace: usize,
+    /// How many client writes to keep track of (see [`MAX_TRACKED_REQUESTS`]).
+    pub max_requests: usize,
 }
 
 impl Default for SimConfig {
@@ -56,6 +58,7 @@ impl Default for SimConfig {
             client_timeout: SEC,
             script: Vec::new(),
             keep_trace: trace::TRACE_KEEP,
+            max_requests: MAX_TRACKED_REQUESTS,
         }
     }
 }
@@ -183,6 +186,7 @@ where
     client_timeout: Micros,
     requests: BTreeMap<u64, Request>,
     next_request: u64,
+    max_requests: usize,
     trace: Trace,
     last: Vec<TraceEvent>,
     checker: Option<Box<dyn Checker<P>>>,
@@ -210,6 +214,7 @@ where
             client_timeout: config.client_timeout.max(MS),
             requests: BTreeMap::new(),
             next_request: 0,
+            max_requests: config.max_requests.max(1),
             trace: Trace::with_capacity(config.keep_trace),
             last: Vec::new(),
             checker: None,
@@ -251,7 +256,7 @@ where
     pub fn violation(&self) -> Option<&Violation> {
         self.violation.as_ref()
     }
-    /// Client writes, oldest first (at most [`MAX_TRACKED_REQUESTS`], dropping old finished ones).
+    /// Client writes, oldest first (at most `max_requests` of them, dropping old finished ones).
     pub fn requests(&self) -> impl Iterator<Item = &Request> {
         self.requests.values()
     }
@@ -480,8 +485,14 @@ where
     fn new_request(&mut self, target: NodeId) {
         let id = self.next_request;
         self.next_request += 1;
-        if self.requests.len() >= MAX_TRACKED_REQUESTS {
-            let old: Vec<u64> = self.requests.values().filter(|r| r.is_done()).take(1_000).map(|r| r.id).collect();
+        if self.requests.len() >= self.max_requests {
+            let old: Vec<u64> = self
+                .requests
+                .values()
+                .filter(|r| r.is_done())
+                .take(self.max_requests / 100 + 1)
+                .map(|r| r.id)
+                .collect();
             for k in old {
                 self.requests.remove(&k);
             }

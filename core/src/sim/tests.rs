@@ -122,3 +122,14 @@ fn run_until_stops_at_a_violation() {
     }
     assert!(found.is_some());
 }
+
+#[test]
+fn finished_client_writes_are_forgotten_beyond_the_cap() {
+    let raft = Raft::new(RaftConfig { nodes: 1, ..RaftConfig::default() });
+    let config = SimConfig { write_rate: 100, max_requests: 500, keep_trace: 0, ..SimConfig::default() };
+    let mut s = Sim::new(raft, config);
+    s.run_until(10 * SEC);
+    assert!(s.requests_submitted() > 900);
+    assert!(s.requests().count() <= 500);
+    assert_eq!(s.requests().last().map(|r| r.id), Some(s.requests_submitted() - 1), "the newest are kept");
+}
