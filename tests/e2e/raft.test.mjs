@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, assertNoErrors } from '../lib/harness.mjs';
+import { assertEmbed, nodes, noteTimes, pause, status } from './page.mjs';
 
 let h;
 before(async () => {
@@ -12,24 +13,6 @@ before(async () => {
 after(async () => {
   await h?.close();
 });
-
-const NODE = '[data-testid^="node-"]';
-
-/** Status line as numbers/strings: { time, steps, hash }. */
-async function status(page) {
-  return page.$eval('[data-testid=status]', (el) => ({
-    time: Number(el.dataset.time),
-    steps: Number(el.dataset.steps),
-    hash: el.dataset.hash,
-  }));
-}
-
-/** Every node's id, role and term. */
-async function nodes(page) {
-  return page.$$eval(NODE, (els) =>
-    els.map((el) => ({ id: Number(el.dataset.testid.slice(5)), role: el.dataset.role, term: Number(el.dataset.term) })),
-  );
-}
 
 async function waitForLeader(page, { other = -1, above = -1 } = {}) {
   await page.waitForFunction(
@@ -43,13 +26,6 @@ async function waitForLeader(page, { other = -1, above = -1 } = {}) {
   return (await nodes(page)).find((n) => n.role === 'leader' && n.id !== other && n.term > above);
 }
 
-async function pause(page) {
-  if ((await page.getAttribute('[data-testid=play]', 'aria-label')) === 'pause') {
-    await page.click('[data-testid=play]');
-  }
-  await page.waitForSelector('[data-testid=play][aria-label=play]');
-}
-
 test('the page explains itself and a leader appears within a few simulated seconds', async () => {
   const page = await h.open('/raft?seed=3&speed=10');
   assert.match(await page.textContent('.lede'), /Raft elects a leader/);
@@ -57,9 +33,7 @@ test('the page explains itself and a leader appears within a few simulated secon
   // Wall-clock frames vary with machine load, so judge the simulated instant the leader was
   // elected from the notes feed rather than from the frame in which it was first drawn.
   await waitForLeader(page);
-  const elected = await page.$$eval('.notes li', (els) =>
-    els.filter((el) => /became leader/.test(el.textContent)).map((el) => parseFloat(el.textContent)),
-  );
+  const elected = await noteTimes(page, /became leader/);
   assert.ok(elected.length > 0 && elected.at(-1) < 3, `first election at ${elected.at(-1)} s`);
   const { steps, hash } = await status(page);
   assert.ok(steps > 0);
@@ -158,15 +132,7 @@ test('?embed=1 shows the cluster and minimal controls without the chrome', async
     viewport: { width: 600, height: 400 },
     waitFor: '[data-testid=node-0]',
   });
-  assert.equal((await nodes(page)).length, 5);
-  for (const gone of ['h1', '.lede', '[data-testid=log]', '[data-testid=notes]', '[data-testid=share]', '[data-testid=write]']) {
-    assert.equal(await page.$(gone), null, `${gone} hidden in embed mode`);
-  }
-  for (const kept of ['play', 'step', 'invariants']) assert.ok(await page.$(`[data-testid=${kept}]`));
-  const box = await page.$eval('.cluster svg', (el) => el.getBoundingClientRect().toJSON());
-  assert.ok(box.bottom <= 400 && box.right <= 600 && box.height > 250, JSON.stringify(box));
-  const fits = await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight);
-  assert.ok(fits, 'no scrolling inside the iframe');
+  await assertEmbed(page, 5, ['[data-testid=log]', '[data-testid=write]']);
   await h.screenshot(page, 'raft-embed');
   assertNoErrors(page);
 });

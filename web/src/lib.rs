@@ -1,34 +1,73 @@
 //! HA Lab in the browser: a Yew app that runs the deterministic core (`halab-core`) in the page.
 //!
-//! Layout: [`pages`] holds one page per protocol (each owns its `Sim` and turns it into view
-//! data), [`widgets`] the protocol-neutral pieces they draw with, [`url`] the address-bar glue
-//! (the URL *is* the scenario), [`anim`] the animation-frame loop, [`panic`] the last-resort
-//! error banner.
+//! Layout: [`playground`] is the page every protocol shares (the model that owns the `Sim`, the
+//! views, the component), [`pages`] holds what each protocol adds to it, [`widgets`] the
+//! protocol-neutral pieces they draw with, [`url`] the address-bar glue (the URL *is* the
+//! scenario), [`anim`] the animation-frame loop, [`panic`] the last-resort error banner.
 
 pub mod anim;
 pub mod pages;
 pub mod panic;
+pub mod playground;
 pub mod url;
 pub mod widgets;
 
+use halab_core::paxos::Paxos;
+use halab_core::raft::Raft;
+use playground::page::{Header, PageProps, PlaygroundPage};
 use yew::prelude::*;
 
 /// Which page a path shows. Routing looks at the last path segment only, so the site works
-/// from any base path (`/raft`, `/halab/raft`, `/`).
+/// from any base path (`/raft`, `/halab/paxos`, `/`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Raft,
+    Paxos,
     NotFound(String),
 }
 
 impl Route {
     pub fn from_path(path: &str) -> Route {
-        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        match last {
+        match last_segment(path) {
             "" | "raft" | "index.html" => Route::Raft,
+            "paxos" => Route::Paxos,
             other => Route::NotFound(halab_core::scenario::units::shorten(other)),
         }
     }
+
+    /// The page for a path and query. A scenario link names its protocol (`p=`), and that wins
+    /// over the path: `/raft?p=paxos` is the Paxos page. The second value is the path segment
+    /// the address should show instead, when the path named the other page.
+    pub fn resolve(path: &str, query: &str) -> (Route, Option<&'static str>) {
+        let by_path = Route::from_path(path);
+        if matches!(by_path, Route::NotFound(_)) {
+            return (by_path, None);
+        }
+        let p = query.trim_start_matches('?').split('&').find_map(|pair| pair.strip_prefix("p="));
+        let route = match p {
+            Some("raft") => Route::Raft,
+            Some("paxos") => Route::Paxos,
+            _ => by_path, // none, or unknown: the page reports a bad `p` itself
+        };
+        let slug = route.slug();
+        let rename = (matches!(last_segment(path), "raft" | "paxos") && Some(last_segment(path)) != slug)
+            .then_some(slug)
+            .flatten();
+        (route, rename)
+    }
+
+    /// The path segment of a protocol page.
+    pub fn slug(&self) -> Option<&'static str> {
+        match self {
+            Route::Raft => Some("raft"),
+            Route::Paxos => Some("paxos"),
+            Route::NotFound(_) => None,
+        }
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
 }
 
 #[derive(Properties, PartialEq, Default)]
@@ -38,21 +77,31 @@ pub struct AppProps {
     pub location: Option<AttrValue>,
 }
 
-/// Root component: picks the page from the path and hands it the query.
+/// Root component: picks the page from the path (or `p=`) and hands it the query.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let location = props.location.as_ref().map_or_else(url::current_location, |l| l.to_string());
     let (path, query) = location.split_once('?').unwrap_or((&location, ""));
-    match Route::from_path(path) {
-        Route::Raft => {
-            html! { <pages::raft::RaftPage query={AttrValue::from(query.to_owned())} /> }
-        }
+    let (route, rename) = Route::resolve(path, query);
+    {
+        // The address must not name one page while showing another.
+        let live = props.location.is_none();
+        use_effect_with(rename, move |rename| {
+            if let (Some(slug), true) = (rename, live) {
+                url::replace_page(slug);
+            }
+        });
+    }
+    let page = PageProps { query: AttrValue::from(query.to_owned()) };
+    match route {
+        Route::Raft => html! { <PlaygroundPage<Raft> ..page /> },
+        Route::Paxos => html! { <PlaygroundPage<Paxos> ..page /> },
         Route::NotFound(name) => html! {
             <main class="app">
-                <header class="top"><h1>{ "HA Lab" }</h1></header>
+                <Header />
                 <div class="banner error" data-testid="error-banner" role="alert">
                     { format!("There is no page called \u{201c}{name}\u{201d} here. ") }
-                    <a href="raft">{ "Open the Raft playground" }</a>
+                    <span>{ "Open the " }<a href="raft">{ "Raft" }</a>{ " or the " }<a href="paxos">{ "Paxos" }</a>{ " playground." }</span>
                 </div>
             </main>
         },
@@ -69,6 +118,19 @@ mod tests {
         assert_eq!(Route::from_path("/raft"), Route::Raft);
         assert_eq!(Route::from_path("/halab/raft/"), Route::Raft);
         assert_eq!(Route::from_path("/index.html"), Route::Raft);
-        assert_eq!(Route::from_path("/paxos"), Route::NotFound("paxos".into()));
+        assert_eq!(Route::from_path("/paxos"), Route::Paxos);
+        assert_eq!(Route::from_path("/halab/paxos/"), Route::Paxos);
+        assert_eq!(Route::from_path("/ring"), Route::NotFound("ring".into()));
+    }
+
+    #[test]
+    fn the_protocol_in_the_query_wins_and_renames_the_path() {
+        assert_eq!(Route::resolve("/", "p=paxos&n=3"), (Route::Paxos, None));
+        assert_eq!(Route::resolve("/index.html", "n=3&p=paxos"), (Route::Paxos, None));
+        assert_eq!(Route::resolve("/paxos", "n=3"), (Route::Paxos, None));
+        assert_eq!(Route::resolve("/halab/raft", "p=paxos"), (Route::Paxos, Some("paxos")));
+        assert_eq!(Route::resolve("/paxos", "?p=raft"), (Route::Raft, Some("raft")));
+        assert_eq!(Route::resolve("/paxos", "p=ring"), (Route::Paxos, None));
+        assert_eq!(Route::resolve("/ring", "p=paxos"), (Route::NotFound("ring".into()), None));
     }
 }

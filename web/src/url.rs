@@ -113,6 +113,27 @@ pub fn replace_query(query: &str) -> bool {
     history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}?{query}"))).is_ok()
 }
 
+/// `/halab/raft` with `paxos` → `/halab/paxos`: the path with its last segment replaced.
+pub fn with_last_segment(path: &str, segment: &str) -> String {
+    let trimmed = path.trim_end_matches('/');
+    let base = trimmed.rsplit_once('/').map_or("", |(base, _)| base);
+    format!("{base}/{segment}")
+}
+
+/// Points the address at another page (same base path and query) without reloading.
+pub fn replace_page(segment: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let loc = window.location();
+    let path = with_last_segment(&loc.pathname().unwrap_or_default(), segment);
+    let search = loc.search().unwrap_or_default();
+    let Ok(history) = window.history() else {
+        return false;
+    };
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{search}"))).is_ok()
+}
+
 /// The absolute URL of this page with the given query.
 pub fn absolute(query: &str) -> String {
     let Some(loc) = web_sys::window().map(|w| w.location()) else {
@@ -157,6 +178,13 @@ mod tests {
         assert_eq!(o, ViewOpts::default());
         assert_eq!(e.len(), 3);
         assert!(e[0].contains("\u{201c}embed\u{201d}"));
+    }
+
+    #[test]
+    fn the_last_segment_is_replaced() {
+        assert_eq!(with_last_segment("/raft", "paxos"), "/paxos");
+        assert_eq!(with_last_segment("/halab/raft/", "paxos"), "/halab/paxos");
+        assert_eq!(with_last_segment("/", "paxos"), "/paxos");
     }
 
     #[test]

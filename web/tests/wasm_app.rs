@@ -69,3 +69,43 @@ async fn embed_mode_has_no_chrome() {
     assert_eq!(count(&root, "[data-testid=log]"), 0);
     assert_eq!(count(&root, "[data-testid=play]"), 1);
 }
+
+#[wasm_bindgen_test]
+async fn mounts_the_paxos_page_with_its_panels() {
+    let root = mount("/paxos?mode=single&proposers=3&seed=3&rate=0&t=0.5s").await;
+    let counts = [("node-", 5), ("proposer-", 3), ("acceptor-", 5), ("bug-", 3), ("slot-", 1)];
+    for (prefix, n) in counts {
+        // Rows and nodes only: `proposer-list` and the like have no `data-*` state.
+        let rows = format!("[data-testid^={prefix}]:is([data-role],[data-phase],tr,td,input)");
+        assert_eq!(count(&root, &rows), n, "{prefix}");
+    }
+    let attributes = [
+        ("nav-paxos", "aria-current", "page"),
+        ("node-0", "data-role", "proposer"),
+        ("node-4", "data-role", "acceptor"),
+        ("slot-0", "data-chosen", "true"),
+        ("slots", "data-chosen-count", "1"),
+        ("proposer-2", "data-phase", "idle"),
+        ("mode-single", "aria-pressed", "true"),
+        ("invariants", "data-ok", "true"),
+    ];
+    for (id, name, value) in attributes {
+        assert_eq!(attr(&root, &format!("[data-testid={id}]"), name), value, "{id} {name}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_protocol_in_the_query_picks_the_page() {
+    // (location, a panel only that page has, the other page's panel)
+    let pages = [
+        ("/raft?p=paxos&n=3&t=0.2s", "proposer-list", "log"),
+        ("/paxos?p=raft&n=3&t=0.2s", "log", "proposer-list"),
+        ("/?p=paxos&t=0.2s", "slots", "log"),
+    ];
+    for (location, has, lacks) in pages {
+        let root = mount(location).await;
+        assert_eq!(count(&root, &format!("[data-testid={has}]")), 1, "{location}");
+        assert_eq!(count(&root, &format!("[data-testid={lacks}]")), 0, "{location}");
+        assert_eq!(count(&root, "[data-testid=error-banner]"), 0, "{location}");
+    }
+}

@@ -1,3 +1,4 @@
-//! One module per protocol page.
+//! What each protocol adds to the shared [`crate::playground`] page.
 
+pub mod paxos;
 pub mod raft;

@@ -73,10 +73,11 @@ pub fn node_radius(n: usize) -> f64 {
     (ring_radius(n) * (std::f64::consts::PI / n as f64).sin() * 0.55).clamp(15.0, 34.0)
 }
 
-/// `position` as percentages of the picture, for HTML overlays (menus).
-pub fn position_pct(i: usize, n: usize) -> (f64, f64) {
+/// `position` as percentages of a picture widened by `pad` on each side, for HTML overlays
+/// (menus).
+pub fn position_pct(i: usize, n: usize, pad: f64) -> (f64, f64) {
     let (x, y) = position(i, n);
-    (x / WIDTH * 100.0, y / HEIGHT * 100.0)
+    ((x + pad) / (WIDTH + 2.0 * pad) * 100.0, y / HEIGHT * 100.0)
 }
 
 #[derive(Properties, PartialEq)]
@@ -102,6 +103,9 @@ pub struct ClusterProps {
     pub children: Html,
     #[prop_or_default]
     pub label: AttrValue,
+    /// Extra room left and right of the circle, in SVG units, for long captions.
+    #[prop_or_default]
+    pub pad: f64,
 }
 
 #[function_component(Cluster)]
@@ -231,7 +235,7 @@ pub fn cluster(p: &ClusterProps) -> Html {
     let onclick = p.on_background.clone().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(())));
     html! {
         <div class="cluster" {onclick}>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={p.label.clone()}>
+            <svg viewBox={format!("{} 0 {} {HEIGHT}", fmt(-p.pad), fmt(WIDTH + 2.0 * p.pad))} role="img" aria-label={p.label.clone()}>
                 <g class={classes!("links", (n > 8).then_some("dense"))}>{ for links }</g>
                 <g class="nodes">{ for nodes }</g>
                 // Messages above the nodes: they start and end at a node's edge.
@@ -311,6 +315,9 @@ mod tests {
             }
         }
         assert_eq!(position(0, 5).0, CX, "node 0 at the top");
+        assert_eq!(position_pct(0, 5, 0.0).0, 50.0);
+        assert_eq!(position_pct(0, 5, 40.0).0, 50.0);
+        assert!(position_pct(1, 5, 40.0).0 < position_pct(1, 5, 0.0).0);
     }
 
     #[test]

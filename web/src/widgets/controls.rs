@@ -138,6 +138,8 @@ pub struct PresetView {
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
+    /// The protocol's name, for the bug switches' explanation.
+    pub protocol: &'static str,
     pub presets: Vec<PresetView>,
     /// The preset the run currently is, unchanged.
     pub current: Option<&'static str>,
@@ -148,6 +150,9 @@ pub struct SettingsProps {
     pub on_nodes: Callback<u8>,
     pub bugs: Vec<BugView>,
     pub on_bug: Callback<&'static str>,
+    /// The protocol's own settings, between the cluster size and the bug switches.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[function_component(Settings)]
@@ -204,8 +209,9 @@ pub fn settings(p: &SettingsProps) -> Html {
                 <select data-testid="nodes" aria-label="cluster size" onchange={on_nodes}>{ for options }</select>
                 <span class="muted">{ "changing it restarts the run" }</span>
             </label>
+            { p.children.clone() }
             <fieldset>
-                <legend>{ "bug switches" }<span class="muted">{ " — break Raft on purpose; the checker should catch it" }</span></legend>
+                <legend>{ "bug switches" }<span class="muted">{ format!(" — break {} on purpose; the checker should catch it", p.protocol) }</span></legend>
                 { for bugs }
             </fieldset>
         </div>

@@ -1,14 +1,15 @@
-//! The Raft page's state: the scenario, the running `Sim`, and what the viewer chose (speed,
+//! A page's state: the scenario, the running `Sim`, and what the viewer chose (speed,
 //! play/pause, selection). Pure Rust with no DOM access, so every action is unit-tested natively;
-//! the component only forwards events here and renders [`super::view`]s of it.
+//! the component only forwards events here and renders views of it. Generic over the protocol:
+//! nothing here knows Raft from Paxos.
 
+use super::Playground;
 use crate::url::{format_speed, parse_view, ViewOpts, DEFAULT_SPEED, MAX_SPEED, MIN_SPEED};
 use crate::widgets::controls::ShareView;
-use halab_core::protocol::{Micros, NodeId, SEC};
-use halab_core::raft::Raft;
-use halab_core::scenario::presets::{Preset, RAFT_PRESETS};
+use halab_core::protocol::{Micros, NodeId, NoteKind, SEC};
+use halab_core::scenario::presets::Preset;
 use halab_core::scenario::units::format_duration;
-use halab_core::scenario::{limits, url, ProtocolKind, Scenario};
+use halab_core::scenario::{limits, url, Scenario};
 use halab_core::sim::fault::Fault;
 use halab_core::sim::trace::{TraceEvent, TraceKind};
 use halab_core::sim::Sim;
@@ -44,9 +45,9 @@ pub struct Dropped {
 }
 
 /// The page model.
-pub struct Model {
+pub struct Model<P: Playground> {
     pub scenario: Scenario,
-    pub sim: Sim<Raft>,
+    pub sim: Sim<P>,
     /// The instant on screen, in µs; the sim has processed everything up to its floor.
     pub view_time: f64,
     pub playing: bool,
@@ -67,18 +68,30 @@ pub struct Model {
     written: String,
 }
 
-impl Model {
-    /// Builds the page from a query string (with or without `?`). A bad query is reported in
-    /// `errors` and the default scenario runs instead; `t=` runs to that instant and pauses.
-    pub fn from_query(query: &str) -> Model {
-        let (scenario, opts, errors) = match url::decode(query) {
-            Ok(d) if d.scenario.protocol != ProtocolKind::Raft => {
+/// Whether a query names key `key` (`p=...`).
+pub fn has_key(query: &str, key: &str) -> bool {
+    query.trim_start_matches('?').split('&').any(|pair| pair.split('=').next() == Some(key))
+}
+
+impl<P: Playground> Model<P> {
+    /// Builds the page from a query string (with or without `?`; without `p=` it is this page's
+    /// protocol). A bad query is reported in `errors` and the default scenario runs instead;
+    /// `t=` runs to that instant and pauses.
+    pub fn from_query(query: &str) -> Self {
+        let query = query.trim_start_matches('?');
+        let full =
+            if has_key(query, "p") { query.to_owned() } else { format!("p={}&{query}", P::KIND.name()) };
+        let fallback = || Scenario::default_for(P::KIND);
+        let (scenario, opts, errors) = match url::decode(&full) {
+            Ok(d) if d.scenario.protocol != P::KIND => {
                 let (opts, _) = parse_view(&d.view);
                 let msg = format!(
-                    "This link is a {} scenario, which has no page yet. Showing the default Raft scenario instead.",
-                    d.scenario.protocol.name()
+                    "This link is a {} scenario, but this is the {} page. Showing the default {} scenario instead.",
+                    d.scenario.protocol.name(),
+                    P::TITLE,
+                    P::TITLE
                 );
-                (Scenario::default(), opts, vec![msg])
+                (fallback(), opts, vec![msg])
             }
             Ok(d) => {
                 let (opts, errs) = parse_view(&d.view);
@@ -90,7 +103,7 @@ impl Model {
                     "This link has a problem in \u{201c}{}\u{201d}: {}. Showing the default scenario instead.",
                     e.field, e.message
                 );
-                (Scenario::default(), opts, vec![msg])
+                (fallback(), opts, vec![msg])
             }
         };
         let mut m = Model::new(scenario, opts.speed, opts.embed);
@@ -105,8 +118,8 @@ impl Model {
         m
     }
 
-    fn new(scenario: Scenario, speed: f64, embed: bool) -> Model {
-        let sim = scenario.raft_sim();
+    fn new(scenario: Scenario, speed: f64, embed: bool) -> Self {
+        let sim = P::sim(&scenario);
         Model {
             scenario,
             sim,
@@ -221,7 +234,7 @@ impl Model {
 
     /// Runs the scenario again from t = 0 (after a change to it).
     pub fn restart(&mut self) {
-        self.sim = self.scenario.raft_sim();
+        self.sim = P::sim(&self.scenario);
         self.view_time = 0.0;
         self.playing = true;
         self.notes.clear();
@@ -230,6 +243,19 @@ impl Model {
         self.menu = None;
         self.share = ShareView::Idle;
         self.seen = 0;
+    }
+
+    /// Changes protocol parameters; if that changed the scenario, runs it again from t = 0
+    /// with the same fault script.
+    pub fn reconfigure(&mut self, change: impl FnOnce(&mut Scenario)) {
+        let before = self.scenario.clone();
+        change(&mut self.scenario);
+        P::fit(&mut self.scenario);
+        if self.scenario.validate().is_err() {
+            self.scenario = before;
+        } else if self.scenario != before {
+            self.restart();
+        }
     }
 
     /// Replaces the run with the scenario in `query` (a preset), keeping speed and embedding.
@@ -244,7 +270,14 @@ impl Model {
     /// The preset the current scenario is, if it is one unchanged.
     pub fn preset(&self) -> Option<&'static Preset> {
         let current = url::encode(&self.scenario);
-        RAFT_PRESETS.iter().find(|p| url::decode(p.query).is_ok_and(|d| url::encode(&d.scenario) == current))
+        P::PRESETS.iter().find(|p| url::decode(p.query).is_ok_and(|d| url::encode(&d.scenario) == current))
+    }
+
+    /// Loads the preset with this id.
+    pub fn load_preset(&mut self, id: &str) {
+        if let Some(p) = P::PRESETS.iter().find(|p| p.id == id) {
+            self.load(p.query);
+        }
     }
 
     /// A new seed with the same parameters (keeping the loss currently set) and no faults.
@@ -263,19 +296,21 @@ impl Model {
         }
         self.scenario.nodes = n;
         self.scenario.faults.retain_mut(|s| s.fault.restrict_to(n));
+        P::fit(&mut self.scenario);
         self.restart();
     }
 
     /// Flips a bug switch (by its URL name) and reruns the same fault script.
     pub fn toggle_bug(&mut self, name: &str) {
-        if let Some(flag) = self.scenario.bugs.flag_mut(name) {
+        if let Some(flag) = P::bug_flag(&mut self.scenario, name) {
             *flag = !*flag;
             self.restart();
         }
     }
 
     pub fn bug_on(&self, name: &str) -> bool {
-        self.scenario.bugs.get(name) == Some(true)
+        let mut copy = self.scenario.clone();
+        P::bug_flag(&mut copy, name).is_some_and(|f| *f)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -310,21 +345,8 @@ impl Model {
         }
     }
 
-    /// The node a client write goes to: the highest-term leader, else node 0.
-    pub fn write_target(&self) -> NodeId {
-        self.sim
-            .cluster()
-            .nodes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| n.state.as_ref().map(|s| (i, s)))
-            .filter(|(_, s)| s.is_leader())
-            .max_by_key(|(i, s)| (s.term, std::cmp::Reverse(*i)))
-            .map_or(0, |(i, _)| i as NodeId)
-    }
-
     pub fn client_write(&mut self) {
-        let to = self.write_target();
+        let (to, _) = P::write_target(self);
         self.inject(Fault::Write(to));
     }
 
@@ -422,10 +444,10 @@ impl Model {
             match &ev.kind {
                 TraceKind::Note { kind, text, .. } => {
                     let kind = match kind {
-                        halab_core::protocol::NoteKind::Role => "role",
-                        halab_core::protocol::NoteKind::Commit => "commit",
-                        halab_core::protocol::NoteKind::Client => "client",
-                        halab_core::protocol::NoteKind::Info => "info",
+                        NoteKind::Role => "role",
+                        NoteKind::Commit => "commit",
+                        NoteKind::Client => "client",
+                        NoteKind::Info => "info",
                     };
                     self.push_note(ev.time, kind, text.clone());
                 }
@@ -445,11 +467,10 @@ impl Model {
     }
 
     fn push_note(&mut self, time: Micros, kind: &'static str, text: String) {
-        // "node 1 committed up to index 9" followed by "... index 10": keep only the newest, so
-        // a steady stream of writes does not push elections and faults out of the feed.
+        // "node 1 committed up to index 9" followed by "node 1 ... index 10": keep only the
+        // newest, so a steady stream of writes does not push elections and faults out of the feed.
         if let Some(top) = self.notes.front_mut() {
-            let prefix = |t: &str| t.split(" up to ").next().map(str::to_owned);
-            if kind == "commit" && top.kind == "commit" && prefix(&top.text) == prefix(&text) {
+            if kind == "commit" && top.kind == "commit" && subject(&top.text) == subject(&text) {
                 *top = Note { time, kind, text };
                 return;
             }
@@ -461,6 +482,11 @@ impl Model {
     }
 }
 
+/// The first three words of a note ("node 1 committed"): whose progress it reports.
+fn subject(text: &str) -> Vec<&str> {
+    text.split(' ').take(3).collect()
+}
+
 /// Keeps `embed=1` from a query that failed to decode, so a broken embed link still looks like
 /// an embed.
 fn salvage_embed(query: &str) -> bool {
@@ -468,190 +494,4 @@ fn salvage_embed(query: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn leader(m: &Model) -> Option<NodeId> {
-        m.sim
-            .cluster()
-            .nodes
-            .iter()
-            .position(|n| n.state.as_ref().is_some_and(|s| s.is_leader()))
-            .map(|i| i as NodeId)
-    }
-
-    #[test]
-    fn bad_query_falls_back_to_default_with_a_readable_error() {
-        let m = Model::from_query("?n=99&embed=1");
-        assert_eq!(m.scenario, Scenario::default());
-        assert!(m.embed);
-        assert_eq!(m.errors.len(), 1);
-        assert!(m.errors[0].contains("\u{201c}n\u{201d}"), "{}", m.errors[0]);
-        let m = Model::from_query("faults=boom@1s");
-        assert!(m.errors[0].contains("faults[1]"), "{}", m.errors[0]);
-    }
-
-    #[test]
-    fn bad_view_keys_are_reported_but_the_scenario_still_runs() {
-        let m = Model::from_query("n=3&speed=fast&t=soon");
-        assert_eq!(m.scenario.nodes, 3);
-        assert_eq!(m.errors.len(), 2, "{:?}", m.errors);
-        assert!(m.playing);
-    }
-
-    #[test]
-    fn frames_advance_time_at_the_chosen_speed() {
-        let mut m = Model::from_query("speed=2");
-        assert!(m.frame(50.0));
-        assert_eq!(m.view_time, 100_000.0);
-        assert_eq!(m.sim.now(), 100_000);
-        m.toggle_play();
-        assert!(!m.frame(50.0));
-        m.step();
-        assert!(m.sim.now() > 100_000);
-        assert!(!m.playing);
-    }
-
-    /// The central promise: whatever the user clicked, in whatever frame sizes, the shared URL
-    /// replays to the same trace hash at the same instant.
-    #[test]
-    fn a_shared_url_replays_the_same_state() {
-        let mut m = Model::from_query("n=5&seed=11&speed=3");
-        let mut frame = 7.0;
-        for round in 0..40 {
-            m.frame(frame);
-            frame = (frame * 1.7) % 90.0 + 3.0;
-            match round {
-                5 => m.menu_action(2, "crash"),
-                9 => m.toggle_link(0, 1),
-                12 => {
-                    m.toggle_play();
-                    m.step();
-                    m.step();
-                    m.client_write();
-                    m.step();
-                    m.toggle_play();
-                }
-                15 => m.set_loss(100_000),
-                18 => m.menu_action(2, "restart"),
-                22 => {
-                    m.selected = [0, 3].into();
-                    m.partition_selected();
-                }
-                25 => m.menu_action(4, "pause"),
-                30 => m.inject(Fault::Heal),
-                33 => m.isolate(1),
-                _ => {}
-            }
-        }
-        m.toggle_play();
-        m.step(); // leave the clock mid-instant if the next event shares it
-        let q = m.share_query();
-        let r = Model::from_query(&q);
-        assert!(r.errors.is_empty(), "{:?}", r.errors);
-        assert!(!r.playing);
-        assert_eq!(r.sim.now(), m.sim.now(), "{q}");
-        assert_eq!(r.sim.steps(), m.sim.steps(), "{q}");
-        assert_eq!(r.sim.trace().hash(), m.sim.trace().hash(), "{q}");
-        assert!(m.scenario.faults.len() >= 10, "{q}");
-    }
-
-    #[test]
-    fn crashing_the_leader_elects_another_with_a_higher_term() {
-        let mut m = Model::from_query("seed=3&speed=100");
-        while leader(&m).is_none() {
-            m.frame(16.0);
-        }
-        let old = leader(&m).unwrap_or(0);
-        let term =
-            |m: &Model, i: NodeId| m.sim.cluster().nodes[i as usize].state.as_ref().map_or(0, |s| s.term);
-        let old_term = term(&m, old);
-        m.menu_action(old, "crash");
-        for _ in 0..200 {
-            m.frame(16.0);
-            if leader(&m).is_some_and(|l| l != old) {
-                break;
-            }
-        }
-        let new = leader(&m).expect("a new leader");
-        assert_ne!(new, old);
-        assert!(term(&m, new) > old_term);
-        assert!(m.notes.iter().any(|n| n.kind == "fault"));
-        let commits = m.notes.iter().filter(|n| n.kind == "commit").count();
-        assert!(commits <= 3, "runs of commit notes are merged");
-        assert!(m.notes.iter().any(|n| n.kind == "role"));
-    }
-
-    #[test]
-    fn the_forget_bug_url_stops_on_a_violation() {
-        let mut m = Model::from_query(
-            "n=3&seed=567&el=100ms-102ms&bugs=forget&faults=crash:2@104ms,restart:2@106ms&speed=100",
-        );
-        for _ in 0..100 {
-            m.frame(16.0);
-        }
-        let v = m.sim.violation().expect("a violation");
-        assert_eq!(v.invariant, "election safety");
-        assert!(!m.playing);
-        m.toggle_play();
-        assert!(!m.playing, "a violated run stays stopped");
-        m.toggle_bug("forget");
-        assert!(!m.violated());
-        assert_eq!(m.scenario.faults.len(), 2, "the script survives a bug toggle");
-    }
-
-    #[test]
-    fn resizing_drops_faults_on_missing_nodes_and_new_seed_drops_all() {
-        let mut m = Model::from_query("n=5&faults=crash:4@1s,part:0.4/1.2@2s,heal@3s");
-        m.set_nodes(3);
-        assert_eq!(url::encode(&m.scenario), "p=raft&n=3&seed=1&faults=part:0/1.2@2s,heal@3s");
-        m.set_loss(50_000);
-        m.new_seed(42);
-        assert_eq!(url::encode(&m.scenario), "p=raft&n=3&seed=42&loss=0.05");
-    }
-
-    #[test]
-    fn url_changes_are_reported_once() {
-        let mut m = Model::from_query("n=4");
-        assert_eq!(m.take_url_change(), None);
-        m.set_speed(1.0);
-        assert_eq!(m.take_url_change().as_deref(), Some("p=raft&n=4&seed=1&speed=1"));
-        assert_eq!(m.take_url_change(), None);
-    }
-
-    #[test]
-    fn clicking_a_link_twice_cuts_then_mends_it() {
-        let mut m = Model::from_query("n=3");
-        if m.playing {
-            m.toggle_play(); // paused, a click applies at once
-        }
-        m.toggle_link(0, 1);
-        assert!(m.sim.network().is_blocked(0, 1) && m.sim.network().is_blocked(1, 0));
-        m.toggle_link(1, 0);
-        assert_eq!(m.sim.network().blocked().count(), 0);
-        let q = url::encode(&m.scenario);
-        assert!(q.contains("cut:0-1@") && q.contains("mend:1-0@"), "{q}");
-    }
-
-    #[test]
-    fn a_bug_preset_loads_keeps_the_view_and_breaks_its_invariant() {
-        let mut m = Model::from_query("speed=3");
-        let preset = RAFT_PRESETS.iter().find(|p| p.id == "bug-fig8").unwrap();
-        m.load(preset.query);
-        assert_eq!(m.preset().map(|p| p.id), Some("bug-fig8"));
-        assert_eq!(m.speed, 3.0);
-        assert!(m.take_url_change().is_some_and(|q| q.contains("bugs=fig8")));
-        m.sim.run_until(8 * SEC);
-        assert_eq!(m.sim.violation().map(|v| v.invariant), preset.breaks);
-        m.new_seed(77);
-        assert_eq!(m.preset(), None, "a changed scenario is no longer the preset");
-    }
-
-    #[test]
-    fn a_scenario_of_another_protocol_is_refused_with_a_message() {
-        let m = Model::from_query("p=paxos&n=3&embed=1");
-        assert_eq!(m.scenario, Scenario::default());
-        assert!(m.embed);
-        assert!(m.errors[0].contains("paxos scenario"), "{:?}", m.errors);
-    }
-}
+mod tests;

@@ -1,0 +1,287 @@
+//! Paxos's own view data. What is *chosen* is a fact about acceptors, not learners: a slot's
+//! value is chosen once a majority of acceptors accepted it in one ballot. The page derives that
+//! from the acceptors' states (crashed ones from what they persisted) and, where acceptors have
+//! since moved on to higher ballots, from what some node learned.
+
+use crate::playground::view::{role_of, timer_left};
+use crate::playground::{Model, NodeFacts};
+use halab_core::paxos::{Ballot, Mode, Paxos, PaxosState, Phase, Slot, Timer, Value};
+use halab_core::protocol::NodeId;
+use std::collections::BTreeMap;
+
+/// How many slots the table shows (the newest ones).
+pub const SLOT_WINDOW: u64 = 16;
+
+type Accepted = BTreeMap<Slot, (Ballot, Value)>;
+type Learned = BTreeMap<Slot, Value>;
+
+static NOTHING_ACCEPTED: Accepted = BTreeMap::new();
+static NOTHING_LEARNED: Learned = BTreeMap::new();
+
+/// What a node shows: its live state, or for a crashed node what it last persisted.
+pub struct Shown<'a> {
+    pub promised: Ballot,
+    pub accepted: &'a Accepted,
+    pub learned: &'a Learned,
+    /// The proposer's highest round.
+    pub round: u64,
+    pub live: Option<&'a PaxosState>,
+}
+
+pub fn shown(m: &Model<Paxos>, i: usize) -> Shown<'_> {
+    let node = &m.sim.cluster().nodes[i];
+    match (&node.state, &node.durable) {
+        (Some(s), _) => Shown {
+            promised: s.promised,
+            accepted: &s.accepted,
+            learned: &s.learned,
+            round: s.proposer.as_ref().map_or(0, |p| p.round),
+            live: Some(s),
+        },
+        (None, Some(d)) => Shown {
+            promised: d.promised,
+            accepted: &d.accepted,
+            learned: &d.learned,
+            round: d.round,
+            live: None,
+        },
+        (None, None) => Shown {
+            promised: Ballot::default(),
+            accepted: &NOTHING_ACCEPTED,
+            learned: &NOTHING_LEARNED,
+            round: 0,
+            live: None,
+        },
+    }
+}
+
+/// `3.1`, or a dash for the zero ballot nobody uses.
+pub fn ballot(b: Ballot) -> String {
+    if b == Ballot::default() {
+        "—".to_owned()
+    } else {
+        b.to_string()
+    }
+}
+
+fn promise_line(b: Ballot) -> String {
+    if b == Ballot::default() {
+        "no promise".to_owned()
+    } else {
+        format!("promise {b}")
+    }
+}
+
+/// A proposer's phase in a word or two (the proposers panel has its ballot).
+fn phase_line(s: &PaxosState, multi: bool) -> Option<&'static str> {
+    let p = s.proposer.as_ref()?;
+    Some(match &p.phase {
+        Phase::Idle if !multi && s.learned.contains_key(&0) => "done",
+        Phase::Idle => "idle proposer",
+        Phase::Preparing { .. } => "phase 1",
+        Phase::Proposing { .. } if multi => "leading",
+        Phase::Proposing { .. } => "phase 2",
+    })
+}
+
+/// The promise under each node; a proposer's phase, or what an acceptor holds.
+pub fn node(m: &Model<Paxos>, i: usize, role: &'static str) -> NodeFacts {
+    let config = &m.sim.cluster().protocol.config;
+    let multi = config.mode == Mode::Multi;
+    let s = shown(m, i);
+    let second = match (s.live.and_then(|st| phase_line(st, multi)), multi) {
+        (Some(phase), _) => phase.to_owned(),
+        (None, true) => format!("learned {}", s.learned.len()),
+        (None, false) => {
+            s.accepted.get(&0).map_or_else(|| "accepted nothing".to_owned(), |(_, v)| format!("accepted {v}"))
+        }
+    };
+    let caption = match role {
+        "crashed" | "paused" => vec![role.to_owned(), promise_line(s.promised)],
+        _ => vec![promise_line(s.promised), second],
+    };
+    let timer = match role {
+        "leader" | "acceptor" => None,
+        _ => timer_left(m, i, &Timer::Retry, config.retry_max)
+            .or_else(|| timer_left(m, i, &Timer::LeaderTimeout, config.leader_timeout_max)),
+    };
+    let title = format!(
+        "node {i}: {role}, {}, accepted {} slots, learned {}. Click for actions.",
+        promise_line(s.promised),
+        s.accepted.len(),
+        s.learned.len()
+    );
+    NodeFacts { term: s.promised.round, caption, timer, title, summary: promise_line(s.promised) }
+}
+
+/// Where a client write goes: the Multi-Paxos leader with the highest ballot, else node 0.
+pub fn write_target(m: &Model<Paxos>) -> (NodeId, String) {
+    let cluster = m.sim.cluster();
+    if cluster.protocol.config.mode == Mode::Single {
+        return (0, "proposer 0, as its value if it has not proposed yet".to_owned());
+    }
+    let leader = cluster
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| Some((i as NodeId, n.state.as_ref()?)))
+        .filter_map(|(i, s)| match s.proposer.as_ref().map(|p| &p.phase) {
+            Some(Phase::Proposing { ballot }) => Some((*ballot, i)),
+            _ => None,
+        })
+        .max();
+    match leader {
+        Some((_, l)) => (l, format!("the leader, node {l}")),
+        None => (0, "node 0 (no leader yet; it will redirect)".to_owned()),
+    }
+}
+
+/// One acceptor's accepted value in a slot, as the table shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AcceptedCell {
+    pub value: String,
+    pub ballot: Ballot,
+    /// It is the slot's chosen value.
+    pub chosen: bool,
+    /// This node has learned the slot.
+    pub learned: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AcceptorRow {
+    pub id: NodeId,
+    pub role: &'static str,
+    pub promised: Ballot,
+    /// One per slot of the window.
+    pub cells: Vec<Option<AcceptedCell>>,
+    pub dim: bool,
+}
+
+/// The slot window: the chosen row and one row per acceptor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlotsView {
+    pub first: Slot,
+    /// The chosen value of each slot of the window, if any.
+    pub chosen: Vec<Option<String>>,
+    pub rows: Vec<AcceptorRow>,
+    /// Slots chosen in all (not only in the window).
+    pub total_chosen: usize,
+}
+
+/// The value chosen in `slot`: one a majority of acceptors accepted in the same ballot, or,
+/// failing that, one some node learned (acceptors may have moved on to a higher ballot).
+pub fn chosen_in(states: &[Shown<'_>], slot: Slot) -> Option<Value> {
+    let majority = states.len() / 2 + 1;
+    let mut tally: BTreeMap<(Ballot, &Value), usize> = BTreeMap::new();
+    for s in states {
+        if let Some((b, v)) = s.accepted.get(&slot) {
+            *tally.entry((*b, v)).or_default() += 1;
+        }
+    }
+    let by_acceptors = tally.into_iter().find(|(_, n)| *n >= majority).map(|((_, v), _)| v.clone());
+    by_acceptors.or_else(|| states.iter().find_map(|s| s.learned.get(&slot).cloned()))
+}
+
+/// One past the highest slot any node accepted or learned a value in.
+fn slot_end(states: &[Shown<'_>]) -> Slot {
+    let top = |m: Option<Slot>| m.map_or(0, |k| k + 1);
+    states
+        .iter()
+        .map(|s| top(s.accepted.keys().next_back().copied()).max(top(s.learned.keys().next_back().copied())))
+        .max()
+        .unwrap_or(0)
+}
+
+pub fn slots(m: &Model<Paxos>) -> SlotsView {
+    let n = m.sim.cluster().len();
+    let states: Vec<Shown<'_>> = (0..n).map(|i| shown(m, i)).collect();
+    let end = slot_end(&states);
+    let first = end.saturating_sub(SLOT_WINDOW);
+    let chosen: Vec<Option<Value>> = (first..end).map(|k| chosen_in(&states, k)).collect();
+    // Below the window, every slot a node learned was chosen (or the checker has stopped the run).
+    let older = states.iter().map(|s| s.learned.range(..first).count()).max().unwrap_or(0);
+    let rows = states
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let cells = (first..end)
+                .zip(&chosen)
+                .map(|(k, c)| {
+                    let (b, v) = s.accepted.get(&k)?;
+                    Some(AcceptedCell {
+                        value: v.to_string(),
+                        ballot: *b,
+                        chosen: c.as_ref() == Some(v),
+                        learned: s.learned.contains_key(&k),
+                    })
+                })
+                .collect();
+            let role = role_of(m, i);
+            AcceptorRow { id: i as NodeId, role, promised: s.promised, cells, dim: role == "crashed" }
+        })
+        .collect();
+    SlotsView {
+        first,
+        total_chosen: older + chosen.iter().flatten().count(),
+        chosen: chosen.into_iter().map(|c| c.map(|v| v.to_string())).collect(),
+        rows,
+    }
+}
+
+/// A proposer as the proposers panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProposerRow {
+    pub id: NodeId,
+    pub role: &'static str,
+    /// `idle`, `preparing`, `proposing` or `crashed`, for tests.
+    pub phase: &'static str,
+    /// In words: `phase 1`, `leading`, ...
+    pub label: String,
+    pub ballot: Option<Ballot>,
+    pub round: u64,
+    pub detail: String,
+}
+
+pub fn proposers(m: &Model<Paxos>) -> Vec<ProposerRow> {
+    let config = &m.sim.cluster().protocol.config;
+    let (multi, majority) = (config.mode == Mode::Multi, config.nodes / 2 + 1);
+    (0..config.proposers.min(m.sim.cluster().len()))
+        .map(|i| {
+            let s = shown(m, i);
+            let role = role_of(m, i);
+            let row = |phase, label: &str, ballot, detail: String| ProposerRow {
+                id: i as NodeId,
+                role,
+                phase,
+                label: label.to_owned(),
+                ballot,
+                round: s.round,
+                detail,
+            };
+            let Some(p) = s.live.and_then(|st| st.proposer.as_ref()) else {
+                return row("crashed", "crashed", None, format!("persisted round {}", s.round));
+            };
+            let queued = |n: usize| if n == 0 { String::new() } else { format!("{n} queued") };
+            match &p.phase {
+                Phase::Idle => match s.learned.get(&0).filter(|_| !multi) {
+                    Some(v) => row("idle", "done", None, format!("{v} is chosen")),
+                    None => row("idle", "idle", None, queued(p.queue.len())),
+                },
+                Phase::Preparing { ballot, promises, .. } => row(
+                    "preparing",
+                    "phase 1",
+                    Some(*ballot),
+                    format!("{}/{majority} promises", promises.len()),
+                ),
+                Phase::Proposing { ballot } if multi => {
+                    let detail = format!("{} in flight · next slot {}", p.inflight.len(), p.next_slot);
+                    row("proposing", "leading", Some(*ballot), detail)
+                }
+                Phase::Proposing { ballot } => {
+                    let detail = p.inflight.get(&0).map_or_else(String::new, |v| format!("proposes {v}"));
+                    row("proposing", "phase 2", Some(*ballot), detail)
+                }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,108 @@
+//! What every protocol page shares: the run (play, pause, step, speed, the frame loop), the URL
+//! (scenario in, scenario out, share, embed, error banner), fault injection and its fault
+//! script, the notes feed, presets, bug switches, the node menu and partition selection, cluster
+//! size, and the page layout around all of it.
+//!
+//! A protocol page only implements [`Playground`] for its core protocol type: how to build its
+//! `Sim`, what a node looks like, what colour a message is, and the panels that only it has
+//! (Raft's logs; Paxos's slots and proposers). Everything else is [`model::Model`] (pure Rust,
+//! tested natively), [`view`] (plain view data for the widgets) and [`page::PlaygroundPage`]
+//! (the Yew component that wires them together).
+
+pub mod model;
+pub mod page;
+pub mod view;
+
+use crate::widgets::cluster::LegendItem;
+use halab_core::client::Service;
+use halab_core::protocol::{Describe, NodeId};
+use halab_core::scenario::presets::Preset;
+use halab_core::scenario::{ProtocolKind, Scenario};
+use halab_core::sim::Sim;
+use yew::Html;
+
+pub use model::Model;
+pub use page::{Act, PlaygroundPage};
+
+/// What a node shows besides its id, role and selection (see [`view::nodes`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeFacts {
+    /// A number for `data-term` (Raft: term; Paxos: the promised round).
+    pub term: u64,
+    /// Short lines beside the node.
+    pub caption: Vec<String>,
+    /// Fraction of a timer left (0..=1), drawn as a ring.
+    pub timer: Option<f64>,
+    /// The tooltip and accessible name.
+    pub title: String,
+    /// A few words for the node menu's title, e.g. `term 3`.
+    pub summary: String,
+}
+
+/// A core protocol that has a page. Implemented by the protocol type itself (`Raft`, `Paxos`),
+/// so the model holds a `Sim<P>` directly.
+pub trait Playground: Service<Msg: Describe> + 'static {
+    /// The scenarios this page runs (`p=`).
+    const KIND: ProtocolKind;
+    /// The protocol's name as the page shows it.
+    const TITLE: &'static str;
+    const PRESETS: &'static [Preset];
+    /// Bug switches: URL name and what it breaks.
+    const BUGS: &'static [(&'static str, &'static str)];
+    /// The invariants its checker checks after every step.
+    const INVARIANTS: &'static [&'static str];
+    /// Node roles for the legend, as (CSS class, label); crashed and paused are added.
+    const ROLES: &'static [(&'static str, &'static str)];
+    /// Message kinds for the legend, as (CSS class, label).
+    const MESSAGES: &'static [(&'static str, &'static str)];
+    /// What the ring around a node counts down.
+    const TIMER: &'static str;
+    /// Extra room beside the cluster picture for long captions, in SVG units.
+    const PICTURE_PAD: f64 = 0.0;
+
+    /// A simulation of the scenario with the invariant checker installed.
+    fn sim(s: &Scenario) -> Sim<Self>;
+    /// The bug switch called `name`, if there is one.
+    fn bug_flag<'a>(s: &'a mut Scenario, name: &str) -> Option<&'a mut bool>;
+    /// Repairs protocol parameters after the cluster was resized.
+    fn fit(_s: &mut Scenario) {}
+    /// A live node's role: its CSS class and `data-role`.
+    fn role(&self, s: &Self::State) -> &'static str;
+    /// CSS classes of a message in flight.
+    fn msg_class(msg: &Self::Msg) -> &'static str;
+    /// Caption, timer and tooltip of node `i`, whose role (crashed and paused included) is known.
+    fn node(m: &Model<Self>, i: usize, role: &'static str) -> NodeFacts;
+    /// Where the client-write button sends a write, and a few words on why.
+    fn write_target(m: &Model<Self>) -> (NodeId, String);
+    /// One sentence under the title (may depend on the scenario).
+    fn lede(m: &Model<Self>) -> Html;
+    /// The wide cards under the picture.
+    fn detail(m: &Model<Self>) -> Html;
+    /// More about the nodes, under the picture and its legend.
+    fn under_picture(_m: &Model<Self>) -> Html {
+        Html::default()
+    }
+    /// Protocol settings shown between the cluster size and the bug switches.
+    fn settings(_m: &Model<Self>, _act: &Act<Self>) -> Html {
+        Html::default()
+    }
+}
+
+/// The legend: roles, the shared states and marks, and message kinds.
+pub fn legend<P: Playground>() -> Vec<LegendItem> {
+    let mut items: Vec<LegendItem> =
+        P::ROLES.iter().map(|&(class, label)| legend_item("node", class, label)).collect();
+    items.push(legend_item("node", "paused", "paused"));
+    items.push(legend_item("node", "crashed", "crashed"));
+    items.push(legend_item("ring", "", P::TIMER));
+    items.extend(P::MESSAGES.iter().map(|&(class, label)| legend_item("msg", class, label)));
+    let first_msg = P::MESSAGES.first().map_or("", |m| m.0);
+    items.push(legend_item("doomed", first_msg, "will be dropped"));
+    items.push(legend_item("drop", "", "just dropped"));
+    items.push(legend_item("line", "cut", "cut link"));
+    items
+}
+
+fn legend_item(shape: &'static str, class: &'static str, label: &'static str) -> LegendItem {
+    LegendItem { shape, class, label }
+}

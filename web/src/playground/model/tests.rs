@@ -1,0 +1,206 @@
+//! The model's actions, driven through the Raft and Paxos pages' protocols. Protocol-specific
+//! behaviour (elections, chosen values) is tested beside each page.
+
+use super::*;
+use halab_core::paxos::Paxos;
+use halab_core::raft::Raft;
+use halab_core::scenario::presets::RAFT_PRESETS;
+use halab_core::scenario::ProtocolKind;
+
+type RaftModel = Model<Raft>;
+type PaxosModel = Model<Paxos>;
+
+#[test]
+fn bad_query_falls_back_to_default_with_a_readable_error() {
+    let m = RaftModel::from_query("?n=99&embed=1");
+    assert_eq!(m.scenario, Scenario::default());
+    assert!(m.embed);
+    assert_eq!(m.errors.len(), 1);
+    assert!(m.errors[0].contains("\u{201c}n\u{201d}"), "{}", m.errors[0]);
+    let m = RaftModel::from_query("faults=boom@1s");
+    assert!(m.errors[0].contains("faults[1]"), "{}", m.errors[0]);
+    let m = PaxosModel::from_query("proposers=9");
+    assert_eq!(m.scenario, Scenario::default_for(ProtocolKind::Paxos));
+    assert!(m.errors[0].contains("\u{201c}proposers\u{201d}"), "{}", m.errors[0]);
+}
+
+#[test]
+fn bad_view_keys_are_reported_but_the_scenario_still_runs() {
+    let m = RaftModel::from_query("n=3&speed=fast&t=soon");
+    assert_eq!(m.scenario.nodes, 3);
+    assert_eq!(m.errors.len(), 2, "{:?}", m.errors);
+    assert!(m.playing);
+}
+
+#[test]
+fn a_query_without_p_is_the_pages_protocol() {
+    assert!(has_key("?p=raft&n=3", "p") && !has_key("n=3&proposers=2", "p") && !has_key("", "p"));
+    let m = PaxosModel::from_query("n=3&proposers=3&mode=single");
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(m.scenario.protocol, ProtocolKind::Paxos);
+    assert_eq!(m.query(), "p=paxos&n=3&seed=1&proposers=3&mode=single");
+    let m = RaftModel::from_query("?n=4");
+    assert_eq!(m.query(), "p=raft&n=4&seed=1");
+}
+
+#[test]
+fn a_scenario_of_another_protocol_is_refused_with_a_message() {
+    let m = RaftModel::from_query("p=paxos&n=3&embed=1");
+    assert_eq!(m.scenario, Scenario::default());
+    assert!(m.embed);
+    assert!(m.errors[0].contains("paxos scenario, but this is the Raft page"), "{:?}", m.errors);
+    let m = PaxosModel::from_query("p=raft");
+    assert_eq!(m.scenario.protocol, ProtocolKind::Paxos);
+    assert_eq!(m.errors.len(), 1);
+}
+
+#[test]
+fn frames_advance_time_at_the_chosen_speed() {
+    let mut m = RaftModel::from_query("speed=2");
+    assert!(m.frame(50.0));
+    assert_eq!(m.view_time, 100_000.0);
+    assert_eq!(m.sim.now(), 100_000);
+    m.toggle_play();
+    assert!(!m.frame(50.0));
+    m.step();
+    assert!(m.sim.now() > 100_000);
+    assert!(!m.playing);
+}
+
+/// The central promise: whatever the user clicked, in whatever frame sizes, the shared URL
+/// replays to the same trace hash at the same instant.
+fn shared_url_replays<P: Playground>(start: &str) {
+    let mut m = Model::<P>::from_query(start);
+    let mut frame = 7.0;
+    for round in 0..40 {
+        m.frame(frame);
+        frame = (frame * 1.7) % 90.0 + 3.0;
+        match round {
+            5 => m.menu_action(2, "crash"),
+            9 => m.toggle_link(0, 1),
+            12 => {
+                m.toggle_play();
+                m.step();
+                m.step();
+                m.client_write();
+                m.step();
+                m.toggle_play();
+            }
+            15 => m.set_loss(100_000),
+            18 => m.menu_action(2, "restart"),
+            22 => {
+                m.selected = [0, 3].into();
+                m.partition_selected();
+            }
+            25 => m.menu_action(4, "pause"),
+            30 => m.inject(Fault::Heal),
+            33 => m.isolate(1),
+            _ => {}
+        }
+    }
+    m.toggle_play();
+    m.step(); // leave the clock mid-instant if the next event shares it
+    let q = m.share_query();
+    let r = Model::<P>::from_query(&q);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(!r.playing);
+    assert_eq!(r.sim.now(), m.sim.now(), "{q}");
+    assert_eq!(r.sim.steps(), m.sim.steps(), "{q}");
+    assert_eq!(r.sim.trace().hash(), m.sim.trace().hash(), "{q}");
+    assert!(m.scenario.faults.len() >= 10, "{q}");
+}
+
+#[test]
+fn a_shared_url_replays_the_same_state() {
+    shared_url_replays::<Raft>("n=5&seed=11&speed=3");
+    shared_url_replays::<Paxos>("n=5&seed=11&speed=3&rate=5");
+    shared_url_replays::<Paxos>("n=5&seed=12&speed=3&mode=single&proposers=3&backoff=0");
+}
+
+#[test]
+fn resizing_drops_faults_on_missing_nodes_and_new_seed_drops_all() {
+    let mut m = RaftModel::from_query("n=5&faults=crash:4@1s,part:0.4/1.2@2s,heal@3s");
+    m.set_nodes(3);
+    assert_eq!(url::encode(&m.scenario), "p=raft&n=3&seed=1&faults=part:0/1.2@2s,heal@3s");
+    m.set_loss(50_000);
+    m.new_seed(42);
+    assert_eq!(url::encode(&m.scenario), "p=raft&n=3&seed=42&loss=0.05");
+}
+
+#[test]
+fn url_changes_are_reported_once() {
+    let mut m = RaftModel::from_query("n=4");
+    assert_eq!(m.take_url_change(), None);
+    m.set_speed(1.0);
+    assert_eq!(m.take_url_change().as_deref(), Some("p=raft&n=4&seed=1&speed=1"));
+    assert_eq!(m.take_url_change(), None);
+}
+
+#[test]
+fn clicking_a_link_twice_cuts_then_mends_it() {
+    let mut m = RaftModel::from_query("n=3");
+    if m.playing {
+        m.toggle_play(); // paused, a click applies at once
+    }
+    m.toggle_link(0, 1);
+    assert!(m.sim.network().is_blocked(0, 1) && m.sim.network().is_blocked(1, 0));
+    m.toggle_link(1, 0);
+    assert_eq!(m.sim.network().blocked().count(), 0);
+    let q = url::encode(&m.scenario);
+    assert!(q.contains("cut:0-1@") && q.contains("mend:1-0@"), "{q}");
+}
+
+#[test]
+fn a_bug_preset_loads_keeps_the_view_and_breaks_its_invariant() {
+    let mut m = RaftModel::from_query("speed=3");
+    let preset = RAFT_PRESETS.iter().find(|p| p.id == "bug-fig8").unwrap();
+    m.load_preset(preset.id);
+    assert_eq!(m.preset().map(|p| p.id), Some("bug-fig8"));
+    assert_eq!(m.speed, 3.0);
+    assert!(m.bug_on("fig8") && !m.bug_on("vote") && !m.bug_on("nonesuch"));
+    assert!(m.take_url_change().is_some_and(|q| q.contains("bugs=fig8")));
+    m.sim.run_until(8 * SEC);
+    assert_eq!(m.sim.violation().map(|v| v.invariant), preset.breaks);
+    m.new_seed(77);
+    assert_eq!(m.preset(), None, "a changed scenario is no longer the preset");
+}
+
+#[test]
+fn reconfigure_restarts_only_on_a_valid_change_and_keeps_faults() {
+    let mut m = PaxosModel::from_query("n=3&faults=crash:1@1s");
+    m.frame(50.0);
+    let t = m.sim.now();
+    assert!(t > 0);
+    m.reconfigure(|s| s.nodes = 0);
+    assert_eq!(m.scenario.nodes, 3, "invalid: refused");
+    m.reconfigure(|s| s.paxos.proposers = 2);
+    assert_eq!(m.sim.now(), t, "no change, no restart");
+    m.reconfigure(|s| s.paxos.backoff = false);
+    assert_eq!(m.sim.now(), 0);
+    assert_eq!(m.query(), "p=paxos&n=3&seed=1&backoff=0&faults=crash:1@1s");
+    m.reconfigure(|s| s.paxos.proposers = 9);
+    assert_eq!(m.scenario.paxos.proposers, 3, "fitted to the cluster");
+    m.set_nodes(2);
+    assert_eq!(m.query(), "p=paxos&n=2&seed=1&backoff=0&faults=crash:1@1s");
+}
+
+#[test]
+fn runs_of_progress_notes_from_one_node_are_merged() {
+    let mut m = RaftModel::from_query("n=3");
+    m.push_note(1, "commit", "node 1 committed up to index 1".into());
+    m.push_note(2, "commit", "node 1 committed up to index 2".into());
+    m.push_note(3, "commit", "node 2 committed up to index 2".into());
+    m.push_note(4, "role", "node 0 stands for election in term 2".into());
+    m.push_note(5, "commit", "node 0 learned slot 4: k1=4".into());
+    m.push_note(6, "commit", "node 0 learned slot 5: k2=5".into());
+    let texts: Vec<&str> = m.notes.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "node 0 learned slot 5: k2=5",
+            "node 0 stands for election in term 2",
+            "node 2 committed up to index 2",
+            "node 1 committed up to index 2"
+        ]
+    );
+}

@@ -1,0 +1,280 @@
+//! The page component every protocol shares. It owns the [`Model`] (and through it the `Sim`),
+//! advances it on animation frames, forwards every control to a model action, writes the
+//! scenario back into the address bar, and lays out the shared widgets around the protocol's
+//! own panels ([`Playground::detail`], [`Playground::under_picture`],
+//! [`Playground::settings`]).
+
+use super::{legend, view, Model, Playground};
+use crate::anim::FrameLoop;
+use crate::url;
+use crate::widgets::cluster::{position_pct, Cluster, Legend};
+use crate::widgets::controls::{Settings, ShareView, Status, Toolbar};
+use crate::widgets::faults::{NetworkPanel, NodeMenu};
+use crate::widgets::invariants::Invariants;
+use crate::widgets::notes::Notes;
+use halab_core::protocol::NodeId;
+use halab_core::scenario::limits;
+use halab_core::sim::fault::Fault;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PageProps {
+    /// The query string (without `?`) the page starts from.
+    pub query: AttrValue,
+}
+
+type Shared<P> = Rc<RefCell<Model<P>>>;
+
+/// Turns model actions into callbacks: each applies its change, writes a changed scenario to the
+/// URL and re-renders. Protocol panels get one to wire their own controls.
+pub struct Act<P: Playground> {
+    model: Shared<P>,
+    update: UseForceUpdateHandle,
+}
+
+impl<P: Playground> Act<P> {
+    /// A callback that applies `f` to the model. A re-entrant event (impossible in practice) is
+    /// ignored rather than panicking.
+    pub fn on<E: 'static>(&self, f: impl Fn(&mut Model<P>, E) + 'static) -> Callback<E> {
+        let (model, update) = (self.model.clone(), self.update.clone());
+        Callback::from(move |e: E| {
+            let changed = match model.try_borrow_mut() {
+                Ok(mut m) => {
+                    f(&mut m, e);
+                    m.take_url_change()
+                }
+                Err(_) => return,
+            };
+            if let Some(q) = changed {
+                url::replace_query(&q);
+            }
+            update.force_update();
+        })
+    }
+
+    /// Share: build the URL (with `t=`), show it, then try the clipboard.
+    fn share(&self) -> Callback<()> {
+        let (model, update) = (self.model.clone(), self.update.clone());
+        Callback::from(move |()| {
+            let link = match model.try_borrow_mut() {
+                Ok(mut m) => {
+                    let link = url::absolute(&m.share_query());
+                    m.share = ShareView::Copying(link.clone());
+                    link
+                }
+                Err(_) => return,
+            };
+            update.force_update();
+            let (model, update) = (model.clone(), update.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let ok = url::copy_to_clipboard(&link).await;
+                if let Ok(mut m) = model.try_borrow_mut() {
+                    if m.share == ShareView::Copying(link.clone()) {
+                        m.share = if ok { ShareView::Copied(link) } else { ShareView::Failed(link) };
+                    }
+                }
+                update.force_update();
+            });
+        })
+    }
+}
+
+/// A fresh seed from the browser's CSPRNG, kept short so URLs stay readable.
+pub fn fresh_seed(current: u64) -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    let r = getrandom::u64().unwrap_or_else(|_| current.wrapping_mul(6_364_136_223_846_793_005));
+    #[cfg(not(target_arch = "wasm32"))]
+    let r = current.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    let s = 1 + r % 999_999;
+    if s == current {
+        s % 999_999 + 1
+    } else {
+        s
+    }
+}
+
+/// The protocol pages, as (path segment, name), for the site navigation.
+pub const PAGES: [(&str, &str); 2] = [("raft", "Raft"), ("paxos", "Paxos")];
+
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// The page shown (a path segment of [`PAGES`]), if any.
+    #[prop_or_default]
+    pub current: Option<&'static str>,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// The site header: title, one link per protocol page, and a sentence about this one. Links are
+/// relative, so the site works under any base path.
+#[function_component(Header)]
+pub fn header(p: &HeaderProps) -> Html {
+    let links = PAGES.iter().map(|&(slug, name)| {
+        let here = p.current == Some(slug);
+        html! {
+            <a href={slug} class={classes!(here.then_some("current"))} aria-current={here.then_some("page")}
+                data-testid={format!("nav-{slug}")}>{ name }</a>
+        }
+    });
+    html! {
+        <header class="top">
+            <div class="brand">
+                <h1>{ "HA Lab" }</h1>
+                <nav class="pages" aria-label="protocols">{ for links }</nav>
+            </div>
+            { p.children.clone() }
+        </header>
+    }
+}
+
+#[function_component(PlaygroundPage)]
+pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
+    let model: Shared<P> = {
+        let q = props.query.clone();
+        use_mut_ref(move || Model::from_query(&q))
+    };
+    let update = use_force_update();
+    {
+        let (model, update) = (model.clone(), update.clone());
+        use_effect_with((), move |_| {
+            let frames = FrameLoop::start(move |dt| {
+                let changed = model.try_borrow_mut().is_ok_and(|mut m| m.frame(dt));
+                if changed {
+                    update.force_update();
+                }
+            });
+            move || drop(frames)
+        });
+    }
+    let act = Act { model: model.clone(), update };
+
+    let on_play = act.on(|m, ()| m.toggle_play());
+    let on_step = act.on(|m, ()| m.step());
+    let on_dismiss = act.on(|m, _: MouseEvent| m.errors.clear());
+
+    let m = model.borrow();
+    let steps = m.sim.steps();
+    let status = html! {
+        <Status time={m.sim.now()} steps={steps} hash={m.sim.trace().hash()} seed={m.scenario.seed} />
+    };
+    let invariant_names = P::INVARIANTS.to_vec();
+    let violation = view::violation(&m);
+    let banner = (!m.errors.is_empty()).then(|| {
+        html! {
+            <div class="banner error" data-testid="error-banner" role="alert">
+                <div>{ for m.errors.iter().map(|e| html! { <p>{ e }</p> }) }</div>
+                <button class="link-button" aria-label="dismiss" onclick={on_dismiss}>{ "✕" }</button>
+            </div>
+        }
+    });
+    let picture_label = format!("{} cluster", P::TITLE);
+
+    if m.embed {
+        let full = url::absolute(&m.query().replace("&embed=1", ""));
+        return html! {
+            <main class={classes!("embed", P::KIND.name())}>
+                { for banner }
+                <div class="embed-bar">
+                    <Toolbar playing={m.playing} stopped={m.violated()} speed={m.speed} on_play={on_play} on_step={on_step} />
+                    <Invariants names={invariant_names} steps={steps} violation={violation} compact=true />
+                    <a class="open-full" href={full} target="_blank" rel="noopener">{ "HA Lab ↗" }</a>
+                </div>
+                <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)}
+                    drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} />
+                <div class="embed-status">{ status }</div>
+            </main>
+        };
+    }
+
+    let n = m.scenario.nodes;
+    let menu = m.menu.filter(|&x| x < n).map(|x| {
+        let (px, py) = position_pct(x as usize, n as usize, P::PICTURE_PAD);
+        let on_pick = act.on(move |m, key: &'static str| m.menu_action(x, key));
+        html! {
+            <NodeMenu title={view::menu_title(&m, x)} x={px} y={py} items={view::menu_items(&m, x)} {on_pick} />
+        }
+    });
+    let live = !m.violated();
+    let (_, write_hint) = P::write_target(&m);
+    let damaged = m.sim.network().blocked().next().is_some();
+
+    html! {
+        <main class={classes!("app", P::KIND.name())}>
+            <Header current={Some(P::KIND.name())}>
+                <p class="lede">{ P::lede(&m) }</p>
+            </Header>
+            { for banner }
+            <section class="card bar">
+                <Toolbar playing={m.playing} stopped={m.violated()} speed={m.speed}
+                    on_play={on_play} on_step={on_step}
+                    on_speed={act.on(|m, s: f64| m.set_speed(s))}
+                    on_new_seed={act.on(|m, ()| { let s = fresh_seed(m.scenario.seed); m.new_seed(s) })}
+                    on_share={act.share()}
+                    share={m.share.clone()} />
+                { status }
+            </section>
+            <div class="grid">
+                <section class="card stage">
+                    <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)}
+                        drops={view::drops(&m)} on_node={live.then(|| act.on(|m, x: NodeId| m.open_menu(x)))}
+                        on_link={live.then(|| act.on(|m, (a, b): (u8, u8)| m.toggle_link(a, b)))}
+                        on_background={act.on(|m, ()| m.menu = None)} pad={P::PICTURE_PAD}
+                        label={format!("{picture_label}: click a node for actions, a link to cut or mend it")}>
+                        { for menu }
+                    </Cluster>
+                    <Legend items={legend::<P>()} />
+                    { P::under_picture(&m) }
+                </section>
+                <aside class="side">
+                    <Invariants names={invariant_names} steps={steps} violation={violation} />
+                    <section class="card">
+                        <h2>{ "Network & clients" }</h2>
+                        <NetworkPanel
+                            on_write={act.on(|m, ()| m.client_write())}
+                            write_hint={write_hint}
+                            on_heal={act.on(|m, ()| m.inject(Fault::Heal))}
+                            damaged={damaged}
+                            loss_ppm={m.loss_ppm()}
+                            on_loss={act.on(|m, ppm: u32| m.set_loss(ppm))}
+                            selected={m.selected.iter().copied().collect::<Vec<_>>()}
+                            nodes={n}
+                            on_partition={act.on(|m, ()| m.partition_selected())}
+                            on_clear={act.on(|m, ()| m.selected.clear())}
+                            disabled={!live} />
+                    </section>
+                    <section class="card">
+                        <h2>{ "Scenario" }</h2>
+                        <Settings protocol={P::TITLE} presets={view::presets::<P>()} current={m.preset().map(|p| p.id)}
+                            on_preset={act.on(|m, id: &'static str| m.load_preset(id))}
+                            nodes={n} min_nodes={limits::MIN_NODES} max_nodes={limits::MAX_NODES}
+                            on_nodes={act.on(|m, k: u8| m.set_nodes(k))}
+                            bugs={view::bugs(&m)}
+                            on_bug={act.on(|m, name: &'static str| m.toggle_bug(name))}>
+                            { P::settings(&m, &act) }
+                        </Settings>
+                    </section>
+                </aside>
+                { P::detail(&m) }
+                <section class="card notes-card">
+                    <h2>{ "Notes" }<span class="muted">{ " — newest first" }</span></h2>
+                    <Notes notes={view::notes(&m)} />
+                </section>
+            </div>
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fresh_seed;
+
+    #[test]
+    fn fresh_seeds_are_short_and_new() {
+        for s in [1, 7, 999_999, u64::MAX] {
+            let f = fresh_seed(s);
+            assert!((1..=999_999).contains(&f) && f != s);
+        }
+    }
+}

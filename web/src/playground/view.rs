@@ -1,0 +1,269 @@
+//! Turns any protocol's `Sim` into the widgets' plain view data at the instant on screen: nodes
+//! (with the protocol's own captions), messages in flight, cut links, drops, notes, the verdict,
+//! the node menu, presets and bug switches, and faults and trace events in words.
+
+use super::{Model, Playground};
+use crate::widgets::cluster::{DropView, MessageView, NodeView};
+use crate::widgets::controls::{BugView, PresetView};
+use crate::widgets::faults::MenuItem;
+use crate::widgets::invariants::ViolationView;
+use crate::widgets::notes::NoteView;
+use halab_core::protocol::{Describe, Micros, NodeId, MS};
+use halab_core::scenario::units::format_duration;
+use halab_core::sim::fault::Fault;
+use halab_core::sim::network::PPM;
+use halab_core::sim::trace::{DropReason, TraceEvent, TraceKind};
+
+/// Real time a drop's ✕ stays on screen.
+const DROP_FLASH_MS: f64 = 700.0;
+
+/// `1.234 s`
+pub fn fmt_time(us: Micros) -> String {
+    format!("{:.3} s", us as f64 / 1e6)
+}
+
+/// `crashed`, `paused`, or the protocol's role for a live node.
+pub fn role_of<P: Playground>(m: &Model<P>, i: usize) -> &'static str {
+    let node = &m.sim.cluster().nodes[i];
+    match &node.state {
+        None => "crashed",
+        Some(_) if node.paused_until.is_some_and(|u| u as f64 > m.view_time) => "paused",
+        Some(s) => m.sim.cluster().protocol.role(s),
+    }
+}
+
+/// The fraction left of a live node's armed `timer`, out of `span`.
+pub fn timer_left<P: Playground>(m: &Model<P>, i: usize, timer: &P::Timer, span: Micros) -> Option<f64> {
+    let node = &m.sim.cluster().nodes[i];
+    let (deadline, _) = node.timers.get(timer).filter(|_| node.state.is_some())?;
+    Some(((*deadline as f64 - m.view_time) / span.max(1) as f64).clamp(0.0, 1.0))
+}
+
+pub fn nodes<P: Playground>(m: &Model<P>) -> Vec<NodeView> {
+    (0..m.sim.cluster().len())
+        .map(|i| {
+            let role = role_of(m, i);
+            let facts = P::node(m, i, role);
+            NodeView {
+                id: i as NodeId,
+                label: i.to_string(),
+                role,
+                term: facts.term,
+                caption: facts.caption,
+                timer: facts.timer,
+                selected: m.selected.contains(&(i as NodeId)),
+                title: facts.title,
+            }
+        })
+        .collect()
+}
+
+pub fn messages<P: Playground>(m: &Model<P>) -> Vec<MessageView> {
+    let net = m.sim.network();
+    let nodes = &m.sim.cluster().nodes;
+    m.sim
+        .in_flight()
+        .into_iter()
+        .filter(|f| f.from != f.to) // a node's message to itself never crosses the picture
+        .map(|f| {
+            let span = f.arrives.saturating_sub(f.sent_at).max(1) as f64;
+            let progress = ((m.view_time - f.sent_at as f64) / span).clamp(0.0, 1.0);
+            let down = nodes.get(f.to as usize).is_none_or(|n| !n.is_up());
+            let blocked = net.is_blocked(f.from, f.to);
+            let doomed = f.lost || blocked || down;
+            let why = if f.lost {
+                " — will be lost"
+            } else if blocked {
+                " — the link is cut"
+            } else if down {
+                " — the receiver is down"
+            } else {
+                ""
+            };
+            MessageView {
+                id: f.id,
+                from: f.from,
+                to: f.to,
+                progress,
+                kind: P::msg_class(&f.msg),
+                doomed,
+                title: format!("{} → {}: {}{why}", f.from, f.to, f.msg.detail()),
+            }
+        })
+        .collect()
+}
+
+pub fn cuts<P: Playground>(m: &Model<P>) -> Vec<(u8, u8)> {
+    m.sim.network().blocked().collect()
+}
+
+pub fn drops<P: Playground>(m: &Model<P>) -> Vec<DropView> {
+    let window = (DROP_FLASH_MS * 1_000.0 * m.speed).clamp(2.0 * MS as f64, 400.0 * MS as f64);
+    m.drops
+        .iter()
+        .filter_map(|d| {
+            let age = m.view_time - d.time as f64;
+            (age >= 0.0 && age < window).then(|| DropView { from: d.from, to: d.to, fade: age / window })
+        })
+        .collect()
+}
+
+pub fn notes<P: Playground>(m: &Model<P>) -> Vec<NoteView> {
+    m.notes.iter().map(|n| NoteView { time: fmt_time(n.time), kind: n.kind, text: n.text.clone() }).collect()
+}
+
+pub fn violation<P: Playground>(m: &Model<P>) -> Option<ViolationView> {
+    let v = m.sim.violation()?;
+    Some(ViolationView {
+        invariant: v.invariant.to_owned(),
+        detail: v.detail.clone(),
+        step: v.step,
+        time: fmt_time(v.time),
+        recent: v.recent.iter().map(|e| describe_event(e, m.scenario.nodes)).collect(),
+    })
+}
+
+pub fn menu_items<P: Playground>(m: &Model<P>, x: NodeId) -> Vec<MenuItem> {
+    let up = m.sim.cluster().nodes.get(x as usize).is_some_and(|n| n.is_up());
+    let item = |key, label: &str, enabled| MenuItem { key, label: label.to_owned(), enabled };
+    let select = if m.selected.contains(&x) { "☑ Unselect" } else { "☐ Select for partition" };
+    vec![
+        item("crash", "✕ Crash", up),
+        item("restart", "↻ Restart", !up),
+        item("pause", "❚❚ Pause 1 s", up),
+        item("isolate", "⊘ Isolate from all", true),
+        item("write", "✎ Client write here", true),
+        item("select", select, true),
+    ]
+}
+
+pub fn menu_title<P: Playground>(m: &Model<P>, x: NodeId) -> String {
+    let i = x as usize;
+    if i >= m.sim.cluster().len() {
+        return String::new();
+    }
+    let role = role_of(m, i);
+    format!("node {x} · {role} · {}", P::node(m, i, role).summary)
+}
+
+pub fn bugs<P: Playground>(m: &Model<P>) -> Vec<BugView> {
+    P::BUGS.iter().map(|(name, help)| BugView { name, help, on: m.bug_on(name) }).collect()
+}
+
+/// The preset picker's entries.
+pub fn presets<P: Playground>() -> Vec<PresetView> {
+    P::PRESETS.iter().map(|p| PresetView { id: p.id, title: p.title, about: p.about }).collect()
+}
+
+fn pct(ppm: u32) -> String {
+    let v = f64::from(ppm) * 100.0 / f64::from(PPM);
+    let s = format!("{v:.2}");
+    format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// A fault in words, for the notes feed.
+pub fn describe_fault(f: &Fault, nodes: u8) -> String {
+    match f {
+        Fault::Crash(x) => format!("node {x} crashed"),
+        Fault::Restart(x) => format!("node {x} restarted"),
+        Fault::Pause(x, d) => format!("node {x} paused for {}", format_duration(*d)),
+        Fault::Partition(groups) => {
+            let isolated: Vec<String> = (0..nodes)
+                .filter(|x| !groups.iter().flatten().any(|g| g == x))
+                .map(|x| x.to_string())
+                .collect();
+            let parts: Vec<String> = groups
+                .iter()
+                .filter(|g| !g.is_empty())
+                .map(|g| g.iter().map(u8::to_string).collect::<Vec<_>>().join(","))
+                .collect();
+            match (parts.len(), isolated.is_empty()) {
+                (0 | 1, false) => format!("node {} isolated", isolated.join(", ")),
+                (_, true) => format!("network partitioned: {}", parts.join(" | ")),
+                _ => format!("network partitioned: {}; isolated: {}", parts.join(" | "), isolated.join(", ")),
+            }
+        }
+        Fault::Cut(a, b) => format!("link {a}→{b} cut"),
+        Fault::Mend(a, b) => format!("link {a}→{b} mended"),
+        Fault::Heal => "network healed".into(),
+        Fault::SetLoss(p) => format!("message loss set to {}", pct(*p)),
+        Fault::SetDup(p) => format!("duplication set to {}", pct(*p)),
+        Fault::SetLatency(lo, hi) => {
+            format!("latency set to {}–{}", format_duration(*lo), format_duration(*hi))
+        }
+        Fault::Write(x) => format!("client write sent to node {x}"),
+        Fault::IsolateLeader => "the leader was isolated".into(),
+        Fault::CrashLeader => "the leader crashed".into(),
+    }
+}
+
+/// One trace event in words, for the violation report.
+pub fn describe_event(e: &TraceEvent, nodes: u8) -> String {
+    let what = match &e.kind {
+        TraceKind::Send { from, to, label, .. } => format!("{from} → {to} sends {label}"),
+        TraceKind::Deliver { from, to, label, .. } => format!("{to} receives {label} from {from}"),
+        TraceKind::Drop { from, to, label, reason, .. } => {
+            let why = match reason {
+                DropReason::Lost => "lost",
+                DropReason::Partitioned => "link cut",
+                DropReason::NodeDown => "receiver down",
+            };
+            format!("{label} {from} → {to} dropped ({why})")
+        }
+        TraceKind::Timer { node, label } => format!("node {node}: {label} timer fires"),
+        TraceKind::Fault(f) => format!("fault: {}", describe_fault(f, nodes)),
+        TraceKind::ClientSubmit { req, node } => format!("client write #{req} → node {node}"),
+        TraceKind::ClientReply { req, node, outcome } => {
+            format!("node {node} answers write #{req}: {outcome}")
+        }
+        TraceKind::Note { text, .. } => text.clone(),
+    };
+    format!("step {} · {} · {what}", e.step, fmt_time(e.time))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use halab_core::paxos::Paxos;
+    use halab_core::raft::Raft;
+
+    #[test]
+    fn faults_read_well() {
+        assert_eq!(describe_fault(&Fault::Partition(vec![vec![0, 1, 3, 4]]), 5), "node 2 isolated");
+        assert_eq!(
+            describe_fault(&Fault::Partition(vec![vec![0, 1], vec![2, 3, 4]]), 5),
+            "network partitioned: 0,1 | 2,3,4"
+        );
+        assert_eq!(describe_fault(&Fault::SetLoss(50_000), 5), "message loss set to 5%");
+    }
+
+    fn covers_every_node_and_message<P: Playground>(query: &str, n: usize) {
+        let mut m = Model::<P>::from_query(query);
+        for _ in 0..30 {
+            m.frame(16.0);
+        }
+        while m.sim.in_flight().is_empty() {
+            m.step();
+        }
+        assert_eq!(nodes(&m).len(), n);
+        let msgs = messages(&m);
+        assert!(!msgs.is_empty());
+        assert!(msgs.iter().all(|v| (0.0..=1.0).contains(&v.progress) && !v.kind.is_empty()));
+        m.menu_action(3, "crash");
+        let v = nodes(&m);
+        assert_eq!(v[3].role, "crashed");
+        assert_eq!(v[3].timer, None);
+        assert!(menu_items(&m, 3).iter().any(|i| i.key == "restart" && i.enabled));
+        assert!(menu_title(&m, 3).starts_with("node 3 · crashed · "), "{}", menu_title(&m, 3));
+        m.menu_action(4, "pause");
+        assert_eq!(role_of(&m, 4), "paused");
+        assert_eq!(bugs(&m).len(), P::BUGS.len());
+        assert_eq!(presets::<P>().len(), P::PRESETS.len());
+    }
+
+    #[test]
+    fn views_cover_every_node_and_message() {
+        covers_every_node_and_message::<Raft>("n=7&seed=5&speed=1", 7);
+        covers_every_node_and_message::<Paxos>("n=6&seed=5&speed=1", 6);
+    }
+}
