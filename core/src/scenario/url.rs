@@ -155,6 +155,10 @@ pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
     for (key, val) in &pairs {
         apply_key(&mut s, key, val)?;
     }
+    // The default proposer count must not exceed a small cluster the user did ask for.
+    if !pairs.iter().any(|(k, _)| k == "proposers") {
+        s.paxos.proposers = s.paxos.proposers.min(s.nodes.max(1));
+    }
     s.validate()?;
     Ok(Decoded { scenario: s, view })
 }
@@ -424,6 +428,11 @@ mod tests {
         assert_eq!(field_of("p=paxos&n=3&proposers=4"), "proposers");
         assert_eq!(field_of("p=paxos&proposers=6"), "proposers");
         assert_eq!(field_of("p=paxos&mode=dual"), "mode");
+        assert_eq!(
+            decode("p=paxos&n=1").unwrap().scenario.paxos.proposers,
+            1,
+            "the default fits the cluster"
+        );
     }
 
     #[test]
