@@ -4,9 +4,22 @@ use crate::cluster::Cluster;
 use crate::protocol::{Micros, NodeId, Protocol};
 use crate::sim::trace::TraceEvent;
 use serde::Serialize;
+use std::any::Any;
+
+/// Lets a driver reach a checker's own history (e.g. the Paxos page's chosen values) through
+/// `Sim::checker_as`; implemented for every `'static` type.
+pub trait AsAny: Any {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
 
 /// A checker may keep history (e.g. which node led which term), so it is stateful.
-pub trait Checker<P: Protocol> {
+pub trait Checker<P: Protocol>: AsAny {
     /// Called after every step; `touched` is the node whose state the step changed, if any.
     fn check(&mut self, cluster: &Cluster<P>, touched: Option<NodeId>) -> Result<(), Broken>;
 }

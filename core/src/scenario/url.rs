@@ -156,7 +156,7 @@ pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
         apply_key(&mut s, key, val)?;
     }
     // The default proposer count must not exceed a small cluster the user did ask for.
-    if !pairs.iter().any(|(k, _)| k == "proposers") {
+    if s.protocol == ProtocolKind::Paxos && !pairs.iter().any(|(k, _)| k == "proposers") {
         s.paxos.proposers = s.paxos.proposers.min(s.nodes.max(1));
     }
     s.validate()?;

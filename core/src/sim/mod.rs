@@ -238,6 +238,11 @@ where
         self
     }
 
+    /// The installed checker, if it is a `C` (for views of what it has recorded).
+    pub fn checker_as<C: 'static>(&self) -> Option<&C> {
+        self.checker.as_deref().and_then(|c| c.as_any().downcast_ref::<C>())
+    }
+
     pub fn now(&self) -> Micros {
         self.now
     }

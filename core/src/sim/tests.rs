@@ -133,3 +133,12 @@ fn finished_client_writes_are_forgotten_beyond_the_cap() {
     assert!(s.requests().count() <= 500);
     assert_eq!(s.requests().last().map(|r| r.id), Some(s.requests_submitted() - 1), "the newest are kept");
 }
+
+#[test]
+fn the_checker_is_reachable_by_its_type() {
+    let mut s = sim(SimConfig { write_rate: 10, ..SimConfig::default() });
+    s.run_until(2 * SEC);
+    let c = s.checker_as::<RaftChecker>().expect("a RaftChecker is installed");
+    assert!(!c.committed().is_empty());
+    assert!(s.checker_as::<crate::invariant::NoChecks>().is_none());
+}

@@ -5,6 +5,7 @@
 
 use crate::playground::view::{role_of, timer_left};
 use crate::playground::{Model, NodeFacts};
+use halab_core::paxos::invariants::PaxosChecker;
 use halab_core::paxos::{Ballot, Mode, Paxos, PaxosState, Phase, Slot, Timer, Value};
 use halab_core::protocol::NodeId;
 use std::collections::BTreeMap;
@@ -197,7 +198,12 @@ pub fn slots(m: &Model<Paxos>) -> SlotsView {
     let states: Vec<Shown<'_>> = (0..n).map(|i| shown(m, i)).collect();
     let end = slot_end(&states);
     let first = end.saturating_sub(SLOT_WINDOW);
-    let chosen: Vec<Option<Value>> = (first..end).map(|k| chosen_in(&states, k)).collect();
+    // The checker remembers what was chosen even after acceptors moved on (and, on a violation,
+    // which value was chosen first); the acceptors' states are the fallback.
+    let history = m.sim.checker_as::<PaxosChecker>().map(|c| c.chosen());
+    let chosen: Vec<Option<Value>> = (first..end)
+        .map(|k| history.and_then(|h| h.get(&k).cloned()).or_else(|| chosen_in(&states, k)))
+        .collect();
     // Below the window, every slot a node learned was chosen (or the checker has stopped the run).
     let older = states.iter().map(|s| s.learned.range(..first).count()).max().unwrap_or(0);
     let rows = states
