@@ -54,19 +54,4 @@ fn check_seed(seed: u64) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn safety_and_liveness_shard_0() {
-    common::run_shard(0, check_seed);
-}
-#[test]
-fn safety_and_liveness_shard_1() {
-    common::run_shard(1, check_seed);
-}
-#[test]
-fn safety_and_liveness_shard_2() {
-    common::run_shard(2, check_seed);
-}
-#[test]
-fn safety_and_liveness_shard_3() {
-    common::run_shard(3, check_seed);
-}
+shard_tests!(check_seed);

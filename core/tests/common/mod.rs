@@ -76,3 +76,27 @@ where
         assert!(sim.violation().is_none(), "seed {seed}: {}", sim.violation().unwrap());
     }
 }
+
+/// Four `#[test]`s, one per shard of [`seeds`], so the harness spreads the schedules over the
+/// cores.
+#[macro_export]
+macro_rules! shard_tests {
+    ($check:path) => {
+        #[test]
+        fn safety_and_liveness_shard_0() {
+            common::run_shard(0, $check);
+        }
+        #[test]
+        fn safety_and_liveness_shard_1() {
+            common::run_shard(1, $check);
+        }
+        #[test]
+        fn safety_and_liveness_shard_2() {
+            common::run_shard(2, $check);
+        }
+        #[test]
+        fn safety_and_liveness_shard_3() {
+            common::run_shard(3, $check);
+        }
+    };
+}
