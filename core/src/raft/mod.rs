@@ -333,7 +333,7 @@ impl Raft {
                 let last_new = prev_index + entries.len() as Index;
                 if leader_commit > s.commit {
                     s.commit = s.commit.max(leader_commit.min(last_new));
-                    self.apply(id, s, out);
+                    self.apply(s, out);
                 }
                 out.send(from, Msg::AppendReply { term: s.term, success: true, index: last_new });
             }
@@ -365,12 +365,12 @@ impl Raft {
             next[p] = next[p].max(index + 1);
             self.advance_commit(id, s, out);
             if self.next_of(s, from) <= s.log.last_index() {
-                self.send_append(id, s, from, out);
+                self.send_append(s, from, out);
             }
         } else {
             // Back up, but never below what the follower already matches.
             next[p] = index.min(next[p]).max(matched[p] + 1);
-            self.send_append(id, s, from, out);
+            self.send_append(s, from, out);
         }
     }
 
@@ -395,12 +395,12 @@ impl Raft {
         if n > s.commit && (own_term || self.config.bugs.commit_old_terms) {
             s.commit = n;
             out.note(NoteKind::Commit, format!("node {id} committed up to index {n}"));
-            self.apply(id, s, out);
+            self.apply(s, out);
         }
     }
 
     /// Applies committed entries in order; the leader answers the clients it knows of.
-    fn apply(&self, _id: NodeId, s: &mut RaftState, out: &mut Out) {
+    fn apply(&self, s: &mut RaftState, out: &mut Out) {
         while s.applied < s.commit {
             s.applied += 1;
             let Some(entry) = s.log.get(s.applied) else {
@@ -430,12 +430,12 @@ impl Raft {
 
     fn broadcast_append(&self, id: NodeId, s: &mut RaftState, out: &mut Out) {
         for p in self.peers(id) {
-            self.send_append(id, s, p, out);
+            self.send_append(s, p, out);
         }
     }
 
     /// Sends `next[peer]..` (at most `max_batch` entries) and optimistically advances `next`.
-    fn send_append(&self, _id: NodeId, s: &mut RaftState, peer: NodeId, out: &mut Out) {
+    fn send_append(&self, s: &mut RaftState, peer: NodeId, out: &mut Out) {
         let Role::Leader { next, .. } = &mut s.role else {
             return;
         };
@@ -455,15 +455,15 @@ impl Raft {
         leader: Option<NodeId>,
         out: &mut Out,
     ) {
-        let was = s.role.name();
+        let (was_leader, was_follower) = (s.is_leader(), matches!(s.role, Role::Follower));
         if term > s.term {
             s.term = term;
             s.voted_for = None;
         }
-        if was == "leader" {
+        if was_leader {
             out.cancel_timer(Timer::Heartbeat);
         }
-        if was != "follower" {
+        if !was_follower {
             out.note(NoteKind::Role, format!("node {id} stepped down to follower in term {term}"));
         }
         s.role = Role::Follower;

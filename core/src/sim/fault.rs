@@ -27,7 +27,7 @@ pub enum Fault {
     SetLatency(Micros, Micros),
     /// A client write submitted to the given node.
     Write(NodeId),
-    /// Cut off whichever node leads (the highest-term leader, lowest id on a tie) from everyone;
+    /// Cut off whichever node leads (the lowest-id node that believes it leads) from everyone;
     /// nothing if no node leads. Resolved when it happens, so it replays deterministically.
     IsolateLeader,
     /// Crash whichever node leads, resolved like `IsolateLeader`.

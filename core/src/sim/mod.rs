@@ -380,8 +380,8 @@ where
         }
     }
 
-    /// The node a leader-targeted fault hits: leaders are compared by how recently they were
-    /// elected, which the protocol exposes only through `is_leader`, so the lowest id wins.
+    /// The node a leader-targeted fault hits: the lowest-id node that believes it leads (the
+    /// protocol exposes leadership only through `is_leader`, so a stale leader can be picked).
     fn leader(&self) -> Option<NodeId> {
         let p = &self.cluster.protocol;
         self.cluster

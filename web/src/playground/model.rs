@@ -66,6 +66,8 @@ pub struct Model<P: Playground> {
     seen: u64,
     /// The query last written to the address bar, so unchanged state writes nothing.
     written: String,
+    /// Each preset's scenario, decoded once: the page asks which preset is showing every frame.
+    presets: Vec<(&'static Preset, Scenario)>,
 }
 
 /// Whether a query names key `key` (`p=...`).
@@ -135,6 +137,10 @@ impl<P: Playground> Model<P> {
             share: ShareView::Idle,
             seen: 0,
             written: String::new(),
+            presets: P::PRESETS
+                .iter()
+                .filter_map(|p| Some((p, url::decode(p.query).ok()?.scenario)))
+                .collect(),
         }
     }
 
@@ -269,8 +275,7 @@ impl<P: Playground> Model<P> {
 
     /// The preset the current scenario is, if it is one unchanged.
     pub fn preset(&self) -> Option<&'static Preset> {
-        let current = url::encode(&self.scenario);
-        P::PRESETS.iter().find(|p| url::decode(p.query).is_ok_and(|d| url::encode(&d.scenario) == current))
+        self.presets.iter().find(|(_, s)| *s == self.scenario).map(|(p, _)| *p)
     }
 
     /// Loads the preset with this id.
