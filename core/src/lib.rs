@@ -52,5 +52,6 @@ pub mod invariant;
 pub mod paxos;
 pub mod protocol;
 pub mod raft;
+pub mod ring;
 pub mod scenario;
 pub mod sim;

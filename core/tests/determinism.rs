@@ -23,6 +23,13 @@ fn fixed_scenario_hash_is_pinned() {
 }
 
 #[test]
+fn ring_placements_are_pinned() {
+    // Also asserted on wasm32: xxh3, jump's doubles and weighted rendezvous's libm `ln` must give
+    // the same key → node map on both. A deliberate change of hash updates RING_HASHES.
+    assert_eq!(fixed::ring_hashes(), fixed::RING_HASHES, "got {:#018x?}", fixed::ring_hashes());
+}
+
+#[test]
 fn a_fault_injected_live_replays_from_the_url() {
     let base = url::decode(fixed::QUERY).unwrap().scenario;
     // Live: run, click "crash node 2" and "partition", keep running.

@@ -14,6 +14,11 @@ fn wasm_trace_hash_equals_native() {
 }
 
 #[wasm_bindgen_test]
+fn wasm_ring_placements_equal_native() {
+    assert_eq!(fixed::ring_hashes(), fixed::RING_HASHES);
+}
+
+#[wasm_bindgen_test]
 fn stable_hash_matches_native_pin() {
     use halab_core::sim::trace::stable_hash;
     assert_eq!(stable_hash(&0u64), 0xa8c7_f832_281a_39c5);

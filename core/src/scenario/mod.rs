@@ -4,6 +4,7 @@
 //! named [`limits`] and names the offending field on error.
 
 pub mod presets;
+pub mod ring;
 pub mod units;
 pub mod url;
 

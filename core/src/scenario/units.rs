@@ -44,6 +44,17 @@ pub fn format_ppm(ppm: u32) -> String {
     format_decimal(u64::from(ppm), 6)
 }
 
+/// Parses a decimal with at most two decimals into hundredths: `"2.5"` → 250.
+pub fn parse_hundredths(s: &str) -> Result<u32, String> {
+    parse_decimal(s, 100)
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| format!("expected a number with at most 2 decimals, got \"{}\"", shorten(s)))
+}
+
+pub fn format_hundredths(v: u32) -> String {
+    format_decimal(u64::from(v), 2)
+}
+
 /// `"1.25"` with `scale` 1000 → 1250. At most as many decimals as `scale` has zeros; no sign,
 /// no exponent, no overflow.
 fn parse_decimal(s: &str, scale: u64) -> Option<u64> {

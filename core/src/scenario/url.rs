@@ -129,11 +129,30 @@ pub fn fault_token(f: &Fault) -> String {
 
 /// Decodes and validates a query string (with or without the leading `?`).
 pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
+    let mut s = Scenario::default();
+    let (mut pairs, view) = split_query(query)?;
+    // The protocol decides what the other keys mean, wherever `p` stands.
+    pairs.sort_by_key(|(k, _)| k != "p");
+    for (key, val) in &pairs {
+        apply_key(&mut s, key, val)?;
+    }
+    // The default proposer count must not exceed a small cluster the user did ask for.
+    if s.protocol == ProtocolKind::Paxos && !pairs.iter().any(|(k, _)| k == "proposers") {
+        s.paxos.proposers = s.paxos.proposers.min(s.nodes.max(1));
+    }
+    s.validate()?;
+    Ok(Decoded { scenario: s, view })
+}
+
+/// A query (with or without `?`, at most [`limits::MAX_QUERY_LEN`] long) as %-decoded
+/// scenario pairs in order, and the [`VIEW_KEYS`] apart. A key given twice is an error.
+pub(crate) type Pairs = Vec<(String, String)>;
+
+pub(crate) fn split_query(query: &str) -> Result<(Pairs, BTreeMap<String, String>), ScenarioError> {
     if query.len() > limits::MAX_QUERY_LEN {
         return Err(ScenarioError::new("url", format!("longer than {} characters", limits::MAX_QUERY_LEN)));
     }
     let query = query.strip_prefix('?').unwrap_or(query);
-    let mut s = Scenario::default();
     let mut view = BTreeMap::new();
     let mut pairs = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
@@ -150,17 +169,7 @@ pub fn decode(query: &str) -> Result<Decoded, ScenarioError> {
             pairs.push((key, val));
         }
     }
-    // The protocol decides what the other keys mean, wherever `p` stands.
-    pairs.sort_by_key(|(k, _)| k != "p");
-    for (key, val) in &pairs {
-        apply_key(&mut s, key, val)?;
-    }
-    // The default proposer count must not exceed a small cluster the user did ask for.
-    if s.protocol == ProtocolKind::Paxos && !pairs.iter().any(|(k, _)| k == "proposers") {
-        s.paxos.proposers = s.paxos.proposers.min(s.nodes.max(1));
-    }
-    s.validate()?;
-    Ok(Decoded { scenario: s, view })
+    Ok((pairs, view))
 }
 
 fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError> {

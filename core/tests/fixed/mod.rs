@@ -17,3 +17,28 @@ pub fn run() -> u64 {
     assert!(sim.violation().is_none());
     sim.trace().hash()
 }
+
+/// A weighted ring setup with a failure, for the placement pin below.
+pub const RING_QUERY: &str = "p=ring&nodes=0-6,9&w=2:2.5,5:0.5&down=3&vn=40&keys=20000&r=3&eps=0.1";
+
+/// Per algorithm (in `Algorithm::ALL` order), the stable hash of where every key of
+/// [`RING_QUERY`] lives, identical on x86_64 and wasm32: the same keys map the same.
+pub const RING_HASHES: [u64; 6] = [
+    0x7ddc_7dc2_a5f4_2044,
+    0x7c7e_1488_c3ad_e07e,
+    0x3e58_51a4_fac5_7c02,
+    0xc26a_eb69_b87e_51ed,
+    0x40e2_4290_ba13_127b,
+    0xc37a_43e9_08fd_ea9c,
+];
+
+pub fn ring_hashes() -> [u64; 6] {
+    use halab_core::ring::Algorithm;
+    use halab_core::scenario::ring;
+    use halab_core::sim::trace::stable_hash;
+    let s = ring::decode(RING_QUERY).expect("fixed ring scenario decodes").scenario;
+    Algorithm::ALL.map(|algorithm| {
+        let lab = halab_core::ring::lab::Lab::new(ring::RingScenario { algorithm, ..s.clone() });
+        stable_hash(&(lab.assignment(), lab.preference(7), lab.preference(19_999)))
+    })
+}
