@@ -7,13 +7,23 @@
 use super::{hash, Members, Placement, Weight, UNIT_WEIGHT};
 use crate::protocol::NodeId;
 
-/// Points sorted by position, with their owners in a parallel array: the binary search touches
-/// only the dense `u64`s, which is what makes lookups fast.
+/// Points sorted by position, with their owners in a parallel array so the search touches only
+/// the dense `u64`s. A radix index over the top bits of the hash narrows the search to the
+/// points of one bucket (about one), which makes a lookup two or three cache reads instead of
+/// a dozen binary-search steps.
 #[derive(Clone, Debug)]
 pub struct HashRing {
     members: Members,
     points: Vec<u64>,
     owners: Vec<NodeId>,
+    /// `index[b]` = first point at or after `b << shift`; one more entry than buckets.
+    index: Vec<u32>,
+    shift: u32,
+}
+
+/// Radix bits for `len` points: about one point per bucket, at most 2^20 buckets (4 MiB).
+fn index_bits(len: usize) -> u32 {
+    (usize::BITS - len.leading_zeros()).clamp(1, 20)
 }
 
 /// An arc `(start, end]` of the circle (it may wrap through 0) whose owner changed.
@@ -45,8 +55,19 @@ impl HashRing {
             .collect();
         // Sorting (position, owner) pairs makes even a hash collision independent of join order.
         points.sort_unstable();
-        let (points, owners) = points.into_iter().unzip();
-        HashRing { members: members.clone(), points, owners }
+        let (points, owners): (Vec<u64>, Vec<NodeId>) = points.into_iter().unzip();
+        let bits = index_bits(points.len());
+        let shift = 64 - bits;
+        let mut index = Vec::with_capacity((1 << bits) + 1);
+        let mut i = 0;
+        for b in 0..1u64 << bits {
+            while i < points.len() && points[i] >> shift < b {
+                i += 1;
+            }
+            index.push(i as u32);
+        }
+        index.push(points.len() as u32);
+        HashRing { members: members.clone(), points, owners, index, shift }
     }
 
     /// Virtual nodes of a node of this weight: proportional, rounded, at least one.
@@ -71,7 +92,9 @@ impl HashRing {
 
     /// Index of the first point at or after `key`, wrapping to 0. The ring must not be empty.
     pub fn successor(&self, key: u64) -> usize {
-        let i = self.points.partition_point(|&p| p < key);
+        let b = (key >> self.shift) as usize;
+        let (lo, hi) = (self.index[b] as usize, self.index[b + 1] as usize);
+        let i = lo + self.points[lo..hi].partition_point(|&p| p < key);
         if i == self.points.len() {
             0
         } else {
@@ -152,6 +175,8 @@ impl Placement for HashRing {
     }
 
     fn memory_bytes(&self) -> usize {
-        self.points.capacity() * size_of::<u64>() + self.owners.capacity() * size_of::<NodeId>()
+        self.points.capacity() * size_of::<u64>()
+            + self.owners.capacity() * size_of::<NodeId>()
+            + self.index.capacity() * size_of::<u32>()
     }
 }

@@ -171,3 +171,25 @@ fn failover_counts_lost_keys_and_loss_odds() {
     assert!(lost > 0 && lost < 5_000);
     assert_eq!(lost_keys(&sets, node_set(0..5)), 5_000);
 }
+
+#[test]
+fn the_radix_index_finds_what_a_plain_binary_search_finds() {
+    for (n, v) in [(1u8, 1u32), (3, 7), (10, 100), (50, 100), (7, 1_000)] {
+        let ring = HashRing::new(&members(n), v);
+        let points: Vec<u64> = ring.points().map(|(p, _)| p).collect();
+        let naive = |k: u64| {
+            let i = points.partition_point(|&p| p < k);
+            if i == points.len() {
+                0
+            } else {
+                i
+            }
+        };
+        let probes = keys(20_000)
+            .into_iter()
+            .chain(points.iter().flat_map(|&p| [p, p.wrapping_add(1), p.wrapping_sub(1)]));
+        for k in probes.chain([0, u64::MAX]) {
+            assert_eq!(ring.successor(k), naive(k), "n={n} v={v} key={k:#x}");
+        }
+    }
+}
