@@ -57,13 +57,16 @@ pub fn expected_lost_fraction(n: usize, r: usize, k: usize) -> f64 {
     (0..r).map(|i| (k - i) as f64 / (n - i) as f64).product()
 }
 
-/// Work above which [`loss_probability`] samples instead of enumerating.
-pub const MAX_EXACT_FAILURE_SETS: u64 = 200_000;
-pub const LOSS_SAMPLES: u32 = 20_000;
+/// Failure sets above which [`loss_probability`] samples instead of enumerating.
+pub const MAX_EXACT_FAILURE_SETS: u64 = 100_000;
+/// Samples when it does, fewer when one check is expensive (see [`LOSS_WORK_BUDGET`]).
+pub const LOSS_SAMPLES: u64 = 20_000;
+/// Subset tests one [`loss_probability`] call may spend, so the page stays responsive.
+pub const LOSS_WORK_BUDGET: u64 = 20_000_000;
 
 /// The chance that at least one key loses every replica when `k` of `nodes` fail at random:
-/// exact over all C(n, k) failure sets when there are at most [`MAX_EXACT_FAILURE_SETS`], else
-/// estimated from [`LOSS_SAMPLES`] seeded samples. Returns (probability, exact?).
+/// exact over all C(n, k) failure sets when there are at most [`MAX_EXACT_FAILURE_SETS`] (and
+/// the work fits the budget), else estimated from seeded samples. Returns (probability, exact?).
 pub fn loss_probability(
     sets: &BTreeMap<NodeSet, usize>,
     nodes: &[NodeId],
@@ -71,42 +74,90 @@ pub fn loss_probability(
     seed: u64,
 ) -> (f64, bool) {
     let n = nodes.len();
-    if k == 0 || k > n || sets.is_empty() {
-        return (if k > n && !sets.is_empty() { 1.0 } else { 0.0 }, true);
-    }
     let masks: Vec<NodeSet> = sets.keys().copied().filter(|&s| s != 0).collect();
-    let hit = |failed: NodeSet| masks.iter().any(|&s| s & !failed == 0);
+    if k == 0 || masks.is_empty() {
+        return (0.0, true);
+    }
+    if k >= n {
+        return (1.0, true);
+    }
+    // A failure set loses data if it contains some replica set. Either test every replica set,
+    // or every r-subset of the failure set against the sorted replica sets: whichever is less.
+    let r = masks.iter().map(|m| m.count_ones() as usize).max().unwrap_or(1);
+    let subsets = binomial(k as u64, r.min(k) as u64);
+    let by_subsets = subsets.saturating_mul(masks.len().ilog2() as u64 + 1) < masks.len() as u64;
+    let uniform_r = masks.iter().all(|m| m.count_ones() as usize == r);
+    let check_cost = if by_subsets && uniform_r { subsets } else { masks.len() as u64 };
+    let hit = |failed: &[NodeId]| -> bool {
+        if by_subsets && uniform_r {
+            any_subset(failed, r, &mut |set| masks.binary_search(&set).is_ok())
+        } else {
+            let f = node_set(failed.iter().copied());
+            masks.iter().any(|&s| s & !f == 0)
+        }
+    };
     let total = binomial(n as u64, k as u64);
-    if total <= MAX_EXACT_FAILURE_SETS {
+    if total <= MAX_EXACT_FAILURE_SETS && total.saturating_mul(check_cost) <= LOSS_WORK_BUDGET {
         let mut idx: Vec<usize> = (0..k).collect();
+        let mut failed = vec![0; k];
         let mut lost = 0u64;
         loop {
-            if hit(node_set(idx.iter().map(|&i| nodes[i]))) {
+            for (f, &i) in failed.iter_mut().zip(&idx) {
+                *f = nodes[i];
+            }
+            if hit(&failed) {
                 lost += 1;
             }
-            // Next k-combination in lexicographic order.
-            let Some(i) = (0..k).rev().find(|&i| idx[i] != i + n - k) else { break };
-            idx[i] += 1;
-            for j in i + 1..k {
-                idx[j] = idx[j - 1] + 1;
+            if !next_combination(&mut idx, n) {
+                break;
             }
         }
         return (lost as f64 / total as f64, true);
     }
+    let samples = (LOSS_WORK_BUDGET / check_cost.max(1)).clamp(200, LOSS_SAMPLES);
     let mut rng = SimRng::new(seed);
     let mut pool: Vec<NodeId> = nodes.to_vec();
-    let mut lost = 0u32;
-    for _ in 0..LOSS_SAMPLES {
+    let mut lost = 0u64;
+    for _ in 0..samples {
         // Partial Fisher–Yates: the first k of the pool are a uniform k-subset.
         for i in 0..k {
             let j = i + rng.below((n - i) as u64) as usize;
             pool.swap(i, j);
         }
-        if hit(node_set(pool[..k].iter().copied())) {
+        if hit(&pool[..k]) {
             lost += 1;
         }
     }
-    (f64::from(lost) / f64::from(LOSS_SAMPLES), false)
+    (lost as f64 / samples as f64, false)
+}
+
+/// Advances `idx` (a strictly increasing k-combination of 0..n) to the next one in
+/// lexicographic order; false after the last.
+fn next_combination(idx: &mut [usize], n: usize) -> bool {
+    let k = idx.len();
+    let Some(i) = (0..k).rev().find(|&i| idx[i] != i + n - k) else { return false };
+    idx[i] += 1;
+    for j in i + 1..k {
+        idx[j] = idx[j - 1] + 1;
+    }
+    true
+}
+
+/// Whether `test` holds for some r-subset of `ids` (as a node set).
+fn any_subset(ids: &[NodeId], r: usize, test: &mut impl FnMut(NodeSet) -> bool) -> bool {
+    let k = ids.len();
+    if r > k {
+        return false;
+    }
+    let mut idx: Vec<usize> = (0..r).collect();
+    loop {
+        if test(node_set(idx.iter().map(|&i| ids[i]))) {
+            return true;
+        }
+        if !next_combination(&mut idx, k) {
+            return false;
+        }
+    }
 }
 
 /// C(n, k), saturating.

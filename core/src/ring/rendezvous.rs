@@ -69,13 +69,26 @@ impl Placement for Rendezvous {
         best.map(|(_, id)| id)
     }
 
+    /// The top `r` scores by insertion into a short sorted list: O(n·r), no allocation beyond
+    /// `out` (this runs for every key when the page counts replica sets).
     fn preference(&self, key: u64, r: usize, out: &mut Vec<NodeId>) {
-        let mut scored: Vec<(f64, NodeId)> =
-            self.nodes.iter().map(|&(id, salt, w)| (self.score(key, salt, w), id)).collect();
-        // Highest score first; equal scores by id, as `lookup` breaks them.
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         out.clear();
-        out.extend(scored.into_iter().take(r).map(|(_, id)| id));
+        let want = r.min(self.nodes.len());
+        let mut top: Vec<f64> = Vec::with_capacity(want + 1);
+        for &(id, salt, w) in &self.nodes {
+            let s = self.score(key, salt, w);
+            if top.len() == want && top.last().is_some_and(|&last| s <= last) {
+                continue; // the common case: not in the top r
+            }
+            // Highest first; an equal score stays behind the lower id already there, as in `lookup`.
+            let at = top.partition_point(|&t| t >= s);
+            if at < want {
+                top.insert(at, s);
+                out.insert(at, id);
+                top.truncate(want);
+                out.truncate(want);
+            }
+        }
     }
 
     fn memory_bytes(&self) -> usize {

@@ -193,3 +193,18 @@ fn the_radix_index_finds_what_a_plain_binary_search_finds() {
         }
     }
 }
+
+#[test]
+fn sampled_loss_odds_agree_with_the_formula() {
+    use failover::*;
+    // One replica set {0,1,2} among 40 nodes: some key is lost exactly when all three fail.
+    let sets = std::collections::BTreeMap::from([(node_set([0, 1, 2]), 10)]);
+    let ids: Vec<NodeId> = (0..40).collect();
+    let (p, exact) = loss_probability(&sets, &ids, 20, 3);
+    assert!(!exact, "C(40,20) failure sets are sampled");
+    let want = expected_lost_fraction(40, 3, 20);
+    assert!((p - want).abs() < 0.01, "sampled {p}, formula {want}");
+    let (p, exact) = loss_probability(&sets, &ids[..12], 4, 3);
+    assert!(exact);
+    assert!((p - expected_lost_fraction(12, 3, 4)).abs() < 1e-12);
+}
