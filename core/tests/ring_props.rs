@@ -118,6 +118,25 @@ proptest! {
         }
     }
 
+    /// Every key has exactly one owner, and it is a live node, whatever has failed.
+    #[test]
+    fn every_key_is_owned_by_a_live_node(alg in algorithm(), order in membership(), p in params(), down in proptest::collection::vec(any::<usize>(), 0..6)) {
+        let members = grown(&order);
+        let mut s = RingScenario { algorithm: alg, members, vnodes: p.vnodes, epsilon: p.epsilon, keys: KEYS, ..RingScenario::default() };
+        for d in down {
+            let id = order[d % order.len()].0;
+            if s.live().len() > 1 {
+                s.down.insert(id);
+            }
+        }
+        let lab = halab_core::ring::lab::Lab::new(s.clone());
+        prop_assert_eq!(lab.assignment().len(), KEYS as usize);
+        let live = s.live();
+        for (i, &owner) in lab.assignment().iter().enumerate() {
+            prop_assert!(live.contains(owner), "key {} owned by {} (down: {:?})", i, owner, s.down);
+        }
+    }
+
     /// Any valid scenario survives the URL.
     #[test]
     fn ring_urls_round_trip(alg in algorithm(), order in membership(), p in params(), count in 1..=100_000u32, r in 1..=7u8, down in any::<usize>()) {
