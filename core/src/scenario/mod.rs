@@ -141,7 +141,12 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-fn check_range<T: PartialOrd + fmt::Display>(field: &str, v: T, lo: T, hi: T) -> Result<(), ScenarioError> {
+pub(crate) fn check_range<T: PartialOrd + fmt::Display>(
+    field: &str,
+    v: T,
+    lo: T,
+    hi: T,
+) -> Result<(), ScenarioError> {
     if v < lo || v > hi {
         return Err(ScenarioError::new(field, format!("must be between {lo} and {hi}, got {v}")));
     }

@@ -12,7 +12,7 @@
 
 use super::units::{format_hundredths, parse_hundredths, shorten};
 use super::url::split_query;
-use super::ScenarioError;
+use super::{check_range, ScenarioError};
 use crate::protocol::NodeId;
 use crate::ring::limits::*;
 use crate::ring::{Algorithm, HashRing, Members, Params, UNIT_WEIGHT};
@@ -77,13 +77,6 @@ impl RingScenario {
         if self.version != super::FORMAT_VERSION {
             return Err(ScenarioError::new("v", format!("unsupported version {}", self.version)));
         }
-        let range = |field: &str, v: u64, lo: u64, hi: u64| {
-            if (lo..=hi).contains(&v) {
-                Ok(())
-            } else {
-                Err(ScenarioError::new(field, format!("must be between {lo} and {hi}, got {v}")))
-            }
-        };
         if self.members.is_empty() {
             return Err(ScenarioError::new("nodes", "needs at least one node"));
         }
@@ -115,12 +108,13 @@ impl RingScenario {
         if self.live().is_empty() {
             return Err(ScenarioError::new("down", "at least one node must be up"));
         }
-        range("vn", self.vnodes.into(), MIN_VNODES.into(), MAX_VNODES.into())?;
-        range("keys", self.keys.into(), 1, MAX_KEYS.into())?;
-        range("r", self.replicas.into(), 1, MAX_REPLICAS.into())?;
-        range("eps", self.epsilon.into(), 0, MAX_EPSILON.into()).map_err(|_| {
-            ScenarioError::new("eps", format!("must be between 0 and {}", format_hundredths(MAX_EPSILON)))
-        })?;
+        check_range("vn", self.vnodes, MIN_VNODES, MAX_VNODES)?;
+        check_range("keys", self.keys, 1, MAX_KEYS)?;
+        check_range("r", self.replicas, 1, MAX_REPLICAS)?;
+        if self.epsilon > MAX_EPSILON {
+            let (max, got) = (format_hundredths(MAX_EPSILON), format_hundredths(self.epsilon));
+            return Err(ScenarioError::new("eps", format!("must be between 0 and {max}, got {got}")));
+        }
         if self.points() > MAX_POINTS {
             return Err(ScenarioError::new(
                 "vn",
