@@ -1,9 +1,10 @@
 //! HA Lab in the browser: a Yew app that runs the deterministic core (`halab-core`) in the page.
 //!
 //! Layout: [`playground`] is the page every protocol shares (the model that owns the `Sim`, the
-//! views, the component), [`pages`] holds what each protocol adds to it, [`widgets`] the
-//! protocol-neutral pieces they draw with, [`url`] the address-bar glue (the URL *is* the
-//! scenario), [`anim`] the animation-frame loop, [`panic`] the last-resort error banner.
+//! views, the component), [`pages`] holds what each protocol adds to it (and the ring lab, a page
+//! of its own with no simulation), [`widgets`] the protocol-neutral pieces they draw with,
+//! [`url`] the address-bar glue (the URL *is* the scenario), [`anim`] the animation-frame loop,
+//! [`panic`] the last-resort error banner.
 
 pub mod anim;
 pub mod pages;
@@ -14,6 +15,7 @@ pub mod widgets;
 
 use halab_core::paxos::Paxos;
 use halab_core::raft::Raft;
+use pages::ring::RingPage;
 use playground::page::{Header, PageProps, PlaygroundPage};
 use yew::prelude::*;
 
@@ -23,6 +25,8 @@ use yew::prelude::*;
 pub enum Route {
     Raft,
     Paxos,
+    /// The consistent-hashing lab.
+    Ring,
     NotFound(String),
 }
 
@@ -31,13 +35,14 @@ impl Route {
         match last_segment(path) {
             "" | "raft" | "index.html" => Route::Raft,
             "paxos" => Route::Paxos,
+            "ring" => Route::Ring,
             other => Route::NotFound(halab_core::scenario::units::shorten(other)),
         }
     }
 
-    /// The page for a path and query. A scenario link names its protocol (`p=`), and that wins
-    /// over the path: `/raft?p=paxos` is the Paxos page. The second value is the path segment
-    /// the address should show instead, when the path named the other page.
+    /// The page for a path and query. A scenario link names its page (`p=`), and that wins over
+    /// the path: `/raft?p=paxos` is the Paxos page. The second value is the path segment the
+    /// address should show instead, when the path named another page.
     pub fn resolve(path: &str, query: &str) -> (Route, Option<&'static str>) {
         let by_path = Route::from_path(path);
         if matches!(by_path, Route::NotFound(_)) {
@@ -47,20 +52,23 @@ impl Route {
         let route = match p {
             Some("raft") => Route::Raft,
             Some("paxos") => Route::Paxos,
+            Some("ring") => Route::Ring,
             _ => by_path, // none, or unknown: the page reports a bad `p` itself
         };
         let slug = route.slug();
-        let rename = (matches!(last_segment(path), "raft" | "paxos") && Some(last_segment(path)) != slug)
+        let rename = (matches!(last_segment(path), "raft" | "paxos" | "ring")
+            && Some(last_segment(path)) != slug)
             .then_some(slug)
             .flatten();
         (route, rename)
     }
 
-    /// The path segment of a protocol page.
+    /// The path segment of a page.
     pub fn slug(&self) -> Option<&'static str> {
         match self {
             Route::Raft => Some("raft"),
             Route::Paxos => Some("paxos"),
+            Route::Ring => Some("ring"),
             Route::NotFound(_) => None,
         }
     }
@@ -96,12 +104,14 @@ pub fn app(props: &AppProps) -> Html {
     match route {
         Route::Raft => html! { <PlaygroundPage<Raft> ..page /> },
         Route::Paxos => html! { <PlaygroundPage<Paxos> ..page /> },
+        Route::Ring => html! { <RingPage ..page /> },
         Route::NotFound(name) => html! {
             <main class="app">
                 <Header />
                 <div class="banner error" data-testid="error-banner" role="alert">
                     { format!("There is no page called \u{201c}{name}\u{201d} here. ") }
-                    <span>{ "Open the " }<a href="raft">{ "Raft" }</a>{ " or the " }<a href="paxos">{ "Paxos" }</a>{ " playground." }</span>
+                    <span>{ "Open the " }<a href="raft">{ "Raft" }</a>{ " or the " }<a href="paxos">{ "Paxos" }</a>
+                        { " playground, or the " }<a href="ring">{ "ring lab" }</a>{ "." }</span>
                 </div>
             </main>
         },
@@ -120,7 +130,9 @@ mod tests {
         assert_eq!(Route::from_path("/index.html"), Route::Raft);
         assert_eq!(Route::from_path("/paxos"), Route::Paxos);
         assert_eq!(Route::from_path("/halab/paxos/"), Route::Paxos);
-        assert_eq!(Route::from_path("/ring"), Route::NotFound("ring".into()));
+        assert_eq!(Route::from_path("/ring"), Route::Ring);
+        assert_eq!(Route::from_path("/halab/ring/"), Route::Ring);
+        assert_eq!(Route::from_path("/rings"), Route::NotFound("rings".into()));
     }
 
     #[test]
@@ -130,7 +142,11 @@ mod tests {
         assert_eq!(Route::resolve("/paxos", "n=3"), (Route::Paxos, None));
         assert_eq!(Route::resolve("/halab/raft", "p=paxos"), (Route::Paxos, Some("paxos")));
         assert_eq!(Route::resolve("/paxos", "?p=raft"), (Route::Raft, Some("raft")));
-        assert_eq!(Route::resolve("/paxos", "p=ring"), (Route::Paxos, None));
-        assert_eq!(Route::resolve("/ring", "p=paxos"), (Route::NotFound("ring".into()), None));
+        assert_eq!(Route::resolve("/paxos", "p=ring"), (Route::Ring, Some("ring")));
+        assert_eq!(Route::resolve("/ring", "p=paxos"), (Route::Paxos, Some("paxos")));
+        assert_eq!(Route::resolve("/", "p=ring&vn=50"), (Route::Ring, None));
+        assert_eq!(Route::resolve("/ring", "vn=50"), (Route::Ring, None));
+        assert_eq!(Route::resolve("/ring", "p=nope"), (Route::Ring, None));
+        assert_eq!(Route::resolve("/rings", "p=ring"), (Route::NotFound("rings".into()), None));
     }
 }

@@ -63,6 +63,17 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
     (o, errors)
 }
 
+/// The banner text for a link the scenario codec refused: which key, why, and what runs instead.
+pub fn link_problem(field: &str, message: &str) -> String {
+    format!("This link has a problem in \u{201c}{field}\u{201d}: {message}. Showing the default scenario instead.")
+}
+
+/// Whether a query that failed to decode still asked for embed mode, so that a broken link in an
+/// iframe shows its banner inside the small embed layout rather than the whole site.
+pub fn salvage_embed(query: &str) -> bool {
+    query.trim_start_matches('?').split('&').any(|p| p == "embed=1")
+}
+
 fn short(s: &str) -> String {
     halab_core::scenario::units::shorten(s)
 }
@@ -159,6 +170,15 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
         return false;
     };
     wasm_bindgen_futures::JsFuture::from(clip.write_text(text)).await.is_ok()
+}
+
+/// Copies `link` in the background, then calls `done(copied)`. Share buttons use it: the page
+/// shows the link at once and the outcome when the browser answers.
+pub fn copy_then(link: String, done: impl FnOnce(bool) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let ok = copy_to_clipboard(&link).await;
+        done(ok);
+    });
 }
 
 #[cfg(test)]

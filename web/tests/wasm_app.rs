@@ -109,3 +109,110 @@ async fn the_protocol_in_the_query_picks_the_page() {
         assert_eq!(count(&root, "[data-testid=error-banner]"), 0, "{location}");
     }
 }
+
+fn click(root: &Element, selector: &str) {
+    let el: HtmlElement = root.query_selector(selector).unwrap().expect(selector).dyn_into().unwrap();
+    el.click();
+}
+
+fn num(root: &Element, selector: &str, name: &str) -> f64 {
+    attr(root, selector, name).parse().unwrap_or(f64::NAN)
+}
+
+#[wasm_bindgen_test]
+async fn the_ring_lab_draws_the_circle_and_counts_moved_keys() {
+    let root = mount("/ring?keys=1000").await;
+    assert_eq!(attr(&root, "[data-testid=nav-ring]", "aria-current"), "page");
+    assert_eq!(attr(&root, "[data-testid=ring-svg]", "data-mode"), "dots");
+    assert_eq!(count(&root, "[data-testid=ring-svg] .dots circle"), 1000, "one dot per key");
+    assert_eq!(count(&root, "[data-testid^=node-row-]"), 10);
+    assert_eq!(count(&root, "[data-testid=ring-svg] path.ticks"), 10, "one tick path per node");
+    assert_eq!(attr(&root, "[data-testid=moved-counter]", "data-moved"), "0");
+
+    click(&root, "[data-testid=add-node]");
+    settle().await;
+    assert_eq!(count(&root, "[data-testid^=node-row-]"), 11);
+    let moved = num(&root, "[data-testid=moved-counter]", "data-moved");
+    let total = num(&root, "[data-testid=moved-counter]", "data-total");
+    assert_eq!(total, 1000.0);
+    assert!((moved / total - 1.0 / 11.0).abs() < 0.04, "{moved} of {total}");
+    assert_eq!(
+        count(&root, "[data-testid=moved-flows] li:not([data-to='10'])"),
+        0,
+        "only keys to node 10 move"
+    );
+    assert_eq!(count(&root, "[data-testid=flash]"), 1);
+
+    // The table and the failure figures follow a moment later, measured in this browser.
+    for _ in 0..100 {
+        if count(&root, "[data-testid=failures]") == 1 {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    assert_eq!(count(&root, "[data-testid=compare-table] tbody tr"), 6);
+    assert!(num(&root, "[data-testid=compare-ring]", "data-ns") > 0.0);
+    assert_eq!(attr(&root, "[data-testid=compare-ring]", "aria-selected"), "true");
+    assert_eq!(attr(&root, "[data-testid=failures]", "data-lost"), "0");
+
+    // Clicking a row switches the algorithm; failing the last live node is refused in words.
+    click(&root, "[data-testid=compare-maglev]");
+    settle().await;
+    assert_eq!(attr(&root, "[data-testid=ring-svg]", "data-algorithm"), "maglev");
+    assert_eq!(count(&root, "[data-testid=ring-svg] path.ticks"), 0, "maglev has no ring");
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_ring_action_shows_the_banner() {
+    let root = mount("/ring?nodes=0").await;
+    click(&root, "[data-testid=fail-0]");
+    settle().await;
+    let banner = root.query_selector("[data-testid=error-banner]").unwrap().expect("a banner");
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("Can't fail node 0: at least one node must be up."), "{text}");
+    assert_eq!(attr(&root, "[data-testid=node-row-0]", "data-down"), "false");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_ring_link_falls_back_and_embed_drops_the_chrome() {
+    let root = mount("/ring?vn=0").await;
+    let text = root
+        .query_selector("[data-testid=error-banner]")
+        .unwrap()
+        .expect("banner")
+        .text_content()
+        .unwrap_or_default();
+    assert!(text.contains("\u{201c}vn\u{201d}"), "{text}");
+    assert_eq!(count(&root, "[data-testid^=node-row-]"), 10, "the default scenario");
+
+    let root = mount("/?p=ring&alg=jump&embed=1").await;
+    assert_eq!(count(&root, "h1"), 0);
+    assert_eq!(count(&root, "[data-testid=node-list]"), 0);
+    assert_eq!(attr(&root, "[data-testid=ring-svg]", "data-algorithm"), "jump");
+    let link = root.query_selector(".open-full").unwrap().expect("a link to the full page");
+    assert!(!link.get_attribute("href").unwrap_or_default().contains("embed"));
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_ring_field_goes_back_to_the_current_value() {
+    let root = mount("/ring?keys=500").await;
+    let input: web_sys::HtmlInputElement =
+        root.query_selector("[data-testid=vnodes]").unwrap().expect("vnodes").dyn_into().unwrap();
+    assert_eq!(input.value(), "100");
+    input.set_value("0");
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let text = root
+        .query_selector("[data-testid=error-banner]")
+        .unwrap()
+        .expect("banner")
+        .text_content()
+        .unwrap_or_default();
+    assert!(text.contains("Can't use 0 vnodes: must be between 1 and 1000, got 0."), "{text}");
+    assert_eq!(input.value(), "100");
+    input.set_value("250");
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(attr(&root, "[data-testid=ring-svg]", "data-points"), "2500");
+    assert_eq!(input.value(), "250");
+}

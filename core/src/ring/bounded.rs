@@ -7,7 +7,7 @@
 //! only [`Placement::assign`] gives the real answer; `lookup` is the key's home on the ring.
 
 use super::hash_ring::HashRing;
-use super::{Members, Placement, UNIT_WEIGHT};
+use super::{Members, Placement, Weight, UNIT_WEIGHT};
 use crate::protocol::NodeId;
 
 #[derive(Clone, Debug)]
@@ -22,19 +22,20 @@ impl BoundedLoads {
         BoundedLoads { ring: HashRing::new(members, vnodes), epsilon }
     }
 
-    /// Each member's capacity for `keys` keys, in id order: ⌈(1+ε)·keys·w/W⌉, in integers.
+    /// Each member's capacity for `keys` keys, in id order.
     pub fn capacities(&self, keys: usize) -> Vec<(NodeId, u64)> {
         let members = self.ring.members();
-        let total = u128::from(members.total_weight()).max(1);
-        let scale = u128::from(UNIT_WEIGHT);
-        members
-            .iter()
-            .map(|(id, w)| {
-                let num = keys as u128 * u128::from(w) * (scale + u128::from(self.epsilon));
-                (id, num.div_ceil(total * scale) as u64)
-            })
-            .collect()
+        let total = members.total_weight();
+        members.iter().map(|(id, w)| (id, capacity(keys, w, total, self.epsilon))).collect()
     }
+}
+
+/// ⌈(1+ε)·keys·w/W⌉ in integers (ε in hundredths): the most keys a node of weight `w` may hold
+/// when the live nodes weigh `total` together.
+pub fn capacity(keys: usize, w: Weight, total: u64, epsilon: u32) -> u64 {
+    let scale = u128::from(UNIT_WEIGHT);
+    let num = keys as u128 * u128::from(w) * (scale + u128::from(epsilon));
+    num.div_ceil(u128::from(total.max(1)) * scale) as u64
 }
 
 impl Placement for BoundedLoads {

@@ -70,6 +70,8 @@ pub struct Lab {
     full: Box<dyn Placement>,
     assignment: Vec<NodeId>,
     replica_sets: BTreeMap<NodeSet, usize>,
+    /// The full-membership ring for drawing, when the algorithm has one.
+    ring: Option<HashRing>,
     last: Option<LastChange>,
 }
 
@@ -84,12 +86,23 @@ impl Lab {
             full: scenario.algorithm.build(&scenario.members, &scenario.params()),
             assignment: Vec::new(),
             replica_sets: BTreeMap::new(),
+            ring: None,
             last: None,
             scenario,
         };
+        lab.rebuild();
         lab.assignment = lab.live.assign(&lab.keys);
-        lab.replica_sets = failover::replica_sets(lab.full.as_ref(), &lab.keys, lab.scenario.replicas.into());
         lab
+    }
+
+    /// Rebuilds what derives from the scenario except the assignment (which `apply` diffs).
+    fn rebuild(&mut self) {
+        let s = &self.scenario;
+        self.live = s.algorithm.build(&s.live(), &s.params());
+        self.full = s.algorithm.build(&s.members, &s.params());
+        self.replica_sets = failover::replica_sets(self.full.as_ref(), &self.keys, s.replicas.into());
+        self.ring = matches!(s.algorithm, Algorithm::Ring | Algorithm::Bounded)
+            .then(|| HashRing::new(&s.members, s.vnodes));
     }
 
     pub fn scenario(&self) -> &RingScenario {
@@ -115,9 +128,8 @@ impl Lab {
 
     /// The full-membership ring (failed nodes included) for drawing vnode ticks, when the
     /// algorithm has one.
-    pub fn ring(&self) -> Option<HashRing> {
-        matches!(self.scenario.algorithm, Algorithm::Ring | Algorithm::Bounded)
-            .then(|| HashRing::new(&self.scenario.members, self.scenario.vnodes))
+    pub fn ring(&self) -> Option<&HashRing> {
+        self.ring.as_ref()
     }
 
     /// Key `i`'s R replicas on the full membership, owner first (failed ones included).
@@ -149,7 +161,7 @@ impl Lab {
 
     pub fn remove_node(&mut self, id: NodeId) -> Result<(), String> {
         let mut next = self.scenario.clone();
-        next.members.remove(id);
+        next.members.remove(id).ok_or_else(|| format!("there is no node {id}"))?;
         next.down.remove(&id);
         self.apply(next, Some(Change::Removed(id)))
     }
@@ -209,14 +221,12 @@ impl Lab {
     fn apply(&mut self, next: RingScenario, change: Option<Change>) -> Result<(), String> {
         next.validate().map_err(|e| e.to_string())?;
         let before = std::mem::replace(&mut self.scenario, next);
-        let s = &self.scenario;
-        if s.keys != before.keys {
-            self.keys = keys(s.keys);
+        if self.scenario.keys != before.keys {
+            self.keys = keys(self.scenario.keys);
         }
-        self.live = s.algorithm.build(&s.live(), &s.params());
-        self.full = s.algorithm.build(&s.members, &s.params());
+        self.rebuild();
         let old = std::mem::replace(&mut self.assignment, self.live.assign(&self.keys));
-        self.replica_sets = failover::replica_sets(self.full.as_ref(), &self.keys, s.replicas.into());
+        let s = &self.scenario;
         let Some(change) = change else {
             if s.keys != before.keys || s.algorithm != before.algorithm {
                 self.last = None;

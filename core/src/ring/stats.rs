@@ -5,8 +5,9 @@ use super::Members;
 use crate::protocol::NodeId;
 use std::collections::BTreeMap;
 
-/// Keys per node and the usual spread measures. With unequal weights, `peak` compares each
-/// node with its own fair share; with equal weights it is max/mean.
+/// Keys per node and the usual spread measures. With unequal weights, `peak` and `cv` compare
+/// each node with its own fair share (a node at twice the weight holding twice the keys is not
+/// an imbalance); with equal weights they are max/mean and std_dev/mean.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loads {
     /// Every member with its key count (zero included), in id order.
@@ -16,8 +17,9 @@ pub struct Loads {
     pub mean: f64,
     /// max over nodes of keys / (keys × weight share).
     pub peak: f64,
+    /// Of the raw key counts.
     pub std_dev: f64,
-    /// Coefficient of variation: std_dev / mean.
+    /// Coefficient of variation of keys / fair share.
     pub cv: f64,
 }
 
@@ -34,7 +36,8 @@ impl Loads {
         let mean = keys as f64 / n;
         let var = count.values().map(|&c| (c as f64 - mean).powi(2)).sum::<f64>() / n;
         let shares = members.shares();
-        let peak = count
+        // Each node's keys over its fair share: 1.0 is perfect.
+        let ratios: Vec<f64> = count
             .iter()
             .map(|(id, &c)| {
                 let fair = keys as f64 * shares.get(id).copied().unwrap_or(0.0);
@@ -44,16 +47,18 @@ impl Loads {
                     0.0
                 }
             })
-            .fold(0.0, f64::max);
-        let std_dev = var.sqrt();
+            .collect();
+        let peak = ratios.iter().copied().fold(0.0, f64::max);
+        let ratio_mean = ratios.iter().sum::<f64>() / n;
+        let ratio_var = ratios.iter().map(|r| (r - ratio_mean).powi(2)).sum::<f64>() / n;
         Loads {
             max: count.values().copied().max().unwrap_or(0),
             per_node: count.into_iter().collect(),
             keys,
             mean,
             peak,
-            std_dev,
-            cv: if mean > 0.0 { std_dev / mean } else { 0.0 },
+            std_dev: var.sqrt(),
+            cv: if ratio_mean > 0.0 { ratio_var.sqrt() / ratio_mean } else { 0.0 },
         }
     }
 }

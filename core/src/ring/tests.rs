@@ -208,3 +208,26 @@ fn sampled_loss_odds_agree_with_the_formula() {
     assert!(exact);
     assert!((p - expected_lost_fraction(12, 3, 4)).abs() < 1e-12);
 }
+
+#[test]
+fn spread_is_judged_against_each_nodes_fair_share() {
+    // Weight 3:1 holding 3:1 of the keys is perfect balance, not a CV of 0.5.
+    let m = Members::new([(0, 300), (1, 100)]);
+    let l = Loads::of(&m, &[0, 0, 0, 1]);
+    assert!((l.peak - 1.0).abs() < 1e-12 && l.cv.abs() < 1e-12, "{l:?}");
+    assert!((l.std_dev - 1.0).abs() < 1e-12, "std dev stays in raw keys");
+}
+
+#[test]
+fn the_lab_refuses_what_it_cannot_do() {
+    let mut lab = lab::Lab::default();
+    assert!(lab.remove_node(99).is_err(), "no such node");
+    assert!(lab.recover_node(0).is_err(), "not down");
+    assert!(lab.set_vnodes(0).is_err());
+    assert_eq!(lab.scenario(), &crate::scenario::ring::RingScenario::default(), "refusals change nothing");
+    for id in 1..10 {
+        lab.fail_node(id).expect("fails");
+    }
+    assert!(lab.fail_node(0).is_err(), "the last live node stays up");
+    assert!(lab.last().is_some_and(|l| l.change == lab::Change::Failed(9)));
+}

@@ -4,7 +4,9 @@
 //! nothing here knows Raft from Paxos.
 
 use super::Playground;
-use crate::url::{format_speed, parse_view, ViewOpts, DEFAULT_SPEED, MAX_SPEED, MIN_SPEED};
+use crate::url::{
+    format_speed, link_problem, parse_view, salvage_embed, ViewOpts, DEFAULT_SPEED, MAX_SPEED, MIN_SPEED,
+};
 use crate::widgets::controls::ShareView;
 use halab_core::protocol::{Micros, NodeId, NoteKind, SEC};
 use halab_core::scenario::presets::Preset;
@@ -101,11 +103,7 @@ impl<P: Playground> Model<P> {
             }
             Err(e) => {
                 let opts = ViewOpts { embed: salvage_embed(query), ..ViewOpts::default() };
-                let msg = format!(
-                    "This link has a problem in \u{201c}{}\u{201d}: {}. Showing the default scenario instead.",
-                    e.field, e.message
-                );
-                (fallback(), opts, vec![msg])
+                (fallback(), opts, vec![link_problem(&e.field, &e.message)])
             }
         };
         let mut m = Model::new(scenario, opts.speed, opts.embed);
@@ -490,12 +488,6 @@ impl<P: Playground> Model<P> {
 /// The first three words of a note ("node 1 committed"): whose progress it reports.
 fn subject(text: &str) -> Vec<&str> {
     text.split(' ').take(3).collect()
-}
-
-/// Keeps `embed=1` from a query that failed to decode, so a broken embed link still looks like
-/// an embed.
-fn salvage_embed(query: &str) -> bool {
-    query.trim_start_matches('?').split('&').any(|p| p == "embed=1")
 }
 
 #[cfg(test)]

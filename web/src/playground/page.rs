@@ -7,6 +7,7 @@
 use super::{legend, view, Model, Playground};
 use crate::anim::FrameLoop;
 use crate::url;
+use crate::widgets::banner::ErrorBanner;
 use crate::widgets::cluster::{position_pct, Cluster, Legend};
 use crate::widgets::controls::{Settings, ShareView, Status, Toolbar};
 use crate::widgets::faults::{NetworkPanel, NodeMenu};
@@ -68,12 +69,9 @@ impl<P: Playground> Act<P> {
             };
             update.force_update();
             let (model, update) = (model.clone(), update.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let ok = url::copy_to_clipboard(&link).await;
+            url::copy_then(link.clone(), move |ok| {
                 if let Ok(mut m) = model.try_borrow_mut() {
-                    if m.share == ShareView::Copying(link.clone()) {
-                        m.share = if ok { ShareView::Copied(link) } else { ShareView::Failed(link) };
-                    }
+                    m.share.settle(&link, ok);
                 }
                 update.force_update();
             });
@@ -95,8 +93,8 @@ pub fn fresh_seed(current: u64) -> u64 {
     }
 }
 
-/// The protocol pages, as (path segment, name), for the site navigation.
-pub const PAGES: [(&str, &str); 2] = [("raft", "Raft"), ("paxos", "Paxos")];
+/// The pages, as (path segment, name), for the site navigation.
+pub const PAGES: [(&str, &str); 3] = [("raft", "Raft"), ("paxos", "Paxos"), ("ring", "Ring")];
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
@@ -122,7 +120,7 @@ pub fn header(p: &HeaderProps) -> Html {
         <header class="top">
             <div class="brand">
                 <h1>{ "HA Lab" }</h1>
-                <nav class="pages" aria-label="protocols">{ for links }</nav>
+                <nav class="pages" aria-label="pages">{ for links }</nav>
             </div>
             { p.children.clone() }
         </header>
@@ -152,7 +150,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
 
     let on_play = act.on(|m, ()| m.toggle_play());
     let on_step = act.on(|m, ()| m.step());
-    let on_dismiss = act.on(|m, _: MouseEvent| m.errors.clear());
+    let on_dismiss = act.on(|m, ()| m.errors.clear());
 
     let m = model.borrow();
     let steps = m.sim.steps();
@@ -161,21 +159,14 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
     };
     let invariant_names = P::INVARIANTS.to_vec();
     let violation = view::violation(&m);
-    let banner = (!m.errors.is_empty()).then(|| {
-        html! {
-            <div class="banner error" data-testid="error-banner" role="alert">
-                <div>{ for m.errors.iter().map(|e| html! { <p>{ e }</p> }) }</div>
-                <button class="link-button" aria-label="dismiss" onclick={on_dismiss}>{ "✕" }</button>
-            </div>
-        }
-    });
+    let banner = html! { <ErrorBanner errors={m.errors.clone()} {on_dismiss} /> };
     let picture_label = format!("{} cluster", P::TITLE);
 
     if m.embed {
         let full = url::absolute(&m.query().replace("&embed=1", ""));
         return html! {
             <main class={classes!("embed", P::KIND.name())}>
-                { for banner }
+                { banner }
                 <div class="embed-bar">
                     <Toolbar playing={m.playing} stopped={m.violated()} speed={m.speed} on_play={on_play} on_step={on_step} />
                     <Invariants names={invariant_names} steps={steps} violation={violation} compact=true />
@@ -205,7 +196,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
             <Header current={Some(P::KIND.name())}>
                 <p class="lede">{ P::lede(&m) }</p>
             </Header>
-            { for banner }
+            { banner }
             <section class="card bar">
                 <Toolbar playing={m.playing} stopped={m.violated()} speed={m.speed}
                     on_play={on_play} on_step={on_step}

@@ -1,5 +1,6 @@
 //! Run controls (play/pause, step, speed, new seed, share), the status line, and the scenario
-//! settings (cluster size, bug switches). Protocol-neutral: pages pass values and callbacks.
+//! settings (cluster size, bug switches). Protocol-neutral: pages pass values and callbacks;
+//! [`ShareButton`] is shared by every page, the ring lab's too.
 
 use crate::url::{format_speed, round_speed, MAX_SPEED, MIN_SPEED};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -13,6 +14,52 @@ pub enum ShareView {
     Copying(String),
     Copied(String),
     Failed(String),
+}
+
+impl ShareView {
+    /// The clipboard answered for `link`: show the outcome, unless a newer click replaced it.
+    pub fn settle(&mut self, link: &str, copied: bool) {
+        if matches!(self, ShareView::Copying(l) if l == link) {
+            *self =
+                if copied { ShareView::Copied(link.to_owned()) } else { ShareView::Failed(link.to_owned()) };
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ShareButtonProps {
+    pub on_share: Callback<()>,
+    pub share: ShareView,
+    /// The button's tooltip: what the link reproduces.
+    pub title: AttrValue,
+}
+
+/// The Share button and what came of the last click: copied, or the link to copy by hand when
+/// the clipboard is unavailable. Every page shares it, so links behave the same everywhere.
+#[function_component(ShareButton)]
+pub fn share_button(p: &ShareButtonProps) -> Html {
+    let result = match &p.share {
+        ShareView::Idle => html! {},
+        ShareView::Copying(url) => {
+            html! { <span class="share-result" data-testid="share-result" data-url={url.clone()}>{ "copying…" }</span> }
+        }
+        ShareView::Copied(url) => {
+            html! { <span class="share-result ok" data-testid="share-result" data-url={url.clone()}>{ "✓ link copied" }</span> }
+        }
+        ShareView::Failed(url) => html! {
+            <label class="share-result" data-testid="share-result" data-url={url.clone()}>
+                { "copy this link: " }
+                <input type="text" readonly=true value={url.clone()} data-testid="share-url"
+                    onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
+            </label>
+        },
+    };
+    html! {
+        <>
+            <button data-testid="share" onclick={p.on_share.reform(|_: MouseEvent| ())} title={p.title.clone()}>{ "⤴ Share" }</button>
+            { result }
+        </>
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -65,25 +112,8 @@ pub fn toolbar(p: &ToolbarProps) -> Html {
         }
     });
     let share = p.on_share.as_ref().map(|cb| {
-        let result = match &p.share {
-            ShareView::Idle => html! {},
-            ShareView::Copying(url) => html! { <span class="share-result" data-testid="share-result" data-url={url.clone()}>{ "copying…" }</span> },
-            ShareView::Copied(url) => html! { <span class="share-result ok" data-testid="share-result" data-url={url.clone()}>{ "✓ link copied" }</span> },
-            ShareView::Failed(url) => html! {
-                <label class="share-result" data-testid="share-result" data-url={url.clone()}>
-                    { "copy this link: " }
-                    <input type="text" readonly=true value={url.clone()} data-testid="share-url"
-                        onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
-                </label>
-            },
-        };
-        html! {
-            <>
-                <button data-testid="share" onclick={cb.reform(|_: MouseEvent| ())}
-                    title="copy a link that replays this exact run up to this moment">{ "⤴ Share" }</button>
-                { result }
-            </>
-        }
+        html! { <ShareButton on_share={cb.clone()} share={p.share.clone()}
+        title="copy a link that replays this exact run up to this moment" /> }
     });
     html! {
         <div class="toolbar" role="toolbar" aria-label="run controls">

@@ -1,6 +1,7 @@
 //! Protocol-neutral building blocks. Each takes plain view data and callbacks, so every
-//! protocol page (Raft now, Paxos and friends later) draws with the same pieces.
+//! page (Raft, Paxos, the ring lab) draws with the same pieces.
 
+pub mod banner;
 pub mod cluster;
 pub mod controls;
 pub mod faults;

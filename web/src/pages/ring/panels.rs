@@ -1,0 +1,299 @@
+//! The read-outs around the circle: what the last change moved (against the ideal), what the
+//! pointer is over, and what failures cost.
+
+use super::format::{chance, node_colour, percent, thousands, weight};
+use super::geometry::{fraction, Bin, Hover, Keys};
+use super::model::RingModel;
+use halab_core::protocol::NodeId;
+use halab_core::ring::failover::{takeover, LOSS_SAMPLES};
+use halab_core::ring::lab::{Change, FailureReport, Lab};
+use halab_core::ring::stats::Loads;
+use halab_core::ring::HashRing;
+use yew::prelude::*;
+
+/// Flows listed by name at most; the rest are summed up.
+const MAX_FLOWS: usize = 6;
+
+/// The last change as the counter shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MovedView {
+    pub headline: String,
+    pub moved: usize,
+    pub total: usize,
+    pub ideal: f64,
+    /// Where the keys went, in words.
+    pub detail: String,
+    /// (from, to, keys), most first (ties by ids).
+    pub flows: Vec<(NodeId, NodeId, usize)>,
+}
+
+/// `None` before the first membership change (and after a change of keys or algorithm).
+pub fn moved_view(lab: &Lab) -> Option<MovedView> {
+    let last = lab.last()?;
+    let m = &last.moves;
+    let live_before = last.before.live();
+    let live_now = lab.scenario().live();
+    let uniform = |members: &halab_core::ring::Members| {
+        let mut w = members.iter().map(|(_, w)| w);
+        let first = w.next();
+        w.all(|x| Some(x) == first)
+    };
+    let count = format!(
+        "{} of {} keys moved ({})",
+        thousands(m.moved as u64),
+        thousands(m.total as u64),
+        percent(m.fraction())
+    );
+    let ideal = match last.change {
+        Change::Added(_) if uniform(&live_now) => {
+            format!("ideal {} = 1/{}", percent(last.ideal), live_now.len())
+        }
+        Change::Removed(_) | Change::Failed(_) if uniform(&live_before) => {
+            format!("ideal {} = 1/{}", percent(last.ideal), live_before.len())
+        }
+        _ if last.ideal == 0.0 => "ideal 0%: no node's share changed".to_owned(),
+        _ => format!("ideal {}", percent(last.ideal)),
+    };
+    let what = match last.change {
+        Change::Added(id) => format!("Added node {id}"),
+        Change::Removed(id) => format!("Removed node {id}"),
+        Change::Failed(id) => format!("Node {id} failed"),
+        Change::Recovered(id) => format!("Node {id} recovered"),
+        Change::Reweighted { id, from, to } => {
+            format!("Node {id}'s weight {} → {}", weight(from), weight(to))
+        }
+        Change::Vnodes { from, to } => format!("Vnodes {from} → {to}"),
+        Change::Epsilon { from, to } => format!("ε {} → {}", weight(from), weight(to)),
+    };
+    let mut flows: Vec<(NodeId, NodeId, usize)> = m.flows.iter().map(|(&(a, b), &k)| (a, b, k)).collect();
+    flows.sort_by_key(|&(a, b, k)| (std::cmp::Reverse(k), a, b));
+    let list = |items: Vec<(NodeId, usize)>| {
+        let shown: Vec<String> = items
+            .iter()
+            .take(MAX_FLOWS)
+            .map(|(id, k)| format!("node {id} ({})", thousands(*k as u64)))
+            .collect();
+        let rest = items.len().saturating_sub(MAX_FLOWS);
+        let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
+        format!("{}{more}", shown.join(", "))
+    };
+    let sorted = |map: std::collections::BTreeMap<NodeId, usize>| {
+        let mut v: Vec<(NodeId, usize)> = map.into_iter().collect();
+        v.sort_by_key(|&(id, k)| (std::cmp::Reverse(k), id));
+        v
+    };
+    // A change about one node reads best from that node's side when every flow starts or ends there.
+    let about = match last.change {
+        Change::Added(id)
+        | Change::Removed(id)
+        | Change::Failed(id)
+        | Change::Recovered(id)
+        | Change::Reweighted { id, .. } => Some(id),
+        Change::Vnodes { .. } | Change::Epsilon { .. } => None,
+    };
+    let detail = match about {
+        _ if m.moved == 0 => "No key changed owner.".to_owned(),
+        Some(id) if flows.iter().all(|f| f.0 == id) => {
+            let whose = if matches!(last.change, Change::Reweighted { .. }) { " of its" } else { "" };
+            let count = thousands(m.moved as u64);
+            let lead = if whose.is_empty() { format!("Its {count}") } else { format!("{count}{whose}") };
+            format!("{lead} keys went to {}.", list(sorted(takeover(m, id))))
+        }
+        Some(id) if flows.iter().all(|f| f.1 == id) => {
+            let from = flows.iter().fold(std::collections::BTreeMap::new(), |mut acc, f| {
+                *acc.entry(f.0).or_insert(0) += f.2;
+                acc
+            });
+            format!("Only keys to node {id} moved: from {}.", list(sorted(from)))
+        }
+        _ => {
+            let shown: Vec<String> = flows
+                .iter()
+                .take(MAX_FLOWS)
+                .map(|(a, b, k)| format!("{a} → {b} ({})", thousands(*k as u64)))
+                .collect();
+            let rest = flows.len().saturating_sub(MAX_FLOWS);
+            let more = if rest > 0 { format!(" and {rest} more flows") } else { String::new() };
+            format!("Between nodes: {}{more}.", shown.join(", "))
+        }
+    };
+    Some(MovedView {
+        headline: format!("{what}: {count}; {ideal}"),
+        moved: m.moved,
+        total: m.total,
+        ideal: last.ideal,
+        detail,
+        flows,
+    })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MovedProps {
+    pub view: Option<MovedView>,
+    pub on_replay: Callback<()>,
+}
+
+/// The counter: moved vs ideal, and where the keys went. Tests read its data attributes.
+#[function_component(MovedCounter)]
+pub fn moved_counter(p: &MovedProps) -> Html {
+    let Some(v) = &p.view else {
+        return html! {
+            <div class="moved idle" data-testid="moved-counter" data-moved="0" data-total="0" data-ideal="0">
+                <p>{ "Change the nodes to see which keys move, against the least any placement could move." }</p>
+            </div>
+        };
+    };
+    let flows = v.flows.iter().take(MAX_FLOWS * 4).map(|&(a, b, k)| {
+        html! { <li data-from={a.to_string()} data-to={b.to_string()} data-keys={k.to_string()}></li> }
+    });
+    let bar = if v.total > 0 { v.moved as f64 / v.total as f64 } else { 0.0 };
+    html! {
+        <div class="moved" data-testid="moved-counter" data-moved={v.moved.to_string()} data-total={v.total.to_string()}
+            data-ideal={format!("{:.6}", v.ideal)} aria-live="polite">
+            <p class="headline">{ &v.headline }</p>
+            <div class="meter" aria-hidden="true" title="moved (bar) against the ideal (mark)">
+                <span class="fill" style={format!("width: {:.2}%", (bar * 100.0).min(100.0))}></span>
+                <span class="ideal" style={format!("left: {:.2}%", (v.ideal * 100.0).min(100.0))}></span>
+            </div>
+            <p class="detail">
+                { &v.detail }{ " " }
+                <button class="link-button" data-testid="replay" onclick={p.on_replay.reform(|_: MouseEvent| ())}>{ "↻ flash again" }</button>
+            </p>
+            <ul hidden=true data-testid="moved-flows">{ for flows }</ul>
+        </div>
+    }
+}
+
+/// What the hover panel says about the thing under the pointer. Cheap: it runs on every hover
+/// change, so it reads the loads the page already has and never rebuilds a placement.
+pub fn inspect(m: &RingModel, loads: &Loads) -> Html {
+    let lab = &m.lab;
+    let s = lab.scenario();
+    let node = |id: NodeId| {
+        let down = s.down.contains(&id);
+        html! {
+            <span class={classes!("who", down.then_some("down"))} style={format!("--c: {}", node_colour(id))}>
+                <i class="sw"></i>{ format!("node {id}") }{ if down { " (down)" } else { "" } }
+            </span>
+        }
+    };
+    let replicas = |i: usize| {
+        let pref = lab.preference(i);
+        let items = pref.iter().enumerate().map(|(k, &id)| {
+            html! { <>{ if k > 0 { " → " } else { "" } }{ node(id) }</> }
+        });
+        html! { <>{ format!("replicas (R = {}): ", s.replicas) }{ for items }</> }
+    };
+    let body = match m.hover {
+        Some(Hover::Key(k)) => lab.keys().get(k as usize).map(|&h| {
+            let owner = lab.assignment().get(k as usize).copied();
+            html! {
+                <>
+                    <b>{ format!("k{k}") }</b>
+                    <span class="muted">{ format!(" hash {h:016x} · {:.2}°", fraction(h) * 360.0) }</span>
+                    <br />{ "owner " }{ for owner.map(node) }{ " · " }{ replicas(k as usize) }
+                </>
+            }
+        }),
+        Some(Hover::Bin(b)) => match &m.circle.keys {
+            Keys::Bins(bins) => bins.get(usize::from(b)).map(|bin| bin_text(b, bins.len(), bin, &node, &replicas)),
+            Keys::Dots(_) => None,
+        },
+        Some(Hover::Node(id)) => s.members.weight(id).map(|w| {
+            let keys = loads.per_node.iter().find(|(n, _)| *n == id).map_or(0, |&(_, c)| c);
+            let vnodes = m.circle.has_ring.then(|| HashRing::vnodes_of(s.vnodes, w));
+            html! {
+                <>
+                    { node(id) }
+                    <span class="muted">
+                        { format!(" · weight {}", weight(w)) }
+                        { vnodes.map(|v| format!(" · {v} vnodes")).unwrap_or_default() }
+                    </span>
+                    <br />{ format!("{} keys ({} of all)", thousands(keys as u64), percent(keys as f64 / loads.keys.max(1) as f64)) }
+                </>
+            }
+        }),
+        None => None,
+    };
+    html! {
+        <p class="inspector" data-testid="inspector">
+            { body.unwrap_or_else(|| html! {
+                <span class="muted">{ "Point at a key, a slice of keys or the rim to see its hash, owner and replicas; at a node's chip or bar to pick out its arcs." }</span>
+            }) }
+        </p>
+    }
+}
+
+fn bin_text(
+    b: u16,
+    of: usize,
+    bin: &Bin,
+    node: &dyn Fn(NodeId) -> Html,
+    replicas: &dyn Fn(usize) -> Html,
+) -> Html {
+    let width = 360.0 / of.max(1) as f64;
+    let from = f64::from(b) * width;
+    let owners = bin.owners.iter().take(4).enumerate().map(|(i, &(id, k))| {
+        html! { <>{ if i > 0 { ", " } else { "" } }{ node(id) }{ format!(" {}", thousands(u64::from(k))) }</> }
+    });
+    let more = bin.owners.len().saturating_sub(4);
+    html! {
+        <>
+            <b>{ format!("{from:.1}°–{:.1}°", from + width) }</b>
+            <span class="muted">{ format!(" · {} keys: ", thousands(u64::from(bin.total))) }</span>
+            { for owners }{ if more > 0 { format!(" and {more} more") } else { String::new() } }
+            if let Some(k) = bin.first_key {
+                <br />{ format!("e.g. k{k}: ") }{ replicas(k as usize) }
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FailureProps {
+    pub report: Option<FailureReport>,
+    pub replicas: u8,
+    pub nodes: usize,
+}
+
+/// Replica loss: now, and for k random failures, with a plain word on copysets.
+#[function_component(FailurePanel)]
+pub fn failure_panel(p: &FailureProps) -> Html {
+    let Some(f) = &p.report else {
+        return html! { <p class="muted" data-testid="failures-pending">{ "Working out replica sets…" }</p> };
+    };
+    let r = usize::from(p.replicas).min(p.nodes);
+    let down = if f.down.is_empty() {
+        "All nodes are up.".to_owned()
+    } else {
+        let ids: Vec<String> = f.down.iter().map(|id| id.to_string()).collect();
+        format!("Down: node{} {}.", if ids.len() > 1 { "s" } else { "" }, ids.join(", "))
+    };
+    let (any, exact) = f.any_loss;
+    let how = if exact {
+        "exact, over every set of failures".to_owned()
+    } else {
+        format!("estimated from {} random draws", thousands(LOSS_SAMPLES))
+    };
+    html! {
+        <div class="failures" data-testid="failures" data-lost={f.lost_keys.to_string()} data-sets={f.replica_sets.to_string()}>
+            <p>{ down }{ " " }
+                <b class={classes!((f.lost_keys > 0).then_some("bad"))}>
+                    { format!("{} key{} lost every replica", thousands(f.lost_keys as u64), if f.lost_keys == 1 { "" } else { "s" }) }
+                </b>
+                { format!(" (R = {r}).") }
+            </p>
+            <p>{ format!("The keys use {} distinct replica sets.", thousands(f.replica_sets as u64)) }</p>
+            <p>
+                { format!("If {} random node{} fail: each key is lost with p = {}; ", f.k, if f.k == 1 { "" } else { "s" }, chance(f.expected_lost_fraction)) }
+                <b>{ format!("some key is lost with p = {}", chance(any)) }</b>{ format!(" ({how}).") }
+            </p>
+            <p class="muted explain">
+                { "A key is lost only if all R nodes holding it fail together. For one key that chance is the same \
+                   whatever the placement; what the placement decides is how many different replica sets \
+                   (copysets) the keys use. Few sets make a loss rare but large; many small ones, like a ring \
+                   with many vnodes, mean almost any R failures lose some key." }
+            </p>
+        </div>
+    }
+}
