@@ -9,7 +9,7 @@ use crate::anim::FrameLoop;
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
 use crate::widgets::cluster::{position_pct, Cluster, Legend};
-use crate::widgets::controls::{Settings, ShareView, Status, Toolbar};
+use crate::widgets::controls::{share_callback, Settings, Status, Toolbar};
 use crate::widgets::faults::{NetworkPanel, NodeMenu};
 use crate::widgets::invariants::Invariants;
 use crate::widgets::notes::Notes;
@@ -55,27 +55,9 @@ impl<P: Playground> Act<P> {
         })
     }
 
-    /// Share: build the URL (with `t=`), show it, then try the clipboard.
+    /// Share: the URL with `t=`.
     fn share(&self) -> Callback<()> {
-        let (model, update) = (self.model.clone(), self.update.clone());
-        Callback::from(move |()| {
-            let link = match model.try_borrow_mut() {
-                Ok(mut m) => {
-                    let link = url::absolute(&m.share_query());
-                    m.share = ShareView::Copying(link.clone());
-                    link
-                }
-                Err(_) => return,
-            };
-            update.force_update();
-            let (model, update) = (model.clone(), update.clone());
-            url::copy_then(link.clone(), move |ok| {
-                if let Ok(mut m) = model.try_borrow_mut() {
-                    m.share.settle(&link, ok);
-                }
-                update.force_update();
-            });
-        })
+        share_callback(self.model.clone(), self.update.clone(), |m| m.share_query(), |m| &mut m.share)
     }
 }
 

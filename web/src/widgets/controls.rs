@@ -26,6 +26,35 @@ impl ShareView {
     }
 }
 
+/// The Share click for any page model: build the link (`link`), show it at once in the model's
+/// [`ShareView`] (`view`), then copy it and show the outcome. A model that is busy (a re-entrant
+/// event) is left alone rather than panicking.
+pub fn share_callback<M: 'static>(
+    model: std::rc::Rc<std::cell::RefCell<M>>,
+    update: UseForceUpdateHandle,
+    link: fn(&mut M) -> String,
+    view: fn(&mut M) -> &mut ShareView,
+) -> Callback<()> {
+    Callback::from(move |()| {
+        let url = match model.try_borrow_mut() {
+            Ok(mut m) => {
+                let url = crate::url::absolute(&link(&mut m));
+                *view(&mut m) = ShareView::Copying(url.clone());
+                url
+            }
+            Err(_) => return,
+        };
+        update.force_update();
+        let (model, update) = (model.clone(), update.clone());
+        crate::url::copy_then(url.clone(), move |ok| {
+            if let Ok(mut m) = model.try_borrow_mut() {
+                view(&mut m).settle(&url, ok);
+            }
+            update.force_update();
+        });
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ShareButtonProps {
     pub on_share: Callback<()>,

@@ -24,7 +24,7 @@ pub mod table;
 use crate::playground::page::{Header, PageProps};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
-use crate::widgets::controls::{ShareButton, ShareView};
+use crate::widgets::controls::{share_callback, ShareButton};
 use chart::{LoadChart, Stats};
 use circle::Circle;
 use controls::{NodeList, NodeRow, Setup};
@@ -146,27 +146,9 @@ impl Act {
         });
     }
 
-    /// Share: show the URL, then try the clipboard.
+    /// Share: the scenario's URL.
     fn share(&self) -> Callback<()> {
-        let (model, update) = (self.model.clone(), self.update.clone());
-        Callback::from(move |()| {
-            let link = match model.try_borrow_mut() {
-                Ok(mut m) => {
-                    let link = url::absolute(&m.query());
-                    m.share = ShareView::Copying(link.clone());
-                    link
-                }
-                Err(_) => return,
-            };
-            update.force_update();
-            let (model, update) = (model.clone(), update.clone());
-            url::copy_then(link.clone(), move |ok| {
-                if let Ok(mut m) = model.try_borrow_mut() {
-                    m.share.settle(&link, ok);
-                }
-                update.force_update();
-            });
-        })
+        share_callback(self.model.clone(), self.update.clone(), |m| m.query(), |m| &mut m.share)
     }
 }
 
