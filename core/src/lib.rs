@@ -52,6 +52,7 @@ pub mod invariant;
 pub mod paxos;
 pub mod protocol;
 pub mod raft;
+pub mod reliability;
 pub mod ring;
 pub mod scenario;
 pub mod sim;

@@ -3,6 +3,7 @@
 //! a readable URL query ([`url`]) and through JSON. Decoding validates every field against the
 //! named [`limits`] and names the offending field on error.
 
+pub mod avail;
 pub mod presets;
 pub mod ring;
 pub mod units;

@@ -57,7 +57,7 @@ pub fn format_hundredths(v: u32) -> String {
 
 /// `"1.25"` with `scale` 1000 → 1250. At most as many decimals as `scale` has zeros; no sign,
 /// no exponent, no overflow.
-fn parse_decimal(s: &str, scale: u64) -> Option<u64> {
+pub(crate) fn parse_decimal(s: &str, scale: u64) -> Option<u64> {
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
     if int.is_empty() && frac.is_empty() {
         return None;
@@ -74,7 +74,7 @@ fn parse_decimal(s: &str, scale: u64) -> Option<u64> {
 }
 
 /// `1250` with 3 decimals → `"1.25"`.
-fn format_decimal(v: u64, decimals: u32) -> String {
+pub(crate) fn format_decimal(v: u64, decimals: u32) -> String {
     let scale = 10u64.pow(decimals);
     let (int, frac) = (v / scale, v % scale);
     if frac == 0 {

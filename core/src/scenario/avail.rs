@@ -1,0 +1,381 @@
+//! The availability page's scenario: a cluster's failure and repair model and which curve to
+//! draw. Times are written with a unit, to the second:
+//!
+//! ```text
+//! ?p=avail&n=5&q=3&mtbf=1000h&mttr=4h&crews=1&x=mttr&fail=weibull:1.5&trials=10000&seed=3
+//! ```
+//!
+//! Units: `s`, `min`, `h`, `d`, `y` (365.25 d). Measured points (`measure=1`) run the protocol
+//! (`proto=raft|paxos`) on the simulator with their own MTBF/MTTR in simulated time
+//! (`smtbf=20s&smttr=1s`; see `reliability::curve::Measurements`). Defaults are left out when
+//! encoding; unknown keys are errors, except the page's view keys.
+
+use super::units::{format_decimal, format_duration, parse_decimal, parse_duration, shorten};
+use super::url::split_query;
+use super::ProtocolKind;
+use super::{check_range, ScenarioError};
+use crate::protocol::{Micros, SEC};
+use crate::reliability::monte_carlo::Lifetime;
+use crate::reliability::MAX_N;
+use std::collections::BTreeMap;
+
+pub const MIN_MTBF_S: u64 = 60;
+pub const MAX_TIME_S: u64 = 100 * YEAR_S;
+pub const MIN_MTTR_S: u64 = 1;
+pub const MIN_TRIALS: u32 = 100;
+pub const MAX_TRIALS: u32 = 1_000_000;
+pub const MIN_SHAPE: u32 = 20; // hundredths: 0.2
+pub const MAX_SHAPE: u32 = 1_000; // 10
+const YEAR_S: u64 = 31_557_600;
+
+/// The x axis of the curves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Axis {
+    #[default]
+    Nodes,
+    Mttr,
+    Mtbf,
+    Crews,
+}
+
+impl Axis {
+    pub const ALL: [Axis; 4] = [Axis::Nodes, Axis::Mttr, Axis::Mtbf, Axis::Crews];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Axis::Nodes => "n",
+            Axis::Mttr => "mttr",
+            Axis::Mtbf => "mtbf",
+            Axis::Crews => "crews",
+        }
+    }
+}
+
+/// A lifetime shape as the URL writes it: `exp` or `weibull:1.5` (shape in hundredths).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    #[default]
+    Exp,
+    Weibull(u32),
+}
+
+impl Shape {
+    pub fn lifetime(self) -> Lifetime {
+        match self {
+            Shape::Exp => Lifetime::Exponential,
+            Shape::Weibull(k) => Lifetime::Weibull { shape: f64::from(k) / 100.0 },
+        }
+    }
+
+    fn token(self) -> String {
+        match self {
+            Shape::Exp => "exp".into(),
+            Shape::Weibull(k) => format!("weibull:{}", format_decimal(u64::from(k), 2)),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvailScenario {
+    pub version: u32,
+    /// Nodes (replicas), 1–101.
+    pub n: u32,
+    /// Nodes that must be up; `None` is a majority.
+    pub quorum: Option<u32>,
+    /// Seconds.
+    pub mtbf: u64,
+    pub mttr: u64,
+    /// Repair crews, 1–n; `None` is one per node (independent repairs).
+    pub crews: Option<u32>,
+    pub axis: Axis,
+    pub failures: Shape,
+    pub repairs: Shape,
+    /// Monte Carlo trials per point.
+    pub trials: u32,
+    /// Monte Carlo window per trial, seconds (default 30 days: ~7 events per trial at the
+    /// default MTBF, which keeps a 20-point curve of 10,000 trials each well under 100 ms).
+    pub horizon: u64,
+    pub seed: u64,
+    /// Measure on the simulated protocol too (its own MTBF/MTTR, in simulated time).
+    pub measure: bool,
+    pub protocol: ProtocolKind,
+    pub sim_mtbf: Micros,
+    pub sim_mttr: Micros,
+}
+
+impl Default for AvailScenario {
+    fn default() -> Self {
+        AvailScenario {
+            version: super::FORMAT_VERSION,
+            n: 5,
+            quorum: None,
+            mtbf: 1_000 * 3600,
+            mttr: 4 * 3600,
+            crews: None,
+            axis: Axis::Nodes,
+            failures: Shape::Exp,
+            repairs: Shape::Exp,
+            trials: 10_000,
+            horizon: 30 * 86_400,
+            seed: 1,
+            measure: false,
+            protocol: ProtocolKind::Raft,
+            sim_mtbf: 20 * SEC,
+            sim_mttr: SEC,
+        }
+    }
+}
+
+/// A decoded query: the scenario and the page's view keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodedAvail {
+    pub scenario: AvailScenario,
+    pub view: BTreeMap<String, String>,
+}
+
+impl AvailScenario {
+    /// The quorum in force: the given one or a majority.
+    pub fn k(&self) -> u32 {
+        self.quorum.unwrap_or(self.n / 2 + 1)
+    }
+
+    pub fn crews(&self) -> u32 {
+        self.crews.unwrap_or(self.n)
+    }
+
+    pub fn mtbf_hours(&self) -> f64 {
+        self.mtbf as f64 / 3600.0
+    }
+
+    pub fn mttr_hours(&self) -> f64 {
+        self.mttr as f64 / 3600.0
+    }
+
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.version != super::FORMAT_VERSION {
+            return Err(ScenarioError::new("v", format!("unsupported version {}", self.version)));
+        }
+        check_range("n", self.n, 1, MAX_N)?;
+        if let Some(q) = self.quorum {
+            check_range("q", q, 1, self.n)?;
+        }
+        if let Some(c) = self.crews {
+            check_range("crews", c, 1, self.n)?;
+        }
+        let time = |field: &str, v: u64, lo: u64| {
+            if (lo..=MAX_TIME_S).contains(&v) {
+                Ok(())
+            } else {
+                Err(ScenarioError::new(
+                    field,
+                    format!(
+                        "must be between {} and {}, got {}",
+                        format_time(lo),
+                        format_time(MAX_TIME_S),
+                        format_time(v)
+                    ),
+                ))
+            }
+        };
+        time("mtbf", self.mtbf, MIN_MTBF_S)?;
+        time("mttr", self.mttr, MIN_MTTR_S)?;
+        time("horizon", self.horizon, 3600)?;
+        check_range("trials", self.trials, MIN_TRIALS, MAX_TRIALS)?;
+        check_range("smtbf", self.sim_mtbf, SEC, 600 * SEC)?;
+        check_range("smttr", self.sim_mttr, 10_000, 600 * SEC)?;
+        for (field, s) in [("fail", self.failures), ("repair", self.repairs)] {
+            if let Shape::Weibull(k) = s {
+                if !(MIN_SHAPE..=MAX_SHAPE).contains(&k) {
+                    return Err(ScenarioError::new(field, "a Weibull shape goes from 0.2 to 10"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Seconds in the largest unit that keeps them exact (to 3 decimals): `1000h`, `1.5d`, `90s`.
+pub fn format_time(s: u64) -> String {
+    for (unit, secs) in [("y", YEAR_S), ("d", 86_400), ("h", 3_600), ("min", 60)] {
+        if s >= secs && (s * 1000).is_multiple_of(secs) {
+            return format!("{}{unit}", format_decimal(s * 1000 / secs, 3));
+        }
+    }
+    format!("{s}s")
+}
+
+/// `4h`, `1.5d`, `90s`, `30min`, `2y` → seconds (whole seconds only).
+pub fn parse_time(v: &str) -> Result<u64, String> {
+    let units = [("min", 60), ("s", 1), ("h", 3_600), ("d", 86_400), ("y", YEAR_S)];
+    let Some((num, secs)) = units.iter().find_map(|&(u, secs)| v.strip_suffix(u).map(|n| (n, secs))) else {
+        return Err(format!("a time needs a unit (s, min, h, d or y), got \"{}\"", shorten(v)));
+    };
+    let milli = parse_decimal(num, 1000).ok_or_else(|| format!("not a time: \"{}\"", shorten(v)))?;
+    let total = milli.checked_mul(secs).ok_or_else(|| format!("too long: \"{}\"", shorten(v)))?;
+    if !total.is_multiple_of(1000) {
+        return Err(format!("times are whole seconds, got \"{}\"", shorten(v)));
+    }
+    Ok(total / 1000)
+}
+
+fn parse_shape(v: &str) -> Result<Shape, String> {
+    if v == "exp" {
+        return Ok(Shape::Exp);
+    }
+    v.strip_prefix("weibull:")
+        .and_then(|k| parse_decimal(k, 100))
+        .and_then(|k| u32::try_from(k).ok())
+        .map(Shape::Weibull)
+        .ok_or_else(|| format!("expected exp or weibull:SHAPE, got \"{}\"", shorten(v)))
+}
+
+pub fn encode(s: &AvailScenario) -> String {
+    let d = AvailScenario::default();
+    let mut parts = vec!["p=avail".to_string()];
+    if s.n != d.n {
+        parts.push(format!("n={}", s.n));
+    }
+    if let Some(q) = s.quorum {
+        parts.push(format!("q={q}"));
+    }
+    if s.mtbf != d.mtbf {
+        parts.push(format!("mtbf={}", format_time(s.mtbf)));
+    }
+    if s.mttr != d.mttr {
+        parts.push(format!("mttr={}", format_time(s.mttr)));
+    }
+    if let Some(c) = s.crews {
+        parts.push(format!("crews={c}"));
+    }
+    if s.axis != d.axis {
+        parts.push(format!("x={}", s.axis.name()));
+    }
+    if s.failures != d.failures {
+        parts.push(format!("fail={}", s.failures.token()));
+    }
+    if s.repairs != d.repairs {
+        parts.push(format!("repair={}", s.repairs.token()));
+    }
+    if s.trials != d.trials {
+        parts.push(format!("trials={}", s.trials));
+    }
+    if s.horizon != d.horizon {
+        parts.push(format!("horizon={}", format_time(s.horizon)));
+    }
+    if s.seed != d.seed {
+        parts.push(format!("seed={}", s.seed));
+    }
+    if s.measure {
+        parts.push("measure=1".into());
+    }
+    if s.protocol != d.protocol {
+        parts.push(format!("proto={}", s.protocol.name()));
+    }
+    if s.sim_mtbf != d.sim_mtbf {
+        parts.push(format!("smtbf={}", format_duration(s.sim_mtbf)));
+    }
+    if s.sim_mttr != d.sim_mttr {
+        parts.push(format!("smttr={}", format_duration(s.sim_mttr)));
+    }
+    parts.join("&")
+}
+
+pub fn decode(query: &str) -> Result<DecodedAvail, ScenarioError> {
+    let (pairs, view) = split_query(query)?;
+    let mut s = AvailScenario::default();
+    for (key, val) in &pairs {
+        let err = |m: String| ScenarioError::new(key.as_str(), m);
+        let int = |v: &str| -> Result<u64, ScenarioError> {
+            v.parse::<u64>().map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))
+        };
+        let small = |v: &str| int(v).map(|x| u32::try_from(x).unwrap_or(u32::MAX));
+        match key.as_str() {
+            "p" if val == "avail" => {}
+            "p" => return Err(err(format!("this is the availability page, got \"{}\"", shorten(val)))),
+            "v" => s.version = small(val)?,
+            "n" => s.n = small(val)?,
+            "q" => s.quorum = Some(small(val)?),
+            "crews" => s.crews = Some(small(val)?),
+            "mtbf" => s.mtbf = parse_time(val).map_err(err)?,
+            "mttr" => s.mttr = parse_time(val).map_err(err)?,
+            "horizon" => s.horizon = parse_time(val).map_err(err)?,
+            "x" => {
+                s.axis = Axis::ALL.into_iter().find(|a| a.name() == val).ok_or_else(|| {
+                    err(format!("expected n, mttr, mtbf or crews, got \"{}\"", shorten(val)))
+                })?
+            }
+            "fail" => s.failures = parse_shape(val).map_err(err)?,
+            "repair" => s.repairs = parse_shape(val).map_err(err)?,
+            "trials" => s.trials = small(val)?,
+            "seed" => s.seed = int(val)?,
+            "measure" => {
+                s.measure = match val.as_str() {
+                    "1" => true,
+                    "0" => false,
+                    other => return Err(err(format!("expected 0 or 1, got \"{}\"", shorten(other)))),
+                }
+            }
+            "proto" => {
+                s.protocol = match val.as_str() {
+                    "raft" => ProtocolKind::Raft,
+                    "paxos" => ProtocolKind::Paxos,
+                    other => return Err(err(format!("expected raft or paxos, got \"{}\"", shorten(other)))),
+                }
+            }
+            "smtbf" => s.sim_mtbf = parse_duration(val).map_err(err)?,
+            "smttr" => s.sim_mttr = parse_duration(val).map_err(err)?,
+            other => return Err(ScenarioError::new(shorten(other), "unknown key for the availability page")),
+        }
+    }
+    s.validate()?;
+    Ok(DecodedAvail { scenario: s, view })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_and_full_queries_round_trip() {
+        assert_eq!(encode(&AvailScenario::default()), "p=avail");
+        let q = "p=avail&n=7&q=5&mtbf=2y&mttr=1.5min&crews=2&x=mttr&fail=weibull:1.5&repair=weibull:0.8&trials=500&horizon=1y&seed=9&measure=1&proto=paxos&smtbf=10s&smttr=500ms";
+        let s = decode(q).expect("valid").scenario;
+        assert_eq!((s.n, s.k(), s.crews(), s.mttr), (7, 5, 2, 90));
+        assert_eq!(encode(&s), q);
+    }
+
+    #[test]
+    fn times_parse_exactly() {
+        assert_eq!(parse_time("4h"), Ok(14_400));
+        assert_eq!(parse_time("1.5d"), Ok(129_600));
+        assert_eq!(parse_time("30min"), Ok(1_800));
+        assert_eq!(format_time(1_800), "30min");
+        assert_eq!(format_time(129_600), "1.5d");
+        assert_eq!(format_time(90), "1.5min");
+        assert!(parse_time("4").is_err() && parse_time("0.0001s").is_err() && parse_time("h").is_err());
+    }
+
+    #[test]
+    fn bad_values_name_their_field() {
+        for (q, field) in [
+            ("n=0", "n"),
+            ("n=102", "n"),
+            ("q=6", "q"),
+            ("crews=9", "crews"),
+            ("mtbf=10s", "mtbf"),
+            ("mttr=0s", "mttr"),
+            ("mttr=200y", "mttr"),
+            ("x=y", "x"),
+            ("fail=gamma", "fail"),
+            ("fail=weibull:20", "fail"),
+            ("trials=5", "trials"),
+            ("measure=2", "measure"),
+            ("smttr=1us", "smttr"),
+            ("proto=zab", "proto"),
+            ("p=ring", "p"),
+            ("zzz=1", "zzz"),
+        ] {
+            assert_eq!(decode(q).expect_err(q).field, field, "{q}");
+        }
+    }
+}
