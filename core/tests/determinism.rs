@@ -30,6 +30,12 @@ fn ring_placements_are_pinned() {
 }
 
 #[test]
+fn availability_models_are_pinned() {
+    // Also asserted on wasm32 (libm's log/exp/pow/tgamma and the RNG draws must agree).
+    assert_eq!(fixed::avail_hash(), fixed::AVAIL_HASH, "got {:#018x}", fixed::avail_hash());
+}
+
+#[test]
 fn a_fault_injected_live_replays_from_the_url() {
     let base = url::decode(fixed::QUERY).unwrap().scenario;
     // Live: run, click "crash node 2" and "partition", keep running.

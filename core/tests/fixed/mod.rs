@@ -42,3 +42,40 @@ pub fn ring_hashes() -> [u64; 6] {
         stable_hash(&(lab.assignment(), lab.preference(7), lab.preference(19_999)))
     })
 }
+
+/// Bits of the availability models on a fixed input (analytic, chain, Monte Carlo over the chain
+/// and over Weibull nodes), identical on x86_64 and wasm32: libm and the seeded RNG must agree.
+pub const AVAIL_HASH: u64 = 0x1f3e_3351_c554_ace4;
+
+pub fn avail_hash() -> u64 {
+    use halab_core::reliability::analytic::{component, k_of_n};
+    use halab_core::reliability::ctmc::BirthDeath;
+    use halab_core::reliability::monte_carlo::{Lifetime, McConfig, MonteCarlo};
+    use halab_core::sim::trace::stable_hash;
+    let a = k_of_n(101, 51, component(1000.0, 40.0));
+    let c = BirthDeath::new(7, 500.0, 20.0, 2);
+    let mut out = vec![
+        a.up.to_bits(),
+        a.down.to_bits(),
+        c.at_least_up(4).down.to_bits(),
+        c.mean_time_to_quorum_loss(4).to_bits(),
+    ];
+    for failures in [Lifetime::Exponential, Lifetime::Weibull { shape: 1.7 }] {
+        let cfg = McConfig {
+            n: 5,
+            k: 3,
+            mtbf: 50.0,
+            mttr: 5.0,
+            failures,
+            repairs: Lifetime::Exponential,
+            crews: 2,
+            horizon: 500.0,
+            seed: 11,
+        };
+        let mut mc = MonteCarlo::new(cfg);
+        mc.run(300);
+        let e = mc.estimate();
+        out.extend([e.mean.to_bits(), e.half_width.to_bits()]);
+    }
+    stable_hash(&out)
+}
