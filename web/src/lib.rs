@@ -15,6 +15,7 @@ pub mod widgets;
 
 use halab_core::paxos::Paxos;
 use halab_core::raft::Raft;
+use pages::avail::AvailPage;
 use pages::ring::RingPage;
 use playground::page::{Header, PageProps, PlaygroundPage};
 use yew::prelude::*;
@@ -27,6 +28,8 @@ pub enum Route {
     Paxos,
     /// The consistent-hashing lab.
     Ring,
+    /// How many nines: availability curves and the nines calculator.
+    Avail,
     NotFound(String),
 }
 
@@ -36,6 +39,7 @@ impl Route {
             "" | "raft" | "index.html" => Route::Raft,
             "paxos" => Route::Paxos,
             "ring" => Route::Ring,
+            "avail" => Route::Avail,
             other => Route::NotFound(halab_core::scenario::units::shorten(other)),
         }
     }
@@ -53,10 +57,11 @@ impl Route {
             Some("raft") => Route::Raft,
             Some("paxos") => Route::Paxos,
             Some("ring") => Route::Ring,
+            Some("avail") => Route::Avail,
             _ => by_path, // none, or unknown: the page reports a bad `p` itself
         };
         let slug = route.slug();
-        let rename = (matches!(last_segment(path), "raft" | "paxos" | "ring")
+        let rename = (matches!(last_segment(path), "raft" | "paxos" | "ring" | "avail")
             && Some(last_segment(path)) != slug)
             .then_some(slug)
             .flatten();
@@ -69,6 +74,7 @@ impl Route {
             Route::Raft => Some("raft"),
             Route::Paxos => Some("paxos"),
             Route::Ring => Some("ring"),
+            Route::Avail => Some("avail"),
             Route::NotFound(_) => None,
         }
     }
@@ -105,13 +111,15 @@ pub fn app(props: &AppProps) -> Html {
         Route::Raft => html! { <PlaygroundPage<Raft> ..page /> },
         Route::Paxos => html! { <PlaygroundPage<Paxos> ..page /> },
         Route::Ring => html! { <RingPage ..page /> },
+        Route::Avail => html! { <AvailPage ..page /> },
         Route::NotFound(name) => html! {
             <main class="app">
                 <Header />
                 <div class="banner error" data-testid="error-banner" role="alert">
                     { format!("There is no page called \u{201c}{name}\u{201d} here. ") }
                     <span>{ "Open the " }<a href="raft">{ "Raft" }</a>{ " or the " }<a href="paxos">{ "Paxos" }</a>
-                        { " playground, or the " }<a href="ring">{ "ring lab" }</a>{ "." }</span>
+                        { " playground, the " }<a href="ring">{ "ring lab" }</a>
+                        { " or the " }<a href="avail">{ "availability page" }</a>{ "." }</span>
                 </div>
             </main>
         },
@@ -132,6 +140,8 @@ mod tests {
         assert_eq!(Route::from_path("/halab/paxos/"), Route::Paxos);
         assert_eq!(Route::from_path("/ring"), Route::Ring);
         assert_eq!(Route::from_path("/halab/ring/"), Route::Ring);
+        assert_eq!(Route::from_path("/avail"), Route::Avail);
+        assert_eq!(Route::from_path("/halab/avail/"), Route::Avail);
         assert_eq!(Route::from_path("/rings"), Route::NotFound("rings".into()));
     }
 
@@ -147,6 +157,10 @@ mod tests {
         assert_eq!(Route::resolve("/", "p=ring&vn=50"), (Route::Ring, None));
         assert_eq!(Route::resolve("/ring", "vn=50"), (Route::Ring, None));
         assert_eq!(Route::resolve("/ring", "p=nope"), (Route::Ring, None));
+        assert_eq!(Route::resolve("/", "p=avail&n=5"), (Route::Avail, None));
+        assert_eq!(Route::resolve("/avail", "n=7"), (Route::Avail, None));
+        assert_eq!(Route::resolve("/raft", "p=avail"), (Route::Avail, Some("avail")));
+        assert_eq!(Route::resolve("/avail", "p=ring"), (Route::Ring, Some("ring")));
         assert_eq!(Route::resolve("/rings", "p=ring"), (Route::NotFound("rings".into()), None));
     }
 }

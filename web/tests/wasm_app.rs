@@ -216,3 +216,38 @@ async fn a_refused_ring_field_goes_back_to_the_current_value() {
     assert_eq!(attr(&root, "[data-testid=ring-svg]", "data-points"), "2500");
     assert_eq!(input.value(), "250");
 }
+
+#[wasm_bindgen_test]
+async fn the_availability_page_computes_in_the_browser() {
+    let root = mount("/avail?n=5&q=3&mtbf=99h&mttr=1h&trials=500").await;
+    assert_eq!(attr(&root, "[data-testid=nav-avail]", "aria-current"), "page");
+    let a = num(&root, "[data-testid=calc-availability]", "data-value");
+    assert!((a - (1.0 - 9.8506e-6)).abs() < 1e-12, "{a}");
+    for testid in [
+        "series-kofn",
+        "series-ctmc",
+        "series-mc",
+        "export-csv",
+        "export-svg",
+        "share",
+        "axis",
+        "n",
+        "quorum",
+    ] {
+        assert_eq!(count(&root, &format!("[data-testid={testid}]")), 1, "{testid}");
+    }
+    // Monte Carlo runs in slices after the first paint, then the band appears.
+    for _ in 0..200 {
+        if attr(&root, "[data-testid=progress]", "data-status") == "done" {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    assert_eq!(attr(&root, "[data-testid=progress]", "data-status"), "done");
+    assert_eq!(attr(&root, "[data-testid=progress]", "data-done"), "7500");
+    assert!(attr(&root, "[data-testid=band-mc]", "d").starts_with('M'));
+    // The MTTR axis and a bad link.
+    let root = mount("/avail?x=mttr&n=0").await;
+    assert!(root.query_selector("[data-testid=error-banner]").unwrap().is_some());
+    assert_eq!(attr(&root, "[data-testid=axis]", "data-testid"), "axis");
+}

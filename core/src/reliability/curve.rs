@@ -11,8 +11,9 @@ use crate::protocol::{Micros, MS, SEC};
 use crate::scenario::avail::{AvailScenario, Axis};
 use crate::scenario::{ProtocolKind, Scenario};
 
-/// Points on an MTTR or MTBF axis: log-spaced over [value/30, value×30].
-pub const LOG_POINTS: usize = 20;
+/// Points on an MTTR or MTBF axis: log-spaced over [value/30, value×30], an odd count so the
+/// scenario's own value is the middle point.
+pub const LOG_POINTS: usize = 21;
 /// Largest n on the nodes axis unless the scenario asks for more.
 pub const NODES_AXIS_MAX: u32 = 15;
 /// Trials per [`Curve::work`] call, spread over the points.

@@ -194,9 +194,16 @@ impl AvailScenario {
     }
 }
 
-/// Seconds in the largest unit that keeps them exact (to 3 decimals): `1000h`, `1.5d`, `90s`.
+/// Seconds as a person would write them: the largest unit giving a whole number below 10,000
+/// (`1000h`, `2y`, `90s`), else the largest that is exact to 3 decimals (`1.5y`).
 pub fn format_time(s: u64) -> String {
-    for (unit, secs) in [("y", YEAR_S), ("d", 86_400), ("h", 3_600), ("min", 60)] {
+    let units = [("y", YEAR_S), ("d", 86_400), ("h", 3_600), ("min", 60), ("s", 1)];
+    let whole =
+        |&&(_, secs): &&(&str, u64)| (s >= secs || secs == 1) && s.is_multiple_of(secs) && s / secs < 10_000;
+    if let Some((unit, secs)) = units.iter().find(whole) {
+        return format!("{}{unit}", s / secs);
+    }
+    for (unit, secs) in units {
         if s >= secs && (s * 1000).is_multiple_of(secs) {
             return format!("{}{unit}", format_decimal(s * 1000 / secs, 3));
         }
@@ -338,7 +345,7 @@ mod tests {
     #[test]
     fn default_and_full_queries_round_trip() {
         assert_eq!(encode(&AvailScenario::default()), "p=avail");
-        let q = "p=avail&n=7&q=5&mtbf=2y&mttr=1.5min&crews=2&x=mttr&fail=weibull:1.5&repair=weibull:0.8&trials=500&horizon=1y&seed=9&measure=1&proto=paxos&smtbf=10s&smttr=500ms";
+        let q = "p=avail&n=7&q=5&mtbf=2y&mttr=90s&crews=2&x=mttr&fail=weibull:1.5&repair=weibull:0.8&trials=500&horizon=1y&seed=9&measure=1&proto=paxos&smtbf=10s&smttr=500ms";
         let s = decode(q).expect("valid").scenario;
         assert_eq!((s.n, s.k(), s.crews(), s.mttr), (7, 5, 2, 90));
         assert_eq!(encode(&s), q);
@@ -350,8 +357,11 @@ mod tests {
         assert_eq!(parse_time("1.5d"), Ok(129_600));
         assert_eq!(parse_time("30min"), Ok(1_800));
         assert_eq!(format_time(1_800), "30min");
-        assert_eq!(format_time(129_600), "1.5d");
-        assert_eq!(format_time(90), "1.5min");
+        assert_eq!(format_time(129_600), "36h");
+        assert_eq!(format_time(99 * 3_600), "99h", "not 4.125d");
+        assert_eq!(format_time(90), "90s");
+        assert_eq!(format_time(0), "0s");
+        assert_eq!(format_time(YEAR_S * 3 / 2), "1.5y");
         assert!(parse_time("4").is_err() && parse_time("0.0001s").is_err() && parse_time("h").is_err());
     }
 

@@ -76,7 +76,8 @@ pub fn fresh_seed(current: u64) -> u64 {
 }
 
 /// The pages, as (path segment, name), for the site navigation.
-pub const PAGES: [(&str, &str); 3] = [("raft", "Raft"), ("paxos", "Paxos"), ("ring", "Ring")];
+pub const PAGES: [(&str, &str); 4] =
+    [("raft", "Raft"), ("paxos", "Paxos"), ("ring", "Ring"), ("avail", "Availability")];
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {

@@ -2,44 +2,18 @@
 //! and per node its weight, fail/recover, remove). Every control emits an [`Action`]; input it
 //! cannot read is reported as a message instead.
 //!
-//! Number fields are [`Field`]s: Yew writes a rendered `value` back into the field on every
-//! re-render (it compares with the live DOM), which would wipe what the user is typing whenever
-//! the table lands or the pointer moves. A `Field` re-renders only when the model's value (or
-//! its own look) changes, and puts the value back itself when a change is refused or unreadable.
+//! Number fields are the shared [`Field`]s (see [`crate::widgets::field`]), so typing survives
+//! the re-renders that the table landing or the pointer moving cause.
 
 use super::format::{node_colour, thousands, weight};
 use super::model::Action;
+use crate::widgets::field::{number_field, Field};
 use halab_core::protocol::NodeId;
 use halab_core::ring::limits::{MAX_KEYS, MAX_REPLICAS, MAX_RING_NODES, MAX_VNODES, MIN_VNODES};
 use halab_core::ring::{Algorithm, Weight};
 use halab_core::scenario::units::parse_hundredths;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
-
-/// A change handler for a number field: restores `current`, then emits the parsed value or a
-/// message saying what was wrong.
-fn number_field<T: 'static>(
-    current: String,
-    what: &'static str,
-    parse: fn(&str) -> Result<T, String>,
-    on_value: Callback<T>,
-    on_bad: Callback<String>,
-) -> Callback<Event> {
-    Callback::from(move |e: Event| {
-        let input: HtmlInputElement = e.target_unchecked_into();
-        let text = input.value();
-        input.set_value(&current);
-        if text.trim().is_empty() {
-            // A number field reads as empty when what was typed is not a number at all.
-            on_bad.emit(format!("{what}: expected a number."));
-            return;
-        }
-        match parse(text.trim()) {
-            Ok(v) => on_value.emit(v),
-            Err(why) => on_bad.emit(format!("{what}: {why}.")),
-        }
-    })
-}
 
 fn whole(s: &str) -> Result<u32, String> {
     let digits: String = s.chars().filter(|c| !matches!(c, ',' | '_' | ' ')).collect();
@@ -52,52 +26,6 @@ fn hundredths(s: &str) -> Result<u32, String> {
 
 fn short(s: &str) -> String {
     halab_core::scenario::units::shorten(s)
-}
-
-#[derive(Properties)]
-pub struct FieldProps {
-    /// The model's value: written into the field when it changes, and only then.
-    pub value: AttrValue,
-    /// `number` or `range`.
-    pub kind: &'static str,
-    pub testid: AttrValue,
-    pub label: AttrValue,
-    #[prop_or_default]
-    pub id: Option<AttrValue>,
-    #[prop_or_default]
-    pub class: Classes,
-    pub min: AttrValue,
-    pub max: AttrValue,
-    pub step: AttrValue,
-    pub onchange: Callback<Event>,
-    #[prop_or_default]
-    pub oninput: Option<Callback<InputEvent>>,
-    /// The field's element, for a parent that writes into it (the slider into its number).
-    #[prop_or_default]
-    pub node_ref: Option<NodeRef>,
-}
-
-/// Callbacks are left out on purpose: they are rebuilt on every parent render but act on the
-/// same model, and comparing them would re-render the field, and reset it, every time.
-impl PartialEq for FieldProps {
-    fn eq(&self, o: &Self) -> bool {
-        (&self.value, self.kind, &self.testid, &self.label, &self.id, &self.class)
-            == (&o.value, o.kind, &o.testid, &o.label, &o.id, &o.class)
-            && (&self.min, &self.max, &self.step) == (&o.min, &o.max, &o.step)
-    }
-}
-
-/// An `<input>` that shows the model's value and leaves the user's typing alone otherwise (see
-/// the module doc).
-#[function_component(Field)]
-pub fn field(p: &FieldProps) -> Html {
-    let own = use_node_ref();
-    let node = p.node_ref.clone().unwrap_or(own);
-    html! {
-        <input ref={node} type={p.kind} id={p.id.clone()} class={p.class.clone()} data-testid={p.testid.clone()}
-            aria-label={p.label.clone()} min={p.min.clone()} max={p.max.clone()} step={p.step.clone()}
-            value={p.value.clone()} onchange={p.onchange.clone()} oninput={p.oninput.clone()} />
-    }
 }
 
 #[derive(Properties, PartialEq)]

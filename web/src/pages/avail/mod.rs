@@ -1,0 +1,483 @@
+//! The availability page (`/avail`, `?p=avail`): how many nines n replicas give, three ways —
+//! the binomial formula, a Markov chain with limited repair crews, Monte Carlo — plus the
+//! protocol itself measured in the simulator. Like the ring lab there is no clock: the scenario
+//! *is* the URL, and every control changes it and restarts the computation.
+//!
+//! - [`model`]: the page state (scenario, curve, measured points, banner, hover); pure and
+//!   natively tested.
+//! - [`chart`]: the curves as SVG (geometry pure and tested); [`calc`] the nines calculator;
+//!   [`controls`] the setup; [`export`] CSV and SVG downloads; [`format`] the numbers.
+//!
+//! Analytic points are drawn at once. Monte Carlo (and the measured runs) go in slices between
+//! paints, with a progress bar and Cancel; a newer change makes a running loop stop (each loop
+//! belongs to one `generation`).
+
+pub mod calc;
+pub mod chart;
+pub mod controls;
+pub mod export;
+pub mod format;
+pub mod model;
+
+use crate::playground::page::{Header, PageProps};
+use crate::url;
+use crate::widgets::banner::ErrorBanner;
+use crate::widgets::controls::{share_callback, ShareButton};
+use calc::{Calc, Calculator};
+use chart::{Band, Chart, ChartData, Frame, Series, XKind};
+use controls::{axis_title, MeasureSetup, Setup};
+use halab_core::reliability::curve::Measurements;
+use halab_core::reliability::Avail;
+use halab_core::scenario::avail::Axis;
+use model::{now_ms, Action, AvailModel, Run};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use yew::prelude::*;
+
+type Shared = Rc<RefCell<AvailModel>>;
+
+/// Work per slice before the page yields to the browser (ms).
+const SLICE_MS: f64 = 24.0;
+
+pub const KOFN: &str = "#2f6fde";
+pub const CTMC: &str = "#e67e00";
+pub const MC: &str = "#1e9e5a";
+pub const MEASURED: &str = "#c62a3a";
+pub const BOUND: &str = "#8a94a6";
+
+/// The main chart's data: k-of-n, the chain, and Monte Carlo with its band.
+pub fn curve_data(m: &AvailModel) -> ChartData {
+    let s = &m.curve.scenario;
+    let pts = &m.curve.points;
+    let crews = match s.crews {
+        None => "a crew per node".to_owned(),
+        Some(1) => "1 repair crew".to_owned(),
+        Some(c) => format!("{c} repair crews"),
+    };
+    let crews = if s.axis == Axis::Crews { "r crews (the x axis)".to_owned() } else { crews };
+    let mc = |f: fn(&halab_core::reliability::monte_carlo::Estimate) -> f64| -> Vec<Option<Avail>> {
+        pts.iter().map(|p| (p.monte_carlo.trials > 0).then(|| Avail::from_up(f(&p.monte_carlo)))).collect()
+    };
+    let (x_kind, x_title, x_name) = match s.axis {
+        Axis::Nodes => (XKind::Count, format!("nodes n (quorum {})", quorum_text(m)), "n"),
+        Axis::Crews => (XKind::Count, format!("repair crews r (n = {}, k = {})", s.n, s.k()), "r"),
+        Axis::Mttr => (XKind::Seconds, "MTTR: mean time to repair a node (log scale)".to_owned(), "MTTR"),
+        Axis::Mtbf => {
+            (XKind::Seconds, "MTBF: mean time between failures of a node (log scale)".to_owned(), "MTBF")
+        }
+    };
+    ChartData {
+        xs: pts.iter().map(|p| p.x).collect(),
+        x_kind,
+        x_title,
+        x_name,
+        series: vec![
+            Series {
+                key: "kofn",
+                name: "k-of-n formula (independent repairs)".into(),
+                colour: KOFN,
+                dashed: false,
+                dots: false,
+                values: pts.iter().map(|p| Some(p.k_of_n)).collect(),
+            },
+            Series {
+                key: "ctmc",
+                name: format!("Markov chain, {crews}"),
+                colour: CTMC,
+                dashed: true,
+                dots: false,
+                values: pts.iter().map(|p| Some(p.ctmc)).collect(),
+            },
+            Series {
+                key: "mc",
+                name: "Monte Carlo mean".into(),
+                colour: MC,
+                dashed: false,
+                dots: true,
+                values: mc(|e| e.mean),
+            },
+        ],
+        band: Some(Band {
+            colour: MC,
+            name: "95% confidence interval".into(),
+            lo: mc(|e| e.low()),
+            hi: mc(|e| e.high()),
+        }),
+        linear: m.linear,
+    }
+}
+
+/// The point of the curve that is the scenario itself (its n, MTTR, MTBF or crews), if drawn.
+pub fn home_index(m: &AvailModel) -> Option<usize> {
+    let s = &m.scenario;
+    let x = match s.axis {
+        Axis::Nodes => f64::from(s.n),
+        Axis::Crews => f64::from(s.crews()),
+        Axis::Mttr => s.mttr as f64,
+        Axis::Mtbf => s.mtbf as f64,
+    };
+    m.curve
+        .points
+        .iter()
+        .enumerate()
+        .min_by(|a, b| (a.1.x - x).abs().total_cmp(&(b.1.x - x).abs()))
+        .map(|(i, _)| i)
+}
+
+fn quorum_text(m: &AvailModel) -> String {
+    match m.scenario.quorum {
+        None => "majority".into(),
+        Some(q) => format!("k = {q}, capped at n"),
+    }
+}
+
+/// The measured chart's data: the formula at the simulated MTBF/MTTR, the quorum bound of the
+/// actual fault schedule, and the protocol's on-time writes.
+pub fn measured_data(m: &Measurements, linear: bool) -> ChartData {
+    let measured = |f: fn(&halab_core::reliability::measured::Measured) -> f64| -> Vec<Option<Avail>> {
+        m.points
+            .iter()
+            .map(|p| p.measured.as_ref().filter(|x| x.writes > 0).map(|x| Avail::from_up(f(x))))
+            .collect()
+    };
+    ChartData {
+        xs: m.points.iter().map(|p| f64::from(p.n)).collect(),
+        x_kind: XKind::Count,
+        x_title: "nodes n (majority quorum)".into(),
+        x_name: "n",
+        series: vec![
+            Series {
+                key: "formula",
+                name: "k-of-n formula".into(),
+                colour: KOFN,
+                dashed: false,
+                dots: false,
+                values: m.points.iter().map(|p| Some(p.formula)).collect(),
+            },
+            Series {
+                key: "bound",
+                name: "quorum up (this run's faults)".into(),
+                colour: BOUND,
+                dashed: true,
+                dots: false,
+                values: measured(|x| x.quorum_bound),
+            },
+            Series {
+                key: "measured",
+                name: "writes committed in 100 ms".into(),
+                colour: MEASURED,
+                dashed: false,
+                dots: true,
+                values: measured(|x| x.availability),
+            },
+        ],
+        band: None,
+        linear,
+    }
+}
+
+/// Resolves once the browser has had a chance to paint and handle input.
+async fn yield_to_browser() {
+    yew::platform::time::sleep(Duration::ZERO).await;
+}
+
+#[derive(Clone)]
+struct Act {
+    model: Shared,
+    update: UseForceUpdateHandle,
+}
+
+impl Act {
+    /// A callback running `f`, which says whether anything visible changed. A re-entrant event
+    /// is ignored rather than panicking.
+    fn on<E: 'static>(&self, f: impl Fn(&mut AvailModel, E) -> bool + 'static) -> Callback<E> {
+        let act = self.clone();
+        Callback::from(move |e: E| {
+            let (redraw, query) = match act.model.try_borrow_mut() {
+                Ok(mut m) => {
+                    let redraw = f(&mut m, e);
+                    (redraw, m.take_url_change())
+                }
+                Err(_) => return,
+            };
+            if let Some(q) = query {
+                url::replace_query(&q);
+            }
+            if redraw {
+                act.update.force_update();
+            }
+        })
+    }
+
+    /// Runs the background work of the current generation in slices, re-rendering after each;
+    /// stops when it is done, cancelled or replaced by a newer change.
+    fn run_later(&self) {
+        let Ok(mut m) = self.model.try_borrow_mut() else { return };
+        if m.run != Run::Running {
+            return;
+        }
+        let generation = m.generation;
+        m.started_ms = now_ms();
+        drop(m);
+        let (model, update) = (self.model.clone(), self.update.clone());
+        yew::platform::spawn_local(async move {
+            loop {
+                yield_to_browser().await;
+                let more = match model.try_borrow_mut() {
+                    Ok(mut m) if m.generation == generation && m.run == Run::Running => {
+                        let t0 = now_ms();
+                        let mut more = true;
+                        while more && now_ms() - t0 < SLICE_MS {
+                            more = m.work();
+                        }
+                        if !more {
+                            m.run = Run::Done(Some(now_ms() - m.started_ms));
+                        }
+                        more
+                    }
+                    Ok(_) => return,
+                    // Busy in an event handler: try again after the next yield.
+                    Err(_) => continue,
+                };
+                update.force_update();
+                if !more {
+                    return;
+                }
+            }
+        });
+    }
+
+    fn share(&self) -> Callback<()> {
+        share_callback(self.model.clone(), self.update.clone(), |m| m.query(), |m| &mut m.share)
+    }
+}
+
+#[function_component(AvailPage)]
+pub fn avail_page(props: &PageProps) -> Html {
+    let model: Shared = {
+        let q = props.query.clone();
+        use_mut_ref(move || AvailModel::from_query(&q))
+    };
+    let act = Act { model: model.clone(), update: use_force_update() };
+    let svg_ref = use_node_ref();
+    let started = use_mut_ref(|| None::<u64>);
+    {
+        // A new generation (a change, or Resume) starts its loop once the analytic curves are in the DOM.
+        let act = act.clone();
+        use_effect(move || {
+            let generation = act.model.try_borrow().map(|m| m.generation).ok();
+            if generation.is_some() && *started.borrow() != generation {
+                *started.borrow_mut() = generation;
+                act.run_later();
+            }
+        });
+    }
+    // Narrow screens get a chart drawn in fewer units, so its text stays readable.
+    let narrow = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 560.0);
+
+    let on_action = act.on(|m, a: Action| {
+        m.act(a);
+        true
+    });
+    let on_bad = act.on(|m, msg: String| {
+        m.refuse(msg);
+        true
+    });
+    let on_dismiss = act.on(|m, ()| {
+        m.errors.clear();
+        true
+    });
+    let on_hover = act.on(|m, i: Option<usize>| m.set_hover(i));
+    let on_hover_measured = act.on(|m, i: Option<usize>| m.set_hover_measured(i));
+    let on_cancel = act.on(|m, _: MouseEvent| {
+        m.cancel();
+        true
+    });
+    let on_resume = act.on(|m, _: MouseEvent| {
+        m.resume();
+        true
+    });
+    let on_linear = act.on(|m, linear: bool| {
+        let changed = m.linear != linear;
+        m.linear = linear;
+        changed
+    });
+    let on_target = act.on(|m, t: f64| {
+        m.set_target(t);
+        true
+    });
+    let on_csv = {
+        let model = model.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Ok(m) = model.try_borrow() {
+                let name = format!("availability-{}.csv", m.scenario.axis.name());
+                export::download(&name, "text/csv", &export::curve_csv(&m.curve));
+            }
+        })
+    };
+    let on_measured_csv = {
+        let model = model.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Ok(m) = model.try_borrow() {
+                if let Some(ms) = &m.measurements {
+                    export::download("availability-measured.csv", "text/csv", &export::measured_csv(ms));
+                }
+            }
+        })
+    };
+    let on_svg = {
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = svg_ref.cast::<web_sys::Element>() {
+                export::download("availability.svg", "image/svg+xml", &export::svg_file(&el.outer_html()));
+            }
+        })
+    };
+
+    let m = model.borrow();
+    let s = &m.scenario;
+    let data = curve_data(&m);
+    let frame = if narrow { Frame::NARROW } else { Frame::WIDE };
+    let label = format!("availability against {} for {} nodes", axis_title(s.axis), s.n);
+    let chart = html! {
+        <Chart data={data.clone()} frame={frame} testid="avail-chart" label={label} hover={m.hover} home={home_index(&m)}
+            on_hover={on_hover} svg_ref={svg_ref.clone()} />
+    };
+    let banner = html! { <ErrorBanner errors={m.errors.clone()} {on_dismiss} /> };
+    let (done, total) = m.mc_progress();
+    let pct = |d: u64, t: u64| if t == 0 { 100.0 } else { d as f64 * 100.0 / t as f64 };
+    let elapsed = match m.run {
+        Run::Done(Some(ms)) => format!(" in {:.1} s", ms / 1e3),
+        _ => String::new(),
+    };
+    let status = match m.run {
+        Run::Running => "running",
+        Run::Cancelled => "cancelled",
+        Run::Done(_) => "done",
+    };
+    let progress = html! {
+        <div class="progress-row">
+            <div class="progress" data-testid="progress" data-done={done.to_string()} data-total={total.to_string()}
+                data-status={status} data-ms={match m.run { Run::Done(Some(ms)) => Some(format!("{ms:.1}")), _ => None }}
+                role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{:.0}", pct(done, total))}>
+                <div class="fill" style={format!("width: {:.1}%", pct(done, total))}></div>
+            </div>
+            <span class="progress-text">
+                { format!("Monte Carlo {:.0}% · {} of {} trials", pct(done, total).floor(), format::thousands(done), format::thousands(total)) }
+                { if let Some((d, t)) = m.measured_progress() { format!(" · measured {:.0}%", pct(d, t).floor()) } else { String::new() } }
+                { if m.run == Run::Cancelled { " · cancelled".to_owned() } else if matches!(m.run, Run::Done(_)) { format!(" · done{elapsed}") } else { String::new() } }
+            </span>
+            if m.run == Run::Running {
+                <button class="small" data-testid="cancel" onclick={on_cancel}>{ "■ Cancel" }</button>
+            } else if m.run == Run::Cancelled {
+                <button class="small" data-testid="resume" onclick={on_resume}>{ "▶ Resume" }</button>
+            }
+        </div>
+    };
+    let clamped = chart::Geometry::new(&data, frame).clamped;
+    let note = clamped.then(|| {
+        html! {
+            <p class="caption muted" data-testid="clamp-note">{ format!(
+                "Values beyond {} nines (or with no downtime seen at all) are drawn on the {0}-nines line; hollow dots are Monte Carlo runs that saw no quorum loss, so only a bound is known.",
+                chart::MAX_NINES) }</p>
+        }
+    });
+    let scale = html! {
+        <span class="chips" role="group" aria-label="y axis">
+            <button class={classes!("chip-button", (!m.linear).then_some("on"))} data-testid="y-nines"
+                onclick={on_linear.reform(|_: MouseEvent| false)}>{ "nines" }</button>
+            <button class={classes!("chip-button", m.linear.then_some("on"))} data-testid="y-linear"
+                onclick={on_linear.reform(|_: MouseEvent| true)}>{ "linear" }</button>
+        </span>
+    };
+
+    if m.embed {
+        let full = url::absolute(&m.query().replace("&embed=1", ""));
+        return html! {
+            <main class="embed avail">
+                { banner }
+                <div class="embed-bar">
+                    <span class="muted avail-embed-title">{ format!("Availability vs {} · n = {}, MTBF {}, MTTR {}", axis_title(s.axis), s.n,
+                        halab_core::scenario::avail::format_time(s.mtbf), halab_core::scenario::avail::format_time(s.mttr)) }</span>
+                    <span class="muted" data-testid="progress" data-done={done.to_string()} data-total={total.to_string()} data-status={status}>
+                        { if m.run == Run::Running { format!("Monte Carlo {:.0}%", pct(done, total).floor()) } else { String::new() } }</span>
+                    <a class="open-full" href={full} target="_blank" rel="noopener">{ "HA Lab ↗" }</a>
+                </div>
+                <div class="avail-figure">{ chart }</div>
+            </main>
+        };
+    }
+
+    let calc = Calc::new(s, m.target_nines);
+    let measured = m.measurements.as_ref().map(|ms| {
+        let data = measured_data(ms, m.linear);
+        html! {
+            <>
+                <p class="caption muted">{ format!("{} with MTBF {} and MTTR {} per node, 300 s per run. These are simulated seconds, not hours: \
+                    the formula is drawn at the same MTBF and MTTR, and the gap is what leader elections cost. The grey line is the best \
+                    any protocol could do on this run's fault schedule.",
+                    if s.protocol == halab_core::scenario::ProtocolKind::Raft { "Raft" } else { "Multi-Paxos" },
+                    halab_core::scenario::units::format_duration(s.sim_mtbf), halab_core::scenario::units::format_duration(s.sim_mttr)) }</p>
+                <Chart data={data} frame={if narrow { Frame::NARROW } else { Frame::SMALL }} testid="measured-chart"
+                    label="measured availability of the protocol against the formula" hover={m.hover_measured}
+                    home={(1..=9).contains(&s.n).then(|| s.n as usize - 1)} on_hover={on_hover_measured} />
+                <div class="toolbar">
+                    <button class="small" data-testid="export-measured-csv" onclick={on_measured_csv}>{ "↓ CSV" }</button>
+                </div>
+            </>
+        }
+    });
+
+    html! {
+        <main class="app avail">
+            <Header current={Some("avail")}>
+                <p class="lede">
+                    { "How many nines do n replicas give you? Three answers side by side: the binomial formula, a Markov \
+                       chain with limited repair crews, and Monte Carlo — plus the protocol itself measured in the simulator." }
+                </p>
+            </Header>
+            { banner }
+            <section class="card bar">
+                <div class="toolbar">
+                    <ShareButton on_share={act.share()} share={m.share.clone()}
+                        title="copy a link to exactly this setup: nodes, quorum, MTBF, MTTR, crews, axis, trials" />
+                    <button data-testid="export-csv" onclick={on_csv} title="download every point of the curve as CSV, full precision">{ "↓ CSV" }</button>
+                    <button data-testid="export-svg" onclick={on_svg} title="download the chart as an SVG file">{ "↓ SVG" }</button>
+                </div>
+                { progress }
+            </section>
+            <div class="avail-grid">
+                <section class="card avail-stage">
+                    <div class="chart-head">
+                        <h2>{ format!("Availability vs {}", axis_title(s.axis)) }</h2>
+                        { scale }
+                    </div>
+                    <div class="avail-figure">{ chart }</div>
+                    { for note }
+                </section>
+                <aside class="side">
+                    <section class="card">
+                        <h2>{ "Nines calculator" }</h2>
+                        <Calculator calc={calc} on_target={on_target} on_bad={on_bad.clone()} />
+                    </section>
+                    <section class="card">
+                        <h2>{ "Setup" }</h2>
+                        <Setup scenario={s.clone()} on_action={on_action.clone()} on_bad={on_bad.clone()} />
+                    </section>
+                </aside>
+                <section class="card measured-card">
+                    <h2>{ "The protocol itself" }<span class="muted">{ " — measured in the simulator" }</span></h2>
+                    <MeasureSetup scenario={s.clone()} on_action={on_action} on_bad={on_bad} />
+                    { for measured }
+                </section>
+            </div>
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests;
