@@ -74,6 +74,50 @@ pub fn salvage_embed(query: &str) -> bool {
     query.trim_start_matches('?').split('&').any(|p| p == "embed=1")
 }
 
+/// The query last written to the address bar, so that a page writes only what changed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Written(String);
+
+impl Written {
+    /// Records `query` as written (when the page opens, the address already holds it).
+    pub fn set(&mut self, query: String) {
+        self.0 = query;
+    }
+
+    /// `query` if it differs from what was written last, which it becomes.
+    pub fn change(&mut self, query: String) -> Option<String> {
+        (query != self.0).then(|| {
+            self.0.clone_from(&query);
+            query
+        })
+    }
+}
+
+/// Opens a page that has no clock (the ring lab, availability): decodes `query` (adding
+/// `p=<page>` when it names no page) with the page's codec, keeps `embed` from the view keys
+/// (`speed` and `t` mean nothing there), and on a decode error reports it and falls back to the
+/// default scenario. Returns (scenario, embed, banner messages).
+pub fn open_static_page<S: Default>(
+    query: &str,
+    page: &str,
+    decode: impl Fn(&str) -> Result<(S, BTreeMap<String, String>), halab_core::scenario::ScenarioError>,
+) -> (S, bool, Vec<String>) {
+    let query = query.trim_start_matches('?');
+    let full = if crate::playground::model::has_key(query, "p") {
+        query.to_owned()
+    } else {
+        format!("p={page}&{query}")
+    };
+    match decode(&full) {
+        Ok((scenario, view)) => {
+            let view: BTreeMap<String, String> = view.into_iter().filter(|(k, _)| k == "embed").collect();
+            let (opts, errors) = parse_view(&view);
+            (scenario, opts.embed, errors)
+        }
+        Err(e) => (S::default(), salvage_embed(query), vec![link_problem(&e.field, &e.message)]),
+    }
+}
+
 fn short(s: &str) -> String {
     halab_core::scenario::units::shorten(s)
 }

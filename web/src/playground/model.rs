@@ -67,7 +67,7 @@ pub struct Model<P: Playground> {
     /// Trace events already folded into notes and drops.
     seen: u64,
     /// The query last written to the address bar, so unchanged state writes nothing.
-    written: String,
+    written: crate::url::Written,
     /// Each preset's scenario, decoded once: the page asks which preset is showing every frame.
     presets: Vec<(&'static Preset, Scenario)>,
 }
@@ -114,7 +114,7 @@ impl<P: Playground> Model<P> {
             m.playing = false;
             m.ingest();
         }
-        m.written = m.query();
+        m.written.set(m.query());
         m
     }
 
@@ -134,7 +134,7 @@ impl<P: Playground> Model<P> {
             menu: None,
             share: ShareView::Idle,
             seen: 0,
-            written: String::new(),
+            written: crate::url::Written::default(),
             presets: P::PRESETS
                 .iter()
                 .filter_map(|p| Some((p, url::decode(p.query).ok()?.scenario)))
@@ -157,11 +157,7 @@ impl<P: Playground> Model<P> {
 
     /// The query to write to the address bar if it changed since the last call.
     pub fn take_url_change(&mut self) -> Option<String> {
-        let q = self.query();
-        (q != self.written).then(|| {
-            self.written.clone_from(&q);
-            q
-        })
+        self.written.change(self.query())
     }
 
     /// The query for Share: the current URL plus `t=` now. Finishes the current instant first

@@ -3,14 +3,12 @@
 //! the page has — embed mode, the banner, Share, the hovered point, the y scale, the reverse
 //! calculator's target. Pure Rust with no DOM access, so every action is unit-tested natively.
 
-use crate::playground::model::has_key;
-use crate::url::{link_problem, parse_view, salvage_embed};
+use crate::url::open_static_page;
 use crate::widgets::controls::ShareView;
 use halab_core::protocol::Micros;
 use halab_core::reliability::curve::{Curve, Measurements};
 use halab_core::scenario::avail::{self, AvailScenario, Axis, Shape};
 use halab_core::scenario::ProtocolKind;
-use std::collections::BTreeMap;
 
 /// Messages kept in the banner at most (the oldest go first).
 const MAX_ERRORS: usize = 4;
@@ -68,27 +66,15 @@ pub struct AvailModel {
     /// The reverse calculator's target nines.
     pub target_nines: f64,
     /// The query last written to the address bar.
-    written: String,
+    written: crate::url::Written,
 }
 
 impl AvailModel {
     /// The page for a query (with or without `?`; without `p=` it is this page). A bad query is
     /// reported in `errors` and the default scenario is shown instead.
     pub fn from_query(query: &str) -> AvailModel {
-        let query = query.trim_start_matches('?');
-        let full = if has_key(query, "p") { query.to_owned() } else { format!("p=avail&{query}") };
-        let (scenario, embed, errors) = match avail::decode(&full) {
-            Ok(d) => {
-                // `speed` and `t` mean nothing here: there is no clock.
-                let view: BTreeMap<String, String> =
-                    d.view.into_iter().filter(|(k, _)| k == "embed").collect();
-                let (opts, errors) = parse_view(&view);
-                (d.scenario, opts.embed, errors)
-            }
-            Err(e) => {
-                (AvailScenario::default(), salvage_embed(query), vec![link_problem(&e.field, &e.message)])
-            }
-        };
+        let (scenario, embed, errors) =
+            open_static_page(query, "avail", |q| avail::decode(q).map(|d| (d.scenario, d.view)));
         let mut m = AvailModel {
             curve: Curve::new(&scenario),
             measurements: measurements(&scenario),
@@ -103,9 +89,9 @@ impl AvailModel {
             hover_measured: None,
             linear: false,
             target_nines: DEFAULT_TARGET_NINES,
-            written: String::new(),
+            written: crate::url::Written::default(),
         };
-        m.written = m.query();
+        m.written.set(m.query());
         m
     }
 
@@ -120,11 +106,7 @@ impl AvailModel {
 
     /// The query to write to the address bar if it changed since the last call.
     pub fn take_url_change(&mut self) -> Option<String> {
-        let q = self.query();
-        (q != self.written).then(|| {
-            self.written.clone_from(&q);
-            q
-        })
+        self.written.change(self.query())
     }
 
     /// Applies an action. A refused one leaves everything as it was and says why in the banner;

@@ -5,15 +5,13 @@
 
 use super::geometry::{CircleView, Hover};
 use super::table::{measure, CompareRow};
-use crate::playground::model::has_key;
-use crate::url::{link_problem, parse_view, salvage_embed};
+use crate::url::open_static_page;
 use crate::widgets::controls::ShareView;
 use halab_core::protocol::NodeId;
 use halab_core::ring::lab::{FailureReport, Lab, NEW_NODE_WEIGHT};
 use halab_core::ring::stats::Loads;
 use halab_core::ring::{Algorithm, Weight};
 use halab_core::scenario::ring::{self, RingScenario};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Messages kept in the banner at most (the oldest go first).
@@ -73,27 +71,15 @@ pub struct RingModel {
     pub table: Option<Rc<Vec<CompareRow>>>,
     pub failures: Option<FailureReport>,
     /// The query last written to the address bar.
-    written: String,
+    written: crate::url::Written,
 }
 
 impl RingModel {
     /// The page for a query (with or without `?`; without `p=` it is the ring). A bad query is
     /// reported in `errors` and the default scenario is shown instead.
     pub fn from_query(query: &str) -> RingModel {
-        let query = query.trim_start_matches('?');
-        let full = if has_key(query, "p") { query.to_owned() } else { format!("p=ring&{query}") };
-        let (scenario, embed, errors) = match ring::decode(&full) {
-            Ok(d) => {
-                // `speed` and `t` mean nothing here: there is no clock.
-                let view: BTreeMap<String, String> =
-                    d.view.into_iter().filter(|(k, _)| k == "embed").collect();
-                let (opts, errors) = parse_view(&view);
-                (d.scenario, opts.embed, errors)
-            }
-            Err(e) => {
-                (RingScenario::default(), salvage_embed(query), vec![link_problem(&e.field, &e.message)])
-            }
-        };
+        let (scenario, embed, errors) =
+            open_static_page(query, "ring", |q| ring::decode(q).map(|d| (d.scenario, d.view)));
         let start = now_ms();
         let lab = Lab::new(scenario);
         let lab_ms = now_ms() - start;
@@ -111,10 +97,10 @@ impl RingModel {
             build_ms: 0.0,
             table: None,
             failures: None,
-            written: String::new(),
+            written: crate::url::Written::default(),
         };
         m.build_ms = now_ms() - start - lab_ms;
-        m.written = m.query();
+        m.written.set(m.query());
         m
     }
 
@@ -133,11 +119,7 @@ impl RingModel {
 
     /// The query to write to the address bar if it changed since the last call.
     pub fn take_url_change(&mut self) -> Option<String> {
-        let q = self.query();
-        (q != self.written).then(|| {
-            self.written.clone_from(&q);
-            q
-        })
+        self.written.change(self.query())
     }
 
     /// Applies an action. A refused one leaves everything as it was and says why in the banner;
