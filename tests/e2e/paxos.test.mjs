@@ -4,7 +4,7 @@
 // read simulated facts from data attributes and notes, never frame timing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, assertNoErrors } from '../lib/harness.mjs';
+import { startHarness, assertNoErrors, eventually } from '../lib/harness.mjs';
 import { assertEmbed, nodes, noteTimes, pause, search, status } from './page.mjs';
 
 let h;
@@ -98,7 +98,9 @@ test('duelling proposers choose nothing; switching backoff on ends the duel', as
 test('a bug preset turns the invariant panel red', async () => {
   const page = await h.open('/paxos?speed=100');
   await page.selectOption('[data-testid=preset]', 'bug-acceptany');
-  assert.match(await page.textContent('[data-testid=preset-about]'), /two values get chosen/);
+  await eventually(async () =>
+    assert.match(await page.textContent('[data-testid=preset-about]'), /two values get chosen/),
+  );
   assert.match(page.url(), /bugs=acceptany/);
   await page.waitForSelector('[data-testid=invariants][data-ok=false]', { timeout: 15_000 });
   assert.match(await page.textContent('[data-testid=invariants]'), /one value per slot violated/);
@@ -140,7 +142,7 @@ test('a shared URL replays the same run, and the settings are in the URL', async
   assert.match(await search(page), /mode=single/);
   await page.selectOption('[data-testid=proposers]', '3');
   assert.match(await search(page), /proposers=3/);
-  assert.deepEqual((await proposers(page)).map((p) => p.id), [0, 1, 2]);
+  await eventually(async () => assert.deepEqual((await proposers(page)).map((p) => p.id), [0, 1, 2]));
   await page.selectOption('[data-testid=nodes]', '2');
   assert.doesNotMatch(await search(page), /proposers=/, 'no more proposers than nodes (2, the default)');
   await page.click('[data-testid=mode-multi]');

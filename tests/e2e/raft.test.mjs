@@ -3,7 +3,7 @@
 // (run to an instant and pause), never long real-time waits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, assertNoErrors } from '../lib/harness.mjs';
+import { startHarness, assertNoErrors, eventually } from '../lib/harness.mjs';
 import { assertEmbed, nodes, noteTimes, pause, status } from './page.mjs';
 
 let h;
@@ -215,7 +215,7 @@ test('phone layout stacks without sideways scrolling', async () => {
 test('picking a bug preset runs it until the checker turns the panel red', async () => {
   const page = await h.open('/raft?speed=100');
   await page.selectOption('[data-testid=preset]', 'bug-forget');
-  assert.match(await page.textContent('[data-testid=preset-about]'), /votes twice/);
+  await eventually(async () => assert.match(await page.textContent('[data-testid=preset-about]'), /votes twice/));
   assert.match(page.url(), /bugs=forget/, 'the preset is written into the URL');
   await page.waitForSelector('[data-testid=invariants][data-ok=false]', { timeout: 15_000 });
   assert.match(await page.textContent('[data-testid=invariants]'), /election safety/);

@@ -100,3 +100,20 @@ export async function startHarness({ dist = DIST_DIR } = {}) {
 export function assertNoErrors(page) {
   if (page.errors.length) throw new Error(`page errors:\n  ${page.errors.join('\n  ')}`);
 }
+
+/**
+ * Retries an async assertion until it passes or `timeout` ms have gone by, then rethrows its
+ * last failure. Yew re-renders after an event handler returns, so a read straight after a click
+ * or a select can still see the old DOM.
+ */
+export async function eventually(check, timeout = 5_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
