@@ -1,5 +1,5 @@
 //! A `requestAnimationFrame` loop that lives as long as its handle: the page starts one when it
-//! mounts and drops it when it unmounts.
+//! mounts and drops it when it unmounts; and the monotonic clock pages time their work with.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -47,4 +47,19 @@ impl Drop for FrameLoop {
         }
         self.slot.borrow_mut().take();
     }
+}
+
+/// Milliseconds from a monotonic clock: `performance.now()` in the browser.
+#[cfg(target_arch = "wasm32")]
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// Milliseconds from a monotonic clock (native tests).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn now_ms() -> f64 {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
 }

@@ -19,6 +19,7 @@ pub mod export;
 pub mod format;
 pub mod model;
 
+use crate::anim::now_ms;
 use crate::playground::page::{Header, PageProps};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
@@ -29,7 +30,7 @@ use controls::{axis_title, MeasureSetup, Setup};
 use halab_core::reliability::curve::Measurements;
 use halab_core::reliability::Avail;
 use halab_core::scenario::avail::Axis;
-use model::{now_ms, Action, AvailModel, Run};
+use model::{Action, AvailModel, Run};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;

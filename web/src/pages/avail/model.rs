@@ -272,6 +272,3 @@ fn field_name(field: &str) -> &str {
         other => other,
     }
 }
-
-/// Milliseconds from a monotonic clock (the ring page's).
-pub use crate::pages::ring::model::now_ms;

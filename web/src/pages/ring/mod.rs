@@ -21,6 +21,7 @@ pub mod model;
 pub mod panels;
 pub mod table;
 
+use crate::anim::now_ms;
 use crate::playground::page::{Header, PageProps};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
@@ -32,7 +33,7 @@ use format::{node_colour, thousands};
 use geometry::Hover;
 use halab_core::protocol::NodeId;
 use halab_core::ring::Algorithm;
-use model::{now_ms, Action, RingModel};
+use model::{Action, RingModel};
 use panels::{inspect, moved_view, FailurePanel, MovedCounter};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

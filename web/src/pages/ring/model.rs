@@ -5,6 +5,7 @@
 
 use super::geometry::{CircleView, Hover};
 use super::table::{measure, CompareRow};
+use crate::anim::now_ms;
 use crate::url::open_static_page;
 use crate::widgets::controls::ShareView;
 use halab_core::protocol::NodeId;
@@ -242,19 +243,4 @@ fn readable(why: &str) -> &str {
         Some((field, rest)) if !field.contains(' ') => rest,
         _ => why,
     }
-}
-
-/// Milliseconds from a monotonic clock: `performance.now()` in the browser.
-#[cfg(target_arch = "wasm32")]
-pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
-}
-
-/// Milliseconds from a monotonic clock (native tests).
-#[cfg(not(target_arch = "wasm32"))]
-pub fn now_ms() -> f64 {
-    use std::sync::OnceLock;
-    use std::time::Instant;
-    static START: OnceLock<Instant> = OnceLock::new();
-    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
 }
