@@ -18,6 +18,48 @@ pub struct Node<P: Protocol> {
     pub timers: BTreeMap<P::Timer, (Micros, u64)>,
     /// A paused node handles nothing before this instant.
     pub paused_until: Option<Micros>,
+    /// The node's own clock; handlers see its reading, never true time.
+    pub clock: Clock,
+}
+
+/// A node's local clock: it agrees with true time until a drift is set, then runs
+/// `1 + rate_ppm / 10^6` times as fast. Survives crashes (it is the machine's hardware clock).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Clock {
+    base_true: Micros,
+    base_local: Micros,
+    /// Parts per million too fast (negative: too slow).
+    pub rate_ppm: i32,
+}
+
+/// The fastest a clock may run slow or fast, in parts per million (a clock at -100% would stop
+/// and its timers would never fire).
+pub const MAX_DRIFT_PPM: i32 = 500_000;
+
+impl Clock {
+    /// The clock's reading at true time `t` (which must not precede the last rate change).
+    pub fn local(&self, t: Micros) -> Micros {
+        let dt = t.saturating_sub(self.base_true) as u128;
+        let scaled = dt * (1_000_000 + i64::from(self.rate_ppm)) as u128 / 1_000_000;
+        self.base_local + scaled as Micros
+    }
+
+    /// How much true time passes while this clock advances by `local` (rounded up, so a timer
+    /// never fires before its local deadline).
+    pub fn true_delay(&self, local: Micros) -> Micros {
+        if self.rate_ppm == 0 {
+            return local;
+        }
+        let rate = (1_000_000 + i64::from(self.rate_ppm)) as u128;
+        (local as u128 * 1_000_000).div_ceil(rate) as Micros
+    }
+
+    /// From true time `t` on, run `ppm` parts per million fast (clamped to ±[`MAX_DRIFT_PPM`]).
+    pub fn set_rate(&mut self, t: Micros, ppm: i32) {
+        self.base_local = self.local(t);
+        self.base_true = t;
+        self.rate_ppm = ppm.clamp(-MAX_DRIFT_PPM, MAX_DRIFT_PPM);
+    }
 }
 
 impl<P: Protocol> Node<P> {
@@ -31,6 +73,9 @@ impl<P: Protocol> Node<P> {
 pub struct Cluster<P: Protocol> {
     pub protocol: P,
     pub nodes: Vec<Node<P>>,
+    /// True time of the step being processed, set by the driver; handlers never see it (they get
+    /// their node's clock reading), checkers may (timelines, "at the same instant").
+    pub now: Micros,
 }
 
 impl<P: Protocol> Cluster<P> {
@@ -47,10 +92,11 @@ impl<P: Protocol> Cluster<P> {
                 incarnation: 0,
                 timers: BTreeMap::new(),
                 paused_until: None,
+                clock: Clock::default(),
             });
             boot.push(out);
         }
-        let mut cluster = Cluster { protocol, nodes };
+        let mut cluster = Cluster { protocol, nodes, now: 0 };
         for (id, out) in boot.iter().enumerate() {
             cluster.absorb_persists(id as NodeId, out);
         }
@@ -69,12 +115,15 @@ impl<P: Protocol> Cluster<P> {
         self.nodes.get(id as usize)?.state.as_ref()
     }
 
-    /// Runs the handler of a live node. Returns `None` if the node is down.
+    /// Runs the handler of a live node at true time `now`; the handler sees its own clock's
+    /// reading. Returns `None` if the node is down.
     pub fn handle(&mut self, id: NodeId, now: Micros, event: Event<P>) -> Option<Effects<P>> {
         let mut out = Effects::default();
+        self.now = self.now.max(now);
         let node = self.nodes.get_mut(id as usize)?;
+        let local = node.clock.local(now);
         let state = node.state.as_mut()?;
-        self.protocol.handle(id, now, state, event, &mut out);
+        self.protocol.handle(id, local, state, event, &mut out);
         self.absorb_persists(id, &out);
         Some(out)
     }
@@ -110,6 +159,31 @@ impl<P: Protocol> Cluster<P> {
             if let Effect::Persist(d) = e {
                 self.nodes[id as usize].durable = Some(d.clone());
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drifting_clock_is_continuous_and_its_timers_never_fire_early() {
+        let mut c = Clock::default();
+        assert_eq!(c.local(1_000), 1_000);
+        c.set_rate(1_000, 500_000); // 50% fast from t = 1 ms
+        assert_eq!(c.local(1_000), 1_000, "no jump at the change");
+        assert_eq!(c.local(3_000), 4_000);
+        assert_eq!(c.true_delay(3_000), 2_000);
+        assert_eq!(c.true_delay(1), 1, "rounded up");
+        c.set_rate(3_000, -250_000); // then 25% slow
+        assert_eq!(c.local(7_000), 7_000);
+        assert_eq!(c.true_delay(3_000), 4_000);
+        c.set_rate(7_000, -2_000_000);
+        assert_eq!(c.rate_ppm, -MAX_DRIFT_PPM, "clamped, so the clock never stops");
+        for local in [0, 1, 999, 1_000_001] {
+            let t = c.true_delay(local);
+            assert!(c.local(7_000 + t) >= c.local(7_000) + local);
         }
     }
 }

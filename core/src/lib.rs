@@ -49,6 +49,7 @@
 pub mod client;
 pub mod cluster;
 pub mod invariant;
+pub mod lock;
 pub mod paxos;
 pub mod protocol;
 pub mod raft;
@@ -56,3 +57,5 @@ pub mod reliability;
 pub mod ring;
 pub mod scenario;
 pub mod sim;
+pub mod timeline;
+pub mod txn;

@@ -2,8 +2,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use halab_core::raft::{Command, Entry, Log};
-use halab_core::scenario::{url, Scenario};
+use halab_core::scenario::{url, ProtocolKind, Scenario};
 use halab_core::sim::fault::Fault;
+use halab_core::txn::TxnMode;
 use proptest::prelude::*;
 
 fn fault(n: u8) -> impl Strategy<Value = Fault> {
@@ -22,7 +23,50 @@ fn fault(n: u8) -> impl Strategy<Value = Fault> {
         Just(Fault::IsolateLeader),
         proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 0..n as usize)
             .prop_map(|g| Fault::Partition(vec![g])),
+        (node.clone(), -500_000..=500_000i32).prop_map(|(x, ppm)| Fault::ClockDrift(x, ppm)),
     ]
+}
+
+/// Lock and commit scenarios: their own parameters, and no client writes.
+fn lock_or_txn() -> impl Strategy<Value = Scenario> {
+    (
+        any::<bool>(),
+        3..=8u8,
+        any::<u64>(),
+        50_000..=60_000_000u64,
+        0..=200_000u32,
+        1..=60_000_000u64,
+        0..=100u8,
+        any::<bool>(),
+    )
+        .prop_flat_map(|(lock, n, seed, ttl, bound, work, no, bug)| {
+            let faults = proptest::collection::vec((0..86_400_000_000u64, fault(n)), 0..12);
+            faults.prop_map(move |faults| {
+                let kind = if lock { ProtocolKind::Lock } else { ProtocolKind::Txn };
+                let mut s = Scenario { nodes: n, seed, ..Scenario::default_for(kind) };
+                s.lock.ttl = ttl;
+                s.lock.bound_ppm = bound;
+                s.lock.work_min = work / 2 + 1;
+                s.lock.work_max = work;
+                s.lock.bugs.no_fencing = bug;
+                s.txn.no_percent = no;
+                s.txn.vote_timeout = ttl;
+                s.txn.mode = if bug { TxnMode::ThreePhase } else { TxnMode::TwoPhase };
+                s.txn.bugs.commit_on_timeout = bug;
+                // Only the kind's own parameters travel in its URL.
+                if lock {
+                    s.txn = Default::default();
+                } else {
+                    s.lock = Default::default();
+                }
+                for (at, f) in faults {
+                    if !matches!(f, Fault::Write(_)) {
+                        s.push_fault(at, f);
+                    }
+                }
+                s
+            })
+        })
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
@@ -45,6 +89,13 @@ proptest! {
 
     #[test]
     fn url_round_trips(s in scenario()) {
+        let q = url::encode(&s);
+        let back = url::decode(&q).map_err(|e| TestCaseError::fail(format!("{q}: {e}")))?;
+        prop_assert_eq!(back.scenario, s);
+    }
+
+    #[test]
+    fn lock_and_txn_urls_round_trip(s in lock_or_txn()) {
         let q = url::encode(&s);
         let back = url::decode(&q).map_err(|e| TestCaseError::fail(format!("{q}: {e}")))?;
         prop_assert_eq!(back.scenario, s);

@@ -71,3 +71,11 @@ fn different_seeds_differ() {
     b.run_until(2 * SEC);
     assert_ne!(a.trace().hash(), b.trace().hash());
 }
+
+#[test]
+fn lock_and_commit_runs_are_pinned() {
+    // Also asserted on wasm32: drifting clocks scale timers with integer arithmetic only.
+    let got = fixed::protocol_hashes();
+    assert_eq!(got, fixed::PROTOCOL_HASHES, "got {got:#018x?}");
+    assert_eq!(fixed::protocol_hashes(), got, "twice in one process");
+}

@@ -18,6 +18,8 @@ fn render(query: &str, until: &str) -> String {
     match scenario.protocol {
         ProtocolKind::Raft => render_sim(scenario.raft_sim(), until),
         ProtocolKind::Paxos => render_sim(scenario.paxos_sim(), until),
+        ProtocolKind::Lock => render_sim(scenario.lock_sim(), until),
+        ProtocolKind::Txn => render_sim(scenario.txn_sim(), until),
     }
 }
 

@@ -2,9 +2,11 @@
 //! exactly the invariant they name, and pass once the bug is switched off. The duel preset
 //! chooses nothing for 2.5 s without backoff and chooses within 0.5 s with it.
 
+use halab_core::lock::{LockChecker, LockState, STORAGE};
 use halab_core::protocol::{Micros, SEC};
-use halab_core::scenario::presets::{Preset, PAXOS_PRESETS, RAFT_PRESETS};
+use halab_core::scenario::presets::{Preset, LOCK_PRESETS, PAXOS_PRESETS, RAFT_PRESETS, TXN_PRESETS};
 use halab_core::scenario::{url, ProtocolKind, Scenario};
+use halab_core::txn::TxnChecker;
 
 /// (violated invariant, writes committed, whether slot 0 was learned)
 fn run(s: &Scenario, until: Micros) -> (Option<&'static str>, usize, bool) {
@@ -27,6 +29,21 @@ fn run(s: &Scenario, until: Micros) -> (Option<&'static str>, usize, bool) {
                 .any(|x| x.learned.contains_key(&0));
             (sim.violation().map(|v| v.invariant), done, learned)
         }
+        ProtocolKind::Lock => {
+            let mut sim = s.lock_sim();
+            sim.run_until(until);
+            let stored = match sim.cluster().state(STORAGE) {
+                Some(LockState::Storage(st)) => st.accepted as usize,
+                _ => 0,
+            };
+            (sim.violation().map(|v| v.invariant), stored, false)
+        }
+        ProtocolKind::Txn => {
+            let mut sim = s.txn_sim();
+            sim.run_until(until);
+            let done = sim.checker_as::<TxnChecker>().map_or(0, |c| c.committed as usize);
+            (sim.violation().map(|v| v.invariant), done, false)
+        }
     }
 }
 
@@ -40,6 +57,8 @@ fn check(p: &Preset) {
             let mut fixed = s.clone();
             fixed.bugs = Default::default();
             fixed.paxos.bugs = Default::default();
+            fixed.lock.bugs = Default::default();
+            fixed.txn.bugs = Default::default();
             assert_eq!(run(&fixed, 8 * SEC).0, None, "{} without the bug", p.id);
         }
     }
@@ -64,4 +83,121 @@ fn the_duel_lasts_without_backoff_and_ends_with_it() {
     let mut calm = s.clone();
     calm.paxos.backoff = true;
     assert!(run(&calm, SEC / 2).2, "backoff resolves the duel within 0.5 s");
+}
+
+#[test]
+fn lock_presets_behave_as_described() {
+    LOCK_PRESETS.iter().for_each(check);
+}
+
+#[test]
+fn txn_presets_behave_as_described() {
+    TXN_PRESETS.iter().for_each(|p| {
+        // The partition preset breaks atomicity without a bug switch: 3PC itself is at fault.
+        if p.id != "3pc-partition" {
+            check(p);
+        }
+    });
+}
+
+fn lock_run(query: &str, until: Micros) -> (halab_core::sim::Sim<halab_core::lock::Lock>, Scenario) {
+    let s = url::decode(query).unwrap().scenario;
+    let mut sim = s.lock_sim();
+    sim.run_until(until);
+    (sim, s)
+}
+
+fn preset(list: &[Preset], id: &str) -> &'static str {
+    list.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("no preset {id}")).query
+}
+
+#[test]
+fn kleppmann_the_stale_write_is_fenced_off_and_lands_without_fencing() {
+    let (sim, _) = lock_run(preset(LOCK_PRESETS, "kleppmann"), 4 * SEC);
+    let Some(LockState::Storage(st)) = sim.cluster().state(STORAGE) else { panic!("storage down") };
+    assert_eq!(st.rejected, 1, "client 1's token-2 write is refused");
+    let checker = sim.checker_as::<LockChecker>().unwrap();
+    assert_eq!(checker.assumption_broken.as_deref(), Some("client 1 was paused"));
+    assert!(checker.overlaps >= 1, "two clients believed they held the lock");
+    let refused: Vec<_> = checker.timeline.marks().filter(|m| m.class == "rejected").collect();
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0].label.contains("client 1, token 2"), "{}", refused[0].label);
+
+    let (sim, _) = lock_run(preset(LOCK_PRESETS, "kleppmann-nofence"), 4 * SEC);
+    let v = sim.violation().expect("the stale write lands");
+    assert!(v.detail.contains("token 2 after accepting token 3"), "{}", v.detail);
+}
+
+#[test]
+fn a_restarted_server_continues_the_token_sequence_after_its_grace_period() {
+    let (sim, _) = lock_run(preset(LOCK_PRESETS, "server-restart"), 6 * SEC);
+    let checker = sim.checker_as::<LockChecker>().unwrap();
+    let grace: Vec<_> = checker.timeline.spans().filter(|s| s.class == "grace").collect();
+    assert_eq!(grace.len(), 1);
+    assert_eq!(grace[0].to.unwrap() - grace[0].from, SEC, "one TTL");
+    let tokens: Vec<u64> = checker
+        .timeline
+        .marks()
+        .filter(|m| m.class == "accepted")
+        .map(|m| m.label.rsplit(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(tokens.len() >= 4 && tokens.windows(2).all(|w| w[0] < w[1]), "{tokens:?}");
+}
+
+#[test]
+fn drift_past_the_bound_overlaps_holders_but_fencing_holds() {
+    let (sim, _) = lock_run(preset(LOCK_PRESETS, "drift"), 8 * SEC);
+    let checker = sim.checker_as::<LockChecker>().unwrap();
+    assert!(
+        checker.assumption_broken.as_deref().is_some_and(|a| a.contains("drifts")),
+        "{:?}",
+        checker.assumption_broken
+    );
+    assert!(checker.overlaps >= 1);
+    let Some(LockState::Storage(st)) = sim.cluster().state(STORAGE) else { panic!("storage down") };
+    assert!(st.rejected >= 1);
+}
+
+#[test]
+fn two_phase_commit_blocks_until_the_coordinator_returns_and_three_phase_does_not() {
+    let run = |id: &str, until: Micros| {
+        let s = url::decode(preset(TXN_PRESETS, id)).unwrap().scenario;
+        let mut sim = s.txn_sim();
+        sim.run_until(until);
+        sim
+    };
+    // 2PC: at 5.9 s every participant has been in doubt since about 0.83 s.
+    let sim = run("2pc-blocking", 5_900_000);
+    let c = sim.checker_as::<TxnChecker>().unwrap();
+    for p in 1..4 {
+        assert!(c.in_doubt_since(p).is_some(), "participant {p} in doubt");
+        assert!(c.blocked(p, sim.now()) > 5 * SEC, "participant {p}: {}", c.blocked(p, sim.now()));
+    }
+    // ...and none is once the coordinator is back.
+    let sim = run("2pc-blocking", 7 * SEC);
+    let c = sim.checker_as::<TxnChecker>().unwrap();
+    assert!((1..4).all(|p| c.in_doubt_since(p).is_none()));
+    assert!(sim.violation().is_none());
+    // 3PC: the same crash, after PreCommit, and everyone has committed by 3 s.
+    let sim = run("3pc-coordinator-crash", 3 * SEC);
+    let c = sim.checker_as::<TxnChecker>().unwrap();
+    assert!((1..4).all(|p| c.in_doubt_since(p).is_none() && c.blocked(p, sim.now()) < 2 * SEC));
+    let marks: Vec<_> = c.timeline.marks().filter(|m| m.label == "txn 2 committed").collect();
+    assert_eq!(marks.len(), 3, "all three participants committed txn 2 alone");
+}
+
+#[test]
+fn the_3pc_partition_splits_the_outcome() {
+    let s = url::decode(preset(TXN_PRESETS, "3pc-partition")).unwrap().scenario;
+    let mut sim = s.txn_sim();
+    sim.run_until(4 * SEC);
+    let v = sim.violation().expect("3PC decides both ways");
+    assert_eq!(v.invariant, halab_core::txn::invariants::ATOMICITY);
+    assert!(v.detail.contains("txn 2"), "{}", v.detail);
+    // Without the partition the same run is atomic.
+    let mut healed = s.clone();
+    healed.faults.clear();
+    let mut sim = healed.txn_sim();
+    sim.run_until(4 * SEC);
+    assert!(sim.violation().is_none());
 }

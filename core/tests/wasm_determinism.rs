@@ -24,6 +24,11 @@ fn wasm_availability_models_equal_native() {
 }
 
 #[wasm_bindgen_test]
+fn wasm_lock_and_commit_runs_equal_native() {
+    assert_eq!(fixed::protocol_hashes(), fixed::PROTOCOL_HASHES);
+}
+
+#[wasm_bindgen_test]
 fn stable_hash_matches_native_pin() {
     use halab_core::sim::trace::stable_hash;
     assert_eq!(stable_hash(&0u64), 0xa8c7_f832_281a_39c5);

@@ -121,7 +121,8 @@ impl AnyMeasurement {
             ProtocolKind::Raft => {
                 AnyMeasurement::Raft(Measurement::new(cfg, s.raft_sim(), &s.faults, s.nodes))
             }
-            ProtocolKind::Paxos => {
+            // Only the replicated logs serve writes; `scenario::avail` admits nothing else.
+            ProtocolKind::Paxos | ProtocolKind::Lock | ProtocolKind::Txn => {
                 AnyMeasurement::Paxos(Measurement::new(cfg, s.paxos_sim(), &s.faults, s.nodes))
             }
         }

@@ -9,6 +9,7 @@ pub mod ring;
 pub mod units;
 pub mod url;
 
+use crate::lock::{Lock, LockBugs, LockChecker, LockConfig};
 use crate::paxos::invariants::PaxosChecker;
 use crate::paxos::{Mode, Paxos, PaxosBugs, PaxosConfig};
 use crate::protocol::{Micros, MS, SEC};
@@ -16,6 +17,7 @@ use crate::raft::{Bugs, Raft, RaftChecker, RaftConfig};
 use crate::sim::fault::{Fault, Scheduled};
 use crate::sim::network::{NetConfig, PPM};
 use crate::sim::{Sim, SimConfig};
+use crate::txn::{Txn, TxnBugs, TxnChecker, TxnConfig, TxnMode};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -41,6 +43,19 @@ pub mod limits {
     pub const MAX_PAUSE: Micros = 600 * SEC;
     pub const MIN_PROPOSERS: u8 = 1;
     pub const MAX_PROPOSERS: u8 = 5;
+    /// Lock scenarios: server + storage + 1..=6 clients.
+    pub const MIN_LOCK_NODES: u8 = 3;
+    pub const MAX_LOCK_NODES: u8 = 8;
+    pub const MIN_TTL: Micros = 50 * MS;
+    pub const MAX_TTL: Micros = 60 * SEC;
+    /// The largest drift bound a lock scenario may assume (20%).
+    pub const MAX_DRIFT_BOUND_PPM: u32 = 200_000;
+    pub const MAX_WORK: Micros = 60 * SEC;
+    /// Commit scenarios: coordinator + 1..=7 participants.
+    pub const MIN_TXN_NODES: u8 = 2;
+    pub const MAX_TXN_NODES: u8 = 8;
+    pub const MIN_VOTE_TIMEOUT: Micros = 10 * MS;
+    pub const MAX_VOTE_TIMEOUT: Micros = 60 * SEC;
     /// A longer query string is rejected before it is parsed.
     pub const MAX_QUERY_LEN: usize = 16 * 1024;
 }
@@ -50,6 +65,10 @@ pub mod limits {
 pub enum ProtocolKind {
     Raft,
     Paxos,
+    /// The lease lock service with fencing tokens (`lock/`).
+    Lock,
+    /// Two- or three-phase commit (`txn/`).
+    Txn,
 }
 
 impl ProtocolKind {
@@ -57,6 +76,23 @@ impl ProtocolKind {
         match self {
             ProtocolKind::Raft => "raft",
             ProtocolKind::Paxos => "paxos",
+            ProtocolKind::Lock => "lock",
+            ProtocolKind::Txn => "txn",
+        }
+    }
+
+    /// Whether the simulator's client writes (`rate`, `write:N`) apply: the replicated logs take
+    /// them, the lock's and commit's clients make their own work.
+    pub fn takes_writes(self) -> bool {
+        matches!(self, ProtocolKind::Raft | ProtocolKind::Paxos)
+    }
+
+    /// The allowed cluster sizes.
+    pub fn node_range(self) -> (u8, u8) {
+        match self {
+            ProtocolKind::Raft | ProtocolKind::Paxos => (limits::MIN_NODES, limits::MAX_NODES),
+            ProtocolKind::Lock => (limits::MIN_LOCK_NODES, limits::MAX_LOCK_NODES),
+            ProtocolKind::Txn => (limits::MIN_TXN_NODES, limits::MAX_TXN_NODES),
         }
     }
 }
@@ -80,6 +116,12 @@ pub struct Scenario {
     pub bugs: Bugs,
     /// Paxos parameters (URL `proposers`, `mode`, `backoff`, and `bugs=` when `p=paxos`).
     pub paxos: PaxosParams,
+    /// Lock parameters (URL `ttl`, `bound`, `work`, and `bugs=` when `p=lock`).
+    #[serde(default)]
+    pub lock: LockParams,
+    /// Commit parameters (URL `mode`, `no`, `timeout`, and `bugs=` when `p=txn`).
+    #[serde(default)]
+    pub txn: TxnParams,
     /// Sorted by time; faults at the same instant keep their order.
     pub faults: Vec<Scheduled>,
 }
@@ -100,8 +142,51 @@ impl Default for Scenario {
             noop: raft.noop,
             bugs: Bugs::default(),
             paxos: PaxosParams::default(),
+            lock: LockParams::default(),
+            txn: TxnParams::default(),
             faults: Vec::new(),
         }
+    }
+}
+
+/// What a lock scenario adds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LockParams {
+    pub ttl: Micros,
+    /// The drift bound clients allow for, in parts per million.
+    pub bound_ppm: u32,
+    pub work_min: Micros,
+    pub work_max: Micros,
+    pub bugs: LockBugs,
+}
+
+impl Default for LockParams {
+    fn default() -> Self {
+        let c = LockConfig::default();
+        LockParams {
+            ttl: c.ttl,
+            bound_ppm: c.drift_bound_ppm,
+            work_min: c.work_min,
+            work_max: c.work_max,
+            bugs: c.bugs,
+        }
+    }
+}
+
+/// What a commit scenario adds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TxnParams {
+    pub mode: TxnMode,
+    /// Percent of "no" votes.
+    pub no_percent: u8,
+    pub vote_timeout: Micros,
+    pub bugs: TxnBugs,
+}
+
+impl Default for TxnParams {
+    fn default() -> Self {
+        let c = TxnConfig::default();
+        TxnParams { mode: c.mode, no_percent: c.no_percent, vote_timeout: c.vote_timeout, bugs: c.bugs }
     }
 }
 
@@ -164,7 +249,25 @@ impl Scenario {
                 format!("unsupported format version {} (this page reads {FORMAT_VERSION})", self.version),
             ));
         }
-        check_range("n", self.nodes, MIN_NODES, MAX_NODES)?;
+        let (lo, hi) = self.protocol.node_range();
+        check_range("n", self.nodes, lo, hi)?;
+        if !self.protocol.takes_writes() && self.write_rate != 0 {
+            return Err(ScenarioError::new("rate", "applies to raft and paxos only"));
+        }
+        match self.protocol {
+            ProtocolKind::Lock => {
+                let l = &self.lock;
+                check_range("ttl", l.ttl, MIN_TTL, MAX_TTL)?;
+                check_range("bound", l.bound_ppm, 0, MAX_DRIFT_BOUND_PPM)?;
+                check_range("work", l.work_max, 1, MAX_WORK)?;
+                check_range("work", l.work_min, 1, l.work_max)?;
+            }
+            ProtocolKind::Txn => {
+                check_range("no", self.txn.no_percent, 0, 100)?;
+                check_range("timeout", self.txn.vote_timeout, MIN_VOTE_TIMEOUT, MAX_VOTE_TIMEOUT)?;
+            }
+            ProtocolKind::Raft | ProtocolKind::Paxos => {}
+        }
         if self.protocol == ProtocolKind::Paxos {
             check_range("proposers", self.paxos.proposers, MIN_PROPOSERS, MAX_PROPOSERS.min(self.nodes))?;
         }
@@ -226,7 +329,15 @@ impl Scenario {
             }
         };
         match f {
+            Fault::Write(_) if !self.protocol.takes_writes() => {
+                Err(ScenarioError::new(field, format!("{} takes no client writes", self.protocol.name())))
+            }
             Fault::Crash(x) | Fault::Restart(x) | Fault::Write(x) => node_ok(*x),
+            Fault::ClockDrift(x, ppm) => {
+                node_ok(*x)?;
+                let max = crate::cluster::MAX_DRIFT_PPM;
+                check_range(field, *ppm, -max, max)
+            }
             Fault::Pause(x, d) => {
                 node_ok(*x)?;
                 check_range(field, *d, 1, limits::MAX_PAUSE)
@@ -303,7 +414,46 @@ impl Scenario {
 
     /// The default scenario of a protocol.
     pub fn default_for(protocol: ProtocolKind) -> Self {
-        Scenario { protocol, ..Scenario::default() }
+        match protocol {
+            ProtocolKind::Raft | ProtocolKind::Paxos => Scenario { protocol, ..Scenario::default() },
+            ProtocolKind::Lock => Scenario { protocol, nodes: 4, write_rate: 0, ..Scenario::default() },
+            ProtocolKind::Txn => Scenario { protocol, nodes: 4, write_rate: 0, ..Scenario::default() },
+        }
+    }
+
+    pub fn lock_config(&self) -> LockConfig {
+        let l = &self.lock;
+        LockConfig {
+            nodes: self.nodes as usize,
+            ttl: l.ttl,
+            drift_bound_ppm: l.bound_ppm,
+            work_min: l.work_min,
+            work_max: l.work_max,
+            bugs: l.bugs,
+            ..LockConfig::default()
+        }
+    }
+
+    /// A lock simulation of this scenario with the invariant checker installed.
+    pub fn lock_sim(&self) -> Sim<Lock> {
+        Sim::new(Lock::new(self.lock_config()), self.sim_config()).with_checker(LockChecker::default())
+    }
+
+    /// A commit simulation of this scenario with the invariant checker installed.
+    pub fn txn_sim(&self) -> Sim<Txn> {
+        Sim::new(Txn::new(self.txn_config()), self.sim_config()).with_checker(TxnChecker::default())
+    }
+
+    pub fn txn_config(&self) -> TxnConfig {
+        let t = &self.txn;
+        TxnConfig {
+            nodes: self.nodes as usize,
+            mode: t.mode,
+            no_percent: t.no_percent,
+            vote_timeout: t.vote_timeout,
+            bugs: t.bugs,
+            ..TxnConfig::default()
+        }
     }
 
     /// A Raft simulation of this scenario with the invariant checker installed.

@@ -124,3 +124,116 @@ pub const PAXOS_PRESETS: &[Preset] = &[
         breaks: Some(crate::paxos::invariants::ONE_VALUE),
     },
 ];
+
+pub const LOCK_PRESETS: &[Preset] = &[
+    Preset {
+        id: "healthy",
+        title: "Two clients take turns",
+        about: "Each client acquires a lease, works, writes with its token and releases; tokens go 1, 2, 3, ...",
+        query: "p=lock&n=4&seed=1",
+        breaks: None,
+    },
+    Preset {
+        id: "kleppmann",
+        title: "Kleppmann: a GC pause outlives the lease",
+        about: "Client 1 pauses for 2 s while holding token 2. Its lease expires, client 2 gets token 3 and \
+                writes. Client 1 wakes, still believing it holds the lock, and writes with token 2: the storage \
+                refuses it, because it has seen token 3.",
+        query: "p=lock&n=4&seed=1&faults=pause:2:2s@900ms",
+        breaks: None,
+    },
+    Preset {
+        id: "kleppmann-nofence",
+        title: "Bug: the same pause without fencing",
+        about: "The storage does not check tokens, so client 1's stale write (token 2) lands after client 2's \
+                (token 3): a lost update that no lease can prevent.",
+        query: "p=lock&n=4&seed=1&bugs=nofence&faults=pause:2:2s@900ms",
+        breaks: Some(crate::lock::invariants::FENCING),
+    },
+    Preset {
+        id: "server-restart",
+        title: "The lock server crashes and restarts",
+        about: "The token counter is durable, so numbering continues; the restarted server grants nothing for \
+                one TTL, since it forgot who held the lease.",
+        query: "p=lock&n=4&seed=1&faults=crash:0@1s,restart:0@1.2s",
+        breaks: None,
+    },
+    Preset {
+        id: "bug-volatile",
+        title: "Bug: the token counter is not persisted",
+        about: "After the restart the server grants token 1 again, at once, while the old holder may still be \
+                working: tokens no longer order the holders.",
+        query: "p=lock&n=4&seed=1&bugs=volatile&faults=crash:0@1s,restart:0@1.2s",
+        breaks: Some(crate::lock::invariants::TOKENS_INCREASE),
+    },
+    Preset {
+        id: "drift",
+        title: "Clocks drift past the bound",
+        about: "The server's clock runs 50% fast and client 1's 50% slow: the server expires leases that client 1 \
+                still believes in, so two clients hold at once (the lease's assumption is gone). Fencing still \
+                refuses the stale write.",
+        query: "p=lock&n=4&seed=16&faults=drift:0:0.5@0s,drift:2:-0.5@0s",
+        breaks: None,
+    },
+    Preset {
+        id: "bug-receipt",
+        title: "Bug: the lease counted from the grant's arrival",
+        about: "Grants take up to 300 ms and 20% of messages are lost. When renewals are lost the server lets the \
+                lease expire, but the client counted its lease from the grant's arrival, so it still believes it \
+                holds the lock when another client is granted it.",
+        query: "p=lock&n=5&seed=337&lat=10ms-300ms&loss=0.2&work=900ms-1.5s&bugs=receipt",
+        breaks: Some(crate::lock::invariants::ONE_HOLDER),
+    },
+];
+
+pub const TXN_PRESETS: &[Preset] = &[
+    Preset {
+        id: "2pc",
+        title: "Two-phase commit, healthy",
+        about: "Prepare, votes forced to the log, the decision forced to the log, then Commit and Ack. About one \
+                vote in ten is no, and that transaction aborts everywhere.",
+        query: "p=txn&n=4&seed=1",
+        breaks: None,
+    },
+    Preset {
+        id: "2pc-blocking",
+        title: "2PC blocks: the coordinator dies after the votes",
+        about: "All three voted yes for txn 2, then the coordinator crashed while logging its decision. The \
+                participants are in doubt: they may neither commit nor abort, and hold their locks until the \
+                coordinator returns at 6 s and answers (presumed abort).",
+        query: "p=txn&n=4&seed=1&faults=crash:0@840ms,restart:0@6s",
+        breaks: None,
+    },
+    Preset {
+        id: "2pc-participant-crash",
+        title: "A participant crashes before voting",
+        about: "Participant 2 dies as txn 2's Prepare arrives; its vote never comes, the coordinator aborts at the \
+                vote timeout, and nobody was left in doubt.",
+        query: "p=txn&n=4&seed=1&faults=crash:2@794ms,restart:2@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "3pc-coordinator-crash",
+        title: "3PC does not block on a coordinator crash",
+        about: "The coordinator crashes right after sending PreCommit. Every participant is pre-committed, so each \
+                commits on its own timeout instead of waiting for the coordinator.",
+        query: "p=txn&n=4&seed=1&mode=3pc&faults=crash:0@870ms,restart:0@6s",
+        breaks: None,
+    },
+    Preset {
+        id: "3pc-partition",
+        title: "3PC splits under a partition",
+        about: "A partition cuts participants 2 and 3 off just as PreCommit goes out. Participant 1 is \
+                pre-committed and commits; 2 and 3, still uncertain, time out and abort. Timeouts cannot tell a \
+                crash from a partition: this is why real systems commit through consensus.",
+        query: "p=txn&n=4&seed=1&mode=3pc&faults=part:0.1/2.3@863ms",
+        breaks: Some(crate::txn::invariants::ATOMICITY),
+    },
+    Preset {
+        id: "bug-committimeout",
+        title: "Bug: commit at the vote timeout",
+        about: "Participant 2 crashes before voting; the buggy coordinator commits anyway when the timeout fires.",
+        query: "p=txn&n=4&seed=1&bugs=committimeout&faults=crash:2@794ms,restart:2@2s",
+        breaks: Some(crate::txn::invariants::VALIDITY),
+    },
+];

@@ -7,6 +7,7 @@
 //! Fault tokens (`@` gives the simulated time):
 //! `crash:N`, `restart:N`, `pause:N:DUR`, `part:0.1/2.3.4` (groups of nodes), `cut:A-B` (one-way
 //! link A→B), `mend:A-B` (restore it), `heal`, `loss:P`, `dup:P`, `lat:DUR-DUR`, `write:N` (a client write sent to N),
+//! `drift:N:RATE` (node N's clock runs RATE fast, e.g. `0.3`, or slow, `-0.05`),
 //! `crash:leader` and `isolate:leader` (whichever node leads at that instant).
 //! Keys with default values are left out when encoding. Unknown keys are errors (a typo must not
 //! silently give a different run), except the page's own view keys listed in [`VIEW_KEYS`].
@@ -21,9 +22,12 @@ use std::collections::BTreeMap;
 /// Keys the page reads for itself (embedding, speed, where to stop); the codec passes them on.
 pub const VIEW_KEYS: &[&str] = &["embed", "speed", "t"];
 
+pub use crate::lock::LOCK_BUG_NAMES;
 use crate::paxos::Mode;
 pub use crate::paxos::PAXOS_BUG_NAMES;
 pub use crate::raft::config::BUG_NAMES;
+use crate::txn::TxnMode;
+pub use crate::txn::TXN_BUG_NAMES;
 
 /// A decoded query: the scenario plus the view keys, still as text, for the page to parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +38,7 @@ pub struct Decoded {
 
 /// Encodes a scenario as a query string without the leading `?`.
 pub fn encode(s: &Scenario) -> String {
-    let d = Scenario::default();
+    let d = Scenario::default_for(s.protocol);
     let mut parts =
         vec![format!("p={}", s.protocol.name()), format!("n={}", s.nodes), format!("seed={}", s.seed)];
     if s.net.latency_min != d.net.latency_min || s.net.latency_max != d.net.latency_max {
@@ -46,7 +50,7 @@ pub fn encode(s: &Scenario) -> String {
     if s.net.dup_ppm != d.net.dup_ppm {
         parts.push(format!("dup={}", format_ppm(s.net.dup_ppm)));
     }
-    if s.write_rate != d.write_rate {
+    if s.protocol.takes_writes() && s.write_rate != d.write_rate {
         parts.push(format!("rate={}", s.write_rate));
     }
     let bugs = match s.protocol {
@@ -74,6 +78,32 @@ pub fn encode(s: &Scenario) -> String {
                 parts.push(format!("backoff={}", u8::from(x.backoff)));
             }
             PAXOS_BUG_NAMES.iter().map(|(n, _)| *n).filter(|n| x.bugs.get(n) == Some(true)).collect()
+        }
+        ProtocolKind::Lock => {
+            let (x, dx) = (&s.lock, &d.lock);
+            if x.ttl != dx.ttl {
+                parts.push(format!("ttl={}", format_duration(x.ttl)));
+            }
+            if x.bound_ppm != dx.bound_ppm {
+                parts.push(format!("bound={}", format_ppm(x.bound_ppm)));
+            }
+            if (x.work_min, x.work_max) != (dx.work_min, dx.work_max) {
+                parts.push(format!("work={}", range(x.work_min, x.work_max)));
+            }
+            LOCK_BUG_NAMES.iter().map(|(n, _)| *n).filter(|n| x.bugs.get(n) == Some(true)).collect()
+        }
+        ProtocolKind::Txn => {
+            let (x, dx) = (&s.txn, &d.txn);
+            if x.mode != dx.mode {
+                parts.push(format!("mode={}", x.mode.name()));
+            }
+            if x.no_percent != dx.no_percent {
+                parts.push(format!("no={}", x.no_percent));
+            }
+            if x.vote_timeout != dx.vote_timeout {
+                parts.push(format!("timeout={}", format_duration(x.vote_timeout)));
+            }
+            TXN_BUG_NAMES.iter().map(|(n, _)| *n).filter(|n| x.bugs.get(n) == Some(true)).collect()
         }
     };
     if !bugs.is_empty() {
@@ -124,6 +154,7 @@ pub fn fault_token(f: &Fault) -> String {
         Fault::Write(n) => format!("write:{n}"),
         Fault::IsolateLeader => "isolate:leader".into(),
         Fault::CrashLeader => "crash:leader".into(),
+        Fault::ClockDrift(n, ppm) => format!("drift:{n}:{}", format_drift(*ppm)),
     }
 }
 
@@ -180,18 +211,51 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
     match key {
         "v" => s.version = u32::try_from(int(val)?).map_err(|_| err("too large".into()))?,
         "p" => {
-            s.protocol = match val {
+            let kind = match val {
                 "raft" => ProtocolKind::Raft,
                 "paxos" => ProtocolKind::Paxos,
-                other => return Err(err(format!("unknown protocol \"{}\" (raft or paxos)", shorten(other)))),
-            }
+                "lock" => ProtocolKind::Lock,
+                "txn" => ProtocolKind::Txn,
+                other => {
+                    return Err(err(format!("unknown protocol \"{}\" (raft, paxos, lock or txn)", shorten(other))))
+                }
+            };
+            *s = Scenario::default_for(kind);
         }
         "el" | "hb" | "noop" if s.protocol != ProtocolKind::Raft => {
             return Err(err("applies to raft only".into()));
         }
-        "proposers" | "mode" | "backoff" if s.protocol != ProtocolKind::Paxos => {
+        "proposers" | "backoff" if s.protocol != ProtocolKind::Paxos => {
             return Err(err("applies to paxos only".into()));
         }
+        "mode" if !matches!(s.protocol, ProtocolKind::Paxos | ProtocolKind::Txn) => {
+            return Err(err("applies to paxos and txn only".into()));
+        }
+        "ttl" | "bound" | "work" if s.protocol != ProtocolKind::Lock => {
+            return Err(err("applies to lock only".into()));
+        }
+        "no" | "timeout" if s.protocol != ProtocolKind::Txn => {
+            return Err(err("applies to txn only".into()));
+        }
+        "rate" if !s.protocol.takes_writes() => {
+            return Err(err("applies to raft and paxos only".into()));
+        }
+        "mode" if s.protocol == ProtocolKind::Txn => {
+            s.txn.mode = match val {
+                "2pc" => TxnMode::TwoPhase,
+                "3pc" => TxnMode::ThreePhase,
+                other => return Err(err(format!("expected 2pc or 3pc, got \"{}\"", shorten(other)))),
+            }
+        }
+        "ttl" => s.lock.ttl = parse_duration(val).map_err(err)?,
+        "bound" => s.lock.bound_ppm = parse_ppm(val).map_err(err)?,
+        "work" => (s.lock.work_min, s.lock.work_max) = parse_range(val).map_err(err)?,
+        "no" => {
+            let n = int(val)?;
+            s.txn.no_percent =
+                u8::try_from(n).ok().filter(|n| *n <= 100).ok_or_else(|| err(format!("must be a percentage, 0 to 100, got {n}")))?;
+        }
+        "timeout" => s.txn.vote_timeout = parse_duration(val).map_err(err)?,
         "proposers" => {
             let n = int(val)?;
             let (lo, hi) = (limits::MIN_PROPOSERS, limits::MAX_PROPOSERS);
@@ -210,7 +274,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
         "backoff" => s.paxos.backoff = flag(val).map_err(err)?,
         "n" => {
             let n = int(val)?;
-            let (lo, hi) = (limits::MIN_NODES, limits::MAX_NODES);
+            let (lo, hi) = s.protocol.node_range();
             s.nodes = u8::try_from(n)
                 .ok()
                 .filter(|n| (lo..=hi).contains(n))
@@ -234,11 +298,20 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
         "bugs" => {
             s.bugs = Bugs::default();
             s.paxos.bugs = Default::default();
-            let names = if s.protocol == ProtocolKind::Paxos { PAXOS_BUG_NAMES } else { BUG_NAMES };
+            s.lock.bugs = Default::default();
+            s.txn.bugs = Default::default();
+            let names = match s.protocol {
+                ProtocolKind::Raft => BUG_NAMES,
+                ProtocolKind::Paxos => PAXOS_BUG_NAMES,
+                ProtocolKind::Lock => LOCK_BUG_NAMES,
+                ProtocolKind::Txn => TXN_BUG_NAMES,
+            };
             for name in val.split(',').filter(|b| !b.is_empty()) {
                 let flag = match s.protocol {
                     ProtocolKind::Raft => s.bugs.flag_mut(name),
                     ProtocolKind::Paxos => s.paxos.bugs.flag_mut(name),
+                    ProtocolKind::Lock => s.lock.bugs.flag_mut(name),
+                    ProtocolKind::Txn => s.txn.bugs.flag_mut(name),
                 };
                 match flag {
                     Some(flag) => *flag = true,
@@ -262,7 +335,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             s.faults.sort_by_key(|f| f.at); // stable: same-instant faults keep their order
         }
         other => {
-            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, proposers, mode, backoff, bugs, faults, v, embed, speed, t)"))
+            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, proposers, mode, backoff, ttl, bound, work, no, timeout, bugs, faults, v, embed, speed, t)"))
         }
     }
     Ok(())
@@ -327,6 +400,10 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
             }
             Ok(Fault::Partition(groups))
         }
+        "drift" => {
+            let (n, d) = arg.split_once(':').ok_or("drift needs a node and a rate, like drift:0:0.3 (30% fast)")?;
+            Ok(Fault::ClockDrift(one(n)?, parse_drift(d)?))
+        }
         "heal" if arg.is_empty() => Ok(Fault::Heal),
         "loss" => Ok(Fault::SetLoss(parse_ppm(arg)?)),
         "dup" => Ok(Fault::SetDup(parse_ppm(arg)?)),
@@ -335,10 +412,31 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
             Ok(Fault::SetLatency(lo, hi))
         }
         _ => Err(format!(
-            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, crash:leader, isolate:leader)",
+            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, drift, crash:leader, isolate:leader)",
             shorten(t)
         )),
     }
+}
+
+/// A clock rate as a signed fraction: `0.3` is 30% fast, `-0.05` 5% slow.
+pub fn format_drift(ppm: i32) -> String {
+    let sign = if ppm < 0 { "-" } else { "" };
+    format!("{sign}{}", format_ppm(ppm.unsigned_abs()))
+}
+
+/// Parses [`format_drift`]'s output; at most ±[`crate::cluster::MAX_DRIFT_PPM`].
+pub fn parse_drift(v: &str) -> Result<i32, String> {
+    let (neg, abs) = match v.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, v.strip_prefix('+').unwrap_or(v)),
+    };
+    let ppm =
+        parse_ppm(abs).map_err(|_| format!("expected a rate like 0.3 or -0.05, got \"{}\"", shorten(v)))?;
+    let max = crate::cluster::MAX_DRIFT_PPM;
+    if ppm > max as u32 {
+        return Err(format!("a clock may drift by at most {}, got {}", format_ppm(max as u32), shorten(v)));
+    }
+    Ok(if neg { -(ppm as i32) } else { ppm as i32 })
 }
 
 /// Decodes `%XX` escapes and `+` (as a space); `None` on a broken escape or invalid UTF-8.
@@ -371,6 +469,7 @@ mod tests {
     use super::*;
     use crate::protocol::{MS, SEC};
     use crate::scenario::FORMAT_VERSION;
+    use crate::txn::TxnMode;
 
     #[test]
     fn the_example_url_decodes() {
@@ -411,6 +510,9 @@ mod tests {
             Fault::Write(6),
             Fault::CrashLeader,
             Fault::IsolateLeader,
+            Fault::ClockDrift(3, -250_000),
+            Fault::ClockDrift(4, 500_000),
+            Fault::ClockDrift(4, 0),
         ];
         for (i, f) in faults.into_iter().enumerate() {
             s.push_fault(i as u64 * 333_333, f);
@@ -442,6 +544,61 @@ mod tests {
             1,
             "the default fits the cluster"
         );
+    }
+
+    #[test]
+    fn lock_and_txn_scenarios_round_trip_and_keys_are_checked_per_protocol() {
+        let q = "p=lock&n=5&seed=3&ttl=2s&bound=0.05&work=1s-2s&bugs=nofence,volatile&faults=pause:2:2s@1s,drift:0:-0.1@2s";
+        let s = decode(q).unwrap().scenario;
+        assert_eq!((s.protocol, s.nodes, s.write_rate), (ProtocolKind::Lock, 5, 0));
+        assert_eq!(
+            (s.lock.ttl, s.lock.bound_ppm, s.lock.work_min, s.lock.work_max),
+            (2 * SEC, 50_000, SEC, 2 * SEC)
+        );
+        assert!(s.lock.bugs.no_fencing && s.lock.bugs.volatile_tokens && !s.lock.bugs.lease_from_receipt);
+        assert_eq!(s.faults[1].fault, Fault::ClockDrift(0, -100_000));
+        assert_eq!(encode(&s), q);
+        assert_eq!(
+            encode(&decode("p=lock").unwrap().scenario),
+            "p=lock&n=4&seed=1",
+            "lock defaults: 2 clients"
+        );
+
+        let q = "p=txn&n=6&seed=2&mode=3pc&no=25&timeout=1s&bugs=committimeout&faults=crash:0@1s";
+        let s = decode(q).unwrap().scenario;
+        assert_eq!(
+            (s.protocol, s.txn.mode, s.txn.no_percent, s.txn.vote_timeout),
+            (ProtocolKind::Txn, TxnMode::ThreePhase, 25, SEC)
+        );
+        assert!(s.txn.bugs.commit_on_timeout);
+        assert_eq!(encode(&s), q);
+        assert_eq!(encode(&decode("p=txn").unwrap().scenario), "p=txn&n=4&seed=1");
+
+        for (q, field) in [
+            ("p=lock&n=2", "n"),
+            ("p=lock&n=9", "n"),
+            ("p=txn&n=1", "n"),
+            ("p=txn&n=9", "n"),
+            ("p=lock&rate=2", "rate"),
+            ("p=txn&faults=write:1@1s", "faults[1]"),
+            ("p=lock&ttl=1ms", "ttl"),
+            ("p=lock&ttl=2m", "ttl"),
+            ("p=lock&bound=0.5", "bound"),
+            ("p=lock&work=2s-1s", "work"),
+            ("p=lock&work=0s-1s", "work"),
+            ("p=lock&mode=3pc", "mode"),
+            ("p=txn&mode=4pc", "mode"),
+            ("p=txn&no=101", "no"),
+            ("p=txn&timeout=1ms", "timeout"),
+            ("p=txn&ttl=1s", "ttl"),
+            ("p=raft&no=5", "no"),
+            ("p=lock&bugs=fig8", "bugs"),
+            ("p=txn&bugs=nofence", "bugs"),
+            ("p=lock&faults=drift:2:0.7@1s", "faults[1]"),
+            ("p=lock&n=3&faults=drift:3:0.1@1s", "faults[1]"),
+        ] {
+            assert_eq!(field_of(q), field, "{q}");
+        }
     }
 
     #[test]
@@ -507,6 +664,10 @@ mod tests {
             "n=5&n=5",
             "faults=@@@",
             "faults=crash:1@1s@2s",
+            "faults=drift:1@1s",
+            "faults=drift:1:0.6@1s",
+            "faults=drift:1:--0.1@1s",
+            "faults=drift:1:x@1s",
         ] {
             assert!(decode(q).is_err(), "{q} accepted");
         }

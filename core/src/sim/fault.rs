@@ -34,6 +34,9 @@ pub enum Fault {
     CrashLeader,
     /// Restore the one-way link `from -> to` (undoes a `Cut` or that link of a partition).
     Mend(NodeId, NodeId),
+    /// From now on the node's clock runs this many parts per million fast (negative: slow);
+    /// 0 stops the drift. Armed timers are re-timed by the new rate. See `cluster::Clock`.
+    ClockDrift(NodeId, i32),
 }
 
 impl Fault {
@@ -41,7 +44,11 @@ impl Fault {
     /// partition's groups, and returns false if the fault names such a node otherwise.
     pub fn restrict_to(&mut self, n: NodeId) -> bool {
         match self {
-            Fault::Crash(x) | Fault::Restart(x) | Fault::Pause(x, _) | Fault::Write(x) => *x < n,
+            Fault::Crash(x)
+            | Fault::Restart(x)
+            | Fault::Pause(x, _)
+            | Fault::Write(x)
+            | Fault::ClockDrift(x, _) => *x < n,
             Fault::Cut(a, b) | Fault::Mend(a, b) => *a < n && *b < n,
             Fault::Partition(groups) => {
                 for g in groups.iter_mut() {
@@ -61,7 +68,11 @@ impl Fault {
     /// The node a fault is aimed at, if it is aimed at one.
     pub fn node(&self) -> Option<NodeId> {
         match self {
-            Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n, _) | Fault::Write(n) => Some(*n),
+            Fault::Crash(n)
+            | Fault::Restart(n)
+            | Fault::Pause(n, _)
+            | Fault::Write(n)
+            | Fault::ClockDrift(n, _) => Some(*n),
             _ => None,
         }
     }

@@ -323,6 +323,7 @@ where
             }
             let Reverse(q) = self.queue.pop()?;
             self.now = self.now.max(q.at);
+            self.cluster.now = self.now;
             if let Some(n) = q.item.node(&self.requests) {
                 if let Some(until) = self.cluster.nodes[n as usize].paused_until {
                     if until > self.now {
@@ -462,7 +463,33 @@ where
                 self.new_request(x);
                 None
             }
+            Fault::ClockDrift(x, ppm) => {
+                self.set_drift(x, ppm);
+                Some(x)
+            }
             Fault::IsolateLeader | Fault::CrashLeader => None, // resolved above
+        }
+    }
+
+    /// Changes a node's clock rate and re-times its armed timers: the local time each still has
+    /// to run is kept, and now passes at the new rate.
+    fn set_drift(&mut self, x: NodeId, ppm: i32) {
+        let now = self.now;
+        let node = &mut self.cluster.nodes[x as usize];
+        let old = node.clock;
+        node.clock.set_rate(now, ppm);
+        let clock = node.clock;
+        let armed: Vec<(P::Timer, Micros)> = node
+            .timers
+            .iter()
+            .map(|(t, &(at, _))| (t.clone(), old.local(at.max(now)) - old.local(now)))
+            .collect();
+        for (timer, left) in armed {
+            self.next_token += 1;
+            let token = self.next_token;
+            let at = now + clock.true_delay(left);
+            self.cluster.nodes[x as usize].timers.insert(timer.clone(), (at, token));
+            self.push(at, Item::Timer { node: x, timer, token });
         }
     }
 
@@ -591,7 +618,8 @@ where
             match e {
                 Effect::Send { to, msg } => self.send(id, to, msg),
                 Effect::SetTimer { timer, after } => {
-                    let at = self.now + self.rng.range(after);
+                    let local = self.rng.range(after);
+                    let at = self.now + self.cluster.nodes[id as usize].clock.true_delay(local);
                     self.next_token += 1;
                     let token = self.next_token;
                     self.cluster.nodes[id as usize].timers.insert(timer.clone(), (at, token));

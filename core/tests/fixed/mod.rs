@@ -79,3 +79,28 @@ pub fn avail_hash() -> u64 {
     }
     stable_hash(&out)
 }
+
+/// A lock run with a pause past the lease, clock drift, loss and a server restart, and a 3PC
+/// run with crashes: the two protocols' own code paths and the drifting clocks.
+pub const LOCK_QUERY: &str =
+    "p=lock&n=5&seed=9&lat=2ms-40ms&loss=0.05&faults=drift:0:0.2@0s,drift:3:-0.3@500ms,\
+pause:2:2s@1.1s,crash:0@3s,restart:0@3.4s";
+pub const TXN_QUERY: &str =
+    "p=txn&n=5&seed=9&mode=3pc&no=20&faults=crash:0@1s,crash:2@1.5s,restart:2@2s,restart:0@4s";
+
+/// The trace hashes of [`LOCK_QUERY`] and [`TXN_QUERY`] run for 6 s, identical on x86_64 and
+/// wasm32.
+pub const PROTOCOL_HASHES: [u64; 2] = [0x5efd_3a7d_789b_56d1, 0x0065_92f2_79bd_160a];
+
+pub fn protocol_hashes() -> [u64; 2] {
+    let lock = url::decode(LOCK_QUERY).expect("fixed lock scenario decodes").scenario;
+    let mut sim = lock.lock_sim();
+    sim.run_until(6 * SEC);
+    assert!(sim.violation().is_none());
+    let a = sim.trace().hash();
+    let txn = url::decode(TXN_QUERY).expect("fixed txn scenario decodes").scenario;
+    let mut sim = txn.txn_sim();
+    sim.run_until(6 * SEC);
+    assert!(sim.violation().is_none());
+    [a, sim.trace().hash()]
+}

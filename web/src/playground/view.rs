@@ -194,6 +194,10 @@ pub fn describe_fault(f: &Fault, nodes: u8) -> String {
         Fault::Write(x) => format!("client write sent to node {x}"),
         Fault::IsolateLeader => "the leader was isolated".into(),
         Fault::CrashLeader => "the leader crashed".into(),
+        Fault::ClockDrift(x, 0) => format!("node {x}'s clock runs true again"),
+        Fault::ClockDrift(x, ppm) => {
+            format!("node {x}'s clock runs {} {}", pct(ppm.unsigned_abs()), if *ppm > 0 { "fast" } else { "slow" })
+        }
     }
 }
 

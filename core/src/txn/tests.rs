@@ -1,0 +1,193 @@
+use super::*;
+use crate::protocol::{Effect, MS, SEC};
+
+fn run(t: &Txn, id: NodeId, s: &mut TxnState, ev: Event<Txn>) -> Vec<Effect<Txn>> {
+    let mut out = Effects::default();
+    t.handle(id, 0, s, ev, &mut out);
+    out.0
+}
+
+fn boot(t: &Txn, id: NodeId, restored: Option<&TxnDurable>) -> TxnState {
+    t.init(id, restored, &mut Effects::default())
+}
+
+fn sent(effects: &[Effect<Txn>]) -> Vec<(NodeId, TxnMsg)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { to, msg } => Some((*to, msg.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn persisted(effects: &[Effect<Txn>]) -> Option<TxnDurable> {
+    effects.iter().rev().find_map(|e| match e {
+        Effect::Persist(d) => Some(d.clone()),
+        _ => None,
+    })
+}
+
+fn msg(from: NodeId, msg: TxnMsg) -> Event<Txn> {
+    Event::Msg { from, msg }
+}
+
+fn all_yes(mode: TxnMode) -> Txn {
+    Txn::new(TxnConfig { nodes: 3, mode, no_percent: 0, ..TxnConfig::default() })
+}
+
+#[test]
+fn votes_are_a_fixed_function_of_transaction_and_participant() {
+    let c = TxnConfig { no_percent: 30, ..TxnConfig::default() };
+    let no = (1..=1000).filter(|&t| !c.votes_yes(t, 1)).count();
+    assert!((250..=350).contains(&no), "{no} no votes of 1000 at 30%");
+    assert_eq!(c.votes_yes(17, 2), c.votes_yes(17, 2));
+    assert!((1..=100).all(|t| TxnConfig { no_percent: 0, ..c.clone() }.votes_yes(t, 1)));
+}
+
+#[test]
+fn a_yes_vote_is_logged_before_it_is_sent_and_then_the_participant_is_in_doubt() {
+    let t = all_yes(TxnMode::TwoPhase);
+    let mut s = boot(&t, 1, None);
+    let prep = run(&t, 1, &mut s, msg(0, TxnMsg::Prepare { txn: 1 }));
+    assert!(sent(&prep).is_empty(), "nothing leaves before the log write");
+    let flush = run(&t, 1, &mut s, Event::Timer(TxnTimer::Flush(1)));
+    let persist_at = flush.iter().position(|e| matches!(e, Effect::Persist(_))).unwrap();
+    let send_at = flush.iter().position(|e| matches!(e, Effect::Send { .. })).unwrap();
+    assert!(persist_at < send_at);
+    assert_eq!(sent(&flush), vec![(0, TxnMsg::Vote { txn: 1, yes: true })]);
+    let TxnState::Participant(p) = &s else { panic!() };
+    assert!(p.txns[&1].in_doubt());
+}
+
+#[test]
+fn the_coordinator_commits_only_with_every_yes_and_logs_first() {
+    let t = all_yes(TxnMode::TwoPhase);
+    let mut s = boot(&t, 0, None);
+    let begin = run(&t, 0, &mut s, Event::Timer(TxnTimer::Begin));
+    assert_eq!(sent(&begin).len(), 2);
+    run(&t, 0, &mut s, msg(1, TxnMsg::Vote { txn: 1, yes: true }));
+    let TxnState::Coordinator(c) = &s else { panic!() };
+    assert_eq!(c.round.as_ref().unwrap().stage, Stage::Voting, "one vote is not enough");
+    run(&t, 0, &mut s, msg(2, TxnMsg::Vote { txn: 1, yes: true }));
+    let flush = run(&t, 0, &mut s, Event::Timer(TxnTimer::Flush(1)));
+    let Some(TxnDurable::Coordinator(log)) = persisted(&flush) else { panic!() };
+    assert!(log.commits.contains(&1));
+    assert_eq!(sent(&flush), vec![(1, TxnMsg::Commit { txn: 1 }), (2, TxnMsg::Commit { txn: 1 })]);
+    // Acks truncate the log.
+    run(&t, 0, &mut s, msg(1, TxnMsg::Ack { txn: 1 }));
+    let last = run(&t, 0, &mut s, msg(2, TxnMsg::Ack { txn: 1 }));
+    let Some(TxnDurable::Coordinator(log)) = persisted(&last) else { panic!() };
+    assert!(log.commits.is_empty());
+}
+
+#[test]
+fn a_missing_vote_aborts_at_the_timeout_and_the_bug_commits_instead() {
+    for (bug, expect_commit) in [(false, false), (true, true)] {
+        let t = Txn::new(TxnConfig {
+            nodes: 3,
+            bugs: TxnBugs { commit_on_timeout: bug },
+            ..TxnConfig::default()
+        });
+        let mut s = boot(&t, 0, None);
+        run(&t, 0, &mut s, Event::Timer(TxnTimer::Begin));
+        run(&t, 0, &mut s, msg(1, TxnMsg::Vote { txn: 1, yes: true }));
+        let out = run(&t, 0, &mut s, Event::Timer(TxnTimer::VoteTimeout(1)));
+        let out = if bug { run(&t, 0, &mut s, Event::Timer(TxnTimer::Flush(1))) } else { out };
+        let commits = sent(&out).iter().filter(|(_, m)| matches!(m, TxnMsg::Commit { .. })).count();
+        let aborts = sent(&out).iter().filter(|(_, m)| matches!(m, TxnMsg::Abort { .. })).count();
+        assert_eq!((commits > 0, aborts > 0), (expect_commit, !expect_commit), "bug {bug}");
+    }
+}
+
+#[test]
+fn presumed_abort_answers_questions_about_unlogged_transactions() {
+    let t = all_yes(TxnMode::TwoPhase);
+    let log = CoordLog { next_txn: 5, commits: [3].into(), precommitted: Default::default() };
+    let mut s = boot(&t, 0, Some(&TxnDurable::Coordinator(log)));
+    assert_eq!(
+        sent(&run(&t, 0, &mut s, msg(1, TxnMsg::Ask { txn: 3 }))),
+        vec![(1, TxnMsg::Commit { txn: 3 })]
+    );
+    assert_eq!(
+        sent(&run(&t, 0, &mut s, msg(1, TxnMsg::Ask { txn: 4 }))),
+        vec![(1, TxnMsg::Abort { txn: 4 })]
+    );
+    // The recovered coordinator resends the logged commit.
+    let resend = run(&t, 0, &mut s, Event::Timer(TxnTimer::Resend));
+    assert_eq!(sent(&resend), vec![(1, TxnMsg::Commit { txn: 3 }), (2, TxnMsg::Commit { txn: 3 })]);
+}
+
+#[test]
+fn a_2pc_participant_in_doubt_never_decides_alone_and_a_recovered_one_asks() {
+    let t = all_yes(TxnMode::TwoPhase);
+    let mut s = boot(&t, 1, None);
+    run(&t, 1, &mut s, msg(0, TxnMsg::Prepare { txn: 1 }));
+    let flush = run(&t, 1, &mut s, Event::Timer(TxnTimer::Flush(1)));
+    assert!(!flush.iter().any(|e| matches!(e, Effect::SetTimer { timer: TxnTimer::Decide(_), .. })));
+    let ask = run(&t, 1, &mut s, Event::Timer(TxnTimer::Ask(1)));
+    assert_eq!(sent(&ask), vec![(0, TxnMsg::Ask { txn: 1 })]);
+    let durable = persisted(&flush).unwrap();
+    let mut out = Effects::default();
+    let s = t.init(1, Some(&durable), &mut out);
+    let TxnState::Participant(p) = &s else { panic!() };
+    assert!(p.recovered.contains(&1) && p.txns[&1] == Phase::Uncertain);
+    assert!(out.0.contains(&Effect::SetTimer { timer: TxnTimer::Ask(1), after: 0..=0 }));
+}
+
+#[test]
+fn a_3pc_participant_decides_by_its_phase_when_the_coordinator_is_silent() {
+    let t = all_yes(TxnMode::ThreePhase);
+    for (precommit, outcome) in [(false, Phase::Aborted), (true, Phase::Committed)] {
+        let mut s = boot(&t, 1, None);
+        run(&t, 1, &mut s, msg(0, TxnMsg::Prepare { txn: 1 }));
+        let flush = run(&t, 1, &mut s, Event::Timer(TxnTimer::Flush(1)));
+        let d = t.config.decide_timeout;
+        assert!(flush.contains(&Effect::SetTimer { timer: TxnTimer::Decide(1), after: d..=d }));
+        if precommit {
+            run(&t, 1, &mut s, msg(0, TxnMsg::PreCommit { txn: 1 }));
+        }
+        run(&t, 1, &mut s, Event::Timer(TxnTimer::Decide(1)));
+        let TxnState::Participant(p) = &s else { panic!() };
+        assert_eq!(p.txns[&1], outcome);
+    }
+}
+
+#[test]
+fn a_recovering_3pc_coordinator_follows_the_termination_rule() {
+    let t =
+        Txn::new(TxnConfig { nodes: 4, mode: TxnMode::ThreePhase, no_percent: 0, ..TxnConfig::default() });
+    let log = CoordLog { next_txn: 3, commits: Default::default(), precommitted: [2].into() };
+    let undecided = |pre, alone| Stands::Undecided { precommitted: pre, alone };
+    // Any decided participant is followed.
+    let mut s = boot(&t, 0, Some(&TxnDurable::Coordinator(log.clone())));
+    let out = run(&t, 0, &mut s, msg(2, TxnMsg::Report { txn: 2, stands: Stands::Decided(Decision::Abort) }));
+    assert_eq!(sent(&out).len(), 3);
+    assert!(sent(&out).iter().all(|(_, m)| *m == TxnMsg::Abort { txn: 2 }));
+    // All undecided and recovered, one pre-committed: commit; but not while one may still decide.
+    let mut s = boot(&t, 0, Some(&TxnDurable::Coordinator(log.clone())));
+    run(&t, 0, &mut s, msg(1, TxnMsg::Report { txn: 2, stands: undecided(true, false) }));
+    run(&t, 0, &mut s, msg(2, TxnMsg::Report { txn: 2, stands: undecided(false, false) }));
+    let wait = run(&t, 0, &mut s, msg(3, TxnMsg::Report { txn: 2, stands: undecided(false, true) }));
+    assert!(sent(&wait).is_empty(), "participant 3 may still time out on its own");
+    let out = run(&t, 0, &mut s, msg(3, TxnMsg::Report { txn: 2, stands: undecided(false, false) }));
+    assert!(sent(&out).iter().all(|(_, m)| *m == TxnMsg::Commit { txn: 2 }));
+    // None pre-committed: abort.
+    let mut s = boot(&t, 0, Some(&TxnDurable::Coordinator(log)));
+    for p in 1..=3 {
+        run(&t, 0, &mut s, msg(p, TxnMsg::Report { txn: 2, stands: undecided(false, false) }));
+    }
+    let TxnState::Coordinator(c) = &s else { panic!() };
+    assert_eq!(c.history.last(), Some(&(2, Decision::Abort)));
+}
+
+#[test]
+fn the_checker_counts_blocked_time_on_the_true_clock() {
+    let s = crate::scenario::url::decode("p=txn&n=4&seed=1&faults=crash:0@840ms").unwrap().scenario;
+    let mut sim = s.txn_sim();
+    sim.run_until(3 * SEC);
+    let c = sim.checker_as::<TxnChecker>().unwrap();
+    let blocked: Vec<Micros> = (1..4).map(|p| c.blocked(p, sim.now())).collect();
+    // In doubt since txn 2's vote (about 0.83 s), blocked ever since: over 2.1 s each.
+    assert!(blocked.iter().all(|&b| b > 2_100 * MS && b < 2_200 * MS), "{blocked:?}");
+}
