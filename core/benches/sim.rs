@@ -1,16 +1,20 @@
 //! Simulator throughput under a steady client write load: 5-node Raft and 5-acceptor
-//! Multi-Paxos, with and without the invariant checker.
+//! Multi-Paxos, with and without the invariant checker; and the lock service (6 clients
+//! contending) and 2PC / 3PC (7 participants, back-to-back transactions), whose nodes make their
+//! own load.
 //!
 //! `cargo xtask bench` (or `cargo bench -p halab-core --bench sim`). Criterion reports events
 //! (simulator steps) per second; the run also prints simulated seconds per wall second.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use halab_core::client::Service;
+use halab_core::lock::{Lock, LockChecker, LockConfig};
 use halab_core::paxos::invariants::PaxosChecker;
 use halab_core::paxos::{Paxos, PaxosConfig};
 use halab_core::protocol::{Describe, SEC};
 use halab_core::raft::{Raft, RaftChecker, RaftConfig};
 use halab_core::sim::{Sim, SimConfig};
+use halab_core::txn::{Txn, TxnChecker, TxnConfig, TxnMode};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -36,6 +40,28 @@ fn paxos(checked: bool) -> Sim<Paxos> {
         Sim::new(Paxos::new(PaxosConfig { nodes: 5, proposers: 2, ..PaxosConfig::default() }), config());
     if checked {
         sim.with_checker(PaxosChecker::default())
+    } else {
+        sim
+    }
+}
+
+fn lock(checked: bool) -> Sim<Lock> {
+    let sim = Sim::new(
+        Lock::new(LockConfig { nodes: 8, ..LockConfig::default() }),
+        SimConfig { seed: 9, ..SimConfig::default() },
+    );
+    if checked {
+        sim.with_checker(LockChecker::default())
+    } else {
+        sim
+    }
+}
+
+fn txn(mode: TxnMode, checked: bool) -> Sim<Txn> {
+    let config = TxnConfig { nodes: 8, mode, ..TxnConfig::default() };
+    let sim = Sim::new(Txn::new(config), SimConfig { seed: 9, ..SimConfig::default() });
+    if checked {
+        sim.with_checker(TxnChecker::default())
     } else {
         sim
     }
@@ -75,6 +101,9 @@ where
 fn bench(c: &mut Criterion) {
     group(c, "raft5_100w_per_s_10s", raft);
     group(c, "multipaxos5_100w_per_s_10s", paxos);
+    group(c, "lock_6_clients_10s", lock);
+    group(c, "2pc_7_participants_10s", |checked| txn(TxnMode::TwoPhase, checked));
+    group(c, "3pc_7_participants_10s", |checked| txn(TxnMode::ThreePhase, checked));
 }
 
 criterion_group!(benches, bench);

@@ -480,9 +480,12 @@ impl Lock {
             Event::Msg { msg: LockMsg::Renewed { token, asked }, .. } => {
                 if let Phase::Holding { token: t, until, .. } = &mut s.phase {
                     let start = if c.bugs.lease_from_receipt { now } else { asked };
-                    if *t == token && start + c.client_lease() > *until {
-                        *until = start + c.client_lease();
-                        let left = *until - now;
+                    let extended = start + c.client_lease();
+                    // A reply that arrives after the extension has run out (a pause) extends
+                    // nothing: the pending LeaseEnd ends the belief.
+                    if *t == token && extended > *until && extended > now {
+                        *until = extended;
+                        let left = extended - now;
                         out.set_timer(LockTimer::LeaseEnd, left..=left);
                     }
                 }

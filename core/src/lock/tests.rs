@@ -171,3 +171,16 @@ fn a_drift_change_re_times_armed_timers_by_the_local_time_they_have_left() {
     let left = d0 - at;
     assert_eq!(d1 - at, (left * 2).div_ceil(3), "{} µs of local time at 1.5×", left);
 }
+
+#[test]
+fn a_renewal_answered_after_its_extension_ran_out_extends_nothing() {
+    let lock = Lock::default();
+    let (mut s, _) = boot(&lock, 2, None);
+    run(&lock, 2, 0, &mut s, Event::Timer(LockTimer::Acquire));
+    run(&lock, 2, MS, &mut s, msg(SERVER, LockMsg::Grant { acq: 0, token: 1 }));
+    // Asked at 0.4 s, answered at 5 s (the client was paused): the extension ended at 1.38 s.
+    let out = run(&lock, 2, 5 * SEC, &mut s, msg(SERVER, LockMsg::Renewed { token: 1, asked: 400 * MS }));
+    assert!(out.is_empty());
+    let LockState::Client(c) = &s else { panic!() };
+    assert_eq!(c.phase, Phase::Holding { token: 1, until: lock.config.client_lease(), wrote: false });
+}
