@@ -30,6 +30,8 @@ struct Record {
 pub struct TxnChecker {
     pub timeline: Timeline,
     records: BTreeMap<u64, Record>,
+    /// Each participant's transactions as last seen, so only changes are judged.
+    seen: BTreeMap<NodeId, BTreeMap<u64, Phase>>,
     /// Since when each participant has been in doubt (true time), while it is.
     in_doubt_since: BTreeMap<NodeId, Micros>,
     /// Time each participant spent in doubt before its current stretch.
@@ -78,7 +80,9 @@ impl TxnChecker {
             self.leave_doubt(p, now);
             return Ok(());
         };
-        for (&txn, &phase) in s.txns.iter().rev().take(4) {
+        let before = self.seen.insert(p, s.txns.clone()).unwrap_or_default();
+        let changed = s.txns.iter().filter(|(t, ph)| before.get(t) != Some(ph));
+        for (&txn, &phase) in changed {
             let r = self.record(txn);
             match phase {
                 Phase::Uncertain | Phase::PreCommitted => {

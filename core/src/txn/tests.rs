@@ -191,3 +191,32 @@ fn the_checker_counts_blocked_time_on_the_true_clock() {
     // In doubt since txn 2's vote (about 0.83 s), blocked ever since: over 2.1 s each.
     assert!(blocked.iter().all(|&b| b > 2_100 * MS && b < 2_200 * MS), "{blocked:?}");
 }
+
+#[test]
+fn the_checker_judges_a_late_decision_on_an_old_transaction() {
+    use crate::cluster::Cluster;
+    use crate::invariant::Checker;
+    let (mut cluster, _) = Cluster::boot(Txn::new(TxnConfig { nodes: 3, ..TxnConfig::default() }));
+    let mut checker = TxnChecker::default();
+    let set = |cluster: &mut Cluster<Txn>, p: NodeId, phases: &[(u64, Phase)]| {
+        if let Some(TxnState::Participant(s)) = cluster.nodes[p as usize].state.as_mut() {
+            s.txns.extend(phases.iter().copied());
+        }
+    };
+    // Both vote yes on txns 1..=10; both commit 2..=10; participant 1 commits txn 1.
+    for p in 1..=2 {
+        set(&mut cluster, p, &(1..=10).map(|t| (t, Phase::Uncertain)).collect::<Vec<_>>());
+        assert!(checker.check(&cluster, Some(p)).is_ok());
+    }
+    for p in 1..=2 {
+        set(&mut cluster, p, &(2..=10).map(|t| (t, Phase::Committed)).collect::<Vec<_>>());
+        assert!(checker.check(&cluster, Some(p)).is_ok());
+    }
+    set(&mut cluster, 1, &[(1, Phase::Committed)]);
+    assert!(checker.check(&cluster, Some(1)).is_ok());
+    // Participant 2, recovered, aborts txn 1 long after: nine newer transactions in between.
+    set(&mut cluster, 2, &[(1, Phase::Aborted)]);
+    let broken = checker.check(&cluster, Some(2)).unwrap_err();
+    assert_eq!(broken.invariant, invariants::ATOMICITY);
+    assert!(broken.detail.starts_with("txn 1:"), "{}", broken.detail);
+}
