@@ -19,9 +19,24 @@ test('home page loads the app: the title and the Raft playground', async () => {
   assertNoErrors(page);
 });
 
-test('an unknown page says so instead of failing', async () => {
+test('an unknown page says so instead of failing, and links every page', async () => {
   const page = await h.open('/nonesuch');
-  assert.match(await page.textContent('[data-testid=error-banner]'), /no page called “nonesuch”/);
+  const banner = await page.textContent('[data-testid=error-banner]');
+  assert.match(banner, /no page called “nonesuch”/);
+  assert.match(banner, /Raft, Paxos or lock service playground, the ring lab or the availability page/);
+  const links = await page.$$eval('[data-testid=error-banner] a', (els) => els.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, ['raft', 'paxos', 'lock', 'ring', 'avail']);
+  assertNoErrors(page);
+});
+
+test('the header links every page, the lock service among them', async () => {
+  const page = await h.open('/');
+  const nav = await page.$$eval('nav.pages a', (els) => els.map((a) => [a.getAttribute('href'), a.textContent]));
+  assert.deepEqual(nav, [['raft', 'Raft'], ['paxos', 'Paxos'], ['lock', 'Lock'], ['ring', 'Ring'], ['avail', 'Availability']]);
+  await page.click('[data-testid=nav-lock]');
+  await page.waitForSelector('[data-testid=nav-lock][aria-current=page]');
+  await page.waitForSelector('[data-testid=timeline]');
+  assert.equal(await page.evaluate(() => location.pathname), '/lock');
   assertNoErrors(page);
 });
 

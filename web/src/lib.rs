@@ -13,6 +13,7 @@ pub mod playground;
 pub mod url;
 pub mod widgets;
 
+use halab_core::lock::Lock;
 use halab_core::paxos::Paxos;
 use halab_core::raft::Raft;
 use pages::avail::AvailPage;
@@ -26,6 +27,8 @@ use yew::prelude::*;
 pub enum Route {
     Raft,
     Paxos,
+    /// The lease lock service with fencing tokens.
+    Lock,
     /// The consistent-hashing lab.
     Ring,
     /// How many nines: availability curves and the nines calculator.
@@ -38,6 +41,7 @@ impl Route {
         match last_segment(path) {
             "" | "raft" | "index.html" => Route::Raft,
             "paxos" => Route::Paxos,
+            "lock" => Route::Lock,
             "ring" => Route::Ring,
             "avail" => Route::Avail,
             other => Route::NotFound(halab_core::scenario::units::shorten(other)),
@@ -56,12 +60,13 @@ impl Route {
         let route = match p {
             Some("raft") => Route::Raft,
             Some("paxos") => Route::Paxos,
+            Some("lock") => Route::Lock,
             Some("ring") => Route::Ring,
             Some("avail") => Route::Avail,
             _ => by_path, // none, or unknown: the page reports a bad `p` itself
         };
         let slug = route.slug();
-        let rename = (matches!(last_segment(path), "raft" | "paxos" | "ring" | "avail")
+        let rename = (matches!(last_segment(path), "raft" | "paxos" | "lock" | "ring" | "avail")
             && Some(last_segment(path)) != slug)
             .then_some(slug)
             .flatten();
@@ -73,6 +78,7 @@ impl Route {
         match self {
             Route::Raft => Some("raft"),
             Route::Paxos => Some("paxos"),
+            Route::Lock => Some("lock"),
             Route::Ring => Some("ring"),
             Route::Avail => Some("avail"),
             Route::NotFound(_) => None,
@@ -110,6 +116,7 @@ pub fn app(props: &AppProps) -> Html {
     match route {
         Route::Raft => html! { <PlaygroundPage<Raft> ..page /> },
         Route::Paxos => html! { <PlaygroundPage<Paxos> ..page /> },
+        Route::Lock => html! { <PlaygroundPage<Lock> ..page /> },
         Route::Ring => html! { <RingPage ..page /> },
         Route::Avail => html! { <AvailPage ..page /> },
         Route::NotFound(name) => html! {
@@ -117,7 +124,8 @@ pub fn app(props: &AppProps) -> Html {
                 <Header />
                 <div class="banner error" data-testid="error-banner" role="alert">
                     { format!("There is no page called \u{201c}{name}\u{201d} here. ") }
-                    <span>{ "Open the " }<a href="raft">{ "Raft" }</a>{ " or the " }<a href="paxos">{ "Paxos" }</a>
+                    <span>{ "Open the " }<a href="raft">{ "Raft" }</a>{ ", " }<a href="paxos">{ "Paxos" }</a>
+                        { " or " }<a href="lock">{ "lock service" }</a>
                         { " playground, the " }<a href="ring">{ "ring lab" }</a>
                         { " or the " }<a href="avail">{ "availability page" }</a>{ "." }</span>
                 </div>
@@ -141,6 +149,8 @@ mod tests {
         assert_eq!(Route::from_path("/ring"), Route::Ring);
         assert_eq!(Route::from_path("/halab/ring/"), Route::Ring);
         assert_eq!(Route::from_path("/avail"), Route::Avail);
+        assert_eq!(Route::from_path("/lock"), Route::Lock);
+        assert_eq!(Route::from_path("/halab/lock/"), Route::Lock);
         assert_eq!(Route::from_path("/halab/avail/"), Route::Avail);
         assert_eq!(Route::from_path("/rings"), Route::NotFound("rings".into()));
     }
@@ -162,5 +172,9 @@ mod tests {
         assert_eq!(Route::resolve("/raft", "p=avail"), (Route::Avail, Some("avail")));
         assert_eq!(Route::resolve("/avail", "p=ring"), (Route::Ring, Some("ring")));
         assert_eq!(Route::resolve("/rings", "p=ring"), (Route::NotFound("rings".into()), None));
+        assert_eq!(Route::resolve("/", "p=lock&ttl=2s"), (Route::Lock, None));
+        assert_eq!(Route::resolve("/lock", "n=5"), (Route::Lock, None));
+        assert_eq!(Route::resolve("/raft", "p=lock"), (Route::Lock, Some("lock")));
+        assert_eq!(Route::resolve("/lock", "p=paxos"), (Route::Paxos, Some("paxos")));
     }
 }

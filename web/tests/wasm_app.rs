@@ -95,12 +95,53 @@ async fn mounts_the_paxos_page_with_its_panels() {
 }
 
 #[wasm_bindgen_test]
+async fn mounts_the_lock_page_with_its_timeline_and_the_unjudged_invariant() {
+    let root = mount("/lock?p=lock&n=4&seed=1&faults=pause:2:2s@900ms&t=4s").await;
+    let attributes = [
+        ("nav-lock", "aria-current", "page"),
+        ("node-0", "data-role", "server"),
+        ("node-1", "data-role", "storage"),
+        ("invariants", "data-ok", "true"),
+        ("invariants", "data-unjudged", "at most one holder"),
+        ("storage-sum", "data-refused", "1"),
+        ("timeline", "data-now", "4000000"),
+        ("timeline", "data-start", "0"),
+    ];
+    for (id, name, value) in attributes {
+        assert_eq!(attr(&root, &format!("[data-testid={id}]"), name), value, "{id} {name}");
+    }
+    let highest = num(&root, "[data-testid=node-1]", "data-term");
+    assert!(highest >= 3.0, "the storage's highest token is past the stale 2: {highest}");
+    assert_eq!(num(&root, "[data-testid=storage-sum]", "data-highest"), highest);
+    assert_eq!(count(&root, "[data-testid^=tl-row-]"), 4);
+    assert_eq!(count(&root, "[data-testid=timeline] .tl-mark[data-class=rejected]"), 1);
+    assert_eq!(count(&root, "[data-testid=timeline] .tl-overlay[data-class=paused][data-node='2']"), 1);
+    assert_eq!(count(&root, "[data-testid=storage-writes] li[data-ok=false][data-token='2']"), 1);
+    assert_eq!(count(&root, "[data-testid=write]"), 0, "no client-write button");
+    assert_eq!(count(&root, "[data-testid^=link-]"), 4, "only the links that carry messages");
+    let text = root.query_selector("[data-testid=unjudged]").unwrap().expect("unjudged").text_content();
+    assert!(text.unwrap_or_default().contains("client 1 was paused"));
+
+    // The node menu pauses for 2 s and drifts clocks, and the fault lands in the script.
+    click_svg(&root, "[data-testid=node-3]");
+    settle().await;
+    assert_eq!(count(&root, "[data-testid=menu-write]"), 0);
+    click(&root, "[data-testid=menu-drift-slow]");
+    settle().await;
+    let caption =
+        root.query_selector("[data-testid=node-3] .caption").unwrap().expect("caption").text_content();
+    assert!(caption.unwrap_or_default().contains("clock −50%"));
+}
+
+#[wasm_bindgen_test]
 async fn the_protocol_in_the_query_picks_the_page() {
     // (location, a panel only that page has, the other page's panel)
     let pages = [
         ("/raft?p=paxos&n=3&t=0.2s", "proposer-list", "log"),
         ("/paxos?p=raft&n=3&t=0.2s", "log", "proposer-list"),
         ("/?p=paxos&t=0.2s", "slots", "log"),
+        ("/raft?p=lock&t=0.2s", "timeline", "log"),
+        ("/lock?p=raft&t=0.2s", "log", "timeline"),
     ];
     for (location, has, lacks) in pages {
         let root = mount(location).await;
@@ -108,6 +149,16 @@ async fn the_protocol_in_the_query_picks_the_page() {
         assert_eq!(count(&root, &format!("[data-testid={lacks}]")), 0, "{location}");
         assert_eq!(count(&root, "[data-testid=error-banner]"), 0, "{location}");
     }
+}
+
+/// Clicks an element that is not an `HtmlElement` (an SVG group) with a bubbling click event,
+/// which Yew's delegated listeners receive.
+fn click_svg(root: &Element, selector: &str) {
+    let el = root.query_selector(selector).unwrap().expect(selector);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let click = web_sys::Event::new_with_event_init_dict("click", &init).unwrap();
+    el.dispatch_event(&click).unwrap();
 }
 
 fn click(root: &Element, selector: &str) {

@@ -5,7 +5,9 @@
 //!
 //! A protocol page only implements [`Playground`] for its core protocol type: how to build its
 //! `Sim`, what a node looks like, what colour a message is, and the panels that only it has
-//! (Raft's logs; Paxos's slots and proposers). Everything else is [`model::Model`] (pure Rust,
+//! (Raft's logs; Paxos's slots and proposers; the lock's holders timeline and storage). A page may
+//! also name its nodes, draw only the links that carry messages, offer clock drift in the node
+//! menu and report invariants it cannot judge now. Everything else is [`model::Model`] (pure Rust,
 //! tested natively), [`view`] (plain view data for the widgets) and [`page::PlaygroundPage`]
 //! (the Yew component that wires them together).
 
@@ -15,7 +17,7 @@ pub mod view;
 
 use crate::widgets::cluster::LegendItem;
 use halab_core::client::Service;
-use halab_core::protocol::{Describe, NodeId};
+use halab_core::protocol::{Describe, Micros, NodeId, SEC};
 use halab_core::scenario::presets::Preset;
 use halab_core::scenario::{ProtocolKind, Scenario};
 use halab_core::sim::Sim;
@@ -27,7 +29,8 @@ pub use page::{Act, PlaygroundPage};
 /// What a node shows besides its id, role and selection (see [`view::nodes`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeFacts {
-    /// A number for `data-term` (Raft: term; Paxos: the promised round).
+    /// A number for `data-term` (Raft: term; Paxos: the promised round; lock: the token held or
+    /// the storage's highest).
     pub term: u64,
     /// Short lines beside the node.
     pub caption: Vec<String>,
@@ -39,7 +42,7 @@ pub struct NodeFacts {
     pub summary: String,
 }
 
-/// A core protocol that has a page. Implemented by the protocol type itself (`Raft`, `Paxos`),
+/// A core protocol that has a page. Implemented by the protocol type itself (`Raft`, `Paxos`, `Lock`),
 /// so the model holds a `Sim<P>` directly.
 pub trait Playground: Service<Msg: Describe> + 'static {
     /// The scenarios this page runs (`p=`).
@@ -59,6 +62,17 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     const TIMER: &'static str;
     /// Extra room beside the cluster picture for long captions, in SVG units.
     const PICTURE_PAD: f64 = 0.0;
+    /// Turns the circle of nodes back by this many steps between neighbours (0.5: nodes 0 and 1
+    /// side by side at the top).
+    const PICTURE_TURN: f64 = 0.0;
+    /// Playback speed when the URL names none (simulated time per real second).
+    const SPEED: f64 = crate::url::DEFAULT_SPEED;
+    /// How long the node menu pauses a node.
+    const PAUSE: Micros = SEC;
+    /// What the node menu calls a pause, e.g. `a GC pause`.
+    const PAUSE_WHY: &'static str = "";
+    /// Whether the node menu offers to make a node's clock drift (where leases care).
+    const CLOCKS: bool = false;
 
     /// A simulation of the scenario with the invariant checker installed.
     fn sim(s: &Scenario) -> Sim<Self>;
@@ -78,6 +92,24 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     fn lede(m: &Model<Self>) -> Html;
     /// The wide cards under the picture.
     fn detail(m: &Model<Self>) -> Html;
+    /// A node's name in notes, menus and tooltips.
+    fn node_name(&self, id: NodeId) -> String {
+        format!("node {id}")
+    }
+    /// The text inside a node's circle (a few characters).
+    fn node_label(&self, id: NodeId) -> String {
+        id.to_string()
+    }
+    /// Whether the picture draws the link between `a` and `b` (`a < b`): only the pairs that
+    /// talk, where that is not everyone.
+    fn draws_link(&self, _a: NodeId, _b: NodeId) -> bool {
+        true
+    }
+    /// Invariants the checker is not judging right now (their assumptions broke), as
+    /// (invariant, why in words).
+    fn unjudged(_m: &Model<Self>) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
     /// More about the nodes, under the picture and its legend.
     fn under_picture(_m: &Model<Self>) -> Html {
         Html::default()

@@ -4,11 +4,9 @@
 //! nothing here knows Raft from Paxos.
 
 use super::Playground;
-use crate::url::{
-    format_speed, link_problem, parse_view, salvage_embed, ViewOpts, DEFAULT_SPEED, MAX_SPEED, MIN_SPEED,
-};
+use crate::url::{format_speed, link_problem, parse_view, salvage_embed, ViewOpts, MAX_SPEED, MIN_SPEED};
 use crate::widgets::controls::ShareView;
-use halab_core::protocol::{Micros, NodeId, NoteKind, SEC};
+use halab_core::protocol::{Micros, NodeId, NoteKind};
 use halab_core::scenario::presets::Preset;
 use halab_core::scenario::units::format_duration;
 use halab_core::scenario::{limits, url, Scenario};
@@ -26,8 +24,8 @@ const DROPS_CAP: usize = 64;
 pub const FRAME_STEP_BUDGET: u64 = 20_000;
 /// Real time a frame may cover at most (a backgrounded tab must not leap ahead on return).
 const MAX_FRAME_MS: f64 = 100.0;
-/// How long the page pauses a node from its menu.
-pub const PAUSE_FOR: Micros = SEC;
+/// The clock rate the node menu's "fast" and "slow" set, in parts per million (±50%).
+pub const MENU_DRIFT_PPM: i32 = 500_000;
 
 /// A line of the notes feed.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,6 +70,16 @@ pub struct Model<P: Playground> {
     presets: Vec<(&'static Preset, Scenario)>,
 }
 
+/// The view keys, with the page's own default speed where the link names none (or a bad one).
+fn view_opts<P: Playground>(view: &std::collections::BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
+    let (mut opts, errors) = parse_view(view);
+    let named = view.get("speed").and_then(|v| v.parse::<f64>().ok());
+    if !named.is_some_and(|s| (MIN_SPEED..=MAX_SPEED).contains(&s)) {
+        opts.speed = P::SPEED;
+    }
+    (opts, errors)
+}
+
 /// Whether a query names key `key` (`p=...`).
 pub fn has_key(query: &str, key: &str) -> bool {
     query.trim_start_matches('?').split('&').any(|pair| pair.split('=').next() == Some(key))
@@ -88,7 +96,7 @@ impl<P: Playground> Model<P> {
         let fallback = || Scenario::default_for(P::KIND);
         let (scenario, opts, errors) = match url::decode(&full) {
             Ok(d) if d.scenario.protocol != P::KIND => {
-                let (opts, _) = parse_view(&d.view);
+                let (opts, _) = view_opts::<P>(&d.view);
                 let msg = format!(
                     "This link is a {} scenario, but this is the {} page. Showing the default {} scenario instead.",
                     d.scenario.protocol.name(),
@@ -98,11 +106,11 @@ impl<P: Playground> Model<P> {
                 (fallback(), opts, vec![msg])
             }
             Ok(d) => {
-                let (opts, errs) = parse_view(&d.view);
+                let (opts, errs) = view_opts::<P>(&d.view);
                 (d.scenario, opts, errs)
             }
             Err(e) => {
-                let opts = ViewOpts { embed: salvage_embed(query), ..ViewOpts::default() };
+                let opts = ViewOpts { embed: salvage_embed(query), speed: P::SPEED, t: None };
                 (fallback(), opts, vec![link_problem(&e.field, &e.message)])
             }
         };
@@ -145,7 +153,7 @@ impl<P: Playground> Model<P> {
     /// The scenario and view settings as a query (without `?` and without `t=`).
     pub fn query(&self) -> String {
         let mut q = url::encode(&self.scenario);
-        if (self.speed - DEFAULT_SPEED).abs() > 1e-9 {
+        if (self.speed - P::SPEED).abs() > 1e-9 {
             q.push_str("&speed=");
             q.push_str(&format_speed(self.speed));
         }
@@ -289,7 +297,8 @@ impl<P: Playground> Model<P> {
 
     /// Resizes the cluster, dropping scripted faults that name nodes that no longer exist.
     pub fn set_nodes(&mut self, n: u8) {
-        let n = n.clamp(limits::MIN_NODES, limits::MAX_NODES);
+        let (lo, hi) = P::KIND.node_range();
+        let n = n.clamp(lo, hi);
         if n == self.scenario.nodes {
             return;
         }
@@ -344,7 +353,13 @@ impl<P: Playground> Model<P> {
         }
     }
 
+    /// Sends a client write where the protocol says; nothing for a protocol whose clients make
+    /// their own work (a `write:` fault would not validate there).
     pub fn client_write(&mut self) {
+        if !P::KIND.takes_writes() {
+            self.menu = None;
+            return;
+        }
         let (to, _) = P::write_target(self);
         self.inject(Fault::Write(to));
     }
@@ -420,9 +435,12 @@ impl<P: Playground> Model<P> {
         match key {
             "crash" => self.inject(Fault::Crash(x)),
             "restart" => self.inject(Fault::Restart(x)),
-            "pause" => self.inject(Fault::Pause(x, PAUSE_FOR)),
+            "pause" => self.inject(Fault::Pause(x, P::PAUSE)),
             "isolate" => self.isolate(x),
-            "write" => self.inject(Fault::Write(x)),
+            "write" if P::KIND.takes_writes() => self.inject(Fault::Write(x)),
+            "drift-fast" if P::CLOCKS => self.inject(Fault::ClockDrift(x, MENU_DRIFT_PPM)),
+            "drift-slow" if P::CLOCKS => self.inject(Fault::ClockDrift(x, -MENU_DRIFT_PPM)),
+            "drift-true" if P::CLOCKS => self.inject(Fault::ClockDrift(x, 0)),
             "select" => self.toggle_selected(x),
             _ => self.menu = None,
         }
@@ -451,7 +469,9 @@ impl<P: Playground> Model<P> {
                     self.push_note(ev.time, kind, text.clone());
                 }
                 TraceKind::Fault(f) => {
-                    let text = super::view::describe_fault(f, self.scenario.nodes);
+                    let protocol = &self.sim.cluster().protocol;
+                    let text =
+                        super::view::describe_fault_as(f, self.scenario.nodes, |x| protocol.node_name(x));
                     self.push_note(ev.time, "fault", text);
                 }
                 TraceKind::Drop { from, to, .. } => {

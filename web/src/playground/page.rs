@@ -14,7 +14,6 @@ use crate::widgets::faults::{NetworkPanel, NodeMenu};
 use crate::widgets::invariants::Invariants;
 use crate::widgets::notes::Notes;
 use halab_core::protocol::NodeId;
-use halab_core::scenario::limits;
 use halab_core::sim::fault::Fault;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -76,8 +75,8 @@ pub fn fresh_seed(current: u64) -> u64 {
 }
 
 /// The pages, as (path segment, name), for the site navigation.
-pub const PAGES: [(&str, &str); 4] =
-    [("raft", "Raft"), ("paxos", "Paxos"), ("ring", "Ring"), ("avail", "Availability")];
+pub const PAGES: [(&str, &str); 5] =
+    [("raft", "Raft"), ("paxos", "Paxos"), ("lock", "Lock"), ("ring", "Ring"), ("avail", "Availability")];
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
@@ -142,6 +141,8 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
     };
     let invariant_names = P::INVARIANTS.to_vec();
     let violation = view::violation(&m);
+    let unjudged = view::unjudged(&m);
+    let links = view::links(&m);
     let banner = html! { <ErrorBanner errors={m.errors.clone()} {on_dismiss} /> };
     let picture_label = format!("{} cluster", P::TITLE);
 
@@ -152,11 +153,11 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 { banner }
                 <div class="embed-bar">
                     <Toolbar playing={m.playing} stopped={m.violated()} speed={m.speed} on_play={on_play} on_step={on_step} />
-                    <Invariants names={invariant_names} steps={steps} violation={violation} compact=true />
+                    <Invariants names={invariant_names} steps={steps} violation={violation} unjudged={unjudged} compact=true />
                     <a class="open-full" href={full} target="_blank" rel="noopener">{ "HA Lab ↗" }</a>
                 </div>
-                <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)}
-                    drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} />
+                <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={links}
+                    drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} turn={P::PICTURE_TURN} />
                 <div class="embed-status">{ status }</div>
             </main>
         };
@@ -164,14 +165,16 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
 
     let n = m.scenario.nodes;
     let menu = m.menu.filter(|&x| x < n).map(|x| {
-        let (px, py) = position_pct(x as usize, n as usize, P::PICTURE_PAD);
+        let (px, py) = position_pct(x as usize, n as usize, P::PICTURE_PAD, P::PICTURE_TURN);
         let on_pick = act.on(move |m, key: &'static str| m.menu_action(x, key));
         html! {
             <NodeMenu title={view::menu_title(&m, x)} x={px} y={py} items={view::menu_items(&m, x)} {on_pick} />
         }
     });
     let live = !m.violated();
+    let writes = P::KIND.takes_writes();
     let (_, write_hint) = P::write_target(&m);
+    let (min_nodes, max_nodes) = P::KIND.node_range();
     let damaged = m.sim.network().blocked().next().is_some();
 
     html! {
@@ -191,10 +194,10 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
             </section>
             <div class="grid">
                 <section class="card stage">
-                    <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)}
+                    <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={links}
                         drops={view::drops(&m)} on_node={live.then(|| act.on(|m, x: NodeId| m.open_menu(x)))}
                         on_link={live.then(|| act.on(|m, (a, b): (u8, u8)| m.toggle_link(a, b)))}
-                        on_background={act.on(|m, ()| m.menu = None)} pad={P::PICTURE_PAD}
+                        on_background={act.on(|m, ()| m.menu = None)} pad={P::PICTURE_PAD} turn={P::PICTURE_TURN}
                         label={format!("{picture_label}: click a node for actions, a link to cut or mend it")}>
                         { for menu }
                     </Cluster>
@@ -202,11 +205,11 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                     { P::under_picture(&m) }
                 </section>
                 <aside class="side">
-                    <Invariants names={invariant_names} steps={steps} violation={violation} />
+                    <Invariants names={invariant_names} steps={steps} violation={violation} unjudged={unjudged} />
                     <section class="card">
-                        <h2>{ "Network & clients" }</h2>
+                        <h2>{ if writes { "Network & clients" } else { "Network" } }</h2>
                         <NetworkPanel
-                            on_write={act.on(|m, ()| m.client_write())}
+                            on_write={writes.then(|| act.on(|m, ()| m.client_write()))}
                             write_hint={write_hint}
                             on_heal={act.on(|m, ()| m.inject(Fault::Heal))}
                             damaged={damaged}
@@ -222,7 +225,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                         <h2>{ "Scenario" }</h2>
                         <Settings protocol={P::TITLE} presets={view::presets::<P>()} current={m.preset().map(|p| p.id)}
                             on_preset={act.on(|m, id: &'static str| m.load_preset(id))}
-                            nodes={n} min_nodes={limits::MIN_NODES} max_nodes={limits::MAX_NODES}
+                            nodes={n} min_nodes={min_nodes} max_nodes={max_nodes}
                             on_nodes={act.on(|m, k: u8| m.set_nodes(k))}
                             bugs={view::bugs(&m)}
                             on_bug={act.on(|m, name: &'static str| m.toggle_bug(name))}>

@@ -6,7 +6,7 @@ use super::{Model, Playground};
 use crate::widgets::cluster::{DropView, MessageView, NodeView};
 use crate::widgets::controls::{BugView, PresetView};
 use crate::widgets::faults::MenuItem;
-use crate::widgets::invariants::ViolationView;
+use crate::widgets::invariants::{Unjudged, ViolationView};
 use crate::widgets::notes::NoteView;
 use halab_core::protocol::{Describe, Micros, NodeId, MS};
 use halab_core::scenario::units::format_duration;
@@ -40,13 +40,14 @@ pub fn timer_left<P: Playground>(m: &Model<P>, i: usize, timer: &P::Timer, span:
 }
 
 pub fn nodes<P: Playground>(m: &Model<P>) -> Vec<NodeView> {
+    let protocol = &m.sim.cluster().protocol;
     (0..m.sim.cluster().len())
         .map(|i| {
             let role = role_of(m, i);
             let facts = P::node(m, i, role);
             NodeView {
                 id: i as NodeId,
-                label: i.to_string(),
+                label: protocol.node_label(i as NodeId),
                 role,
                 term: facts.term,
                 caption: facts.caption,
@@ -97,6 +98,17 @@ pub fn cuts<P: Playground>(m: &Model<P>) -> Vec<(u8, u8)> {
     m.sim.network().blocked().collect()
 }
 
+/// The links the picture draws (`a < b`), or `None` for every pair.
+pub fn links<P: Playground>(m: &Model<P>) -> Option<Vec<(u8, u8)>> {
+    let protocol = &m.sim.cluster().protocol;
+    let n = m.scenario.nodes;
+    let pairs: Vec<(u8, u8)> = (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .filter(|&(a, b)| protocol.draws_link(a, b))
+        .collect();
+    (pairs.len() < usize::from(n) * usize::from(n.saturating_sub(1)) / 2).then_some(pairs)
+}
+
 pub fn drops<P: Playground>(m: &Model<P>) -> Vec<DropView> {
     let window = (DROP_FLASH_MS * 1_000.0 * m.speed).clamp(2.0 * MS as f64, 400.0 * MS as f64);
     m.drops
@@ -123,18 +135,35 @@ pub fn violation<P: Playground>(m: &Model<P>) -> Option<ViolationView> {
     })
 }
 
+/// The invariants the protocol says are not judged now.
+pub fn unjudged<P: Playground>(m: &Model<P>) -> Vec<Unjudged> {
+    P::unjudged(m).into_iter().map(|(invariant, why)| Unjudged { invariant, why }).collect()
+}
+
 pub fn menu_items<P: Playground>(m: &Model<P>, x: NodeId) -> Vec<MenuItem> {
-    let up = m.sim.cluster().nodes.get(x as usize).is_some_and(|n| n.is_up());
+    let node = m.sim.cluster().nodes.get(x as usize);
+    let up = node.is_some_and(|n| n.is_up());
+    let rate = node.map_or(0, |n| n.clock.rate_ppm);
     let item = |key, label: &str, enabled| MenuItem { key, label: label.to_owned(), enabled };
     let select = if m.selected.contains(&x) { "☑ Unselect" } else { "☐ Select for partition" };
-    vec![
+    let why = if P::PAUSE_WHY.is_empty() { String::new() } else { format!(" ({})", P::PAUSE_WHY) };
+    let mut items = vec![
         item("crash", "✕ Crash", up),
         item("restart", "↻ Restart", !up),
-        item("pause", "❚❚ Pause 1 s", up),
+        item("pause", &format!("❚❚ Pause {}{why}", format_duration(P::PAUSE)), up),
         item("isolate", "⊘ Isolate from all", true),
-        item("write", "✎ Client write here", true),
-        item("select", select, true),
-    ]
+    ];
+    if P::KIND.takes_writes() {
+        items.push(item("write", "✎ Client write here", true));
+    }
+    if P::CLOCKS {
+        let pct = pct(super::model::MENU_DRIFT_PPM.unsigned_abs());
+        items.push(item("drift-fast", &format!("» Clock {pct} fast"), rate <= 0));
+        items.push(item("drift-slow", &format!("« Clock {pct} slow"), rate >= 0));
+        items.push(item("drift-true", "◷ Clock runs true", rate != 0));
+    }
+    items.push(item("select", select, true));
+    items
 }
 
 pub fn menu_title<P: Playground>(m: &Model<P>, x: NodeId) -> String {
@@ -143,7 +172,14 @@ pub fn menu_title<P: Playground>(m: &Model<P>, x: NodeId) -> String {
         return String::new();
     }
     let role = role_of(m, i);
-    format!("node {x} · {role} · {}", P::node(m, i, role).summary)
+    let name = m.sim.cluster().protocol.node_name(x);
+    let who = if name == format!("node {x}") { name } else { format!("{name} (node {x})") };
+    format!("{who} · {role} · {}", P::node(m, i, role).summary)
+}
+
+/// A clock's rate in words: `+50%`, `−20%`, or `None` for a true clock.
+pub fn clock_rate(ppm: i32) -> Option<String> {
+    (ppm != 0).then(|| format!("{}{}", if ppm > 0 { "+" } else { "−" }, pct(ppm.unsigned_abs())))
 }
 
 pub fn bugs<P: Playground>(m: &Model<P>) -> Vec<BugView> {
@@ -163,21 +199,27 @@ fn pct(ppm: u32) -> String {
 
 /// A fault in words, for the notes feed.
 pub fn describe_fault(f: &Fault, nodes: u8) -> String {
+    describe_fault_as(f, nodes, |x| format!("node {x}"))
+}
+
+/// A fault in words, naming nodes with `name` (`client 1` rather than `node 2`) where it is
+/// aimed at one node.
+pub fn describe_fault_as(f: &Fault, nodes: u8, name: impl Fn(NodeId) -> String) -> String {
     match f {
-        Fault::Crash(x) => format!("node {x} crashed"),
-        Fault::Restart(x) => format!("node {x} restarted"),
-        Fault::Pause(x, d) => format!("node {x} paused for {}", format_duration(*d)),
+        Fault::Crash(x) => format!("{} crashed", name(*x)),
+        Fault::Restart(x) => format!("{} restarted", name(*x)),
+        Fault::Pause(x, d) => format!("{} paused for {}", name(*x), format_duration(*d)),
         Fault::Partition(groups) => {
-            let isolated: Vec<String> = (0..nodes)
-                .filter(|x| !groups.iter().flatten().any(|g| g == x))
-                .map(|x| x.to_string())
-                .collect();
+            let alone: Vec<NodeId> =
+                (0..nodes).filter(|x| !groups.iter().flatten().any(|g| g == x)).collect();
+            let isolated: Vec<String> = alone.iter().map(u8::to_string).collect();
             let parts: Vec<String> = groups
                 .iter()
                 .filter(|g| !g.is_empty())
                 .map(|g| g.iter().map(u8::to_string).collect::<Vec<_>>().join(","))
                 .collect();
             match (parts.len(), isolated.is_empty()) {
+                (0 | 1, false) if alone.len() == 1 => format!("{} isolated", name(alone[0])),
                 (0 | 1, false) => format!("node {} isolated", isolated.join(", ")),
                 (_, true) => format!("network partitioned: {}", parts.join(" | ")),
                 _ => format!("network partitioned: {}; isolated: {}", parts.join(" | "), isolated.join(", ")),
@@ -191,12 +233,13 @@ pub fn describe_fault(f: &Fault, nodes: u8) -> String {
         Fault::SetLatency(lo, hi) => {
             format!("latency set to {}–{}", format_duration(*lo), format_duration(*hi))
         }
-        Fault::Write(x) => format!("client write sent to node {x}"),
+        Fault::Write(x) => format!("client write sent to {}", name(*x)),
         Fault::IsolateLeader => "the leader was isolated".into(),
         Fault::CrashLeader => "the leader crashed".into(),
-        Fault::ClockDrift(x, 0) => format!("node {x}'s clock runs true again"),
+        Fault::ClockDrift(x, 0) => format!("{}'s clock runs true again", name(*x)),
         Fault::ClockDrift(x, ppm) => {
-            format!("node {x}'s clock runs {} {}", pct(ppm.unsigned_abs()), if *ppm > 0 { "fast" } else { "slow" })
+            let way = if *ppm > 0 { "fast" } else { "slow" };
+            format!("{}'s clock runs {} {way}", name(*x), pct(ppm.unsigned_abs()))
         }
     }
 }
@@ -228,6 +271,7 @@ pub fn describe_event(e: &TraceEvent, nodes: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use halab_core::lock::Lock;
     use halab_core::paxos::Paxos;
     use halab_core::raft::Raft;
 
@@ -239,6 +283,17 @@ mod tests {
             "network partitioned: 0,1 | 2,3,4"
         );
         assert_eq!(describe_fault(&Fault::SetLoss(50_000), 5), "message loss set to 5%");
+        let name = |x: u8| if x == 0 { "lock server".to_owned() } else { format!("client {x}") };
+        assert_eq!(describe_fault_as(&Fault::Partition(vec![vec![1, 2]]), 3, name), "lock server isolated");
+        assert_eq!(describe_fault_as(&Fault::Pause(2, 2_000_000), 3, name), "client 2 paused for 2s");
+        assert_eq!(
+            describe_fault_as(&Fault::ClockDrift(1, -200_000), 3, name),
+            "client 1's clock runs 20% slow"
+        );
+        assert_eq!(describe_fault(&Fault::ClockDrift(1, 0), 3), "node 1's clock runs true again");
+        assert_eq!(clock_rate(500_000).as_deref(), Some("+50%"));
+        assert_eq!(clock_rate(-250_000).as_deref(), Some("−25%"));
+        assert_eq!(clock_rate(0), None);
     }
 
     fn covers_every_node_and_message<P: Playground>(query: &str, n: usize) {
@@ -258,7 +313,8 @@ mod tests {
         assert_eq!(v[3].role, "crashed");
         assert_eq!(v[3].timer, None);
         assert!(menu_items(&m, 3).iter().any(|i| i.key == "restart" && i.enabled));
-        assert!(menu_title(&m, 3).starts_with("node 3 · crashed · "), "{}", menu_title(&m, 3));
+        let title = menu_title(&m, 3);
+        assert!(title.contains("node 3") && title.contains(" · crashed · "), "{title}");
         m.menu_action(4, "pause");
         assert_eq!(role_of(&m, 4), "paused");
         assert_eq!(bugs(&m).len(), P::BUGS.len());
@@ -269,5 +325,6 @@ mod tests {
     fn views_cover_every_node_and_message() {
         covers_every_node_and_message::<Raft>("n=7&seed=5&speed=1", 7);
         covers_every_node_and_message::<Paxos>("n=6&seed=5&speed=1", 6);
+        covers_every_node_and_message::<Lock>("n=6&seed=5&speed=1", 6);
     }
 }

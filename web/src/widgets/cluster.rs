@@ -56,12 +56,18 @@ pub struct DropView {
     pub fade: f64,
 }
 
-/// Where node `i` of `n` sits, in SVG units.
+/// Where node `i` of `n` sits, in SVG units: node 0 at the top, the others clockwise.
 pub fn position(i: usize, n: usize) -> (f64, f64) {
+    position_turned(i, n, 0.0)
+}
+
+/// [`position`] with the circle turned back by `turn` steps between neighbours: at 0.5, nodes 0
+/// and 1 sit side by side at the top.
+pub fn position_turned(i: usize, n: usize, turn: f64) -> (f64, f64) {
     if n <= 1 {
         return (CX, CY);
     }
-    let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
+    let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * (i as f64 - turn) / n as f64;
     (CX + ring_radius(n) * a.cos(), CY + ring_radius(n) * a.sin())
 }
 
@@ -73,10 +79,10 @@ pub fn node_radius(n: usize) -> f64 {
     (ring_radius(n) * (std::f64::consts::PI / n as f64).sin() * 0.55).clamp(15.0, 34.0)
 }
 
-/// `position` as percentages of a picture widened by `pad` on each side, for HTML overlays
-/// (menus).
-pub fn position_pct(i: usize, n: usize, pad: f64) -> (f64, f64) {
-    let (x, y) = position(i, n);
+/// `position_turned` as percentages of a picture widened by `pad` on each side, for HTML
+/// overlays (menus).
+pub fn position_pct(i: usize, n: usize, pad: f64, turn: f64) -> (f64, f64) {
+    let (x, y) = position_turned(i, n, turn);
     ((x + pad) / (WIDTH + 2.0 * pad) * 100.0, y / HEIGHT * 100.0)
 }
 
@@ -88,6 +94,9 @@ pub struct ClusterProps {
     /// Directed links that are cut.
     #[prop_or_default]
     pub cuts: Vec<(u8, u8)>,
+    /// The links to draw (`a < b`), when not every pair talks; `None` draws every pair.
+    #[prop_or_default]
+    pub links: Option<Vec<(u8, u8)>>,
     #[prop_or_default]
     pub drops: Vec<DropView>,
     #[prop_or_default]
@@ -106,18 +115,24 @@ pub struct ClusterProps {
     /// Extra room left and right of the circle, in SVG units, for long captions.
     #[prop_or_default]
     pub pad: f64,
+    /// Turns the circle back by this many steps between neighbours (see [`position_turned`]).
+    #[prop_or_default]
+    pub turn: f64,
 }
 
 #[function_component(Cluster)]
 pub fn cluster(p: &ClusterProps) -> Html {
     let n = p.nodes.len();
     let r = node_radius(n);
-    let pos: Vec<(f64, f64)> = (0..n).map(|i| position(i, n)).collect();
+    let pos: Vec<(f64, f64)> = (0..n).map(|i| position_turned(i, n, p.turn)).collect();
     let cut = |a: u8, b: u8| p.cuts.contains(&(a, b));
 
     let mut links = Vec::new();
     for a in 0..n {
         for b in a + 1..n {
+            if p.links.as_ref().is_some_and(|l| !l.contains(&(a as u8, b as u8))) {
+                continue;
+            }
             let (ab, ba) = (cut(a as u8, b as u8), cut(b as u8, a as u8));
             let class = match (ab, ba) {
                 (true, true) => "link cut",
@@ -315,9 +330,12 @@ mod tests {
             }
         }
         assert_eq!(position(0, 5).0, CX, "node 0 at the top");
-        assert_eq!(position_pct(0, 5, 0.0).0, 50.0);
-        assert_eq!(position_pct(0, 5, 40.0).0, 50.0);
-        assert!(position_pct(1, 5, 40.0).0 < position_pct(1, 5, 0.0).0);
+        assert_eq!(position_pct(0, 5, 0.0, 0.0).0, 50.0);
+        assert_eq!(position_pct(0, 5, 40.0, 0.0).0, 50.0);
+        assert!(position_pct(1, 5, 40.0, 0.0).0 < position_pct(1, 5, 0.0, 0.0).0);
+        // Turned by half a step, nodes 0 and 1 sit level at the top, either side of the middle.
+        let (a, b) = (position_turned(0, 4, 0.5), position_turned(1, 4, 0.5));
+        assert!((a.1 - b.1).abs() < 1e-9 && a.1 < CY && (a.0 - CX + b.0 - CX).abs() < 1e-9);
     }
 
     #[test]

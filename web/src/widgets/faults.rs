@@ -1,5 +1,5 @@
 //! Ways to break things: the per-node menu (drawn over the cluster picture) and the network
-//! panel (client write, heal, loss, partition the selected nodes).
+//! panel (client write where the protocol takes them, heal, loss, partition the selected nodes).
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -53,8 +53,11 @@ pub fn node_menu(p: &NodeMenuProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct NetworkProps {
-    pub on_write: Callback<()>,
+    /// Sends a client write; `None` where the protocol's clients make their own work.
+    #[prop_or_default]
+    pub on_write: Option<Callback<()>>,
     /// Where a write goes, e.g. "the leader (node 2)".
+    #[prop_or_default]
     pub write_hint: String,
     pub on_heal: Callback<()>,
     /// Something is cut or partitioned.
@@ -97,11 +100,13 @@ pub fn network_panel(p: &NetworkProps) -> Html {
     };
     html! {
         <div class="network">
-            <div class="row">
-                <button data-testid="write" onclick={p.on_write.reform(|_: MouseEvent| ())} disabled={p.disabled}
-                    title={format!("submit a client write to {}", p.write_hint)}>{ "✎ Client write" }</button>
-                <span class="muted">{ format!("→ {}", p.write_hint) }</span>
-            </div>
+            if let Some(on_write) = &p.on_write {
+                <div class="row">
+                    <button data-testid="write" onclick={on_write.reform(|_: MouseEvent| ())} disabled={p.disabled}
+                        title={format!("submit a client write to {}", p.write_hint)}>{ "✎ Client write" }</button>
+                    <span class="muted">{ format!("→ {}", p.write_hint) }</span>
+                </div>
+            }
             <div class="row">
                 <button data-testid="heal" onclick={p.on_heal.reform(|_: MouseEvent| ())} disabled={p.disabled || !p.damaged}
                     title="mend every cut link and partition">{ "✚ Heal network" }</button>

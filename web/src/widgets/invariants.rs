@@ -1,5 +1,7 @@
 //! The invariant verdict: green while every invariant holds, red with the broken one, the step
-//! that broke it and the events that led there.
+//! that broke it and the events that led there. An invariant that rests on assumptions (the lock's
+//! "at most one holder" needs unpaused clients and bounded clock drift) can be *not judged* once
+//! they broke: it is then shown apart, in amber, with the reason, neither green nor red.
 
 use yew::prelude::*;
 
@@ -14,45 +16,86 @@ pub struct ViolationView {
     pub recent: Vec<String>,
 }
 
+/// An invariant the checker has stopped judging, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unjudged {
+    pub invariant: &'static str,
+    /// Why, in words: `client 1 was paused — 2 overlaps seen`.
+    pub why: String,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct InvariantProps {
     /// The invariants checked after every step.
     pub names: Vec<&'static str>,
     pub steps: u64,
     pub violation: Option<ViolationView>,
+    /// Invariants not judged now (their assumptions broke).
+    #[prop_or_default]
+    pub unjudged: Vec<Unjudged>,
     /// A one-line badge (embed mode) instead of the full panel.
     #[prop_or_default]
     pub compact: bool,
 }
 
+fn unjudged_line(u: &Unjudged) -> Html {
+    html! {
+        <p class="unjudged" data-testid="unjudged" data-invariant={u.invariant}>
+            <span class="glyph" aria-hidden="true">{ "◌ " }</span><b>{ u.invariant }</b>
+            { " — not judged: " }{ &u.why }
+        </p>
+    }
+}
+
 #[function_component(Invariants)]
 pub fn invariants(p: &InvariantProps) -> Html {
     let ok = p.violation.is_none();
-    let class = classes!("invariants", if ok { "ok" } else { "bad" }, p.compact.then_some("compact"));
+    let partial = !p.unjudged.is_empty();
+    let class = classes!(
+        "invariants",
+        if ok { "ok" } else { "bad" },
+        partial.then_some("partial"),
+        p.compact.then_some("compact")
+    );
     let data_ok = if ok { "true" } else { "false" };
-    let n = p.names.len();
+    let skipped = |name: &&str| p.unjudged.iter().any(|u| u.invariant == *name);
+    let judged: Vec<&str> = p.names.iter().filter(|n| !skipped(n)).copied().collect();
+    let n = judged.len();
+    let unjudged_names: Vec<&str> = p.unjudged.iter().map(|u| u.invariant).collect();
+    let data_unjudged = unjudged_names.join(", ");
+    let holds = match (n, partial) {
+        (_, false) => format!("✓ {n} invariants hold"),
+        (1, true) => format!("✓ 1 invariant holds, {} not judged", p.unjudged.len()),
+        (_, true) => format!("✓ {n} invariants hold, {} not judged", p.unjudged.len()),
+    };
     if p.compact {
         let text = match &p.violation {
-            None => format!("✓ {n} invariants hold"),
+            None => holds,
             Some(v) => format!("✗ {} violated", v.invariant),
         };
-        let title = p.violation.as_ref().map(|v| v.detail.clone());
+        let mut title: Vec<String> = p.violation.iter().map(|v| v.detail.clone()).collect();
+        title.extend(p.unjudged.iter().map(|u| format!("{} — not judged: {}", u.invariant, u.why)));
+        let title = (!title.is_empty()).then(|| title.join("\n"));
         return html! {
-            <div class={class} data-testid="invariants" data-ok={data_ok} role="status" title={title}>{ text }</div>
+            <div class={class} data-testid="invariants" data-ok={data_ok} data-unjudged={data_unjudged}
+                role="status" title={title}>{ text }</div>
         };
     }
+    let unjudged = p.unjudged.iter().map(unjudged_line);
     match &p.violation {
         None => html! {
-            <section class={class} data-testid="invariants" data-ok={data_ok} role="status">
-                <h2>{ format!("✓ {n} invariants hold") }</h2>
-                <p class="muted">{ format!("checked after each of {} steps: {}", p.steps, p.names.join(", ")) }</p>
+            <section class={class} data-testid="invariants" data-ok={data_ok} data-unjudged={data_unjudged} role="status">
+                <h2>{ holds }</h2>
+                <p class="muted">{ format!("checked after each of {} steps: {}", p.steps, judged.join(", ")) }</p>
+                { for unjudged }
             </section>
         },
         Some(v) => html! {
-            <section class={class} data-testid="invariants" data-ok={data_ok} role="alert">
+            <section class={class} data-testid="invariants" data-ok={data_ok} data-unjudged={data_unjudged} role="alert">
                 <h2>{ format!("✗ {} violated", v.invariant) }</h2>
                 <p class="detail">{ &v.detail }</p>
                 <p class="muted">{ format!("at step {}, t = {}; the run stopped there. Change a setting or pick a new seed to run again.", v.step, v.time) }</p>
+                { for unjudged }
                 <details>
                     <summary>{ format!("the {} events before it", v.recent.len()) }</summary>
                     <ol class="events">{ for v.recent.iter().map(|e| html! { <li>{ e }</li> }) }</ol>

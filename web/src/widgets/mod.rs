@@ -1,5 +1,5 @@
 //! Protocol-neutral building blocks. Each takes plain view data and callbacks, so every
-//! page (Raft, Paxos, the ring lab, availability) draws with the same pieces.
+//! page (Raft, Paxos, the lock service, the ring lab, availability) draws with the same pieces.
 
 pub mod banner;
 pub mod cluster;
@@ -9,3 +9,4 @@ pub mod field;
 pub mod invariants;
 pub mod log;
 pub mod notes;
+pub mod timeline;

@@ -3,6 +3,7 @@
 
 use super::*;
 use halab_core::paxos::Paxos;
+use halab_core::protocol::SEC;
 use halab_core::raft::Raft;
 use halab_core::scenario::presets::RAFT_PRESETS;
 use halab_core::scenario::ProtocolKind;
@@ -30,6 +31,22 @@ fn bad_view_keys_are_reported_but_the_scenario_still_runs() {
     assert_eq!(m.scenario.nodes, 3);
     assert_eq!(m.errors.len(), 2, "{:?}", m.errors);
     assert!(m.playing);
+    assert_eq!(m.speed, crate::url::DEFAULT_SPEED);
+}
+
+#[test]
+fn each_page_has_its_own_default_speed_and_writes_only_a_different_one() {
+    use halab_core::lock::Lock;
+    let m = Model::<Lock>::from_query("n=3");
+    assert_eq!(m.speed, Lock::SPEED);
+    assert_eq!(m.query(), "p=lock&n=3&seed=1");
+    let m = Model::<Lock>::from_query("n=3&speed=0.05");
+    assert_eq!(m.query(), "p=lock&n=3&seed=1&speed=0.05");
+    let m = Model::<Lock>::from_query("speed=1000");
+    assert_eq!((m.speed, m.errors.len()), (Lock::SPEED, 1), "a bad speed falls back to the page's own");
+    let m = Model::<Lock>::from_query("n=99&speed=3");
+    assert_eq!(m.speed, Lock::SPEED, "a broken link runs the default scenario at the default speed");
+    assert_eq!(RaftModel::from_query("").speed, crate::url::DEFAULT_SPEED);
 }
 
 #[test]

@@ -1,0 +1,147 @@
+//! The lock service playground: what the lease lock with fencing tokens adds to the shared
+//! [`crate::playground`] page — a server, a storage and clients with their own roles and
+//! message colours, each node's belief read on its own clock (the server's lease and time left,
+//! the storage's highest token, a client's "holds token 3"), the holders timeline under the
+//! picture, the writes the storage took or refused, and the TTL, drift bound and work settings.
+//! The node menu pauses for 2 s (a GC pause) and makes clocks drift.
+
+pub mod panels;
+pub mod view;
+
+use crate::playground::{Act, Model, NodeFacts, Playground};
+use crate::widgets::timeline::Timeline;
+use halab_core::lock::invariants::LOCK_INVARIANTS;
+use halab_core::lock::{
+    Lock, LockDurable, LockMsg, LockState, FIRST_CLIENT, LOCK_BUG_NAMES, SERVER, STORAGE,
+};
+use halab_core::protocol::{Micros, NodeId, SEC};
+use halab_core::scenario::presets::{Preset, LOCK_PRESETS};
+use halab_core::scenario::{ProtocolKind, Scenario};
+use halab_core::sim::Sim;
+use yew::prelude::*;
+
+impl Playground for Lock {
+    const KIND: ProtocolKind = ProtocolKind::Lock;
+    const TITLE: &'static str = "Lock";
+    const PRESETS: &'static [Preset] = LOCK_PRESETS;
+    const BUGS: &'static [(&'static str, &'static str)] = LOCK_BUG_NAMES;
+    const INVARIANTS: &'static [&'static str] = LOCK_INVARIANTS;
+    const ROLES: &'static [(&'static str, &'static str)] = &[
+        ("server", "lock server"),
+        ("storage", "storage"),
+        ("idle", "idle client"),
+        ("asking", "asking for the lock"),
+        ("holder", "believes it holds the lock"),
+    ];
+    const MESSAGES: &'static [(&'static str, &'static str)] = &[
+        ("msg-acquire", "Acquire"),
+        ("msg-grant", "Grant (hollow: Deny)"),
+        ("msg-renew", "Renew (small: Renewed)"),
+        ("msg-lost no", "Lost"),
+        ("msg-release", "Release"),
+        ("msg-write data", "Write with a token"),
+        ("msg-written", "Written"),
+        ("msg-fenced no", "Fenced (refused)"),
+    ];
+    const TIMER: &'static str = "lease left";
+    /// Room for "3 stored · 1 refused" beside the storage, even at a phone's caption size.
+    const PICTURE_PAD: f64 = 64.0;
+    /// The server and the storage side by side at the top, the clients below them.
+    const PICTURE_TURN: f64 = 0.5;
+    /// A lease lasts about a second: at 0.1× a lease takes ten seconds to watch.
+    const SPEED: f64 = 0.1;
+    const PAUSE: Micros = 2 * SEC;
+    const PAUSE_WHY: &'static str = "a GC pause";
+    const CLOCKS: bool = true;
+
+    fn sim(s: &Scenario) -> Sim<Lock> {
+        s.lock_sim()
+    }
+
+    fn bug_flag<'a>(s: &'a mut Scenario, name: &str) -> Option<&'a mut bool> {
+        s.lock.bugs.flag_mut(name)
+    }
+
+    fn role(&self, s: &LockState) -> &'static str {
+        view::role(s)
+    }
+
+    fn msg_class(msg: &LockMsg) -> &'static str {
+        view::msg_class(msg)
+    }
+
+    fn node(m: &Model<Lock>, i: usize, role: &'static str) -> NodeFacts {
+        view::node(m, i, role)
+    }
+
+    /// Never used: the lock's clients make their own requests (no client-write button).
+    fn write_target(_m: &Model<Lock>) -> (NodeId, String) {
+        (SERVER, "the clients make their own requests".to_owned())
+    }
+
+    fn node_name(&self, id: NodeId) -> String {
+        self.config.name(id)
+    }
+
+    fn node_label(&self, id: NodeId) -> String {
+        view::label(id)
+    }
+
+    /// Clients talk to the server and the storage; nobody else talks.
+    fn draws_link(&self, a: NodeId, b: NodeId) -> bool {
+        matches!(a, SERVER | STORAGE) && b >= FIRST_CLIENT
+    }
+
+    fn unjudged(m: &Model<Lock>) -> Vec<(&'static str, String)> {
+        view::unjudged(m)
+    }
+
+    fn lede(_m: &Model<Lock>) -> Html {
+        html! {
+            { "A lock server grants a lease with a fencing token; a client works, then writes to the storage with \
+               its token. Pause a client (a GC pause) or make a clock drift: the lease alone cannot stop a late \
+               write, the storage refusing old tokens does." }
+        }
+    }
+
+    fn under_picture(m: &Model<Lock>) -> Html {
+        let t = view::timeline(m);
+        html! {
+            <div class="timeline-panel">
+                <h2>{ "Timeline" }<span class="muted">{ format!(" — who held what, the last {} s; ticks are writes at the storage",
+                    t.window / SEC) }</span></h2>
+                <Timeline rows={t.rows} spans={t.spans} overlays={t.overlays} marks={t.marks} now={t.now}
+                    window={t.window} legend={view::timeline_legend()} label="lock holders over time" />
+            </div>
+        }
+    }
+
+    fn detail(m: &Model<Lock>) -> Html {
+        let node = &m.sim.cluster().nodes[STORAGE as usize];
+        // A crashed storage shows what it persisted (its refusals were never written down).
+        let (highest, accepted, refused) = match (&node.state, &node.durable) {
+            (Some(LockState::Storage(s)), _) => (s.highest, s.accepted, s.rejected),
+            (None, Some(LockDurable::Storage { highest, accepted, .. })) => (*highest, *accepted, 0),
+            _ => (0, 0, 0),
+        };
+        html! {
+            <section class="card detail lock-detail">
+                <panels::Writes writes={view::writes(m)} {highest} {accepted} {refused} />
+                <panels::Explainer />
+            </section>
+        }
+    }
+
+    fn settings(m: &Model<Lock>, act: &Act<Lock>) -> Html {
+        let l = &m.scenario.lock;
+        html! {
+            <panels::LockSettings ttl={l.ttl} bound_ppm={l.bound_ppm} work={(l.work_min, l.work_max)}
+                on_ttl={act.on(|m, ttl: Micros| m.reconfigure(|s| s.lock.ttl = ttl))}
+                on_bound={act.on(|m, ppm: u32| m.reconfigure(|s| s.lock.bound_ppm = ppm))}
+                on_work={act.on(|m, (lo, hi): (Micros, Micros)| m.reconfigure(|s| (s.lock.work_min, s.lock.work_max) = (lo, hi)))} />
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

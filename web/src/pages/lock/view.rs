@@ -1,0 +1,375 @@
+//! The lock page's own view data: what each node believes (the server's lease, the storage's
+//! highest token, each client's "holds token 3"), read through the node's own clock, the holders
+//! timeline from the checker, the writes the storage took or refused, and the "not judged"
+//! verdict of the one-holder invariant.
+
+use crate::playground::view::{clock_rate, role_of, timer_left};
+use crate::playground::{Model, NodeFacts};
+use crate::widgets::timeline::{KeyShape, TimelineKey, TimelineMark, TimelineRow, TimelineSpan};
+use halab_core::lock::invariants::ONE_HOLDER;
+use halab_core::lock::{
+    ClientState, Lock, LockChecker, LockDurable, LockMsg, LockState, LockTimer, Phase, ServerState,
+    StorageState, SERVER, STORAGE,
+};
+use halab_core::protocol::{Micros, NodeId, SEC};
+use halab_core::sim::fault::Fault;
+
+/// The timeline shows this many TTLs of the newest history, within these bounds.
+pub const WINDOW_TTLS: u64 = 8;
+pub const MIN_WINDOW: Micros = 4 * SEC;
+pub const MAX_WINDOW: Micros = 60 * SEC;
+/// Writes listed in the storage panel (the newest).
+pub const WRITES_SHOWN: usize = 12;
+
+/// The node's role as a CSS class and `data-role`.
+pub fn role(s: &LockState) -> &'static str {
+    match s {
+        LockState::Server(_) => "server",
+        LockState::Storage(_) => "storage",
+        LockState::Client(c) => match c.phase {
+            Phase::Idle => "idle",
+            Phase::Acquiring { .. } => "asking",
+            Phase::Holding { .. } => "holder",
+        },
+    }
+}
+
+/// CSS classes of a message in flight: kinds by colour; hollow for a refusal, small for an
+/// acknowledgement, big for a write that carries data.
+pub fn msg_class(msg: &LockMsg) -> &'static str {
+    match msg {
+        LockMsg::Acquire { .. } => "msg-acquire",
+        LockMsg::Grant { .. } => "msg-grant",
+        LockMsg::Deny { .. } => "msg-grant no",
+        LockMsg::Renew { .. } => "msg-renew",
+        LockMsg::Renewed { .. } => "msg-renew ack",
+        LockMsg::Lost { .. } => "msg-lost no",
+        LockMsg::Release { .. } => "msg-release",
+        LockMsg::Write { .. } => "msg-write data",
+        LockMsg::Written { .. } => "msg-written",
+        LockMsg::Fenced { .. } => "msg-fenced no",
+    }
+}
+
+/// The short text inside a node's circle: `L`, `DB`, `C1`, `C2`, ...
+pub fn label(id: NodeId) -> String {
+    match id {
+        SERVER => "L".to_owned(),
+        STORAGE => "DB".to_owned(),
+        c => format!("C{}", c.saturating_sub(halab_core::lock::FIRST_CLIENT) + 1),
+    }
+}
+
+/// `0.42 s`
+fn left(us: Micros) -> String {
+    format!("{:.2} s", us as f64 / 1e6)
+}
+
+/// What node `i` believes now, in a few words (the menu title's summary), and the lines under
+/// the name in the picture.
+fn belief(m: &Model<Lock>, i: usize) -> (String, Vec<String>, u64) {
+    let cluster = m.sim.cluster();
+    let c = &cluster.protocol.config;
+    let node = &cluster.nodes[i];
+    // Beliefs are read on the node's own clock: that is what it acts on.
+    let local = node.clock.local(m.view_time as Micros);
+    match &node.state {
+        None => match &node.durable {
+            Some(LockDurable::Server { next_token }) => (
+                "crashed".to_owned(),
+                vec!["crashed".to_owned(), format!("next token {next_token} on disk")],
+                0,
+            ),
+            Some(LockDurable::Storage { highest, .. }) => (
+                "crashed".to_owned(),
+                vec!["crashed".to_owned(), format!("highest token {highest} on disk")],
+                *highest,
+            ),
+            None => ("crashed".to_owned(), vec!["crashed".to_owned()], 0),
+        },
+        Some(LockState::Server(ServerState { holder: Some(l), .. })) => {
+            let who = format!("{} · token {}", c.name(l.client), l.token);
+            let rest = if l.expires > local {
+                format!("{} left", left(l.expires - local))
+            } else {
+                "expiring".to_owned()
+            };
+            (format!("leased to {who}"), vec![who, rest], l.token)
+        }
+        Some(LockState::Server(s)) if s.in_grace => (
+            "grace period: no grants for one TTL".to_owned(),
+            vec!["grace period".to_owned(), format!("next token {}", s.next_token)],
+            0,
+        ),
+        Some(LockState::Server(s)) => {
+            ("free".to_owned(), vec!["free".to_owned(), format!("next token {}", s.next_token)], 0)
+        }
+        Some(LockState::Storage(StorageState { highest, accepted, rejected, .. })) => (
+            format!("highest token {highest}"),
+            vec![format!("highest token {highest}"), format!("{accepted} stored · {rejected} refused")],
+            *highest,
+        ),
+        Some(LockState::Client(ClientState { phase, .. })) => match phase {
+            Phase::Idle => ("idle".to_owned(), vec!["idle".to_owned()], 0),
+            Phase::Acquiring { .. } => ("asking for the lock".to_owned(), vec!["asking".to_owned()], 0),
+            Phase::Holding { token, until, .. } => {
+                let rest = if *until > local {
+                    format!("{} left", left(until - local))
+                } else {
+                    "lease expired".to_owned()
+                };
+                (format!("holds token {token}"), vec![format!("holds token {token}"), rest], *token)
+            }
+        },
+    }
+}
+
+/// Name, belief, and the clock when it drifts; the lease left as the ring.
+pub fn node(m: &Model<Lock>, i: usize, role: &'static str) -> NodeFacts {
+    let cluster = m.sim.cluster();
+    let c = &cluster.protocol.config;
+    let id = i as NodeId;
+    let node = &cluster.nodes[i];
+    let name = c.name(id);
+    let (summary, lines, token) = belief(m, i);
+    let mut caption = vec![name.clone()];
+    let mut lines = lines.into_iter();
+    if let Some(first) = lines.next() {
+        caption.push(if role == "paused" { format!("❚❚ {first}") } else { first });
+    }
+    caption.extend(lines);
+    let clock = clock_rate(node.clock.rate_ppm).map(|r| format!("clock {r}"));
+    caption.extend(clock.clone());
+    let timer = match &node.state {
+        Some(LockState::Server(s)) if s.holder.is_some() => timer_left(m, i, &LockTimer::Expire, c.ttl),
+        Some(LockState::Server(s)) if s.in_grace => timer_left(m, i, &LockTimer::Grace, c.ttl),
+        Some(LockState::Client(_)) => timer_left(m, i, &LockTimer::LeaseEnd, c.client_lease()),
+        _ => None,
+    };
+    let paused = if role == "paused" { ", paused" } else { "" };
+    let clock = clock.map(|c| format!(", {c}")).unwrap_or_default();
+    let title = format!("{name} (node {i}){paused}: {summary}{clock}. Click for actions.");
+    NodeFacts { term: token, caption, timer, title, summary }
+}
+
+/// The invariants not judged now: one-holder, once a client was paused or a clock drifted past
+/// the bound, with the overlaps seen since.
+pub fn unjudged(m: &Model<Lock>) -> Vec<(&'static str, String)> {
+    let Some(ch) = m.sim.checker_as::<LockChecker>() else {
+        return Vec::new();
+    };
+    let Some(why) = &ch.assumption_broken else {
+        return Vec::new();
+    };
+    let n = ch.overlaps;
+    let seen = match n {
+        0 => "no overlap seen".to_owned(),
+        1 => "1 overlap seen".to_owned(),
+        n => format!("{n} overlaps seen"),
+    };
+    vec![(ONE_HOLDER, format!("{} — {seen}", ppm_as_percent(why)))]
+}
+
+/// Rewrites `500000 ppm` as `50%` (and `-200000 ppm` as `−20%`) in a sentence from the checker.
+pub fn ppm_as_percent(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let unit = words
+            .get(i + 1)
+            .and_then(|u| u.strip_prefix("ppm"))
+            .filter(|rest| matches!(*rest, "" | "," | "." | ";" | ")"));
+        match (w.parse::<i64>(), unit) {
+            (Ok(ppm), Some(rest)) => {
+                let v = format!("{:.4}", ppm.unsigned_abs() as f64 / 10_000.0);
+                let sign = if ppm < 0 { "−" } else { "" };
+                out.push(format!("{sign}{}%{rest}", v.trim_end_matches('0').trim_end_matches('.')));
+                i += 2;
+            }
+            _ => {
+                out.push((*w).to_owned());
+                i += 1;
+            }
+        }
+    }
+    out.join(" ")
+}
+
+/// Overlapping holders since the run began (judged or not).
+pub fn overlaps(m: &Model<Lock>) -> u64 {
+    m.sim.checker_as::<LockChecker>().map_or(0, |c| c.overlaps)
+}
+
+/// How much history the timeline shows.
+pub fn window(m: &Model<Lock>) -> Micros {
+    (m.scenario.lock.ttl.saturating_mul(WINDOW_TTLS)).clamp(MIN_WINDOW, MAX_WINDOW)
+}
+
+/// Everything the timeline draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineView {
+    pub rows: Vec<TimelineRow>,
+    pub spans: Vec<TimelineSpan>,
+    pub overlays: Vec<TimelineSpan>,
+    pub marks: Vec<TimelineMark>,
+    pub now: Micros,
+    pub window: Micros,
+}
+
+/// The holders timeline: the checker's spans and marks (true time), and the pauses from the
+/// fault script as overlays, limited to what the window can show.
+pub fn timeline(m: &Model<Lock>) -> TimelineView {
+    let cluster = m.sim.cluster();
+    let c = &cluster.protocol.config;
+    let now = m.view_time as Micros;
+    let window = window(m);
+    let start = now.saturating_sub(window);
+    let rows = (0..cluster.len())
+        .map(|i| TimelineRow {
+            id: i as NodeId,
+            label: c.name(i as NodeId),
+            class: role_of(m, i),
+            note: clock_rate(cluster.nodes[i].clock.rate_ppm)
+                .map(|r| format!("clock {r}"))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let (mut spans, mut marks) = (Vec::new(), Vec::new());
+    if let Some(ch) = m.sim.checker_as::<LockChecker>() {
+        spans = ch
+            .timeline
+            .spans()
+            .filter(|s| s.to.is_none_or(|to| to > start))
+            .map(|s| TimelineSpan {
+                row: s.node,
+                from: s.from,
+                to: s.to,
+                class: s.class,
+                label: short_label(&s.label),
+                detail: s.label.clone(),
+            })
+            .collect();
+        // A write stored with a lower token than one stored before is drawn apart (only with
+        // fencing off): the highest is followed from the first mark, not the window's.
+        let mut highest = 0;
+        marks = ch
+            .timeline
+            .marks()
+            .filter_map(|k| {
+                let token = (k.node == STORAGE).then(|| write_token(&k.label)).flatten();
+                let stale = k.class == "accepted" && token.is_some_and(|t| t < highest);
+                if k.class == "accepted" {
+                    highest = highest.max(token.unwrap_or(0));
+                }
+                let (class, label) = if stale {
+                    ("stale", format!("{} — below token {highest}, a stale write landed", k.label))
+                } else {
+                    (k.class, k.label.clone())
+                };
+                (k.at >= start).then_some(TimelineMark { row: k.node, at: k.at, class, label })
+            })
+            .collect();
+    }
+    let overlays = m
+        .scenario
+        .faults
+        .iter()
+        .filter(|s| s.at <= now)
+        .filter_map(|s| match s.fault {
+            Fault::Pause(x, d) if s.at.saturating_add(d) > start => Some(TimelineSpan {
+                row: x,
+                from: s.at,
+                to: Some(s.at.saturating_add(d)),
+                class: "paused",
+                label: "paused".to_owned(),
+                detail: format!("paused for {}", halab_core::scenario::units::format_duration(d)),
+            }),
+            _ => None,
+        })
+        .collect();
+    TimelineView { rows, spans, overlays, marks, now, window }
+}
+
+/// A span's label short enough for a half-second span: `token 3` is `#3`, `client 2 · token 3`
+/// is `C2 #3` (the circles' labels); anything else as it is. The tooltip keeps the words.
+pub fn short_label(label: &str) -> String {
+    let token =
+        |t: &str| t.strip_prefix("token ").filter(|n| n.parse::<u64>().is_ok()).map(|n| format!("#{n}"));
+    if let Some(t) = token(label) {
+        return t;
+    }
+    let short = label.split_once(" · ").and_then(|(who, t)| {
+        let k: u8 = who.strip_prefix("client ")?.parse().ok()?;
+        Some(format!("C{k} {}", token(t)?))
+    });
+    short.unwrap_or_else(|| label.to_owned())
+}
+
+/// The timeline's legend.
+pub fn timeline_legend() -> Vec<TimelineKey> {
+    let key = |shape, class, label| TimelineKey { shape, class, label };
+    vec![
+        key(KeyShape::Span, "holding", "client believes it holds the lock (#token)"),
+        key(KeyShape::Span, "waiting", "asking"),
+        key(KeyShape::Span, "leased", "lease at the server"),
+        key(KeyShape::Span, "grace", "restart grace period"),
+        key(KeyShape::Span, "down", "crashed"),
+        key(KeyShape::Overlay, "paused", "paused"),
+        key(KeyShape::Mark, "accepted", "write stored"),
+        key(KeyShape::Mark, "rejected", "write refused"),
+        key(KeyShape::Mark, "stale", "stale write stored"),
+    ]
+}
+
+/// A write as it reached the storage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WriteView {
+    pub at: Micros,
+    pub token: u64,
+    /// Who wrote, as the storage's note names them (`client 1`).
+    pub who: String,
+    pub accepted: bool,
+    /// The highest token the storage had accepted before this write.
+    pub highest_before: u64,
+}
+
+impl WriteView {
+    /// Accepted although a higher token had been accepted before: a stale write landed.
+    pub fn stale(&self) -> bool {
+        self.accepted && self.token < self.highest_before
+    }
+}
+
+/// The token of a storage mark: `stored client 2, token 3` is 3.
+fn write_token(label: &str) -> Option<u64> {
+    label.rsplit_once(", token ")?.1.parse().ok()
+}
+
+/// The writes that reached the storage (from the checker's marks), newest first.
+pub fn writes(m: &Model<Lock>) -> Vec<WriteView> {
+    let Some(ch) = m.sim.checker_as::<LockChecker>() else {
+        return Vec::new();
+    };
+    let mut highest = 0;
+    let mut all: Vec<WriteView> = ch
+        .timeline
+        .marks()
+        .filter(|k| k.node == STORAGE && k.at as f64 <= m.view_time)
+        .filter_map(|k| {
+            // "stored client 2, token 3" / "refused client 1, token 2"
+            let (head, token) = k.label.rsplit_once(", token ")?;
+            let token = token.parse().ok()?;
+            let who = head.split_once(' ').map_or(head, |(_, w)| w).to_owned();
+            let accepted = k.class == "accepted";
+            let w = WriteView { at: k.at, token, who, accepted, highest_before: highest };
+            if accepted {
+                highest = highest.max(token);
+            }
+            Some(w)
+        })
+        .collect();
+    all.reverse();
+    all.truncate(WRITES_SHOWN);
+    all
+}
