@@ -239,6 +239,18 @@ pub(crate) fn check_range<T: PartialOrd + fmt::Display>(
     Ok(())
 }
 
+/// [`check_range`] for durations, which the message shows as durations ("50ms"), not µs.
+pub(crate) fn check_duration(field: &str, v: Micros, lo: Micros, hi: Micros) -> Result<(), ScenarioError> {
+    if v < lo || v > hi {
+        let f = units::format_duration;
+        return Err(ScenarioError::new(
+            field,
+            format!("must be between {} and {}, got {}", f(lo), f(hi), f(v)),
+        ));
+    }
+    Ok(())
+}
+
 impl Scenario {
     /// Checks every field against [`limits`]; the error names the URL key at fault.
     pub fn validate(&self) -> Result<(), ScenarioError> {
@@ -257,29 +269,29 @@ impl Scenario {
         match self.protocol {
             ProtocolKind::Lock => {
                 let l = &self.lock;
-                check_range("ttl", l.ttl, MIN_TTL, MAX_TTL)?;
+                check_duration("ttl", l.ttl, MIN_TTL, MAX_TTL)?;
                 check_range("bound", l.bound_ppm, 0, MAX_DRIFT_BOUND_PPM)?;
-                check_range("work", l.work_max, 1, MAX_WORK)?;
-                check_range("work", l.work_min, 1, l.work_max)?;
+                check_duration("work", l.work_max, 1, MAX_WORK)?;
+                check_duration("work", l.work_min, 1, l.work_max)?;
             }
             ProtocolKind::Txn => {
                 check_range("no", self.txn.no_percent, 0, 100)?;
-                check_range("timeout", self.txn.vote_timeout, MIN_VOTE_TIMEOUT, MAX_VOTE_TIMEOUT)?;
+                check_duration("timeout", self.txn.vote_timeout, MIN_VOTE_TIMEOUT, MAX_VOTE_TIMEOUT)?;
             }
             ProtocolKind::Raft | ProtocolKind::Paxos => {}
         }
         if self.protocol == ProtocolKind::Paxos {
             check_range("proposers", self.paxos.proposers, MIN_PROPOSERS, MAX_PROPOSERS.min(self.nodes))?;
         }
-        check_range("lat", self.net.latency_max, 0, MAX_LATENCY)?;
+        check_duration("lat", self.net.latency_max, 0, MAX_LATENCY)?;
         if self.net.latency_min > self.net.latency_max {
             return Err(ScenarioError::new("lat", "the minimum latency is above the maximum"));
         }
         check_range("loss", self.net.loss_ppm, 0, PPM)?;
         check_range("dup", self.net.dup_ppm, 0, PPM)?;
         check_range("rate", self.write_rate, 0, MAX_WRITE_RATE)?;
-        check_range("el", self.election_min, MIN_ELECTION, MAX_ELECTION)?;
-        check_range("el", self.election_max, MIN_ELECTION, MAX_ELECTION)?;
+        check_duration("el", self.election_min, MIN_ELECTION, MAX_ELECTION)?;
+        check_duration("el", self.election_max, MIN_ELECTION, MAX_ELECTION)?;
         if self.election_min > self.election_max {
             return Err(ScenarioError::new("el", "the minimum election timeout is above the maximum"));
         }
@@ -340,7 +352,7 @@ impl Scenario {
             }
             Fault::Pause(x, d) => {
                 node_ok(*x)?;
-                check_range(field, *d, 1, limits::MAX_PAUSE)
+                check_duration(field, *d, 1, limits::MAX_PAUSE)
             }
             Fault::Cut(a, b) | Fault::Mend(a, b) => {
                 node_ok(*a)?;
@@ -358,7 +370,7 @@ impl Scenario {
             }
             Fault::SetLoss(p) | Fault::SetDup(p) => check_range(field, *p, 0, PPM),
             Fault::SetLatency(lo, hi) => {
-                check_range(field, *hi, 0, limits::MAX_LATENCY)?;
+                check_duration(field, *hi, 0, limits::MAX_LATENCY)?;
                 if lo > hi {
                     return Err(ScenarioError::new(field, "the minimum latency is above the maximum"));
                 }

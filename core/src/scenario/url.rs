@@ -602,6 +602,14 @@ mod tests {
     }
 
     #[test]
+    fn duration_limits_are_reported_as_durations() {
+        let e = decode("p=lock&ttl=1ms").unwrap_err();
+        assert_eq!(e.to_string(), "ttl: must be between 50ms and 60s, got 1ms");
+        let e = decode("el=1ms-2ms").unwrap_err();
+        assert_eq!(e.to_string(), "el: must be between 10ms and 60s, got 1ms");
+    }
+
+    #[test]
     fn defaults_encode_short() {
         assert_eq!(encode(&Scenario::default()), "p=raft&n=5&seed=1");
     }
