@@ -23,20 +23,31 @@ test('an unknown page says so instead of failing, and links every page', async (
   const page = await h.open('/nonesuch');
   const banner = await page.textContent('[data-testid=error-banner]');
   assert.match(banner, /no page called “nonesuch”/);
-  assert.match(banner, /Raft, Paxos or lock service playground, the ring lab or the availability page/);
+  assert.match(banner, /Raft, Paxos, lock service or atomic commit playground, the ring lab or the availability page/);
   const links = await page.$$eval('[data-testid=error-banner] a', (els) => els.map((a) => a.getAttribute('href')));
-  assert.deepEqual(links, ['raft', 'paxos', 'lock', 'ring', 'avail']);
+  assert.deepEqual(links, ['raft', 'paxos', 'lock', 'txn', 'ring', 'avail']);
   assertNoErrors(page);
 });
 
-test('the header links every page, the lock service among them', async () => {
+test('the header links every page, the lock service and atomic commit among them', async () => {
   const page = await h.open('/');
   const nav = await page.$$eval('nav.pages a', (els) => els.map((a) => [a.getAttribute('href'), a.textContent]));
-  assert.deepEqual(nav, [['raft', 'Raft'], ['paxos', 'Paxos'], ['lock', 'Lock'], ['ring', 'Ring'], ['avail', 'Availability']]);
+  assert.deepEqual(nav, [
+    ['raft', 'Raft'],
+    ['paxos', 'Paxos'],
+    ['lock', 'Lock'],
+    ['txn', '2PC/3PC'],
+    ['ring', 'Ring'],
+    ['avail', 'Availability'],
+  ]);
   await page.click('[data-testid=nav-lock]');
   await page.waitForSelector('[data-testid=nav-lock][aria-current=page]');
   await page.waitForSelector('[data-testid=timeline]');
   assert.equal(await page.evaluate(() => location.pathname), '/lock');
+  await page.click('[data-testid=nav-txn]');
+  await page.waitForSelector('[data-testid=nav-txn][aria-current=page]');
+  await page.waitForSelector('[data-testid=transactions]');
+  assert.equal(await page.evaluate(() => location.pathname), '/txn');
   assertNoErrors(page);
 });
 

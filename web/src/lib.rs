@@ -16,6 +16,7 @@ pub mod widgets;
 use halab_core::lock::Lock;
 use halab_core::paxos::Paxos;
 use halab_core::raft::Raft;
+use halab_core::txn::Txn;
 use pages::avail::AvailPage;
 use pages::ring::RingPage;
 use playground::page::{Header, PageProps, PlaygroundPage};
@@ -29,6 +30,8 @@ pub enum Route {
     Paxos,
     /// The lease lock service with fencing tokens.
     Lock,
+    /// Atomic commit: two-phase and three-phase commit.
+    Txn,
     /// The consistent-hashing lab.
     Ring,
     /// How many nines: availability curves and the nines calculator.
@@ -42,6 +45,7 @@ impl Route {
             "" | "raft" | "index.html" => Route::Raft,
             "paxos" => Route::Paxos,
             "lock" => Route::Lock,
+            "txn" => Route::Txn,
             "ring" => Route::Ring,
             "avail" => Route::Avail,
             other => Route::NotFound(halab_core::scenario::units::shorten(other)),
@@ -61,12 +65,13 @@ impl Route {
             Some("raft") => Route::Raft,
             Some("paxos") => Route::Paxos,
             Some("lock") => Route::Lock,
+            Some("txn") => Route::Txn,
             Some("ring") => Route::Ring,
             Some("avail") => Route::Avail,
             _ => by_path, // none, or unknown: the page reports a bad `p` itself
         };
         let slug = route.slug();
-        let rename = (matches!(last_segment(path), "raft" | "paxos" | "lock" | "ring" | "avail")
+        let rename = (matches!(last_segment(path), "raft" | "paxos" | "lock" | "txn" | "ring" | "avail")
             && Some(last_segment(path)) != slug)
             .then_some(slug)
             .flatten();
@@ -79,6 +84,7 @@ impl Route {
             Route::Raft => Some("raft"),
             Route::Paxos => Some("paxos"),
             Route::Lock => Some("lock"),
+            Route::Txn => Some("txn"),
             Route::Ring => Some("ring"),
             Route::Avail => Some("avail"),
             Route::NotFound(_) => None,
@@ -117,6 +123,7 @@ pub fn app(props: &AppProps) -> Html {
         Route::Raft => html! { <PlaygroundPage<Raft> ..page /> },
         Route::Paxos => html! { <PlaygroundPage<Paxos> ..page /> },
         Route::Lock => html! { <PlaygroundPage<Lock> ..page /> },
+        Route::Txn => html! { <PlaygroundPage<Txn> ..page /> },
         Route::Ring => html! { <RingPage ..page /> },
         Route::Avail => html! { <AvailPage ..page /> },
         Route::NotFound(name) => html! {
@@ -125,7 +132,7 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="banner error" data-testid="error-banner" role="alert">
                     { format!("There is no page called \u{201c}{name}\u{201d} here. ") }
                     <span>{ "Open the " }<a href="raft">{ "Raft" }</a>{ ", " }<a href="paxos">{ "Paxos" }</a>
-                        { " or " }<a href="lock">{ "lock service" }</a>
+                        { ", " }<a href="lock">{ "lock service" }</a>{ " or " }<a href="txn">{ "atomic commit" }</a>
                         { " playground, the " }<a href="ring">{ "ring lab" }</a>
                         { " or the " }<a href="avail">{ "availability page" }</a>{ "." }</span>
                 </div>
@@ -152,6 +159,8 @@ mod tests {
         assert_eq!(Route::from_path("/lock"), Route::Lock);
         assert_eq!(Route::from_path("/halab/lock/"), Route::Lock);
         assert_eq!(Route::from_path("/halab/avail/"), Route::Avail);
+        assert_eq!(Route::from_path("/txn"), Route::Txn);
+        assert_eq!(Route::from_path("/halab/txn/"), Route::Txn);
         assert_eq!(Route::from_path("/rings"), Route::NotFound("rings".into()));
     }
 
@@ -176,5 +185,10 @@ mod tests {
         assert_eq!(Route::resolve("/lock", "n=5"), (Route::Lock, None));
         assert_eq!(Route::resolve("/raft", "p=lock"), (Route::Lock, Some("lock")));
         assert_eq!(Route::resolve("/lock", "p=paxos"), (Route::Paxos, Some("paxos")));
+        assert_eq!(Route::resolve("/", "p=txn&mode=3pc"), (Route::Txn, None));
+        assert_eq!(Route::resolve("/txn", "n=5"), (Route::Txn, None));
+        assert_eq!(Route::resolve("/raft", "p=txn"), (Route::Txn, Some("txn")));
+        assert_eq!(Route::resolve("/txn", "p=lock"), (Route::Lock, Some("lock")));
+        assert_eq!(Route::resolve("/txns", "p=txn"), (Route::NotFound("txns".into()), None));
     }
 }

@@ -134,6 +134,68 @@ async fn mounts_the_lock_page_with_its_timeline_and_the_unjudged_invariant() {
 }
 
 #[wasm_bindgen_test]
+async fn mounts_the_commit_page_with_blocked_participants_and_its_timeline() {
+    let root = mount("/txn?p=txn&n=4&seed=1&faults=crash:0@840ms,restart:0@6s&t=5.5s").await;
+    let attributes = [
+        ("nav-txn", "aria-current", "page"),
+        ("node-0", "data-role", "crashed"),
+        ("node-1", "data-role", "in-doubt"),
+        ("node-3", "data-role", "in-doubt"),
+        ("node-2", "data-term", "2"),
+        ("invariants", "data-ok", "true"),
+        ("txn-2", "data-outcome", "open"),
+        ("txn-1", "data-outcome", "aborted"),
+        ("txn-sum", "data-aborted", "1"),
+        ("participant-2", "data-role", "in-doubt"),
+        ("timeline", "data-now", "5500000"),
+        ("mode-2pc", "aria-pressed", "true"),
+    ];
+    for (id, name, value) in attributes {
+        assert_eq!(attr(&root, &format!("[data-testid={id}]"), name), value, "{id} {name}");
+    }
+    for p in 1..=3 {
+        let doubt = num(&root, &format!("[data-testid=participant-{p}]"), "data-doubt");
+        assert!(doubt >= 4_500_000.0, "participant {p} blocked {doubt} µs");
+        let caption = root
+            .query_selector(&format!("[data-testid=node-{p}] .caption"))
+            .unwrap()
+            .expect("caption")
+            .text_content()
+            .unwrap_or_default();
+        assert!(caption.contains("blocked 4.7 s") && caption.contains("locks held"), "{caption}");
+    }
+    assert_eq!(count(&root, "[data-testid^=tl-row-]"), 4);
+    assert_eq!(count(&root, "[data-testid=timeline] .tl-span[data-class=in-doubt][data-open=true]"), 3);
+    assert_eq!(count(&root, "[data-testid=txn-2] td[data-state=in-doubt]"), 3);
+    assert_eq!(count(&root, "[data-testid=write]"), 0, "no client-write button");
+    assert_eq!(count(&root, "[data-testid^=link-]"), 3, "only the coordinator's links");
+    assert_eq!(count(&root, "[data-testid=verdict-note]"), 0);
+
+    // Switching to 3PC lands in the run: the same crash no longer blocks anyone for long.
+    click(&root, "[data-testid=mode-3pc]");
+    settle().await;
+    assert_eq!(attr(&root, "[data-testid=mode-3pc]", "aria-pressed"), "true");
+    // The run restarted from 0 (and may have played a frame or two since).
+    let time = num(&root, "[data-testid=status]", "data-time");
+    assert!(time < 1_000_000.0, "the run restarted: t = {time} µs");
+    // Pause it, so no frame loop keeps rendering while the next tests run.
+    assert_eq!(attr(&root, "[data-testid=play]", "aria-label"), "pause");
+    click(&root, "[data-testid=play]");
+    settle().await;
+    assert_eq!(attr(&root, "[data-testid=play]", "aria-label"), "play");
+}
+
+#[wasm_bindgen_test]
+async fn the_commit_page_explains_a_split_under_a_partition() {
+    let root = mount("/txn?p=txn&n=4&seed=1&mode=3pc&faults=part:0.1/2.3@863ms&t=3s").await;
+    assert_eq!(attr(&root, "[data-testid=invariants]", "data-ok"), "false");
+    assert_eq!(attr(&root, "[data-testid=verdict-note]", "data-kind"), "protocol");
+    assert_eq!(attr(&root, "[data-testid=txn-2]", "data-outcome"), "split");
+    let text = root.query_selector("[data-testid=invariants]").unwrap().expect("verdict").text_content();
+    assert!(text.unwrap_or_default().contains("Not a bug: this is three-phase commit itself."));
+}
+
+#[wasm_bindgen_test]
 async fn the_protocol_in_the_query_picks_the_page() {
     // (location, a panel only that page has, the other page's panel)
     let pages = [
@@ -142,6 +204,8 @@ async fn the_protocol_in_the_query_picks_the_page() {
         ("/?p=paxos&t=0.2s", "slots", "log"),
         ("/raft?p=lock&t=0.2s", "timeline", "log"),
         ("/lock?p=raft&t=0.2s", "log", "timeline"),
+        ("/raft?p=txn&t=0.2s", "transactions", "log"),
+        ("/txn?p=lock&t=0.2s", "storage-writes", "transactions"),
     ];
     for (location, has, lacks) in pages {
         let root = mount(location).await;

@@ -7,3 +7,4 @@ pub mod lock;
 pub mod paxos;
 pub mod raft;
 pub mod ring;
+pub mod txn;

@@ -5,9 +5,10 @@
 //!
 //! A protocol page only implements [`Playground`] for its core protocol type: how to build its
 //! `Sim`, what a node looks like, what colour a message is, and the panels that only it has
-//! (Raft's logs; Paxos's slots and proposers; the lock's holders timeline and storage). A page may
-//! also name its nodes, draw only the links that carry messages, offer clock drift in the node
-//! menu and report invariants it cannot judge now. Everything else is [`model::Model`] (pure Rust,
+//! (Raft's logs; Paxos's slots and proposers; the lock's holders timeline and storage; atomic
+//! commit's participants and transactions). A page may also name its nodes, draw only the links
+//! that carry messages, offer clock drift in the node menu, report invariants it cannot judge now
+//! and explain a verdict. Everything else is [`model::Model`] (pure Rust,
 //! tested natively), [`view`] (plain view data for the widgets) and [`page::PlaygroundPage`]
 //! (the Yew component that wires them together).
 
@@ -42,7 +43,7 @@ pub struct NodeFacts {
     pub summary: String,
 }
 
-/// A core protocol that has a page. Implemented by the protocol type itself (`Raft`, `Paxos`, `Lock`),
+/// A core protocol that has a page. Implemented by the protocol type itself (`Raft`, `Paxos`, `Lock`, `Txn`),
 /// so the model holds a `Sim<P>` directly.
 pub trait Playground: Service<Msg: Describe> + 'static {
     /// The scenarios this page runs (`p=`).
@@ -62,6 +63,8 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     const TIMER: &'static str;
     /// Extra room beside the cluster picture for long captions, in SVG units.
     const PICTURE_PAD: f64 = 0.0;
+    /// Extra room above and below the cluster picture for captions of many lines, in SVG units.
+    const PICTURE_PAD_Y: f64 = 0.0;
     /// Turns the circle of nodes back by this many steps between neighbours (0.5: nodes 0 and 1
     /// side by side at the top).
     const PICTURE_TURN: f64 = 0.0;
@@ -109,6 +112,11 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     /// (invariant, why in words).
     fn unjudged(_m: &Model<Self>) -> Vec<(&'static str, String)> {
         Vec::new()
+    }
+    /// A few words under the invariant verdict: why a red verdict is the protocol's known limit
+    /// rather than a bug, or which bug switch caused it.
+    fn verdict_note(_m: &Model<Self>) -> Html {
+        Html::default()
     }
     /// More about the nodes, under the picture and its legend.
     fn under_picture(_m: &Model<Self>) -> Html {

@@ -75,8 +75,14 @@ pub fn fresh_seed(current: u64) -> u64 {
 }
 
 /// The pages, as (path segment, name), for the site navigation.
-pub const PAGES: [(&str, &str); 5] =
-    [("raft", "Raft"), ("paxos", "Paxos"), ("lock", "Lock"), ("ring", "Ring"), ("avail", "Availability")];
+pub const PAGES: [(&str, &str); 6] = [
+    ("raft", "Raft"),
+    ("paxos", "Paxos"),
+    ("lock", "Lock"),
+    ("txn", "2PC/3PC"),
+    ("ring", "Ring"),
+    ("avail", "Availability"),
+];
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
@@ -157,7 +163,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                     <a class="open-full" href={full} target="_blank" rel="noopener">{ "HA Lab ↗" }</a>
                 </div>
                 <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={links}
-                    drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} turn={P::PICTURE_TURN} />
+                    drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} pad_y={P::PICTURE_PAD_Y} turn={P::PICTURE_TURN} />
                 <div class="embed-status">{ status }</div>
             </main>
         };
@@ -165,7 +171,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
 
     let n = m.scenario.nodes;
     let menu = m.menu.filter(|&x| x < n).map(|x| {
-        let (px, py) = position_pct(x as usize, n as usize, P::PICTURE_PAD, P::PICTURE_TURN);
+        let (px, py) = position_pct(x as usize, n as usize, P::PICTURE_PAD, P::PICTURE_PAD_Y, P::PICTURE_TURN);
         let on_pick = act.on(move |m, key: &'static str| m.menu_action(x, key));
         html! {
             <NodeMenu title={view::menu_title(&m, x)} x={px} y={py} items={view::menu_items(&m, x)} {on_pick} />
@@ -197,7 +203,8 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                     <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={links}
                         drops={view::drops(&m)} on_node={live.then(|| act.on(|m, x: NodeId| m.open_menu(x)))}
                         on_link={live.then(|| act.on(|m, (a, b): (u8, u8)| m.toggle_link(a, b)))}
-                        on_background={act.on(|m, ()| m.menu = None)} pad={P::PICTURE_PAD} turn={P::PICTURE_TURN}
+                        on_background={act.on(|m, ()| m.menu = None)} pad={P::PICTURE_PAD} pad_y={P::PICTURE_PAD_Y}
+                        turn={P::PICTURE_TURN}
                         label={format!("{picture_label}: click a node for actions, a link to cut or mend it")}>
                         { for menu }
                     </Cluster>
@@ -205,7 +212,9 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                     { P::under_picture(&m) }
                 </section>
                 <aside class="side">
-                    <Invariants names={invariant_names} steps={steps} violation={violation} unjudged={unjudged} />
+                    <Invariants names={invariant_names} steps={steps} violation={violation} unjudged={unjudged}>
+                        { P::verdict_note(&m) }
+                    </Invariants>
                     <section class="card">
                         <h2>{ if writes { "Network & clients" } else { "Network" } }</h2>
                         <NetworkPanel

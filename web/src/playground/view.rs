@@ -8,6 +8,7 @@ use crate::widgets::controls::{BugView, PresetView};
 use crate::widgets::faults::MenuItem;
 use crate::widgets::invariants::{Unjudged, ViolationView};
 use crate::widgets::notes::NoteView;
+use crate::widgets::timeline::TimelineSpan;
 use halab_core::protocol::{Describe, Micros, NodeId, MS};
 use halab_core::scenario::units::format_duration;
 use halab_core::sim::fault::Fault;
@@ -107,6 +108,28 @@ pub fn links<P: Playground>(m: &Model<P>) -> Option<Vec<(u8, u8)>> {
         .filter(|&(a, b)| protocol.draws_link(a, b))
         .collect();
     (pairs.len() < usize::from(n) * usize::from(n.saturating_sub(1)) / 2).then_some(pairs)
+}
+
+/// The pauses of the fault script that began by the instant on screen and end after `start`,
+/// as timeline overlays on the paused node's row.
+pub fn pause_overlays<P: Playground>(m: &Model<P>, start: Micros) -> Vec<TimelineSpan> {
+    let now = m.view_time as Micros;
+    m.scenario
+        .faults
+        .iter()
+        .filter(|s| s.at <= now)
+        .filter_map(|s| match s.fault {
+            Fault::Pause(x, d) if s.at.saturating_add(d) > start => Some(TimelineSpan {
+                row: x,
+                from: s.at,
+                to: Some(s.at.saturating_add(d)),
+                class: "paused",
+                label: "paused".to_owned(),
+                detail: format!("paused for {}", format_duration(d)),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 pub fn drops<P: Playground>(m: &Model<P>) -> Vec<DropView> {
@@ -274,6 +297,7 @@ mod tests {
     use halab_core::lock::Lock;
     use halab_core::paxos::Paxos;
     use halab_core::raft::Raft;
+    use halab_core::txn::Txn;
 
     #[test]
     fn faults_read_well() {
@@ -326,5 +350,6 @@ mod tests {
         covers_every_node_and_message::<Raft>("n=7&seed=5&speed=1", 7);
         covers_every_node_and_message::<Paxos>("n=6&seed=5&speed=1", 6);
         covers_every_node_and_message::<Lock>("n=6&seed=5&speed=1", 6);
+        covers_every_node_and_message::<Txn>("n=6&seed=5&speed=1", 6);
     }
 }

@@ -79,11 +79,11 @@ pub fn node_radius(n: usize) -> f64 {
     (ring_radius(n) * (std::f64::consts::PI / n as f64).sin() * 0.55).clamp(15.0, 34.0)
 }
 
-/// `position_turned` as percentages of a picture widened by `pad` on each side, for HTML
-/// overlays (menus).
-pub fn position_pct(i: usize, n: usize, pad: f64, turn: f64) -> (f64, f64) {
+/// `position_turned` as percentages of a picture widened by `pad` on each side and heightened by
+/// `pad_y` above and below, for HTML overlays (menus).
+pub fn position_pct(i: usize, n: usize, pad: f64, pad_y: f64, turn: f64) -> (f64, f64) {
     let (x, y) = position_turned(i, n, turn);
-    ((x + pad) / (WIDTH + 2.0 * pad) * 100.0, y / HEIGHT * 100.0)
+    ((x + pad) / (WIDTH + 2.0 * pad) * 100.0, (y + pad_y) / (HEIGHT + 2.0 * pad_y) * 100.0)
 }
 
 #[derive(Properties, PartialEq)]
@@ -115,6 +115,9 @@ pub struct ClusterProps {
     /// Extra room left and right of the circle, in SVG units, for long captions.
     #[prop_or_default]
     pub pad: f64,
+    /// Extra room above and below the circle, in SVG units, for captions of many lines.
+    #[prop_or_default]
+    pub pad_y: f64,
     /// Turns the circle back by this many steps between neighbours (see [`position_turned`]).
     #[prop_or_default]
     pub turn: f64,
@@ -250,7 +253,8 @@ pub fn cluster(p: &ClusterProps) -> Html {
     let onclick = p.on_background.clone().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(())));
     html! {
         <div class="cluster" {onclick}>
-            <svg viewBox={format!("{} 0 {} {HEIGHT}", fmt(-p.pad), fmt(WIDTH + 2.0 * p.pad))} role="img" aria-label={p.label.clone()}>
+            <svg viewBox={format!("{} {} {} {}", fmt(-p.pad), fmt(-p.pad_y), fmt(WIDTH + 2.0 * p.pad), fmt(HEIGHT + 2.0 * p.pad_y))}
+                role="img" aria-label={p.label.clone()}>
                 <g class={classes!("links", (n > 8).then_some("dense"))}>{ for links }</g>
                 <g class="nodes">{ for nodes }</g>
                 // Messages above the nodes: they start and end at a node's edge.
@@ -330,9 +334,12 @@ mod tests {
             }
         }
         assert_eq!(position(0, 5).0, CX, "node 0 at the top");
-        assert_eq!(position_pct(0, 5, 0.0, 0.0).0, 50.0);
-        assert_eq!(position_pct(0, 5, 40.0, 0.0).0, 50.0);
-        assert!(position_pct(1, 5, 40.0, 0.0).0 < position_pct(1, 5, 0.0, 0.0).0);
+        assert_eq!(position_pct(0, 5, 0.0, 0.0, 0.0).0, 50.0);
+        assert_eq!(position_pct(0, 5, 40.0, 0.0, 0.0).0, 50.0);
+        assert!(position_pct(1, 5, 40.0, 0.0, 0.0).0 < position_pct(1, 5, 0.0, 0.0, 0.0).0);
+        // Room above and below moves the top node down and keeps the middle in the middle.
+        assert!(position_pct(0, 4, 0.0, 40.0, 0.0).1 > position_pct(0, 4, 0.0, 0.0, 0.0).1);
+        assert!((position_pct(1, 4, 0.0, 40.0, 0.0).1 - 50.0).abs() < 1e-9);
         // Turned by half a step, nodes 0 and 1 sit level at the top, either side of the middle.
         let (a, b) = (position_turned(0, 4, 0.5), position_turned(1, 4, 0.5));
         assert!((a.1 - b.1).abs() < 1e-9 && a.1 < CY && (a.0 - CX + b.0 - CX).abs() < 1e-9);

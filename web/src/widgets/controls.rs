@@ -276,3 +276,32 @@ pub fn settings(p: &SettingsProps) -> Html {
         </div>
     }
 }
+
+/// A `<select>` of `choices` (the current value added if the link named another), emitting the
+/// chosen one by index.
+pub fn choice<T: Copy + PartialEq + 'static>(
+    testid: &'static str,
+    aria: &'static str,
+    choices: &[T],
+    current: T,
+    text: fn(T) -> String,
+    on: &Callback<T>,
+) -> Html {
+    let mut all: Vec<T> = choices.to_vec();
+    if !all.contains(&current) {
+        all.insert(0, current);
+    }
+    let options = all.iter().enumerate().map(|(k, v)| {
+        html! { <option value={k.to_string()} selected={*v == current}>{ text(*v) }</option> }
+    });
+    let onchange = {
+        let (on, all) = (on.clone(), all.clone());
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(v) = sel.value().parse::<usize>().ok().and_then(|k| all.get(k)) {
+                on.emit(*v);
+            }
+        })
+    };
+    html! { <select data-testid={testid} aria-label={aria} {onchange}>{ for options }</select> }
+}

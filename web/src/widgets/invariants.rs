@@ -36,6 +36,10 @@ pub struct InvariantProps {
     /// A one-line badge (embed mode) instead of the full panel.
     #[prop_or_default]
     pub compact: bool,
+    /// What the page adds under the verdict (e.g. why a red verdict is the protocol's own
+    /// limit rather than a bug); not shown in the compact badge.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 fn unjudged_line(u: &Unjudged) -> Html {
@@ -88,6 +92,7 @@ pub fn invariants(p: &InvariantProps) -> Html {
                 <h2>{ holds }</h2>
                 <p class="muted">{ format!("checked after each of {} steps: {}", p.steps, judged.join(", ")) }</p>
                 { for unjudged }
+                { p.children.clone() }
             </section>
         },
         Some(v) => html! {
@@ -95,6 +100,7 @@ pub fn invariants(p: &InvariantProps) -> Html {
                 <h2>{ format!("✗ {} violated", v.invariant) }</h2>
                 <p class="detail">{ &v.detail }</p>
                 <p class="muted">{ format!("at step {}, t = {}; the run stopped there. Change a setting or pick a new seed to run again.", v.step, v.time) }</p>
+                { p.children.clone() }
                 { for unjudged }
                 <details>
                     <summary>{ format!("the {} events before it", v.recent.len()) }</summary>

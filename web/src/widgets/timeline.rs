@@ -21,6 +21,10 @@ pub const ROW: f64 = 26.0;
 const W: f64 = 1000.0;
 /// A span narrower than this (in SVG units) gets no text label.
 const LABEL_MIN: f64 = 44.0;
+/// Room a label needs per character and for its padding, in SVG units (about 7 and 10 px on a
+/// 500 px plot): a span too narrow for its whole label shows none rather than a clipped one.
+const LABEL_CHAR: f64 = 14.0;
+const LABEL_PAD: f64 = 20.0;
 
 /// One row: a node.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,6 +86,17 @@ pub struct TimelineKey {
     pub shape: KeyShape,
     pub class: &'static str,
     pub label: &'static str,
+}
+
+/// Everything a timeline draws, as a page builds it for [`Timeline`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineView {
+    pub rows: Vec<TimelineRow>,
+    pub spans: Vec<TimelineSpan>,
+    pub overlays: Vec<TimelineSpan>,
+    pub marks: Vec<TimelineMark>,
+    pub now: Micros,
+    pub window: Micros,
 }
 
 /// The slice of time drawn: the newest `window` up to `now`, or the first `window` from 0 until
@@ -191,7 +206,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
         let y = i as f64 * ROW;
         let until = s.to.map_or_else(|| "now".to_owned(), secs);
         let title = format!("{}: {} ({} – {until})", row_name(p, i), s.words(), secs(s.from));
-        if x1 - x0 >= LABEL_MIN && !s.label.is_empty() {
+        if x1 - x0 >= LABEL_MIN.max(LABEL_PAD + LABEL_CHAR * s.label.chars().count() as f64) && !s.label.is_empty() {
             texts.push(html! {
                 <span class={classes!("tl-text", format!("tl-{}", s.class))}
                     style={format!("left: {}; width: {}; top: {}px", pct(x0), pct(x1 - x0), fmt(y))}>{ &s.label }</span>

@@ -2,9 +2,9 @@
 //! explainer, and the TTL / drift bound / work settings.
 
 use super::view::WriteView;
+use crate::widgets::controls::choice;
 use halab_core::protocol::{Micros, MS, SEC};
 use halab_core::scenario::units::format_duration;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -112,52 +112,23 @@ pub struct LockSettingsProps {
     pub on_work: Callback<(Micros, Micros)>,
 }
 
-/// A `<select>` of `choices` (the current value added if the link named another), emitting the
-/// chosen one by index.
-fn select<T: Copy + PartialEq + 'static>(
-    testid: &'static str,
-    aria: &'static str,
-    choices: &[T],
-    current: T,
-    text: fn(T) -> String,
-    on: &Callback<T>,
-) -> Html {
-    let mut all: Vec<T> = choices.to_vec();
-    if !all.contains(&current) {
-        all.insert(0, current);
-    }
-    let options = all.iter().enumerate().map(|(k, v)| {
-        html! { <option value={k.to_string()} selected={*v == current}>{ text(*v) }</option> }
-    });
-    let onchange = {
-        let (on, all) = (on.clone(), all.clone());
-        Callback::from(move |e: Event| {
-            let sel: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(v) = sel.value().parse::<usize>().ok().and_then(|k| all.get(k)) {
-                on.emit(*v);
-            }
-        })
-    };
-    html! { <select data-testid={testid} aria-label={aria} {onchange}>{ for options }</select> }
-}
-
 #[function_component(LockSettings)]
 pub fn lock_settings(p: &LockSettingsProps) -> Html {
     html! {
         <>
             <label class="row">
                 <span>{ "lease TTL" }</span>
-                { select("ttl", "lease time to live", TTLS, p.ttl, format_duration, &p.on_ttl) }
+                { choice("ttl", "lease time to live", TTLS, p.ttl, format_duration, &p.on_ttl) }
                 <span class="muted">{ "how long a grant lasts on the server's clock" }</span>
             </label>
             <label class="row">
                 <span>{ "drift bound" }</span>
-                { select("bound", "clock drift bound", BOUNDS, p.bound_ppm, pct, &p.on_bound) }
+                { choice("bound", "clock drift bound", BOUNDS, p.bound_ppm, pct, &p.on_bound) }
                 <span class="muted">{ "clients shorten their lease by this much" }</span>
             </label>
             <label class="row">
                 <span>{ "work" }</span>
-                { select("work", "how long a holder works", WORKS, p.work,
+                { choice("work", "how long a holder works", WORKS, p.work,
                     |(a, b)| format!("{}–{}", format_duration(a), format_duration(b)), &p.on_work) }
                 <span class="muted">{ "from the grant to the write" }</span>
             </label>

@@ -3,8 +3,9 @@
 //! timeline from the checker, the writes the storage took or refused, and the "not judged"
 //! verdict of the one-holder invariant.
 
-use crate::playground::view::{clock_rate, role_of, timer_left};
+use crate::playground::view::{clock_rate, pause_overlays, role_of, timer_left};
 use crate::playground::{Model, NodeFacts};
+pub use crate::widgets::timeline::TimelineView;
 use crate::widgets::timeline::{KeyShape, TimelineKey, TimelineMark, TimelineRow, TimelineSpan};
 use halab_core::lock::invariants::ONE_HOLDER;
 use halab_core::lock::{
@@ -12,7 +13,6 @@ use halab_core::lock::{
     StorageState, SERVER, STORAGE,
 };
 use halab_core::protocol::{Micros, NodeId, SEC};
-use halab_core::sim::fault::Fault;
 
 /// The timeline shows this many TTLs of the newest history, within these bounds.
 pub const WINDOW_TTLS: u64 = 8;
@@ -206,17 +206,6 @@ pub fn window(m: &Model<Lock>) -> Micros {
     (m.scenario.lock.ttl.saturating_mul(WINDOW_TTLS)).clamp(MIN_WINDOW, MAX_WINDOW)
 }
 
-/// Everything the timeline draws.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TimelineView {
-    pub rows: Vec<TimelineRow>,
-    pub spans: Vec<TimelineSpan>,
-    pub overlays: Vec<TimelineSpan>,
-    pub marks: Vec<TimelineMark>,
-    pub now: Micros,
-    pub window: Micros,
-}
-
 /// The holders timeline: the checker's spans and marks (true time), and the pauses from the
 /// fault script as overlays, limited to what the window can show.
 pub fn timeline(m: &Model<Lock>) -> TimelineView {
@@ -271,23 +260,7 @@ pub fn timeline(m: &Model<Lock>) -> TimelineView {
             })
             .collect();
     }
-    let overlays = m
-        .scenario
-        .faults
-        .iter()
-        .filter(|s| s.at <= now)
-        .filter_map(|s| match s.fault {
-            Fault::Pause(x, d) if s.at.saturating_add(d) > start => Some(TimelineSpan {
-                row: x,
-                from: s.at,
-                to: Some(s.at.saturating_add(d)),
-                class: "paused",
-                label: "paused".to_owned(),
-                detail: format!("paused for {}", halab_core::scenario::units::format_duration(d)),
-            }),
-            _ => None,
-        })
-        .collect();
+    let overlays = pause_overlays(m, start);
     TimelineView { rows, spans, overlays, marks, now, window }
 }
 

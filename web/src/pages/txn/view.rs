@@ -1,0 +1,508 @@
+//! The commit page's own view data: where each participant stands on its current transaction
+//! (logging its vote, in doubt, pre-committed, committed, aborted) with the time it has been
+//! blocked in doubt, the coordinator's stage and counts, the timeline of states and outcomes from
+//! the checker, the participants' blocked-time table and the recent transactions' outcomes per
+//! node.
+
+use crate::playground::view::{pause_overlays, role_of, timer_left};
+use crate::playground::{Model, NodeFacts};
+use crate::widgets::timeline::{
+    KeyShape, TimelineKey, TimelineMark, TimelineRow, TimelineSpan, TimelineView,
+};
+use halab_core::protocol::{Micros, NodeId, SEC};
+use halab_core::txn::invariants::{ATOMICITY, VALIDITY};
+use halab_core::txn::{
+    CoordLog, CoordState, Decision, PartState, Phase, Stage, Txn, TxnChecker, TxnDurable, TxnMode, TxnMsg,
+    TxnState, TxnTimer, COORDINATOR,
+};
+use std::collections::BTreeMap;
+
+/// The timeline shows this many vote timeouts of the newest history, within these bounds.
+pub const WINDOW_TIMEOUTS: u64 = 20;
+pub const MIN_WINDOW: Micros = 8 * SEC;
+pub const MAX_WINDOW: Micros = 60 * SEC;
+/// A participant in doubt this long gets a "blocked" note on its timeline row.
+pub const ROW_NOTE_AFTER: Micros = SEC / 2;
+/// Transactions listed in the outcomes table (the newest).
+pub const TXNS_SHOWN: usize = 8;
+
+/// The node's role as a CSS class and `data-role`: the coordinator, or a participant by where
+/// it stands on its current transaction.
+pub fn role(s: &TxnState) -> &'static str {
+    match s {
+        TxnState::Coordinator(_) => "coordinator",
+        TxnState::Participant(p) => match current(&p.txns) {
+            Some((_, Phase::Preparing)) => "working",
+            Some((_, Phase::Uncertain)) => "in-doubt",
+            Some((_, Phase::PreCommitted)) => "precommitted",
+            _ => "idle",
+        },
+    }
+}
+
+/// CSS classes of a message in flight: kinds by colour; hollow for a no, small for an
+/// acknowledgement or a report.
+pub fn msg_class(msg: &TxnMsg) -> &'static str {
+    match msg {
+        TxnMsg::Prepare { .. } => "msg-prepare",
+        TxnMsg::Vote { yes: true, .. } => "msg-yes",
+        TxnMsg::Vote { yes: false, .. } => "msg-no no",
+        TxnMsg::PreCommit { .. } => "msg-precommit",
+        TxnMsg::PreAck { .. } => "msg-precommit ack",
+        TxnMsg::Commit { .. } => "msg-commit data",
+        TxnMsg::Abort { .. } => "msg-abort data",
+        TxnMsg::Ack { .. } => "msg-ack ack",
+        TxnMsg::Ask { .. } | TxnMsg::Query { .. } => "msg-ask",
+        TxnMsg::Report { .. } => "msg-ask ack",
+    }
+}
+
+/// The short text inside a node's circle: `C` for the coordinator, `P1`, `P2`, ... for the
+/// participants.
+pub fn label(id: NodeId) -> String {
+    match id {
+        COORDINATOR => "C".to_owned(),
+        p => format!("P{p}"),
+    }
+}
+
+/// The transaction a participant is busy with: its newest undecided one, else its newest.
+pub fn current(txns: &BTreeMap<u64, Phase>) -> Option<(u64, Phase)> {
+    txns.iter()
+        .rev()
+        .find(|(_, p)| !p.is_decided())
+        .or_else(|| txns.iter().next_back())
+        .map(|(t, p)| (*t, *p))
+}
+
+/// A participant's phase on a transaction, in a few words.
+pub fn phase_words(txn: u64, phase: Phase) -> String {
+    match phase {
+        Phase::Preparing => format!("txn {txn}: logging vote"),
+        Phase::Uncertain => format!("txn {txn}: in doubt"),
+        Phase::PreCommitted => format!("txn {txn}: pre-committed"),
+        Phase::Committed => format!("txn {txn} committed"),
+        Phase::Aborted => format!("txn {txn} aborted"),
+    }
+}
+
+/// `4.7 s`: a blocked time, to a tenth of a second.
+pub fn secs(us: Micros) -> String {
+    format!("{:.1} s", us as f64 / 1e6)
+}
+
+/// How long participant `p` has been in doubt without a break, if it is now (true time, up to
+/// the instant on screen). Its own state decides whether it is: after a violation the checker
+/// stops looking, and its record of the step that broke the run can be stale.
+pub fn in_doubt_for(m: &Model<Txn>, p: NodeId) -> Option<Micros> {
+    let Some(TxnState::Participant(s)) = m.sim.cluster().state(p) else {
+        return None;
+    };
+    if !s.txns.values().any(|ph| ph.in_doubt()) {
+        return None;
+    }
+    let since = m.sim.checker_as::<TxnChecker>()?.in_doubt_since(p)?;
+    Some((m.view_time as Micros).saturating_sub(since))
+}
+
+/// The total time participant `p` has spent in doubt since the run began.
+pub fn blocked(m: &Model<Txn>, p: NodeId) -> Micros {
+    m.sim.checker_as::<TxnChecker>().map_or(0, |c| c.blocked(p, m.view_time as Micros))
+}
+
+/// Transactions the coordinator decided to commit and to abort, as the checker counted them.
+pub fn counts(m: &Model<Txn>) -> (u64, u64) {
+    m.sim.checker_as::<TxnChecker>().map_or((0, 0), |c| (c.committed, c.aborted))
+}
+
+fn coordinator_stage(c: &Txn, s: &CoordState) -> String {
+    let all = c.config.nodes.saturating_sub(1);
+    match &s.round {
+        Some(r) => match r.stage {
+            Stage::Voting => {
+                format!("txn {}: {}/{all} yes votes", r.txn, r.votes.values().filter(|y| **y).count())
+            }
+            Stage::Logging if c.config.mode == TxnMode::ThreePhase => {
+                format!("txn {}: logging pre-commit", r.txn)
+            }
+            Stage::Logging => format!("txn {}: logging COMMIT", r.txn),
+            Stage::PreCommitting => format!("txn {}: pre-commit, {}/{all} acks", r.txn, r.pre_acks.len()),
+        },
+        None => match (s.resolving.keys().next(), s.history.last()) {
+            (Some(t), _) => format!("txn {t}: asking the participants"),
+            (None, Some((t, Decision::Commit))) => format!("txn {t} committed"),
+            (None, Some((t, Decision::Abort))) => format!("txn {t} aborted"),
+            (None, None) => "about to start txn 1".to_owned(),
+        },
+    }
+}
+
+/// What a crashed coordinator's log says about its last transaction.
+fn coordinator_disk(log: &CoordLog) -> String {
+    let last = log.next_txn.saturating_sub(1);
+    if last == 0 {
+        "nothing logged yet".to_owned()
+    } else if log.commits.contains(&last) {
+        format!("txn {last}: COMMIT logged")
+    } else if log.precommitted.contains(&last) {
+        format!("txn {last}: pre-commit logged")
+    } else {
+        format!("txn {last}: no decision logged")
+    }
+}
+
+fn coordinator(m: &Model<Txn>, role: &'static str) -> NodeFacts {
+    let cluster = m.sim.cluster();
+    let protocol = &cluster.protocol;
+    let c = &protocol.config;
+    let node = &cluster.nodes[COORDINATOR as usize];
+    let (committed, aborted) = counts(m);
+    let tally = format!("{committed} committed · {aborted} aborted");
+    let (line, txn, timer) = match (&node.state, &node.durable) {
+        (Some(TxnState::Coordinator(s)), _) => {
+            let txn = s.round.as_ref().map_or(s.log.next_txn.saturating_sub(1), |r| r.txn);
+            let timer = match &s.round {
+                Some(r) if r.stage == Stage::Voting => {
+                    timer_left(m, 0, &TxnTimer::VoteTimeout(r.txn), c.vote_timeout)
+                }
+                Some(r) if r.stage == Stage::PreCommitting => {
+                    timer_left(m, 0, &TxnTimer::AckTimeout(r.txn), c.ack_timeout)
+                }
+                _ => None,
+            };
+            (coordinator_stage(protocol, s), txn, timer)
+        }
+        (_, Some(TxnDurable::Coordinator(log))) => {
+            (coordinator_disk(log), log.next_txn.saturating_sub(1), None)
+        }
+        _ => ("nothing logged yet".to_owned(), 0, None),
+    };
+    let mut caption = vec!["coordinator".to_owned()];
+    match role {
+        "crashed" => caption.push("crashed".to_owned()),
+        "paused" => caption.push(format!("❚❚ {line}")),
+        _ => caption.push(line.clone()),
+    }
+    if role == "crashed" {
+        caption.push(line.clone());
+    }
+    caption.push(tally.clone());
+    let state = match role {
+        "crashed" => format!("crashed; {line}"),
+        "paused" => format!("paused; {line}"),
+        _ => line,
+    };
+    let title = format!("coordinator (node 0): {state}; {tally}. Click for actions.");
+    NodeFacts { term: txn, caption, timer, title, summary: state }
+}
+
+/// A participant's transactions: its live state, or what it logged if it is down.
+fn participant_txns(m: &Model<Txn>, i: usize) -> Option<&BTreeMap<u64, Phase>> {
+    let node = &m.sim.cluster().nodes[i];
+    match (&node.state, &node.durable) {
+        (Some(TxnState::Participant(PartState { txns, .. })), _) => Some(txns),
+        (None, Some(TxnDurable::Participant(txns))) => Some(txns),
+        _ => None,
+    }
+}
+
+/// A participant's phase in the picture's few words (its transaction is on the line above).
+fn phase_short(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Preparing => "logging vote",
+        Phase::Uncertain => "in doubt",
+        Phase::PreCommitted => "pre-committed",
+        Phase::Committed => "committed",
+        Phase::Aborted => "aborted",
+    }
+}
+
+/// A participant's caption is narrow, for the sides of the picture on a phone: its transaction,
+/// its phase, and while in doubt the time it has been blocked with its locks held. Its name is
+/// in the circle (`P1`) and the tooltip.
+fn participant(m: &Model<Txn>, i: usize, role: &'static str) -> NodeFacts {
+    let cluster = m.sim.cluster();
+    let c = &cluster.protocol.config;
+    let id = i as NodeId;
+    let name = c.name(id);
+    let up = cluster.nodes[i].state.is_some();
+    let cur = participant_txns(m, i).and_then(current);
+    let mut caption = Vec::new();
+    let mut summary = cur.map_or_else(|| "no transaction yet".to_owned(), |(t, ph)| phase_words(t, ph));
+    if up {
+        let pause = if role == "paused" { "❚❚ " } else { "" };
+        match cur {
+            Some((t, ph)) => caption.extend([format!("{pause}txn {t}"), phase_short(ph).to_owned()]),
+            None => caption.push(format!("{pause}no txn yet")),
+        }
+        if let Some(d) = in_doubt_for(m, id) {
+            caption.push(format!("blocked {}", secs(d)));
+            caption.push("locks held".to_owned());
+            summary = format!("{summary}, blocked {} with its locks held", secs(d));
+        }
+    } else {
+        caption.push("crashed".to_owned());
+        summary = "crashed".to_owned();
+        if let Some((t, ph)) = cur.filter(|(_, ph)| ph.in_doubt()) {
+            caption.extend([format!("txn {t}"), "in doubt on disk".to_owned()]);
+            summary = format!("crashed; {} on disk", phase_words(t, ph));
+        }
+    }
+    let timer = match cur {
+        Some((t, ph)) if up && ph.in_doubt() && c.mode == TxnMode::ThreePhase => {
+            timer_left(m, i, &TxnTimer::Decide(t), c.decide_timeout)
+        }
+        _ => None,
+    };
+    let why = match (cur, up, c.mode) {
+        (Some((_, Phase::Uncertain)), true, TxnMode::TwoPhase) => {
+            " It voted yes: it may neither commit nor abort alone, so it keeps its locks and asks the coordinator."
+        }
+        (Some((_, Phase::Uncertain | Phase::PreCommitted)), true, TxnMode::ThreePhase) => {
+            " It voted yes; the ring is its timeout, after which it decides alone (uncertain: abort, pre-committed: commit)."
+        }
+        _ => "",
+    };
+    let paused = if role == "paused" { ", paused" } else { "" };
+    let title = format!("{name} (node {i}){paused}: {summary}.{why} Click for actions.");
+    NodeFacts { term: cur.map_or(0, |(t, _)| t), caption, timer, title, summary }
+}
+
+/// Caption, timer ring and tooltip of node `i`.
+pub fn node(m: &Model<Txn>, i: usize, role: &'static str) -> NodeFacts {
+    if i == COORDINATOR as usize {
+        coordinator(m, role)
+    } else {
+        participant(m, i, role)
+    }
+}
+
+/// What the note under a red verdict says: `protocol` when 3PC broke atomicity with no bug
+/// switch on (its known limit: a partition or a lost message), `bug` when the commit-on-timeout
+/// switch broke validity; `None` otherwise.
+pub fn verdict_kind(m: &Model<Txn>) -> Option<&'static str> {
+    let v = m.sim.violation()?;
+    let bug = m.scenario.txn.bugs.commit_on_timeout;
+    match (v.invariant, m.scenario.txn.mode, bug) {
+        (ATOMICITY, TxnMode::ThreePhase, false) => Some("protocol"),
+        (VALIDITY, _, true) => Some("bug"),
+        _ => None,
+    }
+}
+
+/// How much history the timeline shows.
+pub fn window(m: &Model<Txn>) -> Micros {
+    m.scenario.txn.vote_timeout.saturating_mul(WINDOW_TIMEOUTS).clamp(MIN_WINDOW, MAX_WINDOW)
+}
+
+/// The timeline: each node's state over time and every commit and abort (the checker's record,
+/// true time), and the pauses from the fault script, limited to what the window can show.
+pub fn timeline(m: &Model<Txn>) -> TimelineView {
+    let cluster = m.sim.cluster();
+    let c = &cluster.protocol.config;
+    let now = m.view_time as Micros;
+    let window = window(m);
+    let start = now.saturating_sub(window);
+    let rows = (0..cluster.len())
+        .map(|i| {
+            let id = i as NodeId;
+            // Only a participant stuck in doubt gets a note: every yes vote is in doubt for a
+            // few milliseconds, which is no news.
+            let note = match in_doubt_for(m, id).filter(|d| *d >= ROW_NOTE_AFTER) {
+                Some(d) if id != COORDINATOR => format!("blocked {}", secs(d)),
+                _ => String::new(),
+            };
+            TimelineRow { id, label: c.name(id), class: role_of(m, i), note }
+        })
+        .collect();
+    let (mut spans, mut marks) = (Vec::new(), Vec::new());
+    if let Some(ch) = m.sim.checker_as::<TxnChecker>() {
+        spans = ch
+            .timeline
+            .spans()
+            .filter(|s| s.to.is_none_or(|to| to > start))
+            .map(|s| {
+                let detail = match s.class {
+                    "in-doubt" => format!("{} — voted yes, locks held", s.label),
+                    "working" => format!("{} — forcing its yes vote to the log", s.label),
+                    _ => s.label.clone(),
+                };
+                TimelineSpan {
+                    row: s.node,
+                    from: s.from,
+                    to: s.to,
+                    class: s.class,
+                    label: s.label.clone(),
+                    detail,
+                }
+            })
+            .collect();
+        marks = ch
+            .timeline
+            .marks()
+            .filter(|k| k.at >= start)
+            .map(|k| TimelineMark { row: k.node, at: k.at, class: k.class, label: k.label.clone() })
+            .collect();
+    }
+    TimelineView { rows, spans, overlays: pause_overlays(m, start), marks, now, window }
+}
+
+/// The timeline's legend.
+pub fn timeline_legend(mode: TxnMode) -> Vec<TimelineKey> {
+    let key = |shape, class, label| TimelineKey { shape, class, label };
+    let mut keys = vec![
+        key(KeyShape::Span, "voting", "coordinator collects votes"),
+        key(KeyShape::Span, "logging", "coordinator forces its decision to the log"),
+        key(KeyShape::Span, "working", "participant forces its yes vote to the log"),
+        key(KeyShape::Span, "in-doubt", "in doubt: voted yes, no outcome, locks held"),
+    ];
+    if mode == TxnMode::ThreePhase {
+        keys.push(key(KeyShape::Span, "precommitted", "pre-committed / pre-commit sent"));
+    }
+    keys.extend([
+        key(KeyShape::Span, "down", "crashed"),
+        key(KeyShape::Overlay, "paused", "paused"),
+        key(KeyShape::Mark, "committed", "committed"),
+        key(KeyShape::Mark, "aborted", "aborted"),
+    ]);
+    keys
+}
+
+/// A participant as the blocked-time table shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParticipantView {
+    pub id: NodeId,
+    pub name: String,
+    /// Its role (`idle`, `working`, `in-doubt`, `precommitted`, `crashed`, `paused`).
+    pub role: &'static str,
+    /// Where it stands, in words.
+    pub text: String,
+    /// How long it has been in doubt without a break, if it is now.
+    pub in_doubt: Option<Micros>,
+    /// Its time in doubt since the run began.
+    pub blocked: Micros,
+}
+
+pub fn participants(m: &Model<Txn>) -> Vec<ParticipantView> {
+    let cluster = m.sim.cluster();
+    let c = &cluster.protocol.config;
+    c.participants()
+        .map(|id| {
+            let i = id as usize;
+            let cur = participant_txns(m, i).and_then(current);
+            let words = cur.map_or_else(|| "no transaction yet".to_owned(), |(t, ph)| phase_words(t, ph));
+            let role = role_of(m, i);
+            let text = match role {
+                "crashed" => format!("crashed ({words})"),
+                "paused" => format!("paused ({words})"),
+                _ => words,
+            };
+            ParticipantView {
+                id,
+                name: c.name(id),
+                role,
+                text,
+                in_doubt: in_doubt_for(m, id),
+                blocked: blocked(m, id),
+            }
+        })
+        .collect()
+}
+
+/// Where one node stands on one transaction, in the outcomes table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub node: NodeId,
+    /// `committed`, `aborted`, `in-doubt`, `precommitted`, `working`, `deciding` (the coordinator
+    /// before its decision), or `none` (nothing known: it never voted, or is down).
+    pub state: &'static str,
+    /// When it committed or aborted (true time).
+    pub at: Option<Micros>,
+}
+
+/// One transaction across the cluster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TxnRow {
+    pub txn: u64,
+    /// The coordinator's decision.
+    pub coordinator: Cell,
+    pub participants: Vec<Cell>,
+    /// The outcome as far as any node knows: `committed`, `aborted`, `split` (one node
+    /// committed and another aborted), or `open` (nobody has decided yet).
+    pub outcome: &'static str,
+}
+
+/// `txn 2: COMMIT` (the coordinator) or `txn 2 committed` (a participant), as the checker marks
+/// them: the transaction and the outcome.
+pub fn parse_mark(label: &str) -> Option<(u64, Decision)> {
+    let rest = label.strip_prefix("txn ")?;
+    let (num, word) = rest.split_once(' ')?;
+    let txn = num.trim_end_matches(':').parse().ok()?;
+    match word {
+        "COMMIT" | "committed" => Some((txn, Decision::Commit)),
+        "ABORT" | "aborted" => Some((txn, Decision::Abort)),
+        _ => None,
+    }
+}
+
+fn decided(d: Decision) -> &'static str {
+    match d {
+        Decision::Commit => "committed",
+        Decision::Abort => "aborted",
+    }
+}
+
+/// The newest transactions (at most [`TXNS_SHOWN`], newest first) with each node's outcome: the
+/// checker's commit and abort marks, and the participants' undecided phases now.
+pub fn transactions(m: &Model<Txn>) -> Vec<TxnRow> {
+    let cluster = m.sim.cluster();
+    let n = cluster.len();
+    let now = m.view_time as Micros;
+    // txn → node → (state, when)
+    let mut seen: BTreeMap<u64, BTreeMap<NodeId, (&'static str, Option<Micros>)>> = BTreeMap::new();
+    if let Some(ch) = m.sim.checker_as::<TxnChecker>() {
+        for k in ch.timeline.marks().filter(|k| k.at <= now) {
+            if let Some((txn, d)) = parse_mark(&k.label) {
+                seen.entry(txn).or_default().insert(k.node, (decided(d), Some(k.at)));
+            }
+        }
+    }
+    for i in 1..n {
+        let Some(TxnState::Participant(s)) = &cluster.nodes[i].state else {
+            continue;
+        };
+        for (&txn, &ph) in s.txns.iter().filter(|(_, ph)| !ph.is_decided()) {
+            let state = match ph {
+                Phase::Preparing => "working",
+                Phase::Uncertain => "in-doubt",
+                _ => "precommitted",
+            };
+            seen.entry(txn).or_default().entry(i as NodeId).or_insert((state, None));
+        }
+    }
+    if let Some(TxnState::Coordinator(s)) = &cluster.nodes[0].state {
+        if let Some(r) = &s.round {
+            seen.entry(r.txn).or_default().entry(COORDINATOR).or_insert(("deciding", None));
+        }
+    }
+    seen.into_iter()
+        .rev()
+        .take(TXNS_SHOWN)
+        .map(|(txn, by)| {
+            let cell = |node: NodeId| {
+                let (state, at) = by.get(&node).copied().unwrap_or(("none", None));
+                Cell { node, state, at }
+            };
+            let participants: Vec<Cell> = (1..n as NodeId).map(cell).collect();
+            let coordinator = cell(COORDINATOR);
+            let any = |s: &str| coordinator.state == s || participants.iter().any(|c| c.state == s);
+            let outcome = match (any("committed"), any("aborted")) {
+                (true, true) => "split",
+                (true, false) => "committed",
+                (false, true) => "aborted",
+                (false, false) => "open",
+            };
+            TxnRow { txn, coordinator, participants, outcome }
+        })
+        .collect()
+}
