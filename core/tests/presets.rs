@@ -194,6 +194,10 @@ fn the_3pc_partition_splits_the_outcome() {
     let v = sim.violation().expect("3PC decides both ways");
     assert_eq!(v.invariant, halab_core::txn::invariants::ATOMICITY);
     assert!(v.detail.contains("txn 2"), "{}", v.detail);
+    // The checker's books include the violating step: participant 2 just left doubt by aborting.
+    let c = sim.checker_as::<TxnChecker>().unwrap();
+    assert_eq!(c.in_doubt_since(2), None);
+    assert!(c.timeline.marks().any(|m| m.node == 2 && m.label == "txn 2 aborted"));
     // Without the partition the same run is atomic.
     let mut healed = s.clone();
     healed.faults.clear();

@@ -202,7 +202,7 @@ test('preset 3pc-partition: atomicity breaks, and the page says it is 3PC itself
   const v = await verdict(page);
   assert.equal(v.ok, false);
   assert.match(v.text, new RegExp(`${ATOMICITY} violated`));
-  assert.match(v.text, /txn 2: participant 1 committed, participant 2 aborted/);
+  assert.match(v.text, /txn 2: the coordinator committed, participant 2 aborted/);
   const note = page.locator('[data-testid=verdict-note]');
   assert.ok(await note.isVisible(), 'the explanation is on screen');
   assert.equal(await note.getAttribute('data-kind'), 'protocol');

@@ -60,8 +60,7 @@ pub struct TxnConfig {
     /// 3PC: the coordinator commits when pre-commit acknowledgements have not all arrived by then.
     pub ack_timeout: Micros,
     /// 3PC: a participant that voted yes and hears nothing decides on its own after this: abort
-    /// if it has not pre-committed, commit if it has. Must exceed the coordinator's worst delay
-    /// (vote timeout + log write + one message), or even a healthy run would split.
+    /// if it has not pre-committed, commit if it has. A floor: see [`TxnConfig::decide_after`].
     pub decide_timeout: Micros,
     /// How often an in-doubt participant asks the coordinator for the outcome, and how often the
     /// coordinator resends an unacknowledged decision.
@@ -94,6 +93,14 @@ impl Default for TxnConfig {
 }
 
 impl TxnConfig {
+    /// The 3PC decide timeout actually used: at least the coordinator's worst delay before
+    /// PreCommit (the vote timeout, its log write) plus a second for the message, or a slow voter
+    /// would make an uncertain participant abort while the others go on to commit, with no
+    /// partition at all.
+    pub fn decide_after(&self) -> Micros {
+        self.decide_timeout.max(self.vote_timeout + self.log_write + SEC)
+    }
+
     pub fn participants(&self) -> impl Iterator<Item = NodeId> {
         1..self.nodes as NodeId
     }

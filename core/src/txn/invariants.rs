@@ -22,8 +22,28 @@ pub const CHECKER_MEMORY: usize = 256;
 #[derive(Clone, Debug, Default)]
 struct Record {
     yes: BTreeSet<NodeId>,
+    /// Participants that committed; the coordinator (node 0) too once it logged COMMIT.
     committed: BTreeSet<NodeId>,
     aborted: BTreeSet<NodeId>,
+}
+
+fn who(cfg: &super::TxnConfig, id: NodeId) -> String {
+    if id == COORDINATOR {
+        "the coordinator".into()
+    } else {
+        cfg.name(id)
+    }
+}
+
+/// A commit beside an abort, if the record holds one.
+fn split(txn: u64, r: &Record, cfg: &super::TxnConfig) -> Result<(), Broken> {
+    if let (Some(&a), Some(&b)) = (r.committed.first(), r.aborted.first()) {
+        return Err(Broken {
+            invariant: ATOMICITY,
+            detail: format!("txn {txn}: {} committed, {} aborted", who(cfg, a), who(cfg, b)),
+        });
+    }
+    Ok(())
 }
 
 #[derive(Clone, Debug, Default)]
@@ -36,7 +56,7 @@ pub struct TxnChecker {
     in_doubt_since: BTreeMap<NodeId, Micros>,
     /// Time each participant spent in doubt before its current stretch.
     blocked_before: BTreeMap<NodeId, Micros>,
-    /// Transactions every participant committed / some participant aborted, as last counted.
+    /// The coordinator's decisions so far: commits and aborts.
     pub committed: u64,
     pub aborted: u64,
     last_outcome: Option<(u64, super::Decision)>,
@@ -82,6 +102,9 @@ impl TxnChecker {
         };
         let before = self.seen.insert(p, s.txns.clone()).unwrap_or_default();
         let changed = s.txns.iter().filter(|(t, ph)| before.get(t) != Some(ph));
+        // The first broken invariant is returned after the timeline and the doubt counters are
+        // up to date, so the page shows the violating step as it was.
+        let mut broken = Ok(());
         for (&txn, &phase) in changed {
             let r = self.record(txn);
             match phase {
@@ -90,8 +113,9 @@ impl TxnChecker {
                 }
                 Phase::Committed => {
                     if r.committed.insert(p) {
-                        self.all_voted_yes(cluster, txn, &format!("participant {p}"))?;
                         self.timeline.mark(p, now, "committed", format!("txn {txn} committed"));
+                        let valid = self.all_voted_yes(cluster, txn, &format!("participant {p}"));
+                        broken = broken.and(valid);
                     }
                 }
                 Phase::Aborted => {
@@ -101,13 +125,7 @@ impl TxnChecker {
                 }
                 Phase::Preparing => {}
             }
-            let r = &self.records[&txn];
-            if let (Some(a), Some(b)) = (r.committed.first(), r.aborted.first()) {
-                return Err(Broken {
-                    invariant: ATOMICITY,
-                    detail: format!("txn {txn}: participant {a} committed, participant {b} aborted"),
-                });
-            }
+            broken = broken.and(split(txn, &self.records[&txn], &cluster.protocol.config));
         }
         let open = s.txns.iter().rev().find(|(_, ph)| !ph.is_decided());
         let row = match open {
@@ -122,7 +140,7 @@ impl TxnChecker {
         } else {
             self.leave_doubt(p, now);
         }
-        Ok(())
+        broken
     }
 
     fn leave_doubt(&mut self, p: NodeId, now: Micros) {
@@ -159,6 +177,10 @@ impl TxnChecker {
         }
         for txn in s.log.commits.iter().copied().collect::<Vec<_>>() {
             self.all_voted_yes(cluster, txn, "the coordinator")?;
+            // The coordinator's logged COMMIT is a commit too: participants that all aborted on
+            // their own while it committed is a split as well.
+            self.record(txn).committed.insert(COORDINATOR);
+            split(txn, &self.records[&txn], &cluster.protocol.config)?;
         }
         Ok(())
     }

@@ -558,7 +558,7 @@ impl Txn {
                         out.set_timer(TxnTimer::Ask(txn), ask..=ask)
                     }
                     TxnMode::ThreePhase => {
-                        out.set_timer(TxnTimer::Decide(txn), c.decide_timeout..=c.decide_timeout)
+                        out.set_timer(TxnTimer::Decide(txn), c.decide_after()..=c.decide_after())
                     }
                 }
             }
@@ -568,7 +568,7 @@ impl Txn {
                     self.persist(s, out);
                     out.send(from, TxnMsg::PreAck { txn });
                     if !s.recovered.contains(&txn) {
-                        out.set_timer(TxnTimer::Decide(txn), c.decide_timeout..=c.decide_timeout);
+                        out.set_timer(TxnTimer::Decide(txn), c.decide_after()..=c.decide_after());
                     }
                 }
                 Some(Phase::PreCommitted) => out.send(from, TxnMsg::PreAck { txn }),

@@ -142,7 +142,7 @@ fn a_3pc_participant_decides_by_its_phase_when_the_coordinator_is_silent() {
         let mut s = boot(&t, 1, None);
         run(&t, 1, &mut s, msg(0, TxnMsg::Prepare { txn: 1 }));
         let flush = run(&t, 1, &mut s, Event::Timer(TxnTimer::Flush(1)));
-        let d = t.config.decide_timeout;
+        let d = t.config.decide_after();
         assert!(flush.contains(&Effect::SetTimer { timer: TxnTimer::Decide(1), after: d..=d }));
         if precommit {
             run(&t, 1, &mut s, msg(0, TxnMsg::PreCommit { txn: 1 }));
@@ -219,4 +219,35 @@ fn the_checker_judges_a_late_decision_on_an_old_transaction() {
     let broken = checker.check(&cluster, Some(2)).unwrap_err();
     assert_eq!(broken.invariant, invariants::ATOMICITY);
     assert!(broken.detail.starts_with("txn 1:"), "{}", broken.detail);
+}
+
+#[test]
+fn the_3pc_decide_timeout_outlasts_a_long_vote_timeout() {
+    let c = TxnConfig::default();
+    assert_eq!(c.decide_after(), c.decide_timeout, "the default 1.5 s already covers 400 ms + 30 ms + 1 s");
+    let slow = TxnConfig { vote_timeout: 5 * SEC, ..c };
+    assert_eq!(slow.decide_after(), 5 * SEC + 30 * MS + SEC);
+    // The run the page's helper found: a 5 s vote timeout and a slow (paused) voter no longer split.
+    let s = crate::scenario::url::decode("p=txn&n=4&seed=1&mode=3pc&timeout=5s&faults=pause:2:2s@800ms")
+        .unwrap()
+        .scenario;
+    let mut sim = s.txn_sim();
+    sim.run_until(10 * SEC);
+    assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
+}
+
+#[test]
+fn a_coordinator_commit_beside_participants_that_aborted_alone_is_a_split() {
+    // 3PC outside its timing model: the coordinator is paused through the participants' decide
+    // timeout, they abort alone, and it wakes up to the yes votes and commits.
+    let s =
+        crate::scenario::url::decode("p=txn&n=4&seed=1&mode=3pc&faults=pause:0:2s@845ms").unwrap().scenario;
+    let mut sim = s.txn_sim();
+    sim.run_until(6 * SEC);
+    let v = sim.violation().expect("the split is caught");
+    assert_eq!(v.invariant, invariants::ATOMICITY);
+    assert!(v.detail.contains("the coordinator committed"), "{}", v.detail);
+    // The page sees the violating step as it was: nobody is left in doubt by the checker's books.
+    let c = sim.checker_as::<TxnChecker>().unwrap();
+    assert!((1..4).all(|p| c.in_doubt_since(p).is_none()));
 }
