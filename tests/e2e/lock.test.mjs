@@ -6,7 +6,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, assertNoErrors, eventually } from '../lib/harness.mjs';
-import { assertEmbed, nodes, pause, search, status } from './page.mjs';
+import {
+  assertEmbed,
+  caption,
+  clippedCaptions,
+  nodes,
+  openPreset as openPresetOf,
+  pause,
+  search,
+  sidewaysOverflow,
+  status,
+  timeline,
+} from './page.mjs';
 
 let h;
 before(async () => {
@@ -19,6 +30,8 @@ after(async () => {
 const FENCING = 'storage accepts no lower token';
 const TOKENS = 'tokens increase';
 const ONE_HOLDER = 'at most one holder';
+
+const openPreset = (id, t, opts) => openPresetOf(h, '/lock', 'lock', id, t, opts);
 
 /** The invariant panel: verdict, invariants not judged, text. */
 async function verdict(page) {
@@ -43,32 +56,6 @@ async function storage(page) {
     accepted: Number(el.dataset.accepted),
     refused: Number(el.dataset.refused),
   }));
-}
-
-/** The timeline's spans and marks in the window: { node, cls, label }. */
-async function timeline(page) {
-  return page.$$eval('[data-testid=timeline] [data-class]', (els) =>
-    els.map((el) => ({ node: Number(el.dataset.node), cls: el.dataset.class, label: el.dataset.label ?? '', kind: el.getAttribute('class') })),
-  );
-}
-
-async function caption(page, id) {
-  return page.$eval(`[data-testid=node-${id}] .caption`, (el) => [...el.querySelectorAll('tspan')].map((t) => t.textContent));
-}
-
-/** Picks preset `id` from the page's menu, checks the URL names it, then reopens it at `t`. */
-async function openPreset(id, t, opts) {
-  const menu = await h.open('/lock?seed=99'); // not a preset, so every pick is a change
-  await menu.selectOption('[data-testid=preset]', id);
-  await eventually(async () => assert.equal(await menu.$eval('[data-testid=preset]', (el) => el.value), id));
-  const query = await search(menu);
-  assert.match(query, /^\?p=lock&/);
-  assertNoErrors(menu);
-  await menu.context().close();
-  const page = await h.open(`/lock${query}&t=${t}`, opts);
-  assert.equal(await page.$eval('[data-testid=preset]', (el) => el.value), id, 'the reopened run is still the preset');
-  assert.equal((await status(page)).time > 0, true);
-  return page;
 }
 
 test('the page explains itself; clients, server and storage are named; no client-write button', async () => {
@@ -285,17 +272,9 @@ test('phone layout: no sideways scrolling, captions and timeline fit', async () 
   const page = await h.open('/lock?p=lock&n=4&seed=16&faults=drift:0:0.5@0s,drift:2:-0.5@0s&t=6s', {
     viewport: { width: 390, height: 844 },
   });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  const overflow = await sidewaysOverflow(page);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
-  const clipped = await page.$$eval('.cluster .caption', (els) => {
-    const svg = els[0].ownerSVGElement.getBoundingClientRect();
-    return els
-      .filter((el) => {
-        const b = el.getBoundingClientRect();
-        return b.left < svg.left - 1 || b.right > svg.right + 1 || b.top < svg.top - 1 || b.bottom > svg.bottom + 1;
-      })
-      .map((el) => el.textContent);
-  });
+  const clipped = await clippedCaptions(page);
   assert.deepEqual(clipped, [], 'captions fit');
   const tl = await page.$eval('[data-testid=timeline]', (el) => el.getBoundingClientRect().toJSON());
   assert.ok(tl.left >= 0 && tl.right <= 390, JSON.stringify(tl));

@@ -1,6 +1,7 @@
 // Reading a playground page (any protocol) from its DOM: the status line's data attributes,
 // the nodes' roles, the play button. Simulated facts only, never frame timing.
 import assert from 'node:assert/strict';
+import { assertNoErrors, eventually } from '../lib/harness.mjs';
 
 export const NODE = '[data-testid^="node-"]';
 
@@ -52,4 +53,58 @@ export async function assertEmbed(page, n, gone) {
   const box = await page.$eval('.cluster svg', (el) => el.getBoundingClientRect().toJSON());
   assert.ok(box.bottom <= 400 && box.right <= 600 && box.height > 250, JSON.stringify(box));
   assert.ok(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight), 'no scrolling');
+}
+
+/** The caption lines beside node `id`. */
+export async function caption(page, id) {
+  return page.$eval(`[data-testid=node-${id}] .caption`, (el) => [...el.querySelectorAll('tspan')].map((t) => t.textContent));
+}
+
+/** The timeline widget's spans and marks in its window: { node, cls, label, open, kind }. */
+export async function timeline(page) {
+  return page.$$eval('[data-testid=timeline] [data-class]', (els) =>
+    els.map((el) => ({
+      node: Number(el.dataset.node),
+      cls: el.dataset.class,
+      label: el.dataset.label ?? '',
+      open: el.dataset.open ?? '',
+      kind: el.getAttribute('class'),
+    })),
+  );
+}
+
+/** How many pixels the page is wider than the viewport (0 or less: no sideways scrolling). */
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+}
+
+/** The node captions that stick out of the cluster picture. */
+export async function clippedCaptions(page) {
+  return page.$$eval('.cluster .caption', (els) => {
+    const svg = els[0].ownerSVGElement.getBoundingClientRect();
+    return els
+      .filter((el) => {
+        const b = el.getBoundingClientRect();
+        return b.left < svg.left - 1 || b.right > svg.right + 1 || b.top < svg.top - 1 || b.bottom > svg.bottom + 1;
+      })
+      .map((el) => el.textContent);
+  });
+}
+
+/**
+ * Picks preset `id` from the menu of page `path` (protocol `p`), checks the URL names it, then
+ * reopens that URL at `t` (run to that instant and pause) and returns the page.
+ */
+export async function openPreset(h, path, p, id, t, opts) {
+  const menu = await h.open(`${path}?seed=99`); // not a preset, so every pick is a change
+  await menu.selectOption('[data-testid=preset]', id);
+  await eventually(async () => assert.equal(await menu.$eval('[data-testid=preset]', (el) => el.value), id));
+  const query = await search(menu);
+  assert.match(query, new RegExp(`^\\?p=${p}&`));
+  assertNoErrors(menu);
+  await menu.context().close();
+  const page = await h.open(`${path}${query}&t=${t}`, opts);
+  assert.equal(await page.$eval('[data-testid=preset]', (el) => el.value), id, 'the reopened run is still the preset');
+  assert.equal((await status(page)).time > 0, true);
+  return page;
 }

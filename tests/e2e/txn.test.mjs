@@ -8,7 +8,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, assertNoErrors, eventually } from '../lib/harness.mjs';
-import { assertEmbed, nodes, pause, search, status } from './page.mjs';
+import {
+  assertEmbed,
+  caption,
+  clippedCaptions,
+  nodes,
+  openPreset as openPresetOf,
+  pause,
+  search,
+  sidewaysOverflow,
+  status,
+  timeline,
+} from './page.mjs';
 
 let h;
 before(async () => {
@@ -21,6 +32,8 @@ after(async () => {
 const ATOMICITY = 'atomicity';
 const VALIDITY = 'commit only if all voted yes';
 const SEC = 1_000_000;
+
+const openPreset = (id, t, opts) => openPresetOf(h, '/txn', 'txn', id, t, opts);
 
 /** The invariant panel: verdict and text. */
 async function verdict(page) {
@@ -53,32 +66,6 @@ async function txn(page, n) {
 
 async function tally(page) {
   return page.$eval('[data-testid=txn-sum]', (el) => ({ committed: Number(el.dataset.committed), aborted: Number(el.dataset.aborted) }));
-}
-
-/** The timeline's spans and marks in the window: { node, cls, label, open }. */
-async function timeline(page) {
-  return page.$$eval('[data-testid=timeline] [data-class]', (els) =>
-    els.map((el) => ({ node: Number(el.dataset.node), cls: el.dataset.class, label: el.dataset.label ?? '', open: el.dataset.open ?? '' })),
-  );
-}
-
-async function caption(page, id) {
-  return page.$eval(`[data-testid=node-${id}] .caption`, (el) => [...el.querySelectorAll('tspan')].map((t) => t.textContent));
-}
-
-/** Picks preset `id` from the page's menu, checks the URL names it, then reopens it at `t`. */
-async function openPreset(id, t, opts) {
-  const menu = await h.open('/txn?seed=99'); // not a preset, so every pick is a change
-  await menu.selectOption('[data-testid=preset]', id);
-  await eventually(async () => assert.equal(await menu.$eval('[data-testid=preset]', (el) => el.value), id));
-  const query = await search(menu);
-  assert.match(query, /^\?p=txn&/);
-  assertNoErrors(menu);
-  await menu.context().close();
-  const page = await h.open(`/txn${query}&t=${t}`, opts);
-  assert.equal(await page.$eval('[data-testid=preset]', (el) => el.value), id, 'the reopened run is still the preset');
-  assert.equal((await status(page)).time > 0, true);
-  return page;
 }
 
 test('the page explains itself; the coordinator and participants are drawn; no client-write button', async () => {
@@ -330,17 +317,9 @@ test('phone layout: no sideways scrolling; captions, the blocked counters and th
   const page = await h.open('/txn?p=txn&n=4&seed=1&faults=crash:0@840ms,restart:0@6s&t=5.5s', {
     viewport: { width: 390, height: 844 },
   });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  const overflow = await sidewaysOverflow(page);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
-  const clipped = await page.$$eval('.cluster .caption', (els) => {
-    const svg = els[0].ownerSVGElement.getBoundingClientRect();
-    return els
-      .filter((el) => {
-        const b = el.getBoundingClientRect();
-        return b.left < svg.left - 1 || b.right > svg.right + 1 || b.top < svg.top - 1 || b.bottom > svg.bottom + 1;
-      })
-      .map((el) => el.textContent);
-  });
+  const clipped = await clippedCaptions(page);
   assert.deepEqual(clipped, [], 'captions fit');
   assert.match((await caption(page, 2)).join(' '), /blocked 4\.\d s locks held/, 'the bottom participant\'s counter is there');
   for (const sel of ['[data-testid=timeline]', '[data-testid=participants]', '[data-testid=transactions]', 'nav.pages']) {
