@@ -73,8 +73,8 @@ impl<P: Protocol> Node<P> {
 pub struct Cluster<P: Protocol> {
     pub protocol: P,
     pub nodes: Vec<Node<P>>,
-    /// True time of the step being processed, set by the driver; handlers never see it (they get
-    /// their node's clock reading), checkers may (timelines, "at the same instant").
+    /// True time of the step being processed, set by the driver before it processes the step;
+    /// handlers never see it (they get their node's clock reading), checkers may (timelines).
     pub now: Micros,
 }
 
@@ -119,7 +119,6 @@ impl<P: Protocol> Cluster<P> {
     /// reading. Returns `None` if the node is down.
     pub fn handle(&mut self, id: NodeId, now: Micros, event: Event<P>) -> Option<Effects<P>> {
         let mut out = Effects::default();
-        self.now = self.now.max(now);
         let node = self.nodes.get_mut(id as usize)?;
         let local = node.clock.local(now);
         let state = node.state.as_mut()?;

@@ -160,7 +160,6 @@ pub struct ServerState {
     pub holder: Option<Lease>,
     /// After a restart, no grant until one TTL has passed: the old holder may still be working.
     pub in_grace: bool,
-    pub grants: u64,
 }
 
 /// A write the storage took.
@@ -209,8 +208,6 @@ pub struct ClientState {
     pub next_acq: u64,
     /// Writes issued, so each carries a distinct value.
     pub writes: u32,
-    /// Writes the storage refused because of the token.
-    pub fenced: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -278,7 +275,7 @@ impl Protocol for Lock {
                         format!("lock server restarted: no grants for one TTL; next token {next_token}"),
                     );
                 }
-                LockState::Server(ServerState { next_token, holder: None, in_grace: restarted, grants: 0 })
+                LockState::Server(ServerState { next_token, holder: None, in_grace: restarted })
             }
             STORAGE => {
                 let (highest, accepted, log) = match restored {
@@ -292,7 +289,7 @@ impl Protocol for Lock {
             _ => {
                 let c = &self.config;
                 out.set_timer(LockTimer::Acquire, c.think_min..=c.think_max);
-                LockState::Client(ClientState { phase: Phase::Idle, next_acq: 0, writes: 0, fenced: 0 })
+                LockState::Client(ClientState { phase: Phase::Idle, next_acq: 0, writes: 0 })
             }
         }
     }
@@ -331,7 +328,6 @@ impl Lock {
                     None => {
                         let token = s.next_token;
                         s.next_token += 1;
-                        s.grants += 1;
                         if !self.config.bugs.volatile_tokens {
                             out.persist(LockDurable::Server { next_token: s.next_token });
                         }
@@ -519,7 +515,6 @@ impl Lock {
                 out.note(NoteKind::Info, format!("{} is done; releases token {token}", c.name(id)));
             }
             Event::Msg { msg: LockMsg::Fenced { token, highest }, .. } => {
-                s.fenced += 1;
                 out.note(
                     NoteKind::Client,
                     format!("{}'s write with token {token} was fenced off ({highest} seen)", c.name(id)),
