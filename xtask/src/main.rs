@@ -13,6 +13,10 @@
 //! | chromium, chromedriver    | `apt-get install -y chromium chromium-driver` (test only)     |
 //!
 //! Nothing here prompts; it is meant to run unattended (CI=true, no TTY).
+//!
+//! Build output goes where cargo's does: `CARGO_TARGET_DIR` (default `target/`) for everything
+//! cargo and Trunk compile, and `HALAB_DIST` (default `dist/`) for the release bundle that the
+//! e2e tests and `bench` read. Two checkouts or two people sharing one can keep apart that way.
 
 use std::collections::BTreeSet;
 use std::env;
@@ -32,6 +36,17 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Crates whose `#[wasm_bindgen_test]`s run in headless Chromium (stage `wasm`).
 const WASM_TEST_CRATES: &[&str] = &["halab-web", "halab-core"];
+/// Random schedules per protocol in `cargo xtask test` (`HALAB_SEEDS`, read by
+/// `core/tests/common/mod.rs`); `soak` runs many more.
+const TEST_SEEDS: u64 = 2_000;
+/// Schedules per protocol in `cargo xtask soak` when no N is given.
+const SOAK_SEEDS: u64 = 100_000;
+/// Rounds of `test --under-load` when no `--rounds` is given.
+const LOAD_ROUNDS: u32 = 3;
+/// Stages `test --under-load` runs when none are named.
+const LOAD_STAGES: &[&str] = &["wasm", "e2e"];
+/// A CPU hog exits on its own after this long, whatever happens to the xtask that started it.
+const HOG_MAX_LIFE: Duration = Duration::from_secs(3 * 3600);
 
 type Result<T = (), E = String> = std::result::Result<T, E>;
 
@@ -44,13 +59,22 @@ commands:
   test [STAGE..]   install missing tools, then run the stages (default: all, in order):
                      fmt      cargo fmt --all --check
                      clippy   cargo clippy --workspace --all-targets -- -D warnings
-                     native   cargo test --workspace --no-fail-fast
+                     native   cargo test --workspace --no-fail-fast   (HALAB_SEEDS=2000)
                      wasm     cargo test --target wasm32-unknown-unknown -p halab-web -p halab-core
                      build    trunk build --release            (into dist/)
                      e2e      node --test tests/e2e/*.test.mjs (headless Chromium against dist/)
+  test --under-load [--rounds R] [--hogs H] [STAGE..]
+                   the same stages (default: wasm e2e) R times (default 3) while H busy-loop
+                   processes (default: one per core) keep every core busy; compiles and
+                   builds what they need first, unloaded; reports pass/fail and time per round
+  soak [N]         N random fault schedules per protocol (default 100000), optimised build:
+                   every core/tests/*_props.rs that uses shard_tests!; prints failing seeds,
+                   then wall time and counts per protocol
   bench [ARGS..]   cargo bench -p halab-core [ARGS..], then raw and gzipped size of dist/*.wasm
   dist             install missing tools, then `trunk build --release` into dist/
   install          only install or check the tools
+
+environment: CARGO_TARGET_DIR (default target/), HALAB_DIST (default dist/)
 ";
 
 fn main() {
@@ -65,8 +89,11 @@ fn main() {
     let result = match cmd {
         "serve" => serve(&root),
         "test" => test(&root, rest),
+        "soak" => soak(&root, rest),
         "bench" => bench(&root, rest),
         "dist" => install(&root, Need::Build).and_then(|()| trunk_build(&root)),
+        // Internal: one busy loop for `test --under-load`.
+        "__hog" => hog(),
         "install" => install(&root, Need::Test),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
@@ -97,6 +124,24 @@ fn tests_dir(root: &Path) -> PathBuf {
     root.join("tests")
 }
 
+/// `$name` as a path (relative to the repository root), or `default` under the root.
+fn dir_from_env(root: &Path, name: &str, default: &str) -> PathBuf {
+    match env::var_os(name).filter(|v| !v.is_empty()) {
+        Some(v) => root.join(PathBuf::from(v)),
+        None => root.join(default),
+    }
+}
+
+/// Where cargo (and so Trunk) puts build output: `CARGO_TARGET_DIR`, else `target/`.
+fn target_dir(root: &Path) -> PathBuf {
+    dir_from_env(root, "CARGO_TARGET_DIR", "target")
+}
+
+/// The release bundle: `HALAB_DIST`, else `dist/`.
+fn dist_dir(root: &Path) -> PathBuf {
+    dir_from_env(root, "HALAB_DIST", "dist")
+}
+
 /// PATH gets the project-local npm binaries (wasm-opt) and cargo's bin folder first, so Trunk
 /// finds them instead of downloading or picking an old system wasm-opt.
 fn setup_env(root: &Path) {
@@ -114,8 +159,10 @@ fn setup_env(root: &Path) {
     // Trunk would otherwise ask crates.io for a newer version of itself on every run.
     env::set_var("TRUNK_SKIP_VERSION_CHECK", "true");
     // wasm-bindgen-test-runner's default (20 s) is short for a cold browser on a busy 2-core box.
+    // It bounds a whole test binary, so it is only a guard against a hang: each test waits for its
+    // own conditions with a 20 s deadline (web/tests/common/mod.rs).
     if env::var_os("WASM_BINDGEN_TEST_TIMEOUT").is_none() {
-        env::set_var("WASM_BINDGEN_TEST_TIMEOUT", "120");
+        env::set_var("WASM_BINDGEN_TEST_TIMEOUT", "300");
     }
     if !std::io::stdin().is_terminal() || env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
         env::set_var("DEBIAN_FRONTEND", "noninteractive");
@@ -363,12 +410,19 @@ fn serve(root: &Path) -> Result {
         .args(["serve", "--address", SERVE_HOST, "--port"])
         .arg(SERVE_PORT.to_string())
         // Debug build, kept out of dist/ (which holds the release build that tests and bench use).
-        .args(["--dist", "target/serve-dist"])
+        .arg("--dist")
+        .arg(target_dir(root).join("serve-dist"))
         .current_dir(root))
 }
 
+fn trunk_build_cmd(root: &Path) -> Command {
+    let mut c = Command::new("trunk");
+    c.args(["build", "--release", "--dist"]).arg(dist_dir(root)).current_dir(root);
+    c
+}
+
 fn trunk_build(root: &Path) -> Result {
-    run(Command::new("trunk").args(["build", "--release"]).current_dir(root))
+    run(&mut trunk_build_cmd(root))
 }
 
 struct Stage {
@@ -395,7 +449,12 @@ fn stages() -> Vec<Stage> {
         Stage {
             name: "native",
             after: &[],
-            command: |_| cargo_cmd(&["test", "--workspace", "--no-fail-fast"]),
+            command: |_| {
+                let mut c = cargo_cmd(&["test", "--workspace", "--no-fail-fast"]);
+                // The property tests' schedule count is fixed here, whatever the shell exports.
+                c.env("HALAB_SEEDS", TEST_SEEDS.to_string()).env_remove("HALAB_SEED");
+                c
+            },
         },
         Stage {
             name: "wasm",
@@ -408,15 +467,7 @@ fn stages() -> Vec<Stage> {
                 c
             },
         },
-        Stage {
-            name: "build",
-            after: &[],
-            command: |_| {
-                let mut c = Command::new("trunk");
-                c.args(["build", "--release"]);
-                c
-            },
-        },
+        Stage { name: "build", after: &[], command: trunk_build_cmd },
         Stage {
             name: "e2e",
             after: &["build"],
@@ -435,7 +486,7 @@ fn stages() -> Vec<Stage> {
                 c.args(["--test", "--test-concurrency=1"])
                     .args(files)
                     .current_dir(dir)
-                    .env("HALAB_DIST", root.join("dist"));
+                    .env("HALAB_DIST", dist_dir(root));
                 c
             },
         },
@@ -448,9 +499,46 @@ enum Outcome {
     Skipped(String),
 }
 
-fn test(root: &Path, only: &[String]) -> Result {
+type StageResult = (&'static str, Outcome, Duration);
+
+/// `test --under-load` settings taken from the arguments; the rest are stage names.
+struct LoadArgs {
+    rounds: u32,
+    hogs: usize,
+}
+
+/// Splits `test`'s arguments into flags and stage names.
+fn parse_test_args(args: &[String]) -> Result<(Option<LoadArgs>, Vec<String>)> {
+    let mut under_load = false;
+    let mut rounds = LOAD_ROUNDS;
+    let mut hogs = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|&v| v > 0)
+                .ok_or_else(|| format!("{flag} needs a positive number\n\n{USAGE}"))
+        };
+        match a.as_str() {
+            "--under-load" => under_load = true,
+            "--rounds" => rounds = value("--rounds")?,
+            "--hogs" => hogs = value("--hogs")? as usize,
+            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`\n\n{USAGE}")),
+            name => names.push(name.to_owned()),
+        }
+    }
+    if !under_load && args.iter().any(|a| a == "--rounds" || a == "--hogs") {
+        return Err(format!("--rounds and --hogs go with --under-load\n\n{USAGE}"));
+    }
+    Ok((under_load.then_some(LoadArgs { rounds, hogs }), names))
+}
+
+fn test(root: &Path, args: &[String]) -> Result {
+    let (load, only) = parse_test_args(args)?;
     let all = stages();
-    for name in only {
+    for name in &only {
         if !all.iter().any(|s| s.name == name) {
             return Err(format!("unknown stage `{name}`\n\n{USAGE}"));
         }
@@ -458,9 +546,20 @@ fn test(root: &Path, only: &[String]) -> Result {
     let t_install = Instant::now();
     install(root, Need::Test)?;
     let install_time = t_install.elapsed();
+    if let Some(load) = load {
+        let only = if only.is_empty() { LOAD_STAGES.iter().map(|s| s.to_string()).collect() } else { only };
+        return test_under_load(root, &all, &only, &load);
+    }
 
     let t_all = Instant::now();
-    let mut results: Vec<(&str, Outcome, Duration)> = Vec::new();
+    let results = run_stages(root, &all, &only);
+    println!("\nxtask test summary (tool check {}):", secs(install_time));
+    summarize(&results, t_all.elapsed())
+}
+
+/// Runs the named stages (all if none) in order; a stage whose `after` did not pass is skipped.
+fn run_stages(root: &Path, all: &[Stage], only: &[String]) -> Vec<StageResult> {
+    let mut results: Vec<StageResult> = Vec::new();
     for stage in all.iter().filter(|s| only.is_empty() || only.iter().any(|n| n == s.name)) {
         let blocked = stage
             .after
@@ -495,10 +594,13 @@ fn test(root: &Path, only: &[String]) -> Result {
         );
         results.push((stage.name, outcome, took));
     }
+    results
+}
 
+/// Prints one line per stage and a total; Err unless every stage passed.
+fn summarize(results: &[StageResult], total: Duration) -> Result {
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    println!("\nxtask test summary (tool check {}):", secs(install_time));
-    for (name, outcome, took) in &results {
+    for (name, outcome, took) in results {
         match outcome {
             Outcome::Ok => {
                 passed += 1;
@@ -514,7 +616,7 @@ fn test(root: &Path, only: &[String]) -> Result {
             }
         }
     }
-    println!("  total           {:>8}", secs(t_all.elapsed()));
+    println!("  total           {:>8}", secs(total));
     if skipped > 0 {
         println!("stages: {passed} passed, {failed} failed, {skipped} skipped");
     } else {
@@ -527,14 +629,361 @@ fn test(root: &Path, only: &[String]) -> Result {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// test --under-load
+
+/// Runs `only` `load.rounds` times while `load.hogs` busy loops keep the cores busy. What the
+/// stages need built is built first, without the hogs, so the rounds time the tests themselves.
+fn test_under_load(root: &Path, all: &[Stage], only: &[String], load: &LoadArgs) -> Result {
+    let wants = |name: &str| only.iter().any(|n| n == name);
+    println!("\nxtask: ==> preparing (unloaded): compiling the tests the rounds run");
+    if wants("native") {
+        run(cargo_cmd(&["test", "--workspace", "--no-run"]).current_dir(root))?;
+    }
+    if wants("wasm") {
+        let mut c = cargo_cmd(&["test", "--no-run", "--target", "wasm32-unknown-unknown"]);
+        for krate in WASM_TEST_CRATES {
+            c.args(["-p", krate]);
+        }
+        run(c.current_dir(root))?;
+    }
+    if wants("e2e") && !wants("build") {
+        // e2e runs against the bundle; build it once here rather than in every round.
+        trunk_build(root)?;
+    }
+
+    let hogs = Hogs::start(load.hogs)?;
+    println!(
+        "\nxtask: {} CPU hogs running (pids {}); {} round(s) of: {}",
+        load.hogs,
+        hogs.pids().join(" "),
+        load.rounds,
+        only.join(" ")
+    );
+    let t_all = Instant::now();
+    let mut rounds: Vec<(Vec<StageResult>, Duration, String)> = Vec::new();
+    for round in 1..=load.rounds {
+        println!("\nxtask: ==> round {round} of {} under load (load average {})", load.rounds, loadavg());
+        let t = Instant::now();
+        let results = run_stages(root, all, only);
+        let took = t.elapsed();
+        let ok = results.iter().all(|(_, o, _)| matches!(o, Outcome::Ok));
+        println!(
+            "xtask: round {round}: {} in {} (load average {})",
+            if ok { "ok" } else { "FAILED" },
+            secs(took),
+            loadavg()
+        );
+        rounds.push((results, took, loadavg()));
+    }
+    drop(hogs);
+
+    println!(
+        "\nxtask test --under-load summary ({} hogs on {} cores, {}):",
+        load.hogs,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        secs(t_all.elapsed())
+    );
+    let mut failed_rounds = 0;
+    for (i, (results, took, avg)) in rounds.iter().enumerate() {
+        let ok = results.iter().all(|(_, o, _)| matches!(o, Outcome::Ok));
+        failed_rounds += usize::from(!ok);
+        let stages: Vec<String> = results
+            .iter()
+            .map(|(name, o, t)| match o {
+                Outcome::Ok => format!("{name} ok {}", secs(*t)),
+                Outcome::Failed => format!("{name} FAILED {}", secs(*t)),
+                Outcome::Skipped(_) => format!("{name} skipped"),
+            })
+            .collect();
+        println!(
+            "  round {}  {:<6} {:>8}   {}   (load average after: {avg})",
+            i + 1,
+            if ok { "ok" } else { "FAILED" },
+            secs(*took),
+            stages.join(", ")
+        );
+    }
+    println!("rounds: {} passed, {failed_rounds} failed", rounds.len() - failed_rounds);
+    if failed_rounds > 0 {
+        Err(format!("{failed_rounds} of {} round(s) under load did not pass", rounds.len()))
+    } else {
+        Ok(())
+    }
+}
+
+/// The 1-minute load average, or "?" off Linux.
+fn loadavg() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// Busy-loop child processes (this binary's `__hog`), killed when dropped: at the end, on an
+/// error and on a panic. Ctrl-C reaches them directly (same process group), and each hog also
+/// exits when its parent goes away (killed any other way) or after [`HOG_MAX_LIFE`].
+struct Hogs(Vec<process::Child>);
+
+impl Hogs {
+    fn start(n: usize) -> Result<Hogs> {
+        let exe = env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
+        let mut hogs = Hogs(Vec::with_capacity(n));
+        for _ in 0..n {
+            let child = Command::new(&exe)
+                .arg("__hog")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot start a CPU hog: {e}"))?;
+            hogs.0.push(child);
+        }
+        Ok(hogs)
+    }
+
+    fn pids(&self) -> Vec<String> {
+        self.0.iter().map(|c| c.id().to_string()).collect()
+    }
+}
+
+impl Drop for Hogs {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if !self.0.is_empty() {
+            println!("xtask: {} CPU hogs stopped", self.0.len());
+        }
+    }
+}
+
+/// `xtask __hog`: spins one core until its parent exits or [`HOG_MAX_LIFE`] passes.
+fn hog() -> ! {
+    #[cfg(unix)]
+    let parent = std::os::unix::process::parent_id();
+    let start = Instant::now();
+    let mut x: u64 = 1;
+    loop {
+        for _ in 0..5_000_000 {
+            x = std::hint::black_box(
+                x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407),
+            );
+        }
+        #[cfg(unix)]
+        if std::os::unix::process::parent_id() != parent {
+            process::exit(0);
+        }
+        if start.elapsed() > HOG_MAX_LIFE {
+            process::exit(0);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// soak
+
+/// The optimised profile `soak` builds with: release speed (opt-level 3, not the bundle's
+/// size-optimised, fat-LTO release profile, which is slow to link and slower to run), keeping
+/// overflow checks and debug assertions so a soak catches what the debug test run would. Defined
+/// on the command line, so it needs nothing in Cargo.toml, and its output sits in its own folder
+/// (`<target>/soak/`).
+const SOAK_PROFILE: &[&str] = &[
+    "--profile",
+    "soak",
+    "--config",
+    "profile.soak.inherits='release'",
+    "--config",
+    "profile.soak.opt-level=3",
+    "--config",
+    "profile.soak.lto=false",
+    "--config",
+    "profile.soak.codegen-units=16",
+    "--config",
+    "profile.soak.overflow-checks=true",
+    "--config",
+    "profile.soak.debug-assertions=true",
+    "--config",
+    "profile.soak.panic='unwind'",
+];
+
+/// `core/tests/*_props.rs` files that draw seeded schedules (`shard_tests!`), by test name.
+fn schedule_tests(root: &Path) -> Result<Vec<String>> {
+    let dir = root.join("core").join("tests");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let stem = name.strip_suffix("_props.rs")?;
+            let text = fs::read_to_string(e.path()).ok()?;
+            text.contains("shard_tests!(").then(|| format!("{stem}_props"))
+        })
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(format!("no *_props.rs with shard_tests! in {}", dir.display()));
+    }
+    Ok(names)
+}
+
+struct SoakResult {
+    test: String,
+    shards_passed: u32,
+    shards_failed: u32,
+    failing_seeds: Vec<u64>,
+    took: Duration,
+    ok: bool,
+}
+
+fn soak(root: &Path, args: &[String]) -> Result {
+    let n: u64 = match args {
+        [] => SOAK_SEEDS,
+        [n] => n
+            .replace(['_', ','], "")
+            .parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| format!("soak takes a positive number of schedules, got `{n}`"))?,
+        _ => return Err(format!("soak takes at most one argument\n\n{USAGE}")),
+    };
+    let tests = schedule_tests(root)?;
+    let base = || {
+        let mut c = cargo_cmd(&["test"]);
+        c.args(SOAK_PROFILE).args(["-p", "halab-core"]).current_dir(root);
+        c
+    };
+    println!("xtask: soak: {n} schedules per protocol, {}", tests.join(" "));
+    let t_build = Instant::now();
+    let mut build = base();
+    for t in &tests {
+        build.args(["--test", t]);
+    }
+    run(build.arg("--no-run"))?;
+    let build_time = t_build.elapsed();
+
+    let mut results = Vec::new();
+    for test in &tests {
+        println!("\nxtask: ==> soak {test}: {n} schedules");
+        let mut cmd = base();
+        cmd.args(["--test", test]).env("HALAB_SEEDS", n.to_string()).env_remove("HALAB_SEED");
+        let t = Instant::now();
+        let (ok, out) = run_teeing(&mut cmd)?;
+        let took = t.elapsed();
+        let mut failing_seeds: Vec<u64> = out
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("seed ")?.split(':').next()?.trim().parse().ok())
+            .collect();
+        failing_seeds.sort_unstable();
+        failing_seeds.dedup();
+        let count = |what: &str| -> u32 {
+            out.lines()
+                .filter_map(|l| l.strip_prefix("test result: "))
+                .filter_map(|l| {
+                    l.split(';').find_map(|p| {
+                        p.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(what)
+                    })
+                })
+                .filter_map(|v| v.trim().parse::<u32>().ok())
+                .sum()
+        };
+        results.push(SoakResult {
+            test: test.clone(),
+            shards_passed: count(" passed"),
+            shards_failed: count(" failed"),
+            failing_seeds,
+            took,
+            ok,
+        });
+    }
+
+    println!("\nxtask soak summary: {n} schedules per protocol (build {}):", secs(build_time));
+    println!(
+        "  {:<12} {:>10} {:>8} {:>10} {:>14}  result",
+        "test", "schedules", "tests", "wall", "schedules/s"
+    );
+    let mut bad = 0;
+    for r in &results {
+        let rate = n as f64 / r.took.as_secs_f64().max(1e-9);
+        let verdict = if r.ok {
+            "ok".to_owned()
+        } else {
+            bad += 1;
+            format!("FAILED ({} seed(s) failed)", r.failing_seeds.len())
+        };
+        println!(
+            "  {:<12} {:>10} {:>8} {:>10} {:>14.0}  {verdict}",
+            r.test,
+            n,
+            format!("{}/{}", r.shards_passed, r.shards_passed + r.shards_failed),
+            secs(r.took),
+            rate
+        );
+    }
+    let total: Duration = results.iter().map(|r| r.took).sum();
+    println!("  total {} schedules in {}", n * results.len() as u64, secs(total));
+    for r in results.iter().filter(|r| !r.failing_seeds.is_empty()) {
+        let shown: Vec<String> = r.failing_seeds.iter().take(50).map(u64::to_string).collect();
+        let more = r.failing_seeds.len().saturating_sub(shown.len());
+        println!(
+            "\n{} failing seeds: {}{}",
+            r.test,
+            shown.join(" "),
+            if more > 0 { format!(" (and {more} more)") } else { String::new() }
+        );
+        println!(
+            "  replay one: HALAB_SEED={} cargo test -p halab-core --test {} -- --nocapture",
+            r.failing_seeds[0], r.test
+        );
+    }
+    if bad > 0 {
+        Err(format!("{bad} soak test(s) failed"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs `cmd`, passing its stdout and stderr through as they come, and returns whether it
+/// succeeded and everything it printed (both streams).
+fn run_teeing(cmd: &mut Command) -> Result<(bool, String)> {
+    use std::io::{BufRead, BufReader, Write};
+    eprintln!("$ {}", show(cmd));
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run `{}`: {e}", show(cmd)))?;
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let err_thread = std::thread::spawn(move || {
+        let mut text = String::new();
+        for line in stderr.map(BufReader::new).into_iter().flat_map(|r| r.lines().map_while(Result::ok)) {
+            let _ = writeln!(std::io::stderr(), "{line}");
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    });
+    let mut text = String::new();
+    for line in stdout.map(BufReader::new).into_iter().flat_map(|r| r.lines().map_while(Result::ok)) {
+        let _ = writeln!(std::io::stdout(), "{line}");
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str(&err_thread.join().unwrap_or_default());
+    let status = child.wait().map_err(|e| format!("`{}`: {e}", show(cmd)))?;
+    Ok((status.success(), text))
+}
+
 fn bench(root: &Path, args: &[String]) -> Result {
     run(cargo_cmd(&["bench", "-p", "halab-core"]).args(args).current_dir(root))?;
-    let dist = root.join("dist");
+    let dist = dist_dir(root);
     if wasm_files(&dist).is_empty() {
         install(root, Need::Build)?;
         trunk_build(root)?;
     }
-    println!("\nrelease bundle (dist/):");
+    println!("\nrelease bundle ({}):", dist.display());
     println!("  {:<44} {:>10} {:>10}", "file", "raw", "gzip -9");
     let mut files = wasm_files(&dist);
     files.extend(files_with_ext(&dist, "js"));
