@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startHarness, assertNoErrors } from '../lib/harness.mjs';
+import { startHarness, assertNoErrors, waitUntil } from '../lib/harness.mjs';
 import { search } from './page.mjs';
 
 let h;
@@ -97,18 +97,22 @@ test('changing MTTR moves the curve and the value under the cursor', async () =>
   await page.press('[data-testid=mttr]', 'Enter');
   await page.waitForFunction((d) => document.querySelector('[data-testid=series-kofn]').dataset.d !== d, d0);
   // 99 h is written in the largest exact unit; n = 5 is the default and left out.
-  assert.equal(await search(page), '?p=avail&q=3&mtbf=99h&mttr=2h');
+  await waitUntil('mttr=2h in the URL', async () => assert.equal(await search(page), '?p=avail&q=3&mtbf=99h&mttr=2h'));
   await hoverPoint(page, CHART, 4);
-  const v1 = Number(await page.getAttribute('[data-testid=readout] [data-series=kofn]', 'data-value'));
-  assert.ok(v1 < Number(v0) - 1e-6, `${v1} after doubling MTTR, was ${v0}`);
+  await waitUntil('a lower value under the cursor after doubling MTTR', async () => {
+    const v1 = Number(await page.getAttribute('[data-testid=readout] [data-series=kofn]', 'data-value'));
+    assert.ok(v1 < Number(v0) - 1e-6, `${v1} after doubling MTTR, was ${v0}`);
+  });
 
   // A quorum select, the crews select and the axis select all write the URL.
   await page.selectOption('[data-testid=crews]', '1');
   await page.selectOption('[data-testid=axis]', 'mttr');
-  assert.equal(await search(page), '?p=avail&q=3&mtbf=99h&mttr=2h&crews=1&x=mttr');
-  const ctmc = await page.getAttribute('[data-testid=series-ctmc]', 'data-d');
-  const kofn = await page.getAttribute('[data-testid=series-kofn]', 'data-d');
-  assert.notEqual(ctmc, kofn, 'one crew: the chain sits below the formula');
+  await waitUntil('one crew and the MTTR axis in the URL, the chain below the formula', async () => {
+    assert.equal(await search(page), '?p=avail&q=3&mtbf=99h&mttr=2h&crews=1&x=mttr');
+    const ctmc = await page.getAttribute('[data-testid=series-ctmc]', 'data-d');
+    const kofn = await page.getAttribute('[data-testid=series-kofn]', 'data-d');
+    assert.notEqual(ctmc, kofn, 'one crew: the chain sits below the formula');
+  });
   // A new change while Monte Carlo runs: the progress restarts, and Cancel stops it.
   await page.click('[data-testid=cancel]');
   await page.waitForSelector('[data-testid=progress][data-status=cancelled]');
@@ -179,11 +183,15 @@ test('a bad link names the field in a banner and shows the default scenario', as
   // Unreadable input is refused with a message, not a panic.
   await page.fill('[data-testid=mttr]', 'soon');
   await page.press('[data-testid=mttr]', 'Enter');
-  assert.match(await page.textContent('[data-testid=error-banner]'), /MTTR: a time needs a unit/);
-  assert.equal(await page.$eval('[data-testid=mttr]', (el) => el.value), '4h');
+  await waitUntil('"soon" refused and the MTTR field back at 4h', async () => {
+    assert.match(await page.textContent('[data-testid=error-banner]'), /MTTR: a time needs a unit/);
+    assert.equal(await page.$eval('[data-testid=mttr]', (el) => el.value), '4h');
+  });
   await page.fill('[data-testid=n]', '500');
   await page.press('[data-testid=n]', 'Enter');
-  assert.match(await page.textContent('[data-testid=error-banner]'), /number of nodes: must be between 1 and 101/);
+  await waitUntil('500 nodes refused', async () =>
+    assert.match(await page.textContent('[data-testid=error-banner]'), /number of nodes: must be between 1 and 101/),
+  );
   await h.screenshot(page, 'avail-bad-url');
   assertNoErrors(page);
 

@@ -5,7 +5,7 @@
 // assertions read a fixed simulated state from data attributes, never frame timing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, assertNoErrors, eventually } from '../lib/harness.mjs';
+import { startHarness, assertNoErrors, waitUntil } from '../lib/harness.mjs';
 import {
   assertEmbed,
   caption,
@@ -195,13 +195,14 @@ test('pausing and drifting by clicking land in the URL, and a shared link replay
   await page.waitForSelector('[data-testid=node-2][data-role=paused]');
   await page.click('[data-testid=node-0] .body');
   await page.click('[data-testid=menu-drift-fast]');
-  await eventually(async () => assert.ok((await caption(page, 0)).includes('clock +50%')));
-  const q = await search(page);
-  assert.match(q, /faults=pause:2:2s@[\d.]+m?s,drift:0:0\.5@[\d.]+m?s/);
-  const notes = await page.textContent('[data-testid=notes]');
-  assert.match(notes, /client 1 paused for 2s/);
-  assert.match(notes, /lock server's clock runs 50% fast/);
-  assert.ok(await page.$('[data-testid=timeline] .tl-paused'), 'the pause is drawn on the timeline');
+  await waitUntil('the pause and the drift in the caption, the URL, the notes and the timeline', async () => {
+    assert.ok((await caption(page, 0)).includes('clock +50%'));
+    assert.match(await search(page), /faults=pause:2:2s@[\d.]+m?s,drift:0:0\.5@[\d.]+m?s/);
+    const notes = await page.textContent('[data-testid=notes]');
+    assert.match(notes, /client 1 paused for 2s/);
+    assert.match(notes, /lock server's clock runs 50% fast/);
+    assert.ok(await page.$('[data-testid=timeline] .tl-paused'), 'the pause is drawn on the timeline');
+  });
   await page.click('[data-testid=play]');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=status]').dataset.time) > 4_000_000);
   await pause(page);
@@ -223,16 +224,16 @@ test('pausing and drifting by clicking land in the URL, and a shared link replay
 test('lock settings restart the run and are written into the URL', async () => {
   const page = await h.open('/lock?seed=2&t=1s');
   await page.selectOption('[data-testid=ttl]', { label: '2s' });
-  await eventually(async () => assert.match(await search(page), /ttl=2s/));
+  await waitUntil('ttl=2s in the URL', async () => assert.match(await search(page), /ttl=2s/));
   await page.selectOption('[data-testid=bound]', { label: '5%' });
-  await eventually(async () => assert.match(await search(page), /bound=0\.05/));
+  await waitUntil('bound=0.05 in the URL', async () => assert.match(await search(page), /bound=0\.05/));
   await page.selectOption('[data-testid=work]', { label: '1s–3s' });
-  await eventually(async () => assert.match(await search(page), /work=1s-3s/));
+  await waitUntil('work=1s-3s in the URL', async () => assert.match(await search(page), /work=1s-3s/));
   await page.selectOption('[data-testid=nodes]', '8');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid^="node-"][data-role]').length === 8);
   assert.equal(await page.$$eval('[data-testid=nodes] option', (els) => els.map((e) => e.value).join(',')), '3,4,5,6,7,8');
   await page.click('[data-testid=bug-receipt]');
-  assert.match(await search(page), /bugs=receipt/);
+  await waitUntil('bugs=receipt in the URL', async () => assert.match(await search(page), /bugs=receipt/));
   assertNoErrors(page);
 });
 

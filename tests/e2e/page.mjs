@@ -1,7 +1,7 @@
 // Reading a playground page (any protocol) from its DOM: the status line's data attributes,
 // the nodes' roles, the play button. Simulated facts only, never frame timing.
 import assert from 'node:assert/strict';
-import { assertNoErrors, eventually } from '../lib/harness.mjs';
+import { assertNoErrors, waitUntil } from '../lib/harness.mjs';
 
 export const NODE = '[data-testid^="node-"]';
 
@@ -97,10 +97,15 @@ export async function clippedCaptions(page) {
  */
 export async function openPreset(h, path, p, id, t, opts) {
   const menu = await h.open(`${path}?seed=99`); // not a preset, so every pick is a change
+  const before = await search(menu);
   await menu.selectOption('[data-testid=preset]', id);
-  await eventually(async () => assert.equal(await menu.$eval('[data-testid=preset]', (el) => el.value), id));
-  const query = await search(menu);
-  assert.match(query, new RegExp(`^\\?p=${p}&`));
+  const query = await waitUntil(`preset ${id} picked and written into the URL`, async () => {
+    assert.equal(await menu.$eval('[data-testid=preset]', (el) => el.value), id);
+    const query = await search(menu);
+    assert.notEqual(query, before, 'the URL still holds the run before the pick');
+    assert.match(query, new RegExp(`^\\?p=${p}&`));
+    return query;
+  });
   assertNoErrors(menu);
   await menu.context().close();
   const page = await h.open(`${path}${query}&t=${t}`, opts);

@@ -4,7 +4,7 @@
 // read simulated facts from data attributes and notes, never frame timing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, assertNoErrors, eventually } from '../lib/harness.mjs';
+import { startHarness, assertNoErrors, waitUntil } from '../lib/harness.mjs';
 import { assertEmbed, nodes, noteTimes, pause, search, status } from './page.mjs';
 
 let h;
@@ -54,8 +54,6 @@ test('Multi-Paxos: a leader emerges and client writes are chosen slot after slot
   assert.equal(await page.getAttribute('[data-testid=nav-paxos]', 'aria-current'), 'page');
   await page.waitForFunction(
     () => Number(document.querySelector('[data-testid=slots]')?.dataset.chosenCount) >= 4,
-    null,
-    { timeout: 15_000 },
   );
   await pause(page);
   const values = Object.values(await chosen(page));
@@ -88,8 +86,10 @@ test('duelling proposers choose nothing; switching backoff on ends the duel', as
   assert.equal(await page.isChecked('[data-testid=backoff]'), false);
 
   await page.click('[data-testid=backoff]');
-  assert.doesNotMatch(await search(page), /backoff=/, 'backoff on is the default');
-  await page.waitForSelector(`[data-testid=slot-0][data-chosen=true]`, { timeout: 10_000 });
+  await waitUntil('backoff=0 gone from the URL', async () =>
+    assert.doesNotMatch(await search(page), /backoff=/, 'backoff on is the default'),
+  );
+  await page.waitForSelector(`[data-testid=slot-0][data-chosen=true]`);
   const times = await noteTimes(page, /is chosen/);
   assert.ok(times.length > 0 && Math.min(...times) < 0.5, `chosen at ${times} s of the rerun`);
   assertNoErrors(page);
@@ -98,11 +98,11 @@ test('duelling proposers choose nothing; switching backoff on ends the duel', as
 test('a bug preset turns the invariant panel red', async () => {
   const page = await h.open('/paxos?speed=100');
   await page.selectOption('[data-testid=preset]', 'bug-acceptany');
-  await eventually(async () =>
-    assert.match(await page.textContent('[data-testid=preset-about]'), /two values get chosen/),
-  );
-  assert.match(page.url(), /bugs=acceptany/);
-  await page.waitForSelector('[data-testid=invariants][data-ok=false]', { timeout: 15_000 });
+  await waitUntil('the bug-acceptany preset described and in the URL', async () => {
+    assert.match(await page.textContent('[data-testid=preset-about]'), /two values get chosen/);
+    assert.match(page.url(), /bugs=acceptany/);
+  });
+  await page.waitForSelector('[data-testid=invariants][data-ok=false]');
   assert.match(await page.textContent('[data-testid=invariants]'), /one value per slot violated/);
   assert.ok(await page.isDisabled('[data-testid=play]'), 'the run stopped');
   assert.ok(await page.isChecked('[data-testid=bug-acceptany]'));
@@ -114,7 +114,7 @@ test('a bug preset turns the invariant panel red', async () => {
 
 test('a shared URL replays the same run, and the settings are in the URL', async () => {
   const page = await h.open('/paxos?seed=5&rate=4&speed=20');
-  await page.waitForSelector('[data-testid^="node-"][data-role=leader]', { timeout: 15_000 });
+  await page.waitForSelector('[data-testid^="node-"][data-role=leader]');
   await pause(page);
   const leader = (await nodes(page)).find((n) => n.role === 'leader');
   await page.click(`[data-testid=node-${leader.id}] .body`);
@@ -139,14 +139,18 @@ test('a shared URL replays the same run, and the settings are in the URL', async
 
   // The Paxos settings restart the run and are written into the URL.
   await page.click('[data-testid=mode-single]');
-  assert.match(await search(page), /mode=single/);
+  await waitUntil('mode=single in the URL', async () => assert.match(await search(page), /mode=single/));
   await page.selectOption('[data-testid=proposers]', '3');
-  assert.match(await search(page), /proposers=3/);
-  await eventually(async () => assert.deepEqual((await proposers(page)).map((p) => p.id), [0, 1, 2]));
+  await waitUntil('proposers=3 in the URL', async () => assert.match(await search(page), /proposers=3/));
+  await waitUntil('proposers 0, 1, 2 in the panel', async () =>
+    assert.deepEqual((await proposers(page)).map((p) => p.id), [0, 1, 2]),
+  );
   await page.selectOption('[data-testid=nodes]', '2');
-  assert.doesNotMatch(await search(page), /proposers=/, 'no more proposers than nodes (2, the default)');
+  await waitUntil('proposers= gone from the URL with 2 nodes', async () =>
+    assert.doesNotMatch(await search(page), /proposers=/, 'no more proposers than nodes (2, the default)'),
+  );
   await page.click('[data-testid=mode-multi]');
-  assert.doesNotMatch(await search(page), /mode=/);
+  await waitUntil('mode= gone from the URL', async () => assert.doesNotMatch(await search(page), /mode=/));
   assertNoErrors(page);
 });
 

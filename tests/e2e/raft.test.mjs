@@ -3,8 +3,8 @@
 // (run to an instant and pause), never long real-time waits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, assertNoErrors, eventually } from '../lib/harness.mjs';
-import { assertEmbed, nodes, noteTimes, pause, status } from './page.mjs';
+import { startHarness, assertNoErrors, waitUntil } from '../lib/harness.mjs';
+import { assertEmbed, nodes, noteTimes, pause, search, status } from './page.mjs';
 
 let h;
 before(async () => {
@@ -21,7 +21,6 @@ async function waitForLeader(page, { other = -1, above = -1 } = {}) {
         (el) => Number(el.dataset.testid.slice(5)) !== other && Number(el.dataset.term) > above,
       ),
     [other, above],
-    { timeout: 15_000 },
   );
   return (await nodes(page)).find((n) => n.role === 'leader' && n.id !== other && n.term > above);
 }
@@ -61,8 +60,10 @@ test('crashing the leader from its menu elects a new leader with a higher term',
   await page.click('[data-testid=menu-crash]');
   // Paused: the fault applies at once.
   await page.waitForSelector(`[data-testid=node-${old.id}][data-role=crashed]`);
-  assert.match(await page.textContent('[data-testid=notes]'), new RegExp(`node ${old.id} crashed`));
-  assert.match(await page.evaluate(() => location.search), new RegExp(`faults=crash:${old.id}@`));
+  await waitUntil('the crash in the notes and the URL', async () => {
+    assert.match(await page.textContent('[data-testid=notes]'), new RegExp(`node ${old.id} crashed`));
+    assert.match(await search(page), new RegExp(`faults=crash:${old.id}@`));
+  });
   await page.click('[data-testid=play]');
   const next = await waitForLeader(page, { other: old.id, above: before.term });
   assert.notEqual(next.id, old.id);
@@ -141,7 +142,7 @@ test('the forget-vote bug switch is caught: the invariant panel turns red', asyn
   const page = await h.open(
     '/raft?n=3&seed=567&el=100ms-102ms&bugs=forget&faults=crash:2@104ms,restart:2@106ms&speed=1',
   );
-  await page.waitForSelector('[data-testid=invariants][data-ok=false]', { timeout: 15_000 });
+  await page.waitForSelector('[data-testid=invariants][data-ok=false]');
   const text = await page.textContent('[data-testid=invariants]');
   assert.match(text, /election safety violated/);
   assert.match(text, /both elected leader of term 1/);
@@ -151,13 +152,13 @@ test('the forget-vote bug switch is caught: the invariant panel turns red', asyn
   // Turning the bug off reruns the same script, which now holds.
   await page.click('[data-testid=bug-forget]');
   await page.waitForSelector('[data-testid=invariants][data-ok=true]');
-  assert.doesNotMatch(await page.evaluate(() => location.search), /bugs=/);
+  await waitUntil('bugs= gone from the URL', async () => assert.doesNotMatch(await search(page), /bugs=/));
   assertNoErrors(page);
 });
 
 test('the vote bug (core golden URL) breaks leader completeness', async () => {
   const page = await h.open('/raft?p=raft&n=3&seed=2&bugs=vote&faults=heal@778.693ms,cut:1-0@859.274ms&speed=100');
-  await page.waitForSelector('[data-testid=invariants][data-ok=false]', { timeout: 15_000 });
+  await page.waitForSelector('[data-testid=invariants][data-ok=false]');
   assert.match(await page.textContent('[data-testid=invariants]'), /leader completeness violated/);
   assert.equal((await status(page)).time, 1_099_637, 'stopped at the violating step');
   assertNoErrors(page);
@@ -167,40 +168,44 @@ test('controls are written into the URL and step runs one event', async () => {
   const page = await h.open('/raft?seed=9&t=1s');
   const s0 = await status(page);
   await page.click('[data-testid=step]');
-  const s1 = await status(page);
-  assert.equal(s1.steps, s0.steps + 1);
-  assert.ok(s1.time >= s0.time);
+  await waitUntil('one more step after clicking step', async () => {
+    const s1 = await status(page);
+    assert.equal(s1.steps, s0.steps + 1);
+    assert.ok(s1.time >= s0.time);
+  });
 
   await page.selectOption('[data-testid=nodes]', '7');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid^="node-"]').length === 7);
-  assert.match(await page.evaluate(() => location.search), /n=7/);
+  await waitUntil('n=7 in the URL', async () => assert.match(await search(page), /n=7/));
   await page.click('[data-testid=bug-vote]');
-  assert.match(await page.evaluate(() => location.search), /bugs=vote/);
+  await waitUntil('bugs=vote in the URL', async () => assert.match(await search(page), /bugs=vote/));
   await page.$eval('[data-testid=loss]', (el) => {
     el.value = '10';
     el.dispatchEvent(new Event('change', { bubbles: true }));
   });
-  assert.match(await page.evaluate(() => location.search), /faults=loss:0\.1@/);
+  await waitUntil('the loss fault in the URL', async () => assert.match(await search(page), /faults=loss:0\.1@/));
   await page.$eval('[data-testid=speed]', (el) => {
     el.value = '0';
     el.dispatchEvent(new Event('input', { bubbles: true }));
   });
-  assert.match(await page.evaluate(() => location.search), /speed=1(&|$)/);
+  await waitUntil('speed=1 in the URL', async () => assert.match(await search(page), /speed=1(&|$)/));
   // Select two nodes from their menus, then split them from the rest.
   for (const x of [0, 1]) {
     await page.click(`[data-testid=node-${x}]`);
     await page.click('[data-testid=menu-select]');
   }
   await page.click('[data-testid=partition]');
-  assert.match(await page.evaluate(() => location.search), /part:0\.1\/2\.3\.4\.5\.6@/);
+  await waitUntil('the partition in the URL', async () => assert.match(await search(page), /part:0\.1\/2\.3\.4\.5\.6@/));
   await page.click('[data-testid=heal]');
-  assert.match(await page.evaluate(() => location.search), /heal@/);
+  await waitUntil('the heal in the URL', async () => assert.match(await search(page), /heal@/));
   // A new seed keeps the settings (and the loss now set) and drops the faults.
   await page.click('[data-testid=new-seed]');
-  const q = await page.evaluate(() => location.search);
-  assert.match(q, /n=7/);
-  assert.match(q, /loss=0\.1/);
-  assert.doesNotMatch(q, /faults=|seed=9&/);
+  await waitUntil('a new seed that keeps the settings and drops the faults', async () => {
+    const q = await search(page);
+    assert.match(q, /n=7/);
+    assert.match(q, /loss=0\.1/);
+    assert.doesNotMatch(q, /faults=|seed=9&/);
+  });
   assertNoErrors(page);
 });
 
@@ -215,9 +220,11 @@ test('phone layout stacks without sideways scrolling', async () => {
 test('picking a bug preset runs it until the checker turns the panel red', async () => {
   const page = await h.open('/raft?speed=100');
   await page.selectOption('[data-testid=preset]', 'bug-forget');
-  await eventually(async () => assert.match(await page.textContent('[data-testid=preset-about]'), /votes twice/));
-  assert.match(page.url(), /bugs=forget/, 'the preset is written into the URL');
-  await page.waitForSelector('[data-testid=invariants][data-ok=false]', { timeout: 15_000 });
+  await waitUntil('the bug-forget preset described and in the URL', async () => {
+    assert.match(await page.textContent('[data-testid=preset-about]'), /votes twice/);
+    assert.match(page.url(), /bugs=forget/, 'the preset is written into the URL');
+  });
+  await page.waitForSelector('[data-testid=invariants][data-ok=false]');
   assert.match(await page.textContent('[data-testid=invariants]'), /election safety/);
   assertNoErrors(page);
 });

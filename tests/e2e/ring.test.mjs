@@ -3,7 +3,7 @@
 // long a redraw takes with 100,000 keys. Reads the page's data attributes, never pixels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, assertNoErrors } from '../lib/harness.mjs';
+import { startHarness, assertNoErrors, waitUntil } from '../lib/harness.mjs';
 import { search } from './page.mjs';
 
 let h;
@@ -39,8 +39,8 @@ async function loads(page) {
 
 /** Waits until the comparison table and the failure figures (worked out after a change) are in. */
 async function measured(page) {
-  await page.waitForSelector('[data-testid=compare-table]', { timeout: 30_000 });
-  await page.waitForSelector('[data-testid=failures]', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid=compare-table]');
+  await page.waitForSelector('[data-testid=failures]');
 }
 
 test('adding a node moves about 1/(n+1) of the keys, all of them to the new node', async () => {
@@ -52,32 +52,38 @@ test('adding a node moves about 1/(n+1) of the keys, all of them to the new node
 
   await page.click('[data-testid=add-node]');
   await page.waitForSelector('[data-testid=node-row-10]');
-  const c = await counter(page);
-  // The default setup (10 nodes × 100 vnodes, 10,000 keys) moves exactly 880 keys (8.8%) to
-  // node 10 (checked natively); 1/11 is 9.09%. A node's share on a ring with v vnodes spreads
-  // by about 1/√v = 10% of itself, so ±2 points is honest for any hash, not just this one.
-  assert.equal(c.total, 10_000);
-  assert.ok(Math.abs(c.moved / c.total - 1 / 11) < 0.02, `${c.moved} of ${c.total} moved`);
-  assert.ok(Math.abs(c.ideal - 1 / 11) < 1e-6, `ideal ${c.ideal}`);
-  const flows = await page.$$eval('[data-testid=moved-flows] li', (els) => els.map((el) => ({ ...el.dataset })));
-  assert.ok(flows.length > 0);
-  assert.ok(flows.every((f) => f.to === '10' && f.from !== '10'), JSON.stringify(flows));
-  assert.equal(flows.reduce((s, f) => s + Number(f.keys), 0), c.moved);
-  assert.match(await page.textContent('[data-testid=moved-counter]'), /Added node 10: [\d,]+ of 10,000 keys moved \([\d.]+%\); ideal 9\.1% = 1\/11/);
-  assert.match(await search(page), /^\?p=ring&nodes=0-10$/);
-  assert.ok(await page.$('[data-testid=flash] .moved.arcs'), 'the moved arcs flash');
+  const c = await waitUntil('node 10 added and about 1/11 of the keys moved to it', async () => {
+    const c = await counter(page);
+    // The default setup (10 nodes × 100 vnodes, 10,000 keys) moves exactly 880 keys (8.8%) to
+    // node 10 (checked natively); 1/11 is 9.09%. A node's share on a ring with v vnodes spreads
+    // by about 1/√v = 10% of itself, so ±2 points is honest for any hash, not just this one.
+    assert.equal(c.total, 10_000);
+    assert.ok(Math.abs(c.moved / c.total - 1 / 11) < 0.02, `${c.moved} of ${c.total} moved`);
+    assert.ok(Math.abs(c.ideal - 1 / 11) < 1e-6, `ideal ${c.ideal}`);
+    const flows = await page.$$eval('[data-testid=moved-flows] li', (els) => els.map((el) => ({ ...el.dataset })));
+    assert.ok(flows.length > 0);
+    assert.ok(flows.every((f) => f.to === '10' && f.from !== '10'), JSON.stringify(flows));
+    assert.equal(flows.reduce((s, f) => s + Number(f.keys), 0), c.moved);
+    assert.match(await page.textContent('[data-testid=moved-counter]'), /Added node 10: [\d,]+ of 10,000 keys moved \([\d.]+%\); ideal 9\.1% = 1\/11/);
+    assert.match(await search(page), /^\?p=ring&nodes=0-10$/);
+    assert.ok(await page.$('[data-testid=flash] .moved.arcs'), 'the moved arcs flash');
+    return c;
+  });
 
   // Every algorithm replays the same join: mod n moves almost everything.
   await measured(page);
-  const modulo = Number(await page.getAttribute('[data-testid=compare-modulo]', 'data-moved'));
-  assert.ok(modulo > 0.8, `mod n moved ${modulo}`);
-  const ring = Number(await page.getAttribute('[data-testid=compare-ring]', 'data-moved'));
-  assert.equal(ring, Number((c.moved / c.total).toFixed(6)));
-  const ns = await page.$$eval('[data-testid^=compare-] [data-ns], [data-testid^=compare-][data-ns]', (els) =>
-    els.map((el) => [el.dataset.testid, Number(el.dataset.ns)]),
-  );
-  assert.equal(ns.length, 6);
-  assert.ok(ns.every(([, v]) => v > 0 && v < 10_000), JSON.stringify(ns));
+  const ns = await waitUntil('the comparison table measured for the join', async () => {
+    const modulo = Number(await page.getAttribute('[data-testid=compare-modulo]', 'data-moved'));
+    assert.ok(modulo > 0.8, `mod n moved ${modulo}`);
+    const ring = Number(await page.getAttribute('[data-testid=compare-ring]', 'data-moved'));
+    assert.equal(ring, Number((c.moved / c.total).toFixed(6)));
+    const ns = await page.$$eval('[data-testid^=compare-] [data-ns], [data-testid^=compare-][data-ns]', (els) =>
+      els.map((el) => [el.dataset.testid, Number(el.dataset.ns)]),
+    );
+    assert.equal(ns.length, 6);
+    assert.ok(ns.every(([, v]) => v > 0 && v < 10_000), JSON.stringify(ns));
+    return ns;
+  });
   console.log(`lookup ns per key (default setup + node 10): ${ns.map(([id, v]) => `${id.slice(8)} ${v}`).join(', ')}`);
   await h.screenshot(page, 'ring');
   assertNoErrors(page);
@@ -101,19 +107,22 @@ test('the URL is the whole state: reloading it shows the same loads', async () =
   await page.fill('[data-testid=epsilon]', '0.1');
   await page.press('[data-testid=epsilon]', 'Enter');
   await page.selectOption('[data-testid=replicas]', '2');
-  assert.equal(await search(page), '?p=ring&alg=bounded&w=2:2.5&down=4&vn=50&keys=5000&r=2&eps=0.1');
-  const before = await loads(page);
-  assert.equal(before['4'], 0, 'a failed node holds nothing');
-  assert.ok(before['2'] > 2 * before['3'], `weight 2.5 takes more: ${JSON.stringify(before)}`);
-  const caps = await page.$$('[data-testid^="load-"] .mark.cap, .load-chart .line.cap');
-  assert.ok(caps.length > 0, 'bounded loads shows its cap');
+  const before = await waitUntil('every setting in the URL and the loads redrawn', async () => {
+    assert.equal(await search(page), '?p=ring&alg=bounded&w=2:2.5&down=4&vn=50&keys=5000&r=2&eps=0.1');
+    const before = await loads(page);
+    assert.equal(before['4'], 0, 'a failed node holds nothing');
+    assert.ok(before['2'] > 2 * before['3'], `weight 2.5 takes more: ${JSON.stringify(before)}`);
+    const caps = await page.$$('[data-testid^="load-"] .mark.cap, .load-chart .line.cap');
+    assert.ok(caps.length > 0, 'bounded loads shows its cap');
+    return before;
+  });
 
   await page.click('[data-testid=share]');
   const link = await (await page.waitForSelector('[data-testid=share-result]')).getAttribute('data-url');
   assert.equal(link, await page.evaluate(() => location.href));
 
   const copy = await openRing(link);
-  assert.deepEqual(await loads(copy), before);
+  await waitUntil('the same loads from the shared link', async () => assert.deepEqual(await loads(copy), before));
   assert.equal(await copy.$eval('[data-testid=algorithm]', (el) => el.value), 'bounded');
   assert.equal(await copy.$eval('[data-testid=vnodes]', (el) => el.value), '50');
   assert.equal(await copy.$eval('[data-testid=weight-2]', (el) => el.value), '2.5');
@@ -130,16 +139,22 @@ test('hovering a key shows its owner and replicas; hovering a node picks out its
   const box = await dot.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForSelector(`${SVG} .marker`);
-  const text = await page.textContent('[data-testid=inspector]');
-  assert.match(text, /^k\d+ hash [0-9a-f]{16} · [\d.]+°owner node 5 · replicas \(R = 3\): node \d+/, text);
-  assert.equal(await page.getAttribute(`${SVG} .node-layer[data-node="5"]`, 'class'), 'node-layer here');
+  await waitUntil('the hovered key inspected and its owner picked out', async () => {
+    const text = await page.textContent('[data-testid=inspector]');
+    assert.match(text, /^k\d+ hash [0-9a-f]{16} · [\d.]+°owner node 5 · replicas \(R = 3\): node \d+/, text);
+    assert.equal(await page.getAttribute(`${SVG} .node-layer[data-node="5"]`, 'class'), 'node-layer here');
+  });
 
   await page.hover('[data-testid=chip-7]');
   await page.waitForSelector(`${SVG}.focus .node-layer[data-node="7"].here`);
-  assert.equal(await page.$$eval(`${SVG} .node-layer.dim`, (els) => els.length), 9);
-  assert.match(await page.textContent('[data-testid=inspector]'), /node 7 · weight 1 · 100 vnodes/);
+  await waitUntil('node 7 picked out and inspected', async () => {
+    assert.equal(await page.$$eval(`${SVG} .node-layer.dim`, (els) => els.length), 9);
+    assert.match(await page.textContent('[data-testid=inspector]'), /node 7 · weight 1 · 100 vnodes/);
+  });
   await page.hover('[data-testid=chip-3]');
-  assert.match(await page.textContent('[data-testid=inspector]'), /node 3 \(down\)/);
+  await waitUntil('node 3 inspected', async () =>
+    assert.match(await page.textContent('[data-testid=inspector]'), /node 3 \(down\)/),
+  );
   assertNoErrors(page);
 });
 
@@ -227,8 +242,10 @@ test('phone layout: the circle fills the width, nothing scrolls sideways', async
   // Rejected actions say so instead of failing: here, failing every node.
   for (const id of [0, 1, 2, 4, 5, 6, 7, 8]) await page.click(`[data-testid=fail-${id}]`);
   await page.click('[data-testid=fail-9]');
-  assert.match(await page.textContent('[data-testid=error-banner]'), /Can't fail node 9: at least one node must be up\./);
-  assert.equal(await page.getAttribute('[data-testid=node-row-9]', 'data-down'), 'false');
+  await waitUntil('a banner refusing to fail the last node', async () => {
+    assert.match(await page.textContent('[data-testid=error-banner]'), /Can't fail node 9: at least one node must be up\./);
+    assert.equal(await page.getAttribute('[data-testid=node-row-9]', 'data-down'), 'false');
+  });
   await page.click('[data-testid=recover-3]');
   await measured(page);
   await page.evaluate(() => window.scrollTo(0, 0));

@@ -7,7 +7,7 @@
 // fixed simulated state from data attributes, never frame timing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, assertNoErrors, eventually } from '../lib/harness.mjs';
+import { startHarness, assertNoErrors, waitUntil } from '../lib/harness.mjs';
 import {
   assertEmbed,
   caption,
@@ -214,7 +214,7 @@ test('preset bug-committimeout: committing without every vote breaks validity', 
   assert.ok(await page.isChecked('[data-testid=bug-committimeout]'));
   // Switching the bug off reruns the same faults, and the transaction aborts instead.
   await page.click('[data-testid=bug-committimeout]');
-  await eventually(async () => assert.doesNotMatch(await search(page), /bugs=/));
+  await waitUntil('bugs= gone from the URL', async () => assert.doesNotMatch(await search(page), /bugs=/));
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=status]').dataset.time) > 1_300_000);
   assert.ok((await verdict(page)).ok);
   assert.equal(await page.$('[data-testid=verdict-note]'), null);
@@ -225,23 +225,27 @@ test('the 2PC/3PC switch and the settings restart the run and land in the URL', 
   const page = await h.open('/txn?seed=2&t=1s');
   assert.equal(await page.$$eval('.tl-legend .tl-precommitted', (els) => els.length), 0, '2PC: no pre-commit');
   await page.click('[data-testid=mode-3pc]');
-  await eventually(async () => assert.match(await search(page), /^\?p=txn&n=4&seed=2&mode=3pc$/));
-  assert.equal(await page.getAttribute('[data-testid=mode-3pc]', 'aria-pressed'), 'true');
-  assert.match(await page.textContent('.lede'), /Three-phase commit/);
-  assert.equal(await page.$$eval('.tl-legend .tl-precommitted', (els) => els.length), 1);
-  assert.ok((await status(page)).time < SEC, 'the run restarted');
+  await waitUntil('3PC selected, in the URL, and the run restarted', async () => {
+    assert.match(await search(page), /^\?p=txn&n=4&seed=2&mode=3pc$/);
+    assert.equal(await page.getAttribute('[data-testid=mode-3pc]', 'aria-pressed'), 'true');
+    assert.match(await page.textContent('.lede'), /Three-phase commit/);
+    assert.equal(await page.$$eval('.tl-legend .tl-precommitted', (els) => els.length), 1);
+    assert.ok((await status(page)).time < SEC, 'the run restarted');
+  });
   await page.selectOption('[data-testid=no]', { label: '25%' });
-  await eventually(async () => assert.match(await search(page), /no=25/));
+  await waitUntil('no=25 in the URL', async () => assert.match(await search(page), /no=25/));
   await page.selectOption('[data-testid=timeout]', { label: '1s' });
-  await eventually(async () => assert.match(await search(page), /timeout=1s/));
+  await waitUntil('timeout=1s in the URL', async () => assert.match(await search(page), /timeout=1s/));
   await page.selectOption('[data-testid=nodes]', '6');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid^="node-"][data-role]').length === 6);
   assert.equal(await page.$$eval('[data-testid=nodes] option', (els) => els.map((e) => e.value).join(',')), '2,3,4,5,6,7,8');
-  assert.equal(await search(page), '?p=txn&n=6&seed=2&mode=3pc&no=25&timeout=1s');
+  await waitUntil('n=6 in the URL', async () => assert.equal(await search(page), '?p=txn&n=6&seed=2&mode=3pc&no=25&timeout=1s'));
   await page.click('[data-testid=mode-2pc]');
-  await eventually(async () => assert.equal(await search(page), '?p=txn&n=6&seed=2&no=25&timeout=1s'));
+  await waitUntil('mode=3pc gone from the URL', async () =>
+    assert.equal(await search(page), '?p=txn&n=6&seed=2&no=25&timeout=1s'),
+  );
   await page.click('[data-testid=bug-committimeout]');
-  assert.match(await search(page), /bugs=committimeout/);
+  await waitUntil('bugs=committimeout in the URL', async () => assert.match(await search(page), /bugs=committimeout/));
   assertNoErrors(page);
 });
 
@@ -255,9 +259,11 @@ test('a clicked crash lands in the URL, and a shared link replays it', async () 
   assert.equal(await page.$('[data-testid=menu-drift-fast]'), null, 'clocks do not matter here');
   await page.click('[data-testid=menu-crash]');
   await page.waitForSelector('[data-testid=node-0][data-role=crashed]');
-  assert.match(await search(page), /^\?p=txn&n=4&seed=3&faults=crash:0@[\d.]+m?s&speed=2$/);
-  assert.match(await page.textContent('[data-testid=notes]'), /coordinator crashed/);
-  assert.equal((await caption(page, 0))[1], 'crashed');
+  await waitUntil('the crash in the URL, the notes and the caption', async () => {
+    assert.match(await search(page), /^\?p=txn&n=4&seed=3&faults=crash:0@[\d.]+m?s&speed=2$/);
+    assert.match(await page.textContent('[data-testid=notes]'), /coordinator crashed/);
+    assert.equal((await caption(page, 0))[1], 'crashed');
+  });
   await page.click('[data-testid=play]');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=status]').dataset.time) > 3_000_000);
   await pause(page);

@@ -68,6 +68,9 @@ export async function startHarness({ dist = DIST_DIR } = {}) {
     async open(route = '/', { viewport = { width: 1280, height: 800 }, waitFor = 'h1' } = {}) {
       const context = await browser.newContext({ viewport });
       contexts.add(context);
+      // Playwright's own waits (waitForSelector, waitForFunction, click) get a generous deadline
+      // too; tests never pass a shorter one.
+      context.setDefaultTimeout(Math.max(30_000, DEADLINE_MS));
       const page = await context.newPage();
       page.errors = [];
       page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));
@@ -79,7 +82,7 @@ export async function startHarness({ dist = DIST_DIR } = {}) {
       });
       page.on('requestfailed', (req) => page.errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
       await page.goto(new URL(route, server.url).href, { waitUntil: 'load' });
-      if (waitFor) await page.waitForSelector(waitFor, { timeout: 30_000 });
+      if (waitFor) await page.waitForSelector(waitFor);
       return page;
     },
     async screenshot(page, name) {
@@ -102,18 +105,48 @@ export function assertNoErrors(page) {
 }
 
 /**
- * Retries an async assertion until it passes or `timeout` ms have gone by, then rethrows its
- * last failure. Yew re-renders after an event handler returns, so a read straight after a click
- * or a select can still see the old DOM.
+ * How long a test waits for a condition before it fails (ms; `HALAB_WAIT_MS` overrides). Generous
+ * on purpose: on a loaded 2-core machine a render can take seconds, and a condition that holds
+ * returns at once, so a long deadline costs nothing when the test passes.
  */
-export async function eventually(check, timeout = 5_000) {
-  const until = Date.now() + timeout;
+export const DEADLINE_MS = Number(process.env.HALAB_WAIT_MS ?? 20_000);
+
+/**
+ * The one way an e2e test waits: polls `check` until it returns without throwing (and not
+ * `false`), then returns its value. After `timeout` ms it throws an error that names `what` it
+ * waited for and what it last saw (the check's last error), so a failure reads like the assertion
+ * it wraps. Use it after every action whose effect is read back: Yew re-renders after an event
+ * handler returns, pages defer work past the next paint, and a busy machine delays both.
+ *
+ *   await waitUntil('n=7 in the URL', async () => assert.match(await search(page), /n=7/));
+ */
+export async function waitUntil(what, check, { timeout = DEADLINE_MS, interval = 25 } = {}) {
+  const start = Date.now();
+  let looks = 0;
   for (;;) {
+    let last;
+    looks += 1;
     try {
-      return await check();
+      const value = await check();
+      if (value !== false) return value;
+      last = 'the check returned false';
     } catch (e) {
-      if (Date.now() > until) throw e;
-      await new Promise((r) => setTimeout(r, 25));
+      last = e;
     }
+    const waited = Date.now() - start;
+    if (waited >= timeout) {
+      const saw = last instanceof Error ? last.message : String(last);
+      const err = new Error(`waited ${(waited / 1000).toFixed(1)} s (${looks} looks) for ${what}; last saw: ${saw}`, {
+        cause: last,
+      });
+      if (last instanceof Error && 'actual' in last) Object.assign(err, { actual: last.actual, expected: last.expected });
+      throw err;
+    }
+    await new Promise((r) => setTimeout(r, interval));
   }
+}
+
+/** `waitUntil` for a check that is its own description (older tests; prefer naming what). */
+export function eventually(check, timeout = DEADLINE_MS) {
+  return waitUntil('a check to pass', check, { timeout });
 }
