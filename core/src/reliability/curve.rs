@@ -6,6 +6,7 @@ use super::analytic::{component, k_of_n};
 use super::ctmc::BirthDeath;
 use super::measured::{AnyMeasurement, MeasureConfig, Measured};
 use super::monte_carlo::{Estimate, McConfig, MonteCarlo};
+use super::outages::{self, Outages};
 use super::{Avail, MAX_N};
 use crate::protocol::{Micros, MS, SEC};
 use crate::scenario::avail::{AvailScenario, Axis};
@@ -51,11 +52,45 @@ pub fn at(s: &AvailScenario, x: f64) -> AvailScenario {
     p
 }
 
-/// k-of-n with a crew per node (independent nodes) and the chain with the scenario's crews.
+/// k-of-n with a crew per node (independent nodes; with failure domains when the scenario has
+/// them) and the chain with the scenario's crews (no domains). Repairs include detection.
 pub fn analytic(s: &AvailScenario) -> (Avail, Avail) {
-    let independent = k_of_n(s.n, s.k(), component(s.mtbf_hours(), s.mttr_hours()));
-    let crews = BirthDeath::new(s.n, s.mtbf_hours(), s.mttr_hours(), s.crews()).at_least_up(s.k());
+    let independent = match s.failure_domains() {
+        Some(d) => outages::with_domains(s.n, s.k(), s.mtbf_hours(), s.repair_hours(), d).0,
+        None => k_of_n(s.n, s.k(), component(s.mtbf_hours(), s.repair_hours())),
+    };
+    let crews = BirthDeath::new(s.n, s.mtbf_hours(), s.repair_hours(), s.crews()).at_least_up(s.k());
     (independent, crews)
+}
+
+/// Outages of the model the Monte Carlo runs: domains, else the chain with the scenario's crews
+/// for exponential times, else independent nodes.
+pub fn outages(s: &AvailScenario) -> Outages {
+    let (n, k, mtbf, mttr) = (s.n, s.k(), s.mtbf_hours(), s.repair_hours());
+    match s.failure_domains() {
+        Some(d) => outages::with_domains(n, k, mtbf, mttr, d).1,
+        None if s.failures.lifetime().memoryless() && s.repairs.lifetime().memoryless() => {
+            outages::chain(&BirthDeath::new(n, mtbf, mttr, s.crews()), k)
+        }
+        None => outages::independent(n, k, mtbf, mttr),
+    }
+}
+
+/// The Monte Carlo configuration of a scenario.
+pub fn mc_config(p: &AvailScenario, seed: u64) -> McConfig {
+    McConfig {
+        n: p.n,
+        k: p.k(),
+        mtbf: p.mtbf_hours(),
+        mttr: p.repair_hours(),
+        failures: p.failures.lifetime(),
+        repairs: p.repairs.lifetime(),
+        crews: p.crews(),
+        horizon: p.horizon as f64 / 3600.0,
+        seed,
+        domains: p.failure_domains(),
+        sla_down: p.sla_down(),
+    }
 }
 
 /// One x value and every model's answer so far.
@@ -80,17 +115,7 @@ impl Curve {
         for x in xs(s) {
             let p = at(s, x);
             let (k_of_n, ctmc) = analytic(&p);
-            runs.push(MonteCarlo::new(McConfig {
-                n: p.n,
-                k: p.k(),
-                mtbf: p.mtbf_hours(),
-                mttr: p.mttr_hours(),
-                failures: p.failures.lifetime(),
-                repairs: p.repairs.lifetime(),
-                crews: p.crews(),
-                horizon: p.horizon as f64 / 3600.0,
-                seed: p.seed ^ (x.to_bits().rotate_left(17)),
-            }));
+            runs.push(MonteCarlo::new(mc_config(&p, p.seed ^ (x.to_bits().rotate_left(17)))));
             points.push(Point { x, k_of_n, ctmc, monte_carlo: Estimate::default() });
         }
         Curve { scenario: s.clone(), points, runs }
@@ -102,7 +127,7 @@ impl Curve {
     }
 
     pub fn done(&self) -> u64 {
-        self.runs.iter().map(|r| r.estimate().trials).sum()
+        self.runs.iter().map(MonteCarlo::trials).sum()
     }
 
     pub fn finished(&self) -> bool {
@@ -114,7 +139,7 @@ impl Curve {
         let want = u64::from(self.scenario.trials);
         let mut budget = CHUNK_TRIALS;
         for (run, point) in self.runs.iter_mut().zip(&mut self.points) {
-            let left = want.saturating_sub(run.estimate().trials);
+            let left = want.saturating_sub(run.trials());
             if left > 0 && budget > 0 {
                 let n = left.min(budget);
                 run.run(n);

@@ -7,23 +7,28 @@ pub const HOURS_PER_YEAR: f64 = 365.25 * 24.0;
 pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 pub const HOURS_PER_WEEK: f64 = 7.0 * 24.0;
 
-/// −log₁₀(unavailability): 0.999 → 3. Infinite when nothing is ever down.
+/// −log₁₀(unavailability): 0.999 → 3. Read off ln(down), so 1e-404 gives 404 where `down`
+/// itself is 0. Infinite when nothing is ever down.
 pub fn nines(a: Avail) -> f64 {
-    -libm::log10(a.down)
+    -a.log10_down()
 }
 
 /// The availability with this many nines: 3 → (0.999, 0.001).
 pub fn from_nines(nines: f64) -> Avail {
     let down = libm::pow(10.0, -nines);
-    Avail { up: 1.0 - down, down }
+    Avail { up: 1.0 - down, down, ln_down: -nines * core::f64::consts::LN_10 }
 }
 
-/// Expected downtime per period, in hours.
+/// Expected downtime per period, in hours, and ln of it (which survives where the hours
+/// underflow to 0).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Downtime {
     pub per_year: f64,
     pub per_month: f64,
     pub per_week: f64,
+    pub ln_per_year: f64,
+    pub ln_per_month: f64,
+    pub ln_per_week: f64,
 }
 
 pub fn downtime(a: Avail) -> Downtime {
@@ -31,6 +36,9 @@ pub fn downtime(a: Avail) -> Downtime {
         per_year: a.down * HOURS_PER_YEAR,
         per_month: a.down * HOURS_PER_MONTH,
         per_week: a.down * HOURS_PER_WEEK,
+        ln_per_year: a.ln_down + libm::log(HOURS_PER_YEAR),
+        ln_per_month: a.ln_down + libm::log(HOURS_PER_MONTH),
+        ln_per_week: a.ln_down + libm::log(HOURS_PER_WEEK),
     }
 }
 

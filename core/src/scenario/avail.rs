@@ -3,7 +3,13 @@
 //!
 //! ```text
 //! ?p=avail&n=5&q=3&mtbf=1000h&mttr=4h&crews=1&x=mttr&fail=weibull:1.5&trials=10000&seed=3
+//! ?p=avail&detect=30s&dom=3&dmtbf=2y&dmttr=2h&mission=1y&sla=99.95
 //! ```
+//!
+//! `detect` (detection and failover) adds to every repair. `dom` spreads the nodes round-robin
+//! over failure domains, each down for `dmttr` about once per `dmtbf` with all its nodes.
+//! `mission` is the time over which the page gives the chance of any quorum loss, and `sla` the
+//! availability a window (the Monte Carlo window, 30 days by default) must keep.
 //!
 //! Units: `s`, `min`, `h`, `d`, `y` (365.25 d). Measured points (`measure=1`) run the protocol
 //! (`proto=raft|paxos`) on the simulator with their own MTBF/MTTR in simulated time
@@ -16,6 +22,7 @@ use super::ProtocolKind;
 use super::{check_range, ScenarioError};
 use crate::protocol::{Micros, SEC};
 use crate::reliability::monte_carlo::Lifetime;
+use crate::reliability::outages::Domains;
 use crate::reliability::MAX_N;
 use std::collections::BTreeMap;
 
@@ -27,6 +34,15 @@ pub const MAX_TRIALS: u32 = 1_000_000;
 pub const MIN_SHAPE: u32 = 20; // hundredths: 0.2
 pub const MAX_SHAPE: u32 = 1_000; // 10
 const YEAR_S: u64 = 31_557_600;
+/// Detection and failover time added to each repair: at most a day.
+pub const MAX_DETECT_S: u64 = 86_400;
+/// Failure domains: none (0) or 2 to 16.
+pub const MAX_DOMAINS: u32 = 16;
+/// Mission time for the chance of a quorum loss: 1 hour to 100 years.
+pub const MIN_MISSION_S: u64 = 3_600;
+/// SLA target in parts per million of availability: 90% to 99.9999%.
+pub const MIN_SLA_PPM: u32 = 900_000;
+pub const MAX_SLA_PPM: u32 = 999_999;
 
 /// The x axis of the curves.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -101,6 +117,17 @@ pub struct AvailScenario {
     pub protocol: ProtocolKind,
     pub sim_mtbf: Micros,
     pub sim_mttr: Micros,
+    /// Detection and failover, seconds, added to every repair.
+    pub detect: u64,
+    /// Failure domains (0: none); node i is in domain i mod `domains`.
+    pub domains: u32,
+    /// A domain's outage MTBF and MTTR, seconds.
+    pub domain_mtbf: u64,
+    pub domain_mttr: u64,
+    /// Mission time, seconds: the chance of at least one quorum loss within it.
+    pub mission: u64,
+    /// The SLA's availability target, parts per million (999,000 is 99.9%).
+    pub sla_ppm: u32,
 }
 
 impl Default for AvailScenario {
@@ -122,6 +149,12 @@ impl Default for AvailScenario {
             protocol: ProtocolKind::Raft,
             sim_mtbf: 20 * SEC,
             sim_mttr: SEC,
+            detect: 0,
+            domains: 0,
+            domain_mtbf: YEAR_S,
+            domain_mttr: 2 * 3600,
+            mission: YEAR_S,
+            sla_ppm: 999_000,
         }
     }
 }
@@ -149,6 +182,29 @@ impl AvailScenario {
 
     pub fn mttr_hours(&self) -> f64 {
         self.mttr as f64 / 3600.0
+    }
+
+    /// The whole time a failed node is out: detection and failover, then the repair.
+    pub fn repair_hours(&self) -> f64 {
+        (self.mttr + self.detect) as f64 / 3600.0
+    }
+
+    /// The failure domains, if any.
+    pub fn failure_domains(&self) -> Option<Domains> {
+        (self.domains > 0).then(|| Domains {
+            count: self.domains,
+            mtbf: self.domain_mtbf as f64 / 3600.0,
+            mttr: self.domain_mttr as f64 / 3600.0,
+        })
+    }
+
+    pub fn mission_hours(&self) -> f64 {
+        self.mission as f64 / 3600.0
+    }
+
+    /// The fraction of a window the SLA allows down.
+    pub fn sla_down(&self) -> f64 {
+        f64::from(1_000_000 - self.sla_ppm) / 1e6
     }
 
     pub fn validate(&self) -> Result<(), ScenarioError> {
@@ -180,6 +236,31 @@ impl AvailScenario {
         time("mtbf", self.mtbf, MIN_MTBF_S)?;
         time("mttr", self.mttr, MIN_MTTR_S)?;
         time("horizon", self.horizon, 3600)?;
+        time("mission", self.mission, MIN_MISSION_S)?;
+        if self.detect > MAX_DETECT_S {
+            return Err(ScenarioError::new(
+                "detect",
+                format!(
+                    "must be between 0s and {}, got {}",
+                    format_time(MAX_DETECT_S),
+                    format_time(self.detect)
+                ),
+            ));
+        }
+        if self.domains == 1 || self.domains > MAX_DOMAINS {
+            return Err(ScenarioError::new(
+                "dom",
+                format!("failure domains: 0 (none) or 2 to {MAX_DOMAINS}, got {}", self.domains),
+            ));
+        }
+        time("dmtbf", self.domain_mtbf, MIN_MTBF_S)?;
+        time("dmttr", self.domain_mttr, MIN_MTTR_S)?;
+        if !(MIN_SLA_PPM..=MAX_SLA_PPM).contains(&self.sla_ppm) {
+            return Err(ScenarioError::new(
+                "sla",
+                format!("must be between 90% and 99.9999%, got {}%", format_percent(self.sla_ppm)),
+            ));
+        }
         check_range("trials", self.trials, MIN_TRIALS, MAX_TRIALS)?;
         check_range("smtbf", self.sim_mtbf, SEC, 600 * SEC)?;
         check_range("smttr", self.sim_mttr, 10_000, 600 * SEC)?;
@@ -223,6 +304,19 @@ pub fn parse_time(v: &str) -> Result<u64, String> {
         return Err(format!("times are whole seconds, got \"{}\"", shorten(v)));
     }
     Ok(total / 1000)
+}
+
+/// Parts per million of availability as a percentage: 999,500 → `99.95`.
+pub fn format_percent(ppm: u32) -> String {
+    format_decimal(u64::from(ppm), 4)
+}
+
+/// `99.95` (a percentage, at most 4 decimals) → 999,500 parts per million.
+pub fn parse_percent(v: &str) -> Result<u32, String> {
+    let t = v.strip_suffix('%').unwrap_or(v);
+    parse_decimal(t, 10_000)
+        .and_then(|x| u32::try_from(x).ok())
+        .ok_or_else(|| format!("expected a percentage such as 99.9, got \"{}\"", shorten(v)))
 }
 
 fn parse_shape(v: &str) -> Result<Shape, String> {
@@ -284,6 +378,24 @@ pub fn encode(s: &AvailScenario) -> String {
     if s.sim_mttr != d.sim_mttr {
         parts.push(format!("smttr={}", format_duration(s.sim_mttr)));
     }
+    if s.detect != d.detect {
+        parts.push(format!("detect={}", format_time(s.detect)));
+    }
+    if s.domains != d.domains {
+        parts.push(format!("dom={}", s.domains));
+    }
+    if s.domain_mtbf != d.domain_mtbf {
+        parts.push(format!("dmtbf={}", format_time(s.domain_mtbf)));
+    }
+    if s.domain_mttr != d.domain_mttr {
+        parts.push(format!("dmttr={}", format_time(s.domain_mttr)));
+    }
+    if s.mission != d.mission {
+        parts.push(format!("mission={}", format_time(s.mission)));
+    }
+    if s.sla_ppm != d.sla_ppm {
+        parts.push(format!("sla={}", format_percent(s.sla_ppm)));
+    }
     parts.join("&")
 }
 
@@ -331,6 +443,12 @@ pub fn decode(query: &str) -> Result<DecodedAvail, ScenarioError> {
             }
             "smtbf" => s.sim_mtbf = parse_duration(val).map_err(err)?,
             "smttr" => s.sim_mttr = parse_duration(val).map_err(err)?,
+            "detect" => s.detect = parse_time(val).map_err(err)?,
+            "dom" => s.domains = small(val)?,
+            "dmtbf" => s.domain_mtbf = parse_time(val).map_err(err)?,
+            "dmttr" => s.domain_mttr = parse_time(val).map_err(err)?,
+            "mission" => s.mission = parse_time(val).map_err(err)?,
+            "sla" => s.sla_ppm = parse_percent(val).map_err(err)?,
             other => return Err(ScenarioError::new(shorten(other), "unknown key for the availability page")),
         }
     }
@@ -349,6 +467,17 @@ mod tests {
         let s = decode(q).expect("valid").scenario;
         assert_eq!((s.n, s.k(), s.crews(), s.mttr), (7, 5, 2, 90));
         assert_eq!(encode(&s), q);
+        let q = "p=avail&detect=30s&dom=3&dmtbf=2y&dmttr=90min&mission=30d&sla=99.95";
+        let s = decode(q).expect("valid").scenario;
+        assert_eq!(
+            (s.detect, s.domains, s.domain_mttr, s.mission, s.sla_ppm),
+            (30, 3, 5_400, 2_592_000, 999_500)
+        );
+        assert_eq!(encode(&s), q);
+        assert!(
+            (s.sla_down() - 0.0005).abs() < 1e-15 && (s.repair_hours() - (4.0 + 30.0 / 3600.0)).abs() < 1e-12
+        );
+        assert_eq!(decode("sla=99.9%").expect("a % sign is fine").scenario.sla_ppm, 999_000);
     }
 
     #[test]
@@ -384,6 +513,18 @@ mod tests {
             ("proto=zab", "proto"),
             ("p=ring", "p"),
             ("zzz=1", "zzz"),
+            ("detect=2d", "detect"),
+            ("detect=5", "detect"),
+            ("dom=1", "dom"),
+            ("dom=17", "dom"),
+            ("dmtbf=1s", "dmtbf"),
+            ("dmttr=0s", "dmttr"),
+            ("mission=1min", "mission"),
+            ("mission=101y", "mission"),
+            ("sla=50", "sla"),
+            ("sla=100", "sla"),
+            ("sla=99.99999", "sla"),
+            ("sla=high", "sla"),
         ] {
             assert_eq!(decode(q).expect_err(q).field, field, "{q}");
         }

@@ -45,7 +45,7 @@ pub fn ring_hashes() -> [u64; 6] {
 
 /// Bits of the availability models on a fixed input (analytic, chain, Monte Carlo over the chain
 /// and over Weibull nodes), identical on x86_64 and wasm32: libm and the seeded RNG must agree.
-pub const AVAIL_HASH: u64 = 0x3fff_7fe7_4069_55a5;
+pub const AVAIL_HASH: u64 = 0x8b51_71b2_fc1a_6af8;
 
 pub fn avail_hash() -> u64 {
     use halab_core::reliability::analytic::{component, k_of_n};
@@ -71,11 +71,13 @@ pub fn avail_hash() -> u64 {
             crews: 2,
             horizon: 500.0,
             seed: 11,
+            domains: None,
+            sla_down: 1.0,
         };
         let mut mc = MonteCarlo::new(cfg);
         mc.run(300);
         let e = mc.estimate();
-        out.extend([e.mean.to_bits(), e.half_width.to_bits()]);
+        out.extend([e.mean.to_bits(), e.lo_down.to_bits(), e.hi_down.to_bits()]);
     }
     stable_hash(&out)
 }

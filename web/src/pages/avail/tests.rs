@@ -156,12 +156,12 @@ fn the_nines_axis_puts_each_nine_on_its_tick() {
     assert_eq!(y_value(from_nines(3.0), false).0.round(), 3.0);
     assert!((y_value(k_of_n(5, 3, component(99.0, 1.0)), false).0 - 5.0065).abs() < 1e-3);
     assert_eq!(
-        y_value(Avail { up: 1.0, down: 0.0 }, false),
+        y_value(Avail::new(1.0, 0.0), false),
         (MAX_NINES, true),
         "no downtime: on the ceiling"
     );
     assert_eq!(y_value(from_nines(15.0), false), (MAX_NINES, true));
-    assert_eq!(y_value(Avail { up: 0.0, down: 1.0 }, false), (0.0, false));
+    assert_eq!(y_value(Avail::new(0.0, 1.0), false), (0.0, false));
     assert_eq!(y_value(from_nines(1.0), true).0, 0.9);
 
     let series = |key, values: Vec<Option<Avail>>| Series {
@@ -278,7 +278,7 @@ fn the_calculator_matches_the_formula_and_says_when_a_target_is_out_of_reach() {
 #[test]
 fn numbers_read_well() {
     assert_eq!(format::availability(k_of_n(5, 3, component(99.0, 1.0))), "0.99999014940");
-    assert_eq!(format::availability(Avail { up: 1.0, down: 0.0 }), "1 (no downtime at all)");
+    assert_eq!(format::availability(Avail::new(1.0, 0.0)), "1 (no downtime at all)");
     assert_eq!(format::availability(from_nines(1.0)), "0.9000000");
     assert_eq!(format::downtime(9.8506e-6 * 8766.0), "5 min 11 s");
     assert_eq!(format::downtime(8.76), "8 h 45 min 36 s");
