@@ -477,7 +477,7 @@ mod tests {
         assert!(
             (s.sla_down() - 0.0005).abs() < 1e-15 && (s.repair_hours() - (4.0 + 30.0 / 3600.0)).abs() < 1e-12
         );
-        assert_eq!(decode("sla=99.9%").expect("a % sign is fine").scenario.sla_ppm, 999_000);
+        assert_eq!(decode("sla=99.9%25").expect("a % sign is fine").scenario.sla_ppm, 999_000);
     }
 
     #[test]
