@@ -519,3 +519,115 @@ fn chance_of_a_quorum_loss_within_a_mission() {
     let huge = BirthDeath::new(101, 9999.0, 1.0, 101).ln_loss_within(1, HOURS_PER_YEAR);
     assert!(huge.is_finite() && huge < -900.0, "{huge}");
 }
+
+/// The coverage experiment behind BENCHMARKS.md (slow: run it in release):
+///
+/// ```sh
+/// cargo test --release -p halab-core --lib coverage_experiment -- --ignored --nocapture
+/// ```
+///
+/// For each setup, 1,000 seeds, each a full Monte Carlo point as the page runs it; counts how
+/// often the 95% interval holds the exact steady state, and how often each end misses. Then the
+/// Weibull bias at the issue's setup: the mean of 1,000 × 10,000 windows against the exact value.
+#[test]
+#[ignore]
+fn coverage_experiment() {
+    const SEEDS: u64 = 1_000;
+    let base = McConfig { horizon: 720.0, ..*mc(5, 3, 1000.0, 4.0, 0).config() };
+    let setups: [(&str, McConfig, u64); 5] = [
+        ("page defaults: 3 of 5, MTBF 1000 h, MTTR 4 h, 30-day windows", base, 10_000),
+        ("rare: the same with 2,000 windows", base, 2_000),
+        ("rare, 1 crew: 3 of 5, MTTR 2 h, 1 repair crew", McConfig { mttr: 2.0, crews: 1, ..base }, 10_000),
+        ("common: MTTR 40 h", McConfig { mttr: 40.0, ..base }, 10_000),
+        (
+            "Weibull failures 0.5, repairs 2, MTTR 40 h, 2,000 windows",
+            McConfig {
+                mttr: 40.0,
+                failures: Lifetime::Weibull { shape: 0.5 },
+                repairs: Lifetime::Weibull { shape: 2.0 },
+                ..base
+            },
+            2_000,
+        ),
+    ];
+    println!("| setup | expected losses per run | runs with none | coverage | low end above | high end below |");
+    println!("|---|---|---|---|---|---|");
+    let results: Vec<(String, f64)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = setups
+            .iter()
+            .map(|&(name, cfg, trials)| {
+                scope.spawn(move || {
+                    let want = if cfg.failures.memoryless() && cfg.repairs.memoryless() {
+                        BirthDeath::new(cfg.n, cfg.mtbf, cfg.mttr, cfg.crews).at_least_up(cfg.k)
+                    } else {
+                        k_of_n(cfg.n, cfg.k, component(cfg.mtbf, cfg.mttr))
+                    };
+                    let o = super::outages::chain(&BirthDeath::new(cfg.n, cfg.mtbf, cfg.mttr, cfg.crews), cfg.k);
+                    let expected = o.ln_per_hour.exp() * cfg.horizon * trials as f64;
+                    let (mut covered, mut above, mut below, mut zero) = (0u64, 0u64, 0u64, 0u64);
+                    for seed in 0..SEEDS {
+                        let mut m = MonteCarlo::new(McConfig { seed: 1_000_003 * seed + 17, ..cfg });
+                        m.run(trials);
+                        let e = m.estimate();
+                        zero += u64::from(e.one_sided());
+                        if e.covers(want) {
+                            covered += 1;
+                        } else if e.lo_down > want.down {
+                            above += 1;
+                        } else {
+                            below += 1;
+                        }
+                    }
+                    let pct = |x: u64| 100.0 * x as f64 / SEEDS as f64;
+                    (
+                        format!(
+                            "| {name} | {expected:.2} | {:.1}% | **{:.1}%** | {:.1}% | {:.1}% |",
+                            pct(zero),
+                            pct(covered),
+                            pct(above),
+                            pct(below)
+                        ),
+                        pct(covered),
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a setup panicked")).collect()
+    });
+    for (line, _) in &results {
+        println!("{line}");
+    }
+    // Weibull bias at the issue's setup, pooled.
+    let want = k_of_n(5, 3, component(1000.0, 4.0));
+    println!("\n| failures (3 of 5, MTBF 1000 h, MTTR 4 h) | pooled downtime / exact | 95% interval of the ratio |");
+    println!("|---|---|---|");
+    let bias: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = [0.2, 0.5, 10.0]
+            .into_iter()
+            .map(|shape| {
+                scope.spawn(move || {
+                    let mut m = MonteCarlo::new(McConfig {
+                        failures: Lifetime::Weibull { shape },
+                        seed: 4242,
+                        ..base
+                    });
+                    m.run(SEEDS * 10_000);
+                    let e = m.estimate();
+                    format!(
+                        "| Weibull {shape} | {:.3} | {:.3}–{:.3} |",
+                        e.down / want.down,
+                        e.lo_down / want.down,
+                        e.hi_down / want.down
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a shape panicked")).collect()
+    });
+    for line in &bias {
+        println!("{line}");
+    }
+    for (line, pct) in &results {
+        assert!(*pct >= 93.0, "{line}");
+    }
+}
