@@ -12,7 +12,8 @@ use halab_core::reliability::Avail;
 use std::fmt::Write;
 use yew::prelude::*;
 
-/// Highest nines drawn: a series beyond it (or with no downtime at all) sits on this line.
+/// Highest nines drawn: a series beyond it (or with no downtime at all) sits on this line,
+/// hollow; the read-out prints its true value (404 nines is 404 nines, not "no downtime").
 pub const MAX_NINES: f64 = 12.0;
 
 /// The drawing box in SVG units, and the plot's margins inside it.
@@ -90,7 +91,7 @@ pub fn y_value(a: Avail, linear: bool) -> (f64, bool) {
     if linear {
         return (a.up.clamp(0.0, 1.0), false);
     }
-    let n = -a.down.log10();
+    let n = -a.log10_down();
     if n.is_nan() {
         (0.0, false)
     } else if n > MAX_NINES {
@@ -413,8 +414,15 @@ pub fn chart(p: &ChartProps) -> Html {
         html! { <path class="band" data-testid="band-mc" d={g.band.clone()} fill={b.colour} fill-opacity="0.2" stroke="none" /> }
     });
     let traces = g.traces.iter().zip(&p.data.series).map(|(t, s)| {
+        let bound = s.key == "mcbound";
         let dots = t.dots.iter().map(|&(x, y, cut)| {
-            html! { <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="3.2" fill={if cut { "none" } else { s.colour }} stroke={s.colour} stroke-width="1.5" /> }
+            if bound {
+                // "At least this many nines": a hollow triangle pointing up.
+                html! { <path class="bound" d={format!("M{x:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z", y - 5.0, x - 4.5, y + 3.0, x + 4.5, y + 3.0)}
+                    fill="none" stroke={s.colour} stroke-width="1.6" /> }
+            } else {
+                html! { <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="3.2" fill={if cut { "none" } else { s.colour }} stroke={s.colour} stroke-width="1.5" /> }
+            }
         });
         html! {
             <g class={classes!("series", s.key)} data-testid={format!("series-{}", s.key)} data-d={t.d.clone()}>
@@ -499,32 +507,49 @@ fn readout(data: &ChartData, hover: Option<usize>, hovered: bool) -> Html {
         XKind::Count => format!("{}", x),
         XKind::Seconds => format::seconds(x),
     };
-    let items = data.series.iter().map(|s| {
-        let v = s.values.get(i).copied().flatten();
-        let text = match v {
-            None => "…".to_owned(),
-            Some(a) if a.down <= 0.0 => "no downtime seen".to_owned(),
-            Some(a) => format!("{} ({} nines)", format::availability(a), format::nines(-a.down.log10())),
-        };
-        let ci = (s.key == "mc")
-            .then_some(data.band.as_ref())
-            .flatten()
-            .and_then(|b| Some((b.lo.get(i).copied().flatten()?, b.hi.get(i).copied().flatten()?)))
-            .filter(|(l, _)| l.down > 0.0)
-            .map(|(l, h)| {
-                format!(
-                    " · 95% CI {}–{} nines",
-                    format::nines(-l.down.log10()),
-                    format::nines(-h.down.log10())
-                )
-            });
-        html! {
-            <li data-series={s.key} data-value={v.map(|a| a.up.to_string())}>
-                <i class="swatch" style={format!("--c: {}", s.colour)}></i>
-                <b>{ s.name.clone() }</b><span>{ text }{ ci.unwrap_or_default() }</span>
-            </li>
-        }
-    });
+    let bound_here =
+        data.series.iter().any(|s| s.key == "mcbound" && s.values.get(i).copied().flatten().is_some());
+    let items = data
+        .series
+        .iter()
+        // Where no loss was seen the bound speaks for the Monte Carlo; elsewhere the mean does.
+        .filter(|s| match s.key {
+            "mc" => !bound_here,
+            "mcbound" => bound_here,
+            _ => true,
+        })
+        .map(|s| {
+            let v = s.values.get(i).copied().flatten();
+            let text = match v {
+                None => "…".to_owned(),
+                Some(a) if s.key == "mcbound" => {
+                    format!(
+                        "no quorum loss seen: at least {} nines (95% bound)",
+                        format::nines(-a.log10_down())
+                    )
+                }
+                Some(a) if a.ln_down == f64::NEG_INFINITY => "no downtime".to_owned(),
+                Some(a) => format!("{} ({} nines)", format::availability(a), format::nines(-a.log10_down())),
+            };
+            let ci = (s.key == "mc")
+                .then_some(data.band.as_ref())
+                .flatten()
+                .and_then(|b| Some((b.lo.get(i).copied().flatten()?, b.hi.get(i).copied().flatten()?)))
+                .filter(|(_, h)| h.down > 0.0)
+                .map(|(l, h)| {
+                    format!(
+                        " · 95% CI {}–{} nines",
+                        format::nines(-l.log10_down()),
+                        format::nines(-h.log10_down())
+                    )
+                });
+            html! {
+                <li data-series={s.key} data-value={v.map(|a| a.up.to_string())}>
+                    <i class="swatch" style={format!("--c: {}", s.colour)}></i>
+                    <b>{ s.name.clone() }</b><span>{ text }{ ci.unwrap_or_default() }</span>
+                </li>
+            }
+        });
     html! {
         <div class={classes!("readout", hovered.then_some("hovered"))} data-testid="readout" data-x={x.to_string()} data-hovered={hovered.to_string()}>
             <b class="x">{ format!("{} = {x_text}", data.x_name) }</b>

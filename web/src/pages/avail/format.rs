@@ -6,26 +6,106 @@ use halab_core::reliability::Avail;
 /// Hours in a year (365.25 days), as `reliability::nines` counts them.
 const YEAR_H: f64 = 365.25 * 24.0;
 
+/// A positive number given as its natural logarithm, in scientific notation with 3
+/// significant digits: ln(1e-404) → `1.00e-404`. Works far outside f64's range.
+pub fn sci_ln(ln_x: f64) -> String {
+    if ln_x == f64::NEG_INFINITY {
+        return "0".into();
+    }
+    if !ln_x.is_finite() {
+        return "—".into();
+    }
+    let l10 = ln_x / std::f64::consts::LN_10;
+    let mut exp = l10.floor();
+    let mut mant = 10f64.powf(l10 - exp);
+    if format!("{mant:.2}") == "10.00" {
+        mant = 1.0;
+        exp += 1.0;
+    }
+    format!("{mant:.2}e{}", exp as i64)
+}
+
+/// Is a logarithm inside the range where f64 prints the number itself?
+fn plain(ln_x: f64) -> bool {
+    ln_x.is_finite() && (-700.0..700.0).contains(&ln_x)
+}
+
 /// An availability with every digit that matters: its nines plus five more significant digits
-/// (0.99999014940…), at most 17 decimals; exactly 1 when nothing is ever down.
+/// (0.99999014940…), at most 17 decimals; exactly 1 when nothing is ever down, and
+/// `1 − 1.00e-404` when the down part is below what an f64 holds.
 pub fn availability(a: Avail) -> String {
     if !a.up.is_finite() || !a.down.is_finite() {
         return "—".into();
     }
-    if a.down <= 0.0 {
+    if a.ln_down == f64::NEG_INFINITY {
         return "1 (no downtime at all)".into();
+    }
+    if a.down <= 0.0 || a.down < 1e-17 {
+        return format!("1 − {}", sci_ln(a.ln_down));
     }
     let nines = (-a.down.log10()).max(0.0);
     let decimals = (nines.floor() as usize + 6).clamp(6, 17);
     format!("{:.decimals$}", a.up)
 }
 
-/// Unavailability in scientific notation: `9.8506e-6`.
+/// Unavailability in scientific notation: `9.8506e-6`, or `1.00e-404` beyond f64.
 pub fn unavailability(a: Avail) -> String {
-    if a.down <= 0.0 {
+    if a.ln_down == f64::NEG_INFINITY {
         "0".into()
+    } else if a.down <= 0.0 || a.down < 1e-300 {
+        sci_ln(a.ln_down)
     } else {
         format!("{:.4e}", a.down)
+    }
+}
+
+/// A duration given as ln(hours): [`hours`] inside f64's range, else `1.2e+398 y` or `3.1e-397 s`.
+pub fn hours_ln(ln_h: f64) -> String {
+    if plain(ln_h) {
+        hours(ln_h.exp())
+    } else if ln_h == f64::INFINITY {
+        "never".into()
+    } else if ln_h > 0.0 {
+        format!("{} y", sci_ln(ln_h - YEAR_H.ln()))
+    } else {
+        format!("{} s", sci_ln(ln_h + 3600f64.ln()))
+    }
+}
+
+/// Downtime given as ln(hours): [`downtime`] inside f64's range, else `3.1e-397 s`.
+pub fn downtime_ln(ln_h: f64) -> String {
+    if ln_h == f64::NEG_INFINITY {
+        "0 s".into()
+    } else if plain(ln_h) {
+        downtime(ln_h.exp())
+    } else {
+        format!("{} s", sci_ln(ln_h + 3600f64.ln()))
+    }
+}
+
+/// A probability given as its logarithm: `0.0041`, `3.2e-9`, `1.00e-400`.
+pub fn probability_ln(ln_p: f64) -> String {
+    if ln_p == f64::NEG_INFINITY {
+        return "0".into();
+    }
+    let p = ln_p.exp();
+    if p >= 0.001 {
+        sig(p)
+    } else {
+        sci_ln(ln_p)
+    }
+}
+
+/// A count per year given as ln: `0.0041 per year`, or once in `1.2e+398 years`.
+pub fn per_year_ln(ln_f: f64) -> String {
+    if ln_f == f64::NEG_INFINITY {
+        return "never".into();
+    }
+    let f = ln_f.exp();
+    if f >= 0.01 {
+        format!("{} per year", sig(f))
+    } else {
+        format!("once in {} years", if -ln_f < 1e6f64.ln() { sig((-ln_f).exp()) } else { sci_ln(-ln_f) })
     }
 }
 

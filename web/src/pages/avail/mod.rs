@@ -24,7 +24,7 @@ use crate::playground::page::{Header, PageProps};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
 use crate::widgets::controls::{share_callback, ShareButton};
-use calc::{Calc, Calculator};
+use calc::Calculator;
 use chart::{Band, Chart, ChartData, Frame, Series, XKind};
 use controls::{axis_title, MeasureSetup, Setup};
 use halab_core::reliability::curve::Measurements;
@@ -57,9 +57,21 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
         Some(c) => format!("{c} repair crews"),
     };
     let crews = if s.axis == Axis::Crews { "r crews (the x axis)".to_owned() } else { crews };
-    let mc = |f: fn(&halab_core::reliability::monte_carlo::Estimate) -> f64| -> Vec<Option<Avail>> {
-        pts.iter().map(|p| (p.monte_carlo.trials > 0).then(|| Avail::from_up(f(&p.monte_carlo)))).collect()
-    };
+    let ran = |p: &&halab_core::reliability::curve::Point| p.monte_carlo.trials > 0;
+    // A point that saw losses has a mean and a two-sided interval; one that saw none has only a
+    // one-sided bound (at least this many nines), drawn as a triangle with the band above it.
+    let mean: Vec<Option<Avail>> = pts
+        .iter()
+        .map(|p| Some(p).filter(ran).filter(|p| !p.monte_carlo.one_sided()).map(|p| p.monte_carlo.avail()))
+        .collect();
+    let bound: Vec<Option<Avail>> = pts
+        .iter()
+        .map(|p| Some(p).filter(ran).filter(|p| p.monte_carlo.one_sided()).map(|p| p.monte_carlo.bounds().0))
+        .collect();
+    let lo: Vec<Option<Avail>> =
+        pts.iter().map(|p| Some(p).filter(ran).map(|p| p.monte_carlo.bounds().0)).collect();
+    let hi: Vec<Option<Avail>> =
+        pts.iter().map(|p| Some(p).filter(ran).map(|p| p.monte_carlo.bounds().1)).collect();
     let (x_kind, x_title, x_name) = match s.axis {
         Axis::Nodes => (XKind::Count, format!("nodes n (quorum {})", quorum_text(m)), "n"),
         Axis::Crews => (XKind::Count, format!("repair crews r (n = {}, k = {})", s.n, s.k()), "r"),
@@ -96,28 +108,38 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
                 colour: MC,
                 dashed: false,
                 dots: true,
-                values: mc(|e| e.mean),
+                values: mean,
             },
-        ],
-        band: Some(Band {
+        ]
+        .into_iter()
+        .chain(bound.iter().any(Option::is_some).then(|| Series {
+            key: "mcbound",
+            name: "no loss seen: 95% bound (at least this many nines)".into(),
             colour: MC,
-            name: "95% confidence interval".into(),
-            lo: mc(|e| e.low()),
-            hi: mc(|e| e.high()),
-        }),
+            dashed: false,
+            dots: true,
+            values: bound,
+        }))
+        .collect(),
+        band: Some(Band { colour: MC, name: "95% confidence interval".into(), lo, hi }),
         linear: m.linear,
+    }
+}
+
+/// The scenario's own x (its n, MTTR, MTBF or crews).
+fn home_x(m: &AvailModel) -> f64 {
+    let s = &m.scenario;
+    match s.axis {
+        Axis::Nodes => f64::from(s.n),
+        Axis::Crews => f64::from(s.crews()),
+        Axis::Mttr => s.mttr as f64,
+        Axis::Mtbf => s.mtbf as f64,
     }
 }
 
 /// The point of the curve that is the scenario itself (its n, MTTR, MTBF or crews), if drawn.
 pub fn home_index(m: &AvailModel) -> Option<usize> {
-    let s = &m.scenario;
-    let x = match s.axis {
-        Axis::Nodes => f64::from(s.n),
-        Axis::Crews => f64::from(s.crews()),
-        Axis::Mttr => s.mttr as f64,
-        Axis::Mtbf => s.mtbf as f64,
-    };
+    let x = home_x(m);
     m.curve
         .points
         .iter()
@@ -383,7 +405,7 @@ pub fn avail_page(props: &PageProps) -> Html {
     let note = clamped.then(|| {
         html! {
             <p class="caption muted" data-testid="clamp-note">{ format!(
-                "Values beyond {} nines (or with no downtime seen at all) are drawn on the {0}-nines line; hollow dots are Monte Carlo runs that saw no quorum loss, so only a bound is known.",
+                "Values beyond {} nines are drawn on the {0}-nines line (hollow; the read-out gives the true value). Triangles are Monte Carlo points that saw no quorum loss: only a 95% bound is known, and the band runs from it upward.",
                 chart::MAX_NINES) }</p>
         }
     });
@@ -413,7 +435,18 @@ pub fn avail_page(props: &PageProps) -> Html {
         };
     }
 
-    let calc = Calc::new(s, m.target_nines);
+    let calc = m.calc.clone();
+    let sla = calc::Sla {
+        ppm: s.sla_ppm,
+        window: s.horizon,
+        estimate: m
+            .curve
+            .points
+            .iter()
+            .position(|p| p.x == home_x(&m))
+            .map(|i| m.curve.points[i].monte_carlo)
+            .unwrap_or_default(),
+    };
     let measured = m.measurements.as_ref().map(|ms| {
         let data = measured_data(ms, m.linear);
         html! {
@@ -463,7 +496,8 @@ pub fn avail_page(props: &PageProps) -> Html {
                 <aside class="side">
                     <section class="card">
                         <h2>{ "Nines calculator" }</h2>
-                        <Calculator calc={calc} on_target={on_target} on_bad={on_bad.clone()} />
+                        <Calculator calc={calc} sla={sla} on_target={on_target} on_mission={on_action.reform(Action::Mission)}
+                            on_sla={on_action.reform(Action::Sla)} on_bad={on_bad.clone()} />
                     </section>
                     <section class="card">
                         <h2>{ "Setup" }</h2>

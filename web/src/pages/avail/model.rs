@@ -3,6 +3,7 @@
 //! the page has — embed mode, the banner, Share, the hovered point, the y scale, the reverse
 //! calculator's target. Pure Rust with no DOM access, so every action is unit-tested natively.
 
+use super::calc::Calc;
 use crate::url::open_static_page;
 use crate::widgets::controls::ShareView;
 use halab_core::protocol::Micros;
@@ -34,6 +35,16 @@ pub enum Action {
     Protocol(ProtocolKind),
     SimMtbf(Micros),
     SimMttr(Micros),
+    /// Detection and failover, seconds.
+    Detect(u64),
+    /// Failure domains, 0 for none.
+    Domains(u32),
+    DomainMtbf(u64),
+    DomainMttr(u64),
+    /// Mission time, seconds.
+    Mission(u64),
+    /// SLA target, parts per million.
+    Sla(u32),
 }
 
 /// Where the background work stands.
@@ -65,6 +76,8 @@ pub struct AvailModel {
     pub linear: bool,
     /// The reverse calculator's target nines.
     pub target_nines: f64,
+    /// The calculator's figures for the scenario and target (rebuilt on change, not per render).
+    pub calc: Calc,
     /// The query last written to the address bar.
     written: crate::url::Written,
 }
@@ -75,6 +88,7 @@ impl AvailModel {
     pub fn from_query(query: &str) -> AvailModel {
         let (scenario, embed, errors) =
             open_static_page(query, "avail", |q| avail::decode(q).map(|d| (d.scenario, d.view)));
+        let scenario_for_calc = scenario.clone();
         let mut m = AvailModel {
             curve: Curve::new(&scenario),
             measurements: measurements(&scenario),
@@ -89,6 +103,7 @@ impl AvailModel {
             hover_measured: None,
             linear: false,
             target_nines: DEFAULT_TARGET_NINES,
+            calc: Calc::new(&scenario_for_calc, DEFAULT_TARGET_NINES),
             written: crate::url::Written::default(),
         };
         m.written.set(m.query());
@@ -134,6 +149,12 @@ impl AvailModel {
             Action::Protocol(p) => s.protocol = p,
             Action::SimMtbf(v) => s.sim_mtbf = v,
             Action::SimMttr(v) => s.sim_mttr = v,
+            Action::Detect(v) => s.detect = v,
+            Action::Domains(d) => s.domains = d,
+            Action::DomainMtbf(v) => s.domain_mtbf = v,
+            Action::DomainMttr(v) => s.domain_mttr = v,
+            Action::Mission(v) => s.mission = v,
+            Action::Sla(v) => s.sla_ppm = v,
         }
         if let Err(e) = s.validate() {
             self.refuse(format!("Can't use that {}: {}.", field_name(&e.field), e.message));
@@ -150,7 +171,13 @@ impl AvailModel {
                 self.scenario.sim_mttr,
                 self.scenario.seed,
             );
+        // The mission time is the calculator's alone: the curves stay as they are.
+        let curve_changed = AvailScenario { mission: self.scenario.mission, ..s.clone() } != self.scenario;
         self.scenario = s;
+        self.calc = Calc::new(&self.scenario, self.target_nines);
+        if !curve_changed {
+            return;
+        }
         self.curve = Curve::new(&self.scenario);
         if measure_changed {
             self.measurements = measurements(&self.scenario);
@@ -245,6 +272,7 @@ impl AvailModel {
     pub fn set_target(&mut self, nines: f64) {
         if nines.is_finite() && nines > 0.0 && nines <= 15.0 {
             self.target_nines = nines;
+            self.calc = Calc::new(&self.scenario, nines);
         } else {
             self.refuse("Target nines: expected a number above 0 and at most 15.".into());
         }
@@ -269,6 +297,12 @@ fn field_name(field: &str) -> &str {
         "smttr" => "simulated MTTR",
         "fail" => "failure distribution",
         "repair" => "repair distribution",
+        "detect" => "detection and failover time",
+        "dom" => "number of failure domains",
+        "dmtbf" => "domain MTBF",
+        "dmttr" => "domain MTTR",
+        "mission" => "mission time",
+        "sla" => "SLA",
         other => other,
     }
 }

@@ -155,11 +155,7 @@ fn measured_points_have_their_own_csv() {
 fn the_nines_axis_puts_each_nine_on_its_tick() {
     assert_eq!(y_value(from_nines(3.0), false).0.round(), 3.0);
     assert!((y_value(k_of_n(5, 3, component(99.0, 1.0)), false).0 - 5.0065).abs() < 1e-3);
-    assert_eq!(
-        y_value(Avail::new(1.0, 0.0), false),
-        (MAX_NINES, true),
-        "no downtime: on the ceiling"
-    );
+    assert_eq!(y_value(Avail::new(1.0, 0.0), false), (MAX_NINES, true), "no downtime: on the ceiling");
     assert_eq!(y_value(from_nines(15.0), false), (MAX_NINES, true));
     assert_eq!(y_value(Avail::new(0.0, 1.0), false), (0.0, false));
     assert_eq!(y_value(from_nines(1.0), true).0, 0.9);
@@ -220,15 +216,18 @@ fn the_page_chart_carries_every_series_and_the_band() {
     assert_eq!(d.series.iter().map(|s| s.key).collect::<Vec<_>>(), ["kofn", "ctmc", "mc"]);
     assert!(d.series[2].values.iter().all(Option::is_none), "Monte Carlo comes later");
     assert_eq!(d.x_kind, XKind::Seconds);
-    // 20 log-spaced points around 4 h: the nearest is within one step (a factor of 900^(1/19)).
+    // 21 log-spaced points around 4 h (20 steps of a factor 900^(1/20)): the middle one is 4 h.
     let home = home_index(&m).map(|i| m.curve.points[i].x).expect("a point");
-    assert!((home / 14_400.0).ln().abs() < 900f64.ln() / 19.0 / 2.0 + 1e-9, "{home}");
+    assert_eq!(home, 14_400.0);
     m.finish();
     let d = curve_data(&m);
     let band = d.band.as_ref().expect("a band");
     for ((lo, hi), mean) in band.lo.iter().zip(&band.hi).zip(&d.series[2].values) {
-        let (lo, hi, mean) = (lo.expect("lo"), hi.expect("hi"), mean.expect("mean"));
-        assert!(lo.up <= mean.up && mean.up <= hi.up);
+        let (lo, hi) = (lo.expect("lo"), hi.expect("hi"));
+        // A point with no loss seen has no mean, only its bound (the band's low end).
+        if let Some(mean) = mean {
+            assert!(lo.down >= mean.down && mean.down >= hi.down);
+        }
     }
     let g = Geometry::new(&d, Frame::NARROW);
     assert!(!g.band.is_empty() && g.band.ends_with('Z'));
@@ -272,7 +271,7 @@ fn the_calculator_matches_the_formula_and_says_when_a_target_is_out_of_reach() {
     let crew = AvailModel::from_query("n=5&crews=1").scenario;
     let c = Calc::new(&crew, 5.0);
     assert!(c.availability.down > c.independent.down);
-    assert!(c.mttql_h > 0.0 && c.mttql_h.is_finite());
+    assert!(c.ln_mttql_h.is_some_and(f64::is_finite));
 }
 
 #[test]
@@ -291,4 +290,104 @@ fn numbers_read_well() {
     assert_eq!(format::hours(f64::INFINITY), "never");
     assert_eq!(format::seconds(600.0), "10 min");
     assert_eq!(format::nines(f64::INFINITY), "∞");
+}
+
+/// Issue 11, item 5: the new keys (detection, failure domains, mission, SLA) round-trip through
+/// the URL, and bad values are refused with a message that names them.
+#[test]
+fn the_new_keys_round_trip_and_bad_values_are_refused() {
+    let q = "p=avail&detect=30s&dom=3&dmtbf=2y&dmttr=90min&mission=30d&sla=99.95";
+    let m = AvailModel::from_query(q);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(m.query(), q);
+    let mut m = AvailModel::from_query("");
+    m.act(Action::Detect(30));
+    m.act(Action::Domains(3));
+    m.act(Action::Sla(999_500));
+    assert_eq!(m.take_url_change(), Some("p=avail&detect=30s&dom=3&sla=99.95".into()));
+    // The mission time is the calculator's alone: the curve and its Monte Carlo carry on.
+    let g = m.generation;
+    m.act(Action::Mission(30 * 86_400));
+    assert_eq!(m.generation, g);
+    assert_eq!(m.calc.mission_h, 720.0);
+    assert_eq!(m.take_url_change(), Some("p=avail&detect=30s&dom=3&mission=30d&sla=99.95".into()));
+    let before = m.scenario.clone();
+    for a in [
+        Action::Domains(1),
+        Action::Domains(40),
+        Action::Detect(10 * 86_400),
+        Action::Sla(1_000_000),
+        Action::Sla(10),
+        Action::Mission(60),
+        Action::DomainMttr(0),
+    ] {
+        m.act(a);
+        assert_eq!(m.scenario, before, "{a:?} refused");
+    }
+    assert!(m.errors.iter().any(|e| e.contains("SLA")), "{:?}", m.errors);
+    assert!(m.errors.iter().any(|e| e.contains("mission time")), "{:?}", m.errors);
+    let m = AvailModel::from_query("dom=99");
+    assert!(m.errors[0].contains("\u{201c}dom\u{201d}"), "{:?}", m.errors);
+}
+
+/// Issue 11, item 3: magnitudes beyond f64 are printed as they are, never as "no downtime",
+/// "∞ nines" or "never". 1-of-101 at A = 0.9999 is down 1e-404 of the time.
+#[test]
+fn magnitudes_beyond_f64_read_as_numbers() {
+    let m = AvailModel::from_query("n=101&q=1&mtbf=9999h&mttr=1h");
+    let c = &m.calc;
+    assert!((c.nines - 404.0).abs() < 1e-6, "{}", c.nines);
+    assert_eq!(format::nines(c.nines), "404.00");
+    assert_eq!(format::availability(c.availability), "1 − 1.00e-404");
+    assert_eq!(format::unavailability(c.availability), "1.00e-404");
+    let year = format::downtime_ln(c.downtime.ln_per_year);
+    assert!(year.ends_with(" s") && year.contains("e-"), "{year}");
+    let mttql = format::hours_ln(c.ln_mttql_h.expect("no domains"));
+    assert!(mttql.ends_with(" y") && mttql.contains("e"), "{mttql}");
+    assert_ne!(mttql, "never");
+    let loss = format::probability_ln(c.ln_mission_loss.expect("no domains"));
+    assert!(loss.contains("e-"), "{loss}");
+    assert_eq!(format::sci_ln((1e-5f64).ln()), "1.00e-5");
+    assert_eq!(format::sci_ln((9.996e3f64).ln()), "1.00e4");
+    assert_eq!(format::availability(Avail::new(1.0, 0.0)), "1 (no downtime at all)");
+    // The chart's read-out gives the true nines of a value above its ceiling.
+    let mut m = AvailModel::from_query("n=101&q=1&mtbf=9999h&mttr=1h&trials=100");
+    m.finish();
+    let d = curve_data(&m);
+    let i = d.xs.iter().position(|&x| x == 101.0).expect("n = 101 is drawn");
+    let kofn = d.series[0].values[i].expect("analytic");
+    assert!((-kofn.log10_down() - 404.0).abs() < 1e-6);
+}
+
+/// Issue 11, items 2 and 5: a Monte Carlo point that saw no loss is drawn as a one-sided bound;
+/// the calculator reports outages per year, their length, the mission and SLA figures.
+#[test]
+fn no_loss_is_a_bound_and_the_calculator_has_the_new_figures() {
+    let mut m = AvailModel::from_query("trials=1000");
+    m.finish();
+    let d = curve_data(&m);
+    let bound = d.series.iter().find(|s| s.key == "mcbound").expect("n = 15 sees no loss in 1,000 windows");
+    let mean = d.series.iter().find(|s| s.key == "mc").expect("mc");
+    for (i, p) in m.curve.points.iter().enumerate() {
+        let e = p.monte_carlo;
+        assert_eq!(bound.values[i].is_some(), e.one_sided(), "x = {}", p.x);
+        assert_eq!(mean.values[i].is_some(), !e.one_sided(), "x = {}", p.x);
+        if e.one_sided() {
+            assert!(e.hi_down > 0.0 && e.lo_down == 0.0);
+        }
+    }
+    let c = &m.calc;
+    // 3 of 5, MTBF 1000 h, MTTR 4 h: 4.70e-7 losses per hour, once in 242 years, 1.34 h each.
+    assert!((c.outages.per_year() - 4.70e-7 * 8766.0).abs() < 1e-5, "{}", c.outages.per_year());
+    assert!((c.outages.mean_hours() - 1.337).abs() < 0.01, "{}", c.outages.mean_hours());
+    assert_eq!(format::per_year_ln(c.outages.ln_per_year()), "once in 242 years");
+    let loss = c.ln_mission_loss.expect("no domains").exp();
+    assert!((loss - 8766.0 / c.ln_mttql_h.expect("chain").exp()).abs() < 0.01 * loss, "{loss}");
+    // Failure domains: the calculator uses the domain model and says what the chain cannot.
+    let m = AvailModel::from_query("dom=3&dmtbf=30d&dmttr=4h");
+    assert!(m.calc.availability.down > 10.0 * m.calc.independent.down);
+    assert_eq!(m.calc.ln_mttql_h, None);
+    // Detection adds to every repair.
+    let slow = AvailModel::from_query("detect=1h");
+    assert!(slow.calc.availability.down > AvailModel::from_query("").calc.availability.down);
 }
