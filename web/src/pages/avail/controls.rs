@@ -7,7 +7,7 @@ use crate::widgets::field::{number_field, Field};
 use halab_core::protocol::Micros;
 use halab_core::reliability::MAX_N;
 use halab_core::scenario::avail::{
-    format_time, parse_time, AvailScenario, Axis, Shape, MAX_TRIALS, MIN_TRIALS,
+    format_time, parse_time, AvailScenario, Axis, Shape, MAX_DOMAINS, MAX_TRIALS, MIN_TRIALS,
 };
 use halab_core::scenario::units::{
     format_duration, format_hundredths, parse_duration, parse_hundredths, shorten,
@@ -125,6 +125,31 @@ pub fn setup(p: &SetupProps) -> Html {
     let on_mttr = number_field(format_time(s.mttr), "MTTR", time, cb.reform(Action::Mttr), p.on_bad.clone());
     let on_trials =
         number_field(s.trials.to_string(), "Trials", whole, cb.reform(Action::Trials), p.on_bad.clone());
+    let on_detect = number_field(
+        format_time(s.detect),
+        "Detection and failover",
+        time,
+        cb.reform(Action::Detect),
+        p.on_bad.clone(),
+    );
+    let on_domains = select_cb(cb, |v| v.parse().ok().map(Action::Domains));
+    let on_dmtbf = number_field(
+        format_time(s.domain_mtbf),
+        "Domain MTBF",
+        time,
+        cb.reform(Action::DomainMtbf),
+        p.on_bad.clone(),
+    );
+    let on_dmttr = number_field(
+        format_time(s.domain_mttr),
+        "Domain MTTR",
+        time,
+        cb.reform(Action::DomainMttr),
+        p.on_bad.clone(),
+    );
+    let domains = std::iter::once(0).chain(2..=MAX_DOMAINS).map(|d| {
+        html! { <option value={d.to_string()} selected={s.domains == d}>{ if d == 0 { "none".to_owned() } else { d.to_string() } }</option> }
+    });
     let axes = Axis::ALL
         .iter()
         .map(|&a| html! { <option value={a.name()} selected={a == s.axis}>{ axis_title(a) }</option> });
@@ -166,6 +191,25 @@ pub fn setup(p: &SetupProps) -> Html {
                 </select>
                 <span class="muted hint">{ "repairs beyond the crews wait their turn" }</span>
             </label>
+            <div class="row">
+                <label for="avail-detect"><span class="name">{ "detect" }</span></label>
+                <Field kind="text" id="avail-detect" class="num" testid="detect" label="detection and failover time, added to every repair"
+                    min="" max="" step="" value={format_time(s.detect)} onchange={on_detect} />
+                <span class="muted hint">{ "detection and failover, added to every repair" }</span>
+            </div>
+            <div class="row">
+                <label for="avail-dom"><span class="name">{ "domains" }</span></label>
+                <select id="avail-dom" data-testid="domains" aria-label="failure domains (racks or zones)" onchange={on_domains}>{ for domains }</select>
+                if s.domains > 0 {
+                    <label for="avail-dmtbf"><span>{ "outage every" }</span></label>
+                    <Field kind="text" id="avail-dmtbf" class="num" testid="dmtbf" label="domain MTBF" min="" max="" step=""
+                        value={format_time(s.domain_mtbf)} onchange={on_dmtbf} />
+                    <label for="avail-dmttr"><span>{ "for" }</span></label>
+                    <Field kind="text" id="avail-dmttr" class="num" testid="dmttr" label="domain MTTR" min="" max="" step=""
+                        value={format_time(s.domain_mttr)} onchange={on_dmttr} />
+                }
+                <span class="muted hint">{ "racks or zones: node i in domain i mod D, all down together" }</span>
+            </div>
             { shape_row("failures", "fail", s.failures, Action::Failures, cb, &p.on_bad) }
             { shape_row("repairs", "repair", s.repairs, Action::Repairs, cb, &p.on_bad) }
             <div class="row">
