@@ -127,7 +127,7 @@ test('changing MTTR moves the curve and the value under the cursor', async () =>
 test('Monte Carlo runs to 100% without freezing the page, and agrees with the formula', async () => {
   for (const [route, what] of [
     ['/avail', 'default curve (15 points x 10,000 trials)'],
-    ['/avail?x=mttr', 'MTTR axis (20 points x 10,000 trials)'],
+    ['/avail?x=mttr', 'MTTR axis (21 points x 10,000 trials)'],
     ['/avail?mttr=40h', 'MTTR 40 h (15 points x 10,000 trials)'],
   ]) {
     const page = await openAvail(route);
@@ -199,6 +199,53 @@ test('a bad link names the field in a banner and shows the default scenario', as
   assert.equal(await moved.evaluate(() => location.pathname), '/avail');
   assert.equal(await moved.$eval('[data-testid=mttr]', (el) => el.value), '1d');
   assertNoErrors(moved);
+});
+
+test('issue 11: magnitudes beyond f64, losses per year, mission, SLA, domains and one-sided bounds', async () => {
+  // 1 of 101 nodes at A = 0.9999: down 1e-404 of the time, below the smallest f64.
+  const page = await openAvail('/avail?n=101&q=1&mtbf=9999h&mttr=1h&trials=100');
+  assert.equal(await page.textContent('[data-testid=calc-nines]'), '404.00');
+  assert.equal(await page.textContent('[data-testid=calc-availability]'), '1 − 1.00e-404');
+  assert.equal(await page.textContent('[data-testid=calc-unavailability]'), '1.00e-404');
+  assert.match(await page.textContent('[data-testid=calc-downtime-year]'), /^\d\.\d\de-\d+ s$/);
+  const mttql = await page.textContent('[data-testid=calc-mttql]');
+  assert.match(mttql, /e\d+ y$/, mttql);
+  assert.notEqual(mttql, 'never');
+  await finished(page);
+  assertNoErrors(page);
+
+  // The defaults: losses per year, their length, the mission and the SLA figures.
+  const d = await openAvail('/avail?trials=2000');
+  assert.equal(await d.textContent('[data-testid=calc-outages-year]'), 'once in 242 years');
+  assert.match(await d.textContent('[data-testid=calc-outage-length]'), /^1\.34 h$/);
+  const loss = Number(await d.getAttribute('[data-testid=calc-mission-loss]', 'data-value'));
+  assert.ok(Math.abs(Math.exp(loss) - 0.00412) < 0.0001, `ln P(loss within a year) = ${loss}`);
+  await d.fill('[data-testid=mission]', '10y');
+  await d.press('[data-testid=mission]', 'Enter');
+  await d.waitForFunction((l) => document.querySelector('[data-testid=calc-mission-loss]').dataset.value !== String(l), loss);
+  assert.equal(await search(d), '?p=avail&trials=2000&mission=10y');
+  await finished(d);
+  // n = 15 sees no quorum loss: a one-sided bound, drawn as a triangle.
+  assert.ok(await d.$('[data-testid=series-mcbound] path.bound'), 'a triangle for a point with no loss seen');
+  await hoverPoint(d, CHART, 14);
+  assert.match(await d.textContent('[data-testid=readout] [data-series=mcbound]'), /no quorum loss seen: at least [\d.]+ nines \(95% bound\)/);
+  assert.match(await d.textContent('[data-testid=calc-sla-breach]'), /none in 2,000 windows: below [\d.e-]+ \(95% bound\)|of 2,000 windows/);
+  await d.fill('[data-testid=sla]', '100');
+  await d.press('[data-testid=sla]', 'Enter');
+  assert.match(await d.textContent('[data-testid=error-banner]'), /SLA: must be between 90% and 99.9999%/);
+
+  // Failure domains and detection time go into the URL and lower the availability.
+  const before = Number(await d.getAttribute('[data-testid=calc-nines]', 'data-value'));
+  await d.selectOption('[data-testid=domains]', '3');
+  await d.fill('[data-testid=detect]', '30min');
+  await d.press('[data-testid=detect]', 'Enter');
+  assert.equal(await search(d), '?p=avail&trials=2000&detect=30min&dom=3&mission=10y');
+  const after = Number(await d.getAttribute('[data-testid=calc-nines]', 'data-value'));
+  assert.ok(after < before - 0.5, `${after} nines with domains, ${before} without`);
+  assert.equal(await d.textContent('[data-testid=calc-mttql]'), 'not with failure domains');
+  await finished(d);
+  await h.screenshot(d, 'avail-issue11');
+  assertNoErrors(d);
 });
 
 test('measured points: the protocol on the simulator beside the formula', async () => {

@@ -157,6 +157,13 @@ pub fn calculator(p: &CalcProps) -> Html {
         p.on_bad.clone(),
     );
     let required = match c.required_mttr_h {
+        _ if c.domains > 0 => html! { <b>{ "(not computed with failure domains)" }</b> },
+        Some(h) if c.detect_s > 0 && h * 3600.0 <= c.detect_s as f64 => {
+            html! { <b class="bad">{ "not reachable: detection and failover alone take longer" }</b> }
+        }
+        Some(h) if c.detect_s > 0 && h < 1e9 * 0.999 => {
+            html! { <><b>{ format::hours(h - c.detect_s as f64 / 3600.0) }</b>{ " or faster, plus detection and failover" }</> }
+        }
         Some(h) if h >= 1e9 * 0.999 => html! { <b>{ "any MTTR (even 10⁹ hours) will do" }</b> },
         Some(h) => html! { <><b>{ format::hours(h) }</b>{ " or faster" }</> },
         None => html! { <b class="bad">{ "not reachable even with 1-second repairs" }</b> },

@@ -88,7 +88,11 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
         series: vec![
             Series {
                 key: "kofn",
-                name: "k-of-n formula (independent repairs)".into(),
+                name: if s.domains > 0 {
+                    format!("k-of-n formula with {} failure domains", s.domains)
+                } else {
+                    "k-of-n formula (independent repairs)".into()
+                },
                 colour: KOFN,
                 dashed: false,
                 dots: false,
@@ -96,7 +100,7 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
             },
             Series {
                 key: "ctmc",
-                name: format!("Markov chain, {crews}"),
+                name: format!("Markov chain, {crews}{}", if s.domains > 0 { " (no domains)" } else { "" }),
                 colour: CTMC,
                 dashed: true,
                 dots: false,
