@@ -550,7 +550,9 @@ fn coverage_experiment() {
             2_000,
         ),
     ];
-    println!("| setup | expected losses per run | runs with none | coverage | low end above | high end below |");
+    println!(
+        "| setup | expected losses per run | runs with none | coverage | low end above | high end below |"
+    );
     println!("|---|---|---|---|---|---|");
     let results: Vec<(String, f64)> = std::thread::scope(|scope| {
         let handles: Vec<_> = setups
@@ -562,7 +564,8 @@ fn coverage_experiment() {
                     } else {
                         k_of_n(cfg.n, cfg.k, component(cfg.mtbf, cfg.mttr))
                     };
-                    let o = super::outages::chain(&BirthDeath::new(cfg.n, cfg.mtbf, cfg.mttr, cfg.crews), cfg.k);
+                    let o =
+                        super::outages::chain(&BirthDeath::new(cfg.n, cfg.mtbf, cfg.mttr, cfg.crews), cfg.k);
                     let expected = o.ln_per_hour.exp() * cfg.horizon * trials as f64;
                     let (mut covered, mut above, mut below, mut zero) = (0u64, 0u64, 0u64, 0u64);
                     for seed in 0..SEEDS {
