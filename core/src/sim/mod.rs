@@ -75,6 +75,11 @@ pub struct Flight<P: Protocol> {
     pub arrives: Micros,
     /// Decided at send time; the message still flies so the page can show it vanish.
     pub lost: bool,
+    /// The link was cut when it left; it is dropped on arrival even if the cut has healed.
+    pub cut_at_send: bool,
+    /// The receiver's incarnation when it took the message into its inbox while paused. A crash
+    /// before the pause ends loses it, as it loses everything else volatile.
+    pub held_for: Option<u32>,
 }
 
 /// One client write and what became of it.
@@ -325,9 +330,14 @@ where
             self.now = self.now.max(q.at);
             self.cluster.now = self.now;
             if let Some(n) = q.item.node(&self.requests) {
-                if let Some(until) = self.cluster.nodes[n as usize].paused_until {
+                let node = &self.cluster.nodes[n as usize];
+                if let Some(until) = node.paused_until {
                     if until > self.now {
-                        self.push(until, q.item);
+                        let mut item = q.item;
+                        if let Item::Deliver(f) = &mut item {
+                            f.held_for.get_or_insert(node.incarnation);
+                        }
+                        self.push(until, item);
                         continue;
                     }
                     self.cluster.nodes[n as usize].paused_until = None;
@@ -495,12 +505,15 @@ where
 
     fn deliver(&mut self, f: Flight<P>) -> Option<NodeId> {
         let label = f.msg.label();
+        let to = &self.cluster.nodes[f.to as usize];
         let reason = if f.lost {
             Some(DropReason::Lost)
-        } else if self.net.is_blocked(f.from, f.to) {
+        } else if f.cut_at_send || self.net.is_blocked(f.from, f.to) {
             Some(DropReason::Partitioned)
-        } else if !self.cluster.nodes[f.to as usize].is_up() {
+        } else if !to.is_up() {
             Some(DropReason::NodeDown)
+        } else if f.held_for.is_some_and(|life| life != to.incarnation) {
+            Some(DropReason::Crashed)
         } else {
             None
         };
@@ -643,15 +656,25 @@ where
             return;
         }
         let fate = self.net.fate(&mut self.rng);
-        let copies = std::iter::once(fate.delay).chain(fate.duplicate);
-        for delay in copies {
+        let cut_at_send = self.net.is_blocked(from, to);
+        let copies = std::iter::once((fate.delay, fate.lost)).chain(fate.duplicate);
+        for (delay, lost) in copies {
             self.next_msg += 1;
             let id = self.next_msg;
             let arrives = self.now + delay;
             self.trace.absorb(&msg);
             self.record(TraceKind::Send { msg: id, from, to, label: msg.label(), arrives });
-            let flight =
-                Flight { id, from, to, msg: msg.clone(), sent_at: self.now, arrives, lost: fate.lost };
+            let flight = Flight {
+                id,
+                from,
+                to,
+                msg: msg.clone(),
+                sent_at: self.now,
+                arrives,
+                lost,
+                cut_at_send,
+                held_for: None,
+            };
             self.push(arrives, Item::Deliver(flight));
         }
     }

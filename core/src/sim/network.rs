@@ -38,8 +38,8 @@ pub struct Network {
 pub struct Fate {
     pub delay: Micros,
     pub lost: bool,
-    /// Delay of a duplicate copy, if one is made.
-    pub duplicate: Option<Micros>,
+    /// A duplicate copy, if one is made: its own delay and its own loss outcome.
+    pub duplicate: Option<(Micros, bool)>,
 }
 
 impl Network {
@@ -48,12 +48,16 @@ impl Network {
     }
 
     /// Draws a message's fate. Draws happen in a fixed order so runs replay exactly.
+    ///
+    /// A duplicate is a second packet on the wire (a retransmission, a switch that floods): it
+    /// draws its own delay and its own loss, so a lost original can still arrive as its copy.
     pub fn fate(&self, rng: &mut SimRng) -> Fate {
         let c = &self.config;
         let delay = rng.range(c.latency_min..=c.latency_max.max(c.latency_min));
         let lost = rng.chance(f64::from(c.loss_ppm) / f64::from(PPM));
         let duplicate = if rng.chance(f64::from(c.dup_ppm) / f64::from(PPM)) {
-            Some(rng.range(c.latency_min..=c.latency_max.max(c.latency_min)))
+            let delay = rng.range(c.latency_min..=c.latency_max.max(c.latency_min));
+            Some((delay, rng.chance(f64::from(c.loss_ppm) / f64::from(PPM))))
         } else {
             None
         };
@@ -122,5 +126,17 @@ mod tests {
         n.partition(3, &[vec![0], vec![1, 2]]);
         n.mend(0, 1);
         assert!(!n.is_blocked(0, 1) && n.is_blocked(1, 0), "mend is one-way too");
+    }
+
+    #[test]
+    fn a_duplicate_can_survive_the_loss_of_its_original() {
+        let n = Network::new(NetConfig { loss_ppm: PPM / 2, dup_ppm: PPM, ..NetConfig::default() });
+        let mut rng = SimRng::new(7);
+        let fates: Vec<Fate> = (0..1_000).map(|_| n.fate(&mut rng)).collect();
+        let rescued = fates.iter().filter(|f| f.lost && f.duplicate.is_some_and(|(_, lost)| !lost)).count();
+        let both = fates.iter().filter(|f| f.lost && f.duplicate.is_some_and(|(_, lost)| lost)).count();
+        // Independent halves: about 250 of each.
+        assert!((150..350).contains(&rescued), "{rescued}");
+        assert!((150..350).contains(&both), "{both}");
     }
 }

@@ -63,10 +63,13 @@ pub fn stable_hash<T: Hash + ?Sized>(value: &T) -> u64 {
 pub enum DropReason {
     /// Lost by the network's loss probability.
     Lost,
-    /// The link was cut when it arrived.
+    /// The link was cut when it was sent or when it arrived.
     Partitioned,
     /// The receiver was down when it arrived.
     NodeDown,
+    /// It had arrived while the receiver was paused, and the receiver crashed before handling
+    /// it: inbound messages are volatile.
+    Crashed,
 }
 
 /// What happened in one event of a trace.

@@ -70,8 +70,9 @@ pub fn messages<P: Playground>(m: &Model<P>) -> Vec<MessageView> {
         .map(|f| {
             let span = f.arrives.saturating_sub(f.sent_at).max(1) as f64;
             let progress = ((m.view_time - f.sent_at as f64) / span).clamp(0.0, 1.0);
-            let down = nodes.get(f.to as usize).is_none_or(|n| !n.is_up());
-            let blocked = net.is_blocked(f.from, f.to);
+            let to = nodes.get(f.to as usize);
+            let down = to.is_none_or(|n| !n.is_up() || f.held_for.is_some_and(|l| l != n.incarnation));
+            let blocked = f.cut_at_send || net.is_blocked(f.from, f.to);
             let doomed = f.lost || blocked || down;
             let why = if f.lost {
                 " — will be lost"
@@ -277,6 +278,7 @@ pub fn describe_event(e: &TraceEvent, nodes: u8) -> String {
                 DropReason::Lost => "lost",
                 DropReason::Partitioned => "link cut",
                 DropReason::NodeDown => "receiver down",
+                DropReason::Crashed => "receiver crashed before handling it",
             };
             format!("{label} {from} → {to} dropped ({why})")
         }
