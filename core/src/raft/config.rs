@@ -60,6 +60,11 @@ pub struct RaftConfig {
     /// Figure 8 bug can hardly show, since no follower ever matches an old entry without the
     /// new leader's no-op.
     pub noop: bool,
+    /// Reset the election timer on every message of a higher term, a refused RequestVote
+    /// included, as etcd/raft's `becomeFollower` does. Figure 2 resets it only when a vote is
+    /// granted, AppendEntries arrives from the current leader, or an election starts; so a node
+    /// that refuses a stale candidate keeps its own deadline and can still win the next term.
+    pub reset_on_higher_term: bool,
     pub bugs: Bugs,
 }
 
@@ -72,6 +77,7 @@ impl Default for RaftConfig {
             heartbeat: 50 * MS,
             max_batch: 64,
             noop: false,
+            reset_on_higher_term: false,
             bugs: Bugs::default(),
         }
     }

@@ -16,6 +16,17 @@ pub const ELECTION_SAFETY: &str = "election safety";
 pub const LOG_MATCHING: &str = "log matching";
 pub const LEADER_COMPLETENESS: &str = "leader completeness";
 pub const STATE_MACHINE_SAFETY: &str = "state machine safety";
+/// Every node's key-value map is exactly the committed log applied in order up to its
+/// `applied` index (a Jepsen-style check of the state, not only of the logs).
+pub const APPLIED_STATE: &str = "applied state matches the committed log";
+
+/// A node's state machine rebuilt by the checker from the committed prefix it recorded.
+#[derive(Clone, Debug, Default)]
+struct Replica {
+    incarnation: u32,
+    applied: Index,
+    kv: BTreeMap<u8, u32>,
+}
 
 /// How far a node's state has been verified. Valid while the node neither restarted nor
 /// truncated its log (and, for leader completeness, kept its term).
@@ -43,6 +54,7 @@ pub struct RaftChecker {
     /// State-machine safety: the committed prefix, and the term each entry was committed in.
     committed: Vec<(Term, Command)>,
     committed_in: Vec<Term>,
+    replicas: Vec<Replica>,
 }
 
 impl RaftChecker {
@@ -124,6 +136,33 @@ impl RaftChecker {
         Ok(())
     }
 
+    fn applied_state(&mut self, id: NodeId, s: &RaftState, incarnation: u32) -> Result<(), Broken> {
+        let r = &mut self.replicas[id as usize];
+        if r.incarnation != incarnation || s.applied < r.applied {
+            *r = Replica { incarnation, ..Replica::default() };
+        }
+        if s.applied == r.applied {
+            return Ok(());
+        }
+        // `applied <= commit` and the committed prefix were checked just before.
+        for (_, cmd) in self.committed.iter().take(s.applied as usize).skip(r.applied as usize) {
+            if let Command::Put { key, value, .. } = cmd {
+                r.kv.insert(*key, *value);
+            }
+        }
+        r.applied = s.applied;
+        if r.kv != s.kv {
+            return Err(Broken {
+                invariant: APPLIED_STATE,
+                detail: format!(
+                    "node {id} applied 1..={} into {:?}, but the committed log gives {:?}",
+                    s.applied, s.kv, r.kv
+                ),
+            });
+        }
+        Ok(())
+    }
+
     fn leader_completeness(&self, id: NodeId, s: &RaftState, from: usize) -> Result<(), Broken> {
         if !s.is_leader() {
             return Ok(());
@@ -153,6 +192,7 @@ impl Checker<Raft> for RaftChecker {
         };
         if self.cursors.len() < cluster.len() {
             self.cursors.resize(cluster.len(), Cursor::default());
+            self.replicas.resize(cluster.len(), Replica::default());
         }
         let mut c = self.cursors[id as usize];
         let (incarnation, truncations) = (cluster.nodes[id as usize].incarnation, s.log.truncations());
@@ -166,6 +206,7 @@ impl Checker<Raft> for RaftChecker {
         self.log_matching(id, s, c.log)?;
         self.state_machine_safety(id, s, c.commit)?;
         self.leader_completeness(id, s, c.complete)?;
+        self.applied_state(id, s, incarnation)?;
         c.log = s.log.entries().len();
         c.commit = s.commit;
         if s.is_leader() {

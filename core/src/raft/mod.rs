@@ -250,10 +250,12 @@ impl Raft {
     }
 
     /// Figure 2, "All Servers": a higher term in any message makes us a follower of that term.
+    /// That alone does not reset the election timer (see `RaftConfig::reset_on_higher_term`):
+    /// the handlers below reset it when Figure 2 says so.
     fn step(&self, id: NodeId, s: &mut RaftState, from: NodeId, msg: Msg, out: &mut Out) {
         if msg.term() > s.term {
             let leader = matches!(msg, Msg::Append { .. }).then_some(from);
-            self.become_follower(id, s, msg.term(), leader, out);
+            self.become_follower(id, s, msg.term(), leader, self.config.reset_on_higher_term, out);
         }
         match msg {
             Msg::RequestVote { term, last_index, last_term } => {
@@ -321,9 +323,11 @@ impl Raft {
             out.send(from, Msg::AppendReply { term: s.term, success: false, index: 0 });
             return;
         }
+        // AppendEntries from the current leader: the one message, besides a granted vote, that
+        // resets the election timer. A candidate (or, only under a bug switch, a second leader)
+        // of this term yields.
         if !matches!(s.role, Role::Follower) || s.leader != Some(from) {
-            // A candidate (or, only under a bug switch, a second leader) of this term yields.
-            self.become_follower(id, s, term, Some(from), out);
+            self.become_follower(id, s, term, Some(from), true, out);
         } else {
             self.arm_election(out);
         }
@@ -447,12 +451,14 @@ impl Raft {
         out.send(peer, Msg::Append { term: s.term, prev_index, prev_term, entries, commit: s.commit });
     }
 
+    /// `reset`: restart the election timer. A leader has none armed, so it always gets one.
     fn become_follower(
         &self,
         id: NodeId,
         s: &mut RaftState,
         term: Term,
         leader: Option<NodeId>,
+        reset: bool,
         out: &mut Out,
     ) {
         let (was_leader, was_follower) = (s.is_leader(), matches!(s.role, Role::Follower));
@@ -468,7 +474,9 @@ impl Raft {
         }
         s.role = Role::Follower;
         s.leader = leader;
-        self.arm_election(out);
+        if reset || was_leader {
+            self.arm_election(out);
+        }
     }
 
     /// Figure 2, Candidates: increment the term, vote for self, reset the timer, ask everyone.

@@ -204,3 +204,66 @@ fn a_single_node_cluster_commits_alone() {
     assert!(fx.contains(&Effect::Output(Output::Committed { req: 1, index: 1 })), "{fx:?}");
     assert_eq!(s.kv.get(&3), Some(&9));
 }
+
+fn resets_election(fx: &[Effect<Raft>]) -> bool {
+    fx.iter().any(|e| matches!(e, Effect::SetTimer { timer: Timer::Election, .. }))
+}
+
+#[test]
+fn only_figure_2_events_reset_the_election_timer() {
+    // Regression: any higher-term message used to reset it, a refused RequestVote included, so a
+    // stale candidate asking again and again could hold off an up-to-date node's election.
+    let r = raft(3);
+    let mut s = with_log(&r, 0, 3, &[1, 3]);
+    let stale = Msg::RequestVote { term: 4, last_index: 1, last_term: 1 };
+    let fx = step(&r, 0, &mut s, msg(1, stale));
+    assert_eq!(sent(&fx), vec![(1, Msg::Vote { term: 4, granted: false })]);
+    assert_eq!(s.term, 4, "the term is still adopted");
+    assert!(!resets_election(&fx), "a refused vote leaves the timer alone: {fx:?}");
+
+    let fresh = Msg::RequestVote { term: 5, last_index: 2, last_term: 3 };
+    assert!(resets_election(&step(&r, 0, &mut s, msg(2, fresh))), "a granted vote resets it");
+    let append = Msg::Append { term: 6, prev_index: 0, prev_term: 0, entries: vec![], commit: 0 };
+    assert!(resets_election(&step(&r, 0, &mut s, msg(1, append.clone()))), "the leader's AppendEntries");
+    assert!(resets_election(&step(&r, 0, &mut s, msg(1, append))), "and again, from the same leader");
+    assert!(resets_election(&step(&r, 0, &mut s, Event::Timer(Timer::Election))), "starting an election");
+
+    // etcd's behaviour, as a named option.
+    let etcd = Raft::new(RaftConfig { nodes: 3, reset_on_higher_term: true, ..RaftConfig::default() });
+    let mut s = with_log(&etcd, 0, 3, &[1, 3]);
+    assert!(resets_election(&step(
+        &etcd,
+        0,
+        &mut s,
+        msg(1, Msg::RequestVote { term: 4, last_index: 1, last_term: 1 })
+    )));
+}
+
+#[test]
+fn a_leader_that_steps_down_gets_an_election_timer_back() {
+    let r = raft(3);
+    let mut s = boot(&r, 0);
+    step(&r, 0, &mut s, Event::Timer(Timer::Election));
+    step(&r, 0, &mut s, msg(1, Msg::Vote { term: 1, granted: true }));
+    assert!(s.is_leader());
+    let fx = step(&r, 0, &mut s, msg(2, Msg::RequestVote { term: 2, last_index: 0, last_term: 0 }));
+    assert!(!s.is_leader());
+    assert!(resets_election(&fx), "without one it would never stand again: {fx:?}");
+}
+
+#[test]
+fn the_checker_compares_each_node_s_applied_state_with_the_committed_log() {
+    use crate::invariant::Checker;
+    use crate::sim::{Sim, SimConfig};
+    let mut sim = Sim::new(raft(3), SimConfig { write_rate: 50, ..SimConfig::default() });
+    sim.run_until(2_000_000);
+    let mut cluster = sim.cluster().clone();
+    let id = (0..3).find(|&i| cluster.state(i).is_some_and(|s| s.applied > 5)).expect("something applied");
+    assert!(RaftChecker::default().check(&cluster, Some(id)).is_ok());
+    // A write applied twice, out of order, or never: the map differs from the log's.
+    let s = cluster.nodes[id as usize].state.as_mut().unwrap();
+    let key = *s.kv.keys().next().unwrap();
+    *s.kv.get_mut(&key).unwrap() += 1;
+    let broken = RaftChecker::default().check(&cluster, Some(id)).unwrap_err();
+    assert_eq!(broken.invariant, invariants::APPLIED_STATE);
+}

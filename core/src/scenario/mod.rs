@@ -112,6 +112,10 @@ pub struct Scenario {
     pub heartbeat: Micros,
     /// A new leader appends a no-op entry (URL `noop=1`); see `RaftConfig::noop`.
     pub noop: bool,
+    /// etcd's election timer: reset by any higher-term message (URL `etcdtimer=1`); see
+    /// `RaftConfig::reset_on_higher_term`.
+    #[serde(default)]
+    pub reset_on_higher_term: bool,
     /// Raft's bug switches (URL `bugs=` when `p=raft`).
     pub bugs: Bugs,
     /// Paxos parameters (URL `proposers`, `mode`, `backoff`, and `bugs=` when `p=paxos`).
@@ -140,6 +144,7 @@ impl Default for Scenario {
             election_max: raft.election_max,
             heartbeat: raft.heartbeat,
             noop: raft.noop,
+            reset_on_higher_term: raft.reset_on_higher_term,
             bugs: Bugs::default(),
             paxos: PaxosParams::default(),
             lock: LockParams::default(),
@@ -394,6 +399,7 @@ impl Scenario {
             heartbeat: self.heartbeat,
             max_batch: RaftConfig::default().max_batch,
             noop: self.noop,
+            reset_on_higher_term: self.reset_on_higher_term,
             bugs: self.bugs,
         }
     }

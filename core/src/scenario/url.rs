@@ -64,6 +64,9 @@ pub fn encode(s: &Scenario) -> String {
             if s.noop != d.noop {
                 parts.push(format!("noop={}", u8::from(s.noop)));
             }
+            if s.reset_on_higher_term != d.reset_on_higher_term {
+                parts.push(format!("etcdtimer={}", u8::from(s.reset_on_higher_term)));
+            }
             bug_list(&s.bugs)
         }
         ProtocolKind::Paxos => {
@@ -222,7 +225,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             };
             *s = Scenario::default_for(kind);
         }
-        "el" | "hb" | "noop" if s.protocol != ProtocolKind::Raft => {
+        "el" | "hb" | "noop" | "etcdtimer" if s.protocol != ProtocolKind::Raft => {
             return Err(err("applies to raft only".into()));
         }
         "proposers" | "backoff" if s.protocol != ProtocolKind::Paxos => {
@@ -295,6 +298,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
         "el" => (s.election_min, s.election_max) = parse_range(val).map_err(err)?,
         "hb" => s.heartbeat = parse_duration(val).map_err(err)?,
         "noop" => s.noop = flag(val).map_err(err)?,
+        "etcdtimer" => s.reset_on_higher_term = flag(val).map_err(err)?,
         "bugs" => {
             s.bugs = Bugs::default();
             s.paxos.bugs = Default::default();
@@ -335,7 +339,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             s.faults.sort_by_key(|f| f.at); // stable: same-instant faults keep their order
         }
         other => {
-            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, proposers, mode, backoff, ttl, bound, work, no, timeout, bugs, faults, v, embed, speed, t)"))
+            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, etcdtimer, proposers, mode, backoff, ttl, bound, work, no, timeout, bugs, faults, v, embed, speed, t)"))
         }
     }
     Ok(())
@@ -495,6 +499,7 @@ mod tests {
         s.election_min = 100 * MS;
         s.heartbeat = 20 * MS;
         s.noop = true;
+        s.reset_on_higher_term = true;
         s.bugs = Bugs { vote_without_log_check: true, commit_old_terms: true, forget_vote: true };
         let faults = [
             Fault::Crash(1),
