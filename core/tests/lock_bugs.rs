@@ -21,6 +21,9 @@ enum Stress {
     Pauses,
     ServerRestarts,
     SlowLossyLinks,
+    /// Clients crash and come straight back while links take hundreds of ms: what an earlier
+    /// life sent is still in flight when the next life starts.
+    ClientBounces,
 }
 
 fn sim(seed: u64, bugs: LockBugs, stress: Stress) -> Sim<Lock> {
@@ -40,6 +43,11 @@ fn sim(seed: u64, bugs: LockBugs, stress: Stress) -> Sim<Lock> {
                 script.push(Scheduled { at, fault: Fault::Crash(0) });
                 script.push(Scheduled { at: at + rng.range(MS..=500 * MS), fault: Fault::Restart(0) });
             }
+            Stress::ClientBounces => {
+                let client = rng.range(2..=nodes as u64 - 1) as NodeId;
+                script.push(Scheduled { at, fault: Fault::Crash(client) });
+                script.push(Scheduled { at: at + rng.range(MS..=100 * MS), fault: Fault::Restart(client) });
+            }
             Stress::SlowLossyLinks => {}
         }
     }
@@ -47,6 +55,9 @@ fn sim(seed: u64, bugs: LockBugs, stress: Stress) -> Sim<Lock> {
         net = NetConfig { latency_min: 10 * MS, latency_max: 300 * MS, loss_ppm: 200_000, dup_ppm: 0 };
         config.work_min = 900 * MS;
         config.work_max = 1_500 * MS;
+    }
+    if let Stress::ClientBounces = stress {
+        net = NetConfig { latency_min: 10 * MS, latency_max: 600 * MS, loss_ppm: 0, dup_ppm: 0 };
     }
     script.sort_by_key(|s| s.at);
     let sim_config = SimConfig { seed, net, write_rate: 0, script, keep_trace: 32, ..SimConfig::default() };
@@ -78,4 +89,17 @@ fn counting_the_lease_from_the_grant_s_arrival_is_caught() {
     let bugs = LockBugs { lease_from_receipt: true, ..LockBugs::default() };
     common::assert_caught("receipt", |s| sim(s, bugs, Stress::SlowLossyLinks), HORIZON, 500, &[ONE_HOLDER]);
     common::assert_clean(|s| sim(s, LockBugs::default(), Stress::SlowLossyLinks), HORIZON, 500);
+}
+
+#[test]
+fn a_client_that_reuses_acquisition_ids_after_a_restart_is_caught() {
+    let bugs = LockBugs { reuse_acquisitions: true, ..LockBugs::default() };
+    common::assert_caught(
+        "reuse",
+        |s| sim(s, bugs, Stress::ClientBounces),
+        HORIZON,
+        500,
+        &[TOKENS_INCREASE, ONE_HOLDER],
+    );
+    common::assert_clean(|s| sim(s, LockBugs::default(), Stress::ClientBounces), HORIZON, 500);
 }

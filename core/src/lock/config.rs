@@ -19,6 +19,10 @@ pub struct LockBugs {
     /// The server does not persist its token counter and grants at once after a restart: tokens
     /// start again at 1 while an old holder may still be working.
     pub volatile_tokens: bool,
+    /// A client forgets its life on restart and numbers acquisitions from 0 again: the server
+    /// takes its new Acquire for a retry of its last life's and re-grants that token, and a slow
+    /// Release from the last life then frees the lease the new life believes it holds.
+    pub reuse_acquisitions: bool,
 }
 
 /// Each bug switch's URL name and what it breaks.
@@ -26,6 +30,7 @@ pub const LOCK_BUG_NAMES: &[(&str, &str)] = &[
     ("nofence", "the storage accepts any token (fencing off)"),
     ("receipt", "clients count the lease from the grant's arrival, without a drift margin"),
     ("volatile", "the server forgets its token counter on restart and grants at once"),
+    ("reuse", "a restarted client numbers its acquisitions from 0 again"),
 ];
 
 impl LockBugs {
@@ -34,6 +39,7 @@ impl LockBugs {
             "nofence" => Some(&mut self.no_fencing),
             "receipt" => Some(&mut self.lease_from_receipt),
             "volatile" => Some(&mut self.volatile_tokens),
+            "reuse" => Some(&mut self.reuse_acquisitions),
             _ => None,
         }
     }

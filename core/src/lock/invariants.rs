@@ -1,18 +1,25 @@
 //! The lock service's invariants, judged after every step on the simulator's true clock, and the
 //! holders' timeline the page draws.
 
-use super::{Lock, LockState, Phase, SERVER, STORAGE};
+use super::{Acq, Lock, LockState, Phase, SERVER, STORAGE};
 use crate::cluster::Cluster;
 use crate::invariant::{Broken, Checker};
-use crate::protocol::NodeId;
+use crate::protocol::{Micros, NodeId};
 use crate::timeline::Timeline;
+use std::collections::BTreeMap;
+
+/// Tokens whose holder the checker remembers. The server re-grants only its current lease's
+/// token, and a token comes back only with a re-grant, so the newest few are all that can recur.
+pub const TOKENS_REMEMBERED: usize = 64;
 
 /// The storage never accepts a write whose token is lower than one it accepted before.
 pub const FENCING: &str = "storage accepts no lower token";
-/// Each new grant carries a token higher than every earlier grant's.
+/// Each new grant carries a token higher than every earlier grant's; only a re-grant to the
+/// same acquisition (same client, same life, same number) may repeat a token.
 pub const TOKENS_INCREASE: &str = "tokens increase";
 /// At most one client believes it holds the lock at any instant, while no client has been paused
-/// and every clock stays within the drift bound (the assumptions leases rest on).
+/// and every clock stays within the drift bound (the assumptions leases rest on), and from one
+/// TTL after a broken assumption is mended.
 pub const ONE_HOLDER: &str = "at most one holder";
 
 pub const LOCK_INVARIANTS: &[&str] = &[FENCING, TOKENS_INCREASE, ONE_HOLDER];
@@ -23,35 +30,64 @@ pub struct LockChecker {
     /// The highest token the storage has accepted.
     pub highest_accepted: u64,
     writes_seen: u64,
-    /// The highest token granted, and to whom.
-    max_grant: Option<(u64, NodeId)>,
-    last_holder: Option<(NodeId, u64)>,
-    /// Set once an assumption of [`ONE_HOLDER`] broke (a client paused, a clock drifted past the
-    /// bound); from then on overlaps are counted, not judged.
+    /// The highest token granted, and to which acquisition of which client.
+    max_grant: Option<(u64, NodeId, Acq)>,
+    last_holder: Option<(NodeId, Acq, u64)>,
+    /// Why [`ONE_HOLDER`] is not judged now (a client paused, a clock drifted past the bound),
+    /// while it is not; overlaps are only counted then.
     pub assumption_broken: Option<String>,
+    /// True time until which [`ONE_HOLDER`] stays unjudged: one TTL after the last broken
+    /// assumption was seen, by which time every belief formed under it has ended.
+    unjudged_until: Micros,
+    /// Whether any assumption broke at some point in the run (for the page and the tests).
+    pub ever_broken: bool,
+    /// Which client, in which incarnation (the simulator's ground truth, which no protocol bug
+    /// can fake), held each recent token. A token held again by another life is a fresh grant
+    /// disguised as a re-grant.
+    holders_of: BTreeMap<u64, (NodeId, u32)>,
     /// Episodes in which two or more clients believed they held the lock at once.
     pub overlaps: u64,
     overlapping: bool,
 }
 
 impl LockChecker {
+    /// Whether [`ONE_HOLDER`] is being judged at this step.
+    pub fn judging(&self) -> bool {
+        self.assumption_broken.is_none()
+    }
+
     fn watch_assumptions(&mut self, cluster: &Cluster<Lock>) {
-        if self.assumption_broken.is_some() {
-            return;
-        }
         let c = &cluster.protocol.config;
+        let now = cluster.now;
         for (i, n) in cluster.nodes.iter().enumerate() {
             let id = i as NodeId;
-            if c.is_client(id) && n.paused_until.is_some() {
-                self.assumption_broken = Some(format!("{} was paused", c.name(id)));
-            } else if n.clock.rate_ppm.unsigned_abs() > c.drift_bound_ppm {
-                self.assumption_broken = Some(format!(
-                    "the {}'s clock drifts {} ppm, past the {} ppm bound",
-                    c.name(id),
-                    n.clock.rate_ppm,
-                    c.drift_bound_ppm
-                ));
+            // A pause is seen when it starts: `paused_until` is set by the fault step itself.
+            let why = match n.paused_until {
+                Some(until) if c.is_client(id) && until > now.saturating_sub(c.ttl) => {
+                    Some((until, format!("{} was paused", c.name(id))))
+                }
+                _ if n.clock.rate_ppm.unsigned_abs() > c.drift_bound_ppm => Some((
+                    now,
+                    format!(
+                        "the {}'s clock drifts {} ppm, past the {} ppm bound",
+                        c.name(id),
+                        n.clock.rate_ppm,
+                        c.drift_bound_ppm
+                    ),
+                )),
+                _ => None,
+            };
+            if let Some((until, why)) = why {
+                let until = until.saturating_add(c.ttl);
+                if until >= self.unjudged_until {
+                    self.unjudged_until = until;
+                    self.assumption_broken = Some(why);
+                }
+                self.ever_broken = true;
             }
+        }
+        if self.assumption_broken.is_some() && now >= self.unjudged_until {
+            self.assumption_broken = None;
         }
     }
 
@@ -97,9 +133,9 @@ impl LockChecker {
             self.last_holder = None;
             return Ok(());
         };
-        let holder = s.holder.as_ref().map(|l| (l.client, l.token));
+        let holder = s.holder.as_ref().map(|l| (l.client, l.acq, l.token));
         let row = match holder {
-            Some((client, token)) => Some(("leased", format!("{} · token {token}", c.name(client)))),
+            Some((client, _, token)) => Some(("leased", format!("{} · token {token}", c.name(client)))),
             None if s.in_grace => Some(("grace", "grace period".into())),
             None => None,
         };
@@ -108,26 +144,27 @@ impl LockChecker {
             return Ok(());
         }
         self.last_holder = holder;
-        let Some((client, token)) = holder else {
+        let Some((client, acq, token)) = holder else {
             return Ok(());
         };
-        if let Some((max, to)) = self.max_grant {
-            if token < max || (token == max && to != client) {
+        if let Some((max, to, to_acq)) = self.max_grant {
+            if token < max || (token == max && (to, to_acq) != (client, acq)) {
                 return Err(Broken {
                     invariant: TOKENS_INCREASE,
                     detail: format!(
-                        "token {token} granted to {} after token {max} had gone to {}",
+                        "token {token} granted to {} (acquisition {acq}) after token {max} had gone to {} \
+                         (acquisition {to_acq})",
                         c.name(client),
                         c.name(to)
                     ),
                 });
             }
         }
-        self.max_grant = Some((token, client));
+        self.max_grant = Some((token, client, acq));
         Ok(())
     }
 
-    fn client(&mut self, cluster: &Cluster<Lock>, id: NodeId) {
+    fn client(&mut self, cluster: &Cluster<Lock>, id: NodeId) -> Result<(), Broken> {
         let row = match cluster.state(id) {
             None => Some(("down", "crashed".into())),
             Some(LockState::Client(s)) => match s.phase {
@@ -138,6 +175,28 @@ impl LockChecker {
             Some(_) => None,
         };
         self.timeline.set(id, cluster.now, row);
+        let Some(token) = cluster.state(id).and_then(LockState::held_token) else {
+            return Ok(());
+        };
+        let life = cluster.nodes[id as usize].incarnation;
+        let first = *self.holders_of.entry(token).or_insert((id, life));
+        if self.holders_of.len() > TOKENS_REMEMBERED {
+            self.holders_of.pop_first();
+        }
+        if first == (id, life) {
+            return Ok(());
+        }
+        let c = &cluster.protocol.config;
+        Err(Broken {
+            invariant: TOKENS_INCREASE,
+            detail: format!(
+                "{} (life {life}) holds token {token}, which {} held in life {}: a fresh grant \
+                 reused a token",
+                c.name(id),
+                c.name(first.0),
+                first.1
+            ),
+        })
     }
 
     fn holders(&mut self, cluster: &Cluster<Lock>) -> Result<(), Broken> {
@@ -169,7 +228,7 @@ impl Checker<Lock> for LockChecker {
         match touched {
             Some(SERVER) => self.server(cluster)?,
             Some(STORAGE) => self.storage(cluster)?,
-            Some(id) => self.client(cluster, id),
+            Some(id) => self.client(cluster, id)?,
             None => {}
         }
         self.holders(cluster)

@@ -16,6 +16,10 @@
 //!   drift bound; `receipt` breaks that. A restarted server must wait out one TTL before granting,
 //!   because it forgot who held the lock; `volatile` skips that and the token counter's Persist.
 //!
+//! An acquisition is named by the client's *life* (a counter it persists and bumps on every
+//! restart) and its number within that life, so nothing addressed to an earlier life (a
+//! delayed Grant, a slow Release) can be mistaken for the current one; `reuse` forgets the life.
+//!
 //! Roles by node id: [`SERVER`], [`STORAGE`], clients from [`FIRST_CLIENT`].
 
 pub mod config;
@@ -30,6 +34,7 @@ pub use invariants::LockChecker;
 use crate::client::{Reply, Service};
 use crate::protocol::{Describe, Effects, Event, Micros, NodeId, NoteKind, Protocol};
 use serde::Serialize;
+use std::fmt;
 
 /// The lock service as a [`Protocol`]: `&self` is the configuration.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -43,21 +48,36 @@ impl Lock {
     }
 }
 
+/// One acquisition of one client: unique across the client's restarts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Acq {
+    /// The client's life: persisted at boot, one more after every restart.
+    pub life: u32,
+    /// The acquisition's number within that life.
+    pub n: u32,
+}
+
+impl fmt::Display for Acq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.life, self.n)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum LockMsg {
-    /// Client → server. `acq` numbers the client's acquisitions; retries repeat it, so the
-    /// server re-grants only to the acquisition it granted, never to a later one.
+    /// Client → server. Retries repeat `acq`, so the server re-grants only to the acquisition
+    /// it granted, never to a later one, nor to a later life of the same client.
     Acquire {
-        acq: u64,
+        acq: Acq,
     },
     /// Server → client: the lease is yours with this token.
     Grant {
-        acq: u64,
+        acq: Acq,
         token: u64,
     },
     /// Server → client: someone else holds it (or the server is in its restart grace period).
     Deny {
-        acq: u64,
+        acq: Acq,
         holder: Option<NodeId>,
     },
     /// `asked` is the client's clock when it sent the renewal; the server echoes it, so the
@@ -74,7 +94,10 @@ pub enum LockMsg {
     Lost {
         token: u64,
     },
+    /// Ends the lease of exactly this acquisition: a slow Release from an earlier life cannot
+    /// end a later one's.
     Release {
+        acq: Acq,
         token: u64,
     },
     /// Client → storage.
@@ -118,7 +141,7 @@ impl Describe for LockMsg {
             LockMsg::Renew { token, .. } => format!("Renew token {token}"),
             LockMsg::Renewed { token, .. } => format!("Renewed token {token}"),
             LockMsg::Lost { token } => format!("Lost: the lease of token {token} is gone"),
-            LockMsg::Release { token } => format!("Release token {token}"),
+            LockMsg::Release { acq, token } => format!("Release token {token} (acquisition {acq})"),
             LockMsg::Write { token, value } => format!("Write #{value} with token {token}"),
             LockMsg::Written { token, value } => format!("Written #{value} (token {token})"),
             LockMsg::Fenced { token, highest } => format!("Fenced: token {token} < {highest}"),
@@ -147,7 +170,7 @@ pub enum LockTimer {
 pub struct Lease {
     pub client: NodeId,
     /// The client's acquisition this lease answers.
-    pub acq: u64,
+    pub acq: Acq,
     pub token: u64,
     /// On the server's clock.
     pub expires: Micros,
@@ -191,11 +214,12 @@ pub enum Phase {
     /// Waiting for the server since local time `sent`, when acquisition `acq` began; retries
     /// keep both, so a grant answering any of them is counted from the earliest instant.
     Acquiring {
-        acq: u64,
+        acq: Acq,
         sent: Micros,
     },
     /// Believes it holds the lock until `until` on its own clock.
     Holding {
+        acq: Acq,
         token: u64,
         until: Micros,
         wrote: bool,
@@ -205,7 +229,8 @@ pub enum Phase {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct ClientState {
     pub phase: Phase,
-    pub next_acq: u64,
+    /// The next acquisition: this life, and the next number in it.
+    pub next_acq: Acq,
     /// Writes issued, so each carries a distinct value.
     pub writes: u32,
 }
@@ -227,11 +252,13 @@ impl LockState {
     }
 }
 
-/// What survives a crash: the server's token counter, the storage's highest token and data.
+/// What survives a crash: the server's token counter, the storage's highest token and data, a
+/// client's life counter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum LockDurable {
     Server { next_token: u64 },
     Storage { highest: u64, accepted: u64, log: Vec<Accepted> },
+    Client { life: u32 },
 }
 
 /// The lock service has no external clients (its clients are nodes that make their own work);
@@ -288,8 +315,16 @@ impl Protocol for Lock {
             }
             _ => {
                 let c = &self.config;
+                let life = match restored {
+                    Some(LockDurable::Client { life }) => life + 1,
+                    _ => 0,
+                };
+                // Durable before the first Acquire of this life can leave.
+                if !c.bugs.reuse_acquisitions {
+                    out.persist(LockDurable::Client { life });
+                }
                 out.set_timer(LockTimer::Acquire, c.think_min..=c.think_max);
-                LockState::Client(ClientState { phase: Phase::Idle, next_acq: 0, writes: 0 })
+                LockState::Client(ClientState { phase: Phase::Idle, next_acq: Acq { life, n: 0 }, writes: 0 })
             }
         }
     }
@@ -349,8 +384,10 @@ impl Lock {
                 }
                 _ => out.send(from, LockMsg::Lost { token }),
             },
-            Event::Msg { from, msg: LockMsg::Release { token } }
-                if s.holder.as_ref().is_some_and(|l| l.client == from && l.token == token) =>
+            Event::Msg { from, msg: LockMsg::Release { acq, token } }
+                if s.holder
+                    .as_ref()
+                    .is_some_and(|l| l.client == from && l.acq == acq && l.token == token) =>
             {
                 s.holder = None;
                 out.cancel_timer(LockTimer::Expire);
@@ -428,7 +465,7 @@ impl Lock {
                     Phase::Acquiring { acq, .. } => acq,
                     _ => {
                         let acq = s.next_acq;
-                        s.next_acq += 1;
+                        s.next_acq.n += 1;
                         s.phase = Phase::Acquiring { acq, sent: now };
                         acq
                     }
@@ -439,9 +476,10 @@ impl Lock {
             Event::Msg { msg: LockMsg::Grant { acq, token }, .. } => {
                 let sent = match s.phase {
                     Phase::Acquiring { acq: a, sent } if a == acq => sent,
-                    Phase::Holding { token: t, .. } if t == token => return, // a duplicate
-                    // A grant for an acquisition it gave up on: hand it back.
-                    _ => return out.send(SERVER, LockMsg::Release { token }),
+                    Phase::Holding { acq: a, .. } if a == acq => return, // a duplicate
+                    // A grant for an acquisition it gave up on, perhaps in an earlier life: hand
+                    // it back.
+                    _ => return out.send(SERVER, LockMsg::Release { acq, token }),
                 };
                 let start = if c.bugs.lease_from_receipt { now } else { sent };
                 let until = start + c.client_lease();
@@ -450,9 +488,9 @@ impl Lock {
                     // token still in flight must not be taken after the server frees it.
                     s.phase = Phase::Idle;
                     out.set_timer(LockTimer::Acquire, c.retry_min..=c.retry_max);
-                    return out.send(SERVER, LockMsg::Release { token });
+                    return out.send(SERVER, LockMsg::Release { acq, token });
                 }
-                s.phase = Phase::Holding { token, until, wrote: false };
+                s.phase = Phase::Holding { acq, token, until, wrote: false };
                 out.cancel_timer(LockTimer::Acquire);
                 out.set_timer(LockTimer::LeaseEnd, until - now..=until - now);
                 let half = c.client_lease() / 2;
@@ -509,7 +547,9 @@ impl Lock {
                 }
             }
             Event::Msg { msg: LockMsg::Written { token, .. }, .. } if s.phase_token() == Some(token) => {
-                out.send(SERVER, LockMsg::Release { token });
+                if let Phase::Holding { acq, .. } = s.phase {
+                    out.send(SERVER, LockMsg::Release { acq, token });
+                }
                 s.phase = Phase::Idle;
                 self.after_holding(out);
                 out.note(NoteKind::Info, format!("{} is done; releases token {token}", c.name(id)));

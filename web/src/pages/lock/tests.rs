@@ -88,6 +88,8 @@ fn kleppmann_the_paused_client_still_believes_and_its_late_write_is_refused() {
         nodes(&m)[1].caption[2],
         format!("{} stored · 1 refused", w.iter().filter(|w| w.accepted).count())
     );
+    assert!(unjudged(&m).is_empty(), "judged again one TTL after the pause: {:?}", unjudged(&m));
+    let m = at("kleppmann", "3.5s");
     assert!(unjudged(&m)[0].1.contains("2 overlaps seen"), "{:?}", unjudged(&m));
 
     let m = at("kleppmann-nofence", "4s");
@@ -171,7 +173,8 @@ fn every_preset_shows_its_outcome() {
                 assert_eq!(broke, None, "{}", p.id);
                 assert!(view::overlaps(&m) > 0, "{}", p.id);
                 assert!(writes(&m).iter().any(|w| !w.accepted), "{}: a stale write was refused", p.id);
-                assert_eq!(unjudged(&m).len(), 1, "{}", p.id);
+                // The pause is long over (judged again); the drift lasts the whole run.
+                assert_eq!(unjudged(&m).len(), usize::from(p.id == "drift"), "{}", p.id);
             }
             "bug-volatile" => assert_eq!(broke, Some(TOKENS_INCREASE)),
             "kleppmann-nofence" => assert_eq!(broke, Some(FENCING)),

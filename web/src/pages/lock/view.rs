@@ -85,6 +85,9 @@ fn belief(m: &Model<Lock>, i: usize) -> (String, Vec<String>, u64) {
                 vec!["crashed".to_owned(), format!("highest token {highest} on disk")],
                 *highest,
             ),
+            Some(LockDurable::Client { life }) => {
+                ("crashed".to_owned(), vec!["crashed".to_owned(), format!("life {life} on disk")], 0)
+            }
             None => ("crashed".to_owned(), vec!["crashed".to_owned()], 0),
         },
         Some(LockState::Server(ServerState { holder: Some(l), .. })) => {
@@ -111,7 +114,11 @@ fn belief(m: &Model<Lock>, i: usize) -> (String, Vec<String>, u64) {
         ),
         Some(LockState::Client(ClientState { phase, .. })) => match phase {
             Phase::Idle => ("idle".to_owned(), vec!["idle".to_owned()], 0),
-            Phase::Acquiring { .. } => ("asking for the lock".to_owned(), vec!["asking".to_owned()], 0),
+            Phase::Acquiring { acq, .. } => (
+                format!("asking for the lock (acquisition {acq}: life {}, attempt {})", acq.life, acq.n),
+                vec!["asking".to_owned(), format!("acquisition {acq}")],
+                0,
+            ),
             Phase::Holding { token, until, .. } => {
                 let rest = if *until > local {
                     format!("{} left", left(until - local))
