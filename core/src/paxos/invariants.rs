@@ -14,6 +14,18 @@ pub const ONE_VALUE: &str = "one value per slot";
 pub const ONLY_PROPOSED: &str = "only proposed values are chosen";
 pub const LEARN_CHOSEN: &str = "learners learn only chosen values";
 pub const STABLE_PREFIX: &str = "the chosen prefix never changes";
+/// Every node's key-value map is the chosen values of its applied prefix, applied in slot order,
+/// each client request once.
+pub const APPLIED_STATE: &str = "applied state matches the chosen log";
+
+/// A node's state machine rebuilt by the checker from the values it judged chosen.
+#[derive(Clone, Debug, Default)]
+struct Replica {
+    incarnation: u32,
+    applied: Slot,
+    kv: BTreeMap<u8, u32>,
+    done: BTreeSet<u64>,
+}
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Cursor {
@@ -31,6 +43,7 @@ pub struct PaxosChecker {
     accepts: BTreeMap<(Slot, Ballot), (Value, BTreeSet<NodeId>)>,
     chosen: BTreeMap<Slot, Value>,
     cursors: Vec<Cursor>,
+    replicas: Vec<Replica>,
 }
 
 impl PaxosChecker {
@@ -114,6 +127,43 @@ impl PaxosChecker {
         c.prefix = s.chosen_prefix;
         Ok(())
     }
+
+    fn applied_state(&mut self, id: NodeId, s: &PaxosState, incarnation: u32) -> Result<(), Broken> {
+        let r = &mut self.replicas[id as usize];
+        if r.incarnation != incarnation || s.applied < r.applied {
+            *r = Replica { incarnation, ..Replica::default() };
+        }
+        if s.applied == r.applied {
+            return Ok(());
+        }
+        while r.applied < s.applied {
+            match self.chosen.get(&r.applied) {
+                Some(Value::Put { req, key, value }) => {
+                    if r.done.insert(*req) {
+                        r.kv.insert(*key, *value);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    return Err(Broken {
+                        invariant: APPLIED_STATE,
+                        detail: format!("node {id} applied slot {}, where nothing is chosen", r.applied),
+                    })
+                }
+            }
+            r.applied += 1;
+        }
+        if r.kv != s.kv {
+            return Err(Broken {
+                invariant: APPLIED_STATE,
+                detail: format!(
+                    "node {id} applied slots 0..{} into {:?}, but the chosen values give {:?}",
+                    s.applied, s.kv, r.kv
+                ),
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Checker<Paxos> for PaxosChecker {
@@ -122,6 +172,7 @@ impl Checker<Paxos> for PaxosChecker {
         let Some(s) = cluster.state(id) else { return Ok(()) };
         if self.cursors.len() < cluster.len() {
             self.cursors.resize(cluster.len(), Cursor::default());
+            self.replicas.resize(cluster.len(), Replica::default());
         }
         let incarnation = cluster.nodes[id as usize].incarnation;
         let mut c = self.cursors[id as usize];
@@ -133,6 +184,6 @@ impl Checker<Paxos> for PaxosChecker {
         self.acceptance(id, s, cluster.protocol.config.nodes / 2 + 1)?;
         self.learning(id, s, &mut c)?;
         self.cursors[id as usize] = c;
-        Ok(())
+        self.applied_state(id, s, incarnation)
     }
 }

@@ -11,9 +11,14 @@
 //!   (`Accept`). Acceptors accept unless they promised a higher ballot and tell every learner
 //!   (`Accepted`). A value is chosen once a majority accepted it in the same ballot.
 //! - Multi-Paxos: one distinguished proposer (the leader) runs phase 1 once for every slot from
-//!   its first unlearned one, adopts values accepted in open slots, fills gaps with no-ops, and
-//!   then runs only phase 2 per client command. Heartbeats keep the other proposers from
-//!   competing and let lagging learners catch up.
+//!   its first unlearned one, adopts values accepted in open slots, fills every other slot below
+//!   the highest in use (reported, or used by itself in an earlier term) with queued writes or
+//!   no-ops, and then runs only phase 2 per client command. Heartbeats keep the other proposers
+//!   from competing and let lagging learners catch up.
+//! - Every node applies the chosen prefix in slot order to a key-value map. A write can be chosen
+//!   in two slots (a leader that stands down requeues writes whose fate it does not know), so
+//!   application skips a request id it has applied before, as real state machines deduplicate
+//!   by client and sequence number.
 //!
 //! Acceptor state (promise, accepted values) and a proposer's highest round are persisted before
 //! any reply leaves the node. Retries after a rejection wait a random time (`backoff`); without
@@ -214,6 +219,12 @@ pub struct PaxosState {
     /// The leader this node last heard from (Multi-Paxos).
     pub leader: Option<NodeId>,
     heard_leader: bool,
+    /// Slots `0..applied` have been applied to `kv` (volatile: rebuilt from `learned`).
+    pub applied: Slot,
+    /// The replicated key-value map.
+    pub kv: BTreeMap<u8, u32>,
+    /// Request ids already applied: a write chosen twice is applied once.
+    pub done: BTreeSet<u64>,
 }
 
 impl PaxosState {
@@ -278,8 +289,12 @@ impl Protocol for Paxos {
             proposer: None,
             leader: None,
             heard_leader: false,
+            applied: 0,
+            kv: BTreeMap::new(),
+            done: BTreeSet::new(),
         };
         s.chosen_prefix = prefix(&s.learned, 0);
+        s.apply();
         if (id as usize) < self.config.proposers {
             let single = self.config.mode == Mode::Single;
             s.proposer = Some(Proposer {
@@ -315,6 +330,20 @@ impl Protocol for Paxos {
         let after = (s.promised, s.learn_order.len(), s.proposer.as_ref().map(|p| p.round));
         if before != after || s.accepted_now.is_some() {
             out.0.insert(0, Effect::Persist(s.durable()));
+        }
+    }
+}
+
+impl PaxosState {
+    /// Applies the chosen prefix in slot order, each request id once.
+    fn apply(&mut self) {
+        while self.applied < self.chosen_prefix {
+            if let Some(Value::Put { req, key, value }) = self.learned.get(&self.applied) {
+                if self.done.insert(*req) {
+                    self.kv.insert(*key, *value);
+                }
+            }
+            self.applied += 1;
         }
     }
 }
@@ -490,7 +519,17 @@ impl Paxos {
                 proposals.push((0, v));
             }
             Mode::Multi => {
-                let top = adopt.keys().next_back().map_or(first, |t| t + 1);
+                // Every slot below the highest in use gets a proposal: the highest any promise
+                // reported, and the highest this node used itself when it led before (slots it
+                // assigned then may have reached no acceptor of this quorum).
+                let reported = adopt.keys().next_back().map_or(first, |t| t + 1);
+                let top = reported.max(p.next_slot);
+                // A write the quorum already accepted, or this node already applied, needs no
+                // second slot.
+                p.queue.retain(|q| {
+                    let applied = matches!(q, Value::Put { req, .. } if s.done.contains(req));
+                    !applied && !adopt.values().any(|(_, v)| v == q)
+                });
                 for slot in first..top {
                     if s.learned.contains_key(&slot) {
                         continue;
@@ -502,7 +541,7 @@ impl Paxos {
                     };
                     proposals.push((slot, v));
                 }
-                p.next_slot = top.max(p.next_slot).max(s.chosen_prefix);
+                p.next_slot = top.max(s.chosen_prefix);
                 while let Some(v) = p.queue.pop_front() {
                     proposals.push((p.next_slot, v));
                     p.next_slot += 1;
@@ -642,15 +681,22 @@ impl Paxos {
         let Some(p) = s.proposer.as_mut() else { return };
         let slot = p.next_slot.max(s.chosen_prefix);
         p.next_slot = slot + 1;
+        // The resend timer runs while anything is in flight. Re-arming it on every write would
+        // push it back for ever under a steady stream of writes, and a lost Accept would never
+        // be sent again.
+        let idle = p.inflight.is_empty();
         out.output(Output::Accepted { req, slot });
         self.propose(s, ballot, slot, v, out);
-        self.arm_retry(out);
+        if idle {
+            self.arm_retry(out);
+        }
     }
 
     fn learn(&self, id: NodeId, s: &mut PaxosState, slot: Slot, v: Value, out: &mut Out) {
         s.learned.insert(slot, v.clone());
         s.learn_order.push(slot);
         s.chosen_prefix = prefix(&s.learned, s.chosen_prefix);
+        s.apply();
         let stale: Vec<_> = s
             .votes
             .range((slot, Ballot::default())..)
@@ -693,13 +739,18 @@ impl Paxos {
             out.note(NoteKind::Commit, format!("node {id} learned slot {slot}: {v}"));
             // Values bumped from lost slots get fresh ones.
             let Phase::Proposing { ballot } = p.phase else { return };
+            let idle = p.inflight.is_empty();
             let mut again = Vec::new();
             while let Some(q) = p.queue.pop_front() {
                 again.push((p.next_slot, q));
                 p.next_slot += 1;
             }
+            let resend = idle && !again.is_empty();
             for (slot, q) in again {
                 self.propose(s, ballot, slot, q, out);
+            }
+            if resend {
+                self.arm_retry(out);
             }
         }
     }

@@ -162,3 +162,87 @@ fn non_leaders_redirect_clients() {
     let fx = step(&p, 2, &mut s, Event::Input(Input::Put { req: 1, key: 0, value: 0 }));
     assert!(fx.contains(&Effect::Output(Output::Redirect { req: 1, leader: Some(1) })), "{fx:?}");
 }
+
+/// Node 0 becomes the Multi-Paxos leader with promises from itself and node 1 reporting
+/// `accepted`; returns the slots and values it sends Accepts for.
+fn lead(p: &Paxos, s: &mut PaxosState, accepted: Vec<(Slot, Ballot, Value)>) -> Vec<(Slot, Value)> {
+    step(p, 0, s, Event::Timer(Timer::LeaderTimeout));
+    let ballot = s.proposer.as_ref().unwrap().phase.ballot().unwrap();
+    step(p, 0, s, msg(0, Msg::Promise { ballot, accepted: vec![] }));
+    let fx = step(p, 0, s, msg(1, Msg::Promise { ballot, accepted }));
+    assert!(s.is_leading());
+    let mut accepts: Vec<_> = sent(&fx)
+        .into_iter()
+        .filter_map(|(to, m)| match m {
+            Msg::Accept { slot, value, .. } if to == 0 => Some((slot, value)),
+            _ => None,
+        })
+        .collect();
+    accepts.sort();
+    accepts
+}
+
+#[test]
+fn a_leader_elected_again_fills_every_slot_it_used_before() {
+    // Regression: a proposer that led again kept its old `next_slot` and proposed nothing in the
+    // slots between the highest one its promises reported and that `next_slot`, so the chosen
+    // prefix stalled at the gap for as long as it led.
+    let p = paxos(Mode::Multi, PaxosBugs::default());
+    let mut s = boot(&p, 0);
+    lead(&p, &mut s, vec![]);
+    for req in 0..5 {
+        step(&p, 0, &mut s, Event::Input(Input::Put { req, key: 0, value: req as u32 }));
+    }
+    assert_eq!(s.proposer.as_ref().unwrap().next_slot, 5);
+    // Pre-empted before any Accept reached anyone, then elected again: the quorum reports only
+    // slot 1, but slots 0..5 were assigned in the last term.
+    let ballot = s.proposer.as_ref().unwrap().phase.ballot().unwrap();
+    step(&p, 0, &mut s, msg(2, Msg::Nack { ballot, promised: b(9, 1) }));
+    assert!(!s.is_leading());
+    let one = Value::Put { req: 1, key: 0, value: 1 };
+    let accepts = lead(&p, &mut s, vec![(1, b(1, 0), one.clone())]);
+    let slots: Vec<Slot> = accepts.iter().map(|(slot, _)| *slot).collect();
+    assert_eq!(slots, (0..5).collect::<Vec<_>>(), "every slot below 5 is proposed again: {accepts:?}");
+    assert_eq!(accepts[1].1, one, "the reported value is adopted");
+    let puts = accepts.iter().filter(|(_, v)| *v == one).count();
+    assert_eq!(puts, 1, "a write the quorum reported is not queued for a second slot: {accepts:?}");
+}
+
+#[test]
+fn a_write_chosen_in_two_slots_is_applied_once() {
+    let p = paxos(Mode::Multi, PaxosBugs::default());
+    let mut s = boot(&p, 2);
+    let a = Value::Put { req: 1, key: 0, value: 10 };
+    let later = Value::Put { req: 2, key: 0, value: 20 };
+    let values = vec![(0, a.clone()), (1, later), (2, a)];
+    step(&p, 2, &mut s, msg(0, Msg::Decided { values }));
+    assert_eq!((s.chosen_prefix, s.applied), (3, 3));
+    assert_eq!(s.kv.get(&0), Some(&20), "the duplicate of write 1 in slot 2 does not undo write 2");
+    // A restart rebuilds the same map from the durable learned values.
+    let mut fx = Effects::default();
+    let d = s.durable();
+    let again = p.init(2, Some(&d), &mut fx);
+    assert_eq!(again.kv, s.kv);
+}
+
+#[test]
+fn the_checker_compares_each_node_s_applied_state_with_the_chosen_values() {
+    use crate::invariant::Checker;
+    use crate::sim::{Sim, SimConfig};
+    let config = PaxosConfig { nodes: 3, proposers: 1, mode: Mode::Multi, ..PaxosConfig::default() };
+    let mut sim = Sim::new(Paxos::new(config), SimConfig { write_rate: 50, ..SimConfig::default() })
+        .with_checker(invariants::PaxosChecker::default());
+    sim.run_until(2_000_000);
+    assert!(sim.violation().is_none());
+    let id = (0..3).find(|&i| sim.cluster().state(i).is_some_and(|s| s.applied > 5)).expect("applied");
+    // As if the node had restarted: the checker rebuilds its state machine from slot 0.
+    let mut cluster = sim.cluster().clone();
+    cluster.nodes[id as usize].incarnation += 1;
+    let checker = sim.checker_as::<invariants::PaxosChecker>().unwrap();
+    assert!(checker.clone().check(&cluster, Some(id)).is_ok());
+    let s = cluster.nodes[id as usize].state.as_mut().unwrap();
+    let key = *s.kv.keys().next().unwrap();
+    *s.kv.get_mut(&key).unwrap() += 1;
+    let broken = checker.clone().check(&cluster, Some(id)).unwrap_err();
+    assert_eq!(broken.invariant, invariants::APPLIED_STATE);
+}
