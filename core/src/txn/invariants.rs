@@ -1,7 +1,15 @@
 //! Atomic commit's invariants, judged after every step, plus what the page shows: a timeline of
 //! each node's state and how long each participant has been blocked in doubt (true time).
+//!
+//! The checker keeps a record per transaction (yes votes, who committed, who aborted, the
+//! coordinator included) for as long as its outcome can still change anywhere: while the
+//! coordinator's log holds it or its round is open, or any participant, up or down, holds it
+//! undecided. Decided phases never change (participants ignore late decisions, and remember
+//! what they forgot), so a settled record can go. Its memory is bounded by what is still open,
+//! not by a count: a participant down for a thousand transactions keeps exactly the records it
+//! can still change.
 
-use super::{Phase, Stage, Txn, TxnState, COORDINATOR};
+use super::{CoordLog, Decision, PartState, Phase, Stage, Txn, TxnDurable, TxnState, COORDINATOR};
 use crate::cluster::Cluster;
 use crate::invariant::{Broken, Checker};
 use crate::protocol::{Micros, NodeId};
@@ -16,8 +24,9 @@ pub const VALIDITY: &str = "commit only if all voted yes";
 
 pub const TXN_INVARIANTS: &[&str] = &[ATOMICITY, VALIDITY];
 
-/// Transactions remembered by the checker; older ones are forgotten first.
-pub const CHECKER_MEMORY: usize = 256;
+/// Records kept before the first sweep for settled transactions; after each sweep the next
+/// comes when the records have doubled, so sweeping costs O(1) per record.
+pub const FIRST_SWEEP: usize = 64;
 
 #[derive(Clone, Debug, Default)]
 struct Record {
@@ -60,6 +69,10 @@ pub struct TxnChecker {
     pub committed: u64,
     pub aborted: u64,
     last_outcome: Option<(u64, super::Decision)>,
+    /// The coordinator's logged COMMITs as last judged, so each is judged when it appears.
+    coord_commits: std::collections::BTreeSet<u64>,
+    /// Sweep for settled records once there are this many.
+    next_sweep: usize,
 }
 
 impl TxnChecker {
@@ -74,11 +87,51 @@ impl TxnChecker {
         self.in_doubt_since.get(&p).copied()
     }
 
+    /// Transactions whose record the checker still keeps.
+    pub fn records_kept(&self) -> usize {
+        self.records.len()
+    }
+
     fn record(&mut self, txn: u64) -> &mut Record {
-        if !self.records.contains_key(&txn) && self.records.len() >= CHECKER_MEMORY {
-            self.records.pop_first();
-        }
         self.records.entry(txn).or_default()
+    }
+
+    /// Drops the records no node can change any more (see the module comment).
+    fn sweep(&mut self, cluster: &Cluster<Txn>) {
+        if self.records.len() < self.next_sweep.max(FIRST_SWEEP) {
+            return;
+        }
+        let coordinator = &cluster.nodes[COORDINATOR as usize];
+        let (log, round) = match (&coordinator.state, &coordinator.durable) {
+            (Some(TxnState::Coordinator(s)), _) => (Some(&s.log), s.round.as_ref().map(|r| r.txn)),
+            (None, Some(TxnDurable::Coordinator(log))) => (Some(log), None),
+            _ => (None, None),
+        };
+        let default_log = CoordLog::default();
+        let log = log.unwrap_or(&default_log);
+        let participants: Vec<Option<&BTreeMap<u64, Phase>>> = cluster
+            .protocol
+            .config
+            .participants()
+            .map(|p| {
+                let n = &cluster.nodes[p as usize];
+                match (&n.state, &n.durable) {
+                    (Some(TxnState::Participant(PartState { txns, .. })), _) => Some(txns),
+                    (None, Some(TxnDurable::Participant { txns, .. })) => Some(txns),
+                    _ => None,
+                }
+            })
+            .collect();
+        self.records.retain(|&txn, _| {
+            let open_at_coordinator = txn >= log.next_txn
+                || round == Some(txn)
+                || log.commits.contains(&txn)
+                || log.precommitted.contains(&txn);
+            let open_at_participant =
+                participants.iter().flatten().any(|txns| txns.get(&txn).is_some_and(|ph| !ph.is_decided()));
+            open_at_coordinator || open_at_participant
+        });
+        self.next_sweep = 2 * self.records.len();
     }
 
     fn all_voted_yes(&mut self, cluster: &Cluster<Txn>, txn: u64, who: &str) -> Result<(), Broken> {
@@ -161,37 +214,50 @@ impl TxnChecker {
             Stage::PreCommitting => ("precommitted", format!("txn {}: pre-commit sent", r.txn)),
         });
         self.timeline.set(COORDINATOR, now, row);
+        let mut broken = Ok(());
         if let Some(&(txn, d)) = s.history.last() {
             if self.last_outcome != Some((txn, d)) {
                 self.last_outcome = Some((txn, d));
                 let (class, word) = match d {
-                    super::Decision::Commit => ("committed", "COMMIT"),
-                    super::Decision::Abort => ("aborted", "ABORT"),
+                    Decision::Commit => ("committed", "COMMIT"),
+                    Decision::Abort => ("aborted", "ABORT"),
                 };
                 self.timeline.mark(COORDINATOR, now, class, format!("txn {txn}: {word}"));
                 match d {
-                    super::Decision::Commit => self.committed += 1,
-                    super::Decision::Abort => self.aborted += 1,
+                    Decision::Commit => self.committed += 1,
+                    Decision::Abort => {
+                        self.aborted += 1;
+                        // The coordinator's abort counts: a participant that committed what
+                        // it aborted is a split.
+                        self.record(txn).aborted.insert(COORDINATOR);
+                        broken = broken.and(split(txn, &self.records[&txn], &cluster.protocol.config));
+                    }
                 }
             }
         }
-        for txn in s.log.commits.iter().copied().collect::<Vec<_>>() {
-            self.all_voted_yes(cluster, txn, "the coordinator")?;
+        // Each logged COMMIT is judged once, when it appears; after a restart the log is the
+        // same and nothing is judged again.
+        let new: Vec<u64> = s.log.commits.difference(&self.coord_commits).copied().collect();
+        self.coord_commits.clone_from(&s.log.commits);
+        for txn in new {
+            broken = broken.and(self.all_voted_yes(cluster, txn, "the coordinator"));
             // The coordinator's logged COMMIT is a commit too: participants that all aborted on
             // their own while it committed is a split as well.
             self.record(txn).committed.insert(COORDINATOR);
-            split(txn, &self.records[&txn], &cluster.protocol.config)?;
+            broken = broken.and(split(txn, &self.records[&txn], &cluster.protocol.config));
         }
-        Ok(())
+        broken
     }
 }
 
 impl Checker<Txn> for TxnChecker {
     fn check(&mut self, cluster: &Cluster<Txn>, touched: Option<NodeId>) -> Result<(), Broken> {
-        match touched {
+        let verdict = match touched {
             Some(COORDINATOR) => self.coordinator(cluster),
             Some(p) => self.participant(cluster, p),
             None => Ok(()),
-        }
+        };
+        self.sweep(cluster);
+        verdict
     }
 }

@@ -19,6 +19,10 @@
 //!
 //! A participant that restarts with an undecided yes vote never decides on a timeout; it asks.
 //! A 3PC coordinator that restarts with a pre-committed transaction asks the participants.
+//! A restarted coordinator resends every COMMIT its log holds and retires each once every
+//! participant has acknowledged it. A participant forgets old decided transactions but keeps
+//! (durably) the highest one it forgot, so a late Prepare, Commit or Abort for a forgotten
+//! transaction never opens or decides it a second time.
 
 pub mod config;
 pub mod invariants;
@@ -232,8 +236,19 @@ pub const PARTICIPANT_MEMORY: usize = 32;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct PartState {
     pub txns: BTreeMap<u64, Phase>,
+    /// The highest transaction it has forgotten (0: none). A transaction at or below it that
+    /// `txns` lacks was decided long ago, or never reached this participant, and the
+    /// coordinator has moved past it either way.
+    pub forgot: u64,
     /// Transactions that were undecided when it restarted: it asks about them, never decides.
     pub recovered: BTreeSet<u64>,
+}
+
+impl PartState {
+    /// Decided and forgotten (or never seen, and long over).
+    fn is_forgotten(&self, txn: u64) -> bool {
+        txn <= self.forgot && !self.txns.contains_key(&txn)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -245,8 +260,12 @@ pub enum TxnState {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum TxnDurable {
     Coordinator(CoordLog),
-    /// Everything but `Preparing`, which is not durable until the flush.
-    Participant(BTreeMap<u64, Phase>),
+    /// Everything but `Preparing`, which is not durable until the flush, and the forgetting
+    /// watermark.
+    Participant {
+        txns: BTreeMap<u64, Phase>,
+        forgot: u64,
+    },
 }
 
 impl Protocol for Txn {
@@ -277,6 +296,8 @@ impl Protocol for Txn {
             };
             if let Some(TxnDurable::Coordinator(log)) = restored {
                 s.log = log.clone();
+                // Every logged COMMIT waits for its acknowledgements again, so that it can retire.
+                s.acks = log.commits.iter().map(|&t| (t, BTreeSet::new())).collect();
                 // The transaction it was running, if undecided, is now presumed aborted: the
                 // in-doubt participants learn it when they ask.
                 s.resolving = log.precommitted.iter().map(|&t| (t, BTreeMap::new())).collect();
@@ -287,10 +308,11 @@ impl Protocol for Txn {
             out.set_timer(TxnTimer::Begin, c.think_min..=c.think_max);
             return TxnState::Coordinator(s);
         }
-        let mut s = PartState { txns: BTreeMap::new(), recovered: BTreeSet::new() };
-        if let Some(TxnDurable::Participant(log)) = restored {
-            s.txns = log.clone();
-            for (&txn, phase) in log {
+        let mut s = PartState { txns: BTreeMap::new(), forgot: 0, recovered: BTreeSet::new() };
+        if let Some(TxnDurable::Participant { txns, forgot }) = restored {
+            s.txns = txns.clone();
+            s.forgot = *forgot;
+            for (&txn, phase) in txns {
                 if phase.in_doubt() {
                     s.recovered.insert(txn);
                     out.set_timer(TxnTimer::Ask(txn), 0..=0);
@@ -419,6 +441,10 @@ impl Txn {
                 if let Some(acks) = s.acks.get_mut(&txn) {
                     acks.insert(from);
                     if acks.len() == self.all() {
+                        out.note(
+                            NoteKind::Info,
+                            format!("txn {txn}: every participant acknowledged; retired"),
+                        );
                         s.acks.remove(&txn);
                         s.log.commits.remove(&txn);
                         out.persist(TxnDurable::Coordinator(s.log.clone()));
@@ -452,11 +478,6 @@ impl Txn {
                 for (&txn, acks) in &s.acks {
                     for p in c.participants().filter(|p| !acks.contains(p)) {
                         out.send(p, TxnMsg::Commit { txn });
-                    }
-                }
-                for &txn in &s.log.commits {
-                    if !s.acks.contains_key(&txn) {
-                        self.broadcast(out, || TxnMsg::Commit { txn });
                     }
                 }
                 for &txn in s.resolving.keys() {
@@ -533,6 +554,13 @@ impl Txn {
     fn step_participant(&self, id: NodeId, s: &mut PartState, ev: Event<Self>, out: &mut Effects<Self>) {
         let c = &self.config;
         match ev {
+            // Long decided: the coordinator has moved on. A Commit is acknowledged again (the
+            // first Ack may have been lost); nothing else is answered.
+            Event::Msg { from, msg: TxnMsg::Commit { txn } } if s.is_forgotten(txn) => {
+                out.send(from, TxnMsg::Ack { txn });
+            }
+            Event::Msg { msg: TxnMsg::Prepare { txn } | TxnMsg::Abort { txn }, .. }
+                if s.is_forgotten(txn) => {}
             Event::Msg { from, msg: TxnMsg::Prepare { txn } } => match s.txns.get(&txn) {
                 None if c.votes_yes(txn, id) => {
                     s.txns.insert(txn, Phase::Preparing);
@@ -635,6 +663,7 @@ impl Txn {
                 break;
             };
             s.txns.remove(&old);
+            s.forgot = s.forgot.max(old);
         }
         self.persist(s, out);
         let word = if phase == Phase::Committed { "committed" } else { "aborted" };
@@ -642,8 +671,8 @@ impl Txn {
     }
 
     fn persist(&self, s: &PartState, out: &mut Effects<Self>) {
-        let durable = s.txns.iter().filter(|(_, p)| **p != Phase::Preparing).map(|(t, p)| (*t, *p)).collect();
-        out.persist(TxnDurable::Participant(durable));
+        let txns = s.txns.iter().filter(|(_, p)| **p != Phase::Preparing).map(|(t, p)| (*t, *p)).collect();
+        out.persist(TxnDurable::Participant { txns, forgot: s.forgot });
     }
 }
 

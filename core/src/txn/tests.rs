@@ -251,3 +251,153 @@ fn a_coordinator_commit_beside_participants_that_aborted_alone_is_a_split() {
     let c = sim.checker_as::<TxnChecker>().unwrap();
     assert!((1..4).all(|p| c.in_doubt_since(p).is_none()));
 }
+
+#[test]
+fn a_restarted_coordinator_retires_each_logged_commit_once_acknowledged() {
+    // Regression: after a restart, Acks for commits restored from the log were dropped, so the
+    // logged COMMIT was resent every `retry` for ever.
+    let t = all_yes(TxnMode::TwoPhase);
+    let log = CoordLog { next_txn: 6, commits: [5].into(), precommitted: Default::default() };
+    let mut s = boot(&t, 0, Some(&TxnDurable::Coordinator(log)));
+    let resend = run(&t, 0, &mut s, Event::Timer(TxnTimer::Resend));
+    assert_eq!(sent(&resend), vec![(1, TxnMsg::Commit { txn: 5 }), (2, TxnMsg::Commit { txn: 5 })]);
+    run(&t, 0, &mut s, msg(1, TxnMsg::Ack { txn: 5 }));
+    let resend = run(&t, 0, &mut s, Event::Timer(TxnTimer::Resend));
+    assert_eq!(sent(&resend), vec![(2, TxnMsg::Commit { txn: 5 })], "only the one still missing");
+    let last = run(&t, 0, &mut s, msg(2, TxnMsg::Ack { txn: 5 }));
+    let Some(TxnDurable::Coordinator(log)) = persisted(&last) else { panic!("{last:?}") };
+    assert!(log.commits.is_empty(), "retired from the log");
+    let resend = run(&t, 0, &mut s, Event::Timer(TxnTimer::Resend));
+    assert!(sent(&resend).is_empty() && !resend.iter().any(|e| matches!(e, Effect::SetTimer { .. })));
+}
+
+#[test]
+fn a_participant_never_reopens_or_redecides_a_transaction_it_forgot() {
+    let t = all_yes(TxnMode::TwoPhase);
+    let mut s = boot(&t, 1, None);
+    // Decide 40 transactions: the oldest are forgotten, and the watermark is durable.
+    let mut last = Vec::new();
+    for txn in 1..=40 {
+        run(&t, 1, &mut s, msg(0, TxnMsg::Prepare { txn }));
+        run(&t, 1, &mut s, Event::Timer(TxnTimer::Flush(txn)));
+        last = run(&t, 1, &mut s, msg(0, TxnMsg::Commit { txn }));
+    }
+    let Some(TxnDurable::Participant { txns, forgot }) = persisted(&last) else { panic!() };
+    assert_eq!((txns.len(), forgot), (PARTICIPANT_MEMORY, 40 - PARTICIPANT_MEMORY as u64));
+    let mut s = boot(&t, 1, persisted(&last).as_ref());
+    // A late Abort or Prepare of a forgotten commit changes nothing; a late Commit is acknowledged.
+    assert!(run(&t, 1, &mut s, msg(0, TxnMsg::Abort { txn: 3 })).is_empty());
+    assert!(run(&t, 1, &mut s, msg(0, TxnMsg::Prepare { txn: 3 })).is_empty());
+    let ack = run(&t, 1, &mut s, msg(0, TxnMsg::Commit { txn: 3 }));
+    assert_eq!(sent(&ack), vec![(0, TxnMsg::Ack { txn: 3 })]);
+    let TxnState::Participant(p) = &s else { panic!() };
+    assert!(!p.txns.contains_key(&3), "still forgotten, not re-decided");
+}
+
+/// A 2PC run in which participant 3 voted yes on a transaction the coordinator committed and
+/// crashed before the Commit reached it, then stayed down for `down` of simulated time.
+fn down_with_an_unacknowledged_commit(down: Micros) -> crate::sim::Sim<Txn> {
+    let s = crate::scenario::url::decode("p=txn&n=4&seed=3&no=0").unwrap().scenario;
+    let mut sim = s.txn_sim();
+    loop {
+        sim.step().expect("the run goes on");
+        let committed = match sim.cluster().state(COORDINATOR) {
+            Some(TxnState::Coordinator(c)) => c.log.commits.clone(),
+            _ => Default::default(),
+        };
+        let in_doubt = match sim.cluster().state(3) {
+            Some(TxnState::Participant(p)) => {
+                committed.iter().any(|t| p.txns.get(t) == Some(&Phase::Uncertain))
+            }
+            _ => false,
+        };
+        if in_doubt {
+            break;
+        }
+    }
+    let at = sim.inject(crate::sim::fault::Fault::Crash(3));
+    sim.run_until(at + down);
+    sim
+}
+
+#[test]
+fn a_participant_down_for_hundreds_of_transactions_raises_no_false_alarm() {
+    // Regression: the checker kept only the newest 256 transactions but re-judged the whole
+    // commit log on every step; once the unacknowledged commit's record was evicted, its
+    // recreated record had no yes votes: "commit without every yes vote", falsely.
+    let sim = down_with_an_unacknowledged_commit(600 * SEC);
+    assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
+    let c = sim.checker_as::<TxnChecker>().unwrap();
+    assert!(c.aborted > 300, "hundreds of transactions went by: {}", c.aborted);
+    // The open commit and participant 3's undecided vote are kept; the settled rest are not.
+    assert!(c.records_kept() < 2 * invariants::FIRST_SWEEP, "{} records kept", c.records_kept());
+}
+
+#[test]
+fn the_checker_remembers_an_open_transaction_for_as_long_as_it_is_open() {
+    use crate::cluster::Cluster;
+    use crate::invariant::Checker;
+    // Regression: the checker evicted all but the newest 256 transactions, so an old one that
+    // split later went unjudged.
+    let (mut cluster, _) = Cluster::boot(Txn::new(TxnConfig { nodes: 3, ..TxnConfig::default() }));
+    let mut checker = TxnChecker::default();
+    let set = |cluster: &mut Cluster<Txn>, p: NodeId, phases: &[(u64, Phase)]| {
+        if let Some(TxnState::Participant(s)) = cluster.nodes[p as usize].state.as_mut() {
+            s.txns.extend(phases.iter().copied());
+        }
+    };
+    set(&mut cluster, 1, &[(1, Phase::Uncertain)]);
+    set(&mut cluster, 2, &[(1, Phase::Uncertain)]);
+    for p in 1..=2 {
+        checker.check(&cluster, Some(p)).unwrap();
+    }
+    set(&mut cluster, 1, &[(1, Phase::Committed)]);
+    checker.check(&cluster, Some(1)).unwrap();
+    // A thousand transactions later (decided everywhere, and closed at the coordinator),
+    // participant 2 is still in doubt about txn 1...
+    if let Some(TxnState::Coordinator(c)) = cluster.nodes[0].state.as_mut() {
+        c.log.next_txn = 1_002;
+    }
+    for txn in 2..=1_001 {
+        for p in 1..=2 {
+            if let Some(TxnState::Participant(s)) = cluster.nodes[p as usize].state.as_mut() {
+                s.txns.insert(txn, Phase::Aborted);
+            }
+            checker.check(&cluster, Some(p)).unwrap();
+        }
+    }
+    assert!(
+        checker.records_kept() < 4 * invariants::FIRST_SWEEP,
+        "settled ones go: {}",
+        checker.records_kept()
+    );
+    // ...and then aborts it.
+    set(&mut cluster, 2, &[(1, Phase::Aborted)]);
+    let broken = checker.check(&cluster, Some(2)).unwrap_err();
+    assert_eq!(broken.invariant, invariants::ATOMICITY);
+    assert!(broken.detail.starts_with("txn 1:"), "{}", broken.detail);
+}
+
+#[test]
+fn the_coordinator_s_own_abort_counts_in_the_atomicity_check() {
+    use crate::cluster::Cluster;
+    use crate::invariant::Checker;
+    let (mut cluster, _) = Cluster::boot(Txn::new(TxnConfig { nodes: 3, ..TxnConfig::default() }));
+    let mut checker = TxnChecker::default();
+    for p in 1..=2 {
+        if let Some(TxnState::Participant(s)) = cluster.nodes[p as usize].state.as_mut() {
+            s.txns.insert(1, Phase::Uncertain);
+        }
+        checker.check(&cluster, Some(p)).unwrap();
+    }
+    if let Some(TxnState::Coordinator(c)) = cluster.nodes[0].state.as_mut() {
+        c.history.push((1, Decision::Abort));
+    }
+    checker.check(&cluster, Some(COORDINATOR)).unwrap();
+    if let Some(TxnState::Participant(s)) = cluster.nodes[1].state.as_mut() {
+        s.txns.insert(1, Phase::Committed);
+    }
+    let broken = checker.check(&cluster, Some(1)).unwrap_err();
+    assert_eq!(broken.invariant, invariants::ATOMICITY);
+    assert!(broken.detail.contains("the coordinator aborted"), "{}", broken.detail);
+}

@@ -201,7 +201,7 @@ fn participant_txns(m: &Model<Txn>, i: usize) -> Option<&BTreeMap<u64, Phase>> {
     let node = &m.sim.cluster().nodes[i];
     match (&node.state, &node.durable) {
         (Some(TxnState::Participant(PartState { txns, .. })), _) => Some(txns),
-        (None, Some(TxnDurable::Participant(txns))) => Some(txns),
+        (None, Some(TxnDurable::Participant { txns, .. })) => Some(txns),
         _ => None,
     }
 }
