@@ -140,7 +140,7 @@ test('?embed=1 shows the cluster and minimal controls without the chrome', async
 
 test('the forget-vote bug switch is caught: the invariant panel turns red', async () => {
   const page = await h.open(
-    '/raft?n=3&seed=567&el=100ms-102ms&bugs=forget&faults=crash:2@104ms,restart:2@106ms&speed=1',
+    '/raft?n=3&seed=157&el=100ms-102ms&bugs=forget&faults=crash:2@104ms,restart:2@106ms&speed=1',
   );
   await page.waitForSelector('[data-testid=invariants][data-ok=false]');
   const text = await page.textContent('[data-testid=invariants]');
@@ -160,7 +160,7 @@ test('the vote bug (core golden URL) breaks leader completeness', async () => {
   const page = await h.open('/raft?p=raft&n=3&seed=2&bugs=vote&faults=heal@778.693ms,cut:1-0@859.274ms&speed=100');
   await page.waitForSelector('[data-testid=invariants][data-ok=false]');
   assert.match(await page.textContent('[data-testid=invariants]'), /leader completeness violated/);
-  assert.equal((await status(page)).time, 1_099_637, 'stopped at the violating step');
+  assert.equal((await status(page)).time, 1_118_681, 'stopped at the violating step');
   assertNoErrors(page);
 });
 

@@ -56,17 +56,17 @@ pub const RAFT_PRESETS: &[Preset] = &[
         id: "bug-fig8",
         title: "Bug: Figure 8, committing an old term",
         about: "A leader commits an earlier term's entry by counting replicas; a later leader never had it.",
-        query: "p=raft&n=5&seed=2691&bugs=fig8&faults=restart:0@357.92ms,isolate:leader@944.664ms,\
-                dup:0.008504@1.049785s,part:0.1.2/3.4@1.153146s,dup:0.036127@1.297429s,isolate:leader@1.655118s",
+        query: "p=raft&n=5&seed=1970&bugs=fig8&faults=crash:leader@129.918ms,isolate:leader@487.415ms,\
+                crash:2@1.077115s,part:0.3.4/1.2@1.422618s,isolate:leader@1.909099s",
         breaks: Some(crate::raft::invariants::LEADER_COMPLETENESS),
     },
     Preset {
         id: "bug-forget",
         title: "Bug: votedFor forgotten on restart",
-        about: "A restarted node votes twice in one term, and two leaders are elected.",
-        query: "p=raft&n=3&seed=1163&el=150ms-160ms&bugs=forget&faults=dup:0.044586@97.215ms,\
-                crash:leader@419.384ms,crash:0@438.213ms,crash:1@525.335ms,crash:leader@589.335ms,\
-                restart:0@715.181ms,restart:1@795.266ms",
+        about:
+            "Node 2 votes in the first election, crashes and is back 2 ms later with no memory of its vote; \
+                it votes again in the same term, and two leaders of term 1 are elected.",
+        query: "p=raft&n=3&seed=157&el=100ms-102ms&bugs=forget&faults=crash:2@104ms,restart:2@106ms",
         breaks: Some(crate::raft::invariants::ELECTION_SAFETY),
     },
 ];
@@ -183,6 +183,26 @@ pub const LOCK_PRESETS: &[Preset] = &[
                 holds the lock when another client is granted it.",
         query: "p=lock&n=5&seed=337&lat=10ms-300ms&loss=0.2&work=900ms-1.5s&bugs=receipt",
         breaks: Some(crate::lock::invariants::ONE_HOLDER),
+    },
+    Preset {
+        id: "client-restart",
+        title: "A client restarts while its messages are in flight",
+        about: "Client 1 holds token 1 when it crashes at 850 ms and is back 20 ms later; links take 50–500 ms, so a \
+                Grant answering its previous life's retry is still on its way. Each acquisition carries the \
+                client's life (a durable counter), so the new life (acquisition 1.0) hands the stale Grant (0.0) \
+                back, waits for the old lease to go, and gets token 2.",
+        query: "p=lock&n=4&seed=2&lat=50ms-500ms&faults=crash:2@850ms,restart:2@870ms",
+        breaks: None,
+    },
+    Preset {
+        id: "bug-reuse",
+        title: "Bug: a restarted client reuses its acquisition ids",
+        about: "The same restart, but the client forgets its life and numbers acquisitions from 0 again. It takes \
+                the Grant meant for its previous life as its own and holds token 1 a second time; a slow Release \
+                from the old life could now end the lease it believes in, and another client would be granted \
+                the lock beside it.",
+        query: "p=lock&n=4&seed=2&lat=50ms-500ms&bugs=reuse&faults=crash:2@850ms,restart:2@870ms",
+        breaks: Some(crate::lock::invariants::TOKENS_INCREASE),
     },
 ];
 
