@@ -1,6 +1,7 @@
 //! Random fault schedules ("swarm testing", as in TigerBeetle's VOPR): each seed draws its own
-//! mix of crashes, restarts, pauses, partitions, cuts and network settings, then heals
-//! everything at a fixed instant so a liveness phase can follow.
+//! mix of crashes, restarts, pauses (a quarter of the seeds cut one short with a crash),
+//! partitions, cuts and network settings, then heals everything at a fixed instant so a
+//! liveness phase can follow.
 
 use super::fault::{Fault, Scheduled};
 use super::rng::SimRng;
@@ -52,6 +53,20 @@ pub fn random_script(seed: u64, swarm: Swarm) -> Vec<Scheduled> {
             _ => Fault::SetDup(rng.below(100_001) as u32),
         };
         script.push(Scheduled { at, fault });
+    }
+    // A pause that a crash cuts short: what the paused node had received must die with it, and
+    // its next life must not inherit it. Drawn from a stream of its own, so the schedules above
+    // stay what they were.
+    let mut extra = SimRng::new(seed ^ 0x0bad_cafe);
+    if extra.chance(0.25) && swarm.heal_at > 2 * MS {
+        let x = extra.below(n) as NodeId;
+        let at = extra.below(swarm.heal_at / 2);
+        let pause = extra.range(50 * MS..=800 * MS);
+        let crash = (at + extra.range(MS..=pause)).min(swarm.heal_at - 1);
+        let back = (crash + extra.range(MS..=200 * MS)).min(swarm.heal_at);
+        script.push(Scheduled { at, fault: Fault::Pause(x, pause) });
+        script.push(Scheduled { at: crash, fault: Fault::Crash(x) });
+        script.push(Scheduled { at: back, fault: Fault::Restart(x) });
     }
     script.sort_by_key(|s| s.at);
     script.extend(healing(swarm.nodes, swarm.heal_at));
