@@ -93,8 +93,9 @@ async fn mounts_the_paxos_page_with_its_panels() {
 
 #[wasm_bindgen_test]
 async fn mounts_the_lock_page_with_its_timeline_and_the_unjudged_invariant() {
-    let root = mount("/lock?p=lock&n=4&seed=1&faults=pause:2:2s@900ms&t=4s").await;
-    until("the lock page at 4 s: token 2 refused, one-holder unjudged", || {
+    // The pause ends at 2.9 s; one-holder stays unjudged for one TTL after, to 3.9 s.
+    let root = mount("/lock?p=lock&n=4&seed=1&faults=pause:2:2s@900ms&t=3.5s").await;
+    until("the lock page at 3.5 s: token 2 refused, one-holder unjudged", || {
         let attributes = [
             ("nav-lock", "aria-current", "page"),
             ("node-0", "data-role", "server"),
@@ -102,7 +103,7 @@ async fn mounts_the_lock_page_with_its_timeline_and_the_unjudged_invariant() {
             ("invariants", "data-ok", "true"),
             ("invariants", "data-unjudged", "at most one holder"),
             ("storage-sum", "data-refused", "1"),
-            ("timeline", "data-now", "4000000"),
+            ("timeline", "data-now", "3500000"),
             ("timeline", "data-start", "0"),
         ];
         for (id, name, value) in attributes {

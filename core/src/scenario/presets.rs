@@ -64,8 +64,8 @@ pub const RAFT_PRESETS: &[Preset] = &[
         id: "bug-forget",
         title: "Bug: votedFor forgotten on restart",
         about:
-            "Node 2 votes in the first election, crashes and is back 2 ms later with no memory of its vote; \
-                it votes again in the same term, and two leaders of term 1 are elected.",
+            "Node 2 votes in the first election, crashes and is back 2 ms later with no memory of its vote, \
+                so it votes twice in term 1: two leaders of the same term are elected.",
         query: "p=raft&n=3&seed=157&el=100ms-102ms&bugs=forget&faults=crash:2@104ms,restart:2@106ms",
         breaks: Some(crate::raft::invariants::ELECTION_SAFETY),
     },
