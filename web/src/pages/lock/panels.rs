@@ -79,9 +79,11 @@ pub fn explainer() -> Html {
                 counter). The storage remembers the highest token it accepted and refuses lower ones, so the sleeper's \
                 late write is turned away. Try the " }<i>{ "Kleppmann" }</i>{ " preset, then the same run with " }
                 <code>{ "nofence" }</code>{ "." }</p>
-            <p class="muted">{ "\u{201c}At most one holder\u{201d} rests on the lease's assumptions; once a client was \
-                paused or a clock drifted past the bound the checker only counts overlaps (amber), while the token \
-                invariants are still judged. Sources: " }
+            <p class="muted">{ "\u{201c}At most one holder\u{201d} rests on the lease's assumptions: while a client is \
+                paused or a clock drifts past the bound, and for one TTL after, the checker only counts overlaps \
+                (amber); then it judges again. The token invariants are judged throughout. A client's acquisitions \
+                carry its life, a counter it persists and bumps on every restart, so nothing meant for an earlier \
+                life is taken by the next. Sources: " }
                 <a href="https://martin.kleppmann.com/2016/02/08/how-to-do-distributed-locking.html" target="_blank" rel="noopener">
                     { "Kleppmann, How to do distributed locking" }</a>
                 { "; Gray & Cheriton, Leases (1989); Burrows, Chubby (2006)." }</p>
