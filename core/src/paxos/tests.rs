@@ -135,20 +135,8 @@ fn a_proposer_never_reuses_a_round_after_a_restart() {
 fn multi_paxos_leader_fills_gaps_with_noops_and_adopts_open_slots() {
     let p = paxos(Mode::Multi, PaxosBugs::default());
     let mut s = boot(&p, 0);
-    step(&p, 0, &mut s, Event::Timer(Timer::LeaderTimeout));
-    let ballot = s.proposer.as_ref().unwrap().phase.ballot().unwrap();
-    step(&p, 0, &mut s, msg(0, Msg::Promise { ballot, accepted: vec![] }));
     let put = Value::Put { req: 9, key: 1, value: 2 };
-    let fx = step(&p, 0, &mut s, msg(1, Msg::Promise { ballot, accepted: vec![(2, b(1, 1), put.clone())] }));
-    assert!(s.is_leading());
-    let mut accepts: Vec<_> = sent(&fx)
-        .into_iter()
-        .filter_map(|(to, m)| match m {
-            Msg::Accept { slot, value, .. } if to == 0 => Some((slot, value)),
-            _ => None,
-        })
-        .collect();
-    accepts.sort();
+    let accepts = lead(&p, &mut s, vec![(2, b(1, 1), put.clone())]);
     assert_eq!(accepts, vec![(0, Value::Noop), (1, Value::Noop), (2, put)]);
     let fx = step(&p, 0, &mut s, Event::Input(Input::Put { req: 10, key: 0, value: 1 }));
     assert!(fx.contains(&Effect::Output(Output::Accepted { req: 10, slot: 3 })), "{fx:?}");

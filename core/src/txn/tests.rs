@@ -32,6 +32,13 @@ fn msg(from: NodeId, msg: TxnMsg) -> Event<Txn> {
     Event::Msg { from, msg }
 }
 
+/// Sets participant `p`'s phases directly, for checker tests.
+fn set_phases(cluster: &mut crate::cluster::Cluster<Txn>, p: NodeId, phases: &[(u64, Phase)]) {
+    if let Some(TxnState::Participant(s)) = cluster.nodes[p as usize].state.as_mut() {
+        s.txns.extend(phases.iter().copied());
+    }
+}
+
 fn all_yes(mode: TxnMode) -> Txn {
     Txn::new(TxnConfig { nodes: 3, mode, no_percent: 0, ..TxnConfig::default() })
 }
@@ -198,24 +205,19 @@ fn the_checker_judges_a_late_decision_on_an_old_transaction() {
     use crate::invariant::Checker;
     let (mut cluster, _) = Cluster::boot(Txn::new(TxnConfig { nodes: 3, ..TxnConfig::default() }));
     let mut checker = TxnChecker::default();
-    let set = |cluster: &mut Cluster<Txn>, p: NodeId, phases: &[(u64, Phase)]| {
-        if let Some(TxnState::Participant(s)) = cluster.nodes[p as usize].state.as_mut() {
-            s.txns.extend(phases.iter().copied());
-        }
-    };
     // Both vote yes on txns 1..=10; both commit 2..=10; participant 1 commits txn 1.
     for p in 1..=2 {
-        set(&mut cluster, p, &(1..=10).map(|t| (t, Phase::Uncertain)).collect::<Vec<_>>());
+        set_phases(&mut cluster, p, &(1..=10).map(|t| (t, Phase::Uncertain)).collect::<Vec<_>>());
         assert!(checker.check(&cluster, Some(p)).is_ok());
     }
     for p in 1..=2 {
-        set(&mut cluster, p, &(2..=10).map(|t| (t, Phase::Committed)).collect::<Vec<_>>());
+        set_phases(&mut cluster, p, &(2..=10).map(|t| (t, Phase::Committed)).collect::<Vec<_>>());
         assert!(checker.check(&cluster, Some(p)).is_ok());
     }
-    set(&mut cluster, 1, &[(1, Phase::Committed)]);
+    set_phases(&mut cluster, 1, &[(1, Phase::Committed)]);
     assert!(checker.check(&cluster, Some(1)).is_ok());
     // Participant 2, recovered, aborts txn 1 long after: nine newer transactions in between.
-    set(&mut cluster, 2, &[(1, Phase::Aborted)]);
+    set_phases(&mut cluster, 2, &[(1, Phase::Aborted)]);
     let broken = checker.check(&cluster, Some(2)).unwrap_err();
     assert_eq!(broken.invariant, invariants::ATOMICITY);
     assert!(broken.detail.starts_with("txn 1:"), "{}", broken.detail);
@@ -341,17 +343,12 @@ fn the_checker_remembers_an_open_transaction_for_as_long_as_it_is_open() {
     // split later went unjudged.
     let (mut cluster, _) = Cluster::boot(Txn::new(TxnConfig { nodes: 3, ..TxnConfig::default() }));
     let mut checker = TxnChecker::default();
-    let set = |cluster: &mut Cluster<Txn>, p: NodeId, phases: &[(u64, Phase)]| {
-        if let Some(TxnState::Participant(s)) = cluster.nodes[p as usize].state.as_mut() {
-            s.txns.extend(phases.iter().copied());
-        }
-    };
-    set(&mut cluster, 1, &[(1, Phase::Uncertain)]);
-    set(&mut cluster, 2, &[(1, Phase::Uncertain)]);
+    set_phases(&mut cluster, 1, &[(1, Phase::Uncertain)]);
+    set_phases(&mut cluster, 2, &[(1, Phase::Uncertain)]);
     for p in 1..=2 {
         checker.check(&cluster, Some(p)).unwrap();
     }
-    set(&mut cluster, 1, &[(1, Phase::Committed)]);
+    set_phases(&mut cluster, 1, &[(1, Phase::Committed)]);
     checker.check(&cluster, Some(1)).unwrap();
     // A thousand transactions later (decided everywhere, and closed at the coordinator),
     // participant 2 is still in doubt about txn 1...
@@ -360,9 +357,7 @@ fn the_checker_remembers_an_open_transaction_for_as_long_as_it_is_open() {
     }
     for txn in 2..=1_001 {
         for p in 1..=2 {
-            if let Some(TxnState::Participant(s)) = cluster.nodes[p as usize].state.as_mut() {
-                s.txns.insert(txn, Phase::Aborted);
-            }
+            set_phases(&mut cluster, p, &[(txn, Phase::Aborted)]);
             checker.check(&cluster, Some(p)).unwrap();
         }
     }
@@ -372,7 +367,7 @@ fn the_checker_remembers_an_open_transaction_for_as_long_as_it_is_open() {
         checker.records_kept()
     );
     // ...and then aborts it.
-    set(&mut cluster, 2, &[(1, Phase::Aborted)]);
+    set_phases(&mut cluster, 2, &[(1, Phase::Aborted)]);
     let broken = checker.check(&cluster, Some(2)).unwrap_err();
     assert_eq!(broken.invariant, invariants::ATOMICITY);
     assert!(broken.detail.starts_with("txn 1:"), "{}", broken.detail);
@@ -385,18 +380,14 @@ fn the_coordinator_s_own_abort_counts_in_the_atomicity_check() {
     let (mut cluster, _) = Cluster::boot(Txn::new(TxnConfig { nodes: 3, ..TxnConfig::default() }));
     let mut checker = TxnChecker::default();
     for p in 1..=2 {
-        if let Some(TxnState::Participant(s)) = cluster.nodes[p as usize].state.as_mut() {
-            s.txns.insert(1, Phase::Uncertain);
-        }
+        set_phases(&mut cluster, p, &[(1, Phase::Uncertain)]);
         checker.check(&cluster, Some(p)).unwrap();
     }
     if let Some(TxnState::Coordinator(c)) = cluster.nodes[0].state.as_mut() {
         c.history.push((1, Decision::Abort));
     }
     checker.check(&cluster, Some(COORDINATOR)).unwrap();
-    if let Some(TxnState::Participant(s)) = cluster.nodes[1].state.as_mut() {
-        s.txns.insert(1, Phase::Committed);
-    }
+    set_phases(&mut cluster, 1, &[(1, Phase::Committed)]);
     let broken = checker.check(&cluster, Some(1)).unwrap_err();
     assert_eq!(broken.invariant, invariants::ATOMICITY);
     assert!(broken.detail.contains("the coordinator aborted"), "{}", broken.detail);
