@@ -483,7 +483,7 @@ pub fn chart(p: &ChartProps) -> Html {
     };
     let legend = p.data.series.iter().map(|s| {
         html! {
-            <li class={s.key}><i class={classes!("swatch", s.dashed.then_some("dashed"), s.dots.then_some("dots"))} style={format!("--c: {}", s.colour)}></i>{ s.name.clone() }</li>
+            <li class={s.key}><i class={classes!("swatch", s.dashed.then_some("dashed"), s.dots.then_some(if s.key == "mcbound" { "bound" } else { "dots" }))} style={format!("--c: {}", s.colour)}></i>{ s.name.clone() }</li>
         }
     });
     let band_key = p.data.band.as_ref().map(|b| html! {
