@@ -159,6 +159,22 @@ test('preset bug-volatile: the restarted server grants token 1 again', async () 
   assertNoErrors(page);
 });
 
+test('preset client-restart: the new life asks as acquisition 1.0 and the run stays green; bug-reuse turns red', async () => {
+  const page = await openPreset('client-restart', '1.4s');
+  const v = await verdict(page);
+  assert.ok(v.ok && v.unjudged === '', JSON.stringify(v));
+  assert.deepEqual((await caption(page, 2)).slice(0, 3), ['client 1', 'asking', 'acquisition 1.0']);
+  assertNoErrors(page);
+
+  const bug = await openPreset('bug-reuse', '2s');
+  const b = await verdict(bug);
+  assert.equal(b.ok, false);
+  assert.match(b.text, new RegExp(`${TOKENS} violated`));
+  assert.match(b.text, /client 1 \(life 1\) holds token 1, which client 1 held in life 0/);
+  assert.ok(await bug.isChecked('[data-testid=bug-reuse]'));
+  assertNoErrors(bug);
+});
+
 test('preset drift: clocks past the bound overlap holders, fencing still holds', async () => {
   const page = await openPreset('drift', '8s');
   const v = await verdict(page);
