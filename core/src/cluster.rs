@@ -155,8 +155,8 @@ impl<P: Protocol> Cluster<P> {
 
     fn absorb_persists(&mut self, id: NodeId, out: &Effects<P>) {
         for e in &out.0 {
-            if let Effect::Persist(d) = e {
-                self.nodes[id as usize].durable = Some(d.clone());
+            if let Effect::Persist(w) = e {
+                self.protocol.store(&mut self.nodes[id as usize].durable, w);
             }
         }
     }

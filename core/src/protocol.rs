@@ -33,8 +33,13 @@ pub trait Protocol: Sized + 'static {
     type Timer: Clone + Debug + Eq + Ord + Hash + Serialize;
     /// Everything a live node knows. BTreeMap/Vec only, so iteration order is deterministic.
     type State: Clone + Debug + Eq + Hash + Serialize;
-    /// What survives a crash: the last [`Effect::Persist`] is handed back to `init` on restart.
+    /// What survives a crash: stable storage, as the node's [`Effect::Persist`] writes left it,
+    /// handed back to `init` on restart.
     type Durable: Clone + Debug + Eq + Hash + Serialize;
+    /// One write to stable storage. It carries what the step changed (as etcd/raft's `Ready`
+    /// carries the hard state and the entries appended), not the whole store, so persisting costs
+    /// the same in the first second of a run and the tenth minute.
+    type Write: Clone + Debug + Eq + Hash + Serialize;
     /// A client request.
     type Input: Clone + Debug + Eq + Hash + Serialize;
     /// A reply to a client.
@@ -49,6 +54,10 @@ pub trait Protocol: Sized + 'static {
     fn is_leader(&self, _state: &Self::State) -> bool {
         false
     }
+
+    /// Applies a write to a node's stable storage (`None` before its first write). The driver
+    /// calls it for every [`Effect::Persist`], in order.
+    fn store(&self, durable: &mut Option<Self::Durable>, write: &Self::Write);
 
     /// Builds a node's state at boot (`restored == None`) or after a crash.
     fn init(&self, id: NodeId, restored: Option<&Self::Durable>, out: &mut Effects<Self>) -> Self::State;
@@ -81,7 +90,7 @@ pub enum Effect<P: Protocol> {
     Send { to: NodeId, msg: P::Msg },
     SetTimer { timer: P::Timer, after: RangeInclusive<Micros> },
     CancelTimer(P::Timer),
-    Persist(P::Durable),
+    Persist(P::Write),
     Output(P::Output),
     Note(Observation),
 }
@@ -122,8 +131,8 @@ impl<P: Protocol> Effects<P> {
     pub fn cancel_timer(&mut self, timer: P::Timer) {
         self.0.push(Effect::CancelTimer(timer));
     }
-    pub fn persist(&mut self, durable: P::Durable) {
-        self.0.push(Effect::Persist(durable));
+    pub fn persist(&mut self, write: P::Write) {
+        self.0.push(Effect::Persist(write));
     }
     pub fn output(&mut self, out: P::Output) {
         self.0.push(Effect::Output(out));

@@ -6,6 +6,7 @@ use halab_core::lock::{LockChecker, LockState, STORAGE};
 use halab_core::protocol::{Micros, SEC};
 use halab_core::scenario::presets::{Preset, LOCK_PRESETS, PAXOS_PRESETS, RAFT_PRESETS, TXN_PRESETS};
 use halab_core::scenario::{url, ProtocolKind, Scenario};
+use halab_core::sim::trace::TraceKind;
 use halab_core::txn::TxnChecker;
 
 /// (violated invariant, writes committed, whether slot 0 was learned)
@@ -231,4 +232,28 @@ fn a_restarted_client_hands_back_its_previous_life_s_grant_and_gets_a_fresh_toke
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "bug-reuse"), 4 * SEC);
     let v = sim.violation().expect("the reused token is caught");
     assert!(v.detail.contains("holds token 1, which client 1 held in life 0"), "{}", v.detail);
+}
+
+#[test]
+fn a_follower_down_past_the_leader_s_snapshot_catches_up_by_installsnapshot() {
+    let s = url::decode(preset(RAFT_PRESETS, "snapshot-catchup")).unwrap().scenario;
+    let mut sim = s.raft_sim();
+    let mut installed = 0;
+    let deadline = 8 * SEC;
+    while sim.now() < deadline {
+        let Some(events) = sim.step() else { break };
+        installed += events
+            .iter()
+            .filter(|e| matches!(e.kind, TraceKind::Deliver { to: 2, label: "InstallSnapshot", .. }))
+            .count();
+    }
+    assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
+    assert!(installed >= 1, "node 2 received no InstallSnapshot");
+    let c = sim.cluster();
+    let (leader, two) = (c.state(0).or(c.state(1)).unwrap(), c.state(2).expect("node 2 is up"));
+    assert!(two.snapshot.index >= 20, "node 2 holds a snapshot: {}", two.snapshot.index);
+    assert!(two.commit + 40 >= leader.commit, "node 2 caught up: {} vs {}", two.commit, leader.commit);
+    for st in [leader, two] {
+        assert!(st.log.entries().len() <= 20 + 40, "logs stay short: {}", st.log.entries().len());
+    }
 }

@@ -5,7 +5,9 @@
 mod common;
 
 use halab_core::protocol::{Micros, SEC};
-use halab_core::raft::invariants::{ELECTION_SAFETY, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY};
+use halab_core::raft::invariants::{
+    APPLIED_STATE, ELECTION_SAFETY, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY,
+};
 use halab_core::raft::{Bugs, Raft, RaftChecker, RaftConfig};
 use halab_core::sim::network::NetConfig;
 use halab_core::sim::rng::SimRng;
@@ -67,7 +69,43 @@ fn forgetting_the_vote_on_restart_is_caught() {
     common::assert_caught("forget", |seed| buggy_sim(seed, bugs), HORIZON, 1_000, &[ELECTION_SAFETY]);
 }
 
+/// Busy logs, frequent snapshots and duplicated, slow messages: a late copy of an
+/// InstallSnapshot reaches a follower that has moved on since.
+fn snapshot_sim(seed: u64, bugs: Bugs) -> Sim<Raft> {
+    let mut rng = SimRng::new(seed);
+    let nodes = [3, 5][rng.below(2) as usize];
+    let raft =
+        Raft::new(RaftConfig { nodes, bugs, snapshot_every: rng.range(10..=40), ..RaftConfig::default() });
+    let config = SimConfig {
+        seed,
+        net: NetConfig {
+            latency_min: 500,
+            latency_max: rng.range(5_000..=80_000),
+            loss_ppm: rng.range(0..=50_000) as u32,
+            dup_ppm: rng.range(20_000..=200_000) as u32,
+        },
+        write_rate: rng.range(20..=100) as u32,
+        script: random_script(seed, Swarm { nodes, heal_at: HORIZON, max_faults: 60 }),
+        keep_trace: 32,
+        ..SimConfig::default()
+    };
+    Sim::new(raft, config).with_checker(RaftChecker::default())
+}
+
+#[test]
+fn discarding_the_log_on_a_matching_snapshot_is_caught() {
+    let bugs = Bugs { discard_log: true, ..Bugs::default() };
+    common::assert_caught(
+        "snap",
+        |seed| snapshot_sim(seed, bugs),
+        HORIZON,
+        2_000,
+        &[LEADER_COMPLETENESS, STATE_MACHINE_SAFETY, APPLIED_STATE],
+    );
+}
+
 #[test]
 fn the_same_schedules_pass_without_bugs() {
     common::assert_clean(|seed| buggy_sim(seed, Bugs::default()), HORIZON, 300);
+    common::assert_clean(|seed| snapshot_sim(seed, Bugs::default()), HORIZON, 300);
 }

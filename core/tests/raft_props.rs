@@ -20,11 +20,18 @@ const LIVENESS_BOUND: Micros = 4 * SEC;
 pub fn swarm_sim(seed: u64) -> Sim<Raft> {
     let mut rng = SimRng::new(seed);
     let nodes = [3, 5, 5, 7][rng.below(4) as usize];
-    let raft = Raft::new(RaftConfig { nodes, noop: rng.chance(0.5), ..RaftConfig::default() });
+    let noop = rng.chance(0.5);
+    let net = common::swarm_net(&mut rng);
+    let write_rate = rng.range(1..=40) as u32;
+    // Half the seeds snapshot every few dozen entries, so compaction, InstallSnapshot to nodes
+    // that were down or cut off, and late copies of it all meet the faults.
+    let snapshot_every =
+        if rng.chance(0.5) { rng.range(10..=60) } else { RaftConfig::default().snapshot_every };
+    let raft = Raft::new(RaftConfig { nodes, noop, snapshot_every, ..RaftConfig::default() });
     let config = SimConfig {
         seed,
-        net: common::swarm_net(&mut rng),
-        write_rate: rng.range(1..=40) as u32,
+        net,
+        write_rate,
         script: random_script(seed, Swarm { nodes, heal_at: HEAL_AT, max_faults: 12 }),
         keep_trace: 64,
         ..SimConfig::default()

@@ -273,11 +273,17 @@ impl Protocol for Lock {
     type Timer = LockTimer;
     type State = LockState;
     type Durable = LockDurable;
+    /// Small and bounded, so a write is the whole store.
+    type Write = LockDurable;
     type Input = NoWrites;
     type Output = NoWrites;
 
     fn nodes(&self) -> usize {
         self.config.nodes
+    }
+
+    fn store(&self, durable: &mut Option<LockDurable>, write: &LockDurable) {
+        *durable = Some(write.clone());
     }
 
     fn is_leader(&self, s: &LockState) -> bool {

@@ -264,11 +264,16 @@ impl Protocol for Paxos {
     type Timer = Timer;
     type State = PaxosState;
     type Durable = PaxosDurable;
+    type Write = PaxosDurable;
     type Input = Input;
     type Output = Output;
 
     fn nodes(&self) -> usize {
         self.config.nodes
+    }
+
+    fn store(&self, durable: &mut Option<PaxosDurable>, write: &PaxosDurable) {
+        *durable = Some(write.clone());
     }
 
     fn is_leader(&self, s: &PaxosState) -> bool {

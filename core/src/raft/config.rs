@@ -16,6 +16,13 @@ pub struct Bugs {
     /// Forget `votedFor` on restart: a node can vote twice in one term.
     /// Caught by election safety.
     pub forget_vote: bool,
+    /// Install every InstallSnapshot by discarding the log and loading the snapshot, skipping
+    /// Figure 13's checks (ignore a snapshot the node is already past; keep the entries that
+    /// follow a matching last entry). A late copy erases entries the follower acknowledged,
+    /// which the leader may have counted to commit, and winds its state machine back. Caught by
+    /// the applied-state check (state going backwards), leader completeness or state-machine
+    /// safety.
+    pub discard_log: bool,
 }
 
 /// Each bug switch's short name (as in URLs and the page) and what it breaks.
@@ -23,11 +30,12 @@ pub const BUG_NAMES: &[(&str, &str)] = &[
     ("vote", "grant votes without the log up-to-date check (§5.4.1)"),
     ("fig8", "commit entries of earlier terms by counting replicas (Figure 8)"),
     ("forget", "forget votedFor on restart"),
+    ("snap", "install every snapshot by discarding the log, even a late copy or one that matches (§7)"),
 ];
 
 impl Bugs {
     pub fn any(&self) -> bool {
-        self.vote_without_log_check || self.commit_old_terms || self.forget_vote
+        self.vote_without_log_check || self.commit_old_terms || self.forget_vote || self.discard_log
     }
 
     /// The switch called `name` (see [`BUG_NAMES`]).
@@ -36,6 +44,7 @@ impl Bugs {
             "vote" => Some(&mut self.vote_without_log_check),
             "fig8" => Some(&mut self.commit_old_terms),
             "forget" => Some(&mut self.forget_vote),
+            "snap" => Some(&mut self.discard_log),
             _ => None,
         }
     }
@@ -44,6 +53,11 @@ impl Bugs {
         self.clone().flag_mut(name).map(|f| *f)
     }
 }
+
+/// Entries applied between snapshots by default: a few seconds of the busiest workload, so the
+/// log (and everything a step may copy from it) stays small, while a follower that misses less
+/// than that catches up from the log.
+pub const DEFAULT_SNAPSHOT_EVERY: u64 = 1_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RaftConfig {
@@ -65,6 +79,8 @@ pub struct RaftConfig {
     /// granted, AppendEntries arrives from the current leader, or an election starts; so a node
     /// that refuses a stale candidate keeps its own deadline and can still win the next term.
     pub reset_on_higher_term: bool,
+    /// Take a snapshot and compact the log every this many applied entries (§7); 0 never.
+    pub snapshot_every: u64,
     pub bugs: Bugs,
 }
 
@@ -78,6 +94,7 @@ impl Default for RaftConfig {
             max_batch: 64,
             noop: false,
             reset_on_higher_term: false,
+            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
             bugs: Bugs::default(),
         }
     }

@@ -5,12 +5,17 @@
 //! in. Each step it examines only the node the step touched, and of that node only what changed
 //! since it last looked (unless the log was truncated or the node restarted), so the checker's
 //! cost does not grow with the length of the run.
+//!
+//! Its memory does not grow either: history is dropped below `base`, the lowest snapshot any
+//! node holds, live or on stable storage. No log can hold an entry at or below it again (a
+//! follower skips what its snapshot covers), so nothing there is left to judge; the checker keeps
+//! the key-value map at `base` to rebuild replicas from.
 
 use super::{Command, Index, Raft, RaftState, Term};
 use crate::cluster::Cluster;
 use crate::invariant::{Broken, Checker};
 use crate::protocol::NodeId;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 pub const ELECTION_SAFETY: &str = "election safety";
 pub const LOG_MATCHING: &str = "log matching";
@@ -19,6 +24,9 @@ pub const STATE_MACHINE_SAFETY: &str = "state machine safety";
 /// Every node's key-value map is exactly the committed log applied in order up to its
 /// `applied` index (a Jepsen-style check of the state, not only of the logs).
 pub const APPLIED_STATE: &str = "applied state matches the committed log";
+
+/// History is dropped in chunks of at least this many entries, so the cost is amortised.
+const SWEEP: Index = 1_024;
 
 /// A node's state machine rebuilt by the checker from the committed prefix it recorded.
 #[derive(Clone, Debug, Default)]
@@ -35,32 +43,47 @@ struct Cursor {
     incarnation: u32,
     truncations: u64,
     term: Term,
-    /// Log entries already checked for log matching.
-    log: usize,
+    /// Log entries through this index already checked for log matching.
+    log: Index,
     /// Committed entries of this node already checked for state-machine safety.
     commit: Index,
-    /// Globally committed entries already checked for leader completeness.
-    complete: usize,
+    /// Globally committed entries through this index already checked for leader completeness.
+    complete: Index,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct RaftChecker {
     cursors: Vec<Cursor>,
-    /// Election safety: at most one leader per term, ever.
+    /// Election safety: at most one leader per term (terms no node can reach again are dropped).
     leaders: BTreeMap<Term, NodeId>,
-    /// Log matching: `seen[i - 1][term]` is the command and previous term of the one entry
-    /// that may exist at (i, term).
-    seen: Vec<BTreeMap<Term, (Command, Term)>>,
-    /// State-machine safety: the committed prefix, and the term each entry was committed in.
-    committed: Vec<(Term, Command)>,
-    committed_in: Vec<Term>,
+    /// Every snapshot covers `1..=base`; history starts after it.
+    base: Index,
+    /// The committed prefix through `base`, applied.
+    base_kv: BTreeMap<u8, u32>,
+    /// Log matching: `seen[i - base - 1][term]` is the command and previous term of the one
+    /// entry that may exist at (i, term).
+    seen: VecDeque<BTreeMap<Term, (Command, Term)>>,
+    /// State-machine safety: the committed prefix after `base`, and the term each entry was
+    /// committed in.
+    committed: VecDeque<(Term, Command)>,
+    committed_in: VecDeque<Term>,
     replicas: Vec<Replica>,
 }
 
 impl RaftChecker {
-    /// The longest committed prefix any node has reported, as (term, command).
-    pub fn committed(&self) -> &[(Term, Command)] {
-        &self.committed
+    /// The last index any node has reported committed.
+    pub fn committed_through(&self) -> Index {
+        self.base + self.committed.len() as Index
+    }
+
+    /// The committed entry at `index`, as (term, command), while the checker still keeps it.
+    pub fn committed_at(&self, index: Index) -> Option<&(Term, Command)> {
+        index.checked_sub(self.base + 1).and_then(|i| self.committed.get(i as usize))
+    }
+
+    /// Entries the checker keeps (the memory it holds is proportional).
+    pub fn kept(&self) -> usize {
+        self.seen.len() + self.committed.len()
     }
 
     fn election_safety(&mut self, id: NodeId, s: &RaftState) -> Result<(), Broken> {
@@ -77,20 +100,22 @@ impl RaftChecker {
         Ok(())
     }
 
-    fn log_matching(&mut self, id: NodeId, s: &RaftState, from: usize) -> Result<(), Broken> {
-        let mut prev_term = s.log.term_at(from as Index).unwrap_or(0);
-        for (i, e) in s.log.entries().iter().enumerate().skip(from) {
-            if self.seen.len() <= i {
-                self.seen.push(BTreeMap::new());
+    fn log_matching(&mut self, id: NodeId, s: &RaftState, from: Index) -> Result<(), Broken> {
+        let start = from.max(s.log.offset()).max(self.base);
+        let mut prev_term = s.log.term_at(start).unwrap_or(0);
+        for (k, e) in s.log.after(start).iter().enumerate() {
+            let index = start + 1 + k as Index;
+            let slot = (index - self.base - 1) as usize;
+            if self.seen.len() <= slot {
+                self.seen.resize_with(slot + 1, BTreeMap::new);
             }
-            let known = self.seen[i].entry(e.term).or_insert_with(|| (e.cmd.clone(), prev_term));
+            let known = self.seen[slot].entry(e.term).or_insert_with(|| (e.cmd.clone(), prev_term));
             if *known != (e.cmd.clone(), prev_term) {
                 return Err(Broken {
                     invariant: LOG_MATCHING,
                     detail: format!(
-                        "node {id} holds a different entry at index {} term {} (or a different \
+                        "node {id} holds a different entry at index {index} term {} (or a different \
                          history before it) than another log did",
-                        i + 1,
                         e.term
                     ),
                 });
@@ -101,35 +126,69 @@ impl RaftChecker {
     }
 
     fn state_machine_safety(&mut self, id: NodeId, s: &RaftState, from: Index) -> Result<(), Broken> {
-        if s.commit > s.log.last_index() || s.applied > s.commit {
+        let offset = s.log.offset();
+        if s.commit > s.log.last_index() || s.applied > s.commit || offset > s.applied {
             return Err(Broken {
                 invariant: STATE_MACHINE_SAFETY,
                 detail: format!(
-                    "node {id} has applied {} / committed {} / last index {}",
+                    "node {id} has snapshot {offset} / applied {} / committed {} / last index {}",
                     s.applied,
                     s.commit,
                     s.log.last_index()
                 ),
             });
         }
-        for (i, e) in s.log.prefix(s.commit).iter().enumerate().skip(from as usize) {
-            match self.committed.get(i) {
+        // The snapshot must be a committed prefix: its last entry is the committed one.
+        if offset > self.base {
+            match self.committed_at(offset) {
+                Some((t, _)) if *t == s.snapshot.term => {}
+                known => {
+                    return Err(Broken {
+                        invariant: STATE_MACHINE_SAFETY,
+                        detail: match known {
+                            Some((t, _)) => format!(
+                                "node {id} holds a snapshot through index {offset} term {}, but index \
+                                 {offset} was committed with term {t}",
+                                s.snapshot.term
+                            ),
+                            None => format!(
+                                "node {id} holds a snapshot through index {offset}, but only {} entries \
+                                 are known committed",
+                                self.committed_through()
+                            ),
+                        },
+                    })
+                }
+            }
+        }
+        let start = from.max(offset).max(self.base);
+        for (k, e) in s.log.through(s.commit).iter().skip((start - offset) as usize).enumerate() {
+            let index = start + 1 + k as Index;
+            match self.committed_at(index) {
                 Some((t, c)) if *t == e.term && *c == e.cmd => {}
                 Some((t, _)) => {
                     return Err(Broken {
                         invariant: STATE_MACHINE_SAFETY,
                         detail: format!(
-                            "node {id} committed index {} with term {}, but index {} was already \
-                             committed with term {t}",
-                            i + 1,
-                            e.term,
-                            i + 1
+                            "node {id} committed index {index} with term {}, but index {index} was \
+                             already committed with term {t}",
+                            e.term
                         ),
                     })
                 }
+                None if index == self.committed_through() + 1 => {
+                    self.committed.push_back((e.term, e.cmd.clone()));
+                    self.committed_in.push_back(s.term);
+                }
                 None => {
-                    self.committed.push((e.term, e.cmd.clone()));
-                    self.committed_in.push(s.term);
+                    return Err(Broken {
+                        invariant: STATE_MACHINE_SAFETY,
+                        detail: format!(
+                            "node {id} committed index {index}, but only {} entries are known committed \
+                             before it",
+                            self.committed_through()
+                        ),
+                    })
                 }
             }
         }
@@ -138,14 +197,25 @@ impl RaftChecker {
 
     fn applied_state(&mut self, id: NodeId, s: &RaftState, incarnation: u32) -> Result<(), Broken> {
         let r = &mut self.replicas[id as usize];
-        if r.incarnation != incarnation || s.applied < r.applied {
-            *r = Replica { incarnation, ..Replica::default() };
+        if r.incarnation == incarnation && s.applied < r.applied {
+            return Err(Broken {
+                invariant: APPLIED_STATE,
+                detail: format!(
+                    "node {id} had applied through index {}, and now only through {}: its state went back",
+                    r.applied, s.applied
+                ),
+            });
+        }
+        if r.incarnation != incarnation || r.applied < self.base {
+            *r = Replica { incarnation, applied: self.base, kv: self.base_kv.clone() };
         }
         if s.applied == r.applied {
             return Ok(());
         }
-        // `applied <= commit` and the committed prefix were checked just before.
-        for (_, cmd) in self.committed.iter().take(s.applied as usize).skip(r.applied as usize) {
+        // `snapshot <= applied <= commit` and the committed prefix were checked just before.
+        let skip = (r.applied - self.base) as usize;
+        let take = (s.applied - r.applied) as usize;
+        for (_, cmd) in self.committed.iter().skip(skip).take(take) {
             if let Command::Put { key, value, .. } = cmd {
                 r.kv.insert(*key, *value);
             }
@@ -163,13 +233,16 @@ impl RaftChecker {
         Ok(())
     }
 
-    fn leader_completeness(&self, id: NodeId, s: &RaftState, from: usize) -> Result<(), Broken> {
+    fn leader_completeness(&self, id: NodeId, s: &RaftState, from: Index) -> Result<(), Broken> {
         if !s.is_leader() {
             return Ok(());
         }
-        for (i, ((term, _), in_term)) in self.committed.iter().zip(&self.committed_in).enumerate().skip(from)
+        // Entries through the snapshot are covered by it (checked against the committed prefix).
+        let start = from.max(s.log.offset()).max(self.base);
+        let skip = (start - self.base) as usize;
+        for (k, ((term, _), in_term)) in self.committed.iter().zip(&self.committed_in).skip(skip).enumerate()
         {
-            let index = i as Index + 1;
+            let index = start + 1 + k as Index;
             if *in_term < s.term && s.log.term_at(index) != Some(*term) {
                 return Err(Broken {
                     invariant: LEADER_COMPLETENESS,
@@ -181,6 +254,35 @@ impl RaftChecker {
             }
         }
         Ok(())
+    }
+
+    /// Drops history every snapshot covers, and terms no node can lead any more.
+    fn sweep(&mut self, cluster: &Cluster<Raft>) {
+        let mut low = Index::MAX;
+        let mut term = Term::MAX;
+        for n in &cluster.nodes {
+            if let Some(s) = &n.state {
+                low = low.min(s.snapshot.index);
+                term = term.min(s.term);
+            }
+            let (snap, t) = n.durable.as_ref().map_or((0, 0), |d| (d.snapshot.index, d.term));
+            low = low.min(snap);
+            term = term.min(t);
+        }
+        let low = low.min(self.committed_through());
+        if low < self.base + SWEEP {
+            return;
+        }
+        let drop = (low - self.base) as usize;
+        for (_, cmd) in self.committed.drain(..drop) {
+            if let Command::Put { key, value, .. } = cmd {
+                self.base_kv.insert(key, value);
+            }
+        }
+        self.committed_in.drain(..drop);
+        self.seen.drain(..drop.min(self.seen.len()));
+        self.base = low;
+        self.leaders = self.leaders.split_off(&term);
     }
 }
 
@@ -207,12 +309,13 @@ impl Checker<Raft> for RaftChecker {
         self.state_machine_safety(id, s, c.commit)?;
         self.leader_completeness(id, s, c.complete)?;
         self.applied_state(id, s, incarnation)?;
-        c.log = s.log.entries().len();
+        c.log = s.log.last_index();
         c.commit = s.commit;
         if s.is_leader() {
-            c.complete = self.committed.len();
+            c.complete = self.committed_through();
         }
         self.cursors[id as usize] = c;
+        self.sweep(cluster);
         Ok(())
     }
 }

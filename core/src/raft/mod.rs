@@ -6,6 +6,11 @@
 //! `votedFor`, `log[]`) is persisted before any message of the same step leaves the node
 //! (Figure 2, "Persistent state ... updated on stable storage before responding to RPCs").
 //!
+//! Log compaction follows §7: every `snapshot_every` applied entries a node snapshots its state
+//! machine and drops the log up to there; a leader whose log no longer holds what a follower
+//! needs sends `InstallSnapshot` instead. Storage writes carry only what a step changed
+//! ([`RaftWrite`]), so a step costs the same however long the log has grown.
+//!
 //! Beyond Figure 2: optionally a new leader appends a no-op so that it can commit entries of
 //! earlier terms without a client write (§8; `RaftConfig::noop`), followers return a conflict hint so the leader backs up a term at a time
 //! (§5.3), and the leader pipelines entries optimistically (as etcd does).
@@ -64,6 +69,8 @@ pub struct RaftState {
     pub applied: Index,
     /// The replicated key-value map, built by applying committed entries in order.
     pub kv: BTreeMap<u8, u32>,
+    /// The last snapshot taken or installed; the log starts after it.
+    pub snapshot: Snapshot,
     pub role: Role,
     /// Who this node believes leads its term, for redirecting clients.
     pub leader: Option<NodeId>,
@@ -74,17 +81,43 @@ impl RaftState {
         matches!(self.role, Role::Leader { .. })
     }
 
-    fn durable(&self) -> RaftDurable {
-        RaftDurable { term: self.term, voted_for: self.voted_for, log: self.log.clone() }
+    /// What this step changed on stable storage.
+    fn write(&mut self, snapshot: bool) -> RaftWrite {
+        RaftWrite {
+            term: self.term,
+            voted_for: self.voted_for,
+            snapshot: snapshot.then(|| self.snapshot.clone()),
+            entries: self.log.take_unstable(),
+        }
     }
 }
 
-/// What Figure 2 calls persistent state.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A snapshot of the state machine through `index` (§7): the last entry it covers and the
+/// key-value map after applying it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub index: Index,
+    pub term: Term,
+    pub kv: BTreeMap<u8, u32>,
+}
+
+/// What Figure 2 calls persistent state, plus the snapshot (§7).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RaftDurable {
     pub term: Term,
     pub voted_for: Option<NodeId>,
+    pub snapshot: Snapshot,
     pub log: Log,
+}
+
+/// One step's write to stable storage: the hard state, a new snapshot if one was taken or
+/// installed, and the log from the first index the step wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct RaftWrite {
+    pub term: Term,
+    pub voted_for: Option<NodeId>,
+    pub snapshot: Option<Snapshot>,
+    pub entries: Option<(Index, Vec<Entry>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,11 +139,17 @@ pub enum Msg {
         commit: Index,
     },
     /// On success `index` is the last index the follower now matches; on failure it is the
-    /// index the leader should try next.
+    /// index the leader should try next. It also answers `InstallSnapshot`.
     AppendReply {
         term: Term,
         success: bool,
         index: Index,
+    },
+    /// §7: the leader no longer holds the entries this follower needs. (Last, so the other
+    /// messages keep their discriminants in trace hashes.)
+    InstallSnapshot {
+        term: Term,
+        snapshot: Snapshot,
     },
 }
 
@@ -120,6 +159,7 @@ impl Msg {
             Msg::RequestVote { term, .. }
             | Msg::Vote { term, .. }
             | Msg::Append { term, .. }
+            | Msg::InstallSnapshot { term, .. }
             | Msg::AppendReply { term, .. } => term,
         }
     }
@@ -131,6 +171,7 @@ impl Describe for Msg {
             Msg::RequestVote { .. } => "RequestVote",
             Msg::Vote { .. } => "Vote",
             Msg::Append { .. } => "AppendEntries",
+            Msg::InstallSnapshot { .. } => "InstallSnapshot",
             Msg::AppendReply { .. } => "AppendReply",
         }
     }
@@ -147,6 +188,9 @@ impl Describe for Msg {
                 "AppendEntries term {term}, after {prev_index}@{prev_term}, {} entries, commit {commit}",
                 entries.len()
             ),
+            Msg::InstallSnapshot { term, snapshot } => {
+                format!("InstallSnapshot term {term}, through {}@{}", snapshot.index, snapshot.term)
+            }
             Msg::AppendReply { term, success, index } => {
                 format!("AppendReply term {term}: {} {index}", if *success { "match" } else { "retry at" })
             }
@@ -179,6 +223,7 @@ impl Protocol for Raft {
     type Timer = Timer;
     type State = RaftState;
     type Durable = RaftDurable;
+    type Write = RaftWrite;
     type Input = Input;
     type Output = Output;
 
@@ -190,26 +235,46 @@ impl Protocol for Raft {
         s.is_leader()
     }
 
+    fn store(&self, durable: &mut Option<RaftDurable>, w: &RaftWrite) {
+        let d = durable.get_or_insert_with(RaftDurable::default);
+        d.term = w.term;
+        d.voted_for = w.voted_for;
+        if let Some(snap) = &w.snapshot {
+            d.log.install(snap.index, snap.term);
+            d.snapshot = snap.clone();
+        }
+        if let Some((from, entries)) = &w.entries {
+            d.log.overwrite(*from, entries);
+        }
+    }
+
+    /// A restarted node starts from its snapshot: everything through it is committed and
+    /// applied.
     fn init(&self, _id: NodeId, restored: Option<&RaftDurable>, out: &mut Out) -> RaftState {
-        let d = restored.cloned().unwrap_or(RaftDurable { term: 0, voted_for: None, log: Log::default() });
+        let d = restored.cloned().unwrap_or_default();
         let voted_for = if self.config.bugs.forget_vote { None } else { d.voted_for };
-        let s = RaftState {
+        let mut s = RaftState {
             term: d.term,
             voted_for,
             log: d.log,
-            commit: 0,
-            applied: 0,
-            kv: BTreeMap::new(),
+            commit: d.snapshot.index,
+            applied: d.snapshot.index,
+            kv: d.snapshot.kv.clone(),
+            snapshot: d.snapshot,
             role: Role::Follower,
             leader: None,
         };
-        out.persist(s.durable());
+        if restored.is_none() || voted_for != d.voted_for {
+            let w = s.write(false);
+            out.persist(w);
+        }
         self.arm_election(out);
         s
     }
 
     fn handle(&self, id: NodeId, _now: Micros, s: &mut RaftState, ev: Event<Self>, out: &mut Out) {
-        let before = (s.term, s.voted_for, s.log.writes());
+        let before = (s.term, s.voted_for, s.log.writes(), s.snapshot.index);
+        self.maybe_snapshot(s);
         match ev {
             Event::Msg { from, msg } => self.step(id, s, from, msg, out),
             Event::Timer(Timer::Election) => {
@@ -226,8 +291,9 @@ impl Protocol for Raft {
             Event::Input(Input::Put { req, key, value }) => self.client_put(id, s, req, key, value, out),
         }
         // Persist first, so nothing this step sends can get ahead of stable storage.
-        if before != (s.term, s.voted_for, s.log.writes()) {
-            out.0.insert(0, crate::protocol::Effect::Persist(s.durable()));
+        if before != (s.term, s.voted_for, s.log.writes(), s.snapshot.index) {
+            let w = s.write(before.3 != s.snapshot.index);
+            out.0.insert(0, crate::protocol::Effect::Persist(w));
         }
     }
 }
@@ -254,7 +320,7 @@ impl Raft {
     /// the handlers below reset it when Figure 2 says so.
     fn step(&self, id: NodeId, s: &mut RaftState, from: NodeId, msg: Msg, out: &mut Out) {
         if msg.term() > s.term {
-            let leader = matches!(msg, Msg::Append { .. }).then_some(from);
+            let leader = matches!(msg, Msg::Append { .. } | Msg::InstallSnapshot { .. }).then_some(from);
             self.become_follower(id, s, msg.term(), leader, self.config.reset_on_higher_term, out);
         }
         match msg {
@@ -275,6 +341,9 @@ impl Raft {
             }
             Msg::Append { term, prev_index, prev_term, entries, commit } => {
                 self.on_append(id, s, from, term, prev_index, prev_term, &entries, commit, out)
+            }
+            Msg::InstallSnapshot { term, snapshot } => {
+                self.on_install_snapshot(id, s, from, term, snapshot, out)
             }
             Msg::AppendReply { term, success, index } => {
                 if term == s.term && s.is_leader() {
@@ -331,6 +400,18 @@ impl Raft {
         } else {
             self.arm_election(out);
         }
+        // Our snapshot holds committed entries through the offset, which match the leader's:
+        // judge the message from the first entry after it.
+        let (prev_index, prev_term, entries) = if prev_index < s.log.offset() {
+            let skip = (s.log.offset() - prev_index) as usize;
+            if entries.len() <= skip {
+                out.send(from, Msg::AppendReply { term: s.term, success: true, index: s.log.offset() });
+                return;
+            }
+            (s.log.offset(), entries[skip - 1].term, &entries[skip..])
+        } else {
+            (prev_index, prev_term, entries)
+        };
         match s.log.term_at(prev_index) {
             Some(t) if t == prev_term => {
                 s.log.merge(prev_index, entries);
@@ -371,11 +452,13 @@ impl Raft {
             if self.next_of(s, from) <= s.log.last_index() {
                 self.send_append(s, from, out);
             }
-        } else {
+        } else if index > matched[p] {
             // Back up, but never below what the follower already matches.
             next[p] = index.min(next[p]).max(matched[p] + 1);
             self.send_append(s, from, out);
         }
+        // A rejection at or below what the follower matched is stale (delayed or duplicated):
+        // ignore it, as etcd/raft does, instead of answering every copy with a resend.
     }
 
     fn next_of(&self, s: &RaftState, peer: NodeId) -> Index {
@@ -419,6 +502,60 @@ impl Raft {
         }
     }
 
+    /// §7: every `snapshot_every` applied entries, snapshot the state machine and drop the log
+    /// through it. Done at the start of a step, never in the step that applied the entries, so
+    /// everything committed was visible in the log for one step (the checker reads it there).
+    fn maybe_snapshot(&self, s: &mut RaftState) {
+        let every = self.config.snapshot_every;
+        if every > 0 && s.applied - s.snapshot.index >= every {
+            let term = s.log.term_at(s.applied).unwrap_or(0);
+            s.snapshot = Snapshot { index: s.applied, term, kv: s.kv.clone() };
+            s.log.compact(s.applied, term);
+        }
+    }
+
+    /// §7, InstallSnapshot receiver (Figure 13). A snapshot behind our commit index tells us
+    /// nothing (a late or duplicated copy); otherwise keep the entries that follow a matching
+    /// last entry, or else discard the log, and load the state machine from it. The
+    /// `discard_log` bug skips both checks: it always discards the log and loads the snapshot.
+    fn on_install_snapshot(
+        &self,
+        id: NodeId,
+        s: &mut RaftState,
+        from: NodeId,
+        term: Term,
+        snap: Snapshot,
+        out: &mut Out,
+    ) {
+        if term < s.term {
+            out.send(from, Msg::AppendReply { term: s.term, success: false, index: 0 });
+            return;
+        }
+        if !matches!(s.role, Role::Follower) || s.leader != Some(from) {
+            self.become_follower(id, s, term, Some(from), true, out);
+        } else {
+            self.arm_election(out);
+        }
+        let index = snap.index;
+        let bug = self.config.bugs.discard_log;
+        if index > s.commit || bug {
+            if bug {
+                s.log.reset(index, snap.term);
+            } else {
+                s.log.install(index, snap.term);
+            }
+            s.kv = snap.kv.clone();
+            s.commit = index;
+            s.applied = index;
+            s.snapshot = snap;
+            out.note(
+                NoteKind::Info,
+                format!("node {id} installed node {from}'s snapshot through index {index}"),
+            );
+        }
+        out.send(from, Msg::AppendReply { term: s.term, success: true, index });
+    }
+
     fn client_put(&self, id: NodeId, s: &mut RaftState, req: u64, key: u8, value: u32, out: &mut Out) {
         if !s.is_leader() {
             out.output(Output::Redirect { req, leader: s.leader });
@@ -445,6 +582,11 @@ impl Raft {
         };
         let p = peer as usize;
         let prev_index = next[p] - 1;
+        if prev_index < s.log.offset() {
+            next[p] = s.snapshot.index + 1;
+            out.send(peer, Msg::InstallSnapshot { term: s.term, snapshot: s.snapshot.clone() });
+            return;
+        }
         let prev_term = s.log.term_at(prev_index).unwrap_or(0);
         let entries = s.log.slice_from(next[p], self.config.max_batch);
         next[p] += entries.len() as Index;

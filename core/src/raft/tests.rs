@@ -50,7 +50,7 @@ fn election_timeout_starts_a_campaign_and_persists_before_asking() {
     let mut s = boot(&r, 0);
     let fx = step(&r, 0, &mut s, Event::Timer(Timer::Election));
     assert_eq!((s.term, s.voted_for, s.role.name()), (1, Some(0), "candidate"));
-    assert!(matches!(fx[0], Effect::Persist(RaftDurable { term: 1, voted_for: Some(0), .. })), "{fx:?}");
+    assert!(matches!(fx[0], Effect::Persist(RaftWrite { term: 1, voted_for: Some(0), .. })), "{fx:?}");
     let asks: Vec<_> = sent(&fx).into_iter().map(|(to, _)| to).collect();
     assert_eq!(asks, vec![1, 2]);
 }
@@ -183,7 +183,12 @@ fn followers_redirect_clients_to_the_leader() {
 
 #[test]
 fn restart_restores_term_vote_and_log_unless_the_bug_forgets_the_vote() {
-    let durable = RaftDurable { term: 4, voted_for: Some(2), log: with_log(&raft(3), 0, 4, &[1, 4]).log };
+    let durable = RaftDurable {
+        term: 4,
+        voted_for: Some(2),
+        log: with_log(&raft(3), 0, 4, &[1, 4]).log,
+        ..RaftDurable::default()
+    };
     let s = raft(3).init(0, Some(&durable), &mut Effects::default());
     assert_eq!((s.term, s.voted_for, s.log.last_index(), s.commit), (4, Some(2), 2, 0));
     let buggy = Raft::new(RaftConfig {
@@ -266,4 +271,124 @@ fn the_checker_compares_each_node_s_applied_state_with_the_committed_log() {
     *s.kv.get_mut(&key).unwrap() += 1;
     let broken = RaftChecker::default().check(&cluster, Some(id)).unwrap_err();
     assert_eq!(broken.invariant, invariants::APPLIED_STATE);
+}
+
+fn put(req: u64) -> Entry {
+    Entry { term: 1, cmd: Command::Put { req, key: (req % 3) as u8, value: req as u32 } }
+}
+
+/// A follower of term 1 holding `n` Puts, none committed.
+fn follower_with_puts(r: &Raft, n: u64) -> RaftState {
+    let mut s = boot(r, 1);
+    let entries: Vec<Entry> = (1..=n).map(put).collect();
+    step(r, 1, &mut s, msg(0, Msg::Append { term: 1, prev_index: 0, prev_term: 0, entries, commit: 0 }));
+    s
+}
+
+fn snapshot_of(index: Index, term: Term, kv: &[(u8, u32)]) -> Snapshot {
+    Snapshot { index, term, kv: kv.iter().copied().collect() }
+}
+
+#[test]
+fn a_node_snapshots_every_n_applied_entries_at_its_next_step_and_storage_follows() {
+    let r = Raft::new(RaftConfig { nodes: 3, snapshot_every: 4, ..RaftConfig::default() });
+    let mut durable = None;
+    let mut boot_fx = Effects::default();
+    let mut s = r.init(1, None, &mut boot_fx);
+    let entries: Vec<Entry> = (1..=6).map(put).collect();
+    let fx =
+        step(&r, 1, &mut s, msg(0, Msg::Append { term: 1, prev_index: 0, prev_term: 0, entries, commit: 0 }));
+    for e in boot_fx.0.iter().chain(&fx) {
+        if let Effect::Persist(w) = e {
+            r.store(&mut durable, w);
+        }
+    }
+    let heartbeat =
+        |commit| msg(0, Msg::Append { term: 1, prev_index: 6, prev_term: 1, entries: vec![], commit });
+    let fx = step(&r, 1, &mut s, heartbeat(5));
+    assert_eq!((s.applied, s.snapshot.index, s.log.offset()), (5, 0, 0), "not in the step that applied");
+    for e in &fx {
+        if let Effect::Persist(w) = e {
+            r.store(&mut durable, w);
+        }
+    }
+    let fx = step(&r, 1, &mut s, heartbeat(5));
+    assert_eq!((s.snapshot.index, s.snapshot.term, s.log.offset(), s.log.last_index()), (5, 1, 5, 6));
+    assert_eq!(s.snapshot.kv, s.kv);
+    assert_eq!(s.log.entries(), &[put(6)]);
+    let Some(Effect::Persist(w)) = fx.first() else { panic!("the snapshot is persisted first: {fx:?}") };
+    assert_eq!(w.snapshot.as_ref().map(|x| x.index), Some(5));
+    assert!(w.entries.as_ref().is_none_or(|(_, e)| e.len() <= 1), "a delta, not the log: {w:?}");
+    r.store(&mut durable, w);
+    let d = durable.unwrap();
+    assert_eq!((d.snapshot.clone(), d.log.clone()), (s.snapshot.clone(), s.log.clone()));
+    // A restart starts from the snapshot, everything through it committed and applied.
+    let back = r.init(1, Some(&d), &mut Effects::default());
+    assert_eq!((back.commit, back.applied, back.log.last_index()), (5, 5, 6));
+    assert_eq!(back.kv, s.snapshot.kv);
+}
+
+#[test]
+fn install_snapshot_keeps_what_follows_a_matching_entry_and_discards_a_conflicting_log() {
+    let r = raft(3);
+    // Matching last entry (5, term 1): entry 6 stays.
+    let mut s = follower_with_puts(&r, 6);
+    let snap = snapshot_of(5, 1, &[(1, 4), (2, 5)]);
+    let fx = step(&r, 1, &mut s, msg(0, Msg::InstallSnapshot { term: 1, snapshot: snap.clone() }));
+    assert_eq!((s.log.offset(), s.log.last_index(), s.commit, s.applied), (5, 6, 5, 5));
+    assert_eq!(s.kv, snap.kv, "the state machine is loaded from the snapshot");
+    assert_eq!(sent(&fx), vec![(0, Msg::AppendReply { term: 1, success: true, index: 5 })]);
+    // A different term at index 5: the log is discarded.
+    let mut s = follower_with_puts(&r, 6);
+    step(&r, 1, &mut s, msg(0, Msg::InstallSnapshot { term: 2, snapshot: snapshot_of(5, 2, &[]) }));
+    assert_eq!((s.log.offset(), s.log.last_index(), s.log.last_term()), (5, 5, 2));
+}
+
+#[test]
+fn a_late_snapshot_is_ignored_unless_the_bug_installs_it_and_winds_the_state_back() {
+    let r = raft(3);
+    let mut s = follower_with_puts(&r, 6);
+    step(
+        &r,
+        1,
+        &mut s,
+        msg(0, Msg::Append { term: 1, prev_index: 6, prev_term: 1, entries: vec![], commit: 6 }),
+    );
+    let late = Msg::InstallSnapshot { term: 1, snapshot: snapshot_of(4, 1, &[(1, 4)]) };
+    let before = (s.log.clone(), s.commit, s.applied, s.kv.clone());
+    let fx = step(&r, 1, &mut s, msg(0, late.clone()));
+    assert_eq!((s.log.clone(), s.commit, s.applied, s.kv.clone()), before);
+    assert_eq!(sent(&fx), vec![(0, Msg::AppendReply { term: 1, success: true, index: 4 })]);
+    let bug = Raft::new(RaftConfig {
+        nodes: 3,
+        bugs: Bugs { discard_log: true, ..Bugs::default() },
+        ..RaftConfig::default()
+    });
+    let mut s = follower_with_puts(&bug, 6);
+    step(
+        &bug,
+        1,
+        &mut s,
+        msg(0, Msg::Append { term: 1, prev_index: 6, prev_term: 1, entries: vec![], commit: 6 }),
+    );
+    step(&bug, 1, &mut s, msg(0, late));
+    assert_eq!((s.log.last_index(), s.applied), (4, 4), "the bug throws away entries 5 and 6");
+}
+
+#[test]
+fn a_leader_sends_its_snapshot_when_it_no_longer_holds_what_a_follower_needs() {
+    let r = Raft::new(RaftConfig { nodes: 3, snapshot_every: 2, ..RaftConfig::default() });
+    let mut s = boot(&r, 0);
+    step(&r, 0, &mut s, Event::Timer(Timer::Election));
+    step(&r, 0, &mut s, msg(1, Msg::Vote { term: 1, granted: true }));
+    for req in 0..3 {
+        step(&r, 0, &mut s, Event::Input(Input::Put { req, key: 0, value: req as u32 }));
+    }
+    step(&r, 0, &mut s, msg(1, Msg::AppendReply { term: 1, success: true, index: 3 }));
+    assert_eq!(s.commit, 3);
+    // The next step compacts; node 2 then asks for index 1, which is gone.
+    let fx = step(&r, 0, &mut s, msg(2, Msg::AppendReply { term: 1, success: false, index: 1 }));
+    assert_eq!(s.log.offset(), 3);
+    let snapshot = snapshot_of(3, 1, &[(0, 2)]);
+    assert_eq!(sent(&fx), vec![(2, Msg::InstallSnapshot { term: 1, snapshot })]);
 }

@@ -33,6 +33,9 @@ pub mod limits {
     /// Upper bound of the one-way latency range.
     pub const MAX_LATENCY: Micros = 10 * SEC;
     pub const MAX_WRITE_RATE: u32 = 200;
+    /// Raft's `snap=`: 0 (never) or a snapshot every this many entries at least.
+    pub const MIN_SNAPSHOT_EVERY: u64 = 10;
+    pub const MAX_SNAPSHOT_EVERY: u64 = 1_000_000;
     pub const MIN_ELECTION: Micros = 10 * MS;
     pub const MAX_ELECTION: Micros = 60 * SEC;
     pub const MIN_HEARTBEAT: Micros = MS;
@@ -97,6 +100,10 @@ impl ProtocolKind {
     }
 }
 
+fn default_snapshot_every() -> u64 {
+    crate::raft::config::DEFAULT_SNAPSHOT_EVERY
+}
+
 /// A complete, replayable description of a run.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Scenario {
@@ -116,6 +123,10 @@ pub struct Scenario {
     /// `RaftConfig::reset_on_higher_term`.
     #[serde(default)]
     pub reset_on_higher_term: bool,
+    /// Raft snapshots every this many applied entries, 0 never (URL `snap=`); see
+    /// `RaftConfig::snapshot_every`.
+    #[serde(default = "default_snapshot_every")]
+    pub snapshot_every: u64,
     /// Raft's bug switches (URL `bugs=` when `p=raft`).
     pub bugs: Bugs,
     /// Paxos parameters (URL `proposers`, `mode`, `backoff`, and `bugs=` when `p=paxos`).
@@ -145,6 +156,7 @@ impl Default for Scenario {
             heartbeat: raft.heartbeat,
             noop: raft.noop,
             reset_on_higher_term: raft.reset_on_higher_term,
+            snapshot_every: raft.snapshot_every,
             bugs: Bugs::default(),
             paxos: PaxosParams::default(),
             lock: LockParams::default(),
@@ -285,6 +297,9 @@ impl Scenario {
             }
             ProtocolKind::Raft | ProtocolKind::Paxos => {}
         }
+        if self.snapshot_every != 0 {
+            check_range("snap", self.snapshot_every, MIN_SNAPSHOT_EVERY, MAX_SNAPSHOT_EVERY)?;
+        }
         if self.protocol == ProtocolKind::Paxos {
             check_range("proposers", self.paxos.proposers, MIN_PROPOSERS, MAX_PROPOSERS.min(self.nodes))?;
         }
@@ -400,6 +415,7 @@ impl Scenario {
             max_batch: RaftConfig::default().max_batch,
             noop: self.noop,
             reset_on_higher_term: self.reset_on_higher_term,
+            snapshot_every: self.snapshot_every,
             bugs: self.bugs,
         }
     }

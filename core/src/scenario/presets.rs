@@ -46,6 +46,16 @@ pub const RAFT_PRESETS: &[Preset] = &[
         breaks: None,
     },
     Preset {
+        id: "snapshot-catchup",
+        title: "A follower catches up by snapshot",
+        about: "Every node snapshots each 20 entries and drops its log up to there (§7). Node 2 is \
+                down for two seconds; by then the leader no longer holds what it missed, so it \
+                sends InstallSnapshot (brown) and then the entries after it. Watch s20, s40, … in \
+                the log table.",
+        query: "p=raft&n=3&seed=1&rate=40&snap=20&faults=crash:2@1s,restart:2@3s",
+        breaks: None,
+    },
+    Preset {
         id: "bug-vote",
         title: "Bug: votes without the log check",
         about: "A node with a stale log wins an election and lacks a committed entry.",
@@ -68,6 +78,16 @@ pub const RAFT_PRESETS: &[Preset] = &[
                 so it votes twice in term 1: two leaders of the same term are elected.",
         query: "p=raft&n=3&seed=157&el=100ms-102ms&bugs=forget&faults=crash:2@104ms,restart:2@106ms",
         breaks: Some(crate::raft::invariants::ELECTION_SAFETY),
+    },
+    Preset {
+        id: "bug-snap",
+        title: "Bug: installing a late snapshot",
+        about: "Followers install every InstallSnapshot without Figure 13's checks. A duplicated, \
+                slow copy reaches node 2 after it has moved on: it throws away entries it had \
+                acknowledged and its state machine goes back in time.",
+        query:
+            "p=raft&n=3&seed=1&rate=40&snap=20&dup=0.2&lat=1ms-40ms&bugs=snap&faults=crash:2@1s,restart:2@2s",
+        breaks: Some(crate::raft::invariants::APPLIED_STATE),
     },
 ];
 

@@ -67,6 +67,9 @@ pub fn encode(s: &Scenario) -> String {
             if s.reset_on_higher_term != d.reset_on_higher_term {
                 parts.push(format!("etcdtimer={}", u8::from(s.reset_on_higher_term)));
             }
+            if s.snapshot_every != d.snapshot_every {
+                parts.push(format!("snap={}", s.snapshot_every));
+            }
             bug_list(&s.bugs)
         }
         ProtocolKind::Paxos => {
@@ -225,7 +228,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             };
             *s = Scenario::default_for(kind);
         }
-        "el" | "hb" | "noop" | "etcdtimer" if s.protocol != ProtocolKind::Raft => {
+        "el" | "hb" | "noop" | "etcdtimer" | "snap" if s.protocol != ProtocolKind::Raft => {
             return Err(err("applies to raft only".into()));
         }
         "proposers" | "backoff" if s.protocol != ProtocolKind::Paxos => {
@@ -299,6 +302,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
         "hb" => s.heartbeat = parse_duration(val).map_err(err)?,
         "noop" => s.noop = flag(val).map_err(err)?,
         "etcdtimer" => s.reset_on_higher_term = flag(val).map_err(err)?,
+        "snap" => s.snapshot_every = int(val)?,
         "bugs" => {
             s.bugs = Bugs::default();
             s.paxos.bugs = Default::default();
@@ -339,7 +343,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             s.faults.sort_by_key(|f| f.at); // stable: same-instant faults keep their order
         }
         other => {
-            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, etcdtimer, proposers, mode, backoff, ttl, bound, work, no, timeout, bugs, faults, v, embed, speed, t)"))
+            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, etcdtimer, snap, proposers, mode, backoff, ttl, bound, work, no, timeout, bugs, faults, v, embed, speed, t)"))
         }
     }
     Ok(())
@@ -500,7 +504,13 @@ mod tests {
         s.heartbeat = 20 * MS;
         s.noop = true;
         s.reset_on_higher_term = true;
-        s.bugs = Bugs { vote_without_log_check: true, commit_old_terms: true, forget_vote: true };
+        s.snapshot_every = 50;
+        s.bugs = Bugs {
+            vote_without_log_check: true,
+            commit_old_terms: true,
+            forget_vote: true,
+            discard_log: true,
+        };
         let faults = [
             Fault::Crash(1),
             Fault::Restart(1),

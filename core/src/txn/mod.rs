@@ -273,11 +273,17 @@ impl Protocol for Txn {
     type Timer = TxnTimer;
     type State = TxnState;
     type Durable = TxnDurable;
+    /// Small and bounded, so a write is the whole store.
+    type Write = TxnDurable;
     type Input = NoWrites;
     type Output = NoWrites;
 
     fn nodes(&self) -> usize {
         self.config.nodes
+    }
+
+    fn store(&self, durable: &mut Option<TxnDurable>, write: &TxnDurable) {
+        *durable = Some(write.clone());
     }
 
     fn is_leader(&self, s: &TxnState) -> bool {

@@ -14,6 +14,8 @@ pub struct LogRow {
     pub terms: Vec<Option<u64>>,
     /// The node's commit index (entries at or below it are solid).
     pub commit: u64,
+    /// The last index the node's snapshot holds (0: none); the log starts after it.
+    pub snapshot: u64,
     /// The row belongs to a crashed node (shown from its durable state).
     pub dim: bool,
 }
@@ -53,13 +55,21 @@ pub fn log_table(p: &LogTableProps) -> Html {
                     );
                     html! { <td class={class} style={format!("--term: {}", term_colour(term))} title={title}>{ term }</td> }
                 }
+                None if index <= row.snapshot => {
+                    let title = format!("{}: index {index} is in the snapshot (through {})", row.label, row.snapshot);
+                    let edge = (index == row.snapshot).then_some("snap-edge");
+                    html! { <td class={classes!("snap", edge)} title={title}></td> }
+                }
                 None => html! { <td class="empty"></td> },
             }
         });
         html! {
             <tr class={classes!(row.dim.then_some("dim"))}>
                 <th scope="row"><span class={classes!("dot", row.role)}></span>{ &row.label }
-                    <span class="commit-no" title="commit index">{ format!("c{}", row.commit) }</span></th>
+                    <span class="commit-no" title="commit index">{ format!("c{}", row.commit) }</span>
+                    if row.snapshot > 0 {
+                        <span class="commit-no" title="snapshot: the log was compacted through this index">{ format!("s{}", row.snapshot) }</span>
+                    }</th>
                 { for cells }
             </tr>
         }

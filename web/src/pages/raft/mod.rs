@@ -31,6 +31,7 @@ impl Playground for Raft {
         ("msg-vote", "Vote (hollow: refused)"),
         ("msg-ae", "AppendEntries (big: with entries)"),
         ("msg-ar", "AppendReply (hollow: retry)"),
+        ("msg-snap", "InstallSnapshot"),
     ];
     const TIMER: &'static str = "election timer left";
 
@@ -55,6 +56,7 @@ impl Playground for Raft {
             Msg::Append { .. } => "msg-ae data",
             Msg::AppendReply { success: true, .. } => "msg-ar",
             Msg::AppendReply { success: false, .. } => "msg-ar no",
+            Msg::InstallSnapshot { .. } => "msg-snap",
         }
     }
 

@@ -9,12 +9,13 @@ use halab_core::raft::{Log, Raft, Timer};
 /// How many log indexes the table shows (the newest ones).
 pub const LOG_WINDOW: u64 = 24;
 
-/// The state a node shows: live, or for a crashed node the durable part (term, vote, log).
+/// The state a node shows: live, or for a crashed node the durable part (term, vote, log). A
+/// crashed node's snapshot is committed, so its commit shows as the snapshot's index.
 fn shown(m: &Model<Raft>, i: usize) -> (u64, Option<NodeId>, Option<&Log>, u64) {
     let node = &m.sim.cluster().nodes[i];
     match (&node.state, &node.durable) {
         (Some(s), _) => (s.term, s.voted_for, Some(&s.log), s.commit),
-        (None, Some(d)) => (d.term, d.voted_for, Some(&d.log), 0),
+        (None, Some(d)) => (d.term, d.voted_for, Some(&d.log), d.log.offset()),
         (None, None) => (0, None, None, 0),
     }
 }
@@ -28,9 +29,11 @@ pub fn node(m: &Model<Raft>, i: usize, role: &'static str) -> NodeFacts {
         _ => vec![format!("term {term}"), vote],
     };
     let last = log.map_or(0, Log::last_index);
+    let snap = log.map_or(0, Log::offset);
     let title = format!(
-        "node {i}: {role}, term {term}, {}, log {last} entries, commit {commit}. Click for actions.",
-        voted.map_or_else(|| "no vote".to_owned(), |v| format!("voted for {v}"))
+        "node {i}: {role}, term {term}, {}, log through index {last}{}, commit {commit}. Click for actions.",
+        voted.map_or_else(|| "no vote".to_owned(), |v| format!("voted for {v}")),
+        if snap > 0 { format!(" (snapshot through {snap})") } else { String::new() }
     );
     NodeFacts {
         term,
@@ -51,7 +54,8 @@ pub fn log(m: &Model<Raft>) -> (u64, Vec<LogRow>) {
             let (_, _, log, commit) = shown(m, i);
             let terms = (first..=last).map(|k| log.and_then(|l| l.get(k)).map(|e| e.term)).collect();
             let role = role_of(m, i);
-            LogRow { label: format!("node {i}"), role, terms, commit, dim: role == "crashed" }
+            let snapshot = log.map_or(0, Log::offset);
+            LogRow { label: format!("node {i}"), role, terms, commit, snapshot, dim: role == "crashed" }
         })
         .collect();
     (first, rows)
