@@ -3,6 +3,11 @@
 //! A value is *chosen* in a slot once a majority of acceptors have accepted it in the same
 //! ballot; acceptors may later accept other ballots, so the checker records every acceptance as
 //! it happens (an acceptor accepts at most one slot per step, reported in `accepted_now`).
+//!
+//! Proposals and acceptances are dropped below `base`, the lowest chosen prefix of any node
+//! (live, or on stable storage): every learner has learned those slots, so nothing there can
+//! change what any node learns or applies. A late acceptance below it is not judged. The
+//! chosen values themselves are kept, to judge learners and rebuild replicas.
 
 use super::{Ballot, Paxos, PaxosState, Slot, Value};
 use crate::cluster::Cluster;
@@ -35,8 +40,13 @@ struct Cursor {
     prefix: Slot,
 }
 
+/// Proposals and acceptances are dropped in chunks of at least this many slots.
+const SWEEP: Slot = 1_024;
+
 #[derive(Clone, Debug, Default)]
 pub struct PaxosChecker {
+    /// Every node has learned slots `0..base`.
+    base: Slot,
     /// What proposers sent in `Accept`s, by (slot, ballot).
     proposed: BTreeMap<(Slot, Ballot), Value>,
     /// Every acceptance ever, by (slot, ballot).
@@ -69,7 +79,7 @@ impl PaxosChecker {
     }
 
     fn acceptance(&mut self, id: NodeId, s: &PaxosState, majority: usize) -> Result<(), Broken> {
-        let Some(slot) = s.accepted_now else { return Ok(()) };
+        let Some(slot) = s.accepted_now.filter(|k| *k >= self.base) else { return Ok(()) };
         let Some((ballot, v)) = s.accepted.get(&slot) else { return Ok(()) };
         if self.proposed.get(&(slot, *ballot)) != Some(v) {
             return Err(Broken {
@@ -166,6 +176,32 @@ impl PaxosChecker {
     }
 }
 
+impl PaxosChecker {
+    /// Proposals and acceptances kept (the memory they hold is proportional).
+    pub fn kept(&self) -> usize {
+        self.proposed.len() + self.accepts.len()
+    }
+
+    fn sweep(&mut self, cluster: &Cluster<Paxos>) {
+        // A node that is down restarts with at least the prefix it had when last checked
+        // (learned values are stored in the step that learns them).
+        let mut low = Slot::MAX;
+        for (i, n) in cluster.nodes.iter().enumerate() {
+            let prefix = match &n.state {
+                Some(s) => s.chosen_prefix,
+                None => self.cursors.get(i).map_or(0, |c| c.prefix),
+            };
+            low = low.min(prefix);
+        }
+        if low == Slot::MAX || low < self.base + SWEEP {
+            return;
+        }
+        self.proposed = self.proposed.split_off(&(low, Ballot::default()));
+        self.accepts = self.accepts.split_off(&(low, Ballot::default()));
+        self.base = low;
+    }
+}
+
 impl Checker<Paxos> for PaxosChecker {
     fn check(&mut self, cluster: &Cluster<Paxos>, touched: Option<NodeId>) -> Result<(), Broken> {
         let Some(id) = touched else { return Ok(()) };
@@ -184,6 +220,8 @@ impl Checker<Paxos> for PaxosChecker {
         self.acceptance(id, s, cluster.protocol.config.nodes / 2 + 1)?;
         self.learning(id, s, &mut c)?;
         self.cursors[id as usize] = c;
-        self.applied_state(id, s, incarnation)
+        self.applied_state(id, s, incarnation)?;
+        self.sweep(cluster);
+        Ok(())
     }
 }

@@ -78,9 +78,12 @@ pub enum Msg {
         ballot: Ballot,
         from: Slot,
     },
+    /// `accepted` covers the open slots from the Prepare's `from`; `decided` the slots below
+    /// the acceptor's chosen prefix, whose accepted values it dropped once they were learned.
     Promise {
         ballot: Ballot,
         accepted: Vec<(Slot, Ballot, Value)>,
+        decided: Vec<(Slot, Value)>,
     },
     Nack {
         ballot: Ballot,
@@ -126,8 +129,12 @@ impl Describe for Msg {
     fn detail(&self) -> String {
         match self {
             Msg::Prepare { ballot, from } => format!("Prepare ballot {ballot} for slots ≥ {from}"),
-            Msg::Promise { ballot, accepted } => {
-                format!("Promise ballot {ballot}, {} accepted values", accepted.len())
+            Msg::Promise { ballot, accepted, decided } => {
+                format!(
+                    "Promise ballot {ballot}, {} accepted and {} decided values",
+                    accepted.len(),
+                    decided.len()
+                )
             }
             Msg::Nack { ballot, promised } => format!("Nack of {ballot}: promised {promised}"),
             Msg::Accept { ballot, slot, value } => format!("Accept {value} in slot {slot}, ballot {ballot}"),
@@ -232,14 +239,38 @@ impl PaxosState {
         self.proposer.as_ref().is_some_and(|p| matches!(p.phase, Phase::Proposing { .. }))
     }
 
-    fn durable(&self) -> PaxosDurable {
-        PaxosDurable {
+    /// What this step changed on stable storage, given how many slots were learned before it.
+    fn write(&self, learned_before: usize) -> PaxosWrite {
+        PaxosWrite {
             promised: self.promised,
-            accepted: self.accepted.clone(),
-            learned: self.learned.clone(),
+            accepted: self.accepted_now.and_then(|k| self.accepted.get(&k).map(|(b, v)| (k, *b, v.clone()))),
+            learned: self.learn_order[learned_before..]
+                .iter()
+                .map(|k| (*k, self.learned[k].clone()))
+                .collect(),
+            forget_below: self.chosen_prefix,
             round: self.proposer.as_ref().map_or(0, |p| p.round),
         }
     }
+
+    /// An acceptor forgets what it accepted in slots it has learned are chosen: a later
+    /// `Prepare` for them is answered with the decided value instead (`Promise::decided`).
+    fn compact(&mut self) {
+        while self.accepted.first_key_value().is_some_and(|(k, _)| *k < self.chosen_prefix) {
+            self.accepted.pop_first();
+        }
+    }
+}
+
+/// One step's write to stable storage: the promise and round, the value accepted in this step,
+/// the slots learned in it, and the chosen prefix below which accepted values are dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct PaxosWrite {
+    pub promised: Ballot,
+    pub accepted: Option<(Slot, Ballot, Value)>,
+    pub learned: Vec<(Slot, Value)>,
+    pub forget_below: Slot,
+    pub round: u64,
 }
 
 /// Survives a crash: the acceptor's promise and accepted values, what was learned, and the
@@ -264,7 +295,7 @@ impl Protocol for Paxos {
     type Timer = Timer;
     type State = PaxosState;
     type Durable = PaxosDurable;
-    type Write = PaxosDurable;
+    type Write = PaxosWrite;
     type Input = Input;
     type Output = Output;
 
@@ -272,8 +303,17 @@ impl Protocol for Paxos {
         self.config.nodes
     }
 
-    fn store(&self, durable: &mut Option<PaxosDurable>, write: &PaxosDurable) {
-        *durable = Some(write.clone());
+    fn store(&self, durable: &mut Option<PaxosDurable>, w: &PaxosWrite) {
+        let d = durable.get_or_insert_with(PaxosDurable::default);
+        d.promised = w.promised;
+        d.round = w.round;
+        if let Some((slot, b, v)) = &w.accepted {
+            d.accepted.insert(*slot, (*b, v.clone()));
+        }
+        d.learned.extend(w.learned.iter().cloned());
+        while d.accepted.first_key_value().is_some_and(|(k, _)| *k < w.forget_below) {
+            d.accepted.pop_first();
+        }
     }
 
     fn is_leader(&self, s: &PaxosState) -> bool {
@@ -327,6 +367,7 @@ impl Protocol for Paxos {
             p.proposed_now.clear();
         }
         let before = (s.promised, s.learn_order.len(), s.proposer.as_ref().map(|p| p.round));
+        let learned_before = s.learn_order.len();
         match ev {
             Event::Msg { from, msg } => self.on_msg(id, s, from, msg, out),
             Event::Timer(t) => self.on_timer(id, s, t, out),
@@ -334,7 +375,7 @@ impl Protocol for Paxos {
         }
         let after = (s.promised, s.learn_order.len(), s.proposer.as_ref().map(|p| p.round));
         if before != after || s.accepted_now.is_some() {
-            out.0.insert(0, Effect::Persist(s.durable()));
+            out.0.insert(0, Effect::Persist(s.write(learned_before)));
         }
     }
 }
@@ -396,7 +437,15 @@ impl Paxos {
         match msg {
             Msg::Prepare { ballot, from: slot } => self.on_prepare(s, from, ballot, slot, out),
             Msg::Accept { ballot, slot, value } => self.on_accept(s, from, ballot, slot, value, out),
-            Msg::Promise { ballot, accepted } => self.on_promise(id, s, from, ballot, accepted, out),
+            Msg::Promise { ballot, accepted, decided } => {
+                // Decided slots are chosen: learn them, so phase 2 leaves them alone.
+                for (slot, v) in decided {
+                    if !s.learned.contains_key(&slot) {
+                        self.learn(id, s, slot, v, out);
+                    }
+                }
+                self.on_promise(id, s, from, ballot, accepted, out)
+            }
             Msg::Nack { ballot, promised } => self.on_nack(id, s, ballot, promised, out),
             Msg::Accepted { ballot, slot, value } => {
                 if !s.learned.contains_key(&slot) {
@@ -458,7 +507,9 @@ impl Paxos {
             }
             s.promised = ballot;
             let accepted = s.accepted.range(slot..).map(|(k, (b, v))| (*k, *b, v.clone())).collect();
-            out.send(from, Msg::Promise { ballot, accepted });
+            let decided =
+                s.learned.range(slot..s.chosen_prefix.max(slot)).map(|(k, v)| (*k, v.clone())).collect();
+            out.send(from, Msg::Promise { ballot, accepted, decided });
         } else {
             out.send(from, Msg::Nack { ballot, promised: s.promised });
         }
@@ -702,6 +753,7 @@ impl Paxos {
         s.learn_order.push(slot);
         s.chosen_prefix = prefix(&s.learned, s.chosen_prefix);
         s.apply();
+        s.compact();
         let stale: Vec<_> = s
             .votes
             .range((slot, Ballot::default())..)

@@ -46,12 +46,15 @@ fn an_acceptor_promises_higher_ballots_reports_accepted_values_and_refuses_lower
     s.accepted.insert(0, (b(1, 0), Value::Own(0)));
     let fx = step(&p, 2, &mut s, msg(1, Msg::Prepare { ballot: b(3, 1), from: 0 }));
     assert!(
-        matches!(fx[0], Effect::Persist(PaxosDurable { promised, .. }) if promised == b(3, 1)),
+        matches!(fx[0], Effect::Persist(PaxosWrite { promised, .. }) if promised == b(3, 1)),
         "durable first"
     );
     assert_eq!(
         sent(&fx),
-        vec![(1, Msg::Promise { ballot: b(3, 1), accepted: vec![(0, b(1, 0), Value::Own(0))] })]
+        vec![(
+            1,
+            Msg::Promise { ballot: b(3, 1), accepted: vec![(0, b(1, 0), Value::Own(0))], decided: vec![] }
+        )]
     );
     let fx = step(&p, 2, &mut s, msg(0, Msg::Prepare { ballot: b(2, 0), from: 0 }));
     assert_eq!(sent(&fx), vec![(0, Msg::Nack { ballot: b(2, 0), promised: b(3, 1) })]);
@@ -86,9 +89,18 @@ fn a_proposer_adopts_the_highest_accepted_value_unless_the_bug_ignores_it() {
         let mut s = boot(&p, 0);
         step(&p, 0, &mut s, Event::Timer(Timer::Retry));
         let ballot = s.proposer.as_ref().unwrap().phase.ballot().unwrap();
-        step(&p, 0, &mut s, msg(1, Msg::Promise { ballot, accepted: vec![(0, b(1, 2), Value::Own(2))] }));
-        let fx =
-            step(&p, 0, &mut s, msg(2, Msg::Promise { ballot, accepted: vec![(0, b(2, 1), Value::Own(1))] }));
+        step(
+            &p,
+            0,
+            &mut s,
+            msg(1, Msg::Promise { ballot, accepted: vec![(0, b(1, 2), Value::Own(2))], decided: vec![] }),
+        );
+        let fx = step(
+            &p,
+            0,
+            &mut s,
+            msg(2, Msg::Promise { ballot, accepted: vec![(0, b(2, 1), Value::Own(1))], decided: vec![] }),
+        );
         let accepts: Vec<_> = sent(&fx)
             .into_iter()
             .filter_map(|(_, m)| match m {
@@ -156,8 +168,8 @@ fn non_leaders_redirect_clients() {
 fn lead(p: &Paxos, s: &mut PaxosState, accepted: Vec<(Slot, Ballot, Value)>) -> Vec<(Slot, Value)> {
     step(p, 0, s, Event::Timer(Timer::LeaderTimeout));
     let ballot = s.proposer.as_ref().unwrap().phase.ballot().unwrap();
-    step(p, 0, s, msg(0, Msg::Promise { ballot, accepted: vec![] }));
-    let fx = step(p, 0, s, msg(1, Msg::Promise { ballot, accepted }));
+    step(p, 0, s, msg(0, Msg::Promise { ballot, accepted: vec![], decided: vec![] }));
+    let fx = step(p, 0, s, msg(1, Msg::Promise { ballot, accepted, decided: vec![] }));
     assert!(s.is_leading());
     let mut accepts: Vec<_> = sent(&fx)
         .into_iter()
@@ -203,13 +215,17 @@ fn a_write_chosen_in_two_slots_is_applied_once() {
     let a = Value::Put { req: 1, key: 0, value: 10 };
     let later = Value::Put { req: 2, key: 0, value: 20 };
     let values = vec![(0, a.clone()), (1, later), (2, a)];
-    step(&p, 2, &mut s, msg(0, Msg::Decided { values }));
+    let fx = step(&p, 2, &mut s, msg(0, Msg::Decided { values }));
     assert_eq!((s.chosen_prefix, s.applied), (3, 3));
     assert_eq!(s.kv.get(&0), Some(&20), "the duplicate of write 1 in slot 2 does not undo write 2");
     // A restart rebuilds the same map from the durable learned values.
-    let mut fx = Effects::default();
-    let d = s.durable();
-    let again = p.init(2, Some(&d), &mut fx);
+    let mut d = None;
+    for e in &fx {
+        if let Effect::Persist(w) = e {
+            p.store(&mut d, w);
+        }
+    }
+    let again = p.init(2, d.as_ref(), &mut Effects::default());
     assert_eq!(again.kv, s.kv);
 }
 
@@ -233,4 +249,35 @@ fn the_checker_compares_each_node_s_applied_state_with_the_chosen_values() {
     *s.kv.get_mut(&key).unwrap() += 1;
     let broken = checker.clone().check(&cluster, Some(id)).unwrap_err();
     assert_eq!(broken.invariant, invariants::APPLIED_STATE);
+}
+
+#[test]
+fn an_acceptor_drops_accepted_values_once_learned_and_reports_them_as_decided() {
+    let p = paxos(Mode::Multi, PaxosBugs::default());
+    let mut s = boot(&p, 2);
+    let mut d = None;
+    let keep = |fx: &[Effect<Paxos>], d: &mut Option<PaxosDurable>| {
+        for e in fx {
+            if let Effect::Persist(w) = e {
+                p.store(d, w);
+            }
+        }
+    };
+    let v = |req| Value::Put { req, key: 0, value: req as u32 };
+    for slot in 0..3 {
+        let fx = step(&p, 2, &mut s, msg(0, Msg::Accept { ballot: b(1, 0), slot, value: v(slot) }));
+        keep(&fx, &mut d);
+    }
+    assert_eq!(s.accepted.len(), 3);
+    let fx = step(&p, 2, &mut s, msg(0, Msg::Decided { values: vec![(0, v(0)), (1, v(1))] }));
+    keep(&fx, &mut d);
+    assert_eq!(s.accepted.keys().copied().collect::<Vec<_>>(), vec![2], "slots 0 and 1 are chosen");
+    assert_eq!(d.as_ref().unwrap().accepted, s.accepted, "storage drops them too");
+    let fx = step(&p, 2, &mut s, msg(1, Msg::Prepare { ballot: b(2, 1), from: 0 }));
+    let promise = Msg::Promise {
+        ballot: b(2, 1),
+        accepted: vec![(2, b(1, 0), v(2))],
+        decided: vec![(0, v(0)), (1, v(1))],
+    };
+    assert!(sent(&fx).contains(&(1, promise)), "{fx:?}");
 }

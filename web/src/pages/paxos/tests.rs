@@ -134,7 +134,7 @@ fn chosen_needs_a_majority_in_one_ballot_or_a_learner() {
 fn every_message_kind_has_its_own_colour_in_the_legend() {
     let msgs = [
         Msg::Prepare { ballot: Ballot::default(), from: 0 },
-        Msg::Promise { ballot: Ballot::default(), accepted: vec![] },
+        Msg::Promise { ballot: Ballot::default(), accepted: vec![], decided: vec![] },
         Msg::Nack { ballot: Ballot::default(), promised: Ballot::default() },
         Msg::Accept { ballot: Ballot::default(), slot: 0, value: Value::Noop },
         Msg::Accepted { ballot: Ballot::default(), slot: 0, value: Value::Noop },

@@ -1,0 +1,54 @@
+//! Long runs at the highest write rate: what nodes and checkers keep must stop growing, so the
+//! cost of a step (and the page's memory) is the same in the tenth minute as in the first.
+//! Speed itself is measured by `cargo bench --bench growth`, never here.
+
+use halab_core::paxos::invariants::PaxosChecker;
+use halab_core::paxos::{Paxos, PaxosConfig};
+use halab_core::protocol::SEC;
+use halab_core::raft::{Raft, RaftChecker, RaftConfig};
+use halab_core::scenario::limits::MAX_WRITE_RATE;
+use halab_core::sim::{Sim, SimConfig};
+
+fn config() -> SimConfig {
+    SimConfig { seed: 7, write_rate: MAX_WRITE_RATE, keep_trace: 16, ..SimConfig::default() }
+}
+
+#[test]
+fn raft_logs_and_checker_history_stay_bounded() {
+    let raft = Raft::new(RaftConfig { nodes: 5, snapshot_every: 500, ..RaftConfig::default() });
+    let mut sim = Sim::new(raft, config()).with_checker(RaftChecker::default());
+    let mut peak = 0;
+    for t in 1..=60 {
+        sim.run_until(t * SEC);
+        assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
+        let checker = sim.checker_as::<RaftChecker>().unwrap();
+        peak = peak.max(checker.kept());
+        for n in &sim.cluster().nodes {
+            let s = n.state.as_ref().unwrap();
+            assert!(s.log.entries().len() < 500 + 400, "node log holds {} entries", s.log.entries().len());
+        }
+    }
+    let checker = sim.checker_as::<RaftChecker>().unwrap();
+    assert!(checker.committed_through() > 10_000, "{} committed", checker.committed_through());
+    // Two snapshot intervals plus the sweep's chunk and what is in flight, in entries.
+    assert!(peak < 2 * (500 + 1_024 + 400), "the checker kept {peak} entries at most");
+}
+
+#[test]
+fn paxos_acceptors_drop_accepted_values_and_the_checker_drops_settled_slots() {
+    let paxos = Paxos::new(PaxosConfig { nodes: 5, proposers: 2, ..PaxosConfig::default() });
+    let mut sim = Sim::new(paxos, config()).with_checker(PaxosChecker::default());
+    let mut peak = 0;
+    for t in 1..=40 {
+        sim.run_until(t * SEC);
+        assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
+        peak = peak.max(sim.checker_as::<PaxosChecker>().unwrap().kept());
+        for n in &sim.cluster().nodes {
+            let s = n.state.as_ref().unwrap();
+            assert!(s.accepted.len() < 400, "an acceptor holds {} accepted values", s.accepted.len());
+        }
+    }
+    let chosen = sim.checker_as::<PaxosChecker>().unwrap().chosen().len();
+    assert!(chosen > 6_000, "{chosen} slots chosen");
+    assert!(peak < 2 * (1_024 + 400), "the checker kept {peak} proposals and acceptances at most");
+}
