@@ -229,14 +229,37 @@ enum Need {
     Test,
 }
 
+/// Trunk and wasm-bindgen-cli are built side by side, while npm and apt fetch the rest: each
+/// build has long stretches on one core (big crates, linking), so together they fill both.
 fn install(root: &Path, need: Need) -> Result {
     let t = Instant::now();
     ensure_wasm_target()?;
-    ensure_trunk()?;
-    ensure_wasm_bindgen(root)?;
-    ensure_npm_packages(root)?;
-    if need >= Need::Test {
-        ensure_chromium()?;
+    let mut builds = Vec::new();
+    if let Some(args) = trunk_install()? {
+        builds.push(spawn_cargo_install(&args)?);
+    }
+    let bindgen = wasm_bindgen_install(root)?;
+    if let Some(args) = &bindgen {
+        builds.push(spawn_cargo_install(args)?);
+    }
+    let others =
+        ensure_npm_packages(root).and_then(|()| if need >= Need::Test { ensure_chromium() } else { Ok(()) });
+    let mut failed = others.err();
+    for (name, started, mut child) in builds {
+        match child.wait() {
+            Ok(status) if status.success() => {
+                eprintln!("xtask: installed {name} ({})", secs(started.elapsed()))
+            }
+            Ok(status) => failed = failed.or(Some(format!("`cargo install {name}` failed ({status})"))),
+            Err(e) => failed = failed.or(Some(format!("cannot wait for `cargo install {name}`: {e}"))),
+        }
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    check_trunk()?;
+    if bindgen.is_some() {
+        check_wasm_bindgen(root)?;
     }
     eprintln!("xtask: tools ready ({})", secs(t.elapsed()));
     Ok(())
@@ -254,12 +277,22 @@ fn ensure_wasm_target() -> Result {
     run(Command::new("rustup").args(["target", "add", TARGET]))
 }
 
-/// `cargo install` from a neutral folder, so the project's .cargo/config.toml does not apply.
-fn cargo_install(args: &[&str]) -> Result {
-    let t = Instant::now();
-    run(Command::new(cargo()).arg("install").args(args).current_dir(env::temp_dir()))?;
-    eprintln!("xtask: installed {} ({})", args[0], secs(t.elapsed()));
-    Ok(())
+/// Starts `cargo install` from a neutral folder, so the project's .cargo/config.toml does not
+/// apply. The tools are built to build fast, not to run fast: they orchestrate and post-process
+/// a 1 MB module, and their own release profiles (LTO, one codegen unit) cost most of the ~26 min
+/// a first install took on 2 cores.
+fn spawn_cargo_install(args: &[String]) -> Result<(String, Instant, std::process::Child)> {
+    let mut cmd = Command::new(cargo());
+    cmd.arg("install")
+        .args(args)
+        .current_dir(env::temp_dir())
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "0");
+    eprintln!("$ {}  (in the background)", show(&cmd));
+    let child = cmd.spawn().map_err(|e| format!("cannot run `{}`: {e}", show(&cmd)))?;
+    Ok((args[0].clone(), Instant::now(), child))
 }
 
 /// `<name> --version` → the second word (`trunk 0.21.14` → `0.21.14`).
@@ -268,24 +301,27 @@ fn tool_version(name: &str) -> Option<String> {
     out.split_whitespace().nth(1).map(str::to_owned)
 }
 
-fn ensure_trunk() -> Result {
+/// The `cargo install` arguments for Trunk, if the right series is missing.
+fn trunk_install() -> Result<Option<Vec<String>>> {
     match tool_version("trunk") {
-        Some(v) if v.starts_with(&format!("{TRUNK_SERIES}.")) => Ok(()),
+        Some(v) if v.starts_with(&format!("{TRUNK_SERIES}.")) => Ok(None),
         found => {
             eprintln!(
-                "xtask: need trunk {TRUNK_SERIES}.x, found {}; installing (takes ~10 min on 2 cores)",
+                "xtask: need trunk {TRUNK_SERIES}.x, found {}; installing",
                 found.as_deref().unwrap_or("none")
             );
             // --locked: trunk's own lock file; 0.22 needs a newer rustc than this toolchain.
-            cargo_install(&["trunk", "--version", TRUNK_REQ, "--locked", "--force"])?;
-            match tool_version("trunk") {
-                Some(v) if v.starts_with(&format!("{TRUNK_SERIES}.")) => Ok(()),
-                other => Err(format!(
-                    "installed trunk {TRUNK_REQ}, but `trunk --version` says {other:?}: \
-                     is another trunk earlier on PATH?"
-                )),
-            }
+            Ok(Some(["trunk", "--version", TRUNK_REQ, "--locked", "--force"].map(String::from).to_vec()))
         }
+    }
+}
+
+fn check_trunk() -> Result {
+    match tool_version("trunk") {
+        Some(v) if v.starts_with(&format!("{TRUNK_SERIES}.")) => Ok(()),
+        other => Err(format!(
+            "need trunk {TRUNK_REQ}, but `trunk --version` says {other:?}: is another trunk earlier on PATH?"
+        )),
     }
 }
 
@@ -317,23 +353,29 @@ fn locked_version(root: &Path, package: &str) -> Result<String> {
     }
 }
 
-fn ensure_wasm_bindgen(root: &Path) -> Result {
+/// The `cargo install` arguments for wasm-bindgen-cli, if the CLI or its test runner does not
+/// match Cargo.lock.
+fn wasm_bindgen_install(root: &Path) -> Result<Option<Vec<String>>> {
     let want = locked_version(root, "wasm-bindgen")?;
     let have = tool_version("wasm-bindgen");
     let runner = tool_version("wasm-bindgen-test-runner");
     if have.as_deref() == Some(want.as_str()) && runner.as_deref() == Some(want.as_str()) {
-        return Ok(());
+        return Ok(None);
     }
     eprintln!(
-        "xtask: need wasm-bindgen-cli {want} (Cargo.lock), found {}; installing (takes ~2 min on 2 cores)",
+        "xtask: need wasm-bindgen-cli {want} (Cargo.lock), found {}; installing",
         have.as_deref().unwrap_or("none")
     );
     // No --locked: the crates mirror lacks some patch releases the CLI's own lock file names.
-    cargo_install(&["wasm-bindgen-cli", "--version", &want, "--force"])?;
+    Ok(Some(vec!["wasm-bindgen-cli".into(), "--version".into(), want, "--force".into()]))
+}
+
+fn check_wasm_bindgen(root: &Path) -> Result {
+    let want = locked_version(root, "wasm-bindgen")?;
     match tool_version("wasm-bindgen") {
         Some(v) if v == want => Ok(()),
         other => Err(format!(
-            "installed wasm-bindgen-cli {want}, but `wasm-bindgen --version` says {other:?}: \
+            "need wasm-bindgen-cli {want}, but `wasm-bindgen --version` says {other:?}: \
              is another wasm-bindgen earlier on PATH?"
         )),
     }
