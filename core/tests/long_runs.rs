@@ -2,6 +2,7 @@
 //! cost of a step (and the page's memory) is the same in the tenth minute as in the first.
 //! Speed itself is measured by `cargo bench --bench growth`, never here.
 
+use halab_core::paxos::dedup::DEDUP_WINDOW;
 use halab_core::paxos::invariants::PaxosChecker;
 use halab_core::paxos::{Paxos, PaxosConfig};
 use halab_core::protocol::SEC;
@@ -35,7 +36,7 @@ fn raft_logs_and_checker_history_stay_bounded() {
 }
 
 #[test]
-fn paxos_acceptors_drop_accepted_values_and_the_checker_drops_settled_slots() {
+fn paxos_acceptors_learners_and_the_checker_forget_what_snapshots_cover() {
     let paxos = Paxos::new(PaxosConfig { nodes: 5, proposers: 2, ..PaxosConfig::default() });
     let mut sim = Sim::new(paxos, config()).with_checker(PaxosChecker::default());
     let mut peak = 0;
@@ -43,12 +44,22 @@ fn paxos_acceptors_drop_accepted_values_and_the_checker_drops_settled_slots() {
         sim.run_until(t * SEC);
         assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
         peak = peak.max(sim.checker_as::<PaxosChecker>().unwrap().kept());
+        let checker = sim.checker_as::<PaxosChecker>().unwrap();
+        assert!(
+            checker.chosen().len() < 2 * (1_000 + 1_024 + 400),
+            "{} chosen values kept",
+            checker.chosen().len()
+        );
         for n in &sim.cluster().nodes {
             let s = n.state.as_ref().unwrap();
             assert!(s.accepted.len() < 400, "an acceptor holds {} accepted values", s.accepted.len());
+            assert!(s.learned.len() < 1_000 + 400, "a learner holds {} learned values", s.learned.len());
+            assert!(s.done.len() <= DEDUP_WINDOW);
+            let d = n.durable.as_ref().unwrap();
+            assert!(d.learned.len() < 1_000 + 400, "storage holds {} learned values", d.learned.len());
         }
     }
-    let chosen = sim.checker_as::<PaxosChecker>().unwrap().chosen().len();
+    let chosen = sim.checker_as::<PaxosChecker>().unwrap().chosen_through();
     assert!(chosen > 6_000, "{chosen} slots chosen");
     assert!(peak < 2 * (1_024 + 400), "the checker kept {peak} proposals and acceptances at most");
 }

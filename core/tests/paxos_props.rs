@@ -26,7 +26,11 @@ fn swarm_sim(seed: u64) -> Sim<Paxos> {
     let nodes = [3, 5, 5, 7][rng.below(4) as usize];
     let mode = if rng.chance(0.3) { Mode::Single } else { Mode::Multi };
     let proposers = 1 + rng.below(nodes.min(5) as u64) as usize;
-    let paxos = Paxos::new(PaxosConfig { nodes, proposers, mode, ..PaxosConfig::default() });
+    // A third of the runs snapshot every few dozen slots, so laggards and new leaders catch up
+    // from snapshots (in CatchUp and in Promise) while the faults go on.
+    let snapshot_every =
+        if rng.chance(0.33) { rng.range(5..=40) } else { PaxosConfig::default().snapshot_every };
+    let paxos = Paxos::new(PaxosConfig { nodes, proposers, mode, snapshot_every, ..PaxosConfig::default() });
     let mut script = random_script(seed, Swarm { nodes, heal_at: HEAL_AT, max_faults: 12 });
     for _ in 0..rng.below(3) {
         // Leader changes while Accepts are only partly delivered.
@@ -56,7 +60,8 @@ fn swarm_sim(seed: u64) -> Sim<Paxos> {
 /// Every slot in use: learned anywhere, or assigned by a proposer that leads.
 fn slots_in_use(sim: &Sim<Paxos>) -> u64 {
     let states: Vec<&PaxosState> = sim.cluster().nodes.iter().filter_map(|n| n.state.as_ref()).collect();
-    let learned = states.iter().filter_map(|s| s.learned.keys().next_back()).map(|t| t + 1).max();
+    let learned =
+        states.iter().map(|s| s.learned.keys().next_back().map_or(s.snapshot.slot, |t| t + 1)).max();
     let assigned = states
         .iter()
         .filter(|s| s.is_leading())
@@ -93,8 +98,7 @@ fn check_seed(seed: u64) -> Result<(), String> {
         }
     }
     if sim.cluster().protocol.config.mode == Mode::Single {
-        let learned =
-            sim.cluster().nodes.iter().filter_map(|n| n.state.as_ref()).any(|s| s.learned.contains_key(&0));
+        let learned = sim.cluster().nodes.iter().filter_map(|n| n.state.as_ref()).any(|s| s.knows(0));
         if !learned {
             return Err(format!("seed {seed}: no value learned in single-decree mode"));
         }

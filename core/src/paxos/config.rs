@@ -66,6 +66,9 @@ pub struct PaxosConfig {
     pub leader_timeout_max: Micros,
     /// At most this many chosen values per catch-up message.
     pub max_batch: usize,
+    /// Snapshot the state machine and forget learned values every this many applied slots;
+    /// 0 never.
+    pub snapshot_every: u64,
     pub bugs: PaxosBugs,
 }
 
@@ -82,6 +85,7 @@ impl Default for PaxosConfig {
             leader_timeout_min: 150 * MS,
             leader_timeout_max: 300 * MS,
             max_batch: 64,
+            snapshot_every: 1_000,
             bugs: PaxosBugs::default(),
         }
     }

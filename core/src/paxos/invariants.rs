@@ -6,10 +6,11 @@
 //!
 //! Proposals and acceptances are dropped below `base`, the lowest chosen prefix of any node
 //! (live, or on stable storage): every learner has learned those slots, so nothing there can
-//! change what any node learns or applies. A late acceptance below it is not judged. The
-//! chosen values themselves are kept, to judge learners and rebuild replicas.
+//! change what any node learns or applies. A late acceptance below it is not judged. Chosen
+//! values are dropped below `snap_base`, the lowest snapshot any node holds, keeping the state
+//! machine there to rebuild replicas from; no node can learn or apply those slots again.
 
-use super::{Ballot, Paxos, PaxosState, Slot, Value};
+use super::{Ballot, Dedup, Paxos, PaxosState, Slot, Value};
 use crate::cluster::Cluster;
 use crate::invariant::{Broken, Checker};
 use crate::protocol::NodeId;
@@ -29,15 +30,15 @@ struct Replica {
     incarnation: u32,
     applied: Slot,
     kv: BTreeMap<u8, u32>,
-    done: BTreeSet<u64>,
+    done: Dedup,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Cursor {
     incarnation: u32,
-    /// Entries of `learn_order` already checked.
-    learned: usize,
     prefix: Slot,
+    /// The node's snapshot slot when last checked (a new one is checked once).
+    snapshot: Slot,
 }
 
 /// Proposals and acceptances are dropped in chunks of at least this many slots.
@@ -52,14 +53,23 @@ pub struct PaxosChecker {
     /// Every acceptance ever, by (slot, ballot).
     accepts: BTreeMap<(Slot, Ballot), (Value, BTreeSet<NodeId>)>,
     chosen: BTreeMap<Slot, Value>,
+    /// Every node's snapshot covers `0..snap_base`; the state machine there.
+    snap_base: Slot,
+    base_kv: BTreeMap<u8, u32>,
+    base_done: Dedup,
     cursors: Vec<Cursor>,
     replicas: Vec<Replica>,
 }
 
 impl PaxosChecker {
-    /// The values chosen so far, by slot.
+    /// The values chosen in slots the checker still keeps, by slot.
     pub fn chosen(&self) -> &BTreeMap<Slot, Value> {
         &self.chosen
+    }
+
+    /// The number of slots known chosen, kept or not.
+    pub fn chosen_through(&self) -> Slot {
+        self.chosen.keys().next_back().map_or(self.snap_base, |k| k + 1)
     }
 
     fn proposals(&mut self, id: NodeId, s: &PaxosState) -> Result<(), Broken> {
@@ -111,8 +121,8 @@ impl PaxosChecker {
     }
 
     fn learning(&mut self, id: NodeId, s: &PaxosState, c: &mut Cursor) -> Result<(), Broken> {
-        for slot in &s.learn_order[c.learned.min(s.learn_order.len())..] {
-            let v = &s.learned[slot];
+        for slot in s.learned_now.iter().filter(|k| **k >= self.snap_base) {
+            let Some(v) = s.learned.get(slot) else { continue };
             if self.chosen.get(slot) != Some(v) {
                 return Err(Broken {
                     invariant: LEARN_CHOSEN,
@@ -127,7 +137,6 @@ impl PaxosChecker {
                 });
             }
         }
-        c.learned = s.learn_order.len();
         if s.chosen_prefix < c.prefix {
             return Err(Broken {
                 invariant: STABLE_PREFIX,
@@ -138,39 +147,55 @@ impl PaxosChecker {
         Ok(())
     }
 
-    fn applied_state(&mut self, id: NodeId, s: &PaxosState, incarnation: u32) -> Result<(), Broken> {
+    /// Rebuilds the node's state machine from the chosen values and compares: at a new
+    /// snapshot's slot with the snapshot, and at the node's applied slot with its map.
+    fn applied_state(
+        &mut self,
+        id: NodeId,
+        s: &PaxosState,
+        c: &mut Cursor,
+        incarnation: u32,
+    ) -> Result<(), Broken> {
         let r = &mut self.replicas[id as usize];
-        if r.incarnation != incarnation || s.applied < r.applied {
-            *r = Replica { incarnation, ..Replica::default() };
+        if r.incarnation != incarnation || s.applied < r.applied || r.applied < self.snap_base {
+            *r = Replica {
+                incarnation,
+                applied: self.snap_base,
+                kv: self.base_kv.clone(),
+                done: self.base_done.clone(),
+            };
         }
-        if s.applied == r.applied {
-            return Ok(());
-        }
-        while r.applied < s.applied {
-            match self.chosen.get(&r.applied) {
-                Some(Value::Put { req, key, value }) => {
-                    if r.done.insert(*req) {
-                        r.kv.insert(*key, *value);
+        let snap = &s.snapshot;
+        let judge_snapshot = snap.slot != c.snapshot && snap.slot >= r.applied;
+        c.snapshot = snap.slot;
+        for (upto, compare) in [(snap.slot, judge_snapshot), (s.applied, true)] {
+            while r.applied < upto {
+                match self.chosen.get(&r.applied) {
+                    Some(Value::Put { req, key, value }) => {
+                        if r.done.first_time(*req) {
+                            r.kv.insert(*key, *value);
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        return Err(Broken {
+                            invariant: APPLIED_STATE,
+                            detail: format!("node {id} applied slot {}, where nothing is chosen", r.applied),
+                        })
                     }
                 }
-                Some(_) => {}
-                None => {
-                    return Err(Broken {
-                        invariant: APPLIED_STATE,
-                        detail: format!("node {id} applied slot {}, where nothing is chosen", r.applied),
-                    })
-                }
+                r.applied += 1;
             }
-            r.applied += 1;
-        }
-        if r.kv != s.kv {
-            return Err(Broken {
-                invariant: APPLIED_STATE,
-                detail: format!(
-                    "node {id} applied slots 0..{} into {:?}, but the chosen values give {:?}",
-                    s.applied, s.kv, r.kv
-                ),
-            });
+            let (kv, what) = if upto == s.applied { (&s.kv, "applied") } else { (&snap.kv, "a snapshot of") };
+            if compare && r.applied == upto && r.kv != *kv {
+                return Err(Broken {
+                    invariant: APPLIED_STATE,
+                    detail: format!(
+                        "node {id} holds {what} slots 0..{upto} as {kv:?}, but the chosen values give {:?}",
+                        r.kv
+                    ),
+                });
+            }
         }
         Ok(())
     }
@@ -193,12 +218,30 @@ impl PaxosChecker {
             };
             low = low.min(prefix);
         }
-        if low == Slot::MAX || low < self.base + SWEEP {
-            return;
+        if low != Slot::MAX && low >= self.base + SWEEP {
+            self.proposed = self.proposed.split_off(&(low, Ballot::default()));
+            self.accepts = self.accepts.split_off(&(low, Ballot::default()));
+            self.base = low;
         }
-        self.proposed = self.proposed.split_off(&(low, Ballot::default()));
-        self.accepts = self.accepts.split_off(&(low, Ballot::default()));
-        self.base = low;
+        // Chosen values below every snapshot (stored ones included) are applied for good.
+        let mut snap = Slot::MAX;
+        for n in &cluster.nodes {
+            let live = n.state.as_ref().map_or(Slot::MAX, |s| s.snapshot.slot);
+            let stored = n.durable.as_ref().map_or(0, |d| d.snapshot.slot);
+            snap = snap.min(live.min(stored));
+        }
+        let snap = snap.min(self.base);
+        if snap != Slot::MAX && snap >= self.snap_base + SWEEP {
+            let keep = self.chosen.split_off(&snap);
+            for (_, v) in std::mem::replace(&mut self.chosen, keep) {
+                if let Value::Put { req, key, value } = v {
+                    if self.base_done.first_time(req) {
+                        self.base_kv.insert(key, value);
+                    }
+                }
+            }
+            self.snap_base = snap;
+        }
     }
 }
 
@@ -213,14 +256,14 @@ impl Checker<Paxos> for PaxosChecker {
         let incarnation = cluster.nodes[id as usize].incarnation;
         let mut c = self.cursors[id as usize];
         if c.incarnation != incarnation {
-            // A restart rebuilds `learn_order` from the durable state: check it all again.
-            c = Cursor { incarnation, learned: 0, prefix: c.prefix };
+            // Its learned values were judged when learned; its snapshot is judged again.
+            c = Cursor { incarnation, prefix: c.prefix, snapshot: Slot::MAX };
         }
         self.proposals(id, s)?;
         self.acceptance(id, s, cluster.protocol.config.nodes / 2 + 1)?;
         self.learning(id, s, &mut c)?;
+        self.applied_state(id, s, &mut c, incarnation)?;
         self.cursors[id as usize] = c;
-        self.applied_state(id, s, incarnation)?;
         self.sweep(cluster);
         Ok(())
     }

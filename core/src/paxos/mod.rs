@@ -21,10 +21,14 @@
 //!   by client and sequence number.
 //!
 //! Acceptor state (promise, accepted values) and a proposer's highest round are persisted before
-//! any reply leaves the node. Retries after a rejection wait a random time (`backoff`); without
+//! any reply leaves the node, as deltas ([`PaxosWrite`]). Acceptors forget accepted values in
+//! slots they learned; every `snapshot_every` applied slots a node snapshots its state machine
+//! and forgets the learned values it covers, and a node that asks for slots before another's
+//! snapshot gets the snapshot (`Msg::Snapshot`, also inside a `Promise`). Retries after a rejection wait a random time (`backoff`); without
 //! it two proposers can pre-empt each other for ever, which the page shows.
 
 pub mod config;
+pub mod dedup;
 pub mod invariants;
 #[cfg(test)]
 mod tests;
@@ -32,6 +36,7 @@ mod tests;
 use crate::client::{Reply, Service};
 use crate::protocol::{Describe, Effect, Effects, Event, Micros, NodeId, NoteKind, Protocol};
 pub use config::{Mode, PaxosBugs, PaxosConfig, PAXOS_BUG_NAMES};
+pub use dedup::Dedup;
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -84,6 +89,8 @@ pub enum Msg {
         ballot: Ballot,
         accepted: Vec<(Slot, Ballot, Value)>,
         decided: Vec<(Slot, Value)>,
+        /// The acceptor's snapshot, when the Prepare asked about slots it covers.
+        snapshot: Option<PaxosSnapshot>,
     },
     Nack {
         ballot: Ballot,
@@ -110,6 +117,11 @@ pub enum Msg {
     Decided {
         values: Vec<(Slot, Value)>,
     },
+    /// The sender no longer holds the slots asked for: its state machine through them. (Last,
+    /// so the other messages keep their discriminants in trace hashes.)
+    Snapshot {
+        snapshot: PaxosSnapshot,
+    },
 }
 
 impl Describe for Msg {
@@ -123,13 +135,14 @@ impl Describe for Msg {
             Msg::Heartbeat { .. } => "Heartbeat",
             Msg::CatchUp { .. } => "CatchUp",
             Msg::Decided { .. } => "Decided",
+            Msg::Snapshot { .. } => "Snapshot",
         }
     }
 
     fn detail(&self) -> String {
         match self {
             Msg::Prepare { ballot, from } => format!("Prepare ballot {ballot} for slots ≥ {from}"),
-            Msg::Promise { ballot, accepted, decided } => {
+            Msg::Promise { ballot, accepted, decided, .. } => {
                 format!(
                     "Promise ballot {ballot}, {} accepted and {} decided values",
                     accepted.len(),
@@ -144,6 +157,7 @@ impl Describe for Msg {
             Msg::Heartbeat { ballot, chosen } => format!("Heartbeat from leader {ballot}, {chosen} chosen"),
             Msg::CatchUp { from } => format!("CatchUp from slot {from}"),
             Msg::Decided { values } => format!("Decided {} values", values.len()),
+            Msg::Snapshot { snapshot } => format!("Snapshot of slots 0..{}", snapshot.slot),
         }
     }
 }
@@ -215,9 +229,12 @@ pub struct PaxosState {
     pub accepted: BTreeMap<Slot, (Ballot, Value)>,
     /// The slot this step accepted a value in, for the checker.
     pub accepted_now: Option<Slot>,
+    /// Learned values from the snapshot's slot on.
     pub learned: BTreeMap<Slot, Value>,
-    /// Learned slots in the order they were learned, for the checker.
-    pub learn_order: Vec<Slot>,
+    /// The slots this step learned, for the checker and for storage.
+    pub learned_now: Vec<Slot>,
+    /// The state machine through slot `snapshot.slot` (exclusive).
+    pub snapshot: PaxosSnapshot,
     /// Slots `0..chosen_prefix` are all learned.
     pub chosen_prefix: Slot,
     /// Learner's tally of `Accepted` messages per (slot, ballot).
@@ -226,12 +243,21 @@ pub struct PaxosState {
     /// The leader this node last heard from (Multi-Paxos).
     pub leader: Option<NodeId>,
     heard_leader: bool,
-    /// Slots `0..applied` have been applied to `kv` (volatile: rebuilt from `learned`).
+    /// Slots `0..applied` have been applied to `kv` (volatile: rebuilt from the snapshot and
+    /// `learned`).
     pub applied: Slot,
     /// The replicated key-value map.
     pub kv: BTreeMap<u8, u32>,
     /// Request ids already applied: a write chosen twice is applied once.
-    pub done: BTreeSet<u64>,
+    pub done: Dedup,
+}
+
+/// A node's state machine after applying slots `0..slot`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PaxosSnapshot {
+    pub slot: Slot,
+    pub kv: BTreeMap<u8, u32>,
+    pub done: Dedup,
 }
 
 impl PaxosState {
@@ -239,17 +265,50 @@ impl PaxosState {
         self.proposer.as_ref().is_some_and(|p| matches!(p.phase, Phase::Proposing { .. }))
     }
 
-    /// What this step changed on stable storage, given how many slots were learned before it.
-    fn write(&self, learned_before: usize) -> PaxosWrite {
+    /// Whether slot `slot` is known chosen: learned, or covered by the snapshot.
+    pub fn knows(&self, slot: Slot) -> bool {
+        slot < self.snapshot.slot || self.learned.contains_key(&slot)
+    }
+
+    /// What this step changed on stable storage.
+    fn write(&self, snapshot: bool) -> PaxosWrite {
         PaxosWrite {
             promised: self.promised,
             accepted: self.accepted_now.and_then(|k| self.accepted.get(&k).map(|(b, v)| (k, *b, v.clone()))),
-            learned: self.learn_order[learned_before..]
+            learned: self
+                .learned_now
                 .iter()
-                .map(|k| (*k, self.learned[k].clone()))
+                .filter_map(|k| Some((*k, self.learned.get(k)?.clone())))
                 .collect(),
             forget_below: self.chosen_prefix,
             round: self.proposer.as_ref().map_or(0, |p| p.round),
+            snapshot: snapshot.then(|| self.snapshot.clone()),
+        }
+    }
+
+    /// Loads a snapshot that reaches past what this node applied.
+    fn install(&mut self, snap: PaxosSnapshot) {
+        if snap.slot <= self.applied {
+            return;
+        }
+        self.learned = self.learned.split_off(&snap.slot);
+        self.kv = snap.kv.clone();
+        self.done = snap.done.clone();
+        self.applied = snap.slot;
+        self.chosen_prefix = prefix(&self.learned, self.chosen_prefix.max(snap.slot));
+        self.snapshot = snap;
+        self.apply();
+        self.compact();
+        let (floor, done) = (self.snapshot.slot, &self.done);
+        if let Some(p) = self.proposer.as_mut() {
+            // Slots the snapshot covers are decided; our writes there need new slots unless
+            // they were applied.
+            let rest = p.inflight.split_off(&floor);
+            for (_, v) in std::mem::replace(&mut p.inflight, rest) {
+                if matches!(v, Value::Put { req, .. } if !done.contains(req)) {
+                    p.queue.push_back(v);
+                }
+            }
         }
     }
 
@@ -271,6 +330,7 @@ pub struct PaxosWrite {
     pub learned: Vec<(Slot, Value)>,
     pub forget_below: Slot,
     pub round: u64,
+    pub snapshot: Option<PaxosSnapshot>,
 }
 
 /// Survives a crash: the acceptor's promise and accepted values, what was learned, and the
@@ -281,6 +341,7 @@ pub struct PaxosDurable {
     pub accepted: BTreeMap<Slot, (Ballot, Value)>,
     pub learned: BTreeMap<Slot, Value>,
     pub round: u64,
+    pub snapshot: PaxosSnapshot,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -307,6 +368,10 @@ impl Protocol for Paxos {
         let d = durable.get_or_insert_with(PaxosDurable::default);
         d.promised = w.promised;
         d.round = w.round;
+        if let Some(snap) = &w.snapshot {
+            d.learned = d.learned.split_off(&snap.slot);
+            d.snapshot = snap.clone();
+        }
         if let Some((slot, b, v)) = &w.accepted {
             d.accepted.insert(*slot, (*b, v.clone()));
         }
@@ -327,18 +392,19 @@ impl Protocol for Paxos {
             promised,
             accepted: d.accepted,
             accepted_now: None,
-            learn_order: d.learned.keys().copied().collect(),
             learned: d.learned,
-            chosen_prefix: 0,
+            learned_now: Vec::new(),
+            chosen_prefix: d.snapshot.slot,
             votes: BTreeMap::new(),
             proposer: None,
             leader: None,
             heard_leader: false,
-            applied: 0,
-            kv: BTreeMap::new(),
-            done: BTreeSet::new(),
+            applied: d.snapshot.slot,
+            kv: d.snapshot.kv.clone(),
+            done: d.snapshot.done.clone(),
+            snapshot: d.snapshot,
         };
-        s.chosen_prefix = prefix(&s.learned, 0);
+        s.chosen_prefix = prefix(&s.learned, s.chosen_prefix);
         s.apply();
         if (id as usize) < self.config.proposers {
             let single = self.config.mode == Mode::Single;
@@ -351,7 +417,7 @@ impl Protocol for Paxos {
                 proposed_now: Vec::new(),
             });
             if single {
-                if !s.learned.contains_key(&0) {
+                if !s.knows(0) {
                     out.set_timer(Timer::Retry, 0..=self.config.retry_min);
                 }
             } else {
@@ -366,16 +432,17 @@ impl Protocol for Paxos {
         if let Some(p) = s.proposer.as_mut() {
             p.proposed_now.clear();
         }
-        let before = (s.promised, s.learn_order.len(), s.proposer.as_ref().map(|p| p.round));
-        let learned_before = s.learn_order.len();
+        s.learned_now.clear();
+        let before = (s.promised, s.snapshot.slot, s.proposer.as_ref().map(|p| p.round));
+        self.maybe_snapshot(s);
         match ev {
             Event::Msg { from, msg } => self.on_msg(id, s, from, msg, out),
             Event::Timer(t) => self.on_timer(id, s, t, out),
             Event::Input(Input::Put { req, key, value }) => self.on_put(id, s, req, key, value, out),
         }
-        let after = (s.promised, s.learn_order.len(), s.proposer.as_ref().map(|p| p.round));
-        if before != after || s.accepted_now.is_some() {
-            out.0.insert(0, Effect::Persist(s.write(learned_before)));
+        let after = (s.promised, s.snapshot.slot, s.proposer.as_ref().map(|p| p.round));
+        if before != after || s.accepted_now.is_some() || !s.learned_now.is_empty() {
+            out.0.insert(0, Effect::Persist(s.write(before.1 != after.1)));
         }
     }
 }
@@ -385,7 +452,7 @@ impl PaxosState {
     fn apply(&mut self) {
         while self.applied < self.chosen_prefix {
             if let Some(Value::Put { req, key, value }) = self.learned.get(&self.applied) {
-                if self.done.insert(*req) {
+                if self.done.first_time(*req) {
                     self.kv.insert(*key, *value);
                 }
             }
@@ -433,14 +500,27 @@ impl Paxos {
         out.set_timer(Timer::Retry, range);
     }
 
+    /// Every `snapshot_every` applied slots, snapshot the state machine and forget the learned
+    /// values it covers. Done at the start of a step, so the checker saw each value learned.
+    fn maybe_snapshot(&self, s: &mut PaxosState) {
+        let every = self.config.snapshot_every;
+        if every > 0 && s.applied - s.snapshot.slot >= every {
+            s.learned = s.learned.split_off(&s.applied);
+            s.snapshot = PaxosSnapshot { slot: s.applied, kv: s.kv.clone(), done: s.done.clone() };
+        }
+    }
+
     fn on_msg(&self, id: NodeId, s: &mut PaxosState, from: NodeId, msg: Msg, out: &mut Out) {
         match msg {
             Msg::Prepare { ballot, from: slot } => self.on_prepare(s, from, ballot, slot, out),
             Msg::Accept { ballot, slot, value } => self.on_accept(s, from, ballot, slot, value, out),
-            Msg::Promise { ballot, accepted, decided } => {
+            Msg::Promise { ballot, accepted, decided, snapshot } => {
                 // Decided slots are chosen: learn them, so phase 2 leaves them alone.
+                if let Some(snap) = snapshot {
+                    s.install(snap);
+                }
                 for (slot, v) in decided {
-                    if !s.learned.contains_key(&slot) {
+                    if !s.knows(slot) {
                         self.learn(id, s, slot, v, out);
                     }
                 }
@@ -448,7 +528,7 @@ impl Paxos {
             }
             Msg::Nack { ballot, promised } => self.on_nack(id, s, ballot, promised, out),
             Msg::Accepted { ballot, slot, value } => {
-                if !s.learned.contains_key(&slot) {
+                if !s.knows(slot) {
                     let majority = self.majority();
                     let (v, voters) =
                         s.votes.entry((slot, ballot)).or_insert_with(|| (value, BTreeSet::new()));
@@ -476,9 +556,12 @@ impl Paxos {
                 }
             }
             Msg::CatchUp { from: slot } => {
+                if slot < s.snapshot.slot {
+                    out.send(from, Msg::Snapshot { snapshot: s.snapshot.clone() });
+                }
                 let values: Vec<_> = s
                     .learned
-                    .range(slot..)
+                    .range(slot.max(s.snapshot.slot)..)
                     .take(self.config.max_batch)
                     .map(|(k, v)| (*k, v.clone()))
                     .collect();
@@ -488,11 +571,12 @@ impl Paxos {
             }
             Msg::Decided { values } => {
                 for (slot, v) in values {
-                    if !s.learned.contains_key(&slot) {
+                    if !s.knows(slot) {
                         self.learn(id, s, slot, v, out);
                     }
                 }
             }
+            Msg::Snapshot { snapshot } => s.install(snapshot),
         }
     }
 
@@ -507,9 +591,11 @@ impl Paxos {
             }
             s.promised = ballot;
             let accepted = s.accepted.range(slot..).map(|(k, (b, v))| (*k, *b, v.clone())).collect();
+            let known = slot.max(s.snapshot.slot);
             let decided =
-                s.learned.range(slot..s.chosen_prefix.max(slot)).map(|(k, v)| (*k, v.clone())).collect();
-            out.send(from, Msg::Promise { ballot, accepted, decided });
+                s.learned.range(known..s.chosen_prefix.max(known)).map(|(k, v)| (*k, v.clone())).collect();
+            let snapshot = (slot < s.snapshot.slot).then(|| s.snapshot.clone());
+            out.send(from, Msg::Promise { ballot, accepted, decided, snapshot });
         } else {
             out.send(from, Msg::Nack { ballot, promised: s.promised });
         }
@@ -583,11 +669,11 @@ impl Paxos {
                 // A write the quorum already accepted, or this node already applied, needs no
                 // second slot.
                 p.queue.retain(|q| {
-                    let applied = matches!(q, Value::Put { req, .. } if s.done.contains(req));
+                    let applied = matches!(q, Value::Put { req, .. } if s.done.contains(*req));
                     !applied && !adopt.values().any(|(_, v)| v == q)
                 });
                 for slot in first..top {
-                    if s.learned.contains_key(&slot) {
+                    if slot < s.snapshot.slot || s.learned.contains_key(&slot) {
                         continue;
                     }
                     let v = match adopt.remove(&slot) {
@@ -661,7 +747,7 @@ impl Paxos {
     /// Phase 1a with a ballot above everything this node has seen.
     fn start_round(&self, id: NodeId, s: &mut PaxosState, out: &mut Out) {
         let Some(p) = s.proposer.as_mut() else { return };
-        if self.config.mode == Mode::Single && s.learned.contains_key(&0) {
+        if self.config.mode == Mode::Single && (s.snapshot.slot > 0 || s.learned.contains_key(&0)) {
             return;
         }
         p.round = p.round.max(s.promised.round) + 1;
@@ -750,7 +836,7 @@ impl Paxos {
 
     fn learn(&self, id: NodeId, s: &mut PaxosState, slot: Slot, v: Value, out: &mut Out) {
         s.learned.insert(slot, v.clone());
-        s.learn_order.push(slot);
+        s.learned_now.push(slot);
         s.chosen_prefix = prefix(&s.learned, s.chosen_prefix);
         s.apply();
         s.compact();

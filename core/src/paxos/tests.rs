@@ -53,7 +53,12 @@ fn an_acceptor_promises_higher_ballots_reports_accepted_values_and_refuses_lower
         sent(&fx),
         vec![(
             1,
-            Msg::Promise { ballot: b(3, 1), accepted: vec![(0, b(1, 0), Value::Own(0))], decided: vec![] }
+            Msg::Promise {
+                ballot: b(3, 1),
+                accepted: vec![(0, b(1, 0), Value::Own(0))],
+                decided: vec![],
+                snapshot: None
+            }
         )]
     );
     let fx = step(&p, 2, &mut s, msg(0, Msg::Prepare { ballot: b(2, 0), from: 0 }));
@@ -93,13 +98,29 @@ fn a_proposer_adopts_the_highest_accepted_value_unless_the_bug_ignores_it() {
             &p,
             0,
             &mut s,
-            msg(1, Msg::Promise { ballot, accepted: vec![(0, b(1, 2), Value::Own(2))], decided: vec![] }),
+            msg(
+                1,
+                Msg::Promise {
+                    ballot,
+                    accepted: vec![(0, b(1, 2), Value::Own(2))],
+                    decided: vec![],
+                    snapshot: None,
+                },
+            ),
         );
         let fx = step(
             &p,
             0,
             &mut s,
-            msg(2, Msg::Promise { ballot, accepted: vec![(0, b(2, 1), Value::Own(1))], decided: vec![] }),
+            msg(
+                2,
+                Msg::Promise {
+                    ballot,
+                    accepted: vec![(0, b(2, 1), Value::Own(1))],
+                    decided: vec![],
+                    snapshot: None,
+                },
+            ),
         );
         let accepts: Vec<_> = sent(&fx)
             .into_iter()
@@ -168,8 +189,8 @@ fn non_leaders_redirect_clients() {
 fn lead(p: &Paxos, s: &mut PaxosState, accepted: Vec<(Slot, Ballot, Value)>) -> Vec<(Slot, Value)> {
     step(p, 0, s, Event::Timer(Timer::LeaderTimeout));
     let ballot = s.proposer.as_ref().unwrap().phase.ballot().unwrap();
-    step(p, 0, s, msg(0, Msg::Promise { ballot, accepted: vec![], decided: vec![] }));
-    let fx = step(p, 0, s, msg(1, Msg::Promise { ballot, accepted, decided: vec![] }));
+    step(p, 0, s, msg(0, Msg::Promise { ballot, accepted: vec![], decided: vec![], snapshot: None }));
+    let fx = step(p, 0, s, msg(1, Msg::Promise { ballot, accepted, decided: vec![], snapshot: None }));
     assert!(s.is_leading());
     let mut accepts: Vec<_> = sent(&fx)
         .into_iter()
@@ -278,6 +299,7 @@ fn an_acceptor_drops_accepted_values_once_learned_and_reports_them_as_decided() 
         ballot: b(2, 1),
         accepted: vec![(2, b(1, 0), v(2))],
         decided: vec![(0, v(0)), (1, v(1))],
+        snapshot: None,
     };
     assert!(sent(&fx).contains(&(1, promise)), "{fx:?}");
 }

@@ -36,6 +36,7 @@ impl Playground for Paxos {
         ("msg-heartbeat", "Heartbeat"),
         ("msg-catchup", "CatchUp"),
         ("msg-decided", "Decided"),
+        ("msg-snap", "Snapshot"),
     ];
     const TIMER: &'static str = "retry or leader timeout left";
     /// Room for "promise 123.4" beside the side nodes, even at a phone's caption size.
@@ -77,6 +78,7 @@ impl Playground for Paxos {
             Msg::Heartbeat { .. } => "msg-heartbeat",
             Msg::CatchUp { .. } => "msg-catchup",
             Msg::Decided { .. } => "msg-decided",
+            Msg::Snapshot { .. } => "msg-snap",
         }
     }
 

@@ -43,7 +43,7 @@ fn a_single_decree_value_is_chosen_and_every_proposer_is_done() {
         s.rows.iter().filter(|r| r.cells[0].as_ref().is_some_and(|c| c.chosen && c.value == v)).count() >= 3
     );
     assert!(proposers(&m).iter().all(|p| p.label == "done" && p.detail == format!("{v} is chosen")));
-    assert_eq!(nodes(&m)[4].caption[1], format!("accepted {v}"));
+    assert_eq!(nodes(&m)[4].caption[1], format!("learned {v}"), "it forgot what it accepted once it learned");
     assert_eq!(write_target(&m).0, 0);
 }
 
@@ -120,7 +120,14 @@ fn chosen_needs_a_majority_in_one_ballot_or_a_learner() {
         let promised = Ballot { round: 3, node: 0 };
         acc.iter()
             .zip(learned)
-            .map(|(accepted, learned)| Shown { promised, accepted, learned, round: 0, live: None })
+            .map(|(accepted, learned)| Shown {
+                promised,
+                accepted,
+                learned,
+                snapshot_slot: 0,
+                round: 0,
+                live: None,
+            })
             .collect()
     }
     assert_eq!(chosen_in(&states(&accepted, &learned), 0), Some(v(1)), "two of three in ballot 1");
@@ -134,7 +141,7 @@ fn chosen_needs_a_majority_in_one_ballot_or_a_learner() {
 fn every_message_kind_has_its_own_colour_in_the_legend() {
     let msgs = [
         Msg::Prepare { ballot: Ballot::default(), from: 0 },
-        Msg::Promise { ballot: Ballot::default(), accepted: vec![], decided: vec![] },
+        Msg::Promise { ballot: Ballot::default(), accepted: vec![], decided: vec![], snapshot: None },
         Msg::Nack { ballot: Ballot::default(), promised: Ballot::default() },
         Msg::Accept { ballot: Ballot::default(), slot: 0, value: Value::Noop },
         Msg::Accepted { ballot: Ballot::default(), slot: 0, value: Value::Noop },

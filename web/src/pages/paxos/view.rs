@@ -24,6 +24,8 @@ pub struct Shown<'a> {
     pub promised: Ballot,
     pub accepted: &'a Accepted,
     pub learned: &'a Learned,
+    /// Slots below this are in the node's snapshot (learned, values forgotten).
+    pub snapshot_slot: Slot,
     /// The proposer's highest round.
     pub round: u64,
     pub live: Option<&'a PaxosState>,
@@ -36,6 +38,7 @@ pub fn shown(m: &Model<Paxos>, i: usize) -> Shown<'_> {
             promised: s.promised,
             accepted: &s.accepted,
             learned: &s.learned,
+            snapshot_slot: s.snapshot.slot,
             round: s.proposer.as_ref().map_or(0, |p| p.round),
             live: Some(s),
         },
@@ -43,6 +46,7 @@ pub fn shown(m: &Model<Paxos>, i: usize) -> Shown<'_> {
             promised: d.promised,
             accepted: &d.accepted,
             learned: &d.learned,
+            snapshot_slot: d.snapshot.slot,
             round: d.round,
             live: None,
         },
@@ -50,6 +54,7 @@ pub fn shown(m: &Model<Paxos>, i: usize) -> Shown<'_> {
             promised: Ballot::default(),
             accepted: &NOTHING_ACCEPTED,
             learned: &NOTHING_LEARNED,
+            snapshot_slot: 0,
             round: 0,
             live: None,
         },
@@ -92,10 +97,13 @@ pub fn node(m: &Model<Paxos>, i: usize, role: &'static str) -> NodeFacts {
     let s = shown(m, i);
     let second = match (s.live.and_then(|st| phase_line(st, multi)), multi) {
         (Some(phase), _) => phase.to_owned(),
-        (None, true) => format!("learned {}", s.learned.len()),
-        (None, false) => {
-            s.accepted.get(&0).map_or_else(|| "accepted nothing".to_owned(), |(_, v)| format!("accepted {v}"))
-        }
+        (None, true) => format!("learned {}", s.snapshot_slot + s.learned.len() as u64),
+        // Once it learned the value, an acceptor forgets what it accepted.
+        (None, false) => match (s.accepted.get(&0), s.learned.get(&0)) {
+            (Some((_, v)), _) => format!("accepted {v}"),
+            (None, Some(v)) => format!("learned {v}"),
+            (None, None) => "accepted nothing".to_owned(),
+        },
     };
     let caption = match role {
         "crashed" | "paused" => vec![role.to_owned(), promise_line(s.promised)],
@@ -205,21 +213,33 @@ pub fn slots(m: &Model<Paxos>) -> SlotsView {
         .map(|k| history.and_then(|h| h.get(&k).cloned()).or_else(|| chosen_in(&states, k)))
         .collect();
     // Below the window, every slot a node learned was chosen (or the checker has stopped the run).
-    let older = states.iter().map(|s| s.learned.range(..first).count()).max().unwrap_or(0);
+    let older = states
+        .iter()
+        .map(|s| s.snapshot_slot.min(first) as usize + s.learned.range(..first).count())
+        .max()
+        .unwrap_or(0);
     let rows = states
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let cells = (first..end)
                 .zip(&chosen)
-                .map(|(k, c)| {
-                    let (b, v) = s.accepted.get(&k)?;
-                    Some(AcceptedCell {
+                .map(|(k, c)| match (s.accepted.get(&k), s.learned.get(&k)) {
+                    (Some((b, v)), learned) => Some(AcceptedCell {
                         value: v.to_string(),
                         ballot: *b,
                         chosen: c.as_ref() == Some(v),
-                        learned: s.learned.contains_key(&k),
-                    })
+                        learned: learned.is_some(),
+                    }),
+                    // An acceptor forgets what it accepted once it learned the slot; show the
+                    // learned value (its ballot is gone, so none is shown).
+                    (None, Some(v)) => Some(AcceptedCell {
+                        value: v.to_string(),
+                        ballot: Ballot::default(),
+                        chosen: true,
+                        learned: true,
+                    }),
+                    (None, None) => None,
                 })
                 .collect();
             let role = role_of(m, i);
