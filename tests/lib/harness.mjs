@@ -65,13 +65,18 @@ export async function startHarness({ dist = DIST_DIR } = {}) {
   return {
     url: server.url,
     browser,
-    async open(route = '/', { viewport = { width: 1280, height: 800 }, waitFor = 'h1' } = {}) {
+    /**
+     * `init`: a function (or script) to run in the page before the app's own scripts, e.g. to
+     * watch the DOM from the start (Playwright's `addInitScript`, with `initArg` as its argument).
+     */
+    async open(route = '/', { viewport = { width: 1280, height: 800 }, waitFor = 'h1', init, initArg } = {}) {
       const context = await browser.newContext({ viewport });
       contexts.add(context);
       // Playwright's own waits (waitForSelector, waitForFunction, click) get a generous deadline
       // too; tests never pass a shorter one.
       context.setDefaultTimeout(DEADLINE_MS);
       const page = await context.newPage();
+      if (init) await page.addInitScript(init, initArg);
       page.errors = [];
       page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));
       page.on('console', (msg) => {

@@ -14,6 +14,7 @@
 
 pub mod model;
 pub mod page;
+pub mod replay;
 pub mod view;
 
 use crate::widgets::cluster::LegendItem;

@@ -3,8 +3,11 @@
 //! the component only forwards events here and renders views of it. Generic over the protocol:
 //! nothing here knows Raft from Paxos.
 
+use super::replay;
 use super::Playground;
-use crate::url::{format_speed, link_problem, parse_view, salvage_embed, ViewOpts, MAX_SPEED, MIN_SPEED};
+use crate::url::{
+    format_speed, link_problem, parse_view, salvage_embed, ViewOpts, MAX_SPEED, MAX_T, MIN_SPEED,
+};
 use crate::widgets::controls::ShareView;
 use halab_core::protocol::{Micros, NodeId, NoteKind};
 use halab_core::scenario::presets::Preset;
@@ -26,6 +29,32 @@ pub const FRAME_STEP_BUDGET: u64 = 20_000;
 const MAX_FRAME_MS: f64 = 100.0;
 /// The clock rate the node menu's "fast" and "slow" set, in parts per million (±50%).
 pub const MENU_DRIFT_PPM: i32 = 500_000;
+
+/// Steps `from_query` replays at once, before the page shows anything: a link to a few
+/// seconds lands without a progress bar.
+pub const FIRST_REPLAY_STEPS: u64 = 5_000;
+
+/// A link's run to its `t=`, advanced in slices by the page ([`Model::replay_slice`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Replay {
+    /// The instant the link asked for (after [`replay::max_t`]).
+    pub target: Micros,
+    /// Work done so far ([`replay::event_work`] per step).
+    pub work: f64,
+    /// Work at which the replay gives up even before `target` ([`replay::work_limit`]).
+    pub work_limit: f64,
+    pub status: ReplayStatus,
+}
+
+/// Where a replay is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplayStatus {
+    Running,
+    /// Cancelled by the viewer; paused where it got.
+    Cancelled,
+    /// Stopped at the work limit; paused where it got.
+    Limit,
+}
 
 /// A line of the notes feed.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +91,9 @@ pub struct Model<P: Playground> {
     /// The node whose menu is open.
     pub menu: Option<NodeId>,
     pub share: ShareView,
+    /// A link's run to its `t=`: running, or how it ended early (until dismissed). `None` once
+    /// it reached its instant.
+    pub replay: Option<Replay>,
     /// Trace events already folded into notes and drops.
     seen: u64,
     /// The query last written to the address bar, so unchanged state writes nothing.
@@ -117,10 +149,8 @@ impl<P: Playground> Model<P> {
         let mut m = Model::new(scenario, opts.speed, opts.embed);
         m.errors = errors;
         if let Some(t) = opts.t {
-            m.sim.run_until(t);
-            m.view_time = m.sim.now() as f64;
-            m.playing = false;
-            m.ingest();
+            m.start_replay(t);
+            m.replay_slice(FIRST_REPLAY_STEPS);
         }
         m.written.set(m.query());
         m
@@ -141,6 +171,7 @@ impl<P: Playground> Model<P> {
             selected: BTreeSet::new(),
             menu: None,
             share: ShareView::Idle,
+            replay: None,
             seen: 0,
             written: crate::url::Written::default(),
             presets: P::PRESETS
@@ -172,6 +203,10 @@ impl<P: Playground> Model<P> {
     /// (a Step can leave events of the same microsecond queued), so that a fresh run to `t`
     /// lands on exactly this state.
     pub fn share_query(&mut self) -> String {
+        if let Some(r) = self.replay.filter(|r| r.status == ReplayStatus::Running) {
+            // Still on the way: the link means the instant it is replaying to.
+            return format!("{}&t={}", self.query(), format_duration(r.target));
+        }
         let now = self.sim.now();
         if self.sim.violation().is_none() && self.sim.next_time() == Some(now) {
             self.sim.run_until(now);
@@ -185,12 +220,112 @@ impl<P: Playground> Model<P> {
     }
 
     // -----------------------------------------------------------------------------------------
+    // Replaying a link to its `t=`
+
+    /// Starts replaying to `t`, paused, within the replay limits: a `t` past what the scenario
+    /// can replay in a few seconds is brought back to [`replay::max_t`], with a message.
+    fn start_replay(&mut self, t: Micros) {
+        let max = replay::max_t(&self.scenario, MAX_T);
+        let target = if t > max {
+            self.errors.push(format!(
+                "This link asks for t = {}, too far to replay for {}: a link may ask for at most {}, \
+                 which opens in a few seconds. Showing {} instead.",
+                replay::secs(t),
+                replay::describe_load(&self.scenario),
+                replay::secs(max),
+                replay::secs(max),
+            ));
+            max
+        } else {
+            t
+        };
+        self.playing = false;
+        self.replay = Some(Replay {
+            target,
+            work: 0.0,
+            work_limit: replay::work_limit(),
+            status: ReplayStatus::Running,
+        });
+    }
+
+    /// Whether a link's replay is still running (the page then calls [`Model::replay_slice`]
+    /// instead of [`Model::frame`]).
+    pub fn replaying(&self) -> bool {
+        self.replay.is_some_and(|r| r.status == ReplayStatus::Running)
+    }
+
+    /// Runs at most `steps` more steps of the replay; returns whether it is still running. On
+    /// reaching its `t` it lands exactly where `sim.run_until(t)` would (every event due by
+    /// then processed, the clock at `t`) and pauses there.
+    pub fn replay_slice(&mut self, steps: u64) -> bool {
+        let Some(mut r) = self.replay.filter(|r| r.status == ReplayStatus::Running) else {
+            return false;
+        };
+        let kind = P::KIND;
+        let mut left = steps;
+        while self.sim.violation().is_none() && self.sim.next_time().is_some_and(|at| at <= r.target) {
+            if left == 0 {
+                break;
+            }
+            if r.work >= r.work_limit {
+                r.status = ReplayStatus::Limit;
+                break;
+            }
+            if self.sim.step().is_none() {
+                break;
+            }
+            r.work += replay::event_work(kind, self.sim.requests_submitted());
+            left -= 1;
+        }
+        let arrived = self.sim.violation().is_some() || self.sim.next_time().is_none_or(|at| at > r.target);
+        if arrived {
+            // Nothing more is due by `target`: this only moves the clock there.
+            self.sim.run_until(r.target);
+            self.replay = None;
+        } else {
+            self.replay = Some(r);
+        }
+        self.view_time = self.sim.now() as f64;
+        self.ingest();
+        self.replaying()
+    }
+
+    /// Stops the replay where it is, paused there; the page says where.
+    pub fn cancel_replay(&mut self) {
+        if let Some(r) = self.replay.as_mut().filter(|r| r.status == ReplayStatus::Running) {
+            r.status = ReplayStatus::Cancelled;
+            self.playing = false;
+            self.view_time = self.sim.now() as f64;
+        }
+    }
+
+    /// Forgets how a replay ended (the viewer closed the message).
+    pub fn dismiss_replay(&mut self) {
+        if !self.replaying() {
+            self.replay = None;
+        }
+    }
+
+    /// The running replay's (target, fraction done by simulated time).
+    pub fn replay_progress(&self) -> Option<(Micros, f64)> {
+        let r = self.replay?;
+        let done =
+            if r.target == 0 { 1.0 } else { (self.sim.now() as f64 / r.target as f64).clamp(0.0, 1.0) };
+        Some((r.target, done))
+    }
+
+    /// Any action on the run while a replay is running stops the replay first, where it is.
+    fn settle(&mut self) {
+        self.cancel_replay();
+    }
+
+    // -----------------------------------------------------------------------------------------
     // Time
 
     /// Advances by `real_ms` of wall time at the current speed. Returns whether anything on
     /// screen changed.
     pub fn frame(&mut self, real_ms: f64) -> bool {
-        if !self.playing || self.violated() {
+        if !self.playing || self.violated() || self.replaying() {
             return false;
         }
         let dt = real_ms.clamp(0.0, MAX_FRAME_MS) * 1_000.0 * self.speed;
@@ -218,12 +353,18 @@ impl<P: Playground> Model<P> {
     }
 
     pub fn toggle_play(&mut self) {
+        self.settle();
         self.playing = !self.playing && !self.violated();
+        if self.playing {
+            // Running on from where a replay stopped: its message is out of date.
+            self.dismiss_replay();
+        }
         self.menu = None;
     }
 
     /// Processes exactly one queued event and pauses there.
     pub fn step(&mut self) {
+        self.settle();
         self.playing = false;
         if self.sim.step().is_some() {
             self.view_time = self.view_time.max(self.sim.now() as f64);
@@ -250,6 +391,7 @@ impl<P: Playground> Model<P> {
         self.selected.clear();
         self.menu = None;
         self.share = ShareView::Idle;
+        self.replay = None;
         self.seen = 0;
     }
 
@@ -328,6 +470,7 @@ impl<P: Playground> Model<P> {
     /// the fault is applied at once, so a click shows its effect without pressing play.
     pub fn inject(&mut self, fault: Fault) {
         self.menu = None;
+        self.settle();
         if self.violated() {
             return;
         }

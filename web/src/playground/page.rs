@@ -4,8 +4,9 @@
 //! own panels ([`Playground::detail`], [`Playground::under_picture`],
 //! [`Playground::settings`]).
 
-use super::{legend, view, Model, Playground};
-use crate::anim::FrameLoop;
+use super::model::ReplayStatus;
+use super::{legend, replay, view, Model, Playground};
+use crate::anim::{now_ms, FrameLoop};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
 use crate::widgets::cluster::{position_pct, Cluster, Legend};
@@ -26,6 +27,25 @@ pub struct PageProps {
 }
 
 type Shared<P> = Rc<RefCell<Model<P>>>;
+
+/// Work a frame spends replaying a link, in ms: the rest of the frame keeps the tab responsive.
+const REPLAY_FRAME_MS: f64 = 12.0;
+/// Steps between two looks at the clock while replaying.
+const REPLAY_SLICE_STEPS: u64 = 200;
+/// How often the page redraws while replaying, in ms (a redraw of a big cluster costs what many
+/// steps do; the progress bar needs no more).
+const REPLAY_DRAW_MS: f64 = 100.0;
+
+/// One frame of a link's replay: up to [`REPLAY_FRAME_MS`] of steps. Returns whether to redraw.
+fn replay_frame<P: Playground>(m: &mut Model<P>, last_draw: &mut f64) -> bool {
+    let start = now_ms();
+    while m.replay_slice(REPLAY_SLICE_STEPS) && now_ms() - start < REPLAY_FRAME_MS {}
+    let due = !m.replaying() || start - *last_draw >= REPLAY_DRAW_MS;
+    if due {
+        *last_draw = start;
+    }
+    due
+}
 
 /// Turns model actions into callbacks: each applies its change, writes a changed scenario to the
 /// URL and re-renders. Protocol panels get one to wire their own controls.
@@ -125,8 +145,15 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
     {
         let (model, update) = (model.clone(), update.clone());
         use_effect_with((), move |_| {
+            let mut last_draw = 0.0;
             let frames = FrameLoop::start(move |dt| {
-                let changed = model.try_borrow_mut().is_ok_and(|mut m| m.frame(dt));
+                let changed = model.try_borrow_mut().is_ok_and(|mut m| {
+                    if m.replaying() {
+                        replay_frame(&mut m, &mut last_draw)
+                    } else {
+                        m.frame(dt)
+                    }
+                });
                 if changed {
                     update.force_update();
                 }
@@ -145,29 +172,72 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
     let status = html! {
         <Status time={m.sim.now()} steps={steps} hash={m.sim.trace().hash()} seed={m.scenario.seed} />
     };
+    let banner = html! { <ErrorBanner errors={m.errors.clone()} {on_dismiss} /> };
+    let replay_bar = replay_bar(&m, &act);
+    // While a link replays, the picture and the panels wait: drawing a big cluster's messages
+    // and tables now and then would cost more than the replay itself.
+    let waiting = m.replaying().then(|| {
+        html! {
+            <section class="card replay-wait" data-testid="replay-wait">
+                <p class="muted">{ format!(
+                    "The cluster, its messages and the panels appear when the replay reaches {}, or when you cancel it.",
+                    m.replay_progress().map_or_else(String::new, |(t, _)| replay::secs(t))) }</p>
+            </section>
+        }
+    });
     let invariant_names = P::INVARIANTS.to_vec();
     let violation = view::violation(&m);
     let unjudged = view::unjudged(&m);
-    let links = view::links(&m);
-    let banner = html! { <ErrorBanner errors={m.errors.clone()} {on_dismiss} /> };
     let picture_label = format!("{} cluster", P::TITLE);
 
     if m.embed {
         let full = url::absolute(&m.query().replace("&embed=1", ""));
+        let picture = waiting.unwrap_or_else(|| {
+            html! {
+                <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={view::links(&m)}
+                    drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} pad_y={P::PICTURE_PAD_Y} turn={P::PICTURE_TURN} />
+            }
+        });
         return html! {
             <main class={classes!("embed", P::KIND.name())}>
                 { banner }
+                { replay_bar }
                 <div class="embed-bar">
                     <Toolbar playing={m.playing} stopped={m.violated()} speed={m.speed} on_play={on_play} on_step={on_step} />
                     <Invariants names={invariant_names} steps={steps} violation={violation} unjudged={unjudged} compact=true />
                     <a class="open-full" href={full} target="_blank" rel="noopener">{ "HA Lab ↗" }</a>
                 </div>
-                <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={links}
-                    drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} pad_y={P::PICTURE_PAD_Y} turn={P::PICTURE_TURN} />
+                { picture }
                 <div class="embed-status">{ status }</div>
             </main>
         };
     }
+
+    let toolbar = html! {
+        <section class="card bar">
+            <Toolbar playing={m.playing} stopped={m.violated()} speed={m.speed}
+                on_play={on_play} on_step={on_step}
+                on_speed={act.on(|m, s: f64| m.set_speed(s))}
+                on_new_seed={act.on(|m, ()| { let s = fresh_seed(m.scenario.seed); m.new_seed(s) })}
+                on_share={act.share()}
+                share={m.share.clone()} />
+            { status }
+        </section>
+    };
+    if let Some(waiting) = waiting {
+        return html! {
+            <main class={classes!("app", P::KIND.name())}>
+                <Header current={Some(P::KIND.name())}>
+                    <p class="lede">{ P::lede(&m) }</p>
+                </Header>
+                { banner }
+                { toolbar }
+                { replay_bar }
+                { waiting }
+            </main>
+        };
+    }
+    let links = view::links(&m);
 
     let n = m.scenario.nodes;
     let menu = m.menu.filter(|&x| x < n).map(|x| {
@@ -189,15 +259,8 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 <p class="lede">{ P::lede(&m) }</p>
             </Header>
             { banner }
-            <section class="card bar">
-                <Toolbar playing={m.playing} stopped={m.violated()} speed={m.speed}
-                    on_play={on_play} on_step={on_step}
-                    on_speed={act.on(|m, s: f64| m.set_speed(s))}
-                    on_new_seed={act.on(|m, ()| { let s = fresh_seed(m.scenario.seed); m.new_seed(s) })}
-                    on_share={act.share()}
-                    share={m.share.clone()} />
-                { status }
-            </section>
+            { toolbar }
+            { replay_bar }
             <div class="grid">
                 <section class="card stage">
                     <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={links}
@@ -249,6 +312,65 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 </section>
             </div>
         </main>
+    }
+}
+
+/// The replay's progress bar and Cancel while a link runs to its `t=`; afterwards, if it stopped
+/// early, where and why.
+fn replay_bar<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
+    let (Some(r), Some((target, done))) = (m.replay, m.replay_progress()) else {
+        return Html::default();
+    };
+    let now = m.sim.now();
+    let pct = done * 100.0;
+    let (status, text, button) = match r.status {
+        ReplayStatus::Running => (
+            "running",
+            format!("Replaying to {} … {:.0}%", replay::secs(target), pct.floor()),
+            html! {
+                <button class="small" data-testid="replay-cancel" onclick={act.on(|m, _: MouseEvent| m.cancel_replay())}>
+                    { "■ Cancel" }</button>
+            },
+        ),
+        ReplayStatus::Cancelled => (
+            "cancelled",
+            format!(
+                "Replay cancelled at {} of {} ({:.0}%): paused there. Press play to run on from here.",
+                replay::secs(now),
+                replay::secs(target),
+                pct.floor()
+            ),
+            html! {},
+        ),
+        ReplayStatus::Limit => (
+            "limit",
+            format!(
+                "Replay stopped at {} of {}: this run made {} simulator events, more than a link may replay. \
+                 Paused there.",
+                replay::secs(now),
+                replay::secs(target),
+                replay::thousands(m.sim.steps()),
+            ),
+            html! {},
+        ),
+    };
+    let dismiss = (r.status != ReplayStatus::Running).then(|| {
+        html! {
+            <button class="link-button" aria-label="dismiss" data-testid="replay-dismiss"
+                onclick={act.on(|m, _: MouseEvent| m.dismiss_replay())}>{ "✕" }</button>
+        }
+    });
+    html! {
+        <section class="card replay-bar" data-testid="replay" data-status={status} data-target={target.to_string()}
+            data-time={now.to_string()} role="status">
+            <div class="progress" data-status={status} role="progressbar" aria-label="replay"
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{:.0}", pct.floor())}>
+                <div class="fill" style={format!("width: {pct:.1}%")}></div>
+            </div>
+            <span class="progress-text" data-testid="replay-text">{ text }</span>
+            { button }
+            { for dismiss }
+        </section>
     }
 }
 

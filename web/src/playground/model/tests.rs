@@ -221,3 +221,143 @@ fn runs_of_progress_notes_from_one_node_are_merged() {
         ]
     );
 }
+
+/// Runs a pending replay to its end in slices of `slice` steps; returns the number of slices.
+fn finish_replay<P: Playground>(m: &mut Model<P>, slice: u64) -> usize {
+    let mut slices = 0;
+    while m.replay_slice(slice) {
+        slices += 1;
+        assert!(slices < 10_000_000, "the replay never ends");
+    }
+    slices
+}
+
+#[test]
+fn a_replay_in_slices_lands_exactly_where_one_run_does() {
+    let q =
+        "n=7&seed=3&rate=50&loss=0.02&faults=crash:1@2s,restart:1@3.5s,part:0.1.2/3.4.5.6@5s,heal@6s&t=7.5s";
+    let mut m = RaftModel::from_query(q);
+    assert!(m.replaying(), "7.5 s at 50 writes/s is more than the first slice");
+    assert!(!m.playing);
+    let (target, done) = m.replay_progress().unwrap();
+    assert_eq!(target, 7_500_000);
+    assert!(done > 0.0 && done < 1.0, "{done}");
+    assert!(finish_replay(&mut m, 97) > 10);
+    assert_eq!(m.replay, None);
+    assert!(!m.playing && m.errors.is_empty(), "{:?}", m.errors);
+    let mut one = url::decode(&format!("p=raft&{q}")).unwrap().scenario.raft_sim();
+    one.run_until(7_500_000);
+    assert_eq!(m.sim.now(), one.now());
+    assert_eq!(m.view_time, 7_500_000.0);
+    assert_eq!(m.sim.steps(), one.steps());
+    assert_eq!(m.sim.trace().hash(), one.trace().hash());
+    assert!(!m.notes.is_empty());
+
+    // Paxos too, in slices of one step.
+    let q = "n=5&seed=4&rate=20&t=3s";
+    let mut m = PaxosModel::from_query(q);
+    finish_replay(&mut m, 1);
+    let mut one = url::decode(&format!("p=paxos&{q}")).unwrap().scenario.paxos_sim();
+    one.run_until(3 * SEC);
+    assert_eq!(
+        (m.sim.now(), m.sim.steps(), m.sim.trace().hash()),
+        (one.now(), one.steps(), one.trace().hash())
+    );
+}
+
+#[test]
+fn frames_wait_while_a_replay_runs_and_share_means_its_target() {
+    let mut m = RaftModel::from_query("n=9&rate=100&t=20s&speed=2");
+    assert!(m.replaying());
+    let (now, steps) = (m.sim.now(), m.sim.steps());
+    assert!(!m.frame(50.0), "no frame while replaying");
+    assert_eq!((m.sim.now(), m.sim.steps()), (now, steps));
+    assert!(m.share_query().ends_with("&t=20s"), "{}", m.share_query());
+    assert_eq!(m.sim.steps(), steps, "sharing does not run the replay");
+    finish_replay(&mut m, 5_000);
+    assert_eq!(m.sim.now(), 20 * SEC);
+    assert!(!m.playing && !m.frame(50.0), "paused at t, as before");
+    m.toggle_play();
+    assert!(m.frame(50.0));
+    assert_eq!(m.sim.now(), 20 * SEC + 100_000);
+}
+
+#[test]
+fn cancel_pauses_where_the_replay_got() {
+    let mut m = RaftModel::from_query("n=9&rate=100&t=30s");
+    m.replay_slice(20_000);
+    let at = m.sim.now();
+    assert!(at > 0 && at < 30 * SEC);
+    m.cancel_replay();
+    assert!(!m.replaying() && !m.playing);
+    assert_eq!(m.replay.map(|r| r.status), Some(ReplayStatus::Cancelled));
+    assert_eq!(m.view_time, at as f64);
+    assert!(!m.replay_slice(1_000) && !m.frame(50.0), "stays where it stopped");
+    assert_eq!(m.sim.now(), at);
+    let (target, done) = m.replay_progress().unwrap();
+    assert_eq!(target, 30 * SEC);
+    assert!(done < 1.0);
+    // Share now links the instant it stopped at, which replays to the same state.
+    let q = m.share_query();
+    let mut r = RaftModel::from_query(&q);
+    finish_replay(&mut r, 100_000);
+    assert_eq!((r.sim.now(), r.sim.trace().hash()), (m.sim.now(), m.sim.trace().hash()), "{q}");
+    // Play runs on from there and forgets the message.
+    m.toggle_play();
+    assert!(m.playing && m.replay.is_none());
+    assert!(m.frame(20.0) && m.sim.now() > at);
+}
+
+#[test]
+fn acting_during_a_replay_stops_it_first() {
+    let mut m = RaftModel::from_query("n=9&rate=100&t=30s");
+    m.step();
+    assert_eq!(m.replay.map(|r| r.status), Some(ReplayStatus::Cancelled));
+    let mut m = RaftModel::from_query("n=9&rate=100&t=30s");
+    let at = m.sim.now();
+    m.menu_action(2, "crash");
+    assert!(!m.replaying() && !m.playing);
+    assert!(m.scenario.faults.iter().any(|f| f.at == at + 1), "the crash lands where the replay stopped");
+    m.new_seed(5);
+    assert_eq!(m.replay, None, "a new run forgets the replay");
+}
+
+#[test]
+fn a_link_too_far_to_replay_is_brought_back_with_a_message() {
+    let m = RaftModel::from_query("n=15&rate=200&t=3600s");
+    let max = replay::max_t(&m.scenario, crate::url::MAX_T);
+    assert!(max < 3_600 * SEC);
+    assert_eq!(m.replay.map(|r| r.target), Some(max));
+    assert_eq!(m.errors.len(), 1, "{:?}", m.errors);
+    let e = &m.errors[0];
+    assert!(e.contains("t = 3600 s") && e.contains("15 nodes at 200 writes/s"), "{e}");
+    assert!(e.contains(&format!("at most {}", replay::secs(max))), "{e}");
+    // A link within the limit is left alone.
+    let m = RaftModel::from_query(&format!("n=15&rate=200&t={}", format_duration(max)));
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(m.replay.map(|r| r.target), Some(max));
+}
+
+#[test]
+fn a_replay_stops_at_its_work_limit() {
+    let mut m = RaftModel::from_query("n=5&rate=50&t=60s");
+    if let Some(r) = m.replay.as_mut() {
+        r.work_limit = r.work + 1_000.0;
+    }
+    finish_replay(&mut m, 300);
+    let r = m.replay.expect("stopped early");
+    assert_eq!(r.status, ReplayStatus::Limit);
+    assert!(r.work >= r.work_limit && m.sim.now() < 60 * SEC && !m.playing);
+    m.dismiss_replay();
+    assert_eq!(m.replay, None);
+}
+
+#[test]
+fn short_links_land_at_once() {
+    for q in ["t=2s", "n=3&rate=10&t=5s"] {
+        let m = RaftModel::from_query(q);
+        assert!(m.replay.is_none() && !m.playing, "{q}");
+    }
+    let m = Model::<halab_core::lock::Lock>::from_query("t=10s");
+    assert!(m.replay.is_none() && m.sim.now() == 10 * SEC);
+}

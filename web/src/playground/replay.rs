@@ -1,0 +1,249 @@
+//! How far a link's `t=` may reach. Opening a link replays the run from t = 0 to `t` (the page
+//! advances it in slices with a progress bar, see `Model::replay_slice`). What that costs is
+//! counted in *work*: one unit per simulator event, each dearer by [`growth`] per client write
+//! already in the run (today's engine copies a node's whole durable state on each persist, so an
+//! event late in a long run costs more than an early one). The number of events is roughly
+//! t × write rate × nodes, plus heartbeats, duplicates and faults ([`events_per_sec`]).
+//!
+//! A `t=` is checked against an estimate of that work before the replay starts ([`max_t`]); the
+//! replay also meters the work it actually does ([`event_work`]) and stops at
+//! [`HARD_LIMIT_FACTOR`] × the budget in case the estimate was low (a run whose writes cannot
+//! commit retries them ever faster; no formula sees that coming).
+//!
+//! [`REPLAY_WORK_BUDGET`] is the constant to re-tune when the simulator gets faster, and
+//! [`growth`] goes to 0 once an event costs the same late in a run as early (`cargo bench -p
+//! halab-core --bench growth`). Measured figures are in BENCHMARKS.md ("Replaying a link").
+
+use halab_core::protocol::{Micros, SEC};
+use halab_core::scenario::{ProtocolKind, Scenario};
+use halab_core::sim::fault::Fault;
+
+/// Work a link may ask the page to replay before it pauses at its `t`: the worst allowed link
+/// reaches its instant within about 5 s in headless Chromium on a 2-core machine (about 1 s of
+/// that is loading the page; the engine does about a million early events a second there).
+pub const REPLAY_WORK_BUDGET: f64 = 4_000_000.0;
+
+/// The replay stops, whatever the estimate said, after this many times the budget of work.
+pub const HARD_LIMIT_FACTOR: f64 = 2.0;
+
+/// The work of an early event: a commit protocol's event costs about three of the others'
+/// (measured in Chromium).
+pub fn base_work(kind: ProtocolKind) -> f64 {
+    match kind {
+        ProtocolKind::Txn => 3.0,
+        ProtocolKind::Raft | ProtocolKind::Paxos | ProtocolKind::Lock => 1.0,
+    }
+}
+
+/// How much dearer an event is per client write already in the run (measured in Chromium: a
+/// Raft event after 10,000 writes costs about 10 early ones, a Paxos event after 1,000 about 29).
+pub fn growth(kind: ProtocolKind) -> f64 {
+    match kind {
+        ProtocolKind::Raft => 0.0009,
+        ProtocolKind::Paxos => 0.028,
+        ProtocolKind::Lock | ProtocolKind::Txn => 0.0,
+    }
+}
+
+/// The work of one event when `writes` client writes have been submitted so far.
+pub fn event_work(kind: ProtocolKind, writes: u64) -> f64 {
+    base_work(kind) + growth(kind) * writes as f64
+}
+
+/// Estimated simulator events per simulated second of a scenario (a generous guess: it is
+/// calibrated on fault-free runs and rounds up). Duplication multiplies messages, so the largest
+/// duplication the scenario ever sets counts.
+pub fn events_per_sec(s: &Scenario) -> f64 {
+    let n = f64::from(s.nodes.max(1));
+    let rate = f64::from(s.write_rate);
+    // Measured in steps per simulated second on fault-free runs (1–10 ms latency):
+    // Raft 15 nodes 938 idle, 12,138 at 200 writes/s; Paxos 820 and 53,746; lock and txn ~120.
+    let per_sec = match s.protocol {
+        ProtocolKind::Raft => {
+            let beats = SEC as f64 / s.heartbeat.max(1) as f64;
+            beats * 3.5 * (n - 1.0).max(1.0) + rate * (4.0 * (n - 1.0) + 4.0)
+        }
+        ProtocolKind::Paxos => {
+            // The leader's heartbeats (50 ms), and each write accepted by every node and learned
+            // by every node (n² Accepted messages).
+            20.0 * 3.0 * (n - 1.0).max(1.0) + rate * (n * n + 3.0 * n + 2.0)
+        }
+        ProtocolKind::Lock => 25.0 * n,
+        ProtocolKind::Txn => 12.0 * n,
+    };
+    let dup = s
+        .faults
+        .iter()
+        .filter_map(|f| match f.fault {
+            Fault::SetDup(p) => Some(p),
+            _ => None,
+        })
+        .chain([s.net.dup_ppm])
+        .max()
+        .unwrap_or(0);
+    per_sec * (1.0 + 1.5 * f64::from(dup) / 1e6)
+}
+
+/// Events a scripted fault may add: an election among all nodes, a node catching up, a new
+/// Paxos leader proposing again what is still open. (Measured with 200 mixed faults: about 190
+/// events each in a 15-node Raft run at 200 writes/s, about 525 in Paxos.)
+fn events_per_fault(s: &Scenario) -> f64 {
+    let n = f64::from(s.nodes.max(1));
+    3.0 * n * n
+}
+
+/// Estimated events to replay the scenario to `t`.
+pub fn events_to(s: &Scenario, t: Micros) -> f64 {
+    let faults = s.faults.iter().filter(|f| f.at <= t).count() as f64;
+    events_per_sec(s) * t as f64 / SEC as f64 + faults * events_per_fault(s)
+}
+
+/// Estimated work to replay the scenario to `t`: its events, each at the cost of the writes
+/// submitted by then (on average half of those by `t`).
+pub fn work_to(s: &Scenario, t: Micros) -> f64 {
+    let writes = f64::from(s.write_rate) * t as f64 / SEC as f64;
+    events_to(s, t) * (base_work(s.protocol) + growth(s.protocol) * writes / 2.0)
+}
+
+/// The latest `t=` this scenario may ask for: within [`REPLAY_WORK_BUDGET`] by the estimate,
+/// and at most `cap` (the URL's own limit). Rounded down to whole seconds from 10 s, to tenths
+/// below, and never below 1 s.
+pub fn max_t(s: &Scenario, cap: Micros) -> Micros {
+    if work_to(s, cap) <= REPLAY_WORK_BUDGET {
+        return cap;
+    }
+    // The estimate increases with t: bisect on whole milliseconds.
+    let (mut lo, mut hi) = (0, cap / 1_000);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if work_to(s, mid * 1_000) <= REPLAY_WORK_BUDGET {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let t = lo * 1_000;
+    let step = if t >= 10 * SEC { SEC } else { SEC / 10 };
+    (t - t % step).max(SEC).min(cap)
+}
+
+/// The work at which a replay stops even if it has not reached its `t`.
+pub fn work_limit() -> f64 {
+    REPLAY_WORK_BUDGET * HARD_LIMIT_FACTOR
+}
+
+/// What drives the scenario's event rate, for messages: `15 nodes at 200 writes/s`.
+pub fn describe_load(s: &Scenario) -> String {
+    let mut text = format!("{} node{}", s.nodes, if s.nodes == 1 { "" } else { "s" });
+    if s.protocol.takes_writes() {
+        text.push_str(&format!(" at {} writes/s", s.write_rate));
+    }
+    let d = Scenario::default_for(s.protocol);
+    let mut extras = Vec::new();
+    if s.protocol == ProtocolKind::Raft && s.heartbeat < d.heartbeat {
+        extras.push(format!("a {} heartbeat", halab_core::scenario::units::format_duration(s.heartbeat)));
+    }
+    if s.net.dup_ppm > 0 || s.faults.iter().any(|f| matches!(f.fault, Fault::SetDup(p) if p > 0)) {
+        extras.push("duplication".to_owned());
+    }
+    if !extras.is_empty() {
+        text.push_str(" with ");
+        text.push_str(&extras.join(" and "));
+    }
+    text
+}
+
+/// Seconds for messages: `12.5 s`, `0.25 s`, `3600 s` (at most three decimals).
+pub fn secs(us: Micros) -> String {
+    let text = format!("{:.3}", us as f64 / SEC as f64);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text} s")
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use halab_core::scenario::url;
+
+    fn scenario(q: &str) -> Scenario {
+        url::decode(q).map(|d| d.scenario).unwrap_or_else(|e| panic!("{q}: {e}"))
+    }
+
+    #[test]
+    fn the_estimate_covers_measured_runs() {
+        // (query, steps per simulated second measured over 10 s, native, seed 1)
+        for (q, measured) in [
+            ("p=raft&n=5", 287.0),
+            ("p=raft&n=15", 938.0),
+            ("p=raft&n=15&rate=200", 12_138.0),
+            ("p=raft&n=5&rate=200", 4_111.0),
+            ("p=raft&n=3&rate=200", 2_462.0),
+            ("p=raft&n=1&rate=200", 648.0),
+            ("p=raft&n=15&hb=1ms&el=10ms-20ms", 42_486.0),
+            ("p=raft&n=15&rate=200&dup=1", 29_532.0),
+            ("p=paxos&n=5", 200.0),
+            ("p=paxos&n=15", 820.0),
+            ("p=paxos&n=15&rate=200", 53_746.0),
+            ("p=paxos&n=5&rate=200", 7_666.0),
+            ("p=paxos&n=3&rate=200", 3_562.0),
+            ("p=paxos&n=1&rate=200", 1_122.0),
+            ("p=lock&n=8", 122.0),
+            ("p=lock&n=8&lat=0ms-0ms&work=1us-1us&ttl=50ms", 202.0),
+            ("p=txn&n=8", 87.0),
+            ("p=txn&n=8&mode=3pc&lat=0ms-0ms&timeout=10ms&dup=1", 110.0),
+        ] {
+            let est = events_per_sec(&scenario(q));
+            assert!(
+                est >= measured * 0.9 && est <= measured * 2.5,
+                "{q}: estimated {est}, measured {measured}"
+            );
+        }
+    }
+
+    #[test]
+    fn light_scenarios_keep_the_full_hour_and_heavy_ones_get_less() {
+        let hour = 3_600 * SEC;
+        assert_eq!(max_t(&scenario("p=lock&n=8"), hour), hour);
+        assert_eq!(max_t(&scenario("p=txn&n=8"), hour), hour);
+        let heavy = scenario("p=raft&n=15&rate=200");
+        let t = max_t(&heavy, hour);
+        assert!(t < hour && t >= SEC && t.is_multiple_of(SEC), "{t}");
+        assert!(work_to(&heavy, t) <= REPLAY_WORK_BUDGET);
+        assert!(work_to(&heavy, t + SEC) > REPLAY_WORK_BUDGET);
+        // Worse and worse: more nodes, more writes, duplication.
+        let paxos = max_t(&scenario("p=paxos&n=15&rate=200"), hour);
+        assert!(paxos < t, "{paxos} vs {t}");
+        let dup = max_t(&scenario("p=paxos&n=15&rate=200&dup=1"), hour);
+        assert!(dup < paxos && dup >= SEC, "{dup}");
+        assert_eq!(max_t(&heavy, 2 * SEC), 2 * SEC, "a cap below the estimate wins");
+    }
+
+    #[test]
+    fn texts_read_well() {
+        assert_eq!(secs(12_500_000), "12.5 s");
+        assert_eq!(secs(3_600 * SEC), "3600 s");
+        assert_eq!(secs(1_234), "0.001 s");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(250), "250");
+        assert_eq!(describe_load(&scenario("p=raft&n=15&rate=200")), "15 nodes at 200 writes/s");
+        assert_eq!(
+            describe_load(&scenario("p=raft&n=3&hb=1ms&el=10ms-20ms&dup=0.5")),
+            "3 nodes at 2 writes/s with a 1ms heartbeat and duplication"
+        );
+        assert_eq!(describe_load(&scenario("p=lock&n=8")), "8 nodes");
+        assert_eq!(describe_load(&scenario("p=paxos&n=1&rate=200&proposers=1")), "1 node at 200 writes/s");
+    }
+}
