@@ -85,8 +85,8 @@ function faultScript(n, span, { writes = true, count = 200 } = {}) {
 
 /** The heaviest link each simulated page allows, asking for the latest instant a link may name. */
 const WORST = [
-  { page: 'raft', query: `n=15&rate=200&seed=7&faults=${faultScript(15, 40)}`, clamped: true },
-  { page: 'paxos', query: `n=15&rate=200&proposers=5&seed=7&faults=${faultScript(15, 4)}`, clamped: true },
+  { page: 'raft', query: `n=15&rate=200&seed=7&faults=${faultScript(15, 200)}`, clamped: true },
+  { page: 'paxos', query: `n=15&rate=200&proposers=5&seed=7&faults=${faultScript(15, 20)}`, clamped: true },
   { page: 'lock', query: `n=8&seed=7&faults=${faultScript(8, 600, { writes: false })}`, clamped: false },
   { page: 'txn', query: `n=8&seed=7&faults=${faultScript(8, 600, { writes: false })}`, clamped: false },
 ];

@@ -261,7 +261,7 @@ impl<P: Playground> Model<P> {
         let Some(mut r) = self.replay.filter(|r| r.status == ReplayStatus::Running) else {
             return false;
         };
-        let kind = P::KIND;
+        let work = replay::event_work(P::KIND);
         let mut left = steps;
         while self.sim.violation().is_none() && self.sim.next_time().is_some_and(|at| at <= r.target) {
             if left == 0 {
@@ -274,7 +274,7 @@ impl<P: Playground> Model<P> {
             if self.sim.step().is_none() {
                 break;
             }
-            r.work += replay::event_work(kind, self.sim.requests_submitted());
+            r.work += work;
             left -= 1;
         }
         let arrived = self.sim.violation().is_some() || self.sim.next_time().is_none_or(|at| at > r.target);

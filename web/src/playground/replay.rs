@@ -1,53 +1,41 @@
 //! How far a link's `t=` may reach. Opening a link replays the run from t = 0 to `t` (the page
 //! advances it in slices with a progress bar, see `Model::replay_slice`). What that costs is
-//! counted in *work*: one unit per simulator event, each dearer by [`growth`] per client write
-//! already in the run (today's engine copies a node's whole durable state on each persist, so an
-//! event late in a long run costs more than an early one). The number of events is roughly
-//! t × write rate × nodes, plus heartbeats, duplicates and faults ([`events_per_sec`]).
+//! counted in *work*: simulator events, each weighted by what an event of its protocol costs
+//! ([`event_work`]). The number of events is roughly t × write rate × nodes, plus heartbeats,
+//! duplicates and faults ([`events_per_sec`]).
 //!
 //! A `t=` is checked against an estimate of that work before the replay starts ([`max_t`]); the
-//! replay also meters the work it actually does ([`event_work`]) and stops at
-//! [`HARD_LIMIT_FACTOR`] × the budget in case the estimate was low (a run whose writes cannot
-//! commit retries them ever faster; no formula sees that coming).
+//! replay also meters the work it actually does and stops at [`HARD_LIMIT_FACTOR`] × the budget
+//! in case the estimate was low (a run whose writes cannot commit retries them ever faster; no
+//! formula sees that coming).
 //!
-//! [`REPLAY_WORK_BUDGET`] is the constant to re-tune when the simulator gets faster, and
-//! [`growth`] goes to 0 once an event costs the same late in a run as early (`cargo bench -p
-//! halab-core --bench growth`). Measured figures are in BENCHMARKS.md ("Replaying a link").
+//! [`REPLAY_WORK_BUDGET`] is the one constant to re-tune when the simulator gets faster or
+//! slower. This assumes an event costs the same late in a long run as early, which `cargo bench
+//! -p halab-core --bench growth` checks. Measured figures are in BENCHMARKS.md ("Replaying a
+//! link").
 
+use halab_core::paxos::Mode;
 use halab_core::protocol::{Micros, SEC};
 use halab_core::scenario::{ProtocolKind, Scenario};
 use halab_core::sim::fault::Fault;
 
-/// Work a link may ask the page to replay before it pauses at its `t`: the worst allowed link
-/// reaches its instant within about 5 s in headless Chromium on a 2-core machine (about 1 s of
-/// that is loading the page; the engine does about a million early events a second there).
-pub const REPLAY_WORK_BUDGET: f64 = 4_000_000.0;
+/// Work a link may ask the page to replay before it pauses at its `t`, in Raft events: the worst
+/// allowed link reaches its instant within about 5 s in headless Chromium on this 2-core machine,
+/// loaded (about 1 s of that is loading the page; the engine does 0.9–1 M Raft events a second
+/// there).
+pub const REPLAY_WORK_BUDGET: f64 = 3_000_000.0;
 
 /// The replay stops, whatever the estimate said, after this many times the budget of work.
-pub const HARD_LIMIT_FACTOR: f64 = 2.0;
+pub const HARD_LIMIT_FACTOR: f64 = 1.25;
 
-/// The work of an early event: a commit protocol's event costs about three of the others'
-/// (measured in Chromium).
-pub fn base_work(kind: ProtocolKind) -> f64 {
+/// The work of one event, relative to a Raft event (measured in Chromium: Paxos events cost
+/// 1.5–2 times as much, a commit protocol's about 3 times).
+pub fn event_work(kind: ProtocolKind) -> f64 {
     match kind {
+        ProtocolKind::Raft | ProtocolKind::Lock => 1.0,
+        ProtocolKind::Paxos => 2.0,
         ProtocolKind::Txn => 3.0,
-        ProtocolKind::Raft | ProtocolKind::Paxos | ProtocolKind::Lock => 1.0,
     }
-}
-
-/// How much dearer an event is per client write already in the run (measured in Chromium: a
-/// Raft event after 10,000 writes costs about 10 early ones, a Paxos event after 1,000 about 29).
-pub fn growth(kind: ProtocolKind) -> f64 {
-    match kind {
-        ProtocolKind::Raft => 0.0009,
-        ProtocolKind::Paxos => 0.028,
-        ProtocolKind::Lock | ProtocolKind::Txn => 0.0,
-    }
-}
-
-/// The work of one event when `writes` client writes have been submitted so far.
-pub fn event_work(kind: ProtocolKind, writes: u64) -> f64 {
-    base_work(kind) + growth(kind) * writes as f64
 }
 
 /// Estimated simulator events per simulated second of a scenario (a generous guess: it is
@@ -64,9 +52,19 @@ pub fn events_per_sec(s: &Scenario) -> f64 {
             beats * 3.5 * (n - 1.0).max(1.0) + rate * (4.0 * (n - 1.0) + 4.0)
         }
         ProtocolKind::Paxos => {
-            // The leader's heartbeats (50 ms), and each write accepted by every node and learned
-            // by every node (n² Accepted messages).
-            20.0 * 3.0 * (n - 1.0).max(1.0) + rate * (n * n + 3.0 * n + 2.0)
+            let p = &s.paxos;
+            // The leader's heartbeats (50 ms), and in Multi-Paxos each write accepted by every
+            // node and learned by every node (n² Accepted messages).
+            let mut per_sec = 20.0 * 3.0 * (n - 1.0).max(1.0);
+            if p.mode == Mode::Multi {
+                per_sec += rate * (n * n + 3.0 * n + 2.0);
+            }
+            // Single-decree proposers without backoff can duel for good (15 nodes, 5 proposers:
+            // 28,000 events per simulated second).
+            if p.mode == Mode::Single && !p.backoff && p.proposers > 1 {
+                per_sec += 400.0 * f64::from(p.proposers) * n;
+            }
+            per_sec
         }
         ProtocolKind::Lock => 25.0 * n,
         ProtocolKind::Txn => 12.0 * n,
@@ -98,11 +96,9 @@ pub fn events_to(s: &Scenario, t: Micros) -> f64 {
     events_per_sec(s) * t as f64 / SEC as f64 + faults * events_per_fault(s)
 }
 
-/// Estimated work to replay the scenario to `t`: its events, each at the cost of the writes
-/// submitted by then (on average half of those by `t`).
+/// Estimated work to replay the scenario to `t`.
 pub fn work_to(s: &Scenario, t: Micros) -> f64 {
-    let writes = f64::from(s.write_rate) * t as f64 / SEC as f64;
-    events_to(s, t) * (base_work(s.protocol) + growth(s.protocol) * writes / 2.0)
+    events_to(s, t) * event_work(s.protocol)
 }
 
 /// The latest `t=` this scenario may ask for: within [`REPLAY_WORK_BUDGET`] by the estimate,
@@ -200,6 +196,9 @@ mod tests {
             ("p=paxos&n=5&rate=200", 7_666.0),
             ("p=paxos&n=3&rate=200", 3_562.0),
             ("p=paxos&n=1&rate=200", 1_122.0),
+            ("p=paxos&n=15&rate=200&mode=single", 624.0),
+            ("p=paxos&n=15&mode=single&proposers=5&backoff=0", 28_044.0),
+            ("p=paxos&n=15&mode=single&proposers=3&backoff=0", 13_000.0),
             ("p=lock&n=8", 122.0),
             ("p=lock&n=8&lat=0ms-0ms&work=1us-1us&ttl=50ms", 202.0),
             ("p=txn&n=8", 87.0),
