@@ -25,6 +25,8 @@ const DROPS_CAP: usize = 64;
 /// A frame never runs more simulator steps than this, so a heavy scenario at 100× slows the
 /// clock down instead of freezing the tab.
 pub const FRAME_STEP_BUDGET: u64 = 20_000;
+/// How often a playing frame asks whether its time is up.
+pub const TIME_CHECK_STEPS: u64 = 128;
 /// Real time a frame may cover at most (a backgrounded tab must not leap ahead on return).
 const MAX_FRAME_MS: f64 = 100.0;
 /// The clock rate the node menu's "fast" and "slow" set, in parts per million (±50%).
@@ -325,6 +327,13 @@ impl<P: Playground> Model<P> {
     /// Advances by `real_ms` of wall time at the current speed. Returns whether anything on
     /// screen changed.
     pub fn frame(&mut self, real_ms: f64) -> bool {
+        self.frame_within(real_ms, || false)
+    }
+
+    /// As [`Model::frame`], but stops stepping once `out_of_time()` says so (asked every
+    /// [`TIME_CHECK_STEPS`] steps), so a frame's simulation fits its share of the frame budget;
+    /// the picture then shows where the simulator really is, behind the requested speed.
+    pub fn frame_within(&mut self, real_ms: f64, out_of_time: impl Fn() -> bool) -> bool {
         if !self.playing || self.violated() || self.replaying() {
             return false;
         }
@@ -337,6 +346,9 @@ impl<P: Playground> Model<P> {
                 break;
             }
             budget -= 1;
+            if budget % TIME_CHECK_STEPS == 0 && out_of_time() {
+                budget = 0;
+            }
         }
         if budget == 0 || self.violated() {
             // Out of budget (or stopped): show where the simulator really is.

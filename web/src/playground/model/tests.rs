@@ -7,6 +7,7 @@ use halab_core::protocol::SEC;
 use halab_core::raft::Raft;
 use halab_core::scenario::presets::RAFT_PRESETS;
 use halab_core::scenario::ProtocolKind;
+use std::cell::Cell;
 
 type RaftModel = Model<Raft>;
 type PaxosModel = Model<Paxos>;
@@ -360,4 +361,19 @@ fn short_links_land_at_once() {
     }
     let m = Model::<halab_core::lock::Lock>::from_query("t=10s");
     assert!(m.replay.is_none() && m.sim.now() == 10 * SEC);
+}
+
+#[test]
+fn a_frame_that_runs_out_of_time_stops_stepping_and_shows_where_the_simulator_is() {
+    let mut m = RaftModel::from_query("n=9&rate=200&speed=100");
+    let asked = Cell::new(0u32);
+    // Out of time at the second look: at most two slices of steps.
+    m.frame_within(100.0, || {
+        asked.set(asked.get() + 1);
+        asked.get() >= 2
+    });
+    assert_eq!(asked.get(), 2);
+    assert!(m.sim.steps() <= 2 * crate::playground::model::TIME_CHECK_STEPS + 50, "{} steps", m.sim.steps());
+    assert!(m.sim.now() < 10 * halab_core::protocol::SEC, "behind the 10 s that 100 ms at 100x asks for");
+    assert_eq!(m.view_time, m.sim.now() as f64);
 }
