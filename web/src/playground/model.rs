@@ -346,7 +346,7 @@ impl<P: Playground> Model<P> {
                 break;
             }
             budget -= 1;
-            if budget % TIME_CHECK_STEPS == 0 && out_of_time() {
+            if budget.is_multiple_of(TIME_CHECK_STEPS) && out_of_time() {
                 budget = 0;
             }
         }
