@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, assertNoErrors, waitUntil } from '../lib/harness.mjs';
-import { assertEmbed, nodes, noteTimes, pause, search, status } from './page.mjs';
+import { assertEmbed, nodes, noteTimes, openPreset, pause, search, status } from './page.mjs';
 
 let h;
 before(async () => {
@@ -226,5 +226,18 @@ test('picking a bug preset runs it until the checker turns the panel red', async
   });
   await page.waitForSelector('[data-testid=invariants][data-ok=false]');
   assert.match(await page.textContent('[data-testid=invariants]'), /election safety/);
+  assertNoErrors(page);
+});
+
+test('a follower down past the leader\'s snapshot catches up by InstallSnapshot, and the log table shows it', async () => {
+  const page = await openPreset(h, '/raft', 'raft', 'snapshot-catchup', '3.5s');
+  await waitUntil('node 2 installed a snapshot and its row shows the compacted prefix', async () => {
+    const notes = await page.textContent('[data-testid=notes]');
+    assert.match(notes, /node 2 installed node \d's snapshot through index \d+/);
+    const row = page.locator('[data-testid=log] tbody tr').nth(2);
+    assert.match(await row.locator('th').textContent(), /s\d+/, 'the row names its snapshot index');
+    assert.ok((await row.locator('td.snap').count()) > 0, 'compacted indexes are hatched');
+  });
+  assert.equal(await page.getAttribute('[data-testid=invariants]', 'data-ok'), 'true');
   assertNoErrors(page);
 });
