@@ -4,8 +4,8 @@
 //! everything that involves time or chance (when a timer fires, what the network does) belongs
 //! to the driver, the simulator.
 
+use crate::compact::VecMap;
 use crate::protocol::{Effect, Effects, Event, Micros, NodeId, Protocol};
-use std::collections::BTreeMap;
 
 /// One node's slot: its live state (absent while crashed) and what it has persisted.
 #[derive(Clone, Debug)]
@@ -14,8 +14,9 @@ pub struct Node<P: Protocol> {
     pub durable: Option<P::Durable>,
     /// Bumped on every crash, so stale timers of an earlier life never fire.
     pub incarnation: u32,
-    /// Armed timers: deadline and the token that identifies this arming.
-    pub timers: BTreeMap<P::Timer, (Micros, u64)>,
+    /// Armed timers: deadline and the token that identifies this arming. A handful per node, so
+    /// a sorted `Vec`: the same order and API as the `BTreeMap` it replaced, in less Wasm.
+    pub timers: VecMap<P::Timer, (Micros, u64)>,
     /// A paused node handles nothing before this instant.
     pub paused_until: Option<Micros>,
     /// The node's own clock; handlers see its reading, never true time.
@@ -90,7 +91,7 @@ impl<P: Protocol> Cluster<P> {
                 state: Some(state),
                 durable: None,
                 incarnation: 0,
-                timers: BTreeMap::new(),
+                timers: VecMap::new(),
                 paused_until: None,
                 clock: Clock::default(),
             });

@@ -48,6 +48,7 @@
 
 pub mod client;
 pub mod cluster;
+pub mod compact;
 pub mod invariant;
 pub mod lock;
 pub mod paxos;

@@ -59,7 +59,7 @@ pub fn fault_schedule(nodes: u8, mtbf: Micros, mttr: Micros, horizon: Micros, se
             t += draw(mtbf, &mut rng);
         }
     }
-    out.sort_by_key(|s| s.at);
+    crate::compact::sort_by_u64(&mut out, |s| s.at);
     out
 }
 

@@ -79,7 +79,11 @@ pub struct Members(BTreeMap<NodeId, Weight>);
 
 impl Members {
     pub fn new(nodes: impl IntoIterator<Item = (NodeId, Weight)>) -> Members {
-        Members(nodes.into_iter().collect())
+        // `extend`, not `collect`: `BTreeMap::from_iter` sorts (see `compact`). A repeated id
+        // keeps its last weight either way.
+        let mut m = BTreeMap::new();
+        m.extend(nodes);
+        Members(m)
     }
 
     /// Every node at [`UNIT_WEIGHT`].
@@ -141,7 +145,9 @@ impl Members {
     /// Each node's fair share of the keys, by weight.
     pub fn shares(&self) -> BTreeMap<NodeId, f64> {
         let total = self.total_weight() as f64;
-        self.iter().map(|(id, w)| (id, f64::from(w) / total)).collect()
+        let mut m = BTreeMap::new();
+        m.extend(self.iter().map(|(id, w)| (id, f64::from(w) / total)));
+        m
     }
 }
 

@@ -25,7 +25,8 @@ pub struct Loads {
 
 impl Loads {
     pub fn of(members: &Members, assignment: &[NodeId]) -> Loads {
-        let mut count: BTreeMap<NodeId, usize> = members.ids().map(|id| (id, 0)).collect();
+        let mut count: BTreeMap<NodeId, usize> = BTreeMap::new();
+        count.extend(members.ids().map(|id| (id, 0)));
         for owner in assignment {
             if let Some(c) = count.get_mut(owner) {
                 *c += 1;

@@ -291,7 +291,7 @@ where
                 _ => None,
             })
             .collect();
-        v.sort_by_key(|f| f.id);
+        crate::compact::sort_by_u64(&mut v, |f| f.id);
         v
     }
 

@@ -303,10 +303,11 @@ impl Protocol for Txn {
             if let Some(TxnDurable::Coordinator(log)) = restored {
                 s.log = log.clone();
                 // Every logged COMMIT waits for its acknowledgements again, so that it can retire.
-                s.acks = log.commits.iter().map(|&t| (t, BTreeSet::new())).collect();
+                // `extend`, not `collect`: `BTreeMap::from_iter` sorts (see `compact`).
+                s.acks.extend(log.commits.iter().map(|&t| (t, BTreeSet::new())));
                 // The transaction it was running, if undecided, is now presumed aborted: the
                 // in-doubt participants learn it when they ask.
-                s.resolving = log.precommitted.iter().map(|&t| (t, BTreeMap::new())).collect();
+                s.resolving.extend(log.precommitted.iter().map(|&t| (t, BTreeMap::new())));
                 out.set_timer(TxnTimer::Resend, 0..=0);
                 out.note(NoteKind::Role, format!("coordinator recovered; next txn {}", log.next_txn));
             }
@@ -677,7 +678,8 @@ impl Txn {
     }
 
     fn persist(&self, s: &PartState, out: &mut Effects<Self>) {
-        let txns = s.txns.iter().filter(|(_, p)| **p != Phase::Preparing).map(|(t, p)| (*t, *p)).collect();
+        let mut txns = BTreeMap::new();
+        txns.extend(s.txns.iter().filter(|(_, p)| **p != Phase::Preparing).map(|(t, p)| (*t, *p)));
         out.persist(TxnDurable::Participant { txns, forgot: s.forgot });
     }
 }

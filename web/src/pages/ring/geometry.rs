@@ -7,6 +7,7 @@
 //! the number of points and keys only through loops over plain arrays.
 
 use super::format::thousands;
+use halab_core::compact::{desc_u32, sort_by_u64};
 use halab_core::protocol::NodeId;
 use halab_core::ring::hash::mix;
 use halab_core::ring::lab::Lab;
@@ -436,7 +437,7 @@ fn draw_keys(lab: &Lab, layers: &mut [Layer], slot: &[Option<u8>; SLOTS]) -> (Ke
             .iter()
             .filter_map(|&id| row.get(usize::from(id)).filter(|&&c| c > 0).map(|&c| (id, c)))
             .collect();
-        owners.sort_by_key(|&(id, c)| (std::cmp::Reverse(c), id));
+        sort_by_u64(&mut owners, |&(id, c)| desc_u32(c as usize) << 8 | u64::from(id));
         bins.push(Bin { total: owners.iter().map(|o| o.1).sum(), first_key: first, owners });
     }
     let scale = bins.iter().map(|b| b.total).max().unwrap_or(1).max(1);
@@ -531,8 +532,10 @@ fn draw_flash(lab: &Lab, keys: &Keys, scale: u32) -> Option<Flash> {
             flash.keys.insert(0, FlashPath { to: None, kind: "halo", d: halo });
         }
     }
-    flash.arcs.sort_by_key(|p| p.to);
-    flash.keys.sort_by_key(|p| (p.kind != "halo", p.to));
+    // Keys as `sort_by_key(|p| p.to)` and `(p.kind != "halo", p.to)` would order them (None first).
+    let to = |p: &FlashPath| p.to.map_or(0, |id| 1 + u64::from(id));
+    sort_by_u64(&mut flash.arcs, to);
+    sort_by_u64(&mut flash.keys, |p| u64::from(p.kind != "halo") << 16 | to(p));
     Some(flash)
 }
 

@@ -4,6 +4,7 @@
 use super::format::{chance, node_colour, percent, thousands, weight};
 use super::geometry::{fraction, Bin, Hover, Keys};
 use super::model::RingModel;
+use halab_core::compact::{desc_u32, sort_by_u64};
 use halab_core::protocol::NodeId;
 use halab_core::ring::failover::{takeover, LOSS_SAMPLES};
 use halab_core::ring::lab::{Change, FailureReport, Lab};
@@ -66,7 +67,7 @@ pub fn moved_view(lab: &Lab) -> Option<MovedView> {
         Change::Epsilon { from, to } => format!("ε {} → {}", weight(from), weight(to)),
     };
     let mut flows: Vec<(NodeId, NodeId, usize)> = m.flows.iter().map(|(&(a, b), &k)| (a, b, k)).collect();
-    flows.sort_by_key(|&(a, b, k)| (std::cmp::Reverse(k), a, b));
+    sort_by_u64(&mut flows, |&(a, b, k)| desc_u32(k) << 16 | u64::from(a) << 8 | u64::from(b));
     let list = |items: Vec<(NodeId, usize)>| {
         let shown: Vec<String> = items
             .iter()
@@ -79,7 +80,7 @@ pub fn moved_view(lab: &Lab) -> Option<MovedView> {
     };
     let sorted = |map: std::collections::BTreeMap<NodeId, usize>| {
         let mut v: Vec<(NodeId, usize)> = map.into_iter().collect();
-        v.sort_by_key(|&(id, k)| (std::cmp::Reverse(k), id));
+        sort_by_u64(&mut v, |&(id, k)| desc_u32(k) << 8 | u64::from(id));
         v
     };
     // A change about one node reads best from that node's side when every flow starts or ends there.
