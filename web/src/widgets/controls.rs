@@ -1,6 +1,6 @@
 //! Run controls (play/pause, step, speed, new seed, share), the status line, and the scenario
 //! settings (cluster size, bug switches). Protocol-neutral: pages pass values and callbacks;
-//! [`ShareButton`] is shared by every page, the ring lab's too.
+//! [`share_button`] is shared by every page, the ring lab's too.
 
 use crate::url::{format_speed, round_speed, MAX_SPEED, MIN_SPEED};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -65,7 +65,6 @@ pub struct ShareButtonProps {
 
 /// The Share button and what came of the last click: copied, or the link to copy by hand when
 /// the clipboard is unavailable. Every page shares it, so links behave the same everywhere.
-#[function_component(ShareButton)]
 pub fn share_button(p: &ShareButtonProps) -> Html {
     let result = match &p.share {
         ShareView::Idle => html! {},
@@ -141,8 +140,11 @@ pub fn toolbar(p: &ToolbarProps) -> Html {
         }
     });
     let share = p.on_share.as_ref().map(|cb| {
-        html! { <ShareButton on_share={cb.clone()} share={p.share.clone()}
-        title="copy a link that replays this exact run up to this moment" /> }
+        share_button(&ShareButtonProps {
+            on_share: cb.clone(),
+            share: p.share.clone(),
+            title: "copy a link that replays this exact run up to this moment".into(),
+        })
     });
     html! {
         <div class="toolbar" role="toolbar" aria-label="run controls">

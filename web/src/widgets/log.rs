@@ -33,7 +33,6 @@ pub fn term_colour(term: u64) -> String {
     format!("hsl({hue} 62% 52%)")
 }
 
-#[function_component(LogTable)]
 pub fn log_table(p: &LogTableProps) -> Html {
     let width = p.rows.iter().map(|r| r.terms.len()).max().unwrap_or(0);
     let header = (0..width).map(|k| html! { <th scope="col">{ p.first + k as u64 }</th> });

@@ -88,7 +88,7 @@ pub struct TimelineKey {
     pub label: &'static str,
 }
 
-/// Everything a timeline draws, as a page builds it for [`Timeline`].
+/// Everything a timeline draws, as a page builds it for [`timeline()`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimelineView {
     pub rows: Vec<TimelineRow>,
@@ -184,7 +184,6 @@ pub struct TimelineProps {
     pub label: AttrValue,
 }
 
-#[function_component(Timeline)]
 pub fn timeline(p: &TimelineProps) -> Html {
     let frame = Frame::new(p.now, p.window);
     let height = ROW * p.rows.len() as f64;

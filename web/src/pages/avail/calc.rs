@@ -126,7 +126,6 @@ fn sla_text(sla: &Sla) -> (String, Option<String>) {
     }
 }
 
-#[function_component(Calculator)]
 pub fn calculator(p: &CalcProps) -> Html {
     let c = &p.calc;
     let a = c.availability;

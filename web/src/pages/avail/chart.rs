@@ -3,7 +3,7 @@
 //! once, a shaded confidence band, a cursor with a read-out of every series at the nearest x.
 //!
 //! [`ChartData`] is what to draw (pure data, built by the page from the core's points) and
-//! [`Geometry`] is where it goes (path strings and ticks, pure and unit-tested); [`Chart`] turns
+//! [`Geometry`] is where it goes (path strings and ticks, pure and unit-tested); [`chart()`] turns
 //! them into SVG. Colours are presentation attributes, so an exported SVG looks the same outside
 //! the page; the stylesheet adapts them to dark mode on the page only.
 
@@ -365,7 +365,6 @@ pub struct ChartProps {
 }
 
 /// The chart, its HTML legend and the read-out of the hovered x.
-#[function_component(Chart)]
 pub fn chart(p: &ChartProps) -> Html {
     let g = Geometry::new(&p.data, p.frame);
     let f = p.frame;

@@ -107,7 +107,6 @@ fn shape_row(
     }
 }
 
-#[function_component(Setup)]
 pub fn setup(p: &SetupProps) -> Html {
     let s = &p.scenario;
     let cb = &p.on_action;
@@ -230,7 +229,6 @@ pub struct MeasureProps {
 }
 
 /// Measured points on/off, the protocol, and the simulated MTBF/MTTR.
-#[function_component(MeasureSetup)]
 pub fn measure_setup(p: &MeasureProps) -> Html {
     let s = &p.scenario;
     let cb = &p.on_action;

@@ -23,10 +23,10 @@ use crate::anim::now_ms;
 use crate::playground::page::{Header, PageProps};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
-use crate::widgets::controls::{share_callback, ShareButton};
-use calc::Calculator;
-use chart::{Band, Chart, ChartData, Frame, Series, XKind};
-use controls::{axis_title, MeasureSetup, Setup};
+use crate::widgets::controls::{share_button, share_callback, ShareButtonProps};
+use calc::{calculator, CalcProps};
+use chart::{chart, Band, ChartData, ChartProps, Frame, Series, XKind};
+use controls::{axis_title, measure_setup, setup, MeasureProps, SetupProps};
 use halab_core::reliability::curve::Measurements;
 use halab_core::reliability::Avail;
 use halab_core::scenario::avail::Axis;
@@ -370,10 +370,16 @@ pub fn avail_page(props: &PageProps) -> Html {
     let data = curve_data(&m);
     let frame = if narrow { Frame::NARROW } else { Frame::WIDE };
     let label = format!("availability against {} for {} nodes", axis_title(s.axis), s.n);
-    let chart = html! {
-        <Chart data={data.clone()} frame={frame} testid="avail-chart" label={label} hover={m.hover} home={home_index(&m)}
-            on_hover={on_hover} svg_ref={svg_ref.clone()} />
-    };
+    let chart = chart(&ChartProps {
+        data: data.clone(),
+        frame,
+        testid: "avail-chart".into(),
+        label: label.into(),
+        hover: m.hover,
+        home: home_index(&m),
+        on_hover,
+        svg_ref: svg_ref.clone(),
+    });
     let banner = html! { <ErrorBanner errors={m.errors.clone()} {on_dismiss} /> };
     let (done, total) = m.mc_progress();
     let pct = |d: u64, t: u64| if t == 0 { 100.0 } else { d as f64 * 100.0 / t as f64 };
@@ -460,9 +466,16 @@ pub fn avail_page(props: &PageProps) -> Html {
                     any protocol could do on this run's fault schedule.",
                     if s.protocol == halab_core::scenario::ProtocolKind::Raft { "Raft" } else { "Multi-Paxos" },
                     halab_core::scenario::units::format_duration(s.sim_mtbf), halab_core::scenario::units::format_duration(s.sim_mttr)) }</p>
-                <Chart data={data} frame={if narrow { Frame::NARROW } else { Frame::SMALL }} testid="measured-chart"
-                    label="measured availability of the protocol against the formula" hover={m.hover_measured}
-                    home={(1..=9).contains(&s.n).then(|| s.n as usize - 1)} on_hover={on_hover_measured} />
+                { chart::chart(&ChartProps {
+                    data,
+                    frame: if narrow { Frame::NARROW } else { Frame::SMALL },
+                    testid: "measured-chart".into(),
+                    label: "measured availability of the protocol against the formula".into(),
+                    hover: m.hover_measured,
+                    home: (1..=9).contains(&s.n).then(|| s.n as usize - 1),
+                    on_hover: on_hover_measured,
+                    svg_ref: NodeRef::default(),
+                }) }
                 <div class="toolbar">
                     <button class="small" data-testid="export-measured-csv" onclick={on_measured_csv}>{ "↓ CSV" }</button>
                 </div>
@@ -481,8 +494,11 @@ pub fn avail_page(props: &PageProps) -> Html {
             { banner }
             <section class="card bar">
                 <div class="toolbar">
-                    <ShareButton on_share={act.share()} share={m.share.clone()}
-                        title="copy a link to exactly this setup: nodes, quorum, MTBF, MTTR, crews, axis, trials" />
+                    { share_button(&ShareButtonProps {
+                        on_share: act.share(),
+                        share: m.share.clone(),
+                        title: "copy a link to exactly this setup: nodes, quorum, MTBF, MTTR, crews, axis, trials".into(),
+                    }) }
                     <button data-testid="export-csv" onclick={on_csv} title="download every point of the curve as CSV, full precision">{ "↓ CSV" }</button>
                     <button data-testid="export-svg" onclick={on_svg} title="download the chart as an SVG file">{ "↓ SVG" }</button>
                 </div>
@@ -500,17 +516,23 @@ pub fn avail_page(props: &PageProps) -> Html {
                 <aside class="side">
                     <section class="card">
                         <h2>{ "Nines calculator" }</h2>
-                        <Calculator calc={calc} sla={sla} on_target={on_target} on_mission={on_action.reform(Action::Mission)}
-                            on_sla={on_action.reform(Action::Sla)} on_bad={on_bad.clone()} />
+                        { calculator(&CalcProps {
+                            calc,
+                            sla,
+                            on_target,
+                            on_mission: on_action.reform(Action::Mission),
+                            on_sla: on_action.reform(Action::Sla),
+                            on_bad: on_bad.clone(),
+                        }) }
                     </section>
                     <section class="card">
                         <h2>{ "Setup" }</h2>
-                        <Setup scenario={s.clone()} on_action={on_action.clone()} on_bad={on_bad.clone()} />
+                        { setup(&SetupProps { scenario: s.clone(), on_action: on_action.clone(), on_bad: on_bad.clone() }) }
                     </section>
                 </aside>
                 <section class="card measured-card">
                     <h2>{ "The protocol itself" }<span class="muted">{ " — measured in the simulator" }</span></h2>
-                    <MeasureSetup scenario={s.clone()} on_action={on_action} on_bad={on_bad} />
+                    { measure_setup(&MeasureProps { scenario: s.clone(), on_action, on_bad }) }
                     { for measured }
                 </section>
             </div>

@@ -9,7 +9,7 @@ pub mod panels;
 pub mod view;
 
 use crate::playground::{Act, Model, NodeFacts, Playground};
-use crate::widgets::timeline::Timeline;
+use crate::widgets::timeline::{timeline, TimelineProps};
 use halab_core::lock::invariants::LOCK_INVARIANTS;
 use halab_core::lock::{
     Lock, LockDurable, LockMsg, LockState, FIRST_CLIENT, LOCK_BUG_NAMES, SERVER, STORAGE,
@@ -110,8 +110,16 @@ impl Playground for Lock {
             <div class="timeline-panel">
                 <h2>{ "Timeline" }<span class="muted">{ format!(" — who held what, the last {} s; ticks are writes at the storage",
                     t.window / SEC) }</span></h2>
-                <Timeline rows={t.rows} spans={t.spans} overlays={t.overlays} marks={t.marks} now={t.now}
-                    window={t.window} legend={view::timeline_legend()} label="lock holders over time" />
+                { timeline(&TimelineProps {
+                    rows: t.rows,
+                    spans: t.spans,
+                    overlays: t.overlays,
+                    marks: t.marks,
+                    now: t.now,
+                    window: t.window,
+                    legend: view::timeline_legend(),
+                    label: "lock holders over time".into(),
+                }) }
             </div>
         }
     }
@@ -126,8 +134,8 @@ impl Playground for Lock {
         };
         html! {
             <section class="card detail lock-detail">
-                <panels::Writes writes={view::writes(m)} {highest} {accepted} {refused} />
-                <panels::Explainer />
+                { panels::writes(&panels::WritesProps { writes: view::writes(m), highest, accepted, refused }) }
+                { panels::explainer() }
             </section>
         }
     }
@@ -135,10 +143,14 @@ impl Playground for Lock {
     fn settings(m: &Model<Lock>, act: &Act<Lock>) -> Html {
         let l = &m.scenario.lock;
         html! {
-            <panels::LockSettings ttl={l.ttl} bound_ppm={l.bound_ppm} work={(l.work_min, l.work_max)}
-                on_ttl={act.on(|m, ttl: Micros| m.reconfigure(|s| s.lock.ttl = ttl))}
-                on_bound={act.on(|m, ppm: u32| m.reconfigure(|s| s.lock.bound_ppm = ppm))}
-                on_work={act.on(|m, (lo, hi): (Micros, Micros)| m.reconfigure(|s| (s.lock.work_min, s.lock.work_max) = (lo, hi)))} />
+            { panels::lock_settings(&panels::LockSettingsProps {
+                ttl: l.ttl,
+                bound_ppm: l.bound_ppm,
+                work: (l.work_min, l.work_max),
+                on_ttl: act.on(|m, ttl: Micros| m.reconfigure(|s| s.lock.ttl = ttl)),
+                on_bound: act.on(|m, ppm: u32| m.reconfigure(|s| s.lock.bound_ppm = ppm)),
+                on_work: act.on(|m, (lo, hi): (Micros, Micros)| m.reconfigure(|s| (s.lock.work_min, s.lock.work_max) = (lo, hi))),
+            }) }
         }
     }
 }

@@ -18,7 +18,6 @@ pub struct WritesProps {
 
 /// Every write that reached the storage, with its token: stored, refused (a lower token than one
 /// already seen), or, with fencing off, stored although stale.
-#[function_component(Writes)]
 pub fn writes(p: &WritesProps) -> Html {
     let items = p.writes.iter().map(|w| {
         let (class, glyph, text) = if w.stale() {
@@ -64,7 +63,6 @@ pub fn writes(p: &WritesProps) -> Html {
 }
 
 /// Leases versus fencing tokens, in a few sentences.
-#[function_component(Explainer)]
 pub fn explainer() -> Html {
     html! {
         <div class="lock-explainer" data-testid="explainer">
@@ -114,7 +112,6 @@ pub struct LockSettingsProps {
     pub on_work: Callback<(Micros, Micros)>,
 }
 
-#[function_component(LockSettings)]
 pub fn lock_settings(p: &LockSettingsProps) -> Html {
     html! {
         <>

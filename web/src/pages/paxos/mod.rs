@@ -109,24 +109,26 @@ impl Playground for Paxos {
             <section class="card detail slots-card">
                 <h2>{ "Slots" }<span class="muted">{ " — the chosen row has each slot's value once a majority accepted it; \
                     below, each acceptor's promise and the value and ballot it accepted, coloured by round" }</span></h2>
-                <panels::SlotTable slots={view::slots(m)} />
+                { panels::slot_table(&panels::SlotTableProps { slots: view::slots(m) }) }
             </section>
         }
     }
 
     fn under_picture(m: &Model<Paxos>) -> Html {
-        html! { <panels::Proposers rows={view::proposers(m)} /> }
+        panels::proposers(&panels::ProposersProps { rows: view::proposers(m) })
     }
 
     fn settings(m: &Model<Paxos>, act: &Act<Paxos>) -> Html {
         let p = &m.scenario.paxos;
-        html! {
-            <panels::PaxosSettings mode={p.mode} proposers={p.proposers}
-                max_proposers={limits::MAX_PROPOSERS.min(m.scenario.nodes)} backoff={p.backoff}
-                on_mode={act.on(|m, mode: Mode| m.reconfigure(|s| s.paxos.mode = mode))}
-                on_proposers={act.on(|m, k: u8| m.reconfigure(|s| s.paxos.proposers = k))}
-                on_backoff={act.on(|m, on: bool| m.reconfigure(|s| s.paxos.backoff = on))} />
-        }
+        panels::paxos_settings(&panels::PaxosSettingsProps {
+            mode: p.mode,
+            proposers: p.proposers,
+            max_proposers: limits::MAX_PROPOSERS.min(m.scenario.nodes),
+            backoff: p.backoff,
+            on_mode: act.on(|m, mode: Mode| m.reconfigure(|s| s.paxos.mode = mode)),
+            on_proposers: act.on(|m, k: u8| m.reconfigure(|s| s.paxos.proposers = k)),
+            on_backoff: act.on(|m, on: bool| m.reconfigure(|s| s.paxos.backoff = on)),
+        })
     }
 }
 

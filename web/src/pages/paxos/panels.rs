@@ -15,7 +15,6 @@ pub struct SlotTableProps {
 /// Columns are slots (the newest [`super::view::SLOT_WINDOW`]); the first row is what is
 /// chosen, then one row per acceptor. Each accepted value is coloured by its ballot's round and
 /// drawn solid when it is the chosen one.
-#[function_component(SlotTable)]
 pub fn slot_table(p: &SlotTableProps) -> Html {
     let s = &p.slots;
     let count = s.chosen.len() as u64;
@@ -81,7 +80,6 @@ pub struct ProposersProps {
 }
 
 /// Each proposer's phase and ballot: in a duel both ballots keep climbing.
-#[function_component(Proposers)]
 pub fn proposers(p: &ProposersProps) -> Html {
     let rows = p.rows.iter().map(|r| {
         let b = r.ballot.map_or_else(|| format!("round {}", r.round), |b| format!("ballot {b}"));
@@ -113,7 +111,6 @@ pub struct PaxosSettingsProps {
     pub on_backoff: Callback<bool>,
 }
 
-#[function_component(PaxosSettings)]
 pub fn paxos_settings(p: &PaxosSettingsProps) -> Html {
     let variant = |mode: Mode, id: &'static str, text: &'static str, help: &'static str| {
         let on = p.mode == mode;

@@ -5,7 +5,7 @@
 pub mod view;
 
 use crate::playground::{Model, NodeFacts, Playground};
-use crate::widgets::log::LogTable;
+use crate::widgets::log::{log_table, LogTableProps};
 use halab_core::protocol::NodeId;
 use halab_core::raft::invariants::{
     ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY,
@@ -94,7 +94,7 @@ impl Playground for Raft {
         html! {
             <section class="card detail logs">
                 <h2>{ "Logs" }<span class="muted">{ " — one row per node, entries coloured by term; solid = committed" }</span></h2>
-                <LogTable first={first} rows={rows} />
+                { log_table(&LogTableProps { first, rows }) }
             </section>
         }
     }

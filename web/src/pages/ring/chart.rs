@@ -49,7 +49,6 @@ pub struct LoadChartProps {
     pub on_hover: Callback<Option<NodeId>>,
 }
 
-#[function_component(LoadChart)]
 pub fn load_chart(p: &LoadChartProps) -> Html {
     let top =
         p.bars.iter().map(|b| (b.keys as f64).max(b.fair).max(b.cap.unwrap_or(0) as f64)).fold(1.0, f64::max)
@@ -122,7 +121,6 @@ pub struct StatsProps {
 }
 
 /// max/fair, standard deviation, CV and memory per node.
-#[function_component(Stats)]
 pub fn stats(p: &StatsProps) -> Html {
     let l = &p.loads;
     let memory = p.memory_bytes.map_or_else(|| "…".to_owned(), |m| bytes(m as f64 / p.nodes.max(1) as f64));

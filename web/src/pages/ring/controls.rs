@@ -163,7 +163,6 @@ pub struct NodeListProps {
     pub on_hover: Callback<Option<NodeId>>,
 }
 
-#[function_component(NodeList)]
 pub fn node_list(p: &NodeListProps) -> Html {
     let full = p.rows.len() >= MAX_RING_NODES;
     let down = p.rows.iter().filter(|r| r.down).count();

@@ -25,20 +25,20 @@ use crate::anim::now_ms;
 use crate::playground::page::{Header, PageProps};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
-use crate::widgets::controls::{share_callback, ShareButton};
-use chart::{LoadChart, Stats};
+use crate::widgets::controls::{share_button, share_callback, ShareButtonProps};
+use chart::{load_chart, stats, LoadChartProps, StatsProps};
 use circle::Circle;
-use controls::{NodeList, NodeRow, Setup};
+use controls::{node_list, NodeListProps, NodeRow, Setup};
 use format::{node_colour, thousands};
 use geometry::Hover;
 use halab_core::protocol::NodeId;
 use halab_core::ring::Algorithm;
 use model::{Action, RingModel};
-use panels::{inspect, moved_view, FailurePanel, MovedCounter};
+use panels::{failure_panel, inspect, moved_counter, moved_view, FailureProps, MovedProps};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
-use table::CompareTable;
+use table::{compare_table, CompareProps};
 use yew::prelude::*;
 
 type Shared = Rc<RefCell<RingModel>>;
@@ -286,14 +286,17 @@ pub fn ring_page(props: &PageProps) -> Html {
             { banner }
             <section class="card bar">
                 <div class="toolbar">
-                    <ShareButton on_share={act.share()} share={m.share.clone()}
-                        title="copy a link to exactly this setup: nodes, weights, failures, algorithm, keys" />
+                    { share_button(&ShareButtonProps {
+                        on_share: act.share(),
+                        share: m.share.clone(),
+                        title: "copy a link to exactly this setup: nodes, weights, failures, algorithm, keys".into(),
+                    }) }
                 </div>
                 <p class="status" data-testid="ring-status">{ status }</p>
             </section>
             <div class="ring-grid">
                 <section class="card stage ring-stage">
-                    <MovedCounter view={moved_view(lab)} on_replay={on_replay} />
+                    { moved_counter(&MovedProps { view: moved_view(lab), on_replay }) }
                     <div class="ring-figure">{ circle }</div>
                     { inspect(&m, loads) }
                     <ul class="chips-legend" aria-label="nodes">{ for chips }</ul>
@@ -307,23 +310,32 @@ pub fn ring_page(props: &PageProps) -> Html {
                     </section>
                     <section class="card">
                         <h2>{ "Nodes" }</h2>
-                        <NodeList rows={rows} highlight={highlight} on_action={on_action.clone()} on_bad={on_bad}
-                            on_hover={on_node_hover.clone()} />
+                        { node_list(&NodeListProps {
+                            rows,
+                            highlight,
+                            on_action: on_action.clone(),
+                            on_bad,
+                            on_hover: on_node_hover.clone(),
+                        }) }
                     </section>
                 </aside>
                 <section class="card loads-card">
                     <h2>{ "Keys per node" }<span class="muted">{ " — bar: keys it holds; line: its fair share by weight" }</span></h2>
-                    <LoadChart bars={bars} highlight={highlight} on_hover={on_node_hover} />
-                    <Stats loads={loads.clone()} memory_bytes={memory} nodes={n - down} />
+                    { load_chart(&LoadChartProps { bars, highlight, on_hover: on_node_hover }) }
+                    { stats(&StatsProps { loads: loads.clone(), memory_bytes: memory, nodes: n - down }) }
                 </section>
                 <section class="card failures-card">
                     <h2>{ "Failures and replicas" }</h2>
-                    <FailurePanel report={m.failures.clone()} replicas={s.replicas} nodes={n} />
+                    { failure_panel(&FailureProps { report: m.failures.clone(), replicas: s.replicas, nodes: n }) }
                 </section>
                 <section class="card compare-card">
                     <h2>{ "Every algorithm on this setup" }<span class="muted">{ " — the same nodes and keys; click a row to switch" }</span></h2>
-                    <CompareTable rows={m.table.clone()} selected={s.algorithm} ideal={ideal}
-                        on_select={on_action.reform(Action::Algorithm)} />
+                    { compare_table(&CompareProps {
+                        rows: m.table.clone(),
+                        selected: s.algorithm,
+                        ideal,
+                        on_select: on_action.reform(Action::Algorithm),
+                    }) }
                 </section>
             </div>
         </main>

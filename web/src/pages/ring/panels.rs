@@ -135,7 +135,6 @@ pub struct MovedProps {
 }
 
 /// The counter: moved vs ideal, and where the keys went. Tests read its data attributes.
-#[function_component(MovedCounter)]
 pub fn moved_counter(p: &MovedProps) -> Html {
     let Some(v) = &p.view else {
         return html! {
@@ -258,7 +257,6 @@ pub struct FailureProps {
 }
 
 /// Replica loss: now, and for k random failures, with a plain word on copysets.
-#[function_component(FailurePanel)]
 pub fn failure_panel(p: &FailureProps) -> Html {
     let Some(f) = &p.report else {
         return html! { <p class="muted" data-testid="failures-pending">{ "Working out replica sets…" }</p> };

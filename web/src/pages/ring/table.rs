@@ -116,7 +116,6 @@ pub struct CompareProps {
     pub on_select: Callback<Algorithm>,
 }
 
-#[function_component(CompareTable)]
 pub fn compare_table(p: &CompareProps) -> Html {
     let Some(rows) = &p.rows else {
         return html! { <p class="muted" data-testid="compare-pending">{ "Measuring every algorithm on this setup…" }</p> };

@@ -10,7 +10,7 @@ pub mod panels;
 pub mod view;
 
 use crate::playground::{Act, Model, NodeFacts, Playground};
-use crate::widgets::timeline::Timeline;
+use crate::widgets::timeline::{timeline, TimelineProps};
 use halab_core::protocol::{Micros, NodeId, SEC};
 use halab_core::scenario::presets::{Preset, TXN_PRESETS};
 use halab_core::scenario::{ProtocolKind, Scenario};
@@ -105,7 +105,7 @@ impl Playground for Txn {
 
     fn verdict_note(m: &Model<Txn>) -> Html {
         match view::verdict_kind(m) {
-            Some(kind) => html! { <panels::VerdictNote {kind} /> },
+            Some(kind) => panels::verdict_note(&panels::VerdictNoteProps { kind }),
             None => Html::default(),
         }
     }
@@ -116,8 +116,16 @@ impl Playground for Txn {
             <div class="timeline-panel">
                 <h2>{ "Timeline" }<span class="muted">{ format!(" — each node's state, the last {} s; ticks are commits and aborts",
                     t.window / SEC) }</span></h2>
-                <Timeline rows={t.rows} spans={t.spans} overlays={t.overlays} marks={t.marks} now={t.now}
-                    window={t.window} legend={view::timeline_legend(m.scenario.txn.mode)} label="commit states over time" />
+                { timeline(&TimelineProps {
+                    rows: t.rows,
+                    spans: t.spans,
+                    overlays: t.overlays,
+                    marks: t.marks,
+                    now: t.now,
+                    window: t.window,
+                    legend: view::timeline_legend(m.scenario.txn.mode),
+                    label: "commit states over time".into(),
+                }) }
             </div>
         }
     }
@@ -128,10 +136,10 @@ impl Playground for Txn {
         html! {
             <section class="card detail txn-detail">
                 <div class="txn-tables">
-                    <panels::Participants rows={view::participants(m)} {committed} {aborted} />
-                    <panels::Transactions rows={view::transactions(m)} {participants} />
+                    { panels::participants(&panels::ParticipantsProps { rows: view::participants(m), committed, aborted }) }
+                    { panels::transactions(&panels::TransactionsProps { rows: view::transactions(m), participants }) }
                 </div>
-                <panels::Explainer />
+                { panels::explainer() }
             </section>
         }
     }
@@ -139,10 +147,14 @@ impl Playground for Txn {
     fn settings(m: &Model<Txn>, act: &Act<Txn>) -> Html {
         let t = &m.scenario.txn;
         html! {
-            <panels::TxnSettings mode={t.mode} no_percent={t.no_percent} timeout={t.vote_timeout}
-                on_mode={act.on(|m, mode: TxnMode| m.reconfigure(|s| s.txn.mode = mode))}
-                on_no={act.on(|m, no: u8| m.reconfigure(|s| s.txn.no_percent = no))}
-                on_timeout={act.on(|m, t: Micros| m.reconfigure(|s| s.txn.vote_timeout = t))} />
+            { panels::txn_settings(&panels::TxnSettingsProps {
+                mode: t.mode,
+                no_percent: t.no_percent,
+                timeout: t.vote_timeout,
+                on_mode: act.on(|m, mode: TxnMode| m.reconfigure(|s| s.txn.mode = mode)),
+                on_no: act.on(|m, no: u8| m.reconfigure(|s| s.txn.no_percent = no)),
+                on_timeout: act.on(|m, t: Micros| m.reconfigure(|s| s.txn.vote_timeout = t)),
+            }) }
         }
     }
 }

@@ -26,7 +26,6 @@ pub struct ParticipantsProps {
 }
 
 /// Where each participant stands and how long it has been blocked in doubt, holding its locks.
-#[function_component(Participants)]
 pub fn participants(p: &ParticipantsProps) -> Html {
     let rows = p.rows.iter().map(|r| {
         let doubt = r.in_doubt.map_or_else(|| "—".to_owned(), secs);
@@ -102,7 +101,6 @@ pub struct TransactionsProps {
 
 /// The newest transactions, one row each, with what every node did: a split transaction (one
 /// committed, another aborted) stands out.
-#[function_component(Transactions)]
 pub fn transactions(p: &TransactionsProps) -> Html {
     let heads = (1..=p.participants)
         .map(|k| html! { <th scope="col" title={format!("participant {k}")}>{ format!("P{k}") }</th> });
@@ -146,7 +144,6 @@ pub fn transactions(p: &TransactionsProps) -> Html {
 }
 
 /// 2PC's blocking, 3PC's remedy and its limit, and what real systems do.
-#[function_component(Explainer)]
 pub fn explainer() -> Html {
     html! {
         <div class="txn-explainer" data-testid="explainer">
@@ -186,7 +183,6 @@ pub struct VerdictNoteProps {
 }
 
 /// A few words under a red verdict.
-#[function_component(VerdictNote)]
 pub fn verdict_note(p: &VerdictNoteProps) -> Html {
     match p.kind {
         "protocol" => html! {
@@ -225,7 +221,6 @@ pub struct TxnSettingsProps {
     pub on_timeout: Callback<Micros>,
 }
 
-#[function_component(TxnSettings)]
 pub fn txn_settings(p: &TxnSettingsProps) -> Html {
     let variant = |mode: TxnMode, text: &'static str, help: &'static str| {
         let on = p.mode == mode;
