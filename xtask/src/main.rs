@@ -70,8 +70,9 @@ commands:
   soak [N]         N random fault schedules per protocol (default 100000), optimised build:
                    every core/tests/*_props.rs that uses shard_tests!; prints failing seeds,
                    then wall time and counts per protocol
-  bench [ARGS..]   cargo bench -p halab-core [ARGS..], then raw and gzipped size of dist/*.wasm
-  dist             install missing tools, then `trunk build --release` into dist/
+  bench [ARGS..]   cargo bench -p halab-core [ARGS..], then the bundle's raw and gzipped size
+  dist             install missing tools, then `trunk build --release` into dist/, and print the
+                   bundle's raw and gzipped size (wasm + JS glue + CSS) against the budget
   install          only install or check the tools
 
 environment: CARGO_TARGET_DIR (default target/), HALAB_DIST (default dist/)
@@ -91,7 +92,7 @@ fn main() {
         "test" => test(&root, rest),
         "soak" => soak(&root, rest),
         "bench" => bench(&root, rest),
-        "dist" => install(&root, Need::Build).and_then(|()| trunk_build(&root)),
+        "dist" => install(&root, Need::Build).and_then(|()| trunk_build(&root)).map(|()| bundle_sizes(&root)),
         // Internal: one busy loop for `test --under-load`.
         "__hog" => hog(),
         "install" => install(&root, Need::Test),
@@ -1025,17 +1026,38 @@ fn bench(root: &Path, args: &[String]) -> Result {
         install(root, Need::Build)?;
         trunk_build(root)?;
     }
+    bundle_sizes(root);
+    Ok(())
+}
+
+/// What the whole site may weigh, gzipped: wasm + JS glue + CSS (issue 12, goal 5).
+const BUNDLE_BUDGET_GZ: u64 = 400 * 1024;
+
+/// Prints the raw and gzipped size of each file a visitor downloads, their total, and how it
+/// stands against [`BUNDLE_BUDGET_GZ`]. A report, not a gate (BENCHMARKS.md, "Bundle").
+fn bundle_sizes(root: &Path) {
+    let dist = dist_dir(root);
     println!("\nrelease bundle ({}):", dist.display());
     println!("  {:<44} {:>10} {:>10}", "file", "raw", "gzip -9");
     let mut files = wasm_files(&dist);
     files.extend(files_with_ext(&dist, "js"));
+    files.extend(files_with_ext(&dist, "css"));
+    let (mut raw_total, mut gz_total) = (0, 0);
     for f in files {
         let raw = fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
-        let gz = gzip_size(&f).map_or_else(|| "n/a".to_owned(), kib);
+        let gz = gzip_size(&f);
+        raw_total += raw;
+        gz_total += gz.unwrap_or(0);
         let name = f.file_name().unwrap_or_default().to_string_lossy();
-        println!("  {name:<44} {:>10} {gz:>10}", kib(raw));
+        println!("  {name:<44} {:>10} {:>10}", kib(raw), gz.map_or_else(|| "n/a".to_owned(), kib));
     }
-    Ok(())
+    println!("  {:<44} {:>10} {:>10}", "total", kib(raw_total), kib(gz_total));
+    let budget = kib(BUNDLE_BUDGET_GZ);
+    if gz_total > BUNDLE_BUDGET_GZ {
+        println!("  over the {budget} budget by {} (gzipped)", kib(gz_total - BUNDLE_BUDGET_GZ));
+    } else {
+        println!("  within the {budget} budget ({} to spare, gzipped)", kib(BUNDLE_BUDGET_GZ - gz_total));
+    }
 }
 
 fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
