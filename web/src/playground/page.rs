@@ -30,10 +30,10 @@ type Shared<P> = Rc<RefCell<Model<P>>>;
 
 /// Work a frame spends replaying a link, in ms: the rest of the frame keeps the tab responsive.
 const REPLAY_FRAME_MS: f64 = 12.0;
-/// Work a playing frame spends simulating, in ms: with the redraw (8–10 ms for 9 busy nodes) it
+/// Work a playing frame spends simulating, in ms: with the redraw (8–11 ms for 9 busy nodes) it
 /// must fit 16.7 ms. At high speed a big cluster then falls behind the requested speed instead
 /// of dropping frames.
-const PLAY_FRAME_MS: f64 = 5.0;
+const PLAY_FRAME_MS: f64 = 4.0;
 /// Steps between two looks at the clock while replaying.
 const REPLAY_SLICE_STEPS: u64 = 200;
 /// How often the page redraws while replaying, in ms (a redraw of a big cluster costs what many
