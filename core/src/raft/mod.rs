@@ -374,6 +374,23 @@ impl Raft {
         out.send(from, Msg::Vote { term: s.term, granted });
     }
 
+    /// AppendEntries or InstallSnapshot from `from` in `term`: refuses a stale term (false);
+    /// otherwise follows `from`. The current leader's word is the one message, besides a granted
+    /// vote, that resets the election timer; a candidate (or, only under a bug switch, a second
+    /// leader) of this term yields.
+    fn heed_leader(&self, id: NodeId, s: &mut RaftState, from: NodeId, term: Term, out: &mut Out) -> bool {
+        if term < s.term {
+            out.send(from, Msg::AppendReply { term: s.term, success: false, index: 0 });
+            return false;
+        }
+        if !matches!(s.role, Role::Follower) || s.leader != Some(from) {
+            self.become_follower(id, s, term, Some(from), true, out);
+        } else {
+            self.arm_election(out);
+        }
+        true
+    }
+
     /// Figure 2, AppendEntries RPC receiver.
     #[allow(clippy::too_many_arguments)]
     fn on_append(
@@ -388,17 +405,8 @@ impl Raft {
         leader_commit: Index,
         out: &mut Out,
     ) {
-        if term < s.term {
-            out.send(from, Msg::AppendReply { term: s.term, success: false, index: 0 });
+        if !self.heed_leader(id, s, from, term, out) {
             return;
-        }
-        // AppendEntries from the current leader: the one message, besides a granted vote, that
-        // resets the election timer. A candidate (or, only under a bug switch, a second leader)
-        // of this term yields.
-        if !matches!(s.role, Role::Follower) || s.leader != Some(from) {
-            self.become_follower(id, s, term, Some(from), true, out);
-        } else {
-            self.arm_election(out);
         }
         // Our snapshot holds committed entries through the offset, which match the leader's:
         // judge the message from the first entry after it.
@@ -527,14 +535,8 @@ impl Raft {
         snap: Snapshot,
         out: &mut Out,
     ) {
-        if term < s.term {
-            out.send(from, Msg::AppendReply { term: s.term, success: false, index: 0 });
+        if !self.heed_leader(id, s, from, term, out) {
             return;
-        }
-        if !matches!(s.role, Role::Follower) || s.leader != Some(from) {
-            self.become_follower(id, s, term, Some(from), true, out);
-        } else {
-            self.arm_election(out);
         }
         let index = snap.index;
         let bug = self.config.bugs.discard_log;
