@@ -108,7 +108,8 @@ impl Playground for Paxos {
         html! {
             <section class="card detail slots-card">
                 <h2>{ "Slots" }<span class="muted">{ " — the chosen row has each slot's value once a majority accepted it; \
-                    below, each acceptor's promise and the value and ballot it accepted, coloured by round" }</span></h2>
+                    below, each acceptor's promise and the value and ballot it accepted, coloured by round; \
+                    olive \"learned\": chosen, and the acceptor has forgotten its ballot" }</span></h2>
                 { panels::slot_table(&panels::SlotTableProps { slots: view::slots(m) }) }
             </section>
         }

@@ -34,18 +34,29 @@ pub fn slot_table(p: &SlotTableProps) -> Html {
             let Some(c) = c else {
                 return html! { <td class="empty"></td> };
             };
+            let Some(b) = c.ballot else {
+                // Learned, and the acceptor has forgotten in which ballot it accepted the value.
+                let title = format!(
+                    "node {}, slot {k}: learned {}; once the slot was chosen, the acceptor forgot what it accepted",
+                    r.id, c.value
+                );
+                return html! {
+                    <td class="committed forgotten" title={title}>
+                        <span class="v">{ &c.value }</span><span class="b">{ "learned" }</span>
+                    </td>
+                };
+            };
             let title = format!(
-                "node {}, slot {k}: accepted {} in ballot {}{}{}",
+                "node {}, slot {k}: accepted {} in ballot {b}{}{}",
                 r.id,
                 c.value,
-                c.ballot,
                 if c.chosen { " (the chosen value)" } else { "" },
                 if c.learned { "; learned" } else { "" }
             );
             html! {
                 <td class={if c.chosen { "committed" } else { "pending" }}
-                    style={format!("--term: {}", term_colour(c.ballot.round))} title={title}>
-                    <span class="v">{ &c.value }</span><span class="b">{ c.ballot.to_string() }</span>
+                    style={format!("--term: {}", term_colour(b.round))} title={title}>
+                    <span class="v">{ &c.value }</span><span class="b">{ b.to_string() }</span>
                 </td>
             }
         });

@@ -149,7 +149,8 @@ pub fn write_target(m: &Model<Paxos>) -> (NodeId, String) {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AcceptedCell {
     pub value: String,
-    pub ballot: Ballot,
+    /// The ballot it was accepted in; `None` once the acceptor learned the slot and forgot it.
+    pub ballot: Option<Ballot>,
     /// It is the slot's chosen value.
     pub chosen: bool,
     /// This node has learned the slot.
@@ -227,18 +228,15 @@ pub fn slots(m: &Model<Paxos>) -> SlotsView {
                 .map(|(k, c)| match (s.accepted.get(&k), s.learned.get(&k)) {
                     (Some((b, v)), learned) => Some(AcceptedCell {
                         value: v.to_string(),
-                        ballot: *b,
+                        ballot: Some(*b),
                         chosen: c.as_ref() == Some(v),
                         learned: learned.is_some(),
                     }),
                     // An acceptor forgets what it accepted once it learned the slot; show the
                     // learned value (its ballot is gone, so none is shown).
-                    (None, Some(v)) => Some(AcceptedCell {
-                        value: v.to_string(),
-                        ballot: Ballot::default(),
-                        chosen: true,
-                        learned: true,
-                    }),
+                    (None, Some(v)) => {
+                        Some(AcceptedCell { value: v.to_string(), ballot: None, chosen: true, learned: true })
+                    }
                     (None, None) => None,
                 })
                 .collect();
