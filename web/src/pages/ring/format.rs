@@ -4,18 +4,8 @@ use halab_core::protocol::NodeId;
 use halab_core::ring::Weight;
 use halab_core::scenario::units::format_hundredths;
 
-/// `10000` → `10,000`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `10000` → `10,000` (one formatter for every page).
+pub use crate::playground::replay::thousands;
 
 /// A share as a percentage: one decimal, or two below 1%, so small shares do not print as 0.
 pub fn percent(f: f64) -> String {
