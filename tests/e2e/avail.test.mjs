@@ -42,13 +42,24 @@ async function downloadCsv(page, testid = 'export-csv') {
 
 /** Moves the pointer over the chart at the x of point `i` (0-based) of `count`. */
 async function hoverPoint(page, sel, i) {
-  const box = await page.$eval(sel, (el) => el.getBoundingClientRect().toJSON());
-  const vb = await page.$eval(sel, (el) => el.viewBox.baseVal.width);
-  // The plot starts at the frame's left margin; the first point sits there.
-  const d = await page.getAttribute(`${sel} [data-d]`, 'data-d');
-  const xs = [...d.matchAll(/[ML]([\d.]+),/g)].map((m) => Number(m[1]));
-  await page.mouse.move(box.x + (xs[i] / vb) * box.width, box.y + box.height / 2);
-  await page.waitForSelector(`${sel} ~ [data-testid=readout][data-hovered=true]`);
+  // Measured afresh on every try: the layout can still move while the page loads (a pointer
+  // that lands where the chart was a moment ago hovers nothing).
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 1; ; attempt++) {
+    const box = await page.$eval(sel, (el) => el.getBoundingClientRect().toJSON());
+    const vb = await page.$eval(sel, (el) => el.viewBox.baseVal.width);
+    // The plot starts at the frame's left margin; the first point sits there.
+    const d = await page.getAttribute(`${sel} [data-d]`, 'data-d');
+    const xs = [...d.matchAll(/[ML]([\d.]+),/g)].map((m) => Number(m[1]));
+    const [x, y] = [box.x + (xs[i] / vb) * box.width, box.y + box.height / 2];
+    await page.mouse.move(x, y + (attempt % 2)); // a real move each time, not the same spot
+    try {
+      await page.waitForSelector(`${sel} ~ [data-testid=readout][data-hovered=true]`, { timeout: 3_000 });
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+  }
 }
 
 test('the calculator shows 3 of 5 at A = 0.99, and the CSV carries the same number', async () => {

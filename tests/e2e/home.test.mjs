@@ -60,3 +60,25 @@ test('server sends .wasm as application/wasm', async () => {
   const res = await fetch(wasm);
   assert.equal(res.headers.get('content-type'), 'application/wasm');
 });
+
+test('each page downloads only the bundle it is in, by path and by p=', async () => {
+  const cases = [
+    ['/', 'halab-protocols', '[data-testid=node-0]'],
+    ['/paxos', 'halab-protocols', '[data-testid=node-0]'],
+    ['/ring', 'halab-labs', '[data-testid=ring-svg]'],
+    ['/avail', 'halab-labs', '[data-testid=avail-chart]'],
+    ['/raft?p=ring&vn=50', 'halab-labs', '[data-testid=ring-svg]'],
+    ['/ring?p=lock', 'halab-protocols', '[data-testid=timeline]'],
+    ['/nonesuch?p=ring', 'halab-protocols', '[data-testid=error-banner]'],
+  ];
+  for (const [route, bundle, ready] of cases) {
+    const page = await h.open(route);
+    await page.waitForSelector(ready);
+    const wasm = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((n) => n.endsWith('.wasm')),
+    );
+    assert.deepEqual(wasm, [`/${bundle}_bg.wasm`], `${route} fetched ${wasm}`);
+    assertNoErrors(page);
+    await page.close();
+  }
+});

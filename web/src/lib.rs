@@ -103,9 +103,74 @@ pub struct AppProps {
     pub location: Option<AttrValue>,
 }
 
+/// Which pages one build of the app carries. The site ships as two wasm bundles (issue 12,
+/// goal 5): a visitor, or an embedded widget, downloads only the half its page is in. Each bundle
+/// is its own binary; link-time dead-code elimination drops the pages its `page` never names.
+/// `static/index.html`'s loader picks the bundle by the same rule as [`Route::resolve`].
+pub trait Bundle: 'static {
+    /// The file stem Trunk gives this bundle (the binary's name).
+    const NAME: &'static str;
+    /// The page for a route, or `None` when this bundle does not carry it.
+    fn page(route: &Route, page: PageProps) -> Option<Html>;
+}
+
+/// The consensus, lock and commit playgrounds: everything that runs on the shared playground
+/// page.
+pub struct Protocols;
+/// The pages of their own: the ring lab and the availability page.
+pub struct Labs;
+/// Every page in one build: what the wasm tests mount.
+pub struct Everything;
+
+impl Bundle for Protocols {
+    const NAME: &'static str = "halab-protocols";
+    fn page(route: &Route, page: PageProps) -> Option<Html> {
+        Some(match route {
+            Route::Raft => html! { <PlaygroundPage<Raft> ..page /> },
+            Route::Paxos => html! { <PlaygroundPage<Paxos> ..page /> },
+            Route::Lock => html! { <PlaygroundPage<Lock> ..page /> },
+            Route::Txn => html! { <PlaygroundPage<Txn> ..page /> },
+            _ => return None,
+        })
+    }
+}
+
+impl Bundle for Labs {
+    const NAME: &'static str = "halab-labs";
+    fn page(route: &Route, page: PageProps) -> Option<Html> {
+        Some(match route {
+            Route::Ring => html! { <RingPage ..page /> },
+            Route::Avail => html! { <AvailPage ..page /> },
+            _ => return None,
+        })
+    }
+}
+
+impl Bundle for Everything {
+    const NAME: &'static str = "halab-everything";
+    fn page(route: &Route, page: PageProps) -> Option<Html> {
+        Protocols::page(route, page.clone()).or_else(|| Labs::page(route, page))
+    }
+}
+
+impl Route {
+    /// The bundle that carries this page (`None` for a page that does not exist, which every
+    /// bundle can report). Must agree with the loader in `static/index.html`.
+    pub fn bundle(&self) -> Option<&'static str> {
+        match self {
+            Route::Raft | Route::Paxos | Route::Lock | Route::Txn => Some(Protocols::NAME),
+            Route::Ring | Route::Avail => Some(Labs::NAME),
+            Route::NotFound(_) => None,
+        }
+    }
+}
+
+/// The whole site in one build, for tests.
+pub type App = Site<Everything>;
+
 /// Root component: picks the page from the path (or `p=`) and hands it the query.
-#[function_component(App)]
-pub fn app(props: &AppProps) -> Html {
+#[function_component(Site)]
+pub fn site<B: Bundle>(props: &AppProps) -> Html {
     let location = props.location.as_ref().map_or_else(url::current_location, |l| l.to_string());
     let (path, query) = location.split_once('?').unwrap_or((&location, ""));
     let (route, rename) = Route::resolve(path, query);
@@ -119,13 +184,10 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     let page = PageProps { query: AttrValue::from(query.to_owned()) };
+    if let Some(html) = B::page(&route, page) {
+        return html;
+    }
     match route {
-        Route::Raft => html! { <PlaygroundPage<Raft> ..page /> },
-        Route::Paxos => html! { <PlaygroundPage<Paxos> ..page /> },
-        Route::Lock => html! { <PlaygroundPage<Lock> ..page /> },
-        Route::Txn => html! { <PlaygroundPage<Txn> ..page /> },
-        Route::Ring => html! { <RingPage ..page /> },
-        Route::Avail => html! { <AvailPage ..page /> },
         Route::NotFound(name) => html! {
             <main class="app">
                 <Header />
@@ -138,6 +200,20 @@ pub fn app(props: &AppProps) -> Html {
                 </div>
             </main>
         },
+        // The loader chose the other bundle: say so and offer the page itself (a full load, which
+        // runs the loader again), rather than show nothing.
+        route => {
+            let slug = route.slug().unwrap_or("raft");
+            html! {
+                <main class="app">
+                    <Header />
+                    <div class="banner error" data-testid="error-banner" role="alert">
+                        { format!("This build ({}) does not carry the {slug} page. ", B::NAME) }
+                        <a href={format!("{slug}?{query}")}>{ "Open it" }</a>{ "." }
+                    </div>
+                </main>
+            }
+        }
     }
 }
 
