@@ -395,3 +395,86 @@ async fn the_availability_page_computes_in_the_browser() {
     })
     .await;
 }
+
+mod frozen {
+    use super::common::until;
+    use halab_web::widgets::frozen::Frozen;
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use wasm_bindgen_test::wasm_bindgen_test;
+    use yew::prelude::*;
+
+    /// What the host draws, set by the test between renders.
+    #[derive(Default)]
+    struct Knobs {
+        version: Cell<u64>,
+        text: RefCell<String>,
+        redraw: RefCell<Option<UseForceUpdateHandle>>,
+        renders: Cell<u32>,
+    }
+
+    #[derive(Properties)]
+    struct HostProps {
+        knobs: Rc<Knobs>,
+    }
+    impl PartialEq for HostProps {
+        fn eq(&self, other: &Self) -> bool {
+            Rc::ptr_eq(&self.knobs, &other.knobs)
+        }
+    }
+
+    #[function_component(Host)]
+    fn host(p: &HostProps) -> Html {
+        let k = &p.knobs;
+        *k.redraw.borrow_mut() = Some(use_force_update());
+        k.renders.set(k.renders.get() + 1);
+        html! {
+            <div>
+                <span id="frozen-host">{ k.renders.get() }</span>
+                <Frozen version={k.version.get()}><b id="frozen-inner">{ k.text.borrow().clone() }</b></Frozen>
+            </div>
+        }
+    }
+
+    fn read(id: &str) -> String {
+        let doc = web_sys::window().unwrap().document().unwrap();
+        doc.get_element_by_id(id).and_then(|e| e.text_content()).unwrap_or_default()
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_frozen_subtree_redraws_only_when_its_version_changes() {
+        let doc = web_sys::window().unwrap().document().unwrap();
+        let root = doc.create_element("div").unwrap();
+        doc.body().unwrap().append_child(&root).unwrap();
+        let knobs =
+            Rc::new(Knobs { version: Cell::new(1), text: RefCell::new("a".into()), ..Knobs::default() });
+        let app =
+            yew::Renderer::<Host>::with_root_and_props(root.clone(), HostProps { knobs: knobs.clone() })
+                .render();
+        until("the first render", || {
+            ensure_eq!(read("frozen-inner"), "a");
+            Ok(())
+        })
+        .await;
+        // Same version, new children: the host redraws, the frozen part keeps what it drew.
+        *knobs.text.borrow_mut() = "b".into();
+        let before = knobs.renders.get();
+        knobs.redraw.borrow().as_ref().unwrap().force_update();
+        until("the host to redraw", || {
+            ensure!(read("frozen-host") == (before + 1).to_string(), "host shows {}", read("frozen-host"));
+            Ok(())
+        })
+        .await;
+        assert_eq!(read("frozen-inner"), "a", "an equal version must not redraw");
+        // A new version draws the new children.
+        knobs.version.set(2);
+        knobs.redraw.borrow().as_ref().unwrap().force_update();
+        until("the frozen part to redraw", || {
+            ensure_eq!(read("frozen-inner"), "b");
+            Ok(())
+        })
+        .await;
+        app.destroy();
+        root.remove();
+    }
+}

@@ -12,11 +12,12 @@ use crate::widgets::banner::ErrorBanner;
 use crate::widgets::cluster::{position_pct, Cluster, Legend};
 use crate::widgets::controls::{share_callback, Settings, Status, Toolbar};
 use crate::widgets::faults::{NetworkPanel, NodeMenu};
+use crate::widgets::frozen::Frozen;
 use crate::widgets::invariants::Invariants;
 use crate::widgets::notes::Notes;
 use halab_core::protocol::NodeId;
 use halab_core::sim::fault::Fault;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -30,15 +31,26 @@ type Shared<P> = Rc<RefCell<Model<P>>>;
 
 /// Work a frame spends replaying a link, in ms: the rest of the frame keeps the tab responsive.
 const REPLAY_FRAME_MS: f64 = 12.0;
-/// Work a playing frame spends simulating, in ms: with the redraw (8–11 ms for 9 busy nodes) it
+/// Work a playing frame spends simulating, in ms: with the redraw (4–11 ms for 9 busy nodes) it
 /// must fit 16.7 ms. At high speed a big cluster then falls behind the requested speed instead
-/// of dropping frames.
+/// of dropping frames. (Adapting it to late frames was tried and dropped: on a busy machine the
+/// redraw alone overruns, BENCHMARKS.md "Frame time".)
 const PLAY_FRAME_MS: f64 = 4.0;
 /// Steps between two looks at the clock while replaying.
 const REPLAY_SLICE_STEPS: u64 = 200;
 /// How often the page redraws while replaying, in ms (a redraw of a big cluster costs what many
 /// steps do; the progress bar needs no more).
 const REPLAY_DRAW_MS: f64 = 100.0;
+/// How often the panels around the picture redraw while the run plays, in ms. The picture, the
+/// toolbar and the status line redraw on every frame; a user's action, a pause or a stop
+/// redraws everything at once.
+const PANEL_DRAW_MS: f64 = 100.0;
+
+/// When the panels were last drawn, and their [`Frozen`] version.
+struct PanelClock {
+    version: u64,
+    drawn_at: f64,
+}
 
 /// One frame of a link's replay: up to [`REPLAY_FRAME_MS`] of steps. Returns whether to redraw.
 fn replay_frame<P: Playground>(m: &mut Model<P>, last_draw: &mut f64) -> bool {
@@ -56,14 +68,17 @@ fn replay_frame<P: Playground>(m: &mut Model<P>, last_draw: &mut f64) -> bool {
 pub struct Act<P: Playground> {
     model: Shared<P>,
     update: UseForceUpdateHandle,
+    /// Set by every action: the next render draws the panels too, however soon.
+    acted: Rc<Cell<bool>>,
 }
 
 impl<P: Playground> Act<P> {
     /// A callback that applies `f` to the model. A re-entrant event (impossible in practice) is
     /// ignored rather than panicking.
     pub fn on<E: 'static>(&self, f: impl Fn(&mut Model<P>, E) + 'static) -> Callback<E> {
-        let (model, update) = (self.model.clone(), self.update.clone());
+        let (model, update, acted) = (self.model.clone(), self.update.clone(), self.acted.clone());
         Callback::from(move |e: E| {
+            acted.set(true);
             let changed = match model.try_borrow_mut() {
                 Ok(mut m) => {
                     f(&mut m, e);
@@ -166,7 +181,9 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
             move || drop(frames)
         });
     }
-    let act = Act { model: model.clone(), update };
+    let acted = use_mut_ref(|| Rc::new(Cell::new(false))).borrow().clone();
+    let clock = use_mut_ref(|| PanelClock { version: 0, drawn_at: f64::NEG_INFINITY });
+    let act = Act { model: model.clone(), update, acted: acted.clone() };
 
     let on_play = act.on(|m, ()| m.toggle_play());
     let on_step = act.on(|m, ()| m.step());
@@ -190,12 +207,11 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
             </section>
         }
     });
-    let invariant_names = P::INVARIANTS.to_vec();
-    let violation = view::violation(&m);
-    let unjudged = view::unjudged(&m);
     let picture_label = format!("{} cluster", P::TITLE);
 
     if m.embed {
+        let (violation, unjudged) = (view::violation(&m), view::unjudged(&m));
+        let invariant_names = P::INVARIANTS.to_vec();
         let full = url::absolute(&m.query().replace("&embed=1", ""));
         let picture = waiting.unwrap_or_else(|| {
             html! {
@@ -252,9 +268,21 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
             <NodeMenu title={view::menu_title(&m, x)} x={px} y={py} items={view::menu_items(&m, x)} {on_pick} />
         }
     });
+    // While playing, the panels are drawn only every PANEL_DRAW_MS; in between, each `Frozen`
+    // keeps what it drew and nothing of it is built.
+    let (version, fresh) = {
+        let mut c = clock.borrow_mut();
+        let now = now_ms();
+        let fresh = !m.playing || acted.replace(false) || now - c.drawn_at >= PANEL_DRAW_MS;
+        if fresh {
+            c.version += 1;
+            c.drawn_at = now;
+        }
+        (c.version, fresh)
+    };
+    let panels = |draw: &dyn Fn() -> Html| html! { <Frozen {version}>{ if fresh { draw() } else { Html::default() } }</Frozen> };
     let live = !m.violated();
     let writes = P::KIND.takes_writes();
-    let (_, write_hint) = P::write_target(&m);
     let (min_nodes, max_nodes) = P::KIND.node_range();
     let damaged = m.sim.network().blocked().next().is_some();
 
@@ -276,18 +304,17 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                         label={format!("{picture_label}: click a node for actions, a link to cut or mend it")}>
                         { for menu }
                     </Cluster>
-                    <Legend items={legend::<P>()} />
-                    { P::under_picture(&m) }
+                    { panels(&|| html! { <><Legend items={legend::<P>()} />{ P::under_picture(&m) }</> }) }
                 </section>
-                <aside class="side">
-                    <Invariants names={invariant_names} steps={steps} violation={violation} unjudged={unjudged}>
+                <aside class="side">{ panels(&|| html! { <>
+                    <Invariants names={P::INVARIANTS.to_vec()} steps={steps} violation={view::violation(&m)} unjudged={view::unjudged(&m)}>
                         { P::verdict_note(&m) }
                     </Invariants>
                     <section class="card">
                         <h2>{ if writes { "Network & clients" } else { "Network" } }</h2>
                         <NetworkPanel
                             on_write={writes.then(|| act.on(|m, ()| m.client_write()))}
-                            write_hint={write_hint}
+                            write_hint={P::write_target(&m).1}
                             on_heal={act.on(|m, ()| m.inject(Fault::Heal))}
                             damaged={damaged}
                             loss_ppm={m.loss_ppm()}
@@ -309,12 +336,14 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                             { P::settings(&m, &act) }
                         </Settings>
                     </section>
-                </aside>
-                { P::detail(&m) }
-                <section class="card notes-card">
-                    <h2>{ "Notes" }<span class="muted">{ " — newest first" }</span></h2>
-                    <Notes notes={view::notes(&m)} />
-                </section>
+                </> }) }</aside>
+                { panels(&|| P::detail(&m)) }
+                { panels(&|| html! {
+                    <section class="card notes-card">
+                        <h2>{ "Notes" }<span class="muted">{ " — newest first" }</span></h2>
+                        <Notes notes={view::notes(&m)} />
+                    </section>
+                }) }
             </div>
         </main>
     }

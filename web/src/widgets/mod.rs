@@ -16,6 +16,7 @@ pub mod cluster;
 pub mod controls;
 pub mod faults;
 pub mod field;
+pub mod frozen;
 pub mod invariants;
 pub mod log;
 pub mod notes;
