@@ -31,6 +31,7 @@ fn wasm_lock_and_commit_runs_equal_native() {
 #[wasm_bindgen_test]
 fn stable_hash_matches_native_pin() {
     use halab_core::sim::trace::stable_hash;
-    assert_eq!(stable_hash(&0u64), 0xa8c7_f832_281a_39c5);
+    assert_eq!(stable_hash(&0u64), 0x098f_3af4_374f_d9ad);
+    assert_eq!(stable_hash(&(1u8, 2u16, 3u32, 4u128, "HA Lab", -5i64)), 0x5081_2164_3e46_4942);
     assert_eq!(stable_hash(&(3usize, "raft")), stable_hash(&(3u64, "raft")));
 }

@@ -7,6 +7,7 @@
 
 pub mod fault;
 pub mod network;
+pub mod queue;
 pub mod rng;
 pub mod swarm;
 pub mod trace;
@@ -20,10 +21,10 @@ use crate::invariant::{Checker, Violation};
 use crate::protocol::{Describe, Effect, Effects, Event, Micros, NodeId, Protocol, MS, SEC};
 use fault::{Fault, Scheduled};
 use network::{NetConfig, Network};
+use queue::EventQueue;
 use rng::SimRng;
 use serde::Serialize;
-use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 use trace::{DropReason, Trace, TraceEvent, TraceKind};
 
 /// How many trace events a violation report carries.
@@ -144,35 +145,6 @@ impl<P: Protocol> Item<P> {
     }
 }
 
-struct Queued<P: Protocol> {
-    at: Micros,
-    class: u8,
-    seq: u64,
-    item: Item<P>,
-}
-
-impl<P: Protocol> Queued<P> {
-    fn key(&self) -> (Micros, u8, u64) {
-        (self.at, self.class, self.seq)
-    }
-}
-impl<P: Protocol> PartialEq for Queued<P> {
-    fn eq(&self, o: &Self) -> bool {
-        self.key() == o.key()
-    }
-}
-impl<P: Protocol> Eq for Queued<P> {}
-impl<P: Protocol> PartialOrd for Queued<P> {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl<P: Protocol> Ord for Queued<P> {
-    fn cmp(&self, o: &Self) -> Ordering {
-        self.key().cmp(&o.key())
-    }
-}
-
 /// A simulated cluster running protocol `P`.
 pub struct Sim<P: Service>
 where
@@ -181,7 +153,7 @@ where
     cluster: Cluster<P>,
     net: Network,
     rng: SimRng,
-    queue: BinaryHeap<Reverse<Queued<P>>>,
+    queue: EventQueue<Item<P>>,
     seq: u64,
     now: Micros,
     steps: u64,
@@ -209,7 +181,7 @@ where
             cluster,
             net: Network::new(config.net),
             rng: SimRng::new(config.seed),
-            queue: BinaryHeap::new(),
+            queue: EventQueue::default(),
             seq: 0,
             now: 0,
             steps: 0,
@@ -278,7 +250,7 @@ where
 
     /// The time of the next queued event, if any.
     pub fn next_time(&self) -> Option<Micros> {
-        self.queue.peek().map(|q| q.0.at)
+        self.queue.next_time()
     }
 
     /// Messages on the wire, oldest first.
@@ -286,7 +258,7 @@ where
         let mut v: Vec<_> = self
             .queue
             .iter()
-            .filter_map(|q| match &q.0.item {
+            .filter_map(|item| match item {
                 Item::Deliver(f) => Some(f),
                 _ => None,
             })
@@ -326,14 +298,14 @@ where
             if self.violation.is_some() {
                 return None;
             }
-            let Reverse(q) = self.queue.pop()?;
-            self.now = self.now.max(q.at);
+            let (at, item) = self.queue.pop()?;
+            self.now = self.now.max(at);
             self.cluster.now = self.now;
-            if let Some(n) = q.item.node(&self.requests) {
+            if let Some(n) = item.node(&self.requests) {
                 let node = &self.cluster.nodes[n as usize];
                 if let Some(until) = node.paused_until {
                     if until > self.now {
-                        let mut item = q.item;
+                        let mut item = item;
                         if let Item::Deliver(f) = &mut item {
                             f.held_for.get_or_insert(node.incarnation);
                         }
@@ -345,7 +317,7 @@ where
             }
             self.steps += 1;
             self.last.clear();
-            let touched = self.process(q.item);
+            let touched = self.process(item);
             self.check(touched);
             return Some(&self.last);
         }
@@ -682,7 +654,7 @@ where
     fn push(&mut self, at: Micros, item: Item<P>) {
         self.seq += 1;
         let class = item.class();
-        self.queue.push(Reverse(Queued { at, class, seq: self.seq, item }));
+        self.queue.push(at, class, self.seq, item);
     }
 
     fn record(&mut self, kind: TraceKind) {

@@ -10,14 +10,28 @@ use std::hash::{Hash, Hasher};
 /// How many recent events a [`Trace`] keeps by default (the hash covers all of them).
 pub const TRACE_KEEP: usize = 4_096;
 
-/// FNV-1a, 64 bit, with `usize`/`isize` widened to 64 bits so that wasm32 and x86_64 agree.
-/// (std's `DefaultHasher` is randomly keyed and may change between releases.)
+/// The trace fingerprint: FxHash's round (rotate, xor, multiply) over 64-bit words, with
+/// `usize`/`isize` widened to 64 bits so that wasm32 and x86_64 agree. (std's `DefaultHasher` is
+/// randomly keyed and may change between releases.) Every message body passes through it, so it
+/// takes a word per round: FNV-1a, used until issue 12, took a byte per round and was the
+/// simulator's largest single cost per message (BENCHMARKS.md, "Raft beside raft-rs"). It is a
+/// fingerprint for equal runs, not a defence against crafted collisions.
 #[derive(Clone, Debug)]
 pub struct StableHasher(u64);
 
+const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+const K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl StableHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+}
+
 impl Default for StableHasher {
     fn default() -> Self {
-        StableHasher(0xcbf2_9ce4_8422_2325)
+        StableHasher(SEED)
     }
 }
 
@@ -26,28 +40,39 @@ impl Hasher for StableHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.add(u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            // The tail's length goes in too, so trailing zero bytes are not padding.
+            self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 60));
         }
     }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn write_isize(&mut self, i: isize) {
-        self.write_i64(i as i64);
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
     }
     fn write_u16(&mut self, i: u16) {
-        self.write(&i.to_le_bytes());
+        self.add(u64::from(i));
     }
     fn write_u32(&mut self, i: u32) {
-        self.write(&i.to_le_bytes());
+        self.add(u64::from(i));
     }
     fn write_u64(&mut self, i: u64) {
-        self.write(&i.to_le_bytes());
+        self.add(i);
     }
     fn write_u128(&mut self, i: u128) {
-        self.write(&i.to_le_bytes());
+        self.add(i as u64);
+        self.add((i >> 64) as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.add(i as i64 as u64);
     }
 }
 
@@ -154,8 +179,37 @@ mod tests {
     fn stable_hash_is_pinned() {
         // Pinned so that a change to the hasher (which would silently change every recorded
         // trace hash) fails here first. The wasm test pins the same values.
-        assert_eq!(stable_hash(&0u64), 0xa8c7_f832_281a_39c5);
+        assert_eq!(stable_hash(&0u64), 0x098f_3af4_374f_d9ad);
+        assert_eq!(stable_hash(&(1u8, 2u16, 3u32, 4u128, "HA Lab", -5i64)), PINNED_MIX);
         assert_eq!(stable_hash(&(3usize, "raft")), stable_hash(&(3u64, "raft")));
+    }
+
+    const PINNED_MIX: u64 = 0x5081_2164_3e46_4942;
+
+    #[test]
+    fn bytes_are_taken_a_word_at_a_time_and_trailing_zeros_count() {
+        let raw = |bytes: &[u8]| {
+            let mut h = StableHasher::default();
+            h.write(bytes);
+            h.finish()
+        };
+        let all: Vec<u64> =
+            [&b""[..], b"\x01", b"\x01\x00", b"\x01\x00\x00\x00\x00\x00\x00\x00", b"abcdefgh", b"abcdefghi"]
+                .iter()
+                .map(|b| raw(b))
+                .collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert_ne!(a, b, "{all:x?}");
+            }
+        }
+        // A difference anywhere in a long body changes the hash.
+        let body: Vec<u8> = (0..100).collect();
+        for i in 0..body.len() {
+            let mut other = body.clone();
+            other[i] ^= 0x80;
+            assert_ne!(raw(&body), raw(&other), "byte {i}");
+        }
     }
 
     #[test]
