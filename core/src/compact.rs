@@ -8,6 +8,7 @@
 //! A `BTreeMap` costs about 6 KB of Wasm per key and value type. [`VecMap`] is a sorted `Vec`
 //! for the maps that stay tiny (a node's armed timers), at a fraction of that.
 
+use serde::Serialize;
 use std::ops::Index;
 
 /// Sorts `v` by `key` like `slice::sort_by_key`: stable (equal keys keep their order), so the
@@ -38,7 +39,10 @@ pub fn desc_u32(k: usize) -> u64 {
 /// A map kept as a `Vec` sorted by key: the same API and iteration order as the `BTreeMap`
 /// subset it replaces, for maps of a handful of entries (lookups are binary searches, inserts
 /// and removals shift the tail).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Cloning one is a single allocation and copy, which is what a protocol that persists a small
+/// bounded map whole wants (the commit participants' transactions, BENCHMARKS.md "Growth").
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct VecMap<K, V>(Vec<(K, V)>);
 
 impl<K, V> Default for VecMap<K, V> {
@@ -98,6 +102,23 @@ impl<K: Ord, V> VecMap<K, V> {
 
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
         self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// Keeps the entries `keep` accepts, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        self.0.retain(|(k, v)| keep(k, v));
+    }
+}
+
+impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, entries: I) {
+        for (k, v) in entries {
+            self.insert(k, v);
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 //! not by a count: a participant down for a thousand transactions keeps exactly the records it
 //! can still change.
 
-use super::{CoordLog, Decision, PartState, Phase, Stage, Txn, TxnDurable, TxnState, COORDINATOR};
+use super::{CoordLog, Decision, PartState, Phase, Stage, Txn, TxnDurable, TxnState, Txns, COORDINATOR};
 use crate::cluster::Cluster;
 use crate::invariant::{Broken, Checker};
 use crate::protocol::{Micros, NodeId};
@@ -60,7 +60,7 @@ pub struct TxnChecker {
     pub timeline: Timeline,
     records: BTreeMap<u64, Record>,
     /// Each participant's transactions as last seen, so only changes are judged.
-    seen: BTreeMap<NodeId, BTreeMap<u64, Phase>>,
+    seen: BTreeMap<NodeId, Txns>,
     /// Since when each participant has been in doubt (true time), while it is.
     in_doubt_since: BTreeMap<NodeId, Micros>,
     /// Time each participant spent in doubt before its current stretch.
@@ -109,7 +109,7 @@ impl TxnChecker {
         };
         let default_log = CoordLog::default();
         let log = log.unwrap_or(&default_log);
-        let participants: Vec<Option<&BTreeMap<u64, Phase>>> = cluster
+        let participants: Vec<Option<&Txns>> = cluster
             .protocol
             .config
             .participants()

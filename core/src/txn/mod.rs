@@ -34,6 +34,7 @@ pub use config::{TxnBugs, TxnConfig, TxnMode, COORDINATOR, TXN_BUG_NAMES};
 pub use invariants::TxnChecker;
 
 use crate::client::{Reply, Service};
+use crate::compact::VecMap;
 use crate::lock::NoWrites;
 use crate::protocol::{Describe, Effects, Event, Micros, NodeId, NoteKind, Protocol};
 use serde::Serialize;
@@ -233,9 +234,14 @@ impl Phase {
 /// Transactions a participant remembers; older decided ones are forgotten first.
 pub const PARTICIPANT_MEMORY: usize = 32;
 
+/// A participant's transactions by number: a sorted `Vec`, since it is persisted whole at every
+/// vote and decision and a copy of at most [`PARTICIPANT_MEMORY`] pairs is one allocation (a
+/// `BTreeMap` rebuilt per persist made the cost per event grow until the memory filled up).
+pub type Txns = VecMap<u64, Phase>;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct PartState {
-    pub txns: BTreeMap<u64, Phase>,
+    pub txns: Txns,
     /// The highest transaction it has forgotten (0: none). A transaction at or below it that
     /// `txns` lacks was decided long ago, or never reached this participant, and the
     /// coordinator has moved past it either way.
@@ -263,7 +269,7 @@ pub enum TxnDurable {
     /// Everything but `Preparing`, which is not durable until the flush, and the forgetting
     /// watermark.
     Participant {
-        txns: BTreeMap<u64, Phase>,
+        txns: Txns,
         forgot: u64,
     },
 }
@@ -315,11 +321,11 @@ impl Protocol for Txn {
             out.set_timer(TxnTimer::Begin, c.think_min..=c.think_max);
             return TxnState::Coordinator(s);
         }
-        let mut s = PartState { txns: BTreeMap::new(), forgot: 0, recovered: BTreeSet::new() };
+        let mut s = PartState { txns: Txns::new(), forgot: 0, recovered: BTreeSet::new() };
         if let Some(TxnDurable::Participant { txns, forgot }) = restored {
             s.txns = txns.clone();
             s.forgot = *forgot;
-            for (&txn, phase) in txns {
+            for (&txn, phase) in txns.iter() {
                 if phase.in_doubt() {
                     s.recovered.insert(txn);
                     out.set_timer(TxnTimer::Ask(txn), 0..=0);
@@ -678,8 +684,8 @@ impl Txn {
     }
 
     fn persist(&self, s: &PartState, out: &mut Effects<Self>) {
-        let mut txns = BTreeMap::new();
-        txns.extend(s.txns.iter().filter(|(_, p)| **p != Phase::Preparing).map(|(t, p)| (*t, *p)));
+        let mut txns = s.txns.clone();
+        txns.retain(|_, p| *p != Phase::Preparing);
         out.persist(TxnDurable::Participant { txns, forgot: s.forgot });
     }
 }

@@ -14,8 +14,7 @@ use halab_core::scenario::presets::TXN_PRESETS;
 use halab_core::scenario::url;
 use halab_core::sim::fault::Fault;
 use halab_core::txn::invariants::{ATOMICITY, VALIDITY};
-use halab_core::txn::{Decision, Phase, Stands, Txn, TxnMode, TxnMsg};
-use std::collections::BTreeMap;
+use halab_core::txn::{Decision, Phase, Stands, Txn, TxnMode, TxnMsg, Txns};
 
 type M = Model<Txn>;
 
@@ -299,11 +298,12 @@ fn words_and_marks_read_well() {
     assert_eq!(parse_mark("crashed"), None);
     assert_eq!(parse_mark("txn 3: logging"), None);
     // A participant shows its newest open transaction before a newer decided one.
-    let txns: BTreeMap<u64, Phase> = [(2, Phase::Uncertain), (3, Phase::Committed)].into();
+    let mut txns = Txns::new();
+    txns.extend([(3, Phase::Committed), (2, Phase::Uncertain)]);
     assert_eq!(current(&txns), Some((2, Phase::Uncertain)));
-    let txns: BTreeMap<u64, Phase> = [(2, Phase::Aborted), (3, Phase::Committed)].into();
+    txns.insert(2, Phase::Aborted);
     assert_eq!(current(&txns), Some((3, Phase::Committed)));
-    assert_eq!(current(&BTreeMap::new()), None);
+    assert_eq!(current(&Txns::new()), None);
     assert_eq!(super::panels::plural(1, "abort"), "1 abort");
     assert_eq!(super::panels::plural(0, "commit"), "0 commits");
 }

@@ -13,7 +13,7 @@ use halab_core::protocol::{Micros, NodeId, SEC};
 use halab_core::txn::invariants::{ATOMICITY, VALIDITY};
 use halab_core::txn::{
     CoordLog, CoordState, Decision, PartState, Phase, Stage, Txn, TxnChecker, TxnDurable, TxnMode, TxnMsg,
-    TxnState, TxnTimer, COORDINATOR,
+    TxnState, TxnTimer, Txns, COORDINATOR,
 };
 use std::collections::BTreeMap;
 
@@ -67,7 +67,7 @@ pub fn label(id: NodeId) -> String {
 }
 
 /// The transaction a participant is busy with: its newest undecided one, else its newest.
-pub fn current(txns: &BTreeMap<u64, Phase>) -> Option<(u64, Phase)> {
+pub fn current(txns: &Txns) -> Option<(u64, Phase)> {
     txns.iter()
         .rev()
         .find(|(_, p)| !p.is_decided())
@@ -197,7 +197,7 @@ fn coordinator(m: &Model<Txn>, role: &'static str) -> NodeFacts {
 }
 
 /// A participant's transactions: its live state, or what it logged if it is down.
-fn participant_txns(m: &Model<Txn>, i: usize) -> Option<&BTreeMap<u64, Phase>> {
+fn participant_txns(m: &Model<Txn>, i: usize) -> Option<&Txns> {
     let node = &m.sim.cluster().nodes[i];
     match (&node.state, &node.durable) {
         (Some(TxnState::Participant(PartState { txns, .. })), _) => Some(txns),
