@@ -45,6 +45,7 @@ pub struct MessageView {
     pub kind: &'static str,
     /// Will not arrive (lost by the network, or the link/receiver is down): drawn doomed.
     pub doomed: bool,
+    /// The tooltip; empty for none (a fast run's messages are gone before a pointer gets there).
     pub title: String,
 }
 
@@ -183,7 +184,11 @@ pub fn cluster(p: &ClusterProps) -> Html {
         Some(html! {
             <g key={m.id.to_string()} class={class}>
                 { for trail }
-                <circle cx={fmt(x)} cy={fmt(y)} r="6"><title>{ m.title.clone() }</title></circle>
+                if m.title.is_empty() {
+                    <circle cx={fmt(x)} cy={fmt(y)} r="6" />
+                } else {
+                    <circle cx={fmt(x)} cy={fmt(y)} r="6"><title>{ m.title.clone() }</title></circle>
+                }
             </g>
         })
     });

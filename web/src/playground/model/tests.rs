@@ -377,3 +377,32 @@ fn a_frame_that_runs_out_of_time_stops_stepping_and_shows_where_the_simulator_is
     assert!(m.sim.now() < 10 * halab_core::protocol::SEC, "behind the 10 s that 100 ms at 100x asks for");
     assert_eq!(m.view_time, m.sim.now() as f64);
 }
+
+#[test]
+fn a_fast_run_draws_a_sample_of_its_messages_without_tooltips_and_a_paused_one_all() {
+    use crate::playground::view::{messages, MAX_FAST_MESSAGES};
+    let mut m = PaxosModel::from_query("n=9&rate=200&speed=100");
+    // Play until the wire is busy: 9-node Multi-Paxos at 200 writes/s keeps 100+ in flight.
+    assert!(m.playing);
+    let mut busiest = 0;
+    for _ in 0..200 {
+        m.frame(16.7);
+        busiest = busiest.max(m.sim.in_flight().len());
+        if m.sim.in_flight().len() > 2 * MAX_FAST_MESSAGES {
+            break;
+        }
+    }
+    let all = m.sim.in_flight().iter().filter(|f| f.from != f.to).count();
+    assert!(all > MAX_FAST_MESSAGES, "busiest {busiest}, now {all}");
+    let fast = messages(&m);
+    assert!(
+        fast.len() <= MAX_FAST_MESSAGES && fast.len() * 2 >= MAX_FAST_MESSAGES,
+        "{} of {all}",
+        fast.len()
+    );
+    assert!(fast.iter().all(|v| v.title.is_empty()));
+    m.toggle_play();
+    let paused = messages(&m);
+    assert_eq!(paused.len(), all, "paused, every message is drawn");
+    assert!(paused.iter().all(|v| v.title.contains(" → ")));
+}
