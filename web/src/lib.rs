@@ -241,6 +241,26 @@ mod tests {
     }
 
     #[test]
+    fn each_page_is_in_exactly_the_bundle_it_names() {
+        use super::{Bundle, Everything, Labs, PageProps, Protocols};
+        let props = || PageProps { query: "".into() };
+        for route in [Route::Raft, Route::Paxos, Route::Lock, Route::Txn, Route::Ring, Route::Avail] {
+            let carried: Vec<&str> = [
+                (Protocols::NAME, Protocols::page(&route, props()).is_some()),
+                (Labs::NAME, Labs::page(&route, props()).is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(name, has)| has.then_some(name))
+            .collect();
+            assert_eq!(carried, route.bundle().into_iter().collect::<Vec<_>>(), "{route:?}");
+            assert!(Everything::page(&route, props()).is_some(), "{route:?}");
+        }
+        let nowhere = Route::NotFound("x".into());
+        assert_eq!(nowhere.bundle(), None);
+        assert!(Everything::page(&nowhere, props()).is_none(), "every bundle reports a missing page itself");
+    }
+
+    #[test]
     fn the_protocol_in_the_query_wins_and_renames_the_path() {
         assert_eq!(Route::resolve("/", "p=paxos&n=3"), (Route::Paxos, None));
         assert_eq!(Route::resolve("/index.html", "n=3&p=paxos"), (Route::Paxos, None));

@@ -17,7 +17,7 @@ use crate::widgets::invariants::Invariants;
 use crate::widgets::notes::Notes;
 use halab_core::protocol::NodeId;
 use halab_core::sim::fault::Fault;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -69,7 +69,7 @@ pub struct Act<P: Playground> {
     model: Shared<P>,
     update: UseForceUpdateHandle,
     /// Set by every action: the next render draws the panels too, however soon.
-    acted: Rc<Cell<bool>>,
+    acted: Rc<RefCell<bool>>,
 }
 
 impl<P: Playground> Act<P> {
@@ -78,7 +78,7 @@ impl<P: Playground> Act<P> {
     pub fn on<E: 'static>(&self, f: impl Fn(&mut Model<P>, E) + 'static) -> Callback<E> {
         let (model, update, acted) = (self.model.clone(), self.update.clone(), self.acted.clone());
         Callback::from(move |e: E| {
-            acted.set(true);
+            *acted.borrow_mut() = true;
             let changed = match model.try_borrow_mut() {
                 Ok(mut m) => {
                     f(&mut m, e);
@@ -181,7 +181,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
             move || drop(frames)
         });
     }
-    let acted = use_mut_ref(|| Rc::new(Cell::new(false))).borrow().clone();
+    let acted = use_mut_ref(|| false);
     let clock = use_mut_ref(|| PanelClock { version: 0, drawn_at: f64::NEG_INFINITY });
     let act = Act { model: model.clone(), update, acted: acted.clone() };
 
@@ -273,7 +273,8 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
     let (version, fresh) = {
         let mut c = clock.borrow_mut();
         let now = now_ms();
-        let fresh = !m.playing || acted.replace(false) || now - c.drawn_at >= PANEL_DRAW_MS;
+        let fresh =
+            !m.playing || std::mem::take(&mut *acted.borrow_mut()) || now - c.drawn_at >= PANEL_DRAW_MS;
         if fresh {
             c.version += 1;
             c.drawn_at = now;

@@ -122,9 +122,8 @@ pub fn may_stall_from(s: &Scenario) -> Option<Micros> {
     let mut down = std::collections::BTreeSet::new();
     let mut unknown_down = 0usize;
     let mut cuts = 0usize;
-    let mut faults: Vec<_> = s.faults.iter().collect();
-    faults.sort_by_key(|f| f.at);
-    for f in faults {
+    for f in &s.faults {
+        // In time order: `Scenario::validate` refuses any other.
         let stalls = match &f.fault {
             Fault::SetLatency(min, _) => slow(*min),
             Fault::SetLoss(ppm) => lossy(*ppm),
