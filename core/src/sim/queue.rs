@@ -1,7 +1,7 @@
 //! The simulator's event queue: a binary heap of small keys over a slab of items.
 //!
 //! Events are ordered by (time, class, sequence number); the sequence number is unique, so the
-//! order is total and never looks at the item. The heap moves only the 24-byte keys while it
+//! order is total and never looks at the item. The heap moves only the 32-byte keys while it
 //! sifts; an item (a message in flight can be a hundred bytes or more) is written once into its
 //! slot and read once when it comes due. Moving whole items through the heap was the single
 //! largest cost of a simulator step (BENCHMARKS.md, "Raft beside raft-rs").
