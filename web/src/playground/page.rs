@@ -245,18 +245,19 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
             { status }
         </section>
     };
+    // The header, errors, toolbar and replay bar: the same above a replay and above the run.
+    let top = html! {
+        <>
+            <Header current={Some(P::KIND.name())}>
+                <p class="lede">{ P::lede(&m) }</p>
+            </Header>
+            { banner }
+            { toolbar }
+            { replay_bar }
+        </>
+    };
     if let Some(waiting) = waiting {
-        return html! {
-            <main class={classes!("app", P::KIND.name())}>
-                <Header current={Some(P::KIND.name())}>
-                    <p class="lede">{ P::lede(&m) }</p>
-                </Header>
-                { banner }
-                { toolbar }
-                { replay_bar }
-                { waiting }
-            </main>
-        };
+        return html! { <main class={classes!("app", P::KIND.name())}>{ top }{ waiting }</main> };
     }
     let links = view::links(&m);
 
@@ -289,12 +290,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
 
     html! {
         <main class={classes!("app", P::KIND.name())}>
-            <Header current={Some(P::KIND.name())}>
-                <p class="lede">{ P::lede(&m) }</p>
-            </Header>
-            { banner }
-            { toolbar }
-            { replay_bar }
+            { top }
             <div class="grid">
                 <section class="card stage">
                     <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={links}

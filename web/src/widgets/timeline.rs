@@ -184,6 +184,31 @@ pub struct TimelineProps {
     pub label: AttrValue,
 }
 
+/// A page's timeline card: "Timeline — {rows}, the last N s; ticks are {ticks}" over the plot.
+pub fn timeline_panel(
+    t: TimelineView,
+    rows: &str,
+    ticks: &str,
+    legend: Vec<TimelineKey>,
+    label: &str,
+) -> Html {
+    html! {
+        <div class="timeline-panel">
+            <h2>{ "Timeline" }<span class="muted">{ format!(" — {rows}, the last {} s; ticks are {ticks}", t.window / SEC) }</span></h2>
+            { timeline(&TimelineProps {
+                rows: t.rows,
+                spans: t.spans,
+                overlays: t.overlays,
+                marks: t.marks,
+                now: t.now,
+                window: t.window,
+                legend,
+                label: AttrValue::from(label.to_owned()),
+            }) }
+        </div>
+    }
+}
+
 pub fn timeline(p: &TimelineProps) -> Html {
     let frame = Frame::new(p.now, p.window);
     let height = ROW * p.rows.len() as f64;

@@ -9,7 +9,7 @@ pub mod panels;
 pub mod view;
 
 use crate::playground::{Act, Model, NodeFacts, Playground};
-use crate::widgets::timeline::{timeline, TimelineProps};
+use crate::widgets::timeline::timeline_panel;
 use halab_core::lock::invariants::LOCK_INVARIANTS;
 use halab_core::lock::{
     Lock, LockDurable, LockMsg, LockState, FIRST_CLIENT, LOCK_BUG_NAMES, SERVER, STORAGE,
@@ -105,23 +105,13 @@ impl Playground for Lock {
     }
 
     fn under_picture(m: &Model<Lock>) -> Html {
-        let t = view::timeline(m);
-        html! {
-            <div class="timeline-panel">
-                <h2>{ "Timeline" }<span class="muted">{ format!(" — who held what, the last {} s; ticks are writes at the storage",
-                    t.window / SEC) }</span></h2>
-                { timeline(&TimelineProps {
-                    rows: t.rows,
-                    spans: t.spans,
-                    overlays: t.overlays,
-                    marks: t.marks,
-                    now: t.now,
-                    window: t.window,
-                    legend: view::timeline_legend(),
-                    label: "lock holders over time".into(),
-                }) }
-            </div>
-        }
+        timeline_panel(
+            view::timeline(m),
+            "who held what",
+            "writes at the storage",
+            view::timeline_legend(),
+            "lock holders over time",
+        )
     }
 
     fn detail(m: &Model<Lock>) -> Html {

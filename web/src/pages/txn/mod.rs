@@ -10,8 +10,8 @@ pub mod panels;
 pub mod view;
 
 use crate::playground::{Act, Model, NodeFacts, Playground};
-use crate::widgets::timeline::{timeline, TimelineProps};
-use halab_core::protocol::{Micros, NodeId, SEC};
+use crate::widgets::timeline::timeline_panel;
+use halab_core::protocol::{Micros, NodeId};
 use halab_core::scenario::presets::{Preset, TXN_PRESETS};
 use halab_core::scenario::{ProtocolKind, Scenario};
 use halab_core::sim::Sim;
@@ -111,23 +111,13 @@ impl Playground for Txn {
     }
 
     fn under_picture(m: &Model<Txn>) -> Html {
-        let t = view::timeline(m);
-        html! {
-            <div class="timeline-panel">
-                <h2>{ "Timeline" }<span class="muted">{ format!(" — each node's state, the last {} s; ticks are commits and aborts",
-                    t.window / SEC) }</span></h2>
-                { timeline(&TimelineProps {
-                    rows: t.rows,
-                    spans: t.spans,
-                    overlays: t.overlays,
-                    marks: t.marks,
-                    now: t.now,
-                    window: t.window,
-                    legend: view::timeline_legend(m.scenario.txn.mode),
-                    label: "commit states over time".into(),
-                }) }
-            </div>
-        }
+        timeline_panel(
+            view::timeline(m),
+            "each node's state",
+            "commits and aborts",
+            view::timeline_legend(m.scenario.txn.mode),
+            "commit states over time",
+        )
     }
 
     fn detail(m: &Model<Txn>) -> Html {
