@@ -60,9 +60,9 @@ pub fn nodes<P: Playground>(m: &Model<P>) -> Vec<NodeView> {
         .collect()
 }
 
-/// Above this speed a playing run's messages carry no tooltip, and at most
+/// Above this speed a playing run is fast: its messages carry no tooltip, and at most
 /// [`MAX_FAST_MESSAGES`] of them are drawn.
-pub const TOOLTIP_MAX_SPEED: f64 = 2.0;
+pub const FAST_SPEED: f64 = 2.0;
 
 /// Messages drawn at once in a fast run: at 100x each crosses the picture within a frame or two,
 /// so more dots add only drawing time (9-node Paxos at 200 writes/s has 100–230 in flight). Every
@@ -73,11 +73,11 @@ pub fn messages<P: Playground>(m: &Model<P>) -> Vec<MessageView> {
     let net = m.sim.network();
     // A message on screen for less than a few frames cannot be hovered: no tooltip then (it cost
     // a string and an element per message per frame; 9-node Paxos at 100x has ~100 in flight).
-    let tooltips = !m.playing || m.speed <= TOOLTIP_MAX_SPEED;
+    let fast = m.playing && m.speed > FAST_SPEED;
     let nodes = &m.sim.cluster().nodes;
     let mut flights = m.sim.in_flight();
     flights.retain(|f| f.from != f.to); // a node's message to itself never crosses the picture
-    if !tooltips && flights.len() > MAX_FAST_MESSAGES {
+    if fast && flights.len() > MAX_FAST_MESSAGES {
         let every = flights.len().div_ceil(MAX_FAST_MESSAGES);
         flights = flights.into_iter().step_by(every).collect();
     }
@@ -106,10 +106,10 @@ pub fn messages<P: Playground>(m: &Model<P>) -> Vec<MessageView> {
                 progress,
                 kind: P::msg_class(&f.msg),
                 doomed,
-                title: if tooltips {
-                    format!("{} → {}: {}{why}", f.from, f.to, f.msg.detail())
-                } else {
+                title: if fast {
                     String::new()
+                } else {
+                    format!("{} → {}: {}{why}", f.from, f.to, f.msg.detail())
                 },
             }
         })

@@ -184,11 +184,9 @@ pub fn cluster(p: &ClusterProps) -> Html {
         Some(html! {
             <g key={m.id.to_string()} class={class}>
                 { for trail }
-                if m.title.is_empty() {
-                    <circle cx={fmt(x)} cy={fmt(y)} r="6" />
-                } else {
-                    <circle cx={fmt(x)} cy={fmt(y)} r="6"><title>{ m.title.clone() }</title></circle>
-                }
+                <circle cx={fmt(x)} cy={fmt(y)} r="6">
+                    { (!m.title.is_empty()).then(|| html! { <title>{ m.title.clone() }</title> }) }
+                </circle>
             </g>
         })
     });
