@@ -106,6 +106,26 @@ impl Request {
     }
 }
 
+/// The trace events one step recorded, read from the trace's window rather than copied out.
+pub struct Recorded<'a> {
+    trace: &'a Trace,
+    n: usize,
+}
+
+impl<'a> Recorded<'a> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a TraceEvent> + ExactSizeIterator {
+        self.trace.latest(self.n)
+    }
+}
+
+impl<'a> IntoIterator for Recorded<'a> {
+    type Item = &'a TraceEvent;
+    type IntoIter = std::collections::vec_deque::Iter<'a, TraceEvent>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.trace.latest(self.n)
+    }
+}
+
 enum Item<P: Protocol> {
     Fault(Fault),
     Deliver(Flight<P>),
@@ -165,7 +185,8 @@ where
     next_request: u64,
     max_requests: usize,
     trace: Trace,
-    last: Vec<TraceEvent>,
+    /// Trace events recorded by the step in progress (or the last one).
+    recorded: usize,
     checker: Option<Box<dyn Checker<P>>>,
     violation: Option<Violation>,
 }
@@ -193,7 +214,7 @@ where
             next_request: 0,
             max_requests: config.max_requests.max(1),
             trace: Trace::with_capacity(config.keep_trace),
-            last: Vec::new(),
+            recorded: 0,
             checker: None,
             violation: None,
         };
@@ -291,9 +312,9 @@ where
         n
     }
 
-    /// Processes one event; returns the trace events it produced, or `None` when the queue is
-    /// empty or a violation has stopped the run.
-    pub fn step(&mut self) -> Option<&[TraceEvent]> {
+    /// Processes one event; returns the trace events it produced (as many as the trace keeps),
+    /// or `None` when the queue is empty or a violation has stopped the run.
+    pub fn step(&mut self) -> Option<Recorded<'_>> {
         loop {
             if self.violation.is_some() {
                 return None;
@@ -316,10 +337,10 @@ where
                 }
             }
             self.steps += 1;
-            self.last.clear();
+            self.recorded = 0;
             let touched = self.process(item);
             self.check(touched);
-            return Some(&self.last);
+            return Some(Recorded { trace: &self.trace, n: self.recorded });
         }
     }
 
@@ -629,26 +650,23 @@ where
         }
         let fate = self.net.fate(&mut self.rng);
         let cut_at_send = self.net.is_blocked(from, to);
-        let copies = std::iter::once((fate.delay, fate.lost)).chain(fate.duplicate);
-        for (delay, lost) in copies {
-            self.next_msg += 1;
-            let id = self.next_msg;
-            let arrives = self.now + delay;
-            self.trace.absorb(&msg);
-            self.record(TraceKind::Send { msg: id, from, to, label: msg.label(), arrives });
-            let flight = Flight {
-                id,
-                from,
-                to,
-                msg: msg.clone(),
-                sent_at: self.now,
-                arrives,
-                lost,
-                cut_at_send,
-                held_for: None,
-            };
-            self.push(arrives, Item::Deliver(flight));
+        // The copy is made only when the network duplicates: a message can carry log entries.
+        let copy = fate.duplicate.map(|d| (d, msg.clone()));
+        self.fly(from, to, msg, fate.delay, fate.lost, cut_at_send);
+        if let Some(((delay, lost), msg)) = copy {
+            self.fly(from, to, msg, delay, lost, cut_at_send);
         }
+    }
+
+    fn fly(&mut self, from: NodeId, to: NodeId, msg: P::Msg, delay: Micros, lost: bool, cut_at_send: bool) {
+        self.next_msg += 1;
+        let id = self.next_msg;
+        let arrives = self.now + delay;
+        self.trace.absorb(&msg);
+        self.record(TraceKind::Send { msg: id, from, to, label: msg.label(), arrives });
+        let flight =
+            Flight { id, from, to, msg, sent_at: self.now, arrives, lost, cut_at_send, held_for: None };
+        self.push(arrives, Item::Deliver(flight));
     }
 
     fn push(&mut self, at: Micros, item: Item<P>) {
@@ -658,9 +676,8 @@ where
     }
 
     fn record(&mut self, kind: TraceKind) {
-        let ev = TraceEvent { step: self.steps, time: self.now, kind };
-        self.last.push(ev.clone());
-        self.trace.push(ev);
+        self.recorded += 1;
+        self.trace.push(TraceEvent { step: self.steps, time: self.now, kind });
     }
 
     fn check(&mut self, touched: Option<NodeId>) {

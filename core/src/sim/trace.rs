@@ -140,7 +140,7 @@ impl Trace {
     }
 
     pub fn push(&mut self, ev: TraceEvent) {
-        ev.hash(&mut self.hasher);
+        fingerprint(&ev, &mut self.hasher);
         self.total += 1;
         if self.keep > 0 {
             if self.recent.len() == self.keep {
@@ -168,6 +168,27 @@ impl Trace {
     /// The kept window, oldest first.
     pub fn recent(&self) -> impl DoubleEndedIterator<Item = &TraceEvent> + ExactSizeIterator {
         self.recent.iter()
+    }
+
+    /// The latest `n` kept events, oldest first (fewer if fewer are kept).
+    pub fn latest(&self, n: usize) -> std::collections::vec_deque::Iter<'_, TraceEvent> {
+        self.recent.range(self.recent.len().saturating_sub(n)..)
+    }
+}
+
+/// What the hash takes from an event: its time and what happened, each fact once. The step
+/// number is left out (it counts the simulator's bookkeeping, e.g. a timer that was re-armed,
+/// not what happened), and so is a message's label: a send's label follows from the body,
+/// which is folded in beside it, and a delivery's or a drop's from the message id.
+fn fingerprint(ev: &TraceEvent, h: &mut StableHasher) {
+    h.write_u64(ev.time);
+    // Tags 0–2 are the variants' own indices, so they cannot collide with the derived hash of
+    // the other variants, which starts with the index.
+    match &ev.kind {
+        TraceKind::Send { msg, from, to, label: _, arrives } => (0u8, msg, from, to, arrives).hash(h),
+        TraceKind::Deliver { msg, from, to, label: _ } => (1u8, msg, from, to).hash(h),
+        TraceKind::Drop { msg, from, to, label: _, reason } => (2u8, msg, from, to, reason).hash(h),
+        other => other.hash(h),
     }
 }
 
