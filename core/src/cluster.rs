@@ -14,13 +14,31 @@ pub struct Node<P: Protocol> {
     pub durable: Option<P::Durable>,
     /// Bumped on every crash, so stale timers of an earlier life never fire.
     pub incarnation: u32,
-    /// Armed timers: deadline and the token that identifies this arming. A handful per node, so
-    /// a sorted `Vec`: the same order and API as the `BTreeMap` it replaced, in less Wasm.
-    pub timers: VecMap<P::Timer, (Micros, u64)>,
+    /// Armed timers. A handful per node, so a sorted `Vec`: the same order and API as the
+    /// `BTreeMap` it replaced, in less Wasm.
+    pub timers: VecMap<P::Timer, Armed>,
     /// A paused node handles nothing before this instant.
     pub paused_until: Option<Micros>,
     /// The node's own clock; handlers see its reading, never true time.
     pub clock: Clock,
+}
+
+/// One armed timer, as the driver keeps it.
+///
+/// Most re-arms push a deadline further out (a follower's election timer moves on with every
+/// heartbeat), so a re-arm does not queue a new event: the event already queued stands for the
+/// timer, and when it comes due early it is queued again for the deadline, under the sequence
+/// number the re-arm was given, so events still come out in the order they would have had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Armed {
+    /// When it fires, in true time.
+    pub at: Micros,
+    /// Its place among events due at the same instant.
+    pub seq: u64,
+    /// The queued event standing for it (its token) and when that event comes due: never after
+    /// `at`, and, when equal to `at`, queued under `seq`.
+    pub entry: u64,
+    pub entry_at: Micros,
 }
 
 /// A node's local clock: it agrees with true time until a drift is set, then runs
@@ -99,7 +117,7 @@ impl<P: Protocol> Cluster<P> {
         }
         let mut cluster = Cluster { protocol, nodes, now: 0 };
         for (id, out) in boot.iter().enumerate() {
-            cluster.absorb_persists(id as NodeId, out);
+            cluster.absorb_persists(id as NodeId, &out.0);
         }
         (cluster, boot)
     }
@@ -120,12 +138,23 @@ impl<P: Protocol> Cluster<P> {
     /// reading. Returns `None` if the node is down.
     pub fn handle(&mut self, id: NodeId, now: Micros, event: Event<P>) -> Option<Effects<P>> {
         let mut out = Effects::default();
-        let node = self.nodes.get_mut(id as usize)?;
+        self.handle_into(id, now, event, &mut out).then_some(out)
+    }
+
+    /// [`Cluster::handle`] appending to `out`, so a driver can reuse one buffer. Returns false
+    /// (and leaves `out` alone) if the node is down.
+    pub fn handle_into(&mut self, id: NodeId, now: Micros, event: Event<P>, out: &mut Effects<P>) -> bool {
+        let Some(node) = self.nodes.get_mut(id as usize) else {
+            return false;
+        };
         let local = node.clock.local(now);
-        let state = node.state.as_mut()?;
-        self.protocol.handle(id, local, state, event, &mut out);
-        self.absorb_persists(id, &out);
-        Some(out)
+        let Some(state) = node.state.as_mut() else {
+            return false;
+        };
+        let from = out.0.len();
+        self.protocol.handle(id, local, state, event, out);
+        self.absorb_persists(id, &out.0[from..]);
+        true
     }
 
     /// Loses the node's volatile state and timers. Returns false if it was already down.
@@ -150,12 +179,12 @@ impl<P: Protocol> Cluster<P> {
         }
         let mut out = Effects::default();
         node.state = Some(self.protocol.init(id, node.durable.as_ref(), &mut out));
-        self.absorb_persists(id, &out);
+        self.absorb_persists(id, &out.0);
         Some(out)
     }
 
-    fn absorb_persists(&mut self, id: NodeId, out: &Effects<P>) {
-        for e in &out.0 {
+    fn absorb_persists(&mut self, id: NodeId, out: &[Effect<P>]) {
+        for e in out {
             if let Effect::Persist(w) = e {
                 self.protocol.store(&mut self.nodes[id as usize].durable, w);
             }

@@ -64,6 +64,10 @@ impl<K: Ord, V> VecMap<K, V> {
         self.find(key).ok().map(|i| &self.0[i].1)
     }
 
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.find(key).ok().map(|i| &mut self.0[i].1)
+    }
+
     pub fn contains_key(&self, key: &K) -> bool {
         self.find(key).is_ok()
     }

@@ -143,7 +143,7 @@ fn a_fast_server_clock_expires_leases_early_in_true_time() {
     {
         sim.step().expect("a grant happens");
     }
-    let (deadline, _) = sim.cluster().nodes[SERVER as usize].timers[&LockTimer::Expire];
+    let deadline = sim.cluster().nodes[SERVER as usize].timers[&LockTimer::Expire].at;
     assert_eq!(deadline - sim.now(), 666_667);
     let Some(LockState::Server(st)) = sim.cluster().state(SERVER) else { panic!() };
     let local_now = sim.cluster().nodes[SERVER as usize].clock.local(sim.now());
@@ -167,12 +167,12 @@ fn stray_client_writes_are_refused_not_fatal() {
 fn a_drift_change_re_times_armed_timers_by_the_local_time_they_have_left() {
     let s = url::decode("p=lock&n=3&seed=4").unwrap().scenario;
     let mut sim = s.lock_sim();
-    let (d0, _) = sim.cluster().nodes[2].timers[&LockTimer::Acquire];
+    let d0 = sim.cluster().nodes[2].timers[&LockTimer::Acquire].at;
     sim.run_until(50 * MS);
     assert!(d0 > 51 * MS, "the client's first attempt is still ahead ({d0})");
     let at = sim.inject(Fault::ClockDrift(2, 500_000));
     sim.run_until(at);
-    let (d1, _) = sim.cluster().nodes[2].timers[&LockTimer::Acquire];
+    let d1 = sim.cluster().nodes[2].timers[&LockTimer::Acquire].at;
     let left = d0 - at;
     assert_eq!(d1 - at, (left * 2).div_ceil(3), "{} µs of local time at 1.5×", left);
 }

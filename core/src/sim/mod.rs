@@ -8,6 +8,7 @@
 pub mod fault;
 pub mod network;
 pub mod queue;
+pub mod requests;
 pub mod rng;
 pub mod swarm;
 pub mod trace;
@@ -16,22 +17,23 @@ pub mod trace;
 mod tests;
 
 use crate::client::{Reply, Service};
-use crate::cluster::Cluster;
+use crate::cluster::{Armed, Cluster};
 use crate::invariant::{Checker, Violation};
 use crate::protocol::{Describe, Effect, Effects, Event, Micros, NodeId, Protocol, MS, SEC};
 use fault::{Fault, Scheduled};
 use network::{NetConfig, Network};
 use queue::EventQueue;
+use requests::Requests;
 use rng::SimRng;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use trace::{DropReason, Trace, TraceEvent, TraceKind};
 
 /// How many trace events a violation report carries.
 pub const VIOLATION_CONTEXT: usize = 24;
 
-/// Finished client writes kept for statistics; older finished ones are forgotten first, so a
-/// page left running for hours does not grow without bound.
+/// Client writes kept for statistics: beyond this many, the oldest are forgotten once finished,
+/// so a page left running for hours does not grow without bound. (Beyond twice as many the
+/// oldest is forgotten even unfinished, and its client stops retrying: see [`requests`].)
 pub const MAX_TRACKED_REQUESTS: usize = 100_000;
 
 /// Everything a run needs besides the protocol's own configuration.
@@ -155,11 +157,11 @@ impl<P: Protocol> Item<P> {
     }
 
     /// The node whose pause delays this item.
-    fn node(&self, requests: &BTreeMap<u64, Request>) -> Option<NodeId> {
+    fn node(&self, requests: &Requests) -> Option<NodeId> {
         match self {
             Item::Deliver(f) => Some(f.to),
             Item::Timer { node, .. } => Some(*node),
-            Item::Submit { req } => requests.get(req).map(|r| r.target),
+            Item::Submit { req } => requests.get(*req).map(|r| r.target),
             _ => None,
         }
     }
@@ -181,12 +183,12 @@ where
     next_token: u64,
     write_interval: Option<Micros>,
     client_timeout: Micros,
-    requests: BTreeMap<u64, Request>,
-    next_request: u64,
-    max_requests: usize,
+    requests: Requests,
     trace: Trace,
     /// Trace events recorded by the step in progress (or the last one).
     recorded: usize,
+    /// The effects buffer, kept between steps for its capacity.
+    spare: Vec<Effect<P>>,
     checker: Option<Box<dyn Checker<P>>>,
     violation: Option<Violation>,
 }
@@ -210,11 +212,10 @@ where
             next_token: 0,
             write_interval: (config.write_rate > 0).then(|| (SEC / u64::from(config.write_rate)).max(1)),
             client_timeout: config.client_timeout.max(MS),
-            requests: BTreeMap::new(),
-            next_request: 0,
-            max_requests: config.max_requests.max(1),
+            requests: Requests::new(config.max_requests),
             trace: Trace::with_capacity(config.keep_trace),
             recorded: 0,
+            spare: Vec::new(),
             checker: None,
             violation: None,
         };
@@ -222,11 +223,12 @@ where
             sim.push(s.at, Item::Fault(s.fault));
         }
         for (id, out) in boot.into_iter().enumerate() {
-            sim.apply_effects(id as NodeId, out);
+            sim.apply_effects(id as NodeId, out.0);
         }
         if let Some(i) = sim.write_interval {
             sim.push(i, Item::Workload);
         }
+        sim.settle();
         sim
     }
 
@@ -260,13 +262,13 @@ where
         self.violation.as_ref()
     }
     /// Client writes, oldest first (at most `max_requests` of them, dropping old finished ones).
-    pub fn requests(&self) -> impl Iterator<Item = &Request> {
-        self.requests.values()
+    pub fn requests(&self) -> impl DoubleEndedIterator<Item = &Request> {
+        self.requests.iter()
     }
 
     /// Client writes submitted so far, including forgotten ones.
     pub fn requests_submitted(&self) -> u64 {
-        self.next_request
+        self.requests.submitted()
     }
 
     /// The time of the next queued event, if any.
@@ -301,10 +303,8 @@ where
     /// violation. Returns the number of steps taken.
     pub fn run_until(&mut self, t: Micros) -> u64 {
         let mut n = 0;
-        while self.violation.is_none() && self.next_time().is_some_and(|at| at <= t) {
-            if self.step().is_some() {
-                n += 1;
-            }
+        while self.step_until(t).is_some() {
+            n += 1;
         }
         if self.violation.is_none() {
             self.now = self.now.max(t);
@@ -315,33 +315,108 @@ where
     /// Processes one event; returns the trace events it produced (as many as the trace keeps),
     /// or `None` when the queue is empty or a violation has stopped the run.
     pub fn step(&mut self) -> Option<Recorded<'_>> {
+        self.step_until(Micros::MAX)
+    }
+
+    /// [`Sim::step`], if an event is due at or before `limit`. (An event for a paused node goes
+    /// back in the queue for the end of the pause, so `next_time` can be earlier than the event
+    /// `step` then processes.)
+    pub fn step_until(&mut self, limit: Micros) -> Option<Recorded<'_>> {
         loop {
-            if self.violation.is_some() {
+            if self.violation.is_some() || self.next_time()? > limit {
                 return None;
             }
             let (at, item) = self.queue.pop()?;
             self.now = self.now.max(at);
             self.cluster.now = self.now;
             if let Some(n) = item.node(&self.requests) {
-                let node = &self.cluster.nodes[n as usize];
+                let node = &mut self.cluster.nodes[n as usize];
                 if let Some(until) = node.paused_until {
                     if until > self.now {
                         let mut item = item;
-                        if let Item::Deliver(f) = &mut item {
-                            f.held_for.get_or_insert(node.incarnation);
+                        match &mut item {
+                            Item::Deliver(f) => {
+                                f.held_for.get_or_insert(node.incarnation);
+                            }
+                            Item::Timer { timer, .. } => {
+                                if let Some(a) = node.timers.get_mut(timer) {
+                                    a.entry_at = until;
+                                }
+                            }
+                            _ => {}
                         }
                         self.push(until, item);
+                        self.settle();
                         continue;
                     }
-                    self.cluster.nodes[n as usize].paused_until = None;
+                    node.paused_until = None;
                 }
             }
             self.steps += 1;
             self.recorded = 0;
             let touched = self.process(item);
             self.check(touched);
+            self.settle();
             return Some(Recorded { trace: &self.trace, n: self.recorded });
         }
+    }
+
+    /// Clears the head of the queue of events that stand for nothing: a timer cancelled,
+    /// re-armed sooner or lost in a crash, or one that came due before its deadline moved on
+    /// (queued again for the deadline; see [`Armed`]), and a client timeout for an attempt that
+    /// was answered or abandoned. They take no step, so after this `next_time` is the time of an
+    /// event that does something. What makes an entry void cannot be undone later, so clearing
+    /// it early changes no run.
+    fn settle(&mut self) {
+        loop {
+            let (at, node, timer, token) = match self.queue.peek() {
+                Some((at, Item::Timer { node, timer, token })) => (at, node, timer, token),
+                Some((_, Item::ClientTimeout { req, attempt })) => {
+                    // The client heard back, or already moved on to another node.
+                    let live = self.requests.get(*req).is_some_and(|r| !r.is_done() && r.attempt == *attempt);
+                    if live {
+                        return;
+                    }
+                    self.queue.pop();
+                    continue;
+                }
+                _ => return,
+            };
+            let armed = self.cluster.nodes[*node as usize].timers.get_mut(timer);
+            match armed {
+                Some(a) if a.entry == *token => {
+                    if a.at <= at {
+                        return;
+                    }
+                    a.entry_at = a.at;
+                    let (due, seq) = (a.at, a.seq);
+                    let (_, item) = self.queue.pop().expect("peeked");
+                    self.queue.push(due, item.class(), seq, item);
+                }
+                _ => {
+                    self.queue.pop();
+                }
+            }
+        }
+    }
+
+    /// Arms (or re-arms) `timer` of node `id` to fire at `at`.
+    fn arm(&mut self, id: NodeId, timer: P::Timer, at: Micros) {
+        self.seq += 1;
+        let seq = self.seq;
+        let timers = &mut self.cluster.nodes[id as usize].timers;
+        if let Some(a) = timers.get_mut(&timer) {
+            if a.entry_at < at {
+                // Its queued event comes due first and moves on to `at` then.
+                a.at = at;
+                a.seq = seq;
+                return;
+            }
+        }
+        self.next_token += 1;
+        let token = self.next_token;
+        timers.insert(timer.clone(), Armed { at, seq, entry: token, entry_at: at });
+        self.queue.push(at, 1, seq, Item::Timer { node: id, timer, token });
     }
 
     fn process(&mut self, item: Item<P>) -> Option<NodeId> {
@@ -349,26 +424,23 @@ where
             Item::Fault(f) => self.apply_fault(f),
             Item::Deliver(f) => self.deliver(f),
             Item::Timer { node, timer, token } => {
-                let n = &mut self.cluster.nodes[node as usize];
-                if n.timers.get(&timer).map(|t| t.1) != Some(token) {
-                    return None; // cancelled, re-armed, or from an earlier life
-                }
-                n.timers.remove(&timer);
+                // `settle` let through only live timers at their deadline.
+                let armed = self.cluster.nodes[node as usize].timers.remove(&timer);
+                debug_assert!(armed.is_some_and(|a| a.entry == token && a.at <= self.now));
                 self.record(TraceKind::Timer { node, label: format!("{timer:?}") });
-                let out = self.cluster.handle(node, self.now, Event::Timer(timer));
-                self.apply_effects_opt(node, out);
+                self.run_handler(node, Event::Timer(timer));
                 Some(node)
             }
             Item::Submit { req } => self.submit(req),
             Item::ClientTimeout { req, attempt } => {
+                // `settle` let through only the timeout of a live attempt.
                 let n = self.cluster.len() as u64;
                 let hop = 1 + self.rng.below(n.saturating_sub(1).max(1));
-                if let Some(r) = self.requests.get_mut(&req) {
-                    if !r.is_done() && r.attempt == attempt {
-                        r.attempt += 1;
-                        r.target = ((u64::from(r.target) + hop) % n) as NodeId;
-                        self.push(self.now, Item::Submit { req });
-                    }
+                if let Some(r) = self.requests.get_mut(req) {
+                    debug_assert!(!r.is_done() && r.attempt == attempt);
+                    r.attempt += 1;
+                    r.target = ((u64::from(r.target) + hop) % n) as NodeId;
+                    self.push(self.now, Item::Submit { req });
                 }
                 None
             }
@@ -482,17 +554,10 @@ where
         let old = node.clock;
         node.clock.set_rate(now, ppm);
         let clock = node.clock;
-        let armed: Vec<(P::Timer, Micros)> = node
-            .timers
-            .iter()
-            .map(|(t, &(at, _))| (t.clone(), old.local(at.max(now)) - old.local(now)))
-            .collect();
+        let armed: Vec<(P::Timer, Micros)> =
+            node.timers.iter().map(|(t, a)| (t.clone(), old.local(a.at.max(now)) - old.local(now))).collect();
         for (timer, left) in armed {
-            self.next_token += 1;
-            let token = self.next_token;
-            let at = now + clock.true_delay(left);
-            self.cluster.nodes[x as usize].timers.insert(timer.clone(), (at, token));
-            self.push(at, Item::Timer { node: x, timer, token });
+            self.arm(x, timer, now + clock.true_delay(left));
         }
     }
 
@@ -515,45 +580,28 @@ where
             return None;
         }
         self.record(TraceKind::Deliver { msg: f.id, from: f.from, to: f.to, label });
-        let out = self.cluster.handle(f.to, self.now, Event::Msg { from: f.from, msg: f.msg });
-        self.apply_effects_opt(f.to, out);
+        self.run_handler(f.to, Event::Msg { from: f.from, msg: f.msg });
         Some(f.to)
     }
 
     fn new_request(&mut self, target: NodeId) {
-        let id = self.next_request;
-        self.next_request += 1;
-        if self.requests.len() >= self.max_requests {
-            let old: Vec<u64> = self
-                .requests
-                .values()
-                .filter(|r| r.is_done())
-                .take(self.max_requests / 100 + 1)
-                .map(|r| r.id)
-                .collect();
-            for k in old {
-                self.requests.remove(&k);
-            }
-        }
-        self.requests.insert(
+        let id = self.requests.submitted();
+        self.requests.push(Request {
             id,
-            Request {
-                id,
-                key: (id % 8) as u8,
-                value: id as u32,
-                target,
-                attempt: 0,
-                submitted: self.now,
-                accepted: None,
-                committed: None,
-                rejected: None,
-            },
-        );
+            key: (id % 8) as u8,
+            value: id as u32,
+            target,
+            attempt: 0,
+            submitted: self.now,
+            accepted: None,
+            committed: None,
+            rejected: None,
+        });
         self.push(self.now, Item::Submit { req: id });
     }
 
     fn submit(&mut self, req: u64) -> Option<NodeId> {
-        let r = self.requests.get(&req)?;
+        let r = self.requests.get(req)?;
         if r.is_done() {
             return None;
         }
@@ -561,15 +609,12 @@ where
         let input = self.cluster.protocol.write(r.id, r.key, r.value);
         self.record(TraceKind::ClientSubmit { req, node });
         self.push(self.now + self.client_timeout, Item::ClientTimeout { req, attempt });
-        match self.cluster.handle(node, self.now, Event::Input(input)) {
-            Some(out) => {
-                self.apply_effects(node, out);
-                Some(node)
-            }
-            None => {
+        match self.run_handler(node, Event::Input(input)) {
+            true => Some(node),
+            false => {
                 // Connection refused: the client tries the next node shortly.
                 let n = self.cluster.len();
-                if let Some(r) = self.requests.get_mut(&req) {
+                if let Some(r) = self.requests.get_mut(req) {
                     r.attempt += 1;
                     r.target = ((node as usize + 1) % n) as NodeId;
                 }
@@ -584,7 +629,7 @@ where
         self.record(TraceKind::ClientReply { req, node, outcome: reply.outcome() });
         let n = self.cluster.len();
         let now = self.now;
-        let Some(r) = self.requests.get_mut(&req) else {
+        let Some(r) = self.requests.get_mut(req) else {
             return;
         };
         match reply {
@@ -615,21 +660,28 @@ where
 
     fn apply_effects_opt(&mut self, id: NodeId, out: Option<Effects<P>>) {
         if let Some(out) = out {
-            self.apply_effects(id, out);
+            self.apply_effects(id, out.0);
         }
     }
 
-    fn apply_effects(&mut self, id: NodeId, out: Effects<P>) {
-        for e in out.0 {
+    /// Runs live node `id`'s handler for `event` and applies its effects; false if it is down.
+    /// One effects buffer serves every step.
+    fn run_handler(&mut self, id: NodeId, event: Event<P>) -> bool {
+        let mut out = Effects(std::mem::take(&mut self.spare));
+        let up = self.cluster.handle_into(id, self.now, event, &mut out);
+        self.apply_effects(id, out.0.drain(..));
+        self.spare = out.0;
+        up
+    }
+
+    fn apply_effects(&mut self, id: NodeId, out: impl IntoIterator<Item = Effect<P>>) {
+        for e in out {
             match e {
                 Effect::Send { to, msg } => self.send(id, to, msg),
                 Effect::SetTimer { timer, after } => {
                     let local = self.rng.range(after);
                     let at = self.now + self.cluster.nodes[id as usize].clock.true_delay(local);
-                    self.next_token += 1;
-                    let token = self.next_token;
-                    self.cluster.nodes[id as usize].timers.insert(timer.clone(), (at, token));
-                    self.push(at, Item::Timer { node: id, timer, token });
+                    self.arm(id, timer, at);
                 }
                 Effect::CancelTimer(t) => {
                     self.cluster.nodes[id as usize].timers.remove(&t);

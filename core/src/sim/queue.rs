@@ -84,6 +84,12 @@ impl<T> EventQueue<T> {
         Some((key.at(), item))
     }
 
+    /// The earliest event and its time, left queued.
+    pub fn peek(&self) -> Option<(Micros, &T)> {
+        let key = self.heap.peek()?;
+        Some((key.at(), self.slots[key.slot as usize].as_ref().expect("a queued slot holds its item")))
+    }
+
     /// The time of the earliest event.
     pub fn next_time(&self) -> Option<Micros> {
         self.heap.peek().map(|k| k.at())

@@ -198,3 +198,31 @@ fn a_message_sent_across_a_cut_is_dropped_even_if_the_cut_heals_in_flight() {
     assert!(through.is_empty(), "sent while cut, delivered after the heal: {through:?}");
     assert!(drops(&s, DropReason::Partitioned) > 0);
 }
+
+/// Followers re-arm their election timer at every AppendEntries, and clients' timeouts outlive
+/// most writes: neither may leave void steps behind (a step that processes nothing is a Step
+/// click that shows nothing, and work for every run).
+#[test]
+fn re_armed_timers_and_answered_client_timeouts_take_no_step() {
+    let script = vec![
+        Scheduled { at: 2 * SEC, fault: Fault::Crash(1) },
+        Scheduled { at: 3 * SEC, fault: Fault::Pause(0, 300 * MS) },
+        Scheduled { at: 4 * SEC, fault: Fault::Restart(1) },
+    ];
+    let net = NetConfig { loss_ppm: 20_000, ..NetConfig::default() };
+    let mut s = sim(SimConfig { script, net, write_rate: 200, ..SimConfig::default() });
+    let (mut silent, mut timers) = (0u64, 0u64);
+    while s.next_time().is_some_and(|t| t <= 6 * SEC) {
+        let events = s.step().expect("the run goes on");
+        silent += u64::from(events.iter().len() == 0);
+        timers += events.iter().filter(|e| matches!(e.kind, TraceKind::Timer { .. })).count() as u64;
+    }
+    assert!(s.violation().is_none());
+    let writes = s.requests_submitted();
+    assert!(writes >= 1_190, "{writes}");
+    // A write's arrival in the workload records nothing; nothing else may be silent.
+    assert!(silent <= writes + 10, "{silent} silent steps for {writes} writes");
+    // Timers that fire: heartbeats (every 50 ms by 1 leader) and a few elections, not one per
+    // AppendEntries received (about 2,400 a second here).
+    assert!(timers < 400, "{timers} timers fired");
+}

@@ -7,8 +7,13 @@ use halab_core::scenario::url;
 pub const QUERY: &str =
     "p=raft&n=5&seed=42&lat=1ms-15ms&loss=0.05&dup=0.02&rate=20&faults=crash:1@1s,part:0.2/3.4@2s,restart:1@2.5s,heal@3s";
 
-/// The trace hash of [`run`], identical on x86_64 and wasm32. The trace pins in this file (and
-/// the golden files' hash lines) moved last when the hash stopped taking each event's step
+/// The trace hash of [`run`], identical on x86_64 and wasm32. It moved last, with two Multi-Paxos
+/// and one Raft golden, when a client timeout that finds its write already answered (or retried
+/// elsewhere) stopped drawing from the seeded RNG: such a timeout is now dropped unprocessed,
+/// like a re-armed timer's stale queue entry, so the random numbers after it shift and these runs
+/// changed (issue 12). The lock and commit runs have no client writes and kept their hashes;
+/// the goldens' step counts fell, as void queue entries are no longer steps. Before that, the
+/// trace pins in this file (and the golden files' hash lines) moved when the hash stopped taking each event's step
 /// number and message labels (issue 12: a step number counts bookkeeping such as a re-armed
 /// timer's old queue entry, and a label repeats the body or the message id). No run changed, only
 /// its fingerprint. Before that they moved when the trace hasher went from FNV-1a, a byte per
@@ -18,7 +23,7 @@ pub const QUERY: &str =
 /// duplicated AppendReply), as etcd/raft does, instead of resending; this run duplicates
 /// messages, so it sends fewer AppendEntries. (Persisting deltas and snapshots moved nothing:
 /// storage writes are not traced, and this run stays below the snapshot interval.)
-pub const FIXED_HASH: u64 = 0x17f9_0548_3b11_7b36;
+pub const FIXED_HASH: u64 = 0xc0ab_d418_3635_a648;
 
 pub fn run() -> u64 {
     let scenario = url::decode(QUERY).expect("fixed scenario decodes").scenario;

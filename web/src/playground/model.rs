@@ -273,7 +273,7 @@ impl<P: Playground> Model<P> {
                 r.status = ReplayStatus::Limit;
                 break;
             }
-            if self.sim.step().is_none() {
+            if self.sim.step_until(r.target).is_none() {
                 break;
             }
             r.work += work;
@@ -342,7 +342,7 @@ impl<P: Playground> Model<P> {
         let until = target.min(limits::MAX_TIME as f64) as Micros;
         let mut budget = FRAME_STEP_BUDGET;
         while budget > 0 && self.sim.next_time().is_some_and(|at| at <= until) {
-            if self.sim.step().is_none() {
+            if self.sim.step_until(until).is_none() {
                 break;
             }
             budget -= 1;

@@ -36,8 +36,8 @@ pub fn role_of<P: Playground>(m: &Model<P>, i: usize) -> &'static str {
 /// The fraction left of a live node's armed `timer`, out of `span`.
 pub fn timer_left<P: Playground>(m: &Model<P>, i: usize, timer: &P::Timer, span: Micros) -> Option<f64> {
     let node = &m.sim.cluster().nodes[i];
-    let (deadline, _) = node.timers.get(timer).filter(|_| node.state.is_some())?;
-    Some(((*deadline as f64 - m.view_time) / span.max(1) as f64).clamp(0.0, 1.0))
+    let deadline = node.timers.get(timer).filter(|_| node.state.is_some())?.at;
+    Some(((deadline as f64 - m.view_time) / span.max(1) as f64).clamp(0.0, 1.0))
 }
 
 pub fn nodes<P: Playground>(m: &Model<P>) -> Vec<NodeView> {
