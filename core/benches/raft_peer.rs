@@ -391,18 +391,19 @@ fn table() {
     println!();
     println!(
         "| setup | contender | messages stepped | entries committed | wall | messages / s | entries / s | \
-         entries / s vs raft-rs | vs raft-rs, skip_bcast_commit |"
+         messages / s vs raft-rs | entries / s vs raft-rs | entries / s vs raft-rs, skip_bcast_commit |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
-    let peer = |setup: &str, contender: &str| {
-        rows.iter().find(|r| r.setup == setup && r.contender == contender).map(Row::entries_per_s)
-    };
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let peer =
+        |setup: &str, contender: &str| rows.iter().find(|r| r.setup == setup && r.contender == contender);
     for r in &rows {
-        let vs = |p: Option<f64>| p.map_or(String::new(), |p| format!("{:.2}×", r.entries_per_s() / p));
+        let vs = |mine: f64, p: Option<f64>| p.map_or(String::new(), |p| format!("{:.2}×", mine / p));
         let against = r.peer_setup.as_deref().unwrap_or(&r.setup);
-        let (ratio, ratio_skip) = (vs(peer(against, RS)), vs(peer(against, RS_SKIP)));
+        let msgs = vs(r.msgs_per_s(), peer(against, RS).map(Row::msgs_per_s));
+        let ratio = vs(r.entries_per_s(), peer(against, RS).map(Row::entries_per_s));
+        let ratio_skip = vs(r.entries_per_s(), peer(against, RS_SKIP).map(Row::entries_per_s));
         println!(
-            "| {} | {} | {} | {} | {:.1} ms | {} | {} | {ratio} | {ratio_skip} |",
+            "| {} | {} | {} | {} | {:.1} ms | {} | {} | {msgs} | {ratio} | {ratio_skip} |",
             r.setup,
             r.contender,
             thousands(r.counts.stepped),

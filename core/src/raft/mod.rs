@@ -71,6 +71,11 @@ pub struct RaftState {
     pub kv: BTreeMap<u8, u32>,
     /// The last snapshot taken or installed; the log starts after it.
     pub snapshot: Snapshot,
+    /// A snapshot taken but not yet used to compact the log: a leader keeps the entries it
+    /// covers until every follower holds them, so that a follower a few messages behind catches
+    /// up from the log rather than by InstallSnapshot (etcd keeps a catch-up trail for the same
+    /// reason). Volatile: a restart begins from `snapshot`.
+    pub pending: Option<Snapshot>,
     pub role: Role,
     /// Who this node believes leads its term, for redirecting clients.
     pub leader: Option<NodeId>,
@@ -261,6 +266,7 @@ impl Protocol for Raft {
             applied: d.snapshot.index,
             kv: d.snapshot.kv.clone(),
             snapshot: d.snapshot,
+            pending: None,
             role: Role::Follower,
             leader: None,
         };
@@ -274,7 +280,7 @@ impl Protocol for Raft {
 
     fn handle(&self, id: NodeId, _now: Micros, s: &mut RaftState, ev: Event<Self>, out: &mut Out) {
         let before = (s.term, s.voted_for, s.log.writes(), s.snapshot.index);
-        self.maybe_snapshot(s);
+        self.maybe_snapshot(id, s);
         match ev {
             Event::Msg { from, msg } => self.step(id, s, from, msg, out),
             Event::Timer(Timer::Election) => {
@@ -510,15 +516,33 @@ impl Raft {
         }
     }
 
-    /// §7: every `snapshot_every` applied entries, snapshot the state machine and drop the log
-    /// through it. Done at the start of a step, never in the step that applied the entries, so
-    /// everything committed was visible in the log for one step (the checker reads it there).
-    fn maybe_snapshot(&self, s: &mut RaftState) {
+    /// §7: every `snapshot_every` applied entries, snapshot the state machine, and drop the log
+    /// through it once nobody needs those entries: at once on a follower; on a leader when every
+    /// follower has matched through it, or when another `snapshot_every` entries have been
+    /// applied (a follower that far behind, or down, needs the snapshot anyway, and the log stays
+    /// under twice `snapshot_every` entries). Done at the start of a step, never in the step
+    /// that applied the entries, so everything committed was visible in the log for one step
+    /// (the checker reads it there).
+    fn maybe_snapshot(&self, id: NodeId, s: &mut RaftState) {
         let every = self.config.snapshot_every;
-        if every > 0 && s.applied - s.snapshot.index >= every {
+        if every == 0 {
+            return;
+        }
+        if s.pending.is_none() && s.applied - s.snapshot.index >= every {
             let term = s.log.term_at(s.applied).unwrap_or(0);
-            s.snapshot = Snapshot { index: s.applied, term, kv: s.kv.clone() };
-            s.log.compact(s.applied, term);
+            s.pending = Some(Snapshot { index: s.applied, term, kv: s.kv.clone() });
+        }
+        let Some(p) = &s.pending else { return };
+        let needed = match &s.role {
+            Role::Leader { matched, .. } => {
+                matched.iter().enumerate().any(|(f, &m)| f != id as usize && m < p.index)
+            }
+            _ => false,
+        };
+        if !needed || s.applied - p.index >= every {
+            let p = s.pending.take().expect("checked above");
+            s.log.compact(p.index, p.term);
+            s.snapshot = p;
         }
     }
 
@@ -550,6 +574,7 @@ impl Raft {
             s.commit = index;
             s.applied = index;
             s.snapshot = snap;
+            s.pending = None;
             out.note(
                 NoteKind::Info,
                 format!("node {id} installed node {from}'s snapshot through index {index}"),

@@ -376,6 +376,23 @@ fn a_late_snapshot_is_ignored_unless_the_bug_installs_it_and_winds_the_state_bac
 }
 
 #[test]
+fn a_leader_compacts_only_what_every_follower_holds() {
+    let r = Raft::new(RaftConfig { nodes: 3, snapshot_every: 2, ..RaftConfig::default() });
+    let mut s = boot(&r, 0);
+    step(&r, 0, &mut s, Event::Timer(Timer::Election));
+    step(&r, 0, &mut s, msg(1, Msg::Vote { term: 1, granted: true }));
+    for req in 0..3 {
+        step(&r, 0, &mut s, Event::Input(Input::Put { req, key: 0, value: req as u32 }));
+    }
+    step(&r, 0, &mut s, msg(1, Msg::AppendReply { term: 1, success: true, index: 3 }));
+    step(&r, 0, &mut s, msg(2, Msg::AppendReply { term: 1, success: true, index: 2 }));
+    assert_eq!((s.pending.as_ref().map(|p| p.index), s.log.offset()), (Some(3), 0), "node 2 lacks 3");
+    step(&r, 0, &mut s, msg(2, Msg::AppendReply { term: 1, success: true, index: 3 }));
+    step(&r, 0, &mut s, msg(1, Msg::AppendReply { term: 1, success: true, index: 3 }));
+    assert_eq!((s.pending.as_ref(), s.snapshot.index, s.log.offset()), (None, 3, 3));
+}
+
+#[test]
 fn a_leader_sends_its_snapshot_when_it_no_longer_holds_what_a_follower_needs() {
     let r = Raft::new(RaftConfig { nodes: 3, snapshot_every: 2, ..RaftConfig::default() });
     let mut s = boot(&r, 0);
@@ -386,7 +403,16 @@ fn a_leader_sends_its_snapshot_when_it_no_longer_holds_what_a_follower_needs() {
     }
     step(&r, 0, &mut s, msg(1, Msg::AppendReply { term: 1, success: true, index: 3 }));
     assert_eq!(s.commit, 3);
-    // The next step compacts; node 2 then asks for index 1, which is gone.
+    // The next step snapshots through 3 but keeps the log: node 2 has matched nothing yet.
+    step(&r, 0, &mut s, msg(1, Msg::AppendReply { term: 1, success: true, index: 3 }));
+    assert_eq!((s.pending.as_ref().map(|p| p.index), s.log.offset()), (Some(3), 0));
+    for req in 3..5 {
+        step(&r, 0, &mut s, Event::Input(Input::Put { req, key: 1, value: req as u32 }));
+    }
+    step(&r, 0, &mut s, msg(1, Msg::AppendReply { term: 1, success: true, index: 5 }));
+    assert_eq!(s.applied, 5);
+    // Another interval applied: the next step compacts through 3 regardless; node 2 then asks
+    // for index 1, which is gone.
     let fx = step(&r, 0, &mut s, msg(2, Msg::AppendReply { term: 1, success: false, index: 1 }));
     assert_eq!(s.log.offset(), 3);
     let snapshot = snapshot_of(3, 1, &[(0, 2)]);
