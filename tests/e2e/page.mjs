@@ -36,6 +36,16 @@ export function search(page) {
 
 /** Simulated instants (seconds) of the notes whose text matches `re`, newest first. */
 export async function noteTimes(page, re) {
+  // The notes panel redraws at most ten times a second (PANEL_DRAW_MS), so a note can trail the
+  // picture by a frame or more: wait (with a deadline) for a first match before reading.
+  await page
+    .waitForFunction(
+      ([source, flags]) =>
+        [...document.querySelectorAll('.notes li')].some((el) => new RegExp(source, flags).test(el.textContent)),
+      [re.source, re.flags],
+      { timeout: 5_000 },
+    )
+    .catch(() => {});
   const notes = await page.$$eval('.notes li', (els) => els.map((el) => el.textContent));
   return notes.filter((t) => re.test(t)).map((t) => parseFloat(t));
 }
