@@ -50,6 +50,7 @@ pub mod client;
 pub mod cluster;
 pub mod compact;
 pub mod invariant;
+pub mod lb;
 pub mod lock;
 pub mod paxos;
 pub mod protocol;

@@ -87,12 +87,36 @@ pub enum Event<P: Protocol> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(bound = "")]
 pub enum Effect<P: Protocol> {
-    Send { to: NodeId, msg: P::Msg },
-    SetTimer { timer: P::Timer, after: RangeInclusive<Micros> },
+    Send {
+        to: NodeId,
+        msg: P::Msg,
+    },
+    SetTimer {
+        timer: P::Timer,
+        after: RangeInclusive<Micros>,
+    },
+    /// A timer whose delay the driver draws from a distribution: a service time, the gap to
+    /// the next arrival of a Poisson stream. The protocol still never sees the RNG.
+    SetTimerDrawn {
+        timer: P::Timer,
+        delay: Delay,
+    },
     CancelTimer(P::Timer),
     Persist(P::Write),
     Output(P::Output),
     Note(Observation),
+}
+
+/// A random delay the driver draws, in the node's local time. Parameters are integers so that
+/// effects stay `Eq + Hash`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Delay {
+    /// Exactly this long.
+    Constant(Micros),
+    /// Exponential with this mean (memoryless: Poisson arrivals, M/M/c service).
+    Exponential { mean: Micros },
+    /// Log-normal with this mean and shape `sigma` in thousandths (heavy-tailed service times).
+    LogNormal { mean: Micros, sigma_milli: u32 },
 }
 
 /// A protocol-level fact for the trace and the notes feed ("node 3 became leader of term 4").
@@ -127,6 +151,9 @@ impl<P: Protocol> Effects<P> {
     }
     pub fn set_timer(&mut self, timer: P::Timer, after: RangeInclusive<Micros>) {
         self.0.push(Effect::SetTimer { timer, after });
+    }
+    pub fn set_timer_drawn(&mut self, timer: P::Timer, delay: Delay) {
+        self.0.push(Effect::SetTimerDrawn { timer, delay });
     }
     pub fn cancel_timer(&mut self, timer: P::Timer) {
         self.0.push(Effect::CancelTimer(timer));

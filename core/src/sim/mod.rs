@@ -683,6 +683,11 @@ where
                     let at = self.now + self.cluster.nodes[id as usize].clock.true_delay(local);
                     self.arm(id, timer, at);
                 }
+                Effect::SetTimerDrawn { timer, delay } => {
+                    let local = self.rng.delay(delay);
+                    let at = self.now + self.cluster.nodes[id as usize].clock.true_delay(local);
+                    self.arm(id, timer, at);
+                }
                 Effect::CancelTimer(t) => {
                     self.cluster.nodes[id as usize].timers.remove(&t);
                 }

@@ -4,7 +4,7 @@
 //! `rand` because `rand` does not promise value stability across versions, and a scenario URL
 //! must replay the same run forever.
 
-use crate::protocol::Micros;
+use crate::protocol::{Delay, Micros};
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::ops::RangeInclusive;
@@ -50,6 +50,24 @@ impl SimRng {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// A draw of `delay` (libm's `log`/`exp`/`cos` are plain Rust, so wasm32 agrees).
+    pub fn delay(&mut self, delay: Delay) -> Micros {
+        let x = match delay {
+            Delay::Constant(d) => return d,
+            Delay::Exponential { mean } => -(mean as f64) * libm::log(1.0 - self.unit()),
+            Delay::LogNormal { mean, sigma_milli } => {
+                let sigma = f64::from(sigma_milli) / 1_000.0;
+                // Box–Muller; mean = exp(mu + sigma²/2).
+                let (u1, u2) = (1.0 - self.unit(), self.unit());
+                let z = libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2);
+                let mu = libm::log(mean.max(1) as f64) - sigma * sigma / 2.0;
+                libm::exp(mu + sigma * z)
+            }
+        };
+        // A cap far beyond any run keeps a freak draw from overflowing the clock.
+        x.clamp(0.0, 1e15).round() as Micros
+    }
+
     /// True with probability `p` (clamped to `[0, 1]`); draws nothing when `p` is 0 so that a
     /// lossless run does not depend on how many messages were sent.
     pub fn chance(&mut self, p: f64) -> bool {
@@ -63,6 +81,28 @@ impl SimRng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drawn_delays_have_their_means() {
+        let mut r = SimRng::new(3);
+        let n = 200_000;
+        for delay in [
+            Delay::Exponential { mean: 10_000 },
+            Delay::LogNormal { mean: 10_000, sigma_milli: 1_000 },
+            Delay::Constant(10_000),
+        ] {
+            let draws: Vec<f64> = (0..n).map(|_| r.delay(delay) as f64).collect();
+            let mean = draws.iter().sum::<f64>() / n as f64;
+            // Standard error: 10,000/√200,000 ≈ 22 µs for the exponential, about 2.3× that for
+            // the log-normal (its variance is e^σ² − 1 = 1.72 times the squared mean).
+            assert!((mean - 10_000.0).abs() < 200.0, "{delay:?}: mean {mean}");
+            if let Delay::Exponential { .. } = delay {
+                // P(X > mean) = 1/e for an exponential.
+                let above = draws.iter().filter(|&&x| x > 10_000.0).count() as f64 / n as f64;
+                assert!((above - (-1.0f64).exp()).abs() < 0.005, "{above}");
+            }
+        }
+    }
 
     #[test]
     fn same_seed_same_stream() {

@@ -1,0 +1,305 @@
+//! The load balancer: routes requests, checks health, ejects outliers.
+
+use super::config::{Algorithm, LbConfig, CLIENTS};
+use super::pick::{peak_ewma, Picker};
+use super::{LbMsg, LbTimer, Out, Status};
+use crate::protocol::{Event, Micros, NoteKind};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What the balancer knows of one backend: only what it observed itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Host {
+    /// Requests sent to it and not yet answered (or given up on).
+    pub outstanding: u32,
+    /// Peak EWMA of its latency, and when it was last updated.
+    pub ewma: Micros,
+    ewma_at: Micros,
+    /// Active health checking's verdict (hosts start healthy).
+    pub unhealthy: bool,
+    fails: u16,
+    passes: u16,
+    /// The health check awaiting an answer, and its agenda entry.
+    check: Option<(u64, Key)>,
+    /// Errors in a row, for outlier detection.
+    pub errors_in_row: u16,
+    pub ejected_until: Option<Micros>,
+    pub ejections: u32,
+    pub forwarded: u64,
+}
+
+impl Host {
+    /// Whether the balancer would route to it outside panic mode.
+    pub fn routable(&self) -> bool {
+        !self.unhealthy && self.ejected_until.is_none()
+    }
+}
+
+/// An agenda entry's key: when it is due, and a sequence number.
+type Key = (Micros, u64);
+
+/// A forwarded attempt awaiting its backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+struct Attempt {
+    host: usize,
+    sent: Micros,
+    /// Its upstream timeout in the agenda.
+    due: Key,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+enum Due {
+    /// Give up on a forwarded attempt.
+    Upstream {
+        id: u64,
+        attempt: u8,
+    },
+    CheckTimeout {
+        host: usize,
+        seq: u64,
+    },
+    Unejection {
+        host: usize,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct BalancerState {
+    pub hosts: Vec<Host>,
+    picker: Picker,
+    /// Forwarded attempts by (request, attempt).
+    inflight: BTreeMap<(u64, u8), Attempt>,
+    agenda: BTreeMap<Key, Due>,
+    seq: u64,
+    wake: Option<Micros>,
+    check_seq: u64,
+    /// Fewer hosts routable than the panic threshold: routing to all.
+    pub panic: bool,
+    /// The host the latest request went to, for the checker.
+    pub last_routed: Option<usize>,
+    /// Requests routed so far.
+    pub routed: u64,
+    /// Answered 503 for want of a host.
+    pub no_host: u64,
+}
+
+impl BalancerState {
+    pub fn boot(c: &LbConfig, out: &mut Out) -> Self {
+        if let Some(h) = c.health {
+            out.set_timer(LbTimer::CheckRound, 0..=h.jitter);
+        }
+        BalancerState {
+            hosts: vec![Host::default(); c.backends.len()],
+            picker: Picker::default(),
+            inflight: BTreeMap::new(),
+            agenda: BTreeMap::new(),
+            seq: 0,
+            wake: None,
+            check_seq: 0,
+            panic: false,
+            last_routed: None,
+            routed: 0,
+            no_host: 0,
+        }
+    }
+
+    /// Hosts currently ejected by outlier detection.
+    pub fn ejected(&self) -> usize {
+        self.hosts.iter().filter(|h| h.ejected_until.is_some()).count()
+    }
+
+    pub fn handle(&mut self, c: &LbConfig, now: Micros, ev: Event<super::Lb>, out: &mut Out) {
+        self.last_routed = None;
+        match ev {
+            Event::Msg { msg: LbMsg::Request { id, attempt }, .. } => self.route(c, now, id, attempt, out),
+            Event::Msg { from, msg: LbMsg::Done { id, attempt, status } } => {
+                // Only the host the attempt is recorded against: a duplicated request may have
+                // gone to two hosts, and the older copy's answer was written off already.
+                let entry = self.inflight.get(&(id, attempt)).copied();
+                if let Some(a) = entry.filter(|a| c.backend(from) == Some(a.host)) {
+                    self.inflight.remove(&(id, attempt));
+                    self.agenda.remove(&a.due);
+                    self.answered(c, now, a.host, Some(now - a.sent), status.is_ok(), out);
+                    out.send(CLIENTS, LbMsg::Response { id, attempt, status });
+                }
+            }
+            Event::Msg { from, msg: LbMsg::CheckReply { seq, healthy } } => {
+                let Some(host) = c.backend(from) else { return };
+                if let Some((s, key)) = self.hosts[host].check {
+                    if s == seq {
+                        self.hosts[host].check = None;
+                        self.agenda.remove(&key);
+                        self.checked(c, host, healthy, out);
+                    }
+                }
+            }
+            Event::Timer(LbTimer::CheckRound) => {
+                let Some(h) = c.health else { return };
+                for host in 0..self.hosts.len() {
+                    if self.hosts[host].check.is_some() {
+                        continue; // the previous check is still out
+                    }
+                    self.check_seq += 1;
+                    let seq = self.check_seq;
+                    let key = self.schedule(now + h.timeout, Due::CheckTimeout { host, seq });
+                    self.hosts[host].check = Some((seq, key));
+                    out.send(LbConfig::backend_node(host), LbMsg::Check { seq });
+                }
+                out.set_timer(LbTimer::CheckRound, h.interval..=h.interval + h.jitter);
+            }
+            Event::Timer(LbTimer::Wake) => {
+                self.wake = None;
+                while let Some(entry) = self.agenda.first_entry() {
+                    if entry.key().0 > now {
+                        break;
+                    }
+                    let due = entry.remove();
+                    self.act(c, now, due, out);
+                }
+            }
+            _ => {}
+        }
+        self.panic = self.in_panic(c);
+        self.arm_wake(now, out);
+    }
+
+    fn in_panic(&self, c: &LbConfig) -> bool {
+        let n = self.hosts.len();
+        let routable = self.hosts.iter().filter(|h| h.routable()).count();
+        n > 0 && routable * 100 < usize::from(c.panic_percent) * n
+    }
+
+    fn route(&mut self, c: &LbConfig, now: Micros, id: u64, attempt: u8, out: &mut Out) {
+        let panic = self.in_panic(c);
+        let eligible: Vec<usize> = (0..self.hosts.len())
+            .filter(|&i| panic || c.bugs.route_to_ejected || self.hosts[i].routable())
+            .collect();
+        if eligible.is_empty() {
+            self.no_host += 1;
+            out.send(CLIENTS, LbMsg::Response { id, attempt, status: Status::NoHost });
+            return;
+        }
+        let host = self.picker.pick(c, &self.hosts, &eligible, id, attempt);
+        let due = self.schedule(now + c.timeout, Due::Upstream { id, attempt });
+        if let Some(old) = self.inflight.insert((id, attempt), Attempt { host, sent: now, due }) {
+            // The same attempt twice (the network duplicated it): keep the newer.
+            self.agenda.remove(&old.due);
+            self.hosts[old.host].outstanding = self.hosts[old.host].outstanding.saturating_sub(1);
+        }
+        let h = &mut self.hosts[host];
+        h.outstanding += 1;
+        h.forwarded += 1;
+        self.routed += 1;
+        self.last_routed = Some(host);
+        out.send(LbConfig::backend_node(host), LbMsg::Forward { id, attempt });
+    }
+
+    fn act(&mut self, c: &LbConfig, now: Micros, due: Due, out: &mut Out) {
+        match due {
+            Due::Upstream { id, attempt } => {
+                if let Some(a) = self.inflight.remove(&(id, attempt)) {
+                    self.answered(c, now, a.host, None, false, out);
+                    out.send(CLIENTS, LbMsg::Response { id, attempt, status: Status::GatewayTimeout });
+                }
+            }
+            Due::CheckTimeout { host, seq } => {
+                if self.hosts[host].check.is_some_and(|(s, _)| s == seq) {
+                    self.hosts[host].check = None;
+                    self.checked(c, host, false, out);
+                }
+            }
+            Due::Unejection { host } => {
+                if self.hosts[host].ejected_until.is_some_and(|t| t <= now) {
+                    self.hosts[host].ejected_until = None;
+                    self.hosts[host].errors_in_row = 0;
+                    out.note(NoteKind::Info, format!("backend {host} is back from ejection"));
+                }
+            }
+        }
+    }
+
+    /// An attempt at `host` ended: answered after `latency`, or given up on (`None`).
+    fn answered(
+        &mut self,
+        c: &LbConfig,
+        now: Micros,
+        host: usize,
+        latency: Option<Micros>,
+        ok: bool,
+        out: &mut Out,
+    ) {
+        let h = &mut self.hosts[host];
+        h.outstanding = h.outstanding.saturating_sub(1);
+        if let (Some(rtt), Algorithm::PeakEwma { tau }) = (latency, c.algorithm) {
+            h.ewma = peak_ewma(h.ewma, now - h.ewma_at, rtt, tau);
+            h.ewma_at = now;
+        }
+        if ok {
+            h.errors_in_row = 0;
+            return;
+        }
+        h.errors_in_row = h.errors_in_row.saturating_add(1);
+        let Some(o) = c.outlier else { return };
+        if h.errors_in_row < o.consecutive_5xx || h.ejected_until.is_some() {
+            return;
+        }
+        // Envoy ejects at least one host whatever `max_ejection_percent` says.
+        let cap = (self.hosts.len() * usize::from(o.max_ejection_percent) / 100).max(1);
+        if self.ejected() >= cap && !c.bugs.eject_all {
+            return;
+        }
+        let h = &mut self.hosts[host];
+        h.ejections += 1;
+        let until = now + o.base_ejection_time * u64::from(h.ejections);
+        h.ejected_until = Some(until);
+        out.note(
+            NoteKind::Role,
+            format!(
+                "backend {host} ejected after {} errors in a row (ejection {})",
+                h.errors_in_row, h.ejections
+            ),
+        );
+        self.schedule(until, Due::Unejection { host });
+    }
+
+    fn checked(&mut self, c: &LbConfig, host: usize, pass: bool, out: &mut Out) {
+        let Some(hc) = c.health else { return };
+        let h = &mut self.hosts[host];
+        if pass {
+            h.fails = 0;
+            h.passes = h.passes.saturating_add(1);
+            if h.unhealthy && h.passes >= hc.healthy_threshold {
+                h.unhealthy = false;
+                out.note(NoteKind::Role, format!("backend {host} passes its health checks again"));
+            }
+        } else {
+            h.passes = 0;
+            h.fails = h.fails.saturating_add(1);
+            if !h.unhealthy && h.fails >= hc.unhealthy_threshold {
+                h.unhealthy = true;
+                out.note(
+                    NoteKind::Role,
+                    format!("backend {host} failed {} health checks: unhealthy", h.fails),
+                );
+            }
+        }
+    }
+
+    fn schedule(&mut self, at: Micros, due: Due) -> Key {
+        let key = (at, self.seq);
+        self.seq += 1;
+        self.agenda.insert(key, due);
+        key
+    }
+
+    fn arm_wake(&mut self, now: Micros, out: &mut Out) {
+        let next = self.agenda.keys().next().map(|k| k.0);
+        if next != self.wake {
+            match next {
+                Some(at) => out.set_timer(LbTimer::Wake, at.saturating_sub(now)..=at.saturating_sub(now)),
+                None => out.cancel_timer(LbTimer::Wake),
+            }
+            self.wake = next;
+        }
+    }
+}

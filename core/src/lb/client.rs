@@ -1,0 +1,253 @@
+//! The client population: makes requests, times out each attempt, retries with backoff.
+
+use super::config::{Arrivals, LbConfig, Retry, BALANCER};
+use super::histogram::Histogram;
+use super::{LbMsg, LbTimer, Out, Status};
+use crate::protocol::{Delay, Event, Micros, NoteKind, SEC};
+use crate::sim::trace::mixed_hash;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One request still open.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Pending {
+    pub issued: Micros,
+    /// The attempt in flight (0 = the first), or the one about to be sent after backoff.
+    pub attempt: u8,
+    /// The agenda entry that will act on it next (its attempt's timeout, or its retry).
+    due: Option<(Micros, u64)>,
+    /// Waiting out a backoff before `attempt` is sent.
+    pub backing_off: bool,
+    /// The closed-loop user who made it.
+    pub user: Option<u16>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+enum Due {
+    Timeout { id: u64, attempt: u8 },
+    Retry { id: u64 },
+}
+
+/// How requests ended, and how long they took (issue to end, retries included).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct ClientStats {
+    pub issued: u64,
+    pub ok: u64,
+    pub errors: u64,
+    pub timeouts: u64,
+    pub attempts: u64,
+    pub retries: u64,
+    /// Retries refused by the retry budget.
+    pub budget_refusals: u64,
+    /// Latency of the requests that succeeded.
+    pub latency: Histogram,
+}
+
+impl ClientStats {
+    pub fn ended(&self) -> u64 {
+        self.ok + self.errors + self.timeouts
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct ClientState {
+    next_id: u64,
+    pub pending: BTreeMap<u64, Pending>,
+    /// What is due when, keyed by (local time, sequence number).
+    agenda: BTreeMap<(Micros, u64), Due>,
+    seq: u64,
+    /// The deadline the `Wake` timer is armed for.
+    wake: Option<Micros>,
+    /// Retries in flight, for the retry budget.
+    pub retries_in_flight: u32,
+    pub stats: ClientStats,
+}
+
+impl ClientState {
+    pub fn boot(c: &LbConfig, out: &mut Out) -> Self {
+        match c.arrivals {
+            Arrivals::Open { per_sec } if per_sec > 0 => {
+                out.set_timer_drawn(LbTimer::Arrival, Delay::Exponential { mean: SEC / u64::from(per_sec) })
+            }
+            Arrivals::Open { .. } => {}
+            Arrivals::Closed { users, think } => {
+                for u in 0..users {
+                    out.set_timer_drawn(LbTimer::Think(u), Delay::Exponential { mean: think });
+                }
+            }
+        }
+        ClientState {
+            next_id: 0,
+            pending: BTreeMap::new(),
+            agenda: BTreeMap::new(),
+            seq: 0,
+            wake: None,
+            retries_in_flight: 0,
+            stats: ClientStats::default(),
+        }
+    }
+
+    pub fn handle(&mut self, c: &LbConfig, now: Micros, ev: Event<super::Lb>, out: &mut Out) {
+        match ev {
+            Event::Timer(LbTimer::Arrival) => {
+                self.issue(c, now, None, out);
+                if let Arrivals::Open { per_sec } = c.arrivals {
+                    let mean = SEC / u64::from(per_sec.max(1));
+                    out.set_timer_drawn(LbTimer::Arrival, Delay::Exponential { mean });
+                }
+            }
+            Event::Timer(LbTimer::Think(u)) => self.issue(c, now, Some(u), out),
+            Event::Timer(LbTimer::Wake) => {
+                self.wake = None;
+                while let Some(entry) = self.agenda.first_entry() {
+                    if entry.key().0 > now {
+                        break;
+                    }
+                    let due = entry.remove();
+                    self.act(c, now, due, out);
+                }
+            }
+            Event::Msg { msg: LbMsg::Response { id, attempt, status }, .. } => {
+                self.on_response(c, now, id, attempt, status, out)
+            }
+            _ => {}
+        }
+        self.arm_wake(now, out);
+    }
+
+    fn issue(&mut self, c: &LbConfig, now: Micros, user: Option<u16>, out: &mut Out) {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.stats.issued += 1;
+        self.pending.insert(id, Pending { issued: now, attempt: 0, due: None, backing_off: false, user });
+        self.send(c, now, id, out);
+    }
+
+    /// Sends the pending request's current attempt, with a timeout of its own.
+    fn send(&mut self, c: &LbConfig, now: Micros, id: u64, out: &mut Out) {
+        let Some(p) = self.pending.get_mut(&id) else { return };
+        let attempt = p.attempt;
+        p.backing_off = false;
+        self.stats.attempts += 1;
+        out.send(BALANCER, LbMsg::Request { id, attempt });
+        if attempt > 0 && c.bugs.retry_without_timeout {
+            p.due = None;
+            return;
+        }
+        let key = (now + c.timeout, self.seq);
+        self.seq += 1;
+        p.due = Some(key);
+        self.agenda.insert(key, Due::Timeout { id, attempt });
+    }
+
+    fn act(&mut self, c: &LbConfig, now: Micros, due: Due, out: &mut Out) {
+        match due {
+            Due::Timeout { id, attempt } => {
+                if self.pending.get(&id).is_some_and(|p| p.attempt == attempt && !p.backing_off) {
+                    self.pending.get_mut(&id).expect("checked").due = None;
+                    self.failed(c, now, id, false, out);
+                }
+            }
+            Due::Retry { id } => {
+                if self.pending.get(&id).is_some_and(|p| p.backing_off) {
+                    self.send(c, now, id, out);
+                }
+            }
+        }
+    }
+
+    fn on_response(
+        &mut self,
+        c: &LbConfig,
+        now: Micros,
+        id: u64,
+        attempt: u8,
+        status: Status,
+        out: &mut Out,
+    ) {
+        let Some(p) = self.pending.get(&id) else { return }; // already ended: a late or duplicate answer
+        if status.is_ok() {
+            // A success ends the request even if it answers an earlier attempt.
+            self.end(c, now, id, Status::Ok, out);
+        } else if p.attempt == attempt && !p.backing_off {
+            if let Some(key) = self.pending.get_mut(&id).and_then(|p| p.due.take()) {
+                self.agenda.remove(&key);
+            }
+            self.failed(c, now, id, true, out);
+        }
+    }
+
+    /// The current attempt failed (`error`: an error answer; else a timeout): retry if the
+    /// policy allows it, else end the request.
+    fn failed(&mut self, c: &LbConfig, now: Micros, id: u64, error: bool, out: &mut Out) {
+        let Some(p) = self.pending.get(&id) else { return };
+        let attempt = p.attempt;
+        // Retries in flight besides this request (already one of them if it is a retry).
+        let others = self.retries_in_flight - u32::from(attempt > 0);
+        let may = attempt < c.max_retries()
+            && match c.retry {
+                Retry::Budget { percent, min_concurrency, .. } => {
+                    let active = self.pending.len() as u64;
+                    let allowed = (active * u64::from(percent) / 100).max(u64::from(min_concurrency));
+                    let ok = u64::from(others) < allowed;
+                    if !ok {
+                        self.stats.budget_refusals += 1;
+                    }
+                    ok
+                }
+                _ => true,
+            };
+        if !may {
+            let why = if error { Status::Error } else { Status::GatewayTimeout };
+            self.end(c, now, id, why, out);
+            return;
+        }
+        // Exponential backoff with full jitter (a pure hash of the request, not a draw).
+        let cap = c.backoff.saturating_mul(1 << attempt.min(16)).max(1);
+        let wait = mixed_hash(&(c.salt, id, attempt)) % cap;
+        let key = (now + wait, self.seq);
+        self.seq += 1;
+        let p = self.pending.get_mut(&id).expect("checked");
+        p.attempt += 1;
+        p.backing_off = true;
+        p.due = Some(key);
+        self.agenda.insert(key, Due::Retry { id });
+        self.retries_in_flight = others + 1;
+        self.stats.retries += 1;
+    }
+
+    fn end(&mut self, c: &LbConfig, now: Micros, id: u64, status: Status, out: &mut Out) {
+        let Some(p) = self.pending.remove(&id) else { return };
+        if let Some(key) = p.due {
+            self.agenda.remove(&key);
+        }
+        if p.attempt > 0 {
+            self.retries_in_flight -= 1;
+        }
+        match status {
+            Status::Ok => {
+                self.stats.ok += 1;
+                self.stats.latency.record(now - p.issued);
+            }
+            Status::GatewayTimeout => self.stats.timeouts += 1,
+            _ => self.stats.errors += 1,
+        }
+        if let (Some(u), Arrivals::Closed { think, .. }) = (p.user, c.arrivals) {
+            out.set_timer_drawn(LbTimer::Think(u), Delay::Exponential { mean: think });
+        }
+        if status == Status::GatewayTimeout && self.stats.timeouts.is_power_of_two() {
+            out.note(NoteKind::Client, format!("{} requests timed out so far", self.stats.timeouts));
+        }
+    }
+
+    fn arm_wake(&mut self, now: Micros, out: &mut Out) {
+        let next = self.agenda.keys().next().map(|k| k.0);
+        if next != self.wake {
+            match next {
+                Some(at) => out.set_timer(LbTimer::Wake, at.saturating_sub(now)..=at.saturating_sub(now)),
+                None => out.cancel_timer(LbTimer::Wake),
+            }
+            self.wake = next;
+        }
+    }
+}

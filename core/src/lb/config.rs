@@ -1,0 +1,204 @@
+//! The service lab's configuration: clients, backends, the balancing algorithm, health checks,
+//! outlier detection and retries. Parameter names follow Envoy's where Envoy has one.
+
+use crate::protocol::{Delay, Micros, NodeId, MS, SEC};
+
+/// Node ids: the client population is one node, the load balancer the next, backends after.
+pub const CLIENTS: NodeId = 0;
+pub const BALANCER: NodeId = 1;
+pub const FIRST_BACKEND: NodeId = 2;
+
+/// How requests arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arrivals {
+    /// Open loop: a Poisson stream of this many requests per second, whatever the service does.
+    Open { per_sec: u32 },
+    /// Closed loop: this many users, each waiting for its request to end, then thinking for an
+    /// exponentially distributed time with this mean before the next.
+    Closed { users: u16, think: Micros },
+}
+
+/// What a client does after an attempt fails (an error, or no answer within the timeout).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Retry {
+    Never,
+    /// Up to this many retries per request.
+    Fixed {
+        max: u8,
+    },
+    /// Envoy's `retry_budget`: a retry may start while retries in flight stay under
+    /// `percent` % of requests in flight, or under `min_concurrency`; at most `max` per request.
+    Budget {
+        percent: u8,
+        min_concurrency: u16,
+        max: u8,
+    },
+}
+
+/// How a backend behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Mode {
+    Healthy,
+    /// Every service time is this many times longer.
+    Slow {
+        factor: u16,
+    },
+    /// Answers every request at once with an error (a 5xx), and fails its health checks.
+    FailFast,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Backend {
+    pub weight: u32,
+    /// Requests served at once.
+    pub workers: u16,
+    /// Requests waiting beyond the workers; one more is refused with a 503.
+    pub queue: u16,
+    pub service: Delay,
+    pub mode: Mode,
+}
+
+impl Default for Backend {
+    fn default() -> Self {
+        Backend {
+            weight: 1,
+            workers: 1,
+            queue: 64,
+            service: Delay::Exponential { mean: 10 * MS },
+            mode: Mode::Healthy,
+        }
+    }
+}
+
+/// How the balancer picks a backend. It sees only what a real one sees: its own outstanding
+/// counts, the latencies and errors it observed, its health checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    RoundRobin,
+    /// Smooth weighted round robin (nginx): the same interleaving a weighted wheel gives, spread.
+    WeightedRoundRobin,
+    Random,
+    /// The fewest requests outstanding from this balancer, ties to the lowest index.
+    LeastRequest,
+    /// Envoy's `LEAST_REQUEST` with `choice_count`: the fewer outstanding of this many random
+    /// picks (2: "the power of two choices").
+    PowerOfChoices {
+        choices: u8,
+    },
+    /// Linkerd's peak EWMA: cost = latency average (jumping up to any slower sample, decaying
+    /// with `tau`) × (outstanding + 1); the cheaper of two random picks.
+    PeakEwma {
+        tau: Micros,
+    },
+}
+
+/// Envoy's active health checking (`interval`, `timeout`, `unhealthy_threshold`,
+/// `healthy_threshold`, `interval_jitter`); HAProxy calls them `inter`, `fall` and `rise`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HealthCheck {
+    pub interval: Micros,
+    pub timeout: Micros,
+    pub unhealthy_threshold: u16,
+    pub healthy_threshold: u16,
+    pub jitter: Micros,
+}
+
+impl Default for HealthCheck {
+    fn default() -> Self {
+        HealthCheck {
+            interval: SEC,
+            timeout: 200 * MS,
+            unhealthy_threshold: 3,
+            healthy_threshold: 2,
+            jitter: 0,
+        }
+    }
+}
+
+/// Envoy's passive outlier detection: eject a host after `consecutive_5xx` errors in a row for
+/// `base_ejection_time` × the number of times it was ejected, never more than
+/// `max_ejection_percent` % of hosts at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Outlier {
+    pub consecutive_5xx: u16,
+    pub base_ejection_time: Micros,
+    pub max_ejection_percent: u8,
+}
+
+impl Default for Outlier {
+    fn default() -> Self {
+        Outlier { consecutive_5xx: 5, base_ejection_time: 30 * SEC, max_ejection_percent: 10 }
+    }
+}
+
+/// Deliberately broken variants, to prove the checker catches what they break.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct LbBugs {
+    /// A retry is sent without a timeout of its own: an unanswered retry hangs forever.
+    pub retry_without_timeout: bool,
+    /// The balancer keeps routing to hosts it has ejected or marked unhealthy.
+    pub route_to_ejected: bool,
+    /// Outlier detection ignores `max_ejection_percent`, so errors can eject every host.
+    pub eject_all: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LbConfig {
+    /// Salts the balancer's random picks and the clients' backoff jitter (pure hashes of the
+    /// request, not draws: the protocol never sees the simulator's RNG).
+    pub salt: u64,
+    pub arrivals: Arrivals,
+    /// How long a client waits for one attempt.
+    pub timeout: Micros,
+    pub retry: Retry,
+    /// The first retry waits up to this long (uniform jitter), doubling with each retry.
+    pub backoff: Micros,
+    pub backends: Vec<Backend>,
+    pub algorithm: Algorithm,
+    pub health: Option<HealthCheck>,
+    pub outlier: Option<Outlier>,
+    /// Envoy's `healthy_panic_threshold`: with fewer than this % of hosts healthy, route to all.
+    pub panic_percent: u8,
+    pub bugs: LbBugs,
+}
+
+impl Default for LbConfig {
+    fn default() -> Self {
+        LbConfig {
+            salt: 1,
+            arrivals: Arrivals::Open { per_sec: 200 },
+            timeout: SEC,
+            retry: Retry::Never,
+            backoff: 25 * MS,
+            backends: vec![Backend::default(); 4],
+            algorithm: Algorithm::RoundRobin,
+            health: None,
+            outlier: None,
+            panic_percent: 50,
+            bugs: LbBugs::default(),
+        }
+    }
+}
+
+impl LbConfig {
+    pub fn nodes(&self) -> usize {
+        FIRST_BACKEND as usize + self.backends.len()
+    }
+
+    /// The backend index of node `id`, if it is a backend.
+    pub fn backend(&self, id: NodeId) -> Option<usize> {
+        let i = usize::from(id.checked_sub(FIRST_BACKEND)?);
+        (i < self.backends.len()).then_some(i)
+    }
+
+    pub fn backend_node(i: usize) -> NodeId {
+        FIRST_BACKEND + i as NodeId
+    }
+
+    pub fn max_retries(&self) -> u8 {
+        match self.retry {
+            Retry::Never => 0,
+            Retry::Fixed { max } | Retry::Budget { max, .. } => max,
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! The service lab: clients, a load balancer and a pool of backends, on the same contract and
+//! simulator as the consensus protocols.
+//!
+//! One node stands for the whole client population ([`CLIENTS`]): it makes requests (a Poisson
+//! stream, or closed-loop users with think time), times each attempt out and retries with
+//! backoff, within a budget if one is set. The balancer ([`BALANCER`]) routes each request to a
+//! backend by the configured algorithm, using only what it can observe: its own outstanding
+//! counts, the latencies and errors it saw, and its active health checks. It ejects hosts that
+//! fail in a row (Envoy's outlier detection) and routes to every host when too few are healthy
+//! (the panic threshold). Backends ([`FIRST_BACKEND`] on) serve with a fixed number of workers
+//! and a bounded queue, refusing what does not fit with a 503.
+//!
+//! Service times and arrival gaps are random; the protocol asks the driver to draw them
+//! ([`crate::protocol::Delay`]). The balancer's random picks and the clients' backoff jitter are
+//! pure hashes of the request (salted by the configuration), so the handlers stay pure.
+
+pub mod backend;
+pub mod balancer;
+pub mod client;
+pub mod config;
+pub mod histogram;
+pub mod invariants;
+pub mod pick;
+
+#[cfg(test)]
+mod tests;
+
+pub use config::{
+    Algorithm, Arrivals, Backend, HealthCheck, LbBugs, LbConfig, Mode, Outlier, Retry, BALANCER, CLIENTS,
+    FIRST_BACKEND,
+};
+pub use invariants::LbChecker;
+
+use crate::client::{Reply, Service};
+use crate::protocol::{Describe, Effects, Event, Micros, NodeId, Protocol};
+use backend::BackendState;
+use balancer::BalancerState;
+use client::ClientState;
+use serde::Serialize;
+
+/// The lab as a [`Protocol`]: `&self` is the configuration.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lb {
+    pub config: LbConfig,
+}
+
+impl Lb {
+    pub fn new(config: LbConfig) -> Self {
+        Lb { config }
+    }
+}
+
+/// How an attempt ended, as an HTTP client would see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Status {
+    Ok,
+    /// The backend failed the request (a 5xx).
+    Error,
+    /// The backend's queue was full (a 503).
+    Overloaded,
+    /// The balancer had no host to send it to (a 503).
+    NoHost,
+    /// The balancer gave up waiting for the backend (a 504).
+    GatewayTimeout,
+}
+
+impl Status {
+    pub fn is_ok(self) -> bool {
+        self == Status::Ok
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum LbMsg {
+    /// Client → balancer: attempt `attempt` of request `id`.
+    Request {
+        id: u64,
+        attempt: u8,
+    },
+    /// Balancer → backend.
+    Forward {
+        id: u64,
+        attempt: u8,
+    },
+    /// Backend → balancer.
+    Done {
+        id: u64,
+        attempt: u8,
+        status: Status,
+    },
+    /// Balancer → client.
+    Response {
+        id: u64,
+        attempt: u8,
+        status: Status,
+    },
+    /// Balancer → backend: an active health check.
+    Check {
+        seq: u64,
+    },
+    CheckReply {
+        seq: u64,
+        healthy: bool,
+    },
+}
+
+impl Describe for LbMsg {
+    fn label(&self) -> &'static str {
+        match self {
+            LbMsg::Request { .. } => "Request",
+            LbMsg::Forward { .. } => "Forward",
+            LbMsg::Done { .. } => "Done",
+            LbMsg::Response { .. } => "Response",
+            LbMsg::Check { .. } => "Check",
+            LbMsg::CheckReply { .. } => "CheckReply",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            LbMsg::Request { id, attempt } | LbMsg::Forward { id, attempt } => {
+                format!("request {id}, try {attempt}")
+            }
+            LbMsg::Done { id, attempt, status } | LbMsg::Response { id, attempt, status } => {
+                format!("request {id}, try {attempt}: {status:?}")
+            }
+            LbMsg::Check { seq } => format!("health check {seq}"),
+            LbMsg::CheckReply { seq, healthy } => {
+                format!("health check {seq}: {}", if *healthy { "healthy" } else { "failing" })
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum LbTimer {
+    /// Clients: the next open-loop arrival.
+    Arrival,
+    /// Clients: user `u` has finished thinking.
+    Think(u16),
+    /// Clients and balancer: the earliest entry of the node's agenda (timeouts, retries,
+    /// ejections ending) is due.
+    Wake,
+    /// Backend: worker `w` finishes its request.
+    Service(u16),
+    /// Balancer: the next round of health checks.
+    CheckRound,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum LbState {
+    Clients(ClientState),
+    Balancer(BalancerState),
+    Backend(BackendState),
+}
+
+/// Nothing in the lab is durable: a restarted backend comes back empty, a restarted balancer
+/// forgets what it observed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct NoState;
+
+/// The lab makes its own requests; a stray simulator write is answered "rejected" at once.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct NoWrites {
+    pub req: u64,
+}
+
+pub type Out = Effects<Lb>;
+
+impl Protocol for Lb {
+    type Msg = LbMsg;
+    type Timer = LbTimer;
+    type State = LbState;
+    type Durable = NoState;
+    type Write = NoState;
+    type Input = NoWrites;
+    type Output = NoWrites;
+
+    fn nodes(&self) -> usize {
+        self.config.nodes()
+    }
+
+    fn store(&self, durable: &mut Option<NoState>, _write: &NoState) {
+        *durable = Some(NoState);
+    }
+
+    fn init(&self, id: NodeId, _restored: Option<&NoState>, out: &mut Out) -> LbState {
+        let c = &self.config;
+        match id {
+            CLIENTS => LbState::Clients(ClientState::boot(c, out)),
+            BALANCER => LbState::Balancer(BalancerState::boot(c, out)),
+            _ => LbState::Backend(BackendState::boot(c, c.backend(id).unwrap_or(0))),
+        }
+    }
+
+    fn handle(&self, id: NodeId, now: Micros, state: &mut LbState, ev: Event<Self>, out: &mut Out) {
+        let c = &self.config;
+        match (state, ev) {
+            (_, Event::Input(w)) => out.output(w),
+            (LbState::Clients(s), ev) => s.handle(c, now, ev, out),
+            (LbState::Balancer(s), ev) => s.handle(c, now, ev, out),
+            (LbState::Backend(s), ev) => s.handle(c, id, now, ev, out),
+        }
+    }
+}
+
+impl Service for Lb {
+    fn write(&self, id: u64, _key: u8, _value: u32) -> NoWrites {
+        NoWrites { req: id }
+    }
+    fn reply(&self, out: &NoWrites) -> Reply {
+        Reply::Rejected { req: out.req }
+    }
+}

@@ -1,0 +1,145 @@
+//! The balancing algorithms: each picks one host among the eligible ones, from what the
+//! balancer itself has observed.
+
+use super::balancer::Host;
+use super::config::{Algorithm, LbConfig};
+use crate::protocol::Micros;
+use crate::sim::trace::mixed_hash;
+
+/// What an algorithm remembers between picks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Picker {
+    cursor: u64,
+    /// Smooth weighted round robin's current weights, by host.
+    current: Vec<i64>,
+}
+
+/// A uniform pick in `0..n` for the `k`-th choice of attempt `attempt` of request `id`.
+fn random(c: &LbConfig, id: u64, attempt: u8, k: u8, n: usize) -> usize {
+    (mixed_hash(&(c.salt, id, attempt, k)) % n as u64) as usize
+}
+
+impl Picker {
+    /// One host of `eligible` (indices into `hosts`, ascending, not empty).
+    pub fn pick(&mut self, c: &LbConfig, hosts: &[Host], eligible: &[usize], id: u64, attempt: u8) -> usize {
+        let n = eligible.len();
+        debug_assert!(n > 0);
+        match c.algorithm {
+            Algorithm::RoundRobin => {
+                let i = eligible[(self.cursor % n as u64) as usize];
+                self.cursor += 1;
+                i
+            }
+            Algorithm::WeightedRoundRobin => {
+                self.current.resize(hosts.len(), 0);
+                let weight = |i: usize| i64::from(c.backends.get(i).map_or(1, |b| b.weight.max(1)));
+                let total: i64 = eligible.iter().map(|&i| weight(i)).sum();
+                for &i in eligible {
+                    self.current[i] += weight(i);
+                }
+                let best = *eligible
+                    .iter()
+                    .max_by_key(|&&i| (self.current[i], std::cmp::Reverse(i)))
+                    .expect("n > 0");
+                self.current[best] -= total;
+                best
+            }
+            Algorithm::Random => eligible[random(c, id, attempt, 0, n)],
+            Algorithm::LeastRequest => {
+                // Ties go round from a random start, so equal hosts share the load.
+                let start = random(c, id, attempt, 0, n);
+                (0..n)
+                    .map(|k| eligible[(start + k) % n])
+                    .min_by_key(|&i| hosts[i].outstanding)
+                    .expect("n > 0")
+            }
+            Algorithm::PowerOfChoices { choices } => (0..choices.max(1))
+                .map(|k| eligible[random(c, id, attempt, k, n)])
+                .min_by_key(|&i| hosts[i].outstanding)
+                .expect("at least one choice"),
+            Algorithm::PeakEwma { .. } => {
+                let a = eligible[random(c, id, attempt, 0, n)];
+                let b = eligible[random(c, id, attempt, 1, n)];
+                let cost = |i: usize| u128::from(hosts[i].ewma) * (u128::from(hosts[i].outstanding) + 1);
+                if cost(b) < cost(a) {
+                    b
+                } else {
+                    a
+                }
+            }
+        }
+    }
+}
+
+/// Peak EWMA's update: a slower sample replaces the average at once; a faster one pulls it
+/// down with weight `1 − e^(−Δt/τ)`.
+pub fn peak_ewma(ewma: Micros, since: Micros, sample: Micros, tau: Micros) -> Micros {
+    if sample >= ewma {
+        return sample;
+    }
+    let w = libm::exp(-(since as f64) / tau.max(1) as f64);
+    (ewma as f64 * w + sample as f64 * (1.0 - w)).round() as Micros
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lb::config::Backend;
+
+    fn hosts(n: usize) -> Vec<Host> {
+        vec![Host::default(); n]
+    }
+
+    fn config(algorithm: Algorithm, weights: &[u32]) -> LbConfig {
+        let backends = weights.iter().map(|&weight| Backend { weight, ..Backend::default() }).collect();
+        LbConfig { algorithm, backends, ..LbConfig::default() }
+    }
+
+    #[test]
+    fn smooth_weighted_round_robin_interleaves_by_weight() {
+        let c = config(Algorithm::WeightedRoundRobin, &[5, 1, 1]);
+        let mut p = Picker::default();
+        let h = hosts(3);
+        let picks: Vec<usize> = (0..7).map(|id| p.pick(&c, &h, &[0, 1, 2], id, 0)).collect();
+        // nginx's example: a a b a c a a, not a a a a a b c.
+        assert_eq!(picks, [0, 0, 1, 0, 2, 0, 0]);
+    }
+
+    #[test]
+    fn round_robin_skips_ineligible_hosts_and_random_spreads() {
+        let mut p = Picker::default();
+        let h = hosts(4);
+        let rr = config(Algorithm::RoundRobin, &[1; 4]);
+        let picks: Vec<usize> = (0..4).map(|id| p.pick(&rr, &h, &[0, 2, 3], id, 0)).collect();
+        assert_eq!(picks, [0, 2, 3, 0]);
+        let random = config(Algorithm::Random, &[1; 4]);
+        let mut counts = [0; 4];
+        for id in 0..40_000 {
+            counts[p.pick(&random, &h, &[0, 1, 2, 3], id, 0)] += 1;
+        }
+        assert!(counts.iter().all(|&n| (9_500..10_500).contains(&n)), "{counts:?}");
+    }
+
+    #[test]
+    fn least_request_and_two_choices_avoid_the_busy_host() {
+        let mut h = hosts(3);
+        h[0].outstanding = 9;
+        h[1].outstanding = 1;
+        h[2].outstanding = 4;
+        let mut p = Picker::default();
+        let least = config(Algorithm::LeastRequest, &[1; 3]);
+        assert!((0..100).all(|id| p.pick(&least, &h, &[0, 1, 2], id, 0) == 1));
+        let p2c = config(Algorithm::PowerOfChoices { choices: 2 }, &[1; 3]);
+        let to_busiest = (0..3_000).filter(|&id| p.pick(&p2c, &h, &[0, 1, 2], id, 0) == 0).count();
+        // Host 0 wins only when both choices land on it: 1/9 of the time.
+        assert!((250..420).contains(&to_busiest), "{to_busiest}");
+    }
+
+    #[test]
+    fn peak_ewma_jumps_up_and_decays_down() {
+        assert_eq!(peak_ewma(10, 0, 50, 1_000), 50);
+        let down = peak_ewma(1_000, 1_000, 0, 1_000);
+        assert!((367..=369).contains(&down), "{down}"); // 1000·e^-1
+        assert_eq!(peak_ewma(1_000, 0, 0, 1_000), 1_000);
+    }
+}

@@ -1,0 +1,192 @@
+//! The service lab through the simulator: requests end, algorithms route, health checks and
+//! outlier detection act, and each bug switch is caught.
+
+use super::invariants::{EJECTION_CAP, NONE_LOST, NO_EJECTED_ROUTING};
+use super::*;
+use crate::protocol::{Delay, MS, SEC};
+use crate::sim::fault::{Fault, Scheduled};
+use crate::sim::network::NetConfig;
+use crate::sim::{Sim, SimConfig};
+
+fn sim(config: LbConfig, script: Vec<Scheduled>) -> Sim<Lb> {
+    let net = NetConfig { latency_min: 200, latency_max: 500, ..NetConfig::default() };
+    Sim::new(Lb::new(config), SimConfig { seed: 5, net, script, ..SimConfig::default() })
+        .with_checker(LbChecker::default())
+}
+
+fn clients(s: &Sim<Lb>) -> &client::ClientState {
+    match s.cluster().state(CLIENTS) {
+        Some(LbState::Clients(c)) => c,
+        _ => panic!("clients are up"),
+    }
+}
+
+fn balancer(s: &Sim<Lb>) -> &balancer::BalancerState {
+    match s.cluster().state(BALANCER) {
+        Some(LbState::Balancer(b)) => b,
+        _ => panic!("the balancer is up"),
+    }
+}
+
+fn backend(i: usize) -> NodeId {
+    LbConfig::backend_node(i)
+}
+
+#[test]
+fn a_healthy_pool_serves_every_request_and_round_robin_spreads_them_evenly() {
+    let mut s = sim(LbConfig::default(), vec![]);
+    s.run_until(20 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    let st = &clients(&s).stats;
+    assert!((3_700..4_300).contains(&st.issued), "{} issued at 200/s", st.issued);
+    assert_eq!(st.errors + st.timeouts, 0);
+    assert!(st.ok + 20 >= st.issued);
+    let b = balancer(&s);
+    let per: Vec<u64> = b.hosts.iter().map(|h| h.forwarded).collect();
+    assert!(per.iter().max().unwrap() - per.iter().min().unwrap() <= 1, "{per:?}");
+    // Round robin hands each backend every 4th arrival of a Poisson stream: Erlang-4 gaps at
+    // 50/s, exponential service at 100/s. E4/M/1 waits 1/(μ(1 − σ)) with σ = (200/(200 +
+    // 100(1 − σ)))⁴ ≈ 0.30: 14.3 ms (an M/M/1 would wait 20), plus two round trips of 0.2–0.5 ms.
+    let mean = st.latency.mean();
+    assert!((13_500.0..17_500.0).contains(&mean), "mean latency {mean} µs");
+}
+
+#[test]
+fn a_crashed_backend_is_found_by_health_checks_and_routed_around() {
+    let config = LbConfig {
+        health: Some(HealthCheck { interval: 500 * MS, timeout: 100 * MS, ..HealthCheck::default() }),
+        timeout: 300 * MS,
+        ..LbConfig::default()
+    };
+    let mut s = sim(config, vec![Scheduled { at: 5 * SEC, fault: Fault::Crash(backend(1)) }]);
+    s.run_until(8 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    let b = balancer(&s);
+    assert!(b.hosts[1].unhealthy, "three missed checks mark it down");
+    let lost_then = clients(&s).stats.timeouts;
+    // Detection takes at most interval × unhealthy_threshold + timeout = 1.6 s: about a quarter
+    // of 1.6 s × 200 requests/s went to the dead host and timed out.
+    assert!((40..=100).contains(&lost_then), "{lost_then} timed out while undetected");
+    s.run_until(15 * SEC);
+    assert_eq!(clients(&s).stats.timeouts, lost_then, "none after detection");
+    s.inject(Fault::Restart(backend(1)));
+    s.run_until(18 * SEC);
+    assert!(!balancer(&s).hosts[1].unhealthy, "two passing checks bring it back");
+}
+
+#[test]
+fn outlier_detection_ejects_a_failing_host_and_caps_ejections() {
+    let mut config = LbConfig {
+        algorithm: Algorithm::LeastRequest,
+        outlier: Some(Outlier { consecutive_5xx: 5, base_ejection_time: 5 * SEC, max_ejection_percent: 25 }),
+        ..LbConfig::default()
+    };
+    config.backends[2].mode = Mode::FailFast;
+    config.backends[3].mode = Mode::FailFast;
+    let mut s = sim(config.clone(), vec![]);
+    s.run_until(4 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    let b = balancer(&s);
+    // Both fail, but 25% of 4 hosts allows one ejection.
+    assert_eq!(b.ejected(), 1);
+    // The other answers errors at once, so it always has the fewest outstanding: least request
+    // sends it far more than its quarter (a sinkhole).
+    let errors = clients(&s).stats.errors;
+    assert!(errors > 800 / 3, "{errors}");
+    // The bug ejects both.
+    config.bugs.eject_all = true;
+    let mut s = sim(config, vec![]);
+    s.run_until(4 * SEC);
+    assert_eq!(s.violation().map(|v| v.invariant), Some(EJECTION_CAP));
+}
+
+#[test]
+fn routing_to_an_ejected_host_is_caught() {
+    let mut config = LbConfig {
+        outlier: Some(Outlier { consecutive_5xx: 3, base_ejection_time: 10 * SEC, max_ejection_percent: 50 }),
+        bugs: LbBugs { route_to_ejected: true, ..LbBugs::default() },
+        ..LbConfig::default()
+    };
+    config.backends[0].mode = Mode::FailFast;
+    let mut s = sim(config, vec![]);
+    s.run_until(3 * SEC);
+    assert_eq!(s.violation().map(|v| v.invariant), Some(NO_EJECTED_ROUTING));
+}
+
+#[test]
+fn retries_recover_errors_and_a_retry_without_timeout_is_caught() {
+    let mut config = LbConfig { retry: Retry::Fixed { max: 2 }, timeout: 200 * MS, ..LbConfig::default() };
+    config.backends[0].mode = Mode::FailFast;
+    let mut s = sim(config.clone(), vec![]);
+    s.run_until(10 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    let st = &clients(&s).stats;
+    // A quarter of first tries fail; a retry goes elsewhere by round robin, mostly.
+    assert!(st.retries > 300, "{} retries", st.retries);
+    assert!(st.errors * 50 < st.issued, "{} errors of {}", st.errors, st.issued);
+    // Crash the balancer so that attempts go unanswered: every request times out in the end...
+    config.backends[0].mode = Mode::Healthy;
+    let crash = vec![Scheduled { at: SEC, fault: Fault::Crash(BALANCER) }];
+    let mut s = sim(config.clone(), crash.clone());
+    s.run_until(10 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    assert!(clients(&s).stats.timeouts > 1_000);
+    // ...but under the bug a retry waits forever.
+    config.bugs.retry_without_timeout = true;
+    let mut s = sim(config, crash);
+    s.run_until(10 * SEC);
+    assert_eq!(s.violation().map(|v| v.invariant), Some(NONE_LOST));
+}
+
+#[test]
+fn a_retry_budget_caps_retries_when_most_attempts_fail() {
+    let mut config = LbConfig { retry: Retry::Fixed { max: 3 }, ..LbConfig::default() };
+    for b in &mut config.backends[..3] {
+        b.mode = Mode::FailFast;
+    }
+    let fixed = {
+        let mut s = sim(config.clone(), vec![]);
+        s.run_until(10 * SEC);
+        clients(&s).stats.retries
+    };
+    config.retry = Retry::Budget { percent: 20, min_concurrency: 3, max: 3 };
+    let mut s = sim(config, vec![]);
+    s.run_until(10 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    let st = &clients(&s).stats;
+    assert!(st.budget_refusals > 0);
+    assert!(st.retries * 2 < fixed, "budget {} vs fixed {fixed}", st.retries);
+}
+
+#[test]
+fn closed_loop_users_wait_think_and_come_back() {
+    let config =
+        LbConfig { arrivals: Arrivals::Closed { users: 10, think: 100 * MS }, ..LbConfig::default() };
+    let mut s = sim(config, vec![]);
+    s.run_until(20 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    let c = clients(&s);
+    assert!(c.pending.len() <= 10);
+    // Each user cycles in about think + response (100 + ~12 ms): ~1,780 requests in 20 s.
+    assert!((1_500..2_100).contains(&c.stats.issued), "{}", c.stats.issued);
+}
+
+#[test]
+fn a_full_queue_refuses_with_overloaded_and_slow_backends_lengthen_latency() {
+    let mut config = LbConfig { arrivals: Arrivals::Open { per_sec: 600 }, ..LbConfig::default() };
+    for b in &mut config.backends {
+        b.queue = 4;
+        b.service = Delay::Constant(10 * MS);
+    }
+    config.backends[0].mode = Mode::Slow { factor: 5 };
+    let mut s = sim(config, vec![]);
+    s.run_until(10 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    let refused = match s.cluster().state(backend(0)) {
+        Some(LbState::Backend(b)) => b.refused,
+        _ => panic!(),
+    };
+    // 150/s arrive at a host that serves 20/s: most are refused.
+    assert!(refused > 1_000, "{refused}");
+    assert!(clients(&s).stats.errors >= refused - 10);
+}

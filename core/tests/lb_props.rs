@@ -1,0 +1,142 @@
+//! Random fault schedules against the service lab. `HALAB_SEEDS=N` / `HALAB_SEED=S` as for Raft.
+//!
+//! Each seed draws a pool (2–6 backends, some slow or failing fast), an algorithm, health checks,
+//! outlier detection and a retry policy, then crashes, restarts, pauses, partitions and network
+//! trouble until everything heals at 4 s. Safety: every request ends exactly once and none is
+//! lost, no ejected or unhealthy host gets traffic outside panic mode, ejections respect their
+//! cap. Liveness: within 5 s of healing (plus what health checks and ejections still hold
+//! against hosts), requests succeed again, unless fixed retries keep the pool in a retry storm.
+
+mod common;
+
+use halab_core::lb::client::ClientState;
+use halab_core::lb::*;
+use halab_core::protocol::{Delay, Micros, MS, SEC};
+use halab_core::sim::rng::SimRng;
+use halab_core::sim::swarm::{random_script, Swarm};
+use halab_core::sim::{Sim, SimConfig};
+
+const HEAL_AT: Micros = 4 * SEC;
+const LIVENESS_BOUND: Micros = 5 * SEC;
+
+/// A pool whose timeouts fit the network: a client waits at least four one-way trips (client,
+/// balancer, backend and back) plus a slow service time, and a health check at least a round
+/// trip. (Shorter ones are a misconfiguration the page can show, but then nothing ever
+/// succeeds and liveness means nothing.)
+fn random_config(rng: &mut SimRng, latency_max: Micros) -> LbConfig {
+    let n = rng.range(2..=6) as usize;
+    let mut backends: Vec<Backend> = (0..n)
+        .map(|_| Backend {
+            weight: rng.range(1..=4) as u32,
+            workers: rng.range(1..=4) as u16,
+            queue: [2, 16, 256][rng.below(3) as usize],
+            service: [
+                Delay::Exponential { mean: rng.range(MS..=20 * MS) },
+                Delay::Constant(rng.range(MS..=20 * MS)),
+                Delay::LogNormal { mean: rng.range(MS..=20 * MS), sigma_milli: 1_500 },
+            ][rng.below(3) as usize],
+            mode: match rng.below(6) {
+                0 => Mode::Slow { factor: 10 },
+                1 => Mode::FailFast,
+                _ => Mode::Healthy,
+            },
+        })
+        .collect();
+    // Someone can serve after healing, and could carry the whole load alone.
+    backends[0].mode = Mode::Healthy;
+    let mean = match backends[0].service {
+        Delay::Exponential { mean } | Delay::Constant(mean) | Delay::LogNormal { mean, .. } => mean,
+    };
+    let capacity = u64::from(backends[0].workers) * SEC / mean.max(1);
+    let algorithm = match rng.below(6) {
+        0 => Algorithm::RoundRobin,
+        1 => Algorithm::WeightedRoundRobin,
+        2 => Algorithm::Random,
+        3 => Algorithm::LeastRequest,
+        4 => Algorithm::PowerOfChoices { choices: 2 },
+        _ => Algorithm::PeakEwma { tau: rng.range(100 * MS..=10 * SEC) },
+    };
+    LbConfig {
+        salt: rng.next_u64(),
+        arrivals: if rng.chance(0.8) {
+            Arrivals::Open { per_sec: rng.range(10..=400).min(capacity * 7 / 10).max(1) as u32 }
+        } else {
+            Arrivals::Closed { users: rng.range(1..=40) as u16, think: rng.range(MS..=200 * MS) }
+        },
+        timeout: 4 * latency_max + rng.range(100 * MS..=2 * SEC),
+        retry: match rng.below(3) {
+            0 => Retry::Never,
+            1 => Retry::Fixed { max: rng.range(1..=3) as u8 },
+            _ => Retry::Budget { percent: 20, min_concurrency: 3, max: rng.range(1..=3) as u8 },
+        },
+        backoff: rng.range(MS..=100 * MS),
+        backends,
+        algorithm,
+        health: rng.chance(0.6).then(|| HealthCheck {
+            interval: rng.range(100 * MS..=2 * SEC),
+            timeout: 2 * latency_max + rng.range(MS..=500 * MS),
+            unhealthy_threshold: rng.range(1..=4) as u16,
+            healthy_threshold: rng.range(1..=3) as u16,
+            jitter: rng.range(0..=50 * MS),
+        }),
+        outlier: rng.chance(0.6).then(|| Outlier {
+            consecutive_5xx: rng.range(1..=6) as u16,
+            base_ejection_time: rng.range(100 * MS..=3 * SEC),
+            max_ejection_percent: [10, 50, 100][rng.below(3) as usize],
+        }),
+        panic_percent: [0, 50, 100][rng.below(3) as usize],
+        bugs: LbBugs::default(),
+    }
+}
+
+fn swarm_sim(seed: u64) -> Sim<Lb> {
+    let mut rng = SimRng::new(seed);
+    let net = common::swarm_net(&mut rng);
+    let config = random_config(&mut rng, net.latency_max);
+    let script = random_script(seed, Swarm { nodes: config.nodes(), heal_at: HEAL_AT, max_faults: 12 });
+    let sim_config = SimConfig { seed, net, script, keep_trace: 64, ..SimConfig::default() };
+    Sim::new(Lb::new(config), sim_config).with_checker(LbChecker::default())
+}
+
+fn ok(sim: &Sim<Lb>) -> u64 {
+    match sim.cluster().state(CLIENTS) {
+        Some(LbState::Clients(ClientState { stats, .. })) => stats.ok,
+        _ => 0,
+    }
+}
+
+/// How long after healing the balancer may still refuse to route: a host marked unhealthy needs
+/// `healthy_threshold` passing checks, an ejected one waits out its ejection (without a panic
+/// threshold to fall back on, both can leave no host at all for a while).
+fn penalty_left(sim: &Sim<Lb>) -> Micros {
+    let c = &sim.cluster().protocol.config;
+    let checks = c.health.map_or(0, |h| u64::from(h.healthy_threshold) * (h.interval + h.jitter) + h.timeout);
+    let ejections = match sim.cluster().state(BALANCER) {
+        Some(LbState::Balancer(b)) => {
+            b.hosts.iter().filter_map(|h| h.ejected_until).max().map_or(0, |t| t.saturating_sub(sim.now()))
+        }
+        _ => 0,
+    };
+    checks + ejections
+}
+
+fn check_seed(seed: u64) -> Result<(), String> {
+    let mut sim = swarm_sim(seed);
+    // Healing restarts every node, so count successes from a moment after it.
+    sim.run_until(HEAL_AT + SEC);
+    let before = ok(&sim);
+    let deadline = HEAL_AT + LIVENESS_BOUND + penalty_left(&sim);
+    sim.run_until(deadline);
+    if let Some(v) = sim.violation() {
+        return Err(format!("seed {seed}: {v}\n{:#?}", v.recent));
+    }
+    // Fixed retries can keep an overloaded pool overloaded after the trigger has gone (a
+    // metastable retry storm, which the page shows on purpose); a budget or no retries cannot.
+    let fixed = matches!(sim.cluster().protocol.config.retry, Retry::Fixed { .. });
+    if ok(&sim) <= before && !fixed {
+        return Err(format!("seed {seed}: no request succeeded between 1 s after healing and {deadline} µs"));
+    }
+    Ok(())
+}
+
+shard_tests!(check_seed);
