@@ -157,6 +157,15 @@ impl<P: Protocol> Cluster<P> {
         true
     }
 
+    /// Applies a [`crate::protocol::Degrade`] fault to a live node; `None` if it is down.
+    pub fn degrade(&mut self, id: NodeId, how: crate::protocol::Degrade) -> Option<Effects<P>> {
+        let mut out = Effects::default();
+        let state = self.nodes.get_mut(id as usize)?.state.as_mut()?;
+        self.protocol.degrade(id, state, how, &mut out);
+        self.absorb_persists(id, &out.0);
+        Some(out)
+    }
+
     /// Loses the node's volatile state and timers. Returns false if it was already down.
     pub fn crash(&mut self, id: NodeId) -> bool {
         let Some(node) = self.nodes.get_mut(id as usize) else {

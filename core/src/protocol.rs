@@ -62,6 +62,10 @@ pub trait Protocol: Sized + 'static {
     /// Builds a node's state at boot (`restored == None`) or after a crash.
     fn init(&self, id: NodeId, restored: Option<&Self::Durable>, out: &mut Effects<Self>) -> Self::State;
 
+    /// Applies an operator's [`Degrade`] fault to a live node (the service lab's backends turn
+    /// slow or fail fast); protocols without such a notion ignore it.
+    fn degrade(&self, _id: NodeId, _state: &mut Self::State, _how: Degrade, _out: &mut Effects<Self>) {}
+
     /// Reacts to one event at the node's local time `now`.
     fn handle(
         &self,
@@ -105,6 +109,17 @@ pub enum Effect<P: Protocol> {
     Persist(P::Write),
     Output(P::Output),
     Note(Observation),
+}
+
+/// How a [`crate::sim::fault::Fault::Degrade`] changes a node that stays up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+pub enum Degrade {
+    /// Serves, this many times slower.
+    Slow(u16),
+    /// Answers every request at once with an error.
+    FailFast,
+    /// Back to normal.
+    Recover,
 }
 
 /// A random delay the driver draws, in the node's local time. Parameters are integers so that

@@ -11,7 +11,8 @@ mod common;
 
 use halab_core::lb::client::ClientState;
 use halab_core::lb::*;
-use halab_core::protocol::{Delay, Micros, MS, SEC};
+use halab_core::protocol::{Degrade, Delay, Micros, MS, SEC};
+use halab_core::sim::fault::{Fault, Scheduled};
 use halab_core::sim::rng::SimRng;
 use halab_core::sim::swarm::{random_script, Swarm};
 use halab_core::sim::{Sim, SimConfig};
@@ -85,6 +86,11 @@ fn random_config(rng: &mut SimRng, latency_max: Micros) -> LbConfig {
             max_ejection_percent: [10, 50, 100][rng.below(3) as usize],
         }),
         panic_percent: [0, 50, 100][rng.below(3) as usize],
+        slow_start: rng.chance(0.3).then(|| SlowStart {
+            window: rng.range(100 * MS..=5 * SEC),
+            aggression_milli: [500, 1_000, 3_000][rng.below(3) as usize],
+            min_weight_percent: [1, 10, 50][rng.below(3) as usize],
+        }),
         bugs: LbBugs::default(),
     }
 }
@@ -93,7 +99,15 @@ fn swarm_sim(seed: u64) -> Sim<Lb> {
     let mut rng = SimRng::new(seed);
     let net = common::swarm_net(&mut rng);
     let config = random_config(&mut rng, net.latency_max);
-    let script = random_script(seed, Swarm { nodes: config.nodes(), heal_at: HEAL_AT, max_faults: 12 });
+    let mut script = random_script(seed, Swarm { nodes: config.nodes(), heal_at: HEAL_AT, max_faults: 12 });
+    // Backends turning slow or failing fast, and recovering by the time the rest heals.
+    for _ in 0..rng.below(4) {
+        let x = LbConfig::backend_node(rng.below(config.backends.len() as u64) as usize);
+        let how = [Degrade::Slow(rng.range(2..=20) as u16), Degrade::FailFast][rng.below(2) as usize];
+        script.push(Scheduled { at: rng.below(HEAL_AT), fault: Fault::Degrade(x, how) });
+        script.push(Scheduled { at: HEAL_AT, fault: Fault::Degrade(x, Degrade::Recover) });
+    }
+    script.sort_by_key(|s| s.at);
     let sim_config = SimConfig { seed, net, script, keep_trace: 64, ..SimConfig::default() };
     Sim::new(Lb::new(config), sim_config).with_checker(LbChecker::default())
 }

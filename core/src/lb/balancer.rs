@@ -26,6 +26,8 @@ pub struct Host {
     pub ejected_until: Option<Micros>,
     pub ejections: u32,
     pub forwarded: u64,
+    /// Back in rotation since then, and still warming up (slow start).
+    pub warming_since: Option<Micros>,
 }
 
 impl Host {
@@ -129,7 +131,7 @@ impl BalancerState {
                     if s == seq {
                         self.hosts[host].check = None;
                         self.agenda.remove(&key);
-                        self.checked(c, host, healthy, out);
+                        self.checked(c, now, host, healthy, out);
                     }
                 }
             }
@@ -179,7 +181,14 @@ impl BalancerState {
             out.send(CLIENTS, LbMsg::Response { id, attempt, status: Status::NoHost });
             return;
         }
-        let host = self.picker.pick(c, &self.hosts, &eligible, id, attempt);
+        if let Some(ss) = c.slow_start {
+            for h in &mut self.hosts {
+                if h.warming_since.is_some_and(|t| now.saturating_sub(t) >= ss.window) {
+                    h.warming_since = None;
+                }
+            }
+        }
+        let host = self.picker.pick(c, &self.hosts, &eligible, id, attempt, now);
         let due = self.schedule(now + c.timeout, Due::Upstream { id, attempt });
         if let Some(old) = self.inflight.insert((id, attempt), Attempt { host, sent: now, due }) {
             // The same attempt twice (the network duplicated it): keep the newer.
@@ -205,13 +214,14 @@ impl BalancerState {
             Due::CheckTimeout { host, seq } => {
                 if self.hosts[host].check.is_some_and(|(s, _)| s == seq) {
                     self.hosts[host].check = None;
-                    self.checked(c, host, false, out);
+                    self.checked(c, now, host, false, out);
                 }
             }
             Due::Unejection { host } => {
                 if self.hosts[host].ejected_until.is_some_and(|t| t <= now) {
                     self.hosts[host].ejected_until = None;
                     self.hosts[host].errors_in_row = 0;
+                    self.back_in_rotation(c, host, now);
                     out.note(NoteKind::Info, format!("backend {host} is back from ejection"));
                 }
             }
@@ -262,7 +272,13 @@ impl BalancerState {
         self.schedule(until, Due::Unejection { host });
     }
 
-    fn checked(&mut self, c: &LbConfig, host: usize, pass: bool, out: &mut Out) {
+    fn back_in_rotation(&mut self, c: &LbConfig, host: usize, now: Micros) {
+        if c.slow_start.is_some() {
+            self.hosts[host].warming_since = Some(now);
+        }
+    }
+
+    fn checked(&mut self, c: &LbConfig, now: Micros, host: usize, pass: bool, out: &mut Out) {
         let Some(hc) = c.health else { return };
         let h = &mut self.hosts[host];
         if pass {
@@ -270,6 +286,9 @@ impl BalancerState {
             h.passes = h.passes.saturating_add(1);
             if h.unhealthy && h.passes >= hc.healthy_threshold {
                 h.unhealthy = false;
+                if c.slow_start.is_some() {
+                    h.warming_since = Some(now);
+                }
                 out.note(NoteKind::Role, format!("backend {host} passes its health checks again"));
             }
         } else {

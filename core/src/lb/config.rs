@@ -131,6 +131,37 @@ impl Default for Outlier {
     }
 }
 
+/// Envoy's `slow_start_config`: a host back in rotation (healthy again, or back from
+/// ejection) gets a share that grows from `min_weight_percent` to its full weight over `window`,
+/// as `(t / window)^(1 / aggression)`, so a cold cache or JIT is not flooded at once. Weighted
+/// round robin scales the weight; least request, two choices and peak EWMA divide the cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SlowStart {
+    pub window: Micros,
+    /// Aggression in thousandths (1,000: a straight ramp; more: faster at first).
+    pub aggression_milli: u32,
+    pub min_weight_percent: u8,
+}
+
+impl Default for SlowStart {
+    fn default() -> Self {
+        SlowStart { window: 30 * SEC, aggression_milli: 1_000, min_weight_percent: 10 }
+    }
+}
+
+impl SlowStart {
+    /// The share of its weight a host warming for `t` gets, in thousandths.
+    pub fn share_milli(&self, t: Micros) -> u64 {
+        if t >= self.window {
+            return 1_000;
+        }
+        let x = t as f64 / self.window.max(1) as f64;
+        let f = libm::pow(x, 1_000.0 / f64::from(self.aggression_milli.max(1)));
+        let min = f64::from(self.min_weight_percent.min(100)) / 100.0;
+        (f.max(min) * 1_000.0).round().max(1.0) as u64
+    }
+}
+
 /// Deliberately broken variants, to prove the checker catches what they break.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct LbBugs {
@@ -159,6 +190,7 @@ pub struct LbConfig {
     pub outlier: Option<Outlier>,
     /// Envoy's `healthy_panic_threshold`: with fewer than this % of hosts healthy, route to all.
     pub panic_percent: u8,
+    pub slow_start: Option<SlowStart>,
     pub bugs: LbBugs,
 }
 
@@ -175,6 +207,7 @@ impl Default for LbConfig {
             health: None,
             outlier: None,
             panic_percent: 50,
+            slow_start: None,
             bugs: LbBugs::default(),
         }
     }

@@ -26,13 +26,13 @@ pub mod pick;
 mod tests;
 
 pub use config::{
-    Algorithm, Arrivals, Backend, HealthCheck, LbBugs, LbConfig, Mode, Outlier, Retry, BALANCER, CLIENTS,
-    FIRST_BACKEND,
+    Algorithm, Arrivals, Backend, HealthCheck, LbBugs, LbConfig, Mode, Outlier, Retry, SlowStart, BALANCER,
+    CLIENTS, FIRST_BACKEND,
 };
 pub use invariants::LbChecker;
 
 use crate::client::{Reply, Service};
-use crate::protocol::{Describe, Effects, Event, Micros, NodeId, Protocol};
+use crate::protocol::{Degrade, Describe, Effects, Event, Micros, NodeId, NoteKind, Protocol};
 use backend::BackendState;
 use balancer::BalancerState;
 use client::ClientState;
@@ -190,6 +190,18 @@ impl Protocol for Lb {
             CLIENTS => LbState::Clients(ClientState::boot(c, out)),
             BALANCER => LbState::Balancer(BalancerState::boot(c, out)),
             _ => LbState::Backend(BackendState::boot(c, c.backend(id).unwrap_or(0))),
+        }
+    }
+
+    /// A backend turns slow, fails fast, or recovers; nothing else degrades.
+    fn degrade(&self, _id: NodeId, state: &mut LbState, how: Degrade, out: &mut Out) {
+        if let LbState::Backend(b) = state {
+            b.mode = match how {
+                Degrade::Slow(factor) => Mode::Slow { factor },
+                Degrade::FailFast => Mode::FailFast,
+                Degrade::Recover => Mode::Healthy,
+            };
+            out.note(NoteKind::Info, format!("backend {} is now {:?}", b.index, b.mode));
         }
     }
 

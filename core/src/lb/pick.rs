@@ -21,8 +21,23 @@ fn random(c: &LbConfig, id: u64, attempt: u8, k: u8, n: usize) -> usize {
 
 impl Picker {
     /// One host of `eligible` (indices into `hosts`, ascending, not empty).
-    pub fn pick(&mut self, c: &LbConfig, hosts: &[Host], eligible: &[usize], id: u64, attempt: u8) -> usize {
+    pub fn pick(
+        &mut self,
+        c: &LbConfig,
+        hosts: &[Host],
+        eligible: &[usize],
+        id: u64,
+        attempt: u8,
+        now: Micros,
+    ) -> usize {
         let n = eligible.len();
+        // A warming host's share of its weight, in thousandths (slow start).
+        let share = |i: usize| match (c.slow_start, hosts[i].warming_since) {
+            (Some(ss), Some(t)) => ss.share_milli(now.saturating_sub(t)),
+            _ => 1_000,
+        };
+        // Outstanding requests per unit of (warmed) weight: what the least-loaded pick minimises.
+        let load = |i: usize| (u64::from(hosts[i].outstanding) + 1) * 1_000_000 / share(i);
         debug_assert!(n > 0);
         match c.algorithm {
             Algorithm::RoundRobin => {
@@ -32,7 +47,10 @@ impl Picker {
             }
             Algorithm::WeightedRoundRobin => {
                 self.current.resize(hosts.len(), 0);
-                let weight = |i: usize| i64::from(c.backends.get(i).map_or(1, |b| b.weight.max(1)));
+                let weight = |i: usize| {
+                    let w = u64::from(c.backends.get(i).map_or(1, |b| b.weight.max(1)));
+                    (w * share(i)) as i64
+                };
                 let total: i64 = eligible.iter().map(|&i| weight(i)).sum();
                 for &i in eligible {
                     self.current[i] += weight(i);
@@ -48,19 +66,19 @@ impl Picker {
             Algorithm::LeastRequest => {
                 // Ties go round from a random start, so equal hosts share the load.
                 let start = random(c, id, attempt, 0, n);
-                (0..n)
-                    .map(|k| eligible[(start + k) % n])
-                    .min_by_key(|&i| hosts[i].outstanding)
-                    .expect("n > 0")
+                (0..n).map(|k| eligible[(start + k) % n]).min_by_key(|&i| load(i)).expect("n > 0")
             }
             Algorithm::PowerOfChoices { choices } => (0..choices.max(1))
                 .map(|k| eligible[random(c, id, attempt, k, n)])
-                .min_by_key(|&i| hosts[i].outstanding)
+                .min_by_key(|&i| load(i))
                 .expect("at least one choice"),
             Algorithm::PeakEwma { .. } => {
                 let a = eligible[random(c, id, attempt, 0, n)];
                 let b = eligible[random(c, id, attempt, 1, n)];
-                let cost = |i: usize| u128::from(hosts[i].ewma) * (u128::from(hosts[i].outstanding) + 1);
+                let cost = |i: usize| {
+                    u128::from(hosts[i].ewma) * (u128::from(hosts[i].outstanding) + 1) * 1_000
+                        / u128::from(share(i))
+                };
                 if cost(b) < cost(a) {
                     b
                 } else {
@@ -100,7 +118,7 @@ mod tests {
         let c = config(Algorithm::WeightedRoundRobin, &[5, 1, 1]);
         let mut p = Picker::default();
         let h = hosts(3);
-        let picks: Vec<usize> = (0..7).map(|id| p.pick(&c, &h, &[0, 1, 2], id, 0)).collect();
+        let picks: Vec<usize> = (0..7).map(|id| p.pick(&c, &h, &[0, 1, 2], id, 0, 0)).collect();
         // nginx's example: a a b a c a a, not a a a a a b c.
         assert_eq!(picks, [0, 0, 1, 0, 2, 0, 0]);
     }
@@ -110,12 +128,12 @@ mod tests {
         let mut p = Picker::default();
         let h = hosts(4);
         let rr = config(Algorithm::RoundRobin, &[1; 4]);
-        let picks: Vec<usize> = (0..4).map(|id| p.pick(&rr, &h, &[0, 2, 3], id, 0)).collect();
+        let picks: Vec<usize> = (0..4).map(|id| p.pick(&rr, &h, &[0, 2, 3], id, 0, 0)).collect();
         assert_eq!(picks, [0, 2, 3, 0]);
         let random = config(Algorithm::Random, &[1; 4]);
         let mut counts = [0; 4];
         for id in 0..40_000 {
-            counts[p.pick(&random, &h, &[0, 1, 2, 3], id, 0)] += 1;
+            counts[p.pick(&random, &h, &[0, 1, 2, 3], id, 0, 0)] += 1;
         }
         assert!(counts.iter().all(|&n| (9_500..10_500).contains(&n)), "{counts:?}");
     }
@@ -128,9 +146,9 @@ mod tests {
         h[2].outstanding = 4;
         let mut p = Picker::default();
         let least = config(Algorithm::LeastRequest, &[1; 3]);
-        assert!((0..100).all(|id| p.pick(&least, &h, &[0, 1, 2], id, 0) == 1));
+        assert!((0..100).all(|id| p.pick(&least, &h, &[0, 1, 2], id, 0, 0) == 1));
         let p2c = config(Algorithm::PowerOfChoices { choices: 2 }, &[1; 3]);
-        let to_busiest = (0..3_000).filter(|&id| p.pick(&p2c, &h, &[0, 1, 2], id, 0) == 0).count();
+        let to_busiest = (0..3_000).filter(|&id| p.pick(&p2c, &h, &[0, 1, 2], id, 0, 0) == 0).count();
         // Host 0 wins only when both choices land on it: 1/9 of the time.
         assert!((250..420).contains(&to_busiest), "{to_busiest}");
     }

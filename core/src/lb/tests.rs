@@ -3,7 +3,7 @@
 
 use super::invariants::{EJECTION_CAP, NONE_LOST, NO_EJECTED_ROUTING};
 use super::*;
-use crate::protocol::{Delay, MS, SEC};
+use crate::protocol::{Degrade, Delay, MS, SEC};
 use crate::sim::fault::{Fault, Scheduled};
 use crate::sim::network::NetConfig;
 use crate::sim::{Sim, SimConfig};
@@ -189,4 +189,55 @@ fn a_full_queue_refuses_with_overloaded_and_slow_backends_lengthen_latency() {
     // 150/s arrive at a host that serves 20/s: most are refused.
     assert!(refused > 1_000, "{refused}");
     assert!(clients(&s).stats.errors >= refused - 10);
+}
+
+#[test]
+fn a_backend_failing_fast_is_ejected_and_warms_up_slowly_when_it_returns() {
+    let config = LbConfig {
+        algorithm: Algorithm::LeastRequest,
+        outlier: Some(Outlier { consecutive_5xx: 3, base_ejection_time: 2 * SEC, max_ejection_percent: 50 }),
+        slow_start: Some(SlowStart { window: 4 * SEC, ..SlowStart::default() }),
+        ..LbConfig::default()
+    };
+    let script = vec![
+        Scheduled { at: SEC, fault: Fault::Degrade(backend(0), Degrade::FailFast) },
+        Scheduled { at: 2 * SEC, fault: Fault::Degrade(backend(0), Degrade::Recover) },
+    ];
+    let mut s = sim(config, script);
+    s.run_until(1_500 * MS);
+    assert_eq!(balancer(&s).hosts[0].ejections, 1, "ejected after three errors");
+    let before = balancer(&s).hosts[0].forwarded;
+    // Back from ejection at about 3 s: a share that starts at 10% and grows over 4 s.
+    s.run_until(3_500 * MS);
+    assert!(balancer(&s).hosts[0].warming_since.is_some());
+    let early = balancer(&s).hosts[0].forwarded - before;
+    let others = (1..4).map(|i| balancer(&s).hosts[i].forwarded).sum::<u64>();
+    s.run_until(9 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    let h = &balancer(&s).hosts[0];
+    assert!(h.warming_since.is_none(), "warm after the window");
+    // In its first half second back it got far less than a quarter of the ~100 requests.
+    assert!(early < 15, "{early} requests in the first 0.5 s back ({others} to the others so far)");
+    assert_eq!(clients(&s).stats.timeouts, 0);
+}
+
+#[test]
+fn a_slow_backend_overflows_under_round_robin_but_peak_ewma_and_least_request_steer_around_it() {
+    // Backend 0 turns 5× slower (20 requests/s at most); each backend is offered 50/s.
+    let errors = |algorithm| {
+        let config = LbConfig { algorithm, ..LbConfig::default() };
+        let script = vec![Scheduled { at: 0, fault: Fault::Degrade(backend(0), Degrade::Slow(5)) }];
+        let mut s = sim(config, script);
+        s.run_until(20 * SEC);
+        assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+        (clients(&s).stats.errors, balancer(&s).hosts[0].forwarded)
+    };
+    let (rr, rr_slow) = errors(Algorithm::RoundRobin);
+    // Round robin keeps sending it a quarter: about 30/s more than it can serve are refused.
+    assert!(rr > 450 && rr_slow > 950, "round robin: {rr} errors, {rr_slow} to the slow host");
+    for algorithm in [Algorithm::PeakEwma { tau: 10 * SEC }, Algorithm::LeastRequest] {
+        let (e, to_slow) = errors(algorithm);
+        assert_eq!(e, 0, "{algorithm:?}");
+        assert!(to_slow < 400, "{algorithm:?} sent {to_slow} to the slow host");
+    }
 }

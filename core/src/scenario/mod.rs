@@ -44,6 +44,8 @@ pub mod limits {
     /// Latest instant a scripted fault may have.
     pub const MAX_TIME: Micros = 24 * 3600 * SEC;
     pub const MAX_PAUSE: Micros = 600 * SEC;
+    /// The most a `slow:N:F` fault slows a backend down.
+    pub const MAX_SLOW_FACTOR: u16 = 1_000;
     pub const MIN_PROPOSERS: u8 = 1;
     pub const MAX_PROPOSERS: u8 = 5;
     /// Lock scenarios: server + storage + 1..=6 clients.
@@ -365,6 +367,13 @@ impl Scenario {
                 Err(ScenarioError::new(field, format!("{} takes no client writes", self.protocol.name())))
             }
             Fault::Crash(x) | Fault::Restart(x) | Fault::Write(x) => node_ok(*x),
+            Fault::Degrade(..) => Err(ScenarioError::new(
+                field,
+                format!(
+                    "{} has no backends to slow down or fail (only the service lab does)",
+                    self.protocol.name()
+                ),
+            )),
             Fault::ClockDrift(x, ppm) => {
                 node_ok(*x)?;
                 let max = crate::cluster::MAX_DRIFT_PPM;

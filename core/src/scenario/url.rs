@@ -14,7 +14,7 @@
 
 use super::units::{format_duration, format_ppm, parse_duration, parse_ppm, shorten};
 use super::{limits, ProtocolKind, Scenario, ScenarioError};
-use crate::protocol::{Micros, NodeId};
+use crate::protocol::{Degrade, Micros, NodeId};
 use crate::raft::Bugs;
 use crate::sim::fault::{Fault, Scheduled};
 use std::collections::BTreeMap;
@@ -161,6 +161,9 @@ pub fn fault_token(f: &Fault) -> String {
         Fault::IsolateLeader => "isolate:leader".into(),
         Fault::CrashLeader => "crash:leader".into(),
         Fault::ClockDrift(n, ppm) => format!("drift:{n}:{}", format_drift(*ppm)),
+        Fault::Degrade(n, Degrade::Slow(f)) => format!("slow:{n}:{f}"),
+        Fault::Degrade(n, Degrade::FailFast) => format!("failfast:{n}"),
+        Fault::Degrade(n, Degrade::Recover) => format!("recover:{n}"),
     }
 }
 
@@ -412,6 +415,16 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
             let (n, d) = arg.split_once(':').ok_or("drift needs a node and a rate, like drift:0:0.3 (30% fast)")?;
             Ok(Fault::ClockDrift(one(n)?, parse_drift(d)?))
         }
+        "slow" => {
+            let (n, f) = arg.split_once(':').ok_or("slow needs a node and a factor, like slow:3:5 (5× slower)")?;
+            let factor: u16 = f.parse().map_err(|_| format!("slow's factor must be a whole number, got {}", shorten(f)))?;
+            if !(2..=limits::MAX_SLOW_FACTOR).contains(&factor) {
+                return Err(format!("slow's factor must be 2 to {}, got {factor}", limits::MAX_SLOW_FACTOR));
+            }
+            Ok(Fault::Degrade(one(n)?, Degrade::Slow(factor)))
+        }
+        "failfast" => Ok(Fault::Degrade(one(arg)?, Degrade::FailFast)),
+        "recover" => Ok(Fault::Degrade(one(arg)?, Degrade::Recover)),
         "heal" if arg.is_empty() => Ok(Fault::Heal),
         "loss" => Ok(Fault::SetLoss(parse_ppm(arg)?)),
         "dup" => Ok(Fault::SetDup(parse_ppm(arg)?)),
@@ -420,7 +433,7 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
             Ok(Fault::SetLatency(lo, hi))
         }
         _ => Err(format!(
-            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, drift, crash:leader, isolate:leader)",
+            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, drift, slow, failfast, recover, crash:leader, isolate:leader)",
             shorten(t)
         )),
     }
@@ -691,9 +704,31 @@ mod tests {
             "faults=drift:1:0.6@1s",
             "faults=drift:1:--0.1@1s",
             "faults=drift:1:x@1s",
+            "faults=slow:1@1s",
+            "faults=slow:1:1@1s",
+            "faults=slow:1:1001@1s",
+            "faults=failfast@1s",
+            // Well formed, but Raft has no backends to degrade.
+            "faults=slow:1:5@1s",
+            "faults=recover:1@1s",
         ] {
             assert!(decode(q).is_err(), "{q} accepted");
         }
+    }
+
+    #[test]
+    fn degrade_tokens_round_trip() {
+        for f in [
+            Fault::Degrade(3, Degrade::Slow(5)),
+            Fault::Degrade(2, Degrade::FailFast),
+            Fault::Degrade(7, Degrade::Recover),
+        ] {
+            let token = fault_token(&f);
+            assert_eq!(parse_fault(&token), Ok(f), "{token}");
+        }
+        assert_eq!(fault_token(&Fault::Degrade(3, Degrade::Slow(5))), "slow:3:5");
+        let e = decode("faults=slow:1:5@1s").unwrap_err().to_string();
+        assert!(e.contains("only the service lab"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Faults the user or a test injects, and scripts of them at given times.
 
-use crate::protocol::{Micros, NodeId};
+use crate::protocol::{Degrade, Micros, NodeId};
 use serde::{Deserialize, Serialize};
 
 /// One change to the world. Every fault is also a URL token (see `scenario::url`).
@@ -37,6 +37,8 @@ pub enum Fault {
     /// From now on the node's clock runs this many parts per million fast (negative: slow);
     /// 0 stops the drift. Armed timers are re-timed by the new rate. See `cluster::Clock`.
     ClockDrift(NodeId, i32),
+    /// The node stays up but turns slow, fails fast, or recovers (see [`Degrade`]).
+    Degrade(NodeId, Degrade),
 }
 
 impl Fault {
@@ -48,7 +50,8 @@ impl Fault {
             | Fault::Restart(x)
             | Fault::Pause(x, _)
             | Fault::Write(x)
-            | Fault::ClockDrift(x, _) => *x < n,
+            | Fault::ClockDrift(x, _)
+            | Fault::Degrade(x, _) => *x < n,
             Fault::Cut(a, b) | Fault::Mend(a, b) => *a < n && *b < n,
             Fault::Partition(groups) => {
                 for g in groups.iter_mut() {
@@ -72,7 +75,8 @@ impl Fault {
             | Fault::Restart(n)
             | Fault::Pause(n, _)
             | Fault::Write(n)
-            | Fault::ClockDrift(n, _) => Some(*n),
+            | Fault::ClockDrift(n, _)
+            | Fault::Degrade(n, _) => Some(*n),
             _ => None,
         }
     }

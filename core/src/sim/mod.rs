@@ -542,6 +542,11 @@ where
                 self.set_drift(x, ppm);
                 Some(x)
             }
+            Fault::Degrade(x, how) => {
+                let out = self.cluster.degrade(x, how);
+                self.apply_effects_opt(x, out);
+                Some(x)
+            }
             Fault::IsolateLeader | Fault::CrashLeader => None, // resolved above
         }
     }

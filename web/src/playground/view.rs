@@ -9,7 +9,7 @@ use crate::widgets::faults::MenuItem;
 use crate::widgets::invariants::{Unjudged, ViolationView};
 use crate::widgets::notes::NoteView;
 use crate::widgets::timeline::TimelineSpan;
-use halab_core::protocol::{Describe, Micros, NodeId, MS};
+use halab_core::protocol::{Degrade, Describe, Micros, NodeId, MS};
 use halab_core::scenario::units::format_duration;
 use halab_core::sim::fault::Fault;
 use halab_core::sim::network::PPM;
@@ -285,6 +285,9 @@ pub fn describe_fault_as(f: &Fault, nodes: u8, name: impl Fn(NodeId) -> String) 
             let way = if *ppm > 0 { "fast" } else { "slow" };
             format!("{}'s clock runs {} {way}", name(*x), pct(ppm.unsigned_abs()))
         }
+        Fault::Degrade(x, Degrade::Slow(f)) => format!("{} turned {f}× slower", name(*x)),
+        Fault::Degrade(x, Degrade::FailFast) => format!("{} fails every request at once", name(*x)),
+        Fault::Degrade(x, Degrade::Recover) => format!("{} recovered", name(*x)),
     }
 }
 
