@@ -90,6 +90,16 @@ pub enum Algorithm {
     PeakEwma {
         tau: Micros,
     },
+    /// A hash ring over the request's key (its session), with `vnodes` points per unit of
+    /// weight; with `bound_percent` > 0, Mirrokni, Thorup and Zadimoghaddam's bounded loads: a
+    /// host takes a request only while it has fewer than (1 + bound/100) × the average
+    /// outstanding, else the next host clockwise does.
+    RingHash {
+        vnodes: u16,
+        bound_percent: u16,
+    },
+    /// Maglev's lookup table over the request's key.
+    Maglev,
 }
 
 /// Envoy's active health checking (`interval`, `timeout`, `unhealthy_threshold`,
@@ -191,6 +201,8 @@ pub struct LbConfig {
     /// Envoy's `healthy_panic_threshold`: with fewer than this % of hosts healthy, route to all.
     pub panic_percent: u8,
     pub slow_start: Option<SlowStart>,
+    /// Distinct request keys (sessions) the hashing algorithms route by.
+    pub keys: u32,
     pub bugs: LbBugs,
 }
 
@@ -208,6 +220,7 @@ impl Default for LbConfig {
             outlier: None,
             panic_percent: 50,
             slow_start: None,
+            keys: 1_000,
             bugs: LbBugs::default(),
         }
     }

@@ -12,6 +12,20 @@ pub struct Picker {
     cursor: u64,
     /// Smooth weighted round robin's current weights, by host.
     current: Vec<i64>,
+    /// The hosts the hashing structure below was built over; rebuilt when they change.
+    hashed: Vec<usize>,
+    /// Ring points (position, host), sorted.
+    ring: Vec<(u64, u8)>,
+    /// Maglev's table of hosts.
+    table: Vec<u8>,
+}
+
+/// Maglev's table size: a prime well above any pool the lab allows.
+const MAGLEV_TABLE: u32 = 1_021;
+
+/// The key (session) of request `id`, hashed.
+pub fn request_key(c: &LbConfig, id: u64) -> u64 {
+    crate::ring::hash::key_hash(mixed_hash(&(c.salt, id)) % u64::from(c.keys.max(1)))
 }
 
 /// A uniform pick in `0..n` for the `k`-th choice of attempt `attempt` of request `id`.
@@ -72,6 +86,29 @@ impl Picker {
                 .map(|k| eligible[random(c, id, attempt, k, n)])
                 .min_by_key(|&i| load(i))
                 .expect("at least one choice"),
+            Algorithm::RingHash { bound_percent, .. } => {
+                self.build(c, eligible);
+                let key = request_key(c, id);
+                let start = self.ring.partition_point(|&(p, _)| p < key);
+                let points = self.ring.len();
+                let mut walk = (0..points).map(|k| usize::from(self.ring[(start + k) % points].1));
+                let home = walk.next().expect("a ring over eligible hosts");
+                if bound_percent == 0 {
+                    return home;
+                }
+                // Capacity: ⌈(1 + ε) × (outstanding + this one) / hosts⌉.
+                let total: u64 = eligible.iter().map(|&i| u64::from(hosts[i].outstanding)).sum::<u64>() + 1;
+                let cap = (total * (100 + u64::from(bound_percent))).div_ceil(100 * n as u64);
+                std::iter::once(home)
+                    .chain(walk)
+                    .find(|&i| u64::from(hosts[i].outstanding) < cap)
+                    .unwrap_or(home)
+            }
+            Algorithm::Maglev => {
+                self.build(c, eligible);
+                let key = request_key(c, id);
+                usize::from(self.table[(key % self.table.len() as u64) as usize])
+            }
             Algorithm::PeakEwma { .. } => {
                 let a = eligible[random(c, id, attempt, 0, n)];
                 let b = eligible[random(c, id, attempt, 1, n)];
@@ -85,6 +122,34 @@ impl Picker {
                     a
                 }
             }
+        }
+    }
+}
+
+impl Picker {
+    /// (Re)builds the ring or the Maglev table over `eligible` if it changed.
+    fn build(&mut self, c: &LbConfig, eligible: &[usize]) {
+        if self.hashed == eligible {
+            return;
+        }
+        self.hashed = eligible.to_vec();
+        match c.algorithm {
+            Algorithm::RingHash { vnodes, .. } => {
+                self.ring = eligible
+                    .iter()
+                    .flat_map(|&i| {
+                        let w = c.backends.get(i).map_or(1, |b| b.weight.max(1));
+                        let points = u32::from(vnodes.max(1)) * w;
+                        (0..points).map(move |r| (crate::ring::hash::point(i as u8, r), i as u8))
+                    })
+                    .collect();
+                self.ring.sort_unstable();
+            }
+            Algorithm::Maglev => {
+                let members = crate::ring::Members::uniform(eligible.iter().map(|&i| i as u8));
+                self.table = crate::ring::maglev::Maglev::new(&members, MAGLEV_TABLE).table().to_vec();
+            }
+            _ => {}
         }
     }
 }

@@ -241,3 +241,37 @@ fn a_slow_backend_overflows_under_round_robin_but_peak_ewma_and_least_request_st
         assert!(to_slow < 400, "{algorithm:?} sent {to_slow} to the slow host");
     }
 }
+
+#[test]
+fn hashing_keeps_a_key_on_one_host_and_bounded_loads_spill_a_hot_key() {
+    // One key only: a pure hash sends everything to one host; bounded loads spread the spill.
+    let run = |algorithm| {
+        let config = LbConfig { algorithm, keys: 1, ..LbConfig::default() };
+        let mut s = sim(config, vec![]);
+        s.run_until(5 * SEC);
+        assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+        let per: Vec<u64> = balancer(&s).hosts.iter().map(|h| h.forwarded).collect();
+        per
+    };
+    for algorithm in [Algorithm::Maglev, Algorithm::RingHash { vnodes: 100, bound_percent: 0 }] {
+        let per = run(algorithm);
+        assert_eq!(per.iter().filter(|&&n| n > 0).count(), 1, "{algorithm:?}: {per:?}");
+    }
+    // Bounded loads: the key's home takes it only while under its capacity, then the next
+    // hosts clockwise do.
+    let per = run(Algorithm::RingHash { vnodes: 100, bound_percent: 25 });
+    let total: u64 = per.iter().sum();
+    assert!(per.iter().filter(|&&n| n > 50).count() >= 3, "bounded loads: {per:?}");
+    assert!(*per.iter().max().unwrap() * 2 < total, "bounded loads: {per:?}");
+    // Many keys: every host gets a share, and a key's requests stay on one host while the pool
+    // does not change.
+    let c = LbConfig { algorithm: Algorithm::Maglev, ..LbConfig::default() };
+    let mut p = pick::Picker::default();
+    let hosts = vec![balancer::Host::default(); 4];
+    let mut by_key = std::collections::BTreeMap::new();
+    for id in 0..4_000u64 {
+        let host = p.pick(&c, &hosts, &[0, 1, 2, 3], id, 0, 0);
+        assert_eq!(*by_key.entry(pick::request_key(&c, id)).or_insert(host), host, "request {id}");
+    }
+    assert!(by_key.len() > 900);
+}

@@ -80,12 +80,7 @@ impl Hasher for StableHasher {
 /// finalizer, so that every bit depends on every input bit. FxHash's round alone leaves the low
 /// bits of nearby inputs correlated, which is fine for a fingerprint and wrong for a choice.
 pub fn mixed_hash<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut x = stable_hash(value);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    x ^ (x >> 33)
+    crate::ring::hash::mix(stable_hash(value))
 }
 
 /// Hashes any `Hash` value with [`StableHasher`].
