@@ -92,6 +92,13 @@ fn random_config(rng: &mut SimRng, latency_max: Micros) -> LbConfig {
         }),
         panic_percent: [0, 50, 100][rng.below(3) as usize],
         keys: [1, 10, 1_000, 1_000_000][rng.below(4) as usize],
+        pair: rng.chance(0.4).then(|| Pair {
+            advert_int: rng.range(100 * MS..=SEC),
+            preempt: rng.chance(0.5),
+            fencing: rng
+                .chance(0.5)
+                .then(|| Fencing { ttl: rng.range(SEC..=3 * SEC), renew: rng.range(100 * MS..=300 * MS) }),
+        }),
         slow_start: rng.chance(0.3).then(|| SlowStart {
             window: rng.range(100 * MS..=5 * SEC),
             aggression_milli: [500, 1_000, 3_000][rng.below(3) as usize],
@@ -108,7 +115,7 @@ fn swarm_sim(seed: u64) -> Sim<Lb> {
     let mut script = random_script(seed, Swarm { nodes: config.nodes(), heal_at: HEAL_AT, max_faults: 12 });
     // Backends turning slow or failing fast, and recovering by the time the rest heals.
     for _ in 0..rng.below(4) {
-        let x = LbConfig::backend_node(rng.below(config.backends.len() as u64) as usize);
+        let x = config.backend_node(rng.below(config.backends.len() as u64) as usize);
         let how = [Degrade::Slow(rng.range(2..=20) as u16), Degrade::FailFast][rng.below(2) as usize];
         script.push(Scheduled { at: rng.below(HEAL_AT), fault: Fault::Degrade(x, how) });
         script.push(Scheduled { at: HEAL_AT, fault: Fault::Degrade(x, Degrade::Recover) });

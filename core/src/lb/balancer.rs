@@ -2,8 +2,9 @@
 
 use super::config::{Algorithm, LbConfig, CLIENTS};
 use super::pick::{peak_ewma, Picker};
+use super::vrrp::Vrrp;
 use super::{LbMsg, LbTimer, Out, Status};
-use crate::protocol::{Event, Micros, NoteKind};
+use crate::protocol::{Event, Micros, NodeId, NoteKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -67,6 +68,10 @@ enum Due {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct BalancerState {
+    /// Master or backup of a pair (a lone balancer is master).
+    pub vrrp: Vrrp,
+    /// Requests dropped because this balancer does not hold the VIP.
+    pub dropped: u64,
     pub hosts: Vec<Host>,
     picker: Picker,
     /// Forwarded attempts by (request, attempt).
@@ -86,11 +91,13 @@ pub struct BalancerState {
 }
 
 impl BalancerState {
-    pub fn boot(c: &LbConfig, out: &mut Out) -> Self {
+    pub fn boot(c: &LbConfig, id: NodeId, restarted: bool, out: &mut Out) -> Self {
         if let Some(h) = c.health {
             out.set_timer(LbTimer::CheckRound, 0..=h.jitter);
         }
         BalancerState {
+            vrrp: Vrrp::boot(c, id, restarted, out),
+            dropped: 0,
             hosts: vec![Host::default(); c.backends.len()],
             picker: Picker::default(),
             inflight: BTreeMap::new(),
@@ -110,10 +117,20 @@ impl BalancerState {
         self.hosts.iter().filter(|h| h.ejected_until.is_some()).count()
     }
 
-    pub fn handle(&mut self, c: &LbConfig, now: Micros, ev: Event<super::Lb>, out: &mut Out) {
+    pub fn handle(&mut self, c: &LbConfig, me: NodeId, now: Micros, ev: Event<super::Lb>, out: &mut Out) {
         self.last_routed = None;
+        if self.vrrp.handle(c, me, now, &ev, out) {
+            return;
+        }
         match ev {
-            Event::Msg { msg: LbMsg::Request { id, attempt }, .. } => self.route(c, now, id, attempt, out),
+            Event::Msg { msg: LbMsg::Request { id, attempt }, .. } => {
+                if self.vrrp.serving(c, now) {
+                    self.route(c, now, id, attempt, out);
+                } else {
+                    // Not the VIP's owner (any more): the packet goes nowhere.
+                    self.dropped += 1;
+                }
+            }
             Event::Msg { from, msg: LbMsg::Done { id, attempt, status } } => {
                 // Only the host the attempt is recorded against: a duplicated request may have
                 // gone to two hosts, and the older copy's answer was written off already.
@@ -145,7 +162,7 @@ impl BalancerState {
                     let seq = self.check_seq;
                     let key = self.schedule(now + h.timeout, Due::CheckTimeout { host, seq });
                     self.hosts[host].check = Some((seq, key));
-                    out.send(LbConfig::backend_node(host), LbMsg::Check { seq });
+                    out.send(c.backend_node(host), LbMsg::Check { seq });
                 }
                 out.set_timer(LbTimer::CheckRound, h.interval..=h.interval + h.jitter);
             }
@@ -200,7 +217,7 @@ impl BalancerState {
         h.forwarded += 1;
         self.routed += 1;
         self.last_routed = Some(host);
-        out.send(LbConfig::backend_node(host), LbMsg::Forward { id, attempt });
+        out.send(c.backend_node(host), LbMsg::Forward { id, attempt });
     }
 
     fn act(&mut self, c: &LbConfig, now: Micros, due: Due, out: &mut Out) {

@@ -3,7 +3,7 @@
 use super::config::{Arrivals, LbConfig, Retry, BALANCER};
 use super::histogram::Histogram;
 use super::{LbMsg, LbTimer, Out, Status};
-use crate::protocol::{Delay, Event, Micros, NoteKind, SEC};
+use crate::protocol::{Delay, Event, Micros, NodeId, NoteKind, SEC};
 use crate::sim::trace::mixed_hash;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -51,6 +51,8 @@ impl ClientStats {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct ClientState {
+    /// The balancer the virtual IP leads to, as the last gratuitous ARP said.
+    pub vip: NodeId,
     next_id: u64,
     pub pending: BTreeMap<u64, Pending>,
     /// What is due when, keyed by (local time, sequence number).
@@ -65,6 +67,7 @@ pub struct ClientState {
 
 impl ClientState {
     pub fn boot(c: &LbConfig, out: &mut Out) -> Self {
+        arp(c, out);
         match c.arrivals {
             Arrivals::Open { per_sec } if per_sec > 0 => {
                 out.set_timer_drawn(LbTimer::Arrival, Delay::Exponential { mean: SEC / u64::from(per_sec) })
@@ -77,6 +80,7 @@ impl ClientState {
             }
         }
         ClientState {
+            vip: BALANCER,
             next_id: 0,
             pending: BTreeMap::new(),
             agenda: BTreeMap::new(),
@@ -107,6 +111,7 @@ impl ClientState {
                     self.act(c, now, due, out);
                 }
             }
+            Event::Msg { from, msg: LbMsg::Garp } => self.vip = from,
             Event::Msg { msg: LbMsg::Response { id, attempt, status }, .. } => {
                 self.on_response(c, now, id, attempt, status, out)
             }
@@ -129,7 +134,7 @@ impl ClientState {
         let attempt = p.attempt;
         p.backing_off = false;
         self.stats.attempts += 1;
-        out.send(BALANCER, LbMsg::Request { id, attempt });
+        out.send(self.vip, LbMsg::Request { id, attempt });
         if attempt > 0 && c.bugs.retry_without_timeout {
             p.due = None;
             return;
@@ -145,6 +150,7 @@ impl ClientState {
             Due::Timeout { id, attempt } => {
                 if self.pending.get(&id).is_some_and(|p| p.attempt == attempt && !p.backing_off) {
                     self.pending.get_mut(&id).expect("checked").due = None;
+                    arp(c, out);
                     self.failed(c, now, id, false, out);
                 }
             }
@@ -248,6 +254,15 @@ impl ClientState {
                 None => out.cancel_timer(LbTimer::Wake),
             }
             self.wake = next;
+        }
+    }
+}
+
+/// Asks a pair which balancer holds the VIP (a lone balancer always does).
+fn arp(c: &LbConfig, out: &mut Out) {
+    if c.pair.is_some() {
+        for b in c.balancers() {
+            out.send(b, LbMsg::Arp);
         }
     }
 }

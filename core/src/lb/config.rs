@@ -3,10 +3,13 @@
 
 use crate::protocol::{Delay, Micros, NodeId, MS, SEC};
 
-/// Node ids: the client population is one node, the load balancer the next, backends after.
+/// Node ids: the client population is node 0 and the (first) load balancer node 1; then the
+/// standby balancer if there is a pair, the lease witness if the pair is fenced, and the
+/// backends ([`LbConfig::first_backend`]).
 pub const CLIENTS: NodeId = 0;
 pub const BALANCER: NodeId = 1;
-pub const FIRST_BACKEND: NodeId = 2;
+/// The standby balancer of a pair.
+pub const STANDBY: NodeId = 2;
 
 /// How requests arrive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -172,6 +175,44 @@ impl SlowStart {
     }
 }
 
+/// An active/standby balancer pair with VRRP's adverts (RFC 5798): the master sends an advert
+/// every `advert_int`; a backup that hears none for 3 × `advert_int` plus a skew (shorter for
+/// higher priority) takes the virtual IP and announces it (a gratuitous ARP, which clients
+/// follow). Balancer 1 has priority 200 and balancer 2 has 100; with `preempt`, a backup of
+/// higher priority takes the VIP back from a lower one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Pair {
+    pub advert_int: Micros,
+    pub preempt: bool,
+    pub fencing: Option<Fencing>,
+}
+
+impl Default for Pair {
+    fn default() -> Self {
+        Pair { advert_int: SEC, preempt: true, fencing: None }
+    }
+}
+
+/// Fencing the pair with a lease from a witness node (the lock service's idea, Chubby's
+/// sequencer): a balancer serves as master only while it holds an unexpired lease, counted
+/// from when it asked and shortened by the drift bound, and the witness grants the lease to one
+/// balancer at a time. Split brain then leaves at most one balancer serving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Fencing {
+    pub ttl: Micros,
+    /// How often the master renews (well under `ttl`).
+    pub renew: Micros,
+}
+
+impl Default for Fencing {
+    fn default() -> Self {
+        Fencing { ttl: 3 * SEC, renew: SEC }
+    }
+}
+
+/// The clock drift a lease holder allows for, in parts per million (5%).
+pub const LEASE_DRIFT_PPM: u64 = 50_000;
+
 /// Deliberately broken variants, to prove the checker catches what they break.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct LbBugs {
@@ -181,6 +222,10 @@ pub struct LbBugs {
     pub route_to_ejected: bool,
     /// Outlier detection ignores `max_ejection_percent`, so errors can eject every host.
     pub eject_all: bool,
+    /// A fenced backup promotes itself without waiting for the witness's lease.
+    pub unfenced_promotion: bool,
+    /// A restarted witness grants the lease at once, though it forgot who held it.
+    pub forgetful_witness: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -203,6 +248,8 @@ pub struct LbConfig {
     pub slow_start: Option<SlowStart>,
     /// Distinct request keys (sessions) the hashing algorithms route by.
     pub keys: u32,
+    /// A standby balancer, if any.
+    pub pair: Option<Pair>,
     pub bugs: LbBugs,
 }
 
@@ -221,6 +268,7 @@ impl Default for LbConfig {
             panic_percent: 50,
             slow_start: None,
             keys: 1_000,
+            pair: None,
             bugs: LbBugs::default(),
         }
     }
@@ -228,17 +276,44 @@ impl Default for LbConfig {
 
 impl LbConfig {
     pub fn nodes(&self) -> usize {
-        FIRST_BACKEND as usize + self.backends.len()
+        usize::from(self.first_backend()) + self.backends.len()
+    }
+
+    /// The balancers' node ids.
+    pub fn balancers(&self) -> std::ops::RangeInclusive<NodeId> {
+        BALANCER..=if self.pair.is_some() { STANDBY } else { BALANCER }
+    }
+
+    pub fn is_balancer(&self, id: NodeId) -> bool {
+        self.balancers().contains(&id)
+    }
+
+    /// The lease witness, if the pair is fenced.
+    pub fn witness(&self) -> Option<NodeId> {
+        self.pair.and_then(|p| p.fencing).map(|_| STANDBY + 1)
+    }
+
+    pub fn first_backend(&self) -> NodeId {
+        self.witness().map_or(*self.balancers().end(), |w| w) + 1
     }
 
     /// The backend index of node `id`, if it is a backend.
     pub fn backend(&self, id: NodeId) -> Option<usize> {
-        let i = usize::from(id.checked_sub(FIRST_BACKEND)?);
+        let i = usize::from(id.checked_sub(self.first_backend())?);
         (i < self.backends.len()).then_some(i)
     }
 
-    pub fn backend_node(i: usize) -> NodeId {
-        FIRST_BACKEND + i as NodeId
+    pub fn backend_node(&self, i: usize) -> NodeId {
+        self.first_backend() + i as NodeId
+    }
+
+    /// VRRP priority of balancer `id`.
+    pub fn priority(&self, id: NodeId) -> u8 {
+        if id == BALANCER {
+            200
+        } else {
+            100
+        }
     }
 
     pub fn max_retries(&self) -> u8 {

@@ -1,6 +1,7 @@
 //! `LbChecker`: what must hold in the service lab whatever the faults.
 
-use super::config::{LbConfig, BALANCER, CLIENTS};
+use super::config::{LbConfig, CLIENTS, LEASE_DRIFT_PPM};
+use super::vrrp::Role;
 use super::{Lb, LbState};
 use crate::cluster::Cluster;
 use crate::invariant::{Broken, Checker};
@@ -11,12 +12,22 @@ pub const NONE_LOST: &str = "no request is lost silently";
 pub const NO_EJECTED_ROUTING: &str =
     "no new request goes to an ejected or unhealthy backend outside panic mode";
 pub const EJECTION_CAP: &str = "outlier detection ejects at most max_ejection_percent of hosts";
+pub const ONE_MASTER: &str = "at most one balancer serves the VIP while fencing's assumptions hold";
 
 #[derive(Debug, Default)]
 pub struct LbChecker {
     /// A paused client population acts late on everything: its requests are not judged lost
     /// before this instant (true time).
     pause_grace: Micros,
+    /// Fencing assumes bounded drift and no pauses of the balancers and the witness: after
+    /// either, [`ONE_MASTER`] is not judged until every lease formed under it has run out.
+    unjudged_until: Micros,
+    /// Both balancers of the pair have been master since then.
+    both_since: Option<Micros>,
+    /// Both were master for longer than an advert interval (split brain; a preemption overlaps
+    /// for one message delay), now, and how many times.
+    pub split_brain: bool,
+    pub split_brains: u64,
 }
 
 /// How long a request can take before its client must have ended it: every attempt's timeout
@@ -65,8 +76,9 @@ impl Checker<Lb> for LbChecker {
                 }
             }
         }
-        if touched == Some(BALANCER) {
-            if let Some(LbState::Balancer(b)) = cluster.state(BALANCER) {
+        self.masters(cluster)?;
+        if let Some(t) = touched.filter(|&t| c.is_balancer(t)) {
+            if let Some(LbState::Balancer(b)) = cluster.state(t) {
                 if let Some(host) = b.last_routed {
                     if !b.panic && !b.hosts[host].routable() {
                         return Err(Broken {
@@ -93,6 +105,57 @@ impl Checker<Lb> for LbChecker {
                     }
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+impl LbChecker {
+    /// Split brain, and fencing's promise that it leaves at most one balancer serving.
+    fn masters(&mut self, cluster: &Cluster<Lb>) -> Result<(), Broken> {
+        let c = &cluster.protocol.config;
+        let Some(pair) = c.pair else { return Ok(()) };
+        let masters: Vec<NodeId> = c
+            .balancers()
+            .filter(
+                |&id| matches!(cluster.state(id), Some(LbState::Balancer(b)) if b.vrrp.role == Role::Master),
+            )
+            .collect();
+        self.both_since = if masters.len() > 1 { Some(self.both_since.unwrap_or(cluster.now)) } else { None };
+        let split = self.both_since.is_some_and(|t| cluster.now - t > pair.advert_int);
+        if split && !self.split_brain {
+            self.split_brains += 1;
+        }
+        self.split_brain = split;
+        let Some(f) = pair.fencing else { return Ok(()) };
+        let fenced_nodes = c.balancers().chain(c.witness());
+        for id in fenced_nodes {
+            let n = &cluster.nodes[id as usize];
+            let drifting = u64::from(n.clock.rate_ppm.unsigned_abs()) > LEASE_DRIFT_PPM;
+            if let Some(until) = n.paused_until {
+                self.unjudged_until = self.unjudged_until.max(until + 2 * f.ttl);
+            }
+            if drifting {
+                self.unjudged_until = self.unjudged_until.max(cluster.now + 2 * f.ttl);
+            }
+        }
+        if cluster.now < self.unjudged_until {
+            return Ok(());
+        }
+        let serving: Vec<NodeId> = c
+            .balancers()
+            .filter(|&id| match cluster.state(id) {
+                Some(LbState::Balancer(b)) => {
+                    b.vrrp.serving(c, cluster.nodes[id as usize].clock.local(cluster.now))
+                }
+                _ => false,
+            })
+            .collect();
+        if serving.len() > 1 {
+            return Err(Broken {
+                invariant: ONE_MASTER,
+                detail: format!("balancers {serving:?} both serve the VIP"),
+            });
         }
         Ok(())
     }

@@ -7,7 +7,7 @@
 //! backend by the configured algorithm, using only what it can observe: its own outstanding
 //! counts, the latencies and errors it saw, and its active health checks. It ejects hosts that
 //! fail in a row (Envoy's outlier detection) and routes to every host when too few are healthy
-//! (the panic threshold). Backends ([`FIRST_BACKEND`] on) serve with a fixed number of workers
+//! (the panic threshold). Backends ([`LbConfig::first_backend`] on) serve with a fixed number of workers
 //! and a bounded queue, refusing what does not fit with a 503.
 //!
 //! Service times and arrival gaps are random; the protocol asks the driver to draw them
@@ -21,13 +21,14 @@ pub mod config;
 pub mod histogram;
 pub mod invariants;
 pub mod pick;
+pub mod vrrp;
 
 #[cfg(test)]
 mod tests;
 
 pub use config::{
-    Algorithm, Arrivals, Backend, HealthCheck, LbBugs, LbConfig, Mode, Outlier, Retry, SlowStart, BALANCER,
-    CLIENTS, FIRST_BACKEND,
+    Algorithm, Arrivals, Backend, Fencing, HealthCheck, LbBugs, LbConfig, Mode, Outlier, Pair, Retry,
+    SlowStart, BALANCER, CLIENTS, STANDBY,
 };
 pub use invariants::LbChecker;
 
@@ -102,6 +103,24 @@ pub enum LbMsg {
         seq: u64,
         healthy: bool,
     },
+    /// Master → peer balancer: VRRP's advert.
+    Advert {
+        priority: u8,
+    },
+    /// A new master → clients: the VIP is here now (a gratuitous ARP); also a master's answer
+    /// to [`LbMsg::Arp`].
+    Garp,
+    /// Clients → balancers: who has the VIP? (at boot, and when an attempt times out, as an
+    /// ARP cache entry is revalidated)
+    Arp,
+    /// Balancer → witness: the lease, please; `asked` is the balancer's clock when it asked.
+    LeaseAsk {
+        asked: Micros,
+    },
+    LeaseGrant {
+        asked: Micros,
+    },
+    LeaseDeny,
 }
 
 impl Describe for LbMsg {
@@ -113,6 +132,12 @@ impl Describe for LbMsg {
             LbMsg::Response { .. } => "Response",
             LbMsg::Check { .. } => "Check",
             LbMsg::CheckReply { .. } => "CheckReply",
+            LbMsg::Advert { .. } => "Advert",
+            LbMsg::Garp => "GARP",
+            LbMsg::Arp => "ARP",
+            LbMsg::LeaseAsk { .. } => "LeaseAsk",
+            LbMsg::LeaseGrant { .. } => "LeaseGrant",
+            LbMsg::LeaseDeny => "LeaseDeny",
         }
     }
 
@@ -128,6 +153,12 @@ impl Describe for LbMsg {
             LbMsg::CheckReply { seq, healthy } => {
                 format!("health check {seq}: {}", if *healthy { "healthy" } else { "failing" })
             }
+            LbMsg::Advert { priority } => format!("VRRP advert, priority {priority}"),
+            LbMsg::Garp => "the virtual IP moved here".into(),
+            LbMsg::Arp => "who has the virtual IP?".into(),
+            LbMsg::LeaseAsk { .. } => "may I hold the VIP's lease?".into(),
+            LbMsg::LeaseGrant { .. } => "lease granted".into(),
+            LbMsg::LeaseDeny => "lease held by the other balancer".into(),
         }
     }
 }
@@ -145,6 +176,14 @@ pub enum LbTimer {
     Service(u16),
     /// Balancer: the next round of health checks.
     CheckRound,
+    /// Master balancer: send the next VRRP advert.
+    Advert,
+    /// Backup balancer: no advert for Master_Down_Interval.
+    MasterDown,
+    /// Fenced master: renew the witness's lease.
+    LeaseRenew,
+    /// A restarted witness has waited out one lease TTL.
+    WitnessReady,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -152,6 +191,7 @@ pub enum LbState {
     Clients(ClientState),
     Balancer(BalancerState),
     Backend(BackendState),
+    Witness(vrrp::WitnessState),
 }
 
 /// Nothing in the lab is durable: a restarted backend comes back empty, a restarted balancer
@@ -184,11 +224,18 @@ impl Protocol for Lb {
         *durable = Some(NoState);
     }
 
-    fn init(&self, id: NodeId, _restored: Option<&NoState>, out: &mut Out) -> LbState {
+    /// Every node persists a marker at its first boot, so that a restart is told apart (a
+    /// restarted balancer rejoins its pair as a backup).
+    fn init(&self, id: NodeId, restored: Option<&NoState>, out: &mut Out) -> LbState {
         let c = &self.config;
+        if restored.is_none() {
+            out.persist(NoState);
+        }
+        let restarted = restored.is_some();
         match id {
             CLIENTS => LbState::Clients(ClientState::boot(c, out)),
-            BALANCER => LbState::Balancer(BalancerState::boot(c, out)),
+            _ if c.is_balancer(id) => LbState::Balancer(BalancerState::boot(c, id, restarted, out)),
+            _ if Some(id) == c.witness() => LbState::Witness(vrrp::WitnessState::boot(c, restarted, out)),
             _ => LbState::Backend(BackendState::boot(c, c.backend(id).unwrap_or(0))),
         }
     }
@@ -210,7 +257,8 @@ impl Protocol for Lb {
         match (state, ev) {
             (_, Event::Input(w)) => out.output(w),
             (LbState::Clients(s), ev) => s.handle(c, now, ev, out),
-            (LbState::Balancer(s), ev) => s.handle(c, now, ev, out),
+            (LbState::Balancer(s), ev) => s.handle(c, id, now, ev, out),
+            (LbState::Witness(s), ev) => s.handle(c, now, ev, out),
             (LbState::Backend(s), ev) => s.handle(c, id, now, ev, out),
         }
     }
