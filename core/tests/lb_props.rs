@@ -45,6 +45,11 @@ fn random_config(rng: &mut SimRng, latency_max: Micros) -> LbConfig {
         .collect();
     // Someone can serve after healing, and could carry the whole load alone.
     backends[0].mode = Mode::Healthy;
+    // An N+M pool is of identical machines (a spare must be able to stand in for any of them).
+    let redundant = rng.chance(0.4);
+    if redundant {
+        backends = vec![backends[0]; n];
+    }
     let mean = match backends[0].service {
         Delay::Exponential { mean } | Delay::Constant(mean) | Delay::LogNormal { mean, .. } => mean,
     };
@@ -92,6 +97,12 @@ fn random_config(rng: &mut SimRng, latency_max: Micros) -> LbConfig {
         }),
         panic_percent: [0, 50, 100][rng.below(3) as usize],
         keys: [1, 10, 1_000, 1_000_000][rng.below(4) as usize],
+        redundancy: redundant.then(|| Redundancy {
+            spares: rng.range(1..=2) as u8,
+            provision: rng.range(100 * MS..=2 * SEC),
+            detect_interval: rng.range(100 * MS..=SEC),
+            detect_threshold: rng.range(1..=4) as u16,
+        }),
         pair: rng.chance(0.4).then(|| Pair {
             advert_int: rng.range(100 * MS..=SEC),
             preempt: rng.chance(0.5),

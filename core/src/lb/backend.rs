@@ -28,6 +28,10 @@ pub struct BackendState {
     pub refused: u64,
     /// Answered with an error (failing fast).
     pub failed: u64,
+    /// A spare being provisioned, or done (see `Redundancy`); volatile: a restarted spare
+    /// starts over.
+    pub provisioning: bool,
+    pub provisioned: bool,
 }
 
 impl BackendState {
@@ -41,6 +45,8 @@ impl BackendState {
             served: 0,
             refused: 0,
             failed: 0,
+            provisioning: false,
+            provisioned: false,
         }
     }
 
@@ -64,6 +70,22 @@ impl BackendState {
                 } else {
                     self.refused += 1;
                     out.send(from, LbMsg::Done { id, attempt, status: Status::Overloaded });
+                }
+            }
+            Event::Msg { from, msg: LbMsg::Provision } => {
+                if self.provisioned {
+                    out.send(from, LbMsg::Provisioned);
+                } else if !self.provisioning {
+                    self.provisioning = true;
+                    let d = c.redundancy.map_or(0, |r| r.provision);
+                    out.set_timer(LbTimer::Provisioned, d..=d);
+                }
+            }
+            Event::Timer(LbTimer::Provisioned) => {
+                self.provisioning = false;
+                self.provisioned = true;
+                if let Some(ctl) = c.controller() {
+                    out.send(ctl, LbMsg::Provisioned);
                 }
             }
             Event::Msg { from, msg: LbMsg::Check { seq } } => {

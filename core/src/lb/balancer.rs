@@ -29,12 +29,14 @@ pub struct Host {
     pub forwarded: u64,
     /// Back in rotation since then, and still warming up (slow start).
     pub warming_since: Option<Micros>,
+    /// In the pool (spares and replaced backends are not, see `Redundancy`).
+    pub in_pool: bool,
 }
 
 impl Host {
     /// Whether the balancer would route to it outside panic mode.
     pub fn routable(&self) -> bool {
-        !self.unhealthy && self.ejected_until.is_none()
+        self.in_pool && !self.unhealthy && self.ejected_until.is_none()
     }
 }
 
@@ -98,7 +100,9 @@ impl BalancerState {
         BalancerState {
             vrrp: Vrrp::boot(c, id, restarted, out),
             dropped: 0,
-            hosts: vec![Host::default(); c.backends.len()],
+            hosts: (0..c.backends.len())
+                .map(|i| Host { in_pool: i < c.active_at_boot(), ..Host::default() })
+                .collect(),
             picker: Picker::default(),
             inflight: BTreeMap::new(),
             agenda: BTreeMap::new(),
@@ -155,8 +159,8 @@ impl BalancerState {
             Event::Timer(LbTimer::CheckRound) => {
                 let Some(h) = c.health else { return };
                 for host in 0..self.hosts.len() {
-                    if self.hosts[host].check.is_some() {
-                        continue; // the previous check is still out
+                    if self.hosts[host].check.is_some() || !self.hosts[host].in_pool {
+                        continue; // the previous check is still out, or not ours to check
                     }
                     self.check_seq += 1;
                     let seq = self.check_seq;
@@ -165,6 +169,20 @@ impl BalancerState {
                     out.send(c.backend_node(host), LbMsg::Check { seq });
                 }
                 out.set_timer(LbTimer::CheckRound, h.interval..=h.interval + h.jitter);
+            }
+            Event::Msg { msg: LbMsg::Pool { members, .. }, .. } => {
+                for (i, h) in self.hosts.iter_mut().enumerate() {
+                    let now_in = members.contains(&(i as u8));
+                    if now_in && !h.in_pool {
+                        // A fresh replacement: healthy until its checks say otherwise.
+                        *h = Host {
+                            in_pool: true,
+                            warming_since: c.slow_start.map(|_| now),
+                            ..Host::default()
+                        };
+                    }
+                    h.in_pool = now_in;
+                }
             }
             Event::Timer(LbTimer::Wake) => {
                 self.wake = None;
@@ -183,7 +201,7 @@ impl BalancerState {
     }
 
     fn in_panic(&self, c: &LbConfig) -> bool {
-        let n = self.hosts.len();
+        let n = self.hosts.iter().filter(|h| h.in_pool).count();
         let routable = self.hosts.iter().filter(|h| h.routable()).count();
         n > 0 && routable * 100 < usize::from(c.panic_percent) * n
     }
@@ -191,7 +209,9 @@ impl BalancerState {
     fn route(&mut self, c: &LbConfig, now: Micros, id: u64, attempt: u8, out: &mut Out) {
         let panic = self.in_panic(c);
         let eligible: Vec<usize> = (0..self.hosts.len())
-            .filter(|&i| panic || c.bugs.route_to_ejected || self.hosts[i].routable())
+            .filter(|&i| {
+                self.hosts[i].in_pool && (panic || c.bugs.route_to_ejected || self.hosts[i].routable())
+            })
             .collect();
         if eligible.is_empty() {
             self.no_host += 1;

@@ -210,6 +210,26 @@ impl Default for Fencing {
     }
 }
 
+/// N+M redundancy with automatic recovery: the last `spares` backends stand by outside the
+/// pool. A controller checks the pool's backends every `detect_interval`; after
+/// `detect_threshold` misses in a row it provisions a spare (`provision`: seconds for a warm
+/// spare, minutes for a cold one) and then swaps it into every balancer's pool. A replaced
+/// backend that answers again becomes a spare. The outage a crash causes is then detection +
+/// provisioning + the balancers' own health checks and slow start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Redundancy {
+    pub spares: u8,
+    pub provision: Micros,
+    pub detect_interval: Micros,
+    pub detect_threshold: u16,
+}
+
+impl Default for Redundancy {
+    fn default() -> Self {
+        Redundancy { spares: 1, provision: 2 * SEC, detect_interval: 500 * MS, detect_threshold: 3 }
+    }
+}
+
 /// The clock drift a lease holder allows for, in parts per million (5%).
 pub const LEASE_DRIFT_PPM: u64 = 50_000;
 
@@ -250,6 +270,8 @@ pub struct LbConfig {
     pub keys: u32,
     /// A standby balancer, if any.
     pub pair: Option<Pair>,
+    /// Spares and the controller that swaps them in, if any.
+    pub redundancy: Option<Redundancy>,
     pub bugs: LbBugs,
 }
 
@@ -269,6 +291,7 @@ impl Default for LbConfig {
             slow_start: None,
             keys: 1_000,
             pair: None,
+            redundancy: None,
             bugs: LbBugs::default(),
         }
     }
@@ -293,8 +316,19 @@ impl LbConfig {
         self.pair.and_then(|p| p.fencing).map(|_| STANDBY + 1)
     }
 
+    /// The controller that replaces failed backends, if there are spares.
+    pub fn controller(&self) -> Option<NodeId> {
+        self.redundancy.map(|_| self.witness().map_or(*self.balancers().end(), |w| w) + 1)
+    }
+
     pub fn first_backend(&self) -> NodeId {
-        self.witness().map_or(*self.balancers().end(), |w| w) + 1
+        self.controller().or(self.witness()).unwrap_or(*self.balancers().end()) + 1
+    }
+
+    /// Backends in the pool at boot: all but the spares (at least one).
+    pub fn active_at_boot(&self) -> usize {
+        let spares = self.redundancy.map_or(0, |r| usize::from(r.spares));
+        self.backends.len().saturating_sub(spares).max(1)
     }
 
     /// The backend index of node `id`, if it is a backend.

@@ -80,6 +80,12 @@ impl Checker<Lb> for LbChecker {
         if let Some(t) = touched.filter(|&t| c.is_balancer(t)) {
             if let Some(LbState::Balancer(b)) = cluster.state(t) {
                 if let Some(host) = b.last_routed {
+                    if !b.hosts[host].in_pool {
+                        return Err(Broken {
+                            invariant: NO_EJECTED_ROUTING,
+                            detail: format!("backend {host} got a request while out of the pool"),
+                        });
+                    }
                     if !b.panic && !b.hosts[host].routable() {
                         return Err(Broken {
                             invariant: NO_EJECTED_ROUTING,

@@ -18,6 +18,7 @@ pub mod backend;
 pub mod balancer;
 pub mod client;
 pub mod config;
+pub mod controller;
 pub mod histogram;
 pub mod invariants;
 pub mod pick;
@@ -27,8 +28,8 @@ pub mod vrrp;
 mod tests;
 
 pub use config::{
-    Algorithm, Arrivals, Backend, Fencing, HealthCheck, LbBugs, LbConfig, Mode, Outlier, Pair, Retry,
-    SlowStart, BALANCER, CLIENTS, STANDBY,
+    Algorithm, Arrivals, Backend, Fencing, HealthCheck, LbBugs, LbConfig, Mode, Outlier, Pair, Redundancy,
+    Retry, SlowStart, BALANCER, CLIENTS, STANDBY,
 };
 pub use invariants::LbChecker;
 
@@ -110,6 +111,15 @@ pub enum LbMsg {
     /// A new master → clients: the VIP is here now (a gratuitous ARP); also a master's answer
     /// to [`LbMsg::Arp`].
     Garp,
+    /// Controller → spare backend: get ready to serve.
+    Provision,
+    /// Spare → controller: ready.
+    Provisioned,
+    /// Controller → balancers: the pool is now these backends (by index), version `epoch`.
+    Pool {
+        epoch: u64,
+        members: Vec<u8>,
+    },
     /// Clients → balancers: who has the VIP? (at boot, and when an attempt times out, as an
     /// ARP cache entry is revalidated)
     Arp,
@@ -135,6 +145,9 @@ impl Describe for LbMsg {
             LbMsg::Advert { .. } => "Advert",
             LbMsg::Garp => "GARP",
             LbMsg::Arp => "ARP",
+            LbMsg::Provision => "Provision",
+            LbMsg::Provisioned => "Provisioned",
+            LbMsg::Pool { .. } => "Pool",
             LbMsg::LeaseAsk { .. } => "LeaseAsk",
             LbMsg::LeaseGrant { .. } => "LeaseGrant",
             LbMsg::LeaseDeny => "LeaseDeny",
@@ -156,6 +169,9 @@ impl Describe for LbMsg {
             LbMsg::Advert { priority } => format!("VRRP advert, priority {priority}"),
             LbMsg::Garp => "the virtual IP moved here".into(),
             LbMsg::Arp => "who has the virtual IP?".into(),
+            LbMsg::Provision => "start up as a replacement".into(),
+            LbMsg::Provisioned => "ready to serve".into(),
+            LbMsg::Pool { epoch, members } => format!("pool {epoch}: backends {members:?}"),
             LbMsg::LeaseAsk { .. } => "may I hold the VIP's lease?".into(),
             LbMsg::LeaseGrant { .. } => "lease granted".into(),
             LbMsg::LeaseDeny => "lease held by the other balancer".into(),
@@ -184,6 +200,9 @@ pub enum LbTimer {
     LeaseRenew,
     /// A restarted witness has waited out one lease TTL.
     WitnessReady,
+    /// Controller: check the pool; spare backend: provisioning done.
+    Detect,
+    Provisioned,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -192,6 +211,7 @@ pub enum LbState {
     Balancer(BalancerState),
     Backend(BackendState),
     Witness(vrrp::WitnessState),
+    Controller(controller::ControllerState),
 }
 
 /// Nothing in the lab is durable: a restarted backend comes back empty, a restarted balancer
@@ -236,6 +256,7 @@ impl Protocol for Lb {
             CLIENTS => LbState::Clients(ClientState::boot(c, out)),
             _ if c.is_balancer(id) => LbState::Balancer(BalancerState::boot(c, id, restarted, out)),
             _ if Some(id) == c.witness() => LbState::Witness(vrrp::WitnessState::boot(c, restarted, out)),
+            _ if Some(id) == c.controller() => LbState::Controller(controller::ControllerState::boot(c, out)),
             _ => LbState::Backend(BackendState::boot(c, c.backend(id).unwrap_or(0))),
         }
     }
@@ -259,6 +280,7 @@ impl Protocol for Lb {
             (LbState::Clients(s), ev) => s.handle(c, now, ev, out),
             (LbState::Balancer(s), ev) => s.handle(c, id, now, ev, out),
             (LbState::Witness(s), ev) => s.handle(c, now, ev, out),
+            (LbState::Controller(s), ev) => s.handle(c, now, ev, out),
             (LbState::Backend(s), ev) => s.handle(c, id, now, ev, out),
         }
     }

@@ -381,3 +381,50 @@ fn a_restarted_witness_waits_out_a_lease_before_granting_again() {
     s.run_until(6 * SEC);
     assert_eq!(s.violation().map(|v| v.invariant), Some(invariants::ONE_MASTER));
 }
+
+#[test]
+fn a_spare_replaces_a_crashed_backend_after_detection_and_provisioning() {
+    let redundancy = Redundancy { spares: 1, provision: SEC, detect_interval: 250 * MS, detect_threshold: 2 };
+    let mut config = LbConfig {
+        backends: vec![Backend::default(); 4],
+        redundancy: Some(redundancy),
+        health: Some(HealthCheck {
+            interval: 250 * MS,
+            timeout: 100 * MS,
+            unhealthy_threshold: 2,
+            ..HealthCheck::default()
+        }),
+        timeout: 300 * MS,
+        arrivals: Arrivals::Open { per_sec: 150 },
+        ..LbConfig::default()
+    };
+    let spare = 3;
+    let script = vec![Scheduled { at: 2 * SEC, fault: Fault::Crash(config.backend_node(0)) }];
+    let mut s = sim(config.clone(), script.clone());
+    s.run_until(1_900 * MS);
+    assert!(
+        !balancer(&s).hosts[spare].in_pool && balancer(&s).hosts[spare].forwarded == 0,
+        "N+1: one spare idle"
+    );
+    // Detection ≤ 2 × 250 ms, provisioning 1 s: the spare serves from about 3.5 s on.
+    s.run_until(5 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    let b = balancer(&s);
+    assert!(b.hosts[spare].in_pool && b.hosts[spare].forwarded > 50, "{:?}", b.hosts[spare]);
+    assert!(!b.hosts[0].in_pool);
+    // The crashed one comes back as the new spare.
+    s.inject(Fault::Restart(config.backend_node(0)));
+    s.run_until(7 * SEC);
+    match s.cluster().state(config.controller().unwrap()) {
+        Some(LbState::Controller(ctl)) => {
+            assert_eq!(ctl.slots[0], controller::Slot::Spare);
+            assert_eq!(ctl.replacements, 1);
+        }
+        _ => panic!("the controller is up"),
+    }
+    // Without spares the pool just shrinks: three backends carry 150/s instead of four.
+    config.redundancy = None;
+    let mut s = sim(config, script);
+    s.run_until(5 * SEC);
+    assert!(balancer(&s).hosts[3].forwarded > 100, "no spare: backend 3 was in the pool all along");
+}
