@@ -5,7 +5,8 @@
 //! trouble until everything heals at 4 s. Safety: every request ends exactly once and none is
 //! lost, no ejected or unhealthy host gets traffic outside panic mode, ejections respect their
 //! cap. Liveness: within 5 s of healing (plus what health checks and ejections still hold
-//! against hosts), requests succeed again, unless fixed retries keep the pool in a retry storm.
+//! against hosts), requests succeed again, unless fixed retries or hedges keep the pool in a
+//! retry storm.
 
 mod common;
 
@@ -81,6 +82,8 @@ fn random_config(rng: &mut SimRng, latency_max: Micros) -> LbConfig {
             _ => Retry::Budget { percent: 20, min_concurrency: 3, max: rng.range(1..=3) as u8 },
         },
         backoff: rng.range(MS..=100 * MS),
+        // Hedged late enough (past most service times) not to double the load.
+        hedge: rng.chance(0.2).then(|| rng.range(3 * mean..=10 * mean)),
         backends,
         algorithm,
         health: rng.chance(0.6).then(|| HealthCheck {
@@ -145,7 +148,8 @@ fn ok(sim: &Sim<Lb>) -> u64 {
 
 /// How long after healing the balancer may still refuse to route: a host marked unhealthy needs
 /// `healthy_threshold` passing checks, an ejected one waits out its ejection (without a panic
-/// threshold to fall back on, both can leave no host at all for a while).
+/// threshold to fall back on, both can leave no host at all for a while), and a backend's
+/// queue filled during the faults must drain before new requests are served in time.
 fn penalty_left(sim: &Sim<Lb>) -> Micros {
     let c = &sim.cluster().protocol.config;
     let checks = c.health.map_or(0, |h| u64::from(h.healthy_threshold) * (h.interval + h.jitter) + h.timeout);
@@ -155,7 +159,20 @@ fn penalty_left(sim: &Sim<Lb>) -> Micros {
         }
         _ => 0,
     };
-    checks + ejections
+    // A full queue drains first; arrivals keep coming at up to 70% of one backend's capacity,
+    // so it drains at a third of full speed or better: allow four times its length.
+    let drain = c
+        .backends
+        .iter()
+        .map(|b| {
+            let mean = match b.service {
+                Delay::Exponential { mean } | Delay::Constant(mean) | Delay::LogNormal { mean, .. } => mean,
+            };
+            4 * u64::from(b.queue) * mean / u64::from(b.workers.max(1))
+        })
+        .max()
+        .unwrap_or(0);
+    checks + ejections + drain
 }
 
 fn check_seed(seed: u64) -> Result<(), String> {
@@ -168,10 +185,10 @@ fn check_seed(seed: u64) -> Result<(), String> {
     if let Some(v) = sim.violation() {
         return Err(format!("seed {seed}: {v}\n{:#?}", v.recent));
     }
-    // Fixed retries can keep an overloaded pool overloaded after the trigger has gone (a
-    // metastable retry storm, which the page shows on purpose); a budget or no retries cannot.
+    // Fixed retries, or hedges, can keep an overloaded pool overloaded after the trigger has
+    // gone (a metastable storm, which the page shows on purpose); a budget or no retries cannot.
     let c = &sim.cluster().protocol.config;
-    let fixed = matches!(c.retry, Retry::Fixed { .. });
+    let fixed = matches!(c.retry, Retry::Fixed { .. }) || c.hedge.is_some();
     // A hash sends all of a few keys' requests to their home hosts, which may all be failing
     // (with no health check or ejection to move them): that is what hashing promises.
     let pinned = matches!(c.algorithm, Algorithm::RingHash { .. } | Algorithm::Maglev) && c.keys < 1_000;

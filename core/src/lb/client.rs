@@ -26,7 +26,12 @@ pub struct Pending {
 enum Due {
     Timeout { id: u64, attempt: u8 },
     Retry { id: u64 },
+    Hedge { id: u64, attempt: u8 },
 }
+
+/// A hedged copy of attempt `a` travels as attempt `a | HEDGE`, so the balancer keeps the two
+/// apart; only the first copy's errors and timeout count for retrying.
+pub const HEDGE: u8 = 0x80;
 
 /// How requests ended, and how long they took (issue to end, retries included).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -37,6 +42,7 @@ pub struct ClientStats {
     pub timeouts: u64,
     pub attempts: u64,
     pub retries: u64,
+    pub hedges: u64,
     /// Retries refused by the retry budget.
     pub budget_refusals: u64,
     /// Latency of the requests that succeeded.
@@ -143,6 +149,10 @@ impl ClientState {
         self.seq += 1;
         p.due = Some(key);
         self.agenda.insert(key, Due::Timeout { id, attempt });
+        if let Some(h) = c.hedge.filter(|&h| h < c.timeout) {
+            self.agenda.insert((now + h, self.seq), Due::Hedge { id, attempt });
+            self.seq += 1;
+        }
     }
 
     fn act(&mut self, c: &LbConfig, now: Micros, due: Due, out: &mut Out) {
@@ -157,6 +167,12 @@ impl ClientState {
             Due::Retry { id } => {
                 if self.pending.get(&id).is_some_and(|p| p.backing_off) {
                     self.send(c, now, id, out);
+                }
+            }
+            Due::Hedge { id, attempt } => {
+                if self.pending.get(&id).is_some_and(|p| p.attempt == attempt && !p.backing_off) {
+                    self.stats.hedges += 1;
+                    out.send(self.vip, LbMsg::Request { id, attempt: attempt | HEDGE });
                 }
             }
         }

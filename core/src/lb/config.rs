@@ -230,6 +230,9 @@ impl Default for Redundancy {
     }
 }
 
+/// Retries per request at most (attempt numbers stay below the hedge bit).
+pub const MAX_RETRIES: u8 = 10;
+
 /// The clock drift a lease holder allows for, in parts per million (5%).
 pub const LEASE_DRIFT_PPM: u64 = 50_000;
 
@@ -259,6 +262,9 @@ pub struct LbConfig {
     pub retry: Retry,
     /// The first retry waits up to this long (uniform jitter), doubling with each retry.
     pub backoff: Micros,
+    /// Hedging: if an attempt has no answer after this long, send one more copy of it; the
+    /// first success wins (Dean and Barroso, "The Tail at Scale").
+    pub hedge: Option<Micros>,
     pub backends: Vec<Backend>,
     pub algorithm: Algorithm,
     pub health: Option<HealthCheck>,
@@ -283,6 +289,7 @@ impl Default for LbConfig {
             timeout: SEC,
             retry: Retry::Never,
             backoff: 25 * MS,
+            hedge: None,
             backends: vec![Backend::default(); 4],
             algorithm: Algorithm::RoundRobin,
             health: None,
@@ -351,9 +358,10 @@ impl LbConfig {
     }
 
     pub fn max_retries(&self) -> u8 {
-        match self.retry {
+        let max = match self.retry {
             Retry::Never => 0,
             Retry::Fixed { max } | Retry::Budget { max, .. } => max,
-        }
+        };
+        max.min(MAX_RETRIES)
     }
 }
