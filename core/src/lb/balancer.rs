@@ -1,5 +1,6 @@
 //! The load balancer: routes requests, checks health, ejects outliers.
 
+use super::agenda::{Agenda, Key};
 use super::config::{Algorithm, LbConfig, CLIENTS};
 use super::pick::{peak_ewma, Picker};
 use super::vrrp::Vrrp;
@@ -40,9 +41,6 @@ impl Host {
     }
 }
 
-/// An agenda entry's key: when it is due, and a sequence number.
-type Key = (Micros, u64);
-
 /// A forwarded attempt awaiting its backend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 struct Attempt {
@@ -78,9 +76,8 @@ pub struct BalancerState {
     picker: Picker,
     /// Forwarded attempts by (request, attempt).
     inflight: BTreeMap<(u64, u8), Attempt>,
-    agenda: BTreeMap<Key, Due>,
-    seq: u64,
-    wake: Option<Micros>,
+    /// Upstream timeouts, check timeouts, ejections ending.
+    agenda: Agenda<Due>,
     check_seq: u64,
     /// Fewer hosts routable than the panic threshold: routing to all.
     pub panic: bool,
@@ -105,9 +102,7 @@ impl BalancerState {
                 .collect(),
             picker: Picker::default(),
             inflight: BTreeMap::new(),
-            agenda: BTreeMap::new(),
-            seq: 0,
-            wake: None,
+            agenda: Agenda::default(),
             check_seq: 0,
             panic: false,
             last_routed: None,
@@ -141,7 +136,7 @@ impl BalancerState {
                 let entry = self.inflight.get(&(id, attempt)).copied();
                 if let Some(a) = entry.filter(|a| c.backend(from) == Some(a.host)) {
                     self.inflight.remove(&(id, attempt));
-                    self.agenda.remove(&a.due);
+                    self.agenda.cancel(&a.due);
                     self.answered(c, now, a.host, Some(now - a.sent), status.is_ok(), out);
                     out.send(CLIENTS, LbMsg::Response { id, attempt, status });
                 }
@@ -151,7 +146,7 @@ impl BalancerState {
                 if let Some((s, key)) = self.hosts[host].check {
                     if s == seq {
                         self.hosts[host].check = None;
-                        self.agenda.remove(&key);
+                        self.agenda.cancel(&key);
                         self.checked(c, now, host, healthy, out);
                     }
                 }
@@ -164,7 +159,7 @@ impl BalancerState {
                     }
                     self.check_seq += 1;
                     let seq = self.check_seq;
-                    let key = self.schedule(now + h.timeout, Due::CheckTimeout { host, seq });
+                    let key = self.agenda.schedule(now + h.timeout, Due::CheckTimeout { host, seq });
                     self.hosts[host].check = Some((seq, key));
                     out.send(c.backend_node(host), LbMsg::Check { seq });
                 }
@@ -185,19 +180,15 @@ impl BalancerState {
                 }
             }
             Event::Timer(LbTimer::Wake) => {
-                self.wake = None;
-                while let Some(entry) = self.agenda.first_entry() {
-                    if entry.key().0 > now {
-                        break;
-                    }
-                    let due = entry.remove();
+                self.agenda.woke();
+                while let Some(due) = self.agenda.next_due(now) {
                     self.act(c, now, due, out);
                 }
             }
             _ => {}
         }
         self.panic = self.in_panic(c);
-        self.arm_wake(now, out);
+        self.agenda.arm(now, out);
     }
 
     fn in_panic(&self, c: &LbConfig) -> bool {
@@ -226,10 +217,10 @@ impl BalancerState {
             }
         }
         let host = self.picker.pick(c, &self.hosts, &eligible, id, attempt, now);
-        let due = self.schedule(now + c.timeout, Due::Upstream { id, attempt });
+        let due = self.agenda.schedule(now + c.timeout, Due::Upstream { id, attempt });
         if let Some(old) = self.inflight.insert((id, attempt), Attempt { host, sent: now, due }) {
             // The same attempt twice (the network duplicated it): keep the newer.
-            self.agenda.remove(&old.due);
+            self.agenda.cancel(&old.due);
             self.hosts[old.host].outstanding = self.hosts[old.host].outstanding.saturating_sub(1);
         }
         let h = &mut self.hosts[host];
@@ -306,7 +297,7 @@ impl BalancerState {
                 h.errors_in_row, h.ejections
             ),
         );
-        self.schedule(until, Due::Unejection { host });
+        self.agenda.schedule(until, Due::Unejection { host });
     }
 
     fn back_in_rotation(&mut self, c: &LbConfig, host: usize, now: Micros) {
@@ -338,24 +329,6 @@ impl BalancerState {
                     format!("backend {host} failed {} health checks: unhealthy", h.fails),
                 );
             }
-        }
-    }
-
-    fn schedule(&mut self, at: Micros, due: Due) -> Key {
-        let key = (at, self.seq);
-        self.seq += 1;
-        self.agenda.insert(key, due);
-        key
-    }
-
-    fn arm_wake(&mut self, now: Micros, out: &mut Out) {
-        let next = self.agenda.keys().next().map(|k| k.0);
-        if next != self.wake {
-            match next {
-                Some(at) => out.set_timer(LbTimer::Wake, at.saturating_sub(now)..=at.saturating_sub(now)),
-                None => out.cancel_timer(LbTimer::Wake),
-            }
-            self.wake = next;
         }
     }
 }

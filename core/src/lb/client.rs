@@ -1,5 +1,6 @@
 //! The client population: makes requests, times out each attempt, retries with backoff.
 
+use super::agenda::{Agenda, Key};
 use super::config::{Arrivals, LbConfig, Retry, BALANCER};
 use super::histogram::Histogram;
 use super::{LbMsg, LbTimer, Out, Status};
@@ -15,7 +16,7 @@ pub struct Pending {
     /// The attempt in flight (0 = the first), or the one about to be sent after backoff.
     pub attempt: u8,
     /// The agenda entry that will act on it next (its attempt's timeout, or its retry).
-    due: Option<(Micros, u64)>,
+    due: Option<Key>,
     /// Waiting out a backoff before `attempt` is sent.
     pub backing_off: bool,
     /// The closed-loop user who made it.
@@ -61,11 +62,8 @@ pub struct ClientState {
     pub vip: NodeId,
     next_id: u64,
     pub pending: BTreeMap<u64, Pending>,
-    /// What is due when, keyed by (local time, sequence number).
-    agenda: BTreeMap<(Micros, u64), Due>,
-    seq: u64,
-    /// The deadline the `Wake` timer is armed for.
-    wake: Option<Micros>,
+    /// Timeouts, retries and hedges, by local time.
+    agenda: Agenda<Due>,
     /// Retries in flight, for the retry budget.
     pub retries_in_flight: u32,
     pub stats: ClientStats,
@@ -89,9 +87,7 @@ impl ClientState {
             vip: BALANCER,
             next_id: 0,
             pending: BTreeMap::new(),
-            agenda: BTreeMap::new(),
-            seq: 0,
-            wake: None,
+            agenda: Agenda::default(),
             retries_in_flight: 0,
             stats: ClientStats::default(),
         }
@@ -108,12 +104,8 @@ impl ClientState {
             }
             Event::Timer(LbTimer::Think(u)) => self.issue(c, now, Some(u), out),
             Event::Timer(LbTimer::Wake) => {
-                self.wake = None;
-                while let Some(entry) = self.agenda.first_entry() {
-                    if entry.key().0 > now {
-                        break;
-                    }
-                    let due = entry.remove();
+                self.agenda.woke();
+                while let Some(due) = self.agenda.next_due(now) {
                     self.act(c, now, due, out);
                 }
             }
@@ -123,7 +115,7 @@ impl ClientState {
             }
             _ => {}
         }
-        self.arm_wake(now, out);
+        self.agenda.arm(now, out);
     }
 
     fn issue(&mut self, c: &LbConfig, now: Micros, user: Option<u16>, out: &mut Out) {
@@ -145,13 +137,9 @@ impl ClientState {
             p.due = None;
             return;
         }
-        let key = (now + c.timeout, self.seq);
-        self.seq += 1;
-        p.due = Some(key);
-        self.agenda.insert(key, Due::Timeout { id, attempt });
+        p.due = Some(self.agenda.schedule(now + c.timeout, Due::Timeout { id, attempt }));
         if let Some(h) = c.hedge.filter(|&h| h < c.timeout) {
-            self.agenda.insert((now + h, self.seq), Due::Hedge { id, attempt });
-            self.seq += 1;
+            self.agenda.schedule(now + h, Due::Hedge { id, attempt });
         }
     }
 
@@ -193,7 +181,7 @@ impl ClientState {
             self.end(c, now, id, Status::Ok, out);
         } else if p.attempt == attempt && !p.backing_off {
             if let Some(key) = self.pending.get_mut(&id).and_then(|p| p.due.take()) {
-                self.agenda.remove(&key);
+                self.agenda.cancel(&key);
             }
             self.failed(c, now, id, true, out);
         }
@@ -227,13 +215,11 @@ impl ClientState {
         // Exponential backoff with full jitter (a pure hash of the request, not a draw).
         let cap = c.backoff.saturating_mul(1 << attempt.min(16)).max(1);
         let wait = mixed_hash(&(c.salt, id, attempt)) % cap;
-        let key = (now + wait, self.seq);
-        self.seq += 1;
+        let key = self.agenda.schedule(now + wait, Due::Retry { id });
         let p = self.pending.get_mut(&id).expect("checked");
         p.attempt += 1;
         p.backing_off = true;
         p.due = Some(key);
-        self.agenda.insert(key, Due::Retry { id });
         self.retries_in_flight = others + 1;
         self.stats.retries += 1;
     }
@@ -241,7 +227,7 @@ impl ClientState {
     fn end(&mut self, c: &LbConfig, now: Micros, id: u64, status: Status, out: &mut Out) {
         let Some(p) = self.pending.remove(&id) else { return };
         if let Some(key) = p.due {
-            self.agenda.remove(&key);
+            self.agenda.cancel(&key);
         }
         if p.attempt > 0 {
             self.retries_in_flight -= 1;
@@ -259,17 +245,6 @@ impl ClientState {
         }
         if status == Status::GatewayTimeout && self.stats.timeouts.is_power_of_two() {
             out.note(NoteKind::Client, format!("{} requests timed out so far", self.stats.timeouts));
-        }
-    }
-
-    fn arm_wake(&mut self, now: Micros, out: &mut Out) {
-        let next = self.agenda.keys().next().map(|k| k.0);
-        if next != self.wake {
-            match next {
-                Some(at) => out.set_timer(LbTimer::Wake, at.saturating_sub(now)..=at.saturating_sub(now)),
-                None => out.cancel_timer(LbTimer::Wake),
-            }
-            self.wake = next;
         }
     }
 }

@@ -14,6 +14,7 @@
 //! ([`crate::protocol::Delay`]). The balancer's random picks and the clients' backoff jitter are
 //! pure hashes of the request (salted by the configuration), so the handlers stay pure.
 
+pub mod agenda;
 pub mod backend;
 pub mod balancer;
 pub mod client;
