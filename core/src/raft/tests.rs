@@ -375,8 +375,8 @@ fn a_late_snapshot_is_ignored_unless_the_bug_installs_it_and_winds_the_state_bac
     assert_eq!((s.log.last_index(), s.applied), (4, 4), "the bug throws away entries 5 and 6");
 }
 
-#[test]
-fn a_leader_compacts_only_what_every_follower_holds() {
+/// Node 0 of 3, leader of term 1 with entries 1..=3 (key 0), snapshotting every 2 entries.
+fn leader_with_three_puts() -> (Raft, RaftState) {
     let r = Raft::new(RaftConfig { nodes: 3, snapshot_every: 2, ..RaftConfig::default() });
     let mut s = boot(&r, 0);
     step(&r, 0, &mut s, Event::Timer(Timer::Election));
@@ -384,6 +384,12 @@ fn a_leader_compacts_only_what_every_follower_holds() {
     for req in 0..3 {
         step(&r, 0, &mut s, Event::Input(Input::Put { req, key: 0, value: req as u32 }));
     }
+    (r, s)
+}
+
+#[test]
+fn a_leader_compacts_only_what_every_follower_holds() {
+    let (r, mut s) = leader_with_three_puts();
     step(&r, 0, &mut s, msg(1, Msg::AppendReply { term: 1, success: true, index: 3 }));
     step(&r, 0, &mut s, msg(2, Msg::AppendReply { term: 1, success: true, index: 2 }));
     assert_eq!((s.pending.as_ref().map(|p| p.index), s.log.offset()), (Some(3), 0), "node 2 lacks 3");
@@ -394,13 +400,7 @@ fn a_leader_compacts_only_what_every_follower_holds() {
 
 #[test]
 fn a_leader_sends_its_snapshot_when_it_no_longer_holds_what_a_follower_needs() {
-    let r = Raft::new(RaftConfig { nodes: 3, snapshot_every: 2, ..RaftConfig::default() });
-    let mut s = boot(&r, 0);
-    step(&r, 0, &mut s, Event::Timer(Timer::Election));
-    step(&r, 0, &mut s, msg(1, Msg::Vote { term: 1, granted: true }));
-    for req in 0..3 {
-        step(&r, 0, &mut s, Event::Input(Input::Put { req, key: 0, value: req as u32 }));
-    }
+    let (r, mut s) = leader_with_three_puts();
     step(&r, 0, &mut s, msg(1, Msg::AppendReply { term: 1, success: true, index: 3 }));
     assert_eq!(s.commit, 3);
     // The next step snapshots through 3 but keeps the log: node 2 has matched nothing yet.

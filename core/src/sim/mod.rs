@@ -400,6 +400,12 @@ where
         }
     }
 
+    /// Arms `timer` of node `id` to fire after `local` on the node's own clock.
+    fn arm_after(&mut self, id: NodeId, timer: P::Timer, local: Micros) {
+        let at = self.now + self.cluster.nodes[id as usize].clock.true_delay(local);
+        self.arm(id, timer, at);
+    }
+
     /// Arms (or re-arms) `timer` of node `id` to fire at `at`.
     fn arm(&mut self, id: NodeId, timer: P::Timer, at: Micros) {
         self.seq += 1;
@@ -685,13 +691,11 @@ where
                 Effect::Send { to, msg } => self.send(id, to, msg),
                 Effect::SetTimer { timer, after } => {
                     let local = self.rng.range(after);
-                    let at = self.now + self.cluster.nodes[id as usize].clock.true_delay(local);
-                    self.arm(id, timer, at);
+                    self.arm_after(id, timer, local);
                 }
                 Effect::SetTimerDrawn { timer, delay } => {
                     let local = self.rng.delay(delay);
-                    let at = self.now + self.cluster.nodes[id as usize].clock.true_delay(local);
-                    self.arm(id, timer, at);
+                    self.arm_after(id, timer, local);
                 }
                 Effect::CancelTimer(t) => {
                     self.cluster.nodes[id as usize].timers.remove(&t);
