@@ -100,7 +100,7 @@ for (const w of WORST) {
   test(`${w.page}${w.storm ? ' (retry storm)' : ''}: the heaviest allowed link replays to its instant with a progress bar`, async () => {
     const url = `/${w.page}?${w.query}&t=3600s`;
     assert.ok(url.length < 16 * 1024, `the link fits the URL limit (${url.length})`);
-    const page = await h.open(url, { waitFor: '[data-testid=status]', init: watchReplay });
+    const page = await h.open(url, { waitFor: '[data-testid=status]', settle: false, init: watchReplay });
     const banner = await page.$('[data-testid=error-banner]');
     let target = 3_600_000_000;
     if (w.clamped) {
@@ -148,7 +148,7 @@ for (const w of WORST) {
 }
 
 test('Cancel stops the replay where it is, paused, and says where', async () => {
-  const page = await h.open(`/raft?n=15&rate=200&seed=7&t=3600s`, { waitFor: '[data-testid=status]' });
+  const page = await h.open(`/raft?n=15&rate=200&seed=7&t=3600s`, { waitFor: '[data-testid=status]', settle: false });
   const target = Number(await page.getAttribute('[data-testid=replay]', 'data-target'));
   await waitUntil('the replay under way', async () => {
     assert.equal(await page.getAttribute('[data-testid=replay]', 'data-status'), 'running');

@@ -69,7 +69,7 @@ export async function startHarness({ dist = DIST_DIR } = {}) {
      * `init`: a function (or script) to run in the page before the app's own scripts, e.g. to
      * watch the DOM from the start (Playwright's `addInitScript`, with `initArg` as its argument).
      */
-    async open(route = '/', { viewport = { width: 1280, height: 800 }, waitFor = 'h1', init, initArg } = {}) {
+    async open(route = '/', { viewport = { width: 1280, height: 800 }, waitFor = 'h1', settle = true, init, initArg } = {}) {
       const context = await browser.newContext({ viewport });
       contexts.add(context);
       // Playwright's own waits (waitForSelector, waitForFunction, click) get a generous deadline
@@ -88,6 +88,10 @@ export async function startHarness({ dist = DIST_DIR } = {}) {
       page.on('requestfailed', (req) => page.errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
       await page.goto(new URL(route, server.url).href, { waitUntil: 'load' });
       if (waitFor) await page.waitForSelector(waitFor);
+      // A link with `t=` replays in slices, and the picture and panels appear only when it reaches
+      // its instant: on a busy machine that takes many frames. Tests read the run at that instant
+      // unless they watch the replay itself (`settle: false`).
+      if (settle) await page.waitForSelector('[data-testid=replay-wait]', { state: 'detached' });
       return page;
     },
     async screenshot(page, name) {
