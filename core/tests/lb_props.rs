@@ -2,7 +2,8 @@
 //!
 //! Each seed draws a pool (2–6 backends, some slow or failing fast), an algorithm, health checks,
 //! outlier detection and a retry policy, then crashes, restarts, pauses, partitions and network
-//! trouble until everything heals at 4 s. Safety: every request ends exactly once and none is
+//! trouble, and clocks of a fenced pair drifting within the bound its leases allow for, until
+//! everything heals at 4 s. Safety: every request ends exactly once and none is
 //! lost, no ejected or unhealthy host gets traffic outside panic mode, ejections respect their
 //! cap. Liveness: within 5 s of healing (plus what health checks and ejections still hold
 //! against hosts), requests succeed again, unless fixed retries or hedges keep the pool in a
@@ -11,6 +12,7 @@
 mod common;
 
 use halab_core::lb::client::ClientState;
+use halab_core::lb::config::LEASE_DRIFT_PPM;
 use halab_core::lb::*;
 use halab_core::protocol::{Degrade, Delay, Micros, MS, SEC};
 use halab_core::sim::fault::{Fault, Scheduled};
@@ -96,6 +98,7 @@ fn random_config(rng: &mut SimRng, latency_max: Micros) -> LbConfig {
         outlier: rng.chance(0.6).then(|| Outlier {
             consecutive_5xx: rng.range(1..=6) as u16,
             base_ejection_time: rng.range(100 * MS..=3 * SEC),
+            max_ejection_time: rng.range(100 * MS..=10 * SEC),
             max_ejection_percent: [10, 50, 100][rng.below(3) as usize],
         }),
         panic_percent: [0, 50, 100][rng.below(3) as usize],
@@ -107,7 +110,8 @@ fn random_config(rng: &mut SimRng, latency_max: Micros) -> LbConfig {
             detect_threshold: rng.range(1..=4) as u16,
         }),
         pair: rng.chance(0.4).then(|| Pair {
-            advert_int: rng.range(100 * MS..=SEC),
+            // Short intervals make a standby ask for the lease often enough to land in any gap.
+            advert_int: if rng.chance(0.3) { rng.range(5 * MS..=50 * MS) } else { rng.range(100 * MS..=SEC) },
             preempt: rng.chance(0.5),
             fencing: rng
                 .chance(0.5)
@@ -133,6 +137,18 @@ fn swarm_sim(seed: u64) -> Sim<Lb> {
         let how = [Degrade::Slow(rng.range(2..=20) as u16), Degrade::FailFast][rng.below(2) as usize];
         script.push(Scheduled { at: rng.below(HEAL_AT), fault: Fault::Degrade(x, how) });
         script.push(Scheduled { at: HEAL_AT, fault: Fault::Degrade(x, Degrade::Recover) });
+    }
+    // Clocks of a fenced pair and its witness drifting within the bound fencing allows for, often
+    // at the bound and in opposite directions (the worst case for a lease).
+    if config.pair.is_some_and(|p| p.fencing.is_some()) {
+        let bound = LEASE_DRIFT_PPM as i32;
+        for x in config.balancers().chain(config.witness()) {
+            if rng.chance(0.6) {
+                let ppm =
+                    [-bound, bound, rng.range(0..=2 * bound as u64) as i32 - bound][rng.below(3) as usize];
+                script.push(Scheduled { at: rng.below(HEAL_AT), fault: Fault::ClockDrift(x, ppm) });
+            }
+        }
     }
     script.sort_by_key(|s| s.at);
     let sim_config = SimConfig { seed, net, script, keep_trace: 64, ..SimConfig::default() };

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 pub struct Host {
     /// Requests sent to it and not yet answered (or given up on).
     pub outstanding: u32,
-    /// Peak EWMA of its latency, and when it was last updated.
-    pub ewma: Micros,
+    /// Peak EWMA of its latency (none before the first sample), and when it was last updated.
+    pub ewma: Option<Micros>,
     ewma_at: Micros,
     /// Active health checking's verdict (hosts start healthy).
     pub unhealthy: bool,
@@ -87,6 +87,8 @@ pub struct BalancerState {
     pub routed: u64,
     /// Answered 503 for want of a host.
     pub no_host: u64,
+    /// The epoch of the controller's pool applied last; an older announcement is stale.
+    pub pool_epoch: u64,
 }
 
 impl BalancerState {
@@ -108,12 +110,18 @@ impl BalancerState {
             last_routed: None,
             routed: 0,
             no_host: 0,
+            pool_epoch: 0,
         }
     }
 
-    /// Hosts currently ejected by outlier detection.
+    /// Pool hosts currently ejected by outlier detection.
     pub fn ejected(&self) -> usize {
-        self.hosts.iter().filter(|h| h.ejected_until.is_some()).count()
+        self.hosts.iter().filter(|h| h.in_pool && h.ejected_until.is_some()).count()
+    }
+
+    /// Hosts in the pool (spares and replaced backends are not).
+    pub fn pool(&self) -> usize {
+        self.hosts.iter().filter(|h| h.in_pool).count()
     }
 
     pub fn handle(&mut self, c: &LbConfig, me: NodeId, now: Micros, ev: Event<super::Lb>, out: &mut Out) {
@@ -137,7 +145,7 @@ impl BalancerState {
                 if let Some(a) = entry.filter(|a| c.backend(from) == Some(a.host)) {
                     self.inflight.remove(&(id, attempt));
                     self.agenda.cancel(&a.due);
-                    self.answered(c, now, a.host, Some(now - a.sent), status.is_ok(), out);
+                    self.answered(c, now, a.host, now - a.sent, status.is_ok(), out);
                     out.send(CLIENTS, LbMsg::Response { id, attempt, status });
                 }
             }
@@ -165,14 +173,18 @@ impl BalancerState {
                 }
                 out.set_timer(LbTimer::CheckRound, h.interval..=h.interval + h.jitter);
             }
-            Event::Msg { msg: LbMsg::Pool { members, .. }, .. } => {
+            Event::Msg { msg: LbMsg::Pool { epoch, members }, .. } if epoch >= self.pool_epoch => {
+                self.pool_epoch = epoch;
                 for (i, h) in self.hosts.iter_mut().enumerate() {
                     let now_in = members.contains(&(i as u8));
                     if now_in && !h.in_pool {
-                        // A fresh replacement: healthy until its checks say otherwise.
+                        // A fresh replacement: healthy until its checks say otherwise. Attempts
+                        // still out at it from before stay counted until they end.
                         *h = Host {
                             in_pool: true,
                             warming_since: c.slow_start.map(|_| now),
+                            outstanding: h.outstanding,
+                            check: h.check,
                             ..Host::default()
                         };
                     }
@@ -235,7 +247,9 @@ impl BalancerState {
         match due {
             Due::Upstream { id, attempt } => {
                 if let Some(a) = self.inflight.remove(&(id, attempt)) {
-                    self.answered(c, now, a.host, None, false, out);
+                    // What it waited counts as a latency sample: a host that stopped answering
+                    // must look slow to peak EWMA, not keep its last good figure.
+                    self.answered(c, now, a.host, now - a.sent, false, out);
                     out.send(CLIENTS, LbMsg::Response { id, attempt, status: Status::GatewayTimeout });
                 }
             }
@@ -256,20 +270,12 @@ impl BalancerState {
         }
     }
 
-    /// An attempt at `host` ended: answered after `latency`, or given up on (`None`).
-    fn answered(
-        &mut self,
-        c: &LbConfig,
-        now: Micros,
-        host: usize,
-        latency: Option<Micros>,
-        ok: bool,
-        out: &mut Out,
-    ) {
+    /// An attempt at `host` ended: answered, or given up on, after `latency`.
+    fn answered(&mut self, c: &LbConfig, now: Micros, host: usize, latency: Micros, ok: bool, out: &mut Out) {
         let h = &mut self.hosts[host];
         h.outstanding = h.outstanding.saturating_sub(1);
-        if let (Some(rtt), Algorithm::PeakEwma { tau }) = (latency, c.algorithm) {
-            h.ewma = peak_ewma(h.ewma, now - h.ewma_at, rtt, tau);
+        if let Algorithm::PeakEwma { tau } = c.algorithm {
+            h.ewma = Some(h.ewma.map_or(latency, |e| peak_ewma(e, now - h.ewma_at, latency, tau)));
             h.ewma_at = now;
         }
         if ok {
@@ -281,14 +287,13 @@ impl BalancerState {
         if h.errors_in_row < o.consecutive_5xx || h.ejected_until.is_some() {
             return;
         }
-        // Envoy ejects at least one host whatever `max_ejection_percent` says.
-        let cap = (self.hosts.len() * usize::from(o.max_ejection_percent) / 100).max(1);
-        if self.ejected() >= cap && !c.bugs.eject_all {
+        if !h.in_pool || (self.ejected() >= o.cap(self.pool()) && !c.bugs.eject_all) {
             return;
         }
         let h = &mut self.hosts[host];
         h.ejections += 1;
-        let until = now + o.base_ejection_time * u64::from(h.ejections);
+        let until =
+            now + (o.base_ejection_time.saturating_mul(u64::from(h.ejections))).min(o.max_ejection_time);
         h.ejected_until = Some(until);
         out.note(
             NoteKind::Role,
@@ -318,6 +323,14 @@ impl BalancerState {
                     h.warming_since = Some(now);
                 }
                 out.note(NoteKind::Role, format!("backend {host} passes its health checks again"));
+            }
+            if h.ejected_until.is_some() {
+                // Envoy's `successful_active_health_check_uneject_host`: the active check
+                // knows better than the ejection timer.
+                h.ejected_until = None;
+                h.errors_in_row = 0;
+                self.back_in_rotation(c, host, now);
+                out.note(NoteKind::Info, format!("backend {host} passes a health check: no longer ejected"));
             }
         } else {
             h.passes = 0;

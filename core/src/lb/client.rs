@@ -30,6 +30,9 @@ enum Due {
     Hedge { id: u64, attempt: u8 },
 }
 
+/// A request id is `life << LIFE_SHIFT | sequence`.
+pub const LIFE_SHIFT: u32 = 40;
+
 /// A hedged copy of attempt `a` travels as attempt `a | HEDGE`, so the balancer keeps the two
 /// apart; only the first copy's errors and timeout count for retrying.
 pub const HEDGE: u8 = 0x80;
@@ -70,7 +73,9 @@ pub struct ClientState {
 }
 
 impl ClientState {
-    pub fn boot(c: &LbConfig, out: &mut Out) -> Self {
+    /// `boots`: earlier lives of the population. Ids carry it in their top bits, so an answer to
+    /// an earlier life's request is never credited to this life's request of the same number.
+    pub fn boot(c: &LbConfig, boots: u32, out: &mut Out) -> Self {
         arp(c, out);
         match c.arrivals {
             Arrivals::Open { per_sec } if per_sec > 0 => {
@@ -85,7 +90,7 @@ impl ClientState {
         }
         ClientState {
             vip: BALANCER,
-            next_id: 0,
+            next_id: u64::from(boots) << LIFE_SHIFT,
             pending: BTreeMap::new(),
             agenda: Agenda::default(),
             retries_in_flight: 0,

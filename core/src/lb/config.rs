@@ -129,18 +129,32 @@ impl Default for HealthCheck {
 }
 
 /// Envoy's passive outlier detection: eject a host after `consecutive_5xx` errors in a row for
-/// `base_ejection_time` × the number of times it was ejected, never more than
-/// `max_ejection_percent` % of hosts at once.
+/// `base_ejection_time` × the number of times it was ejected (at most `max_ejection_time`),
+/// never more than `max_ejection_percent` % of the pool's hosts at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Outlier {
     pub consecutive_5xx: u16,
     pub base_ejection_time: Micros,
+    /// The longest one ejection lasts, however often the host was ejected.
+    pub max_ejection_time: Micros,
     pub max_ejection_percent: u8,
 }
 
 impl Default for Outlier {
     fn default() -> Self {
-        Outlier { consecutive_5xx: 5, base_ejection_time: 30 * SEC, max_ejection_percent: 10 }
+        Outlier {
+            consecutive_5xx: 5,
+            base_ejection_time: 30 * SEC,
+            max_ejection_time: 300 * SEC,
+            max_ejection_percent: 10,
+        }
+    }
+}
+
+impl Outlier {
+    /// How many of `pool` hosts may be ejected at once: at least one, as in Envoy.
+    pub fn cap(&self, pool: usize) -> usize {
+        (pool * usize::from(self.max_ejection_percent) / 100).max(1)
     }
 }
 
@@ -207,6 +221,17 @@ pub struct Fencing {
 impl Default for Fencing {
     fn default() -> Self {
         Fencing { ttl: 3 * SEC, renew: SEC }
+    }
+}
+
+impl Fencing {
+    /// How long the holder believes a grant lasts, on its own clock from when it asked. The
+    /// witness's record lasts `ttl` on its clock from a later instant; with both clocks within
+    /// ρ of true time, the holder's belief ends first when it is shortened to
+    /// ttl × (1 − ρ) / (1 + ρ) (the lock service's rule).
+    pub fn holder_lease(&self) -> Micros {
+        let rho = u128::from(LEASE_DRIFT_PPM);
+        (u128::from(self.ttl) * (1_000_000 - rho) / (1_000_000 + rho)) as Micros
     }
 }
 
@@ -355,6 +380,11 @@ impl LbConfig {
         } else {
             100
         }
+    }
+
+    /// Backend `i`'s weight (at least 1).
+    pub fn weight(&self, i: usize) -> u32 {
+        self.backends.get(i).map_or(1, |b| b.weight.max(1))
     }
 
     pub fn max_retries(&self) -> u8 {

@@ -2,7 +2,7 @@
 //! spare into the pool.
 
 use super::config::LbConfig;
-use super::{LbMsg, LbTimer, Out};
+use super::{LbMsg, LbTimer, Out, Saved};
 use crate::protocol::{Event, Micros, NoteKind};
 use serde::Serialize;
 
@@ -10,12 +10,22 @@ use serde::Serialize;
 pub enum Slot {
     /// In the pool.
     Active,
+    /// In the pool, but missing its checks: it leaves only when a replacement is ready, so a
+    /// controller that alone loses sight of the backends never empties the pool (make before
+    /// break).
+    Dead,
     /// Standing by outside the pool.
     Spare,
     /// Being provisioned to replace a dead backend.
     Provisioning,
     /// Out of the pool, dead as far as the controller knows.
     Failed,
+}
+
+impl Slot {
+    pub fn in_pool(self) -> bool {
+        matches!(self, Slot::Active | Slot::Dead)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -26,27 +36,31 @@ pub struct ControllerState {
     /// The check round; an answer to an older round is late and ignored.
     round: u64,
     answered: Vec<bool>,
-    /// The pool's version, so a balancer can ignore an older announcement.
+    /// The pool's version: it grows with every change, across restarts too (it is saved with
+    /// the slots), and balancers ignore an announcement older than the one they applied.
     pub epoch: u64,
     pub replacements: u64,
+    boots: u32,
 }
 
 impl ControllerState {
-    pub fn boot(c: &LbConfig, out: &mut Out) -> Self {
-        let active = c.active_at_boot();
-        let slots =
-            (0..c.backends.len()).map(|i| if i < active { Slot::Active } else { Slot::Spare }).collect();
+    pub fn boot(c: &LbConfig, saved: Saved, out: &mut Out) -> Self {
+        let n = c.backends.len();
+        let (epoch, slots) = saved.pool.filter(|(_, s)| s.len() == n).unwrap_or_else(|| {
+            let active = c.active_at_boot();
+            (1, (0..n).map(|i| if i < active { Slot::Active } else { Slot::Spare }).collect())
+        });
         if let Some(r) = c.redundancy {
             out.set_timer(LbTimer::Detect, r.detect_interval..=r.detect_interval);
         }
-        let n = c.backends.len();
         ControllerState {
             slots,
             misses: vec![0; n],
             round: 0,
             answered: vec![true; n],
-            epoch: 0,
+            epoch,
             replacements: 0,
+            boots: saved.boots,
         }
     }
 
@@ -54,32 +68,44 @@ impl ControllerState {
         let Some(r) = c.redundancy else { return };
         match ev {
             Event::Timer(LbTimer::Detect) => {
+                let mut changed = false;
                 for i in 0..self.slots.len() {
                     if self.answered[i] {
                         self.misses[i] = 0;
                     } else {
                         self.misses[i] = self.misses[i].saturating_add(1);
                     }
-                    if self.misses[i] >= r.detect_threshold {
-                        match self.slots[i] {
-                            Slot::Active => self.fail(c, i, out),
-                            // It died while being provisioned: another spare will do.
-                            Slot::Provisioning => self.slots[i] = Slot::Failed,
-                            _ => {}
+                    let dead = self.misses[i] >= r.detect_threshold;
+                    match self.slots[i] {
+                        Slot::Active if dead => {
+                            self.slots[i] = Slot::Dead;
+                            out.note(
+                                NoteKind::Role,
+                                format!("the controller finds backend {i} dead and looks for a replacement"),
+                            );
                         }
-                    } else if self.slots[i] == Slot::Provisioning {
+                        Slot::Dead if self.misses[i] == 0 => {
+                            self.slots[i] = Slot::Active;
+                            out.note(NoteKind::Info, format!("backend {i} answers the controller again"));
+                        }
+                        // It died while being provisioned: another spare will do.
+                        Slot::Provisioning if dead => {
+                            self.slots[i] = Slot::Failed;
+                            changed = true;
+                        }
                         // Again, in case the request was lost (provisioning is idempotent).
-                        out.send(c.backend_node(i), LbMsg::Provision);
+                        Slot::Provisioning => out.send(c.backend_node(i), LbMsg::Provision),
+                        _ => {}
                     }
                     self.answered[i] = false;
                 }
-                // A backend that answered again may refill the pool now its misses are cleared.
-                self.fill(c, out);
+                changed |= self.fill(c, out);
+                if changed {
+                    self.save(out);
+                }
                 self.round += 1;
-                // Again every round: a restarted balancer (or one that heard from an earlier
-                // life of this controller) learns the pool, and a late, reordered announcement
-                // is corrected.
-                self.epoch = self.epoch.saturating_sub(1);
+                // Again every round: a restarted balancer learns the pool, and a late,
+                // reordered announcement is corrected.
                 self.announce(c, out);
                 for i in 0..self.slots.len() {
                     out.send(c.backend_node(i), LbMsg::Check { seq: self.round });
@@ -94,55 +120,64 @@ impl ControllerState {
                     if self.slots[i] == Slot::Failed {
                         // Back from the dead: it can stand by for the next failure.
                         self.slots[i] = Slot::Spare;
+                        self.misses[i] = 0;
                         out.note(NoteKind::Info, format!("backend {i} answers again: a spare now"));
                         self.fill(c, out);
+                        self.save(out);
                     }
                 }
             }
             Event::Msg { from, msg: LbMsg::Provisioned } => {
                 let Some(i) = c.backend(from) else { return };
-                if self.slots[i] == Slot::Provisioning {
-                    self.slots[i] = Slot::Active;
-                    self.replacements += 1;
-                    out.note(NoteKind::Role, format!("backend {i} joins the pool"));
-                    self.announce(c, out);
+                if self.slots[i] != Slot::Provisioning {
+                    return;
                 }
+                match self.slots.iter().position(|&s| s == Slot::Dead) {
+                    Some(dead) => {
+                        self.slots[dead] = Slot::Failed;
+                        self.slots[i] = Slot::Active;
+                        self.replacements += 1;
+                        out.note(NoteKind::Role, format!("backend {i} replaces backend {dead} in the pool"));
+                        self.epoch += 1;
+                        self.announce(c, out);
+                    }
+                    // The backend it was to replace came back meanwhile.
+                    None => self.slots[i] = Slot::Spare,
+                }
+                self.save(out);
             }
             _ => {}
         }
     }
 
-    fn fail(&mut self, c: &LbConfig, i: usize, out: &mut Out) {
-        self.slots[i] = Slot::Failed;
-        out.note(
-            NoteKind::Role,
-            format!("the controller finds backend {i} dead and takes it out of the pool"),
-        );
-        self.announce(c, out);
-        self.fill(c, out);
-    }
-
-    /// Provisions spares until the pool (with what is being provisioned) is back to its size.
-    fn fill(&mut self, c: &LbConfig, out: &mut Out) {
+    /// Provisions a spare for every dead backend not yet being replaced. Whether it changed a slot.
+    fn fill(&mut self, c: &LbConfig, out: &mut Out) -> bool {
         let count = |s: Slot| self.slots.iter().filter(|&&x| x == s).count();
-        let have = count(Slot::Active) + count(Slot::Provisioning);
-        for _ in have..c.active_at_boot() {
-            // The spare that answered most recently, lowest index first.
+        let wanted = count(Slot::Dead).saturating_sub(count(Slot::Provisioning));
+        let mut changed = false;
+        for _ in 0..wanted {
+            // The first spare that answered the last round.
             let Some(spare) =
                 (0..self.slots.len()).find(|&i| self.slots[i] == Slot::Spare && self.misses[i] == 0)
             else {
-                return;
+                break;
             };
             self.slots[spare] = Slot::Provisioning;
+            changed = true;
             out.note(NoteKind::Info, format!("the controller provisions spare backend {spare}"));
             out.send(c.backend_node(spare), LbMsg::Provision);
         }
+        changed
     }
 
-    fn announce(&mut self, c: &LbConfig, out: &mut Out) {
-        self.epoch += 1;
+    fn save(&self, out: &mut Out) {
+        out.persist(Saved { boots: self.boots, pool: Some((self.epoch, self.slots.clone())) });
+    }
+
+    /// Announces the pool as of `epoch` to every balancer.
+    fn announce(&self, c: &LbConfig, out: &mut Out) {
         let members: Vec<u8> =
-            (0..self.slots.len()).filter(|&i| self.slots[i] == Slot::Active).map(|i| i as u8).collect();
+            (0..self.slots.len()).filter(|&i| self.slots[i].in_pool()).map(|i| i as u8).collect();
         for b in c.balancers() {
             out.send(b, LbMsg::Pool { epoch: self.epoch, members: members.clone() });
         }

@@ -97,14 +97,14 @@ impl Checker<Lb> for LbChecker {
                     }
                 }
                 if let Some(o) = c.outlier {
-                    let cap = (b.hosts.len() * usize::from(o.max_ejection_percent) / 100).max(1);
+                    let cap = o.cap(b.pool());
                     if b.ejected() > cap {
                         return Err(Broken {
                             invariant: EJECTION_CAP,
                             detail: format!(
                                 "{} of {} hosts ejected, over max_ejection_percent = {}%",
                                 b.ejected(),
-                                b.hosts.len(),
+                                b.pool(),
                                 o.max_ejection_percent
                             ),
                         });

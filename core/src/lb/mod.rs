@@ -132,6 +132,8 @@ pub enum LbMsg {
         asked: Micros,
     },
     LeaseDeny,
+    /// A master that stepped down → witness: it no longer serves; the lease is free.
+    LeaseRelease,
 }
 
 impl Describe for LbMsg {
@@ -152,6 +154,7 @@ impl Describe for LbMsg {
             LbMsg::LeaseAsk { .. } => "LeaseAsk",
             LbMsg::LeaseGrant { .. } => "LeaseGrant",
             LbMsg::LeaseDeny => "LeaseDeny",
+            LbMsg::LeaseRelease => "LeaseRelease",
         }
     }
 
@@ -176,6 +179,7 @@ impl Describe for LbMsg {
             LbMsg::LeaseAsk { .. } => "may I hold the VIP's lease?".into(),
             LbMsg::LeaseGrant { .. } => "lease granted".into(),
             LbMsg::LeaseDeny => "lease held by the other balancer".into(),
+            LbMsg::LeaseRelease => "I stepped down: the lease is free".into(),
         }
     }
 }
@@ -215,10 +219,19 @@ pub enum LbState {
     Controller(controller::ControllerState),
 }
 
-/// Nothing in the lab is durable: a restarted backend comes back empty, a restarted balancer
-/// forgets what it observed.
+/// What a node keeps across a crash. Backends and balancers keep nothing (a restarted backend
+/// comes back empty, a restarted balancer forgets what it observed) but the count of their
+/// lives, which tells a restart apart (a restarted balancer rejoins its pair as a backup) and
+/// keeps the clients' request ids unique across lives. The controller keeps its view of the
+/// pool, as a real one keeps it in a replicated store: a restarted controller that announced
+/// its boot-time pool would undo every replacement.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-pub struct NoState;
+pub struct Saved {
+    /// Lives before this one.
+    pub boots: u32,
+    /// The controller's pool: its epoch and every slot.
+    pub pool: Option<(u64, Vec<controller::Slot>)>,
+}
 
 /// The lab makes its own requests; a stray simulator write is answered "rejected" at once.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -232,8 +245,8 @@ impl Protocol for Lb {
     type Msg = LbMsg;
     type Timer = LbTimer;
     type State = LbState;
-    type Durable = NoState;
-    type Write = NoState;
+    type Durable = Saved;
+    type Write = Saved;
     type Input = NoWrites;
     type Output = NoWrites;
 
@@ -241,23 +254,28 @@ impl Protocol for Lb {
         self.config.nodes()
     }
 
-    fn store(&self, durable: &mut Option<NoState>, _write: &NoState) {
-        *durable = Some(NoState);
+    /// The balancer that serves the VIP (leader-targeted faults isolate or crash it).
+    fn is_leader(&self, s: &LbState) -> bool {
+        matches!(s, LbState::Balancer(b) if b.vrrp.role == vrrp::Role::Master)
     }
 
-    /// Every node persists a marker at its first boot, so that a restart is told apart (a
-    /// restarted balancer rejoins its pair as a backup).
-    fn init(&self, id: NodeId, restored: Option<&NoState>, out: &mut Out) -> LbState {
+    fn store(&self, durable: &mut Option<Saved>, write: &Saved) {
+        *durable = Some(write.clone());
+    }
+
+    /// Every node counts its lives on disk at boot.
+    fn init(&self, id: NodeId, restored: Option<&Saved>, out: &mut Out) -> LbState {
         let c = &self.config;
-        if restored.is_none() {
-            out.persist(NoState);
-        }
+        let saved = restored.map_or_else(Saved::default, |s| Saved { boots: s.boots + 1, ..s.clone() });
+        out.persist(saved.clone());
         let restarted = restored.is_some();
         match id {
-            CLIENTS => LbState::Clients(ClientState::boot(c, out)),
+            CLIENTS => LbState::Clients(ClientState::boot(c, saved.boots, out)),
             _ if c.is_balancer(id) => LbState::Balancer(BalancerState::boot(c, id, restarted, out)),
             _ if Some(id) == c.witness() => LbState::Witness(vrrp::WitnessState::boot(c, restarted, out)),
-            _ if Some(id) == c.controller() => LbState::Controller(controller::ControllerState::boot(c, out)),
+            _ if Some(id) == c.controller() => {
+                LbState::Controller(controller::ControllerState::boot(c, saved, out))
+            }
             _ => LbState::Backend(BackendState::boot(c, c.backend(id).unwrap_or(0))),
         }
     }

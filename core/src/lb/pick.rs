@@ -20,6 +20,9 @@ pub struct Picker {
     table: Vec<u8>,
 }
 
+/// Peak EWMA's latency estimate for a host it has not measured yet.
+pub const PEAK_EWMA_DEFAULT_RTT: Micros = 30 * crate::protocol::MS;
+
 /// Maglev's table size: a prime well above any pool the lab allows.
 const MAGLEV_TABLE: u32 = 1_021;
 
@@ -50,8 +53,12 @@ impl Picker {
             (Some(ss), Some(t)) => ss.share_milli(now.saturating_sub(t)),
             _ => 1_000,
         };
-        // Outstanding requests per unit of (warmed) weight: what the least-loaded pick minimises.
-        let load = |i: usize| (u64::from(hosts[i].outstanding) + 1) * 1_000_000 / share(i);
+        // Outstanding requests per unit of (warmed) weight: what the least-loaded picks minimise
+        // (Envoy's weighted least request with an active-request bias of 1).
+        let load = |i: usize| {
+            (u128::from(hosts[i].outstanding) + 1) * 1_000_000_000
+                / (u128::from(share(i)) * u128::from(c.weight(i)))
+        };
         debug_assert!(n > 0);
         match c.algorithm {
             Algorithm::RoundRobin => {
@@ -61,10 +68,7 @@ impl Picker {
             }
             Algorithm::WeightedRoundRobin => {
                 self.current.resize(hosts.len(), 0);
-                let weight = |i: usize| {
-                    let w = u64::from(c.backends.get(i).map_or(1, |b| b.weight.max(1)));
-                    (w * share(i)) as i64
-                };
+                let weight = |i: usize| (u64::from(c.weight(i)) * share(i)) as i64;
                 let total: i64 = eligible.iter().map(|&i| weight(i)).sum();
                 for &i in eligible {
                     self.current[i] += weight(i);
@@ -112,9 +116,12 @@ impl Picker {
             Algorithm::PeakEwma { .. } => {
                 let a = eligible[random(c, id, attempt, 0, n)];
                 let b = eligible[random(c, id, attempt, 1, n)];
+                // A host not yet measured costs the default round trip (Finagle's and Linkerd's
+                // start-up estimate), not nothing: else every new host would draw the whole load.
+                let rtt = |i: usize| hosts[i].ewma.unwrap_or(PEAK_EWMA_DEFAULT_RTT);
                 let cost = |i: usize| {
-                    u128::from(hosts[i].ewma) * (u128::from(hosts[i].outstanding) + 1) * 1_000
-                        / u128::from(share(i))
+                    u128::from(rtt(i)) * (u128::from(hosts[i].outstanding) + 1) * 1_000_000
+                        / (u128::from(share(i)) * u128::from(c.weight(i)))
                 };
                 if cost(b) < cost(a) {
                     b
@@ -138,15 +145,14 @@ impl Picker {
                 self.ring = eligible
                     .iter()
                     .flat_map(|&i| {
-                        let w = c.backends.get(i).map_or(1, |b| b.weight.max(1));
-                        let points = u32::from(vnodes.max(1)) * w;
+                        let points = u32::from(vnodes.max(1)).saturating_mul(c.weight(i));
                         (0..points).map(move |r| (crate::ring::hash::point(i as u8, r), i as u8))
                     })
                     .collect();
                 self.ring.sort_unstable();
             }
             Algorithm::Maglev => {
-                let members = crate::ring::Members::uniform(eligible.iter().map(|&i| i as u8));
+                let members = crate::ring::Members::new(eligible.iter().map(|&i| (i as u8, c.weight(i))));
                 self.table = crate::ring::maglev::Maglev::new(&members, MAGLEV_TABLE).table().to_vec();
             }
             _ => {}
@@ -224,5 +230,28 @@ mod tests {
         let down = peak_ewma(1_000, 1_000, 0, 1_000);
         assert!((367..=369).contains(&down), "{down}"); // 1000·e^-1
         assert_eq!(peak_ewma(1_000, 0, 0, 1_000), 1_000);
+    }
+
+    #[test]
+    fn weights_scale_the_load_aware_picks_and_an_unmeasured_host_costs_the_default_rtt() {
+        // Found by review: least request, two choices and peak EWMA ignored weights.
+        let mut h = hosts(2);
+        h[0].outstanding = 2;
+        h[1].outstanding = 1;
+        let mut p = Picker::default();
+        let least = config(Algorithm::LeastRequest, &[4, 1]);
+        assert!((0..50).all(|id| p.pick(&least, &h, &[0, 1], id, 0, 0) == 0), "3/4 < 2/1");
+        // Peak EWMA: a host measured at 10 ms beats one not measured yet (30 ms), and loses to
+        // it once its own estimate is worse (host 1 still wins when both random picks are it:
+        // a quarter of the time).
+        let ewma = config(Algorithm::PeakEwma { tau: 1_000_000 }, &[1, 1]);
+        let mut h = hosts(2);
+        h[0].ewma = Some(10_000);
+        let picks = |p: &mut Picker, h: &[Host]| {
+            (0..200).filter(|&id| p.pick(&ewma, h, &[0, 1], id, 0, 0) == 1).count()
+        };
+        assert!(picks(&mut p, &h) < 70, "{}", picks(&mut p, &h));
+        h[0].ewma = Some(PEAK_EWMA_DEFAULT_RTT * 2);
+        assert!(picks(&mut p, &h) > 130, "{}", picks(&mut p, &h));
     }
 }

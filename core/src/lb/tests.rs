@@ -78,7 +78,12 @@ fn a_crashed_backend_is_found_by_health_checks_and_routed_around() {
 fn outlier_detection_ejects_a_failing_host_and_caps_ejections() {
     let mut config = LbConfig {
         algorithm: Algorithm::LeastRequest,
-        outlier: Some(Outlier { consecutive_5xx: 5, base_ejection_time: 5 * SEC, max_ejection_percent: 25 }),
+        outlier: Some(Outlier {
+            consecutive_5xx: 5,
+            base_ejection_time: 5 * SEC,
+            max_ejection_percent: 25,
+            ..Outlier::default()
+        }),
         ..LbConfig::default()
     };
     config.backends[2].mode = Mode::FailFast;
@@ -103,7 +108,12 @@ fn outlier_detection_ejects_a_failing_host_and_caps_ejections() {
 #[test]
 fn routing_to_an_ejected_host_is_caught() {
     let mut config = LbConfig {
-        outlier: Some(Outlier { consecutive_5xx: 3, base_ejection_time: 10 * SEC, max_ejection_percent: 50 }),
+        outlier: Some(Outlier {
+            consecutive_5xx: 3,
+            base_ejection_time: 10 * SEC,
+            max_ejection_percent: 50,
+            ..Outlier::default()
+        }),
         bugs: LbBugs { route_to_ejected: true, ..LbBugs::default() },
         ..LbConfig::default()
     };
@@ -195,7 +205,12 @@ fn a_full_queue_refuses_with_overloaded_and_slow_backends_lengthen_latency() {
 fn a_backend_failing_fast_is_ejected_and_warms_up_slowly_when_it_returns() {
     let config = LbConfig {
         algorithm: Algorithm::LeastRequest,
-        outlier: Some(Outlier { consecutive_5xx: 3, base_ejection_time: 2 * SEC, max_ejection_percent: 50 }),
+        outlier: Some(Outlier {
+            consecutive_5xx: 3,
+            base_ejection_time: 2 * SEC,
+            max_ejection_percent: 50,
+            ..Outlier::default()
+        }),
         slow_start: Some(SlowStart { window: 4 * SEC, ..SlowStart::default() }),
         ..LbConfig::default()
     };
@@ -450,4 +465,246 @@ fn hedging_cuts_the_tail_of_a_heavy_tailed_service() {
     // a second copy after 25 ms (about the 90th percentile) races the slow ones.
     assert!(hedges * 20 < issued * 3, "{hedges} hedges for {issued} requests");
     assert!(hedged * 2 < plain, "p99 {hedged} µs hedged vs {plain} µs");
+}
+
+#[test]
+fn a_lease_holds_when_the_holder_and_the_witness_drift_apart_at_the_bound() {
+    // Found by review: shortening the lease by the drift bound alone (ttl × (1 − ρ)) leaves a
+    // slow holder believing in it after a fast witness has let it go. The standby asks every
+    // 36 ms (a 10 ms advert interval), so it lands in any such gap.
+    let fencing = Fencing { ttl: SEC, renew: 200 * MS };
+    let config = LbConfig {
+        pair: Some(Pair { advert_int: 10 * MS, preempt: false, fencing: Some(fencing) }),
+        ..pair(None)
+    };
+    let witness = config.witness().unwrap();
+    let rho = config::LEASE_DRIFT_PPM as i32;
+    let script = vec![
+        Scheduled { at: 0, fault: Fault::ClockDrift(BALANCER, -rho) },
+        Scheduled { at: 0, fault: Fault::ClockDrift(witness, rho) },
+        Scheduled { at: SEC, fault: Fault::Cut(BALANCER, witness) },
+        Scheduled { at: SEC, fault: Fault::Cut(witness, BALANCER) },
+        Scheduled { at: SEC, fault: Fault::Cut(BALANCER, STANDBY) },
+    ];
+    for seed in 1..=8 {
+        let net = NetConfig { latency_min: 200, latency_max: 500, ..NetConfig::default() };
+        let sim_config = SimConfig { seed, net, script: script.clone(), ..SimConfig::default() };
+        let mut s = Sim::new(Lb::new(config.clone()), sim_config).with_checker(LbChecker::default());
+        s.run_until(4 * SEC);
+        assert!(s.violation().is_none(), "seed {seed}: {}", s.violation().unwrap());
+        assert_eq!(role(&s, STANDBY), Some(vrrp::Role::Master), "seed {seed}: the standby took over");
+    }
+}
+
+fn controller(s: &Sim<Lb>) -> &controller::ControllerState {
+    match s.cluster().state(s.cluster().protocol.config.controller().unwrap()) {
+        Some(LbState::Controller(c)) => c,
+        _ => panic!("the controller is up"),
+    }
+}
+
+fn n_plus_one() -> LbConfig {
+    LbConfig {
+        backends: vec![Backend::default(); 4],
+        redundancy: Some(Redundancy {
+            spares: 1,
+            provision: 500 * MS,
+            detect_interval: 250 * MS,
+            detect_threshold: 2,
+        }),
+        timeout: 300 * MS,
+        arrivals: Arrivals::Open { per_sec: 150 },
+        ..LbConfig::default()
+    }
+}
+
+#[test]
+fn a_controller_that_alone_loses_sight_of_the_backends_keeps_the_pool() {
+    // Found by review: it took every backend out of the pool while the balancer still reached
+    // them all. Now a backend leaves only when a replacement is ready.
+    let config = n_plus_one();
+    let ctl = config.controller().unwrap();
+    let script = (0..4)
+        .flat_map(|i| {
+            let b = config.backend_node(i);
+            [Fault::Cut(ctl, b), Fault::Cut(b, ctl)]
+        })
+        .map(|fault| Scheduled { at: SEC, fault })
+        .collect();
+    let mut s = sim(config, script);
+    s.run_until(6 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    assert_eq!(controller(&s).slots.iter().filter(|x| x.in_pool()).count(), 3);
+    assert_eq!(balancer(&s).pool(), 3, "{:?}", balancer(&s).hosts);
+    let st = &clients(&s).stats;
+    assert_eq!(st.errors + st.timeouts, 0, "every request served");
+}
+
+#[test]
+fn a_restarted_controller_keeps_its_replacements_and_its_epoch_grows() {
+    // Found by review: a restarted controller announced its boot-time pool, putting a dead
+    // backend back and the replacement out; and balancers applied any epoch, however old.
+    let config = n_plus_one();
+    let ctl = config.controller().unwrap();
+    let script = vec![
+        Scheduled { at: SEC, fault: Fault::Crash(config.backend_node(0)) },
+        Scheduled { at: 4 * SEC, fault: Fault::Crash(ctl) },
+        Scheduled { at: 4_500 * MS, fault: Fault::Restart(ctl) },
+    ];
+    let mut s = sim(config, script);
+    s.run_until(3_900 * MS);
+    let epoch = controller(&s).epoch;
+    assert!(epoch > 1 && balancer(&s).pool_epoch == epoch);
+    assert!(!balancer(&s).hosts[0].in_pool && balancer(&s).hosts[3].in_pool);
+    s.run_until(8 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    use controller::Slot::*;
+    assert_eq!(controller(&s).slots, vec![Failed, Active, Active, Active]);
+    assert_eq!(controller(&s).epoch, epoch, "no change since");
+    assert!(!balancer(&s).hosts[0].in_pool && balancer(&s).hosts[3].in_pool);
+    // An announcement older than the one applied is ignored.
+    let c = &s.cluster().protocol.config;
+    let mut state = LbState::Balancer(balancer(&s).clone());
+    let stale = LbMsg::Pool { epoch: epoch - 1, members: vec![0, 1, 2] };
+    let mut out = Out::default();
+    Lb::new(c.clone()).handle(
+        BALANCER,
+        s.now(),
+        &mut state,
+        crate::protocol::Event::Msg { from: ctl, msg: stale },
+        &mut out,
+    );
+    let LbState::Balancer(b) = state else { unreachable!() };
+    assert!(!b.hosts[0].in_pool && b.hosts[3].in_pool && b.pool_epoch == epoch);
+}
+
+#[test]
+fn restarted_clients_never_take_an_earlier_lifes_answer_for_their_own() {
+    // Found by review: a restarted population numbered its requests from 0 again, so a late
+    // answer to request 5 of its last life ended this life's request 5.
+    let config = LbConfig { arrivals: Arrivals::Open { per_sec: 100 }, ..LbConfig::default() };
+    let script = vec![
+        Scheduled { at: SEC, fault: Fault::Crash(CLIENTS) },
+        Scheduled { at: 1_010 * MS, fault: Fault::Restart(CLIENTS) },
+    ];
+    let mut s = sim(config.clone(), script);
+    let mut t = 1_010 * MS;
+    while clients(&s).pending.is_empty() && t < 2 * SEC {
+        t += MS;
+        s.run_until(t);
+    }
+    let first = *clients(&s).pending.keys().next().expect("a request open");
+    assert_eq!(first >> client::LIFE_SHIFT, 1, "the second life numbers from 1 << {}", client::LIFE_SHIFT);
+    // An answer to the first life's request with that sequence number ends nothing.
+    let issued = clients(&s).stats.issued;
+    let mut state = LbState::Clients(clients(&s).clone());
+    let old = LbMsg::Response { id: first & ((1 << client::LIFE_SHIFT) - 1), attempt: 0, status: Status::Ok };
+    let mut out = Out::default();
+    Lb::new(config).handle(
+        CLIENTS,
+        s.now(),
+        &mut state,
+        crate::protocol::Event::Msg { from: BALANCER, msg: old },
+        &mut out,
+    );
+    let LbState::Clients(c) = state else { unreachable!() };
+    assert_eq!(
+        (c.stats.ok, c.pending.len() as u64),
+        (clients(&s).stats.ok, issued - clients(&s).stats.ended())
+    );
+}
+
+#[test]
+fn a_fenced_pair_hands_the_vip_back_to_its_preferred_balancer() {
+    // Found by review: with fencing, the witness kept leasing to the standby, so a recovered
+    // balancer 1 never preempted. Now the standby resigns, frees the lease, and says so.
+    let mut config = pair(Some(Fencing { ttl: SEC, renew: 200 * MS }));
+    config.pair.as_mut().unwrap().preempt = true;
+    let script = vec![
+        Scheduled { at: SEC, fault: Fault::Crash(BALANCER) },
+        Scheduled { at: 3 * SEC, fault: Fault::Restart(BALANCER) },
+    ];
+    let mut s = sim(config.clone(), script.clone());
+    s.run_until(2_900 * MS);
+    assert_eq!(role(&s, STANDBY), Some(vrrp::Role::Master));
+    s.run_until(6 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    assert_eq!((role(&s, BALANCER), role(&s, STANDBY)), (Some(vrrp::Role::Master), Some(vrrp::Role::Backup)));
+    assert_eq!(clients(&s).vip, BALANCER);
+    // Without preempt the standby keeps it.
+    config.pair.as_mut().unwrap().preempt = false;
+    let mut s = sim(config, script);
+    s.run_until(6 * SEC);
+    assert_eq!(role(&s, STANDBY), Some(vrrp::Role::Master));
+}
+
+#[test]
+fn peak_ewma_counts_a_silent_host_as_slow_and_an_unmeasured_one_as_average() {
+    // Found by review: a timeout left a host's estimate at its last good figure, and a host
+    // never measured cost nothing, so it drew every request.
+    let config =
+        LbConfig { algorithm: Algorithm::PeakEwma { tau: SEC }, timeout: 300 * MS, ..LbConfig::default() };
+    let script = vec![Scheduled { at: 2 * SEC, fault: Fault::Pause(backend(2), 2 * SEC) }];
+    let mut s = sim(config, script);
+    s.run_until(1_900 * MS);
+    let before = balancer(&s).hosts[2].ewma.expect("measured");
+    assert!(before < 100 * MS, "{before} µs");
+    s.run_until(2_600 * MS);
+    assert!(balancer(&s).hosts[2].ewma >= Some(300 * MS), "{:?}", balancer(&s).hosts[2].ewma);
+    let sent = balancer(&s).hosts[2].forwarded;
+    s.run_until(3_500 * MS);
+    assert!(balancer(&s).hosts[2].forwarded - sent < 20, "steered around the silent host");
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+}
+
+#[test]
+fn the_ejection_cap_counts_only_the_pool_and_ejections_are_capped_in_time() {
+    // Found by review: spares counted towards max_ejection_percent's base, so it let more of
+    // the pool go; and ejection time grew without bound.
+    let mut config = n_plus_one();
+    config.backends = vec![Backend::default(); 6];
+    config.redundancy.as_mut().unwrap().spares = 2;
+    config.outlier = Some(Outlier {
+        consecutive_5xx: 3,
+        base_ejection_time: SEC,
+        max_ejection_time: 2 * SEC,
+        max_ejection_percent: 34,
+    });
+    let script = (0..3)
+        .map(|i| Scheduled { at: SEC, fault: Fault::Degrade(config.backend_node(i), Degrade::FailFast) })
+        .collect();
+    let mut s = sim(config.clone(), script);
+    s.run_until(8 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    // 34% of a pool of 4 is one host (of all 6 it would be two).
+    assert_eq!(balancer(&s).ejected(), 1);
+    let longest = balancer(&s).hosts.iter().filter_map(|h| h.ejected_until).max().unwrap();
+    assert!(longest <= s.now() + 2 * SEC, "at most max_ejection_time");
+    assert!(balancer(&s).hosts.iter().any(|h| h.ejections >= 3), "ejected again and again");
+    // The checker shares the rule: with the bug, more go, and it says so.
+    config.bugs.eject_all = true;
+    let script = (0..3)
+        .map(|i| Scheduled { at: SEC, fault: Fault::Degrade(config.backend_node(i), Degrade::FailFast) })
+        .collect();
+    let mut s = sim(config, script);
+    s.run_until(8 * SEC);
+    assert_eq!(s.violation().map(|v| v.invariant), Some(EJECTION_CAP));
+}
+
+#[test]
+fn a_host_rejoining_the_pool_keeps_counting_the_attempts_still_out_at_it() {
+    // Found by review: its outstanding count went to 0 while attempts were in flight, so least
+    // request flooded it and the count later underflowed to 0 early.
+    let config = n_plus_one();
+    let lb = Lb::new(config.clone());
+    let mut out = Out::default();
+    let mut state = lb.init(BALANCER, None, &mut out);
+    let LbState::Balancer(b) = &mut state else { unreachable!() };
+    b.hosts[3].outstanding = 2;
+    let ctl = config.controller().unwrap();
+    let pool = LbMsg::Pool { epoch: 5, members: vec![1, 2, 3] };
+    lb.handle(BALANCER, SEC, &mut state, crate::protocol::Event::Msg { from: ctl, msg: pool }, &mut out);
+    let LbState::Balancer(b) = &state else { unreachable!() };
+    assert!(b.hosts[3].in_pool && !b.hosts[0].in_pool);
+    assert_eq!(b.hosts[3].outstanding, 2);
 }

@@ -1,7 +1,7 @@
 //! Failover of the balancer itself: VRRP's master election between a pair (RFC 5798), and
 //! optionally a lease from a witness that fences the pair against split brain.
 
-use super::config::{LbConfig, Pair, BALANCER, CLIENTS, LEASE_DRIFT_PPM, STANDBY};
+use super::config::{LbConfig, Pair, BALANCER, CLIENTS, STANDBY};
 use super::{LbMsg, LbTimer, Out};
 use crate::protocol::{Micros, NodeId, NoteKind};
 use serde::Serialize;
@@ -107,8 +107,15 @@ impl Vrrp {
             Event::Msg { from, msg: LbMsg::Advert { priority } } if *from == peer(id) => {
                 let mine = c.priority(id);
                 match self.role {
+                    // The master resigned (RFC 5798 §6.4.3): take over after the skew time.
+                    Role::Backup if *priority == 0 => {
+                        let skew = (256 - u64::from(mine)) * p.advert_int / 256;
+                        out.set_timer(LbTimer::MasterDown, skew..=skew);
+                    }
                     Role::Backup if p.preempt && mine > *priority => match fenced {
-                        Some(_) => self.ask_lease(c, now, out),
+                        // The master holds the lease and renews it: claim the VIP with an
+                        // advert of our own, so that it resigns and frees the lease.
+                        Some(_) => out.send(peer(id), LbMsg::Advert { priority: mine }),
                         None => self.become_master(c, id, out),
                     },
                     Role::Backup => {
@@ -121,14 +128,19 @@ impl Vrrp {
                             format!("balancer {id} hears a higher priority: it steps down"),
                         );
                         self.become_backup(c, id, out);
+                        // It no longer serves, so the lease may go at once; priority 0 tells the
+                        // peer to take over without waiting out Master_Down_Interval.
+                        if let (Some(_), Some(w)) = (fenced, c.witness()) {
+                            out.send(w, LbMsg::LeaseRelease);
+                            out.send(peer(id), LbMsg::Advert { priority: 0 });
+                        }
                     }
                     Role::Master => {}
                 }
             }
             Event::Msg { msg: LbMsg::LeaseGrant { asked }, .. } => {
                 if let Some(f) = fenced {
-                    // Counted from the ask, shortened by the drift the holder allows for.
-                    let until = asked + f.ttl - f.ttl * LEASE_DRIFT_PPM / 1_000_000;
+                    let until = asked + f.holder_lease();
                     self.lease_until = Some(self.lease_until.map_or(until, |t| t.max(until)));
                     if self.promoting && self.role == Role::Backup && now < until {
                         out.note(NoteKind::Role, format!("balancer {id} holds the lease: it takes the VIP"));
@@ -210,6 +222,12 @@ impl WitnessState {
     ) {
         if let crate::protocol::Event::Timer(LbTimer::WitnessReady) = ev {
             self.waiting = false;
+            return;
+        }
+        if let crate::protocol::Event::Msg { from, msg: LbMsg::LeaseRelease } = ev {
+            if self.holder.is_some_and(|(h, _)| h == from) {
+                self.holder = None;
+            }
             return;
         }
         let (crate::protocol::Event::Msg { from, msg: LbMsg::LeaseAsk { asked } }, Some(f)) =
