@@ -1,8 +1,9 @@
 //! Property tests of the pure pieces: the URL codec and the log's merge rule.
 #![cfg(not(target_arch = "wasm32"))]
 
+use halab_core::protocol::Degrade;
 use halab_core::raft::{Command, Entry, Log};
-use halab_core::scenario::{url, ProtocolKind, Scenario};
+use halab_core::scenario::{lb, url, ProtocolKind, Scenario};
 use halab_core::sim::fault::Fault;
 use halab_core::txn::TxnMode;
 use proptest::prelude::*;
@@ -69,6 +70,48 @@ fn lock_or_txn() -> impl Strategy<Value = Scenario> {
         })
 }
 
+/// Service-lab scenarios: every lab parameter within its limits, and backends slowing down.
+fn lb() -> impl Strategy<Value = Scenario> {
+    let algo = proptest::sample::select(lb::Algo::ALL.to_vec());
+    let pair = proptest::sample::select(vec![lb::PairMode::Off, lb::PairMode::On, lb::PairMode::Fenced]);
+    (
+        (algo, pair, 0..=2u8, 8..=16u8, any::<u64>()),
+        (0..=2_000u32, 0..=500u16, 1_000..=60_000_000u64, 1_000..=60_000_000u64, 0..=10u8),
+        (
+            any::<bool>(),
+            0..=100u64,
+            100..=10_000_000u64,
+            1..=64u16,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
+    )
+        .prop_flat_map(|((algo, pair, spares, n, seed), (rps, users, think, timeout, retries), rest)| {
+            let faults = proptest::collection::vec((0..86_400_000_000u64, fault(n)), 0..8);
+            let slow = proptest::collection::vec((0..86_400_000_000u64, 0..n, 2..=1_000u16), 0..4);
+            (faults, slow).prop_map(move |(faults, slow)| {
+                let (budget, hedge_pct, service, workers, hc, eject, bug) = rest;
+                let mut s = Scenario { nodes: n, seed, ..Scenario::default_for(ProtocolKind::Lb) };
+                let l = &mut s.lb;
+                (l.algo, l.pair, l.spares, l.rps, l.users, l.think, l.timeout, l.retries) =
+                    (algo, pair, spares, rps, users, think, timeout, retries);
+                (l.budget, l.hedge, l.service, l.workers, l.health, l.eject) =
+                    (budget, timeout * hedge_pct / 100, service, workers, hc, eject);
+                l.bugs.eject_all = bug;
+                for (at, f) in faults {
+                    if !matches!(f, Fault::Write(_)) {
+                        s.push_fault(at, f);
+                    }
+                }
+                for (at, x, factor) in slow {
+                    s.push_fault(at, Fault::Degrade(x, Degrade::Slow(factor)));
+                }
+                s
+            })
+        })
+}
+
 fn scenario() -> impl Strategy<Value = Scenario> {
     (1..=15u8, any::<u64>(), 0..=200u32, 0..=1_000_000u32, any::<bool>()).prop_flat_map(
         |(n, seed, rate, loss, noop)| {
@@ -96,6 +139,14 @@ proptest! {
 
     #[test]
     fn lock_and_txn_urls_round_trip(s in lock_or_txn()) {
+        let q = url::encode(&s);
+        let back = url::decode(&q).map_err(|e| TestCaseError::fail(format!("{q}: {e}")))?;
+        prop_assert_eq!(back.scenario, s);
+    }
+
+    #[test]
+    fn lb_urls_round_trip(s in lb()) {
+        prop_assert!(s.validate().is_ok(), "{:?}", s.validate());
         let q = url::encode(&s);
         let back = url::decode(&q).map_err(|e| TestCaseError::fail(format!("{q}: {e}")))?;
         prop_assert_eq!(back.scenario, s);

@@ -20,6 +20,7 @@ fn render(query: &str, until: &str) -> String {
         ProtocolKind::Paxos => render_sim(scenario.paxos_sim(), until),
         ProtocolKind::Lock => render_sim(scenario.lock_sim(), until),
         ProtocolKind::Txn => render_sim(scenario.txn_sim(), until),
+        ProtocolKind::Lb => render_sim(scenario.lb_sim(), until),
     }
 }
 

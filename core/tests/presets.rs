@@ -2,9 +2,12 @@
 //! exactly the invariant they name, and pass once the bug is switched off. The duel preset
 //! chooses nothing for 2.5 s without backoff and chooses within 0.5 s with it.
 
+use halab_core::lb::{LbState, CLIENTS};
 use halab_core::lock::{LockChecker, LockState, STORAGE};
 use halab_core::protocol::{Micros, SEC};
-use halab_core::scenario::presets::{Preset, LOCK_PRESETS, PAXOS_PRESETS, RAFT_PRESETS, TXN_PRESETS};
+use halab_core::scenario::presets::{
+    Preset, LB_PRESETS, LOCK_PRESETS, PAXOS_PRESETS, RAFT_PRESETS, TXN_PRESETS,
+};
 use halab_core::scenario::{url, ProtocolKind, Scenario};
 use halab_core::sim::trace::TraceKind;
 use halab_core::txn::TxnChecker;
@@ -39,6 +42,15 @@ fn run(s: &Scenario, until: Micros) -> (Option<&'static str>, usize, bool) {
             };
             (sim.violation().map(|v| v.invariant), stored, false)
         }
+        ProtocolKind::Lb => {
+            let mut sim = s.lb_sim();
+            sim.run_until(until);
+            let ok = match sim.cluster().state(CLIENTS) {
+                Some(LbState::Clients(c)) => c.stats.ok as usize,
+                _ => 0,
+            };
+            (sim.violation().map(|v| v.invariant), ok, false)
+        }
         ProtocolKind::Txn => {
             let mut sim = s.txn_sim();
             sim.run_until(until);
@@ -60,6 +72,7 @@ fn check(p: &Preset) {
             fixed.paxos.bugs = Default::default();
             fixed.lock.bugs = Default::default();
             fixed.txn.bugs = Default::default();
+            fixed.lb.bugs = Default::default();
             assert_eq!(run(&fixed, 8 * SEC).0, None, "{} without the bug", p.id);
         }
     }
@@ -256,4 +269,36 @@ fn a_follower_down_past_the_leader_s_snapshot_catches_up_by_installsnapshot() {
     for st in [leader, two] {
         assert!(st.log.entries().len() <= 20 + 40, "logs stay short: {}", st.log.entries().len());
     }
+}
+
+#[test]
+fn lb_presets_behave_as_described() {
+    LB_PRESETS.iter().for_each(check);
+}
+
+/// Client outcomes of a service-lab preset after `until`: (ok, errors, timeouts).
+fn lb_outcomes(id: &str, until: Micros) -> (u64, u64, u64) {
+    let s = url::decode(preset(LB_PRESETS, id)).unwrap().scenario;
+    let mut sim = s.lb_sim();
+    sim.run_until(until);
+    assert!(sim.violation().is_none(), "{id}: {}", sim.violation().unwrap());
+    match sim.cluster().state(CLIENTS) {
+        Some(LbState::Clients(c)) => (c.stats.ok, c.stats.errors, c.stats.timeouts),
+        _ => panic!("{id}: clients down"),
+    }
+}
+
+#[test]
+fn lb_presets_show_what_their_text_says() {
+    let failed = |(ok, e, t): (u64, u64, u64)| (e + t) as f64 / (ok + e + t) as f64;
+    assert_eq!(failed(lb_outcomes("healthy", 8 * SEC)), 0.0);
+    // After the crash a quarter fail without checks; with them only the first second or so.
+    let blind = failed(lb_outcomes("crash-blind", 8 * SEC));
+    let checked = failed(lb_outcomes("crash-hc", 8 * SEC));
+    assert!((0.12..0.2).contains(&blind), "{blind}");
+    assert!(checked < 0.05, "{checked}");
+    let rr = lb_outcomes("slow-rr", 8 * SEC);
+    let ewma = lb_outcomes("slow-ewma", 8 * SEC);
+    assert!(failed(rr) > 4.0 * failed(ewma).max(0.005), "rr {rr:?} ewma {ewma:?}");
+    assert!(failed(lb_outcomes("n-plus-1", 8 * SEC)) < 0.05);
 }

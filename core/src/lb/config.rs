@@ -262,7 +262,7 @@ pub const MAX_RETRIES: u8 = 10;
 pub const LEASE_DRIFT_PPM: u64 = 50_000;
 
 /// Deliberately broken variants, to prove the checker catches what they break.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct LbBugs {
     /// A retry is sent without a timeout of its own: an unanswered retry hangs forever.
     pub retry_without_timeout: bool,
@@ -274,6 +274,33 @@ pub struct LbBugs {
     pub unfenced_promotion: bool,
     /// A restarted witness grants the lease at once, though it forgot who held it.
     pub forgetful_witness: bool,
+}
+
+/// The bug switches by URL name (`bugs=`), with what each breaks.
+pub const LB_BUG_NAMES: &[(&str, &str)] = &[
+    ("notimeout", "a retry is sent without a timeout of its own, so an unanswered retry hangs"),
+    ("ejected", "the balancer keeps routing to hosts it ejected or marked unhealthy"),
+    ("ejectall", "outlier detection ignores max_ejection_percent"),
+    ("unfenced", "a fenced standby takes the VIP without the witness's lease"),
+    ("forgetful", "a restarted witness grants the lease at once, though it forgot who held it"),
+];
+
+impl LbBugs {
+    pub fn flag_mut(&mut self, name: &str) -> Option<&mut bool> {
+        match name {
+            "notimeout" => Some(&mut self.retry_without_timeout),
+            "ejected" => Some(&mut self.route_to_ejected),
+            "ejectall" => Some(&mut self.eject_all),
+            "unfenced" => Some(&mut self.unfenced_promotion),
+            "forgetful" => Some(&mut self.forgetful_witness),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<bool> {
+        let mut copy = *self;
+        copy.flag_mut(name).map(|f| *f)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

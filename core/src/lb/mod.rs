@@ -30,7 +30,7 @@ mod tests;
 
 pub use config::{
     Algorithm, Arrivals, Backend, Fencing, HealthCheck, LbBugs, LbConfig, Mode, Outlier, Pair, Redundancy,
-    Retry, SlowStart, BALANCER, CLIENTS, STANDBY,
+    Retry, SlowStart, BALANCER, CLIENTS, LB_BUG_NAMES, STANDBY,
 };
 pub use invariants::LbChecker;
 

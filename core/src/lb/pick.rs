@@ -114,8 +114,11 @@ impl Picker {
                 usize::from(self.table[(key % self.table.len() as u64) as usize])
             }
             Algorithm::PeakEwma { .. } => {
-                let a = eligible[random(c, id, attempt, 0, n)];
-                let b = eligible[random(c, id, attempt, 1, n)];
+                // Two distinct hosts, as Linkerd's p2c draws them: with a repeat allowed, a slow
+                // host would still get 1/n² of all requests, more than it may be able to serve.
+                let first = random(c, id, attempt, 0, n);
+                let second = (first + 1 + random(c, id, attempt, 1, n.max(2) - 1)) % n;
+                let (a, b) = (eligible[first], eligible[second]);
                 // A host not yet measured costs the default round trip (Finagle's and Linkerd's
                 // start-up estimate), not nothing: else every new host would draw the whole load.
                 let rtt = |i: usize| hosts[i].ewma.unwrap_or(PEAK_EWMA_DEFAULT_RTT);

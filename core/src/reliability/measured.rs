@@ -122,7 +122,7 @@ impl AnyMeasurement {
                 AnyMeasurement::Raft(Measurement::new(cfg, s.raft_sim(), &s.faults, s.nodes))
             }
             // Only the replicated logs serve writes; `scenario::avail` admits nothing else.
-            ProtocolKind::Paxos | ProtocolKind::Lock | ProtocolKind::Txn => {
+            ProtocolKind::Paxos | ProtocolKind::Lock | ProtocolKind::Txn | ProtocolKind::Lb => {
                 AnyMeasurement::Paxos(Measurement::new(cfg, s.paxos_sim(), &s.faults, s.nodes))
             }
         }

@@ -4,6 +4,7 @@
 //! named [`limits`] and names the offending field on error.
 
 pub mod avail;
+pub mod lb;
 pub mod presets;
 pub mod ring;
 pub mod units;
@@ -61,6 +62,20 @@ pub mod limits {
     pub const MAX_TXN_NODES: u8 = 8;
     pub const MIN_VOTE_TIMEOUT: Micros = 10 * MS;
     pub const MAX_VOTE_TIMEOUT: Micros = 60 * SEC;
+    /// Service-lab scenarios: clients + balancer(s) + witness + controller + backends.
+    pub const MIN_LB_NODES: u8 = 3;
+    pub const MAX_LB_NODES: u8 = 16;
+    pub const MIN_BACKENDS: u8 = 1;
+    pub const MAX_SPARES: u8 = 4;
+    /// Open-loop requests per second (the page animates every one of them).
+    pub const MAX_RPS: u32 = 2_000;
+    pub const MAX_USERS: u16 = 500;
+    pub const MAX_THINK: Micros = 60 * SEC;
+    pub const MIN_REQUEST_TIMEOUT: Micros = MS;
+    pub const MAX_REQUEST_TIMEOUT: Micros = 60 * SEC;
+    pub const MIN_SERVICE: Micros = 100;
+    pub const MAX_SERVICE: Micros = 10 * SEC;
+    pub const MAX_WORKERS: u16 = 64;
     /// A longer query string is rejected before it is parsed.
     pub const MAX_QUERY_LEN: usize = 16 * 1024;
 }
@@ -74,6 +89,8 @@ pub enum ProtocolKind {
     Lock,
     /// Two- or three-phase commit (`txn/`).
     Txn,
+    /// The service lab: load balancing, health checks, failover, redundancy (`lb/`).
+    Lb,
 }
 
 impl ProtocolKind {
@@ -83,6 +100,7 @@ impl ProtocolKind {
             ProtocolKind::Paxos => "paxos",
             ProtocolKind::Lock => "lock",
             ProtocolKind::Txn => "txn",
+            ProtocolKind::Lb => "lb",
         }
     }
 
@@ -98,6 +116,7 @@ impl ProtocolKind {
             ProtocolKind::Raft | ProtocolKind::Paxos => (limits::MIN_NODES, limits::MAX_NODES),
             ProtocolKind::Lock => (limits::MIN_LOCK_NODES, limits::MAX_LOCK_NODES),
             ProtocolKind::Txn => (limits::MIN_TXN_NODES, limits::MAX_TXN_NODES),
+            ProtocolKind::Lb => (limits::MIN_LB_NODES, limits::MAX_LB_NODES),
         }
     }
 }
@@ -139,6 +158,9 @@ pub struct Scenario {
     /// Commit parameters (URL `mode`, `no`, `timeout`, and `bugs=` when `p=txn`).
     #[serde(default)]
     pub txn: TxnParams,
+    /// Service-lab parameters (URL `rps`, `algo`, `pair`, `spares`, ... when `p=lb`).
+    #[serde(default)]
+    pub lb: lb::LbParams,
     /// Sorted by time; faults at the same instant keep their order.
     pub faults: Vec<Scheduled>,
 }
@@ -163,6 +185,7 @@ impl Default for Scenario {
             paxos: PaxosParams::default(),
             lock: LockParams::default(),
             txn: TxnParams::default(),
+            lb: lb::LbParams::default(),
             faults: Vec::new(),
         }
     }
@@ -297,6 +320,7 @@ impl Scenario {
                 check_range("no", self.txn.no_percent, 0, 100)?;
                 check_duration("timeout", self.txn.vote_timeout, MIN_VOTE_TIMEOUT, MAX_VOTE_TIMEOUT)?;
             }
+            ProtocolKind::Lb => self.lb.validate(self.nodes)?,
             ProtocolKind::Raft | ProtocolKind::Paxos => {}
         }
         if self.snapshot_every != 0 {
@@ -367,6 +391,13 @@ impl Scenario {
                 Err(ScenarioError::new(field, format!("{} takes no client writes", self.protocol.name())))
             }
             Fault::Crash(x) | Fault::Restart(x) | Fault::Write(x) => node_ok(*x),
+            Fault::Degrade(x, how) if self.protocol == ProtocolKind::Lb => {
+                node_ok(*x)?;
+                match how {
+                    crate::protocol::Degrade::Slow(f) => check_range(field, *f, 2, limits::MAX_SLOW_FACTOR),
+                    _ => Ok(()),
+                }
+            }
             Fault::Degrade(..) => Err(ScenarioError::new(
                 field,
                 format!(
@@ -461,6 +492,7 @@ impl Scenario {
             ProtocolKind::Raft | ProtocolKind::Paxos => Scenario { protocol, ..Scenario::default() },
             ProtocolKind::Lock => Scenario { protocol, nodes: 4, write_rate: 0, ..Scenario::default() },
             ProtocolKind::Txn => Scenario { protocol, nodes: 4, write_rate: 0, ..Scenario::default() },
+            ProtocolKind::Lb => Scenario { protocol, nodes: 6, write_rate: 0, ..Scenario::default() },
         }
     }
 

@@ -277,3 +277,105 @@ pub const TXN_PRESETS: &[Preset] = &[
         breaks: Some(crate::txn::invariants::VALIDITY),
     },
 ];
+
+/// The service lab. Node ids: 0 the clients, 1 the balancer; with `pair=`, 2 the standby (and 3
+/// the witness if fenced); with `spares=`, the controller; then the backends.
+pub const LB_PRESETS: &[Preset] = &[
+    Preset {
+        id: "healthy",
+        title: "Four backends behind one balancer",
+        about: "200 requests a second, round robin: each backend serves a quarter, every request succeeds, \
+                p99 stays near 50 ms.",
+        query: "p=lb&n=6&seed=1",
+        breaks: None,
+    },
+    Preset {
+        id: "crash-blind",
+        title: "A backend dies and nobody checks",
+        about: "Backend node 3 crashes at 2 s. Without health checks round robin keeps sending it every fourth \
+                request, and each waits out its 1 s timeout: a quarter of all requests fail, for good.",
+        query: "p=lb&n=6&seed=1&faults=crash:3@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "crash-hc",
+        title: "Health checks route around a dead backend",
+        about: "The same crash with active health checks every 500 ms: after two missed checks the balancer \
+                stops sending it traffic, so only the requests of the first second or so fail.",
+        query: "p=lb&n=6&seed=1&hc=1&timeout=300ms&faults=crash:3@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "slow-rr",
+        title: "One slow backend, round robin",
+        about: "Backend node 3 turns ten times slower at 2 s. Round robin still gives it a quarter of 250 \
+                requests a second: its queue fills, latency soars, then it refuses with 503s.",
+        query: "p=lb&n=6&seed=1&rps=250&faults=slow:3:10@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "slow-ewma",
+        title: "The same slow backend, peak EWMA",
+        about: "Peak EWMA weighs each backend's latency by its outstanding requests and steers away from the slow \
+                one within a few requests: the tail stays short.",
+        query: "p=lb&n=6&seed=1&rps=250&algo=ewma&faults=slow:3:10@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "failfast-eject",
+        title: "Outlier detection ejects a failing backend",
+        about: "Backend node 3 answers every request with a 500 from 2 s. After five errors in a row the balancer \
+                ejects it for 5 s, then 10 s, … (at most half the pool at once).",
+        query: "p=lb&n=6&seed=1&eject=1&faults=failfast:3@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "failover",
+        title: "The balancer fails over to its standby",
+        about: "Balancer 1 crashes at 2 s. The standby hears no VRRP advert for about 0.7 s, takes the virtual IP \
+                and announces it; the requests in that gap time out. Balancer 1 returns at 4 s and, with its \
+                higher priority, takes the VIP back.",
+        query: "p=lb&n=7&seed=1&pair=on&timeout=300ms&faults=crash:1@2s,restart:1@4s",
+        breaks: None,
+    },
+    Preset {
+        id: "split-brain",
+        title: "Split brain: the advert link is cut",
+        about: "The balancers stop hearing each other at 2 s and both take the VIP: clients follow whichever \
+                announced last. Try pair=fenced: the witness leases the VIP to one balancer only.",
+        query: "p=lb&n=7&seed=1&pair=on&faults=cut:1-2@2s,cut:2-1@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "n-plus-1",
+        title: "N+1: a spare replaces a dead backend",
+        about: "Three backends serve 150 requests a second and one stands by. Backend node 4 crashes at 2 s; \
+                the controller misses it three times, provisions the spare for 2 s and swaps it in, so the \
+                pool is back to full strength.",
+        query: "p=lb&n=7&seed=1&rps=150&spares=1&hc=1&timeout=300ms&faults=crash:4@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "bug-unfenced",
+        title: "Bug: a fenced standby promotes without the lease",
+        about: "With the advert link cut, the standby takes the VIP without asking the witness: two balancers \
+                serve at once.",
+        query: "p=lb&n=8&seed=1&pair=fenced&bugs=unfenced&faults=cut:1-2@2s,cut:2-1@2s",
+        breaks: Some(crate::lb::invariants::ONE_MASTER),
+    },
+    Preset {
+        id: "bug-ejectall",
+        title: "Bug: outlier detection ejects every host",
+        about: "Three of four backends fail fast; ignoring max_ejection_percent, the balancer ejects all three.",
+        query: "p=lb&n=6&seed=1&eject=1&bugs=ejectall&faults=failfast:2@1s,failfast:3@1s,failfast:4@1s",
+        breaks: Some(crate::lb::invariants::EJECTION_CAP),
+    },
+    Preset {
+        id: "bug-notimeout",
+        title: "Bug: a retry without a timeout",
+        about: "Clients retry twice over a network that loses 5% of messages, but a retry has no timeout of its \
+                own: a lost retry leaves its request open forever.",
+        query: "p=lb&n=6&seed=1&retries=2&loss=0.05&bugs=notimeout",
+        breaks: Some(crate::lb::invariants::NONE_LOST),
+    },
+];

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 /// Keys the page reads for itself (embedding, speed, where to stop); the codec passes them on.
 pub const VIEW_KEYS: &[&str] = &["embed", "speed", "t"];
 
+pub use crate::lb::LB_BUG_NAMES;
 pub use crate::lock::LOCK_BUG_NAMES;
 use crate::paxos::Mode;
 pub use crate::paxos::PAXOS_BUG_NAMES;
@@ -110,6 +111,10 @@ pub fn encode(s: &Scenario) -> String {
                 parts.push(format!("timeout={}", format_duration(x.vote_timeout)));
             }
             TXN_BUG_NAMES.iter().map(|(n, _)| *n).filter(|n| x.bugs.get(n) == Some(true)).collect()
+        }
+        ProtocolKind::Lb => {
+            s.lb.encode(&d.lb, &mut parts);
+            LB_BUG_NAMES.iter().map(|(n, _)| *n).filter(|n| s.lb.bugs.get(n) == Some(true)).collect()
         }
     };
     if !bugs.is_empty() {
@@ -225,11 +230,21 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
                 "paxos" => ProtocolKind::Paxos,
                 "lock" => ProtocolKind::Lock,
                 "txn" => ProtocolKind::Txn,
+                "lb" => ProtocolKind::Lb,
                 other => {
-                    return Err(err(format!("unknown protocol \"{}\" (raft, paxos, lock or txn)", shorten(other))))
+                    return Err(err(format!(
+                        "unknown protocol \"{}\" (raft, paxos, lock, txn or lb)",
+                        shorten(other)
+                    )))
                 }
             };
             *s = Scenario::default_for(kind);
+        }
+        _ if s.protocol == ProtocolKind::Lb && super::lb::KEYS.contains(&key) => {
+            return s.lb.apply(key, val).expect("one of the lab's keys");
+        }
+        _ if super::lb::KEYS.contains(&key) && key != "timeout" => {
+            return Err(err("applies to lb only".into()));
         }
         "el" | "hb" | "noop" | "etcdtimer" | "snap" if s.protocol != ProtocolKind::Raft => {
             return Err(err("applies to raft only".into()));
@@ -311,11 +326,13 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             s.paxos.bugs = Default::default();
             s.lock.bugs = Default::default();
             s.txn.bugs = Default::default();
+            s.lb.bugs = Default::default();
             let names = match s.protocol {
                 ProtocolKind::Raft => BUG_NAMES,
                 ProtocolKind::Paxos => PAXOS_BUG_NAMES,
                 ProtocolKind::Lock => LOCK_BUG_NAMES,
                 ProtocolKind::Txn => TXN_BUG_NAMES,
+                ProtocolKind::Lb => LB_BUG_NAMES,
             };
             for name in val.split(',').filter(|b| !b.is_empty()) {
                 let flag = match s.protocol {
@@ -323,6 +340,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
                     ProtocolKind::Paxos => s.paxos.bugs.flag_mut(name),
                     ProtocolKind::Lock => s.lock.bugs.flag_mut(name),
                     ProtocolKind::Txn => s.txn.bugs.flag_mut(name),
+                    ProtocolKind::Lb => s.lb.bugs.flag_mut(name),
                 };
                 match flag {
                     Some(flag) => *flag = true,
@@ -368,7 +386,8 @@ fn parse_range(v: &str) -> Result<(Micros, Micros), String> {
 
 fn parse_node(v: &str) -> Result<NodeId, String> {
     match v.parse::<u64>() {
-        Ok(n) if n < u64::from(limits::MAX_NODES) => Ok(n as NodeId),
+        // The scenario's own size is checked once every key is read.
+        Ok(n) if n < u64::from(limits::MAX_NODES.max(limits::MAX_LB_NODES)) => Ok(n as NodeId),
         Ok(n) => Err(format!("node {n} does not exist")),
         Err(_) => Err(format!("expected a node number, got \"{}\"", shorten(v))),
     }

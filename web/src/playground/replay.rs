@@ -35,6 +35,8 @@ pub fn event_work(kind: ProtocolKind) -> f64 {
         ProtocolKind::Raft | ProtocolKind::Lock => 1.0,
         ProtocolKind::Paxos => 2.0,
         ProtocolKind::Txn => 3.0,
+        // Not measured in Chromium yet: assumed like Paxos.
+        ProtocolKind::Lb => 2.0,
     }
 }
 
@@ -68,6 +70,15 @@ pub fn events_per_sec(s: &Scenario) -> f64 {
         }
         ProtocolKind::Lock => 25.0 * n,
         ProtocolKind::Txn => 12.0 * n,
+        // A request is about ten events (arrival, four messages, service, timeouts); health
+        // checks, adverts and the controller add a few per node. Closed-loop users issue at
+        // most one request per think time each.
+        ProtocolKind::Lb => {
+            let l = &s.lb;
+            let users = f64::from(l.users) * SEC as f64 / l.think.max(1) as f64;
+            let rps = if l.users > 0 { users } else { f64::from(l.rps) };
+            10.0 * rps + 20.0 * n
+        }
     };
     let dup = s
         .faults

@@ -1,0 +1,423 @@
+//! What a service-lab scenario adds (`p=lb`): the workload, the balancing algorithm, the
+//! mechanisms switched on, and how the URL spells them. `n=` is the whole cluster, as for the
+//! other pages: the clients, the balancer(s), a witness and a controller if configured, and
+//! the backends, which take whatever is left.
+
+use super::units::{format_duration, parse_duration, shorten};
+use super::{check_duration, check_range, limits, Scenario, ScenarioError};
+use crate::lb::{
+    Algorithm, Arrivals, Backend, Fencing, HealthCheck, LbBugs, LbConfig, Outlier, Pair, Redundancy, Retry,
+};
+use crate::protocol::{Delay, Micros, MS, SEC};
+use serde::{Deserialize, Serialize};
+
+/// The balancing algorithms the page offers, each with fixed parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Algo {
+    #[default]
+    RoundRobin,
+    WeightedRoundRobin,
+    Random,
+    LeastRequest,
+    TwoChoices,
+    PeakEwma,
+    Ring,
+    /// A ring with bounded loads (25% over the average).
+    BoundedRing,
+    Maglev,
+}
+
+impl Algo {
+    pub const ALL: [Algo; 9] = [
+        Algo::RoundRobin,
+        Algo::WeightedRoundRobin,
+        Algo::Random,
+        Algo::LeastRequest,
+        Algo::TwoChoices,
+        Algo::PeakEwma,
+        Algo::Ring,
+        Algo::BoundedRing,
+        Algo::Maglev,
+    ];
+
+    /// The URL name (`algo=`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Algo::RoundRobin => "rr",
+            Algo::WeightedRoundRobin => "wrr",
+            Algo::Random => "random",
+            Algo::LeastRequest => "least",
+            Algo::TwoChoices => "p2c",
+            Algo::PeakEwma => "ewma",
+            Algo::Ring => "ring",
+            Algo::BoundedRing => "bounded",
+            Algo::Maglev => "maglev",
+        }
+    }
+
+    /// As the page's menu says it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Algo::RoundRobin => "round robin",
+            Algo::WeightedRoundRobin => "weighted round robin",
+            Algo::Random => "random",
+            Algo::LeastRequest => "least request",
+            Algo::TwoChoices => "power of two choices",
+            Algo::PeakEwma => "peak EWMA",
+            Algo::Ring => "hash ring (by session)",
+            Algo::BoundedRing => "hash ring, bounded loads",
+            Algo::Maglev => "Maglev (by session)",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Algo> {
+        Algo::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    pub fn algorithm(self) -> Algorithm {
+        match self {
+            Algo::RoundRobin => Algorithm::RoundRobin,
+            Algo::WeightedRoundRobin => Algorithm::WeightedRoundRobin,
+            Algo::Random => Algorithm::Random,
+            Algo::LeastRequest => Algorithm::LeastRequest,
+            Algo::TwoChoices => Algorithm::PowerOfChoices { choices: 2 },
+            Algo::PeakEwma => Algorithm::PeakEwma { tau: SEC },
+            Algo::Ring => Algorithm::RingHash { vnodes: 100, bound_percent: 0 },
+            Algo::BoundedRing => Algorithm::RingHash { vnodes: 100, bound_percent: 25 },
+            Algo::Maglev => Algorithm::Maglev,
+        }
+    }
+}
+
+/// The balancer pair (`pair=`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PairMode {
+    /// One balancer: a single point of failure.
+    #[default]
+    Off,
+    /// Active/standby with VRRP.
+    On,
+    /// Active/standby fenced by a lease from a witness.
+    Fenced,
+}
+
+impl PairMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            PairMode::Off => "off",
+            PairMode::On => "on",
+            PairMode::Fenced => "fenced",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LbParams {
+    /// Open-loop requests per second (`rps=`); ignored while `users` > 0.
+    pub rps: u32,
+    /// Closed-loop users (`users=`, 0: open loop), thinking `think` between requests.
+    pub users: u16,
+    pub think: Micros,
+    /// A client's timeout per attempt (`timeout=`).
+    pub timeout: Micros,
+    /// Retries per request (`retries=`), within a 20% budget if `budget` (`budget=1`).
+    pub retries: u8,
+    pub budget: bool,
+    /// Hedge after this long without an answer (`hedge=`, 0: never).
+    pub hedge: Micros,
+    pub algo: Algo,
+    /// Mean service time (`svc=`, exponential) and workers per backend (`workers=`).
+    pub service: Micros,
+    pub workers: u16,
+    /// Active health checks (`hc=1`) and outlier detection (`eject=1`).
+    pub health: bool,
+    pub eject: bool,
+    pub pair: PairMode,
+    /// Spare backends and the controller that swaps them in (`spares=`).
+    pub spares: u8,
+    pub bugs: LbBugs,
+}
+
+impl Default for LbParams {
+    fn default() -> Self {
+        LbParams {
+            rps: 200,
+            users: 0,
+            think: 100 * MS,
+            timeout: SEC,
+            retries: 0,
+            budget: false,
+            hedge: 0,
+            algo: Algo::RoundRobin,
+            service: 10 * MS,
+            workers: 1,
+            health: false,
+            eject: false,
+            pair: PairMode::Off,
+            spares: 0,
+            bugs: LbBugs::default(),
+        }
+    }
+}
+
+impl LbParams {
+    /// Nodes that are not backends: the clients, one or two balancers, the witness, the controller.
+    pub fn overhead(&self) -> u8 {
+        let pair = match self.pair {
+            PairMode::Off => 0,
+            PairMode::On => 1,
+            PairMode::Fenced => 2,
+        };
+        2 + pair + u8::from(self.spares > 0)
+    }
+
+    /// The lab's configuration for a cluster of `nodes`.
+    pub fn config(&self, nodes: u8, seed: u64) -> LbConfig {
+        let backends = usize::from(nodes.saturating_sub(self.overhead()).max(1));
+        let backend = Backend {
+            workers: self.workers.max(1),
+            service: Delay::Exponential { mean: self.service.max(1) },
+            ..Backend::default()
+        };
+        LbConfig {
+            salt: seed,
+            arrivals: if self.users > 0 {
+                Arrivals::Closed { users: self.users, think: self.think }
+            } else {
+                Arrivals::Open { per_sec: self.rps }
+            },
+            timeout: self.timeout,
+            retry: match (self.retries, self.budget) {
+                (0, _) => Retry::Never,
+                (max, false) => Retry::Fixed { max },
+                (max, true) => Retry::Budget { percent: 20, min_concurrency: 3, max },
+            },
+            hedge: (self.hedge > 0).then_some(self.hedge),
+            backends: vec![backend; backends],
+            algorithm: self.algo.algorithm(),
+            health: self.health.then_some(HealthCheck {
+                interval: 500 * MS,
+                timeout: 200 * MS,
+                unhealthy_threshold: 2,
+                healthy_threshold: 2,
+                jitter: 50 * MS,
+            }),
+            outlier: self.eject.then_some(Outlier {
+                consecutive_5xx: 5,
+                base_ejection_time: 5 * SEC,
+                max_ejection_time: 60 * SEC,
+                max_ejection_percent: 50,
+            }),
+            pair: match self.pair {
+                PairMode::Off => None,
+                PairMode::On => Some(Pair { advert_int: 200 * MS, preempt: true, fencing: None }),
+                PairMode::Fenced => Some(Pair {
+                    advert_int: 200 * MS,
+                    preempt: true,
+                    fencing: Some(Fencing { ttl: SEC, renew: 200 * MS }),
+                }),
+            },
+            redundancy: (self.spares > 0).then_some(Redundancy {
+                spares: self.spares,
+                provision: 2 * SEC,
+                detect_interval: 250 * MS,
+                detect_threshold: 3,
+            }),
+            bugs: self.bugs,
+            ..LbConfig::default()
+        }
+    }
+
+    pub fn validate(&self, nodes: u8) -> Result<(), ScenarioError> {
+        use limits::*;
+        let backends = nodes.saturating_sub(self.overhead());
+        if backends < MIN_BACKENDS {
+            return Err(ScenarioError::new(
+                "n",
+                format!(
+                    "{nodes} nodes leave {backends} backends beside the clients, balancers, witness and \
+                     controller; at least {MIN_BACKENDS} are needed"
+                ),
+            ));
+        }
+        if self.spares > 0 && self.spares >= backends {
+            return Err(ScenarioError::new(
+                "spares",
+                format!("{} spares leave no backend in the pool ({backends} backends)", self.spares),
+            ));
+        }
+        check_range("rps", self.rps, 0, MAX_RPS)?;
+        check_range("users", self.users, 0, MAX_USERS)?;
+        check_duration("think", self.think, MS, MAX_THINK)?;
+        check_duration("timeout", self.timeout, MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT)?;
+        check_range("retries", self.retries, 0, crate::lb::config::MAX_RETRIES)?;
+        check_duration("hedge", self.hedge, 0, self.timeout)?;
+        check_duration("svc", self.service, MIN_SERVICE, MAX_SERVICE)?;
+        check_range("workers", self.workers, 1, MAX_WORKERS)?;
+        Ok(())
+    }
+
+    /// The `key=value` pairs that differ from `d`, in a fixed order.
+    pub fn encode(&self, d: &LbParams, parts: &mut Vec<String>) {
+        if self.rps != d.rps {
+            parts.push(format!("rps={}", self.rps));
+        }
+        if self.users != d.users {
+            parts.push(format!("users={}", self.users));
+        }
+        if self.think != d.think {
+            parts.push(format!("think={}", format_duration(self.think)));
+        }
+        if self.algo != d.algo {
+            parts.push(format!("algo={}", self.algo.name()));
+        }
+        if self.timeout != d.timeout {
+            parts.push(format!("timeout={}", format_duration(self.timeout)));
+        }
+        if self.retries != d.retries {
+            parts.push(format!("retries={}", self.retries));
+        }
+        if self.budget != d.budget {
+            parts.push(format!("budget={}", u8::from(self.budget)));
+        }
+        if self.hedge != d.hedge {
+            parts.push(format!("hedge={}", format_duration(self.hedge)));
+        }
+        if self.service != d.service {
+            parts.push(format!("svc={}", format_duration(self.service)));
+        }
+        if self.workers != d.workers {
+            parts.push(format!("workers={}", self.workers));
+        }
+        if self.health != d.health {
+            parts.push(format!("hc={}", u8::from(self.health)));
+        }
+        if self.eject != d.eject {
+            parts.push(format!("eject={}", u8::from(self.eject)));
+        }
+        if self.pair != d.pair {
+            parts.push(format!("pair={}", self.pair.name()));
+        }
+        if self.spares != d.spares {
+            parts.push(format!("spares={}", self.spares));
+        }
+    }
+
+    /// Applies one of the lab's URL keys; `None` if `key` is not one of them.
+    pub fn apply(&mut self, key: &str, val: &str) -> Option<Result<(), ScenarioError>> {
+        let err = |m: String| ScenarioError::new(key, m);
+        let int = |v: &str, hi: u64| -> Result<u64, ScenarioError> {
+            let n = v
+                .parse::<u64>()
+                .map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))?;
+            if n > hi {
+                return Err(err(format!("must be between 0 and {hi}, got {n}")));
+            }
+            Ok(n)
+        };
+        let flag = |v: &str| match v {
+            "0" => Ok(false),
+            "1" => Ok(true),
+            _ => Err(err(format!("expected 0 or 1, got \"{}\"", shorten(v)))),
+        };
+        let result = || {
+            match key {
+                "rps" => self.rps = int(val, u64::from(limits::MAX_RPS))? as u32,
+                "users" => self.users = int(val, u64::from(limits::MAX_USERS))? as u16,
+                "think" => self.think = parse_duration(val).map_err(err)?,
+                "timeout" => self.timeout = parse_duration(val).map_err(err)?,
+                "retries" => self.retries = int(val, u64::from(crate::lb::config::MAX_RETRIES))? as u8,
+                "budget" => self.budget = flag(val)?,
+                "hedge" => self.hedge = parse_duration(val).map_err(err)?,
+                "svc" => self.service = parse_duration(val).map_err(err)?,
+                "workers" => self.workers = int(val, u64::from(limits::MAX_WORKERS))? as u16,
+                "hc" => self.health = flag(val)?,
+                "eject" => self.eject = flag(val)?,
+                "spares" => self.spares = int(val, u64::from(limits::MAX_SPARES))? as u8,
+                "algo" => {
+                    self.algo = Algo::from_name(val).ok_or_else(|| {
+                        let known: Vec<_> = Algo::ALL.iter().map(|a| a.name()).collect();
+                        err(format!("unknown algorithm \"{}\" (known: {})", shorten(val), known.join(", ")))
+                    })?
+                }
+                "pair" => {
+                    self.pair = match val {
+                        "off" => PairMode::Off,
+                        "on" => PairMode::On,
+                        "fenced" => PairMode::Fenced,
+                        other => {
+                            return Err(err(format!(
+                                "expected off, on or fenced, got \"{}\"",
+                                shorten(other)
+                            )))
+                        }
+                    }
+                }
+                _ => unreachable!("checked by KEYS"),
+            }
+            Ok(())
+        };
+        KEYS.contains(&key).then(result)
+    }
+}
+
+/// The URL keys only the service lab reads (`timeout` it shares with the commit page).
+pub const KEYS: &[&str] = &[
+    "rps", "users", "think", "timeout", "retries", "budget", "hedge", "svc", "workers", "hc", "eject",
+    "pair", "spares", "algo",
+];
+
+impl Scenario {
+    pub fn lb_config(&self) -> LbConfig {
+        self.lb.config(self.nodes, self.seed)
+    }
+
+    /// A service-lab simulation of this scenario with the invariant checker installed.
+    pub fn lb_sim(&self) -> crate::sim::Sim<crate::lb::Lb> {
+        crate::sim::Sim::new(crate::lb::Lb::new(self.lb_config()), self.sim_config())
+            .with_checker(crate::lb::LbChecker::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::url::{decode, encode};
+    use crate::scenario::ProtocolKind;
+
+    #[test]
+    fn a_lab_url_round_trips_and_sizes_the_pool_from_n() {
+        let q = "p=lb&n=9&seed=4&rps=500&algo=p2c&timeout=300ms&retries=2&budget=1&hc=1&eject=1&pair=fenced&spares=1";
+        let s = decode(q).unwrap().scenario;
+        assert_eq!(s.protocol, ProtocolKind::Lb);
+        assert_eq!(encode(&s), q);
+        let c = s.lb_config();
+        // 9 nodes: clients, two balancers, the witness, the controller and four backends.
+        assert_eq!((c.nodes(), c.backends.len(), c.active_at_boot()), (9, 4, 3));
+        assert_eq!(encode(&decode("p=lb").unwrap().scenario), "p=lb&n=6&seed=1");
+    }
+
+    #[test]
+    fn bad_lab_urls_name_their_field() {
+        for (q, field) in [
+            ("p=lb&n=3&pair=fenced", "n"),
+            ("p=lb&n=17", "n"),
+            ("p=lb&rps=2001", "rps"),
+            ("p=lb&algo=fastest", "algo"),
+            ("p=lb&pair=3", "pair"),
+            ("p=lb&n=6&spares=4", "spares"),
+            ("p=lb&timeout=0s", "timeout"),
+            ("p=lb&timeout=100ms&hedge=200ms", "hedge"),
+            ("p=lb&retries=11", "retries"),
+            ("p=lb&workers=0", "workers"),
+            ("p=lb&svc=1h", "svc"),
+            ("p=lb&bugs=nope", "bugs"),
+            ("p=raft&rps=10", "rps"),
+            ("p=lb&rate=2", "rate"),
+            ("p=raft&faults=slow:1:10@1s", "faults[1]"),
+            ("p=lb&faults=slow:9:10@1s", "faults[1]"),
+        ] {
+            let e = decode(q).expect_err(q);
+            assert_eq!(e.field, field, "{q}: {e}");
+        }
+    }
+}
