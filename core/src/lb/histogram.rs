@@ -64,6 +64,19 @@ impl Histogram {
         self.sum as f64 / self.total as f64
     }
 
+    /// The samples recorded since `earlier` was this histogram (all of them if `earlier` holds
+    /// more: the recorder restarted meanwhile).
+    pub fn since(&self, earlier: &Histogram) -> Histogram {
+        if earlier.total > self.total {
+            return self.clone();
+        }
+        Histogram {
+            counts: self.counts.iter().zip(&earlier.counts).map(|(a, b)| a.saturating_sub(*b)).collect(),
+            total: self.total - earlier.total,
+            sum: self.sum.saturating_sub(earlier.sum),
+        }
+    }
+
     /// The `q`-quantile (0 ≤ q ≤ 1), as the middle of its bucket.
     pub fn quantile(&self, q: f64) -> Micros {
         if self.total == 0 {

@@ -28,6 +28,8 @@ pub struct LbChecker {
     /// for one message delay), now, and how many times.
     pub split_brain: bool,
     pub split_brains: u64,
+    /// What the page plots.
+    pub meter: super::meter::Meter,
 }
 
 /// How long a request can take before its client must have ended it: every attempt's timeout
@@ -41,6 +43,7 @@ pub fn longest_request(c: &LbConfig) -> Micros {
 impl Checker<Lb> for LbChecker {
     fn check(&mut self, cluster: &Cluster<Lb>, touched: Option<NodeId>) -> Result<(), Broken> {
         let c = &cluster.protocol.config;
+        self.meter.observe(cluster);
         if let Some(LbState::Clients(s)) = cluster.state(CLIENTS) {
             let st = &s.stats;
             if st.issued != st.ended() + s.pending.len() as u64 {

@@ -22,6 +22,7 @@ pub mod config;
 pub mod controller;
 pub mod histogram;
 pub mod invariants;
+pub mod meter;
 pub mod pick;
 pub mod vrrp;
 

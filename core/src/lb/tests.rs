@@ -708,3 +708,38 @@ fn a_host_rejoining_the_pool_keeps_counting_the_attempts_still_out_at_it() {
     assert!(b.hosts[3].in_pool && !b.hosts[0].in_pool);
     assert_eq!(b.hosts[3].outstanding, 2);
 }
+
+#[test]
+fn the_meter_bins_outcomes_latency_and_load_and_marks_ejections_and_failovers() {
+    let mut s = sim(LbConfig::default(), vec![]);
+    s.run_until(5 * SEC);
+    let m = &s.checker_as::<LbChecker>().unwrap().meter;
+    // Four bins a second; the one ending at 5 s closes with the first event after it.
+    assert_eq!(m.bins.len(), 19);
+    let b = &m.bins[10];
+    assert_eq!(b.end, 11 * meter::BIN);
+    assert!((30..=75).contains(&b.ok) && b.errors + b.timeouts == 0, "{b:?}");
+    assert!(b.routed.iter().sum::<u64>().abs_diff(b.ok) <= 10, "{b:?}");
+    assert!(b.routed.iter().all(|&r| r > 0), "round robin feeds all four: {:?}", b.routed);
+    let [p50, p90, p99, p999] = b.latency;
+    assert!(0 < p50 && p50 <= p90 && p90 <= p99 && p99 <= p999, "{:?}", b.latency);
+    assert!(m.marks.is_empty());
+
+    // An ejection and a failover leave marks at their instants.
+    let config =
+        LbConfig { outlier: Some(Outlier { consecutive_5xx: 3, ..Outlier::default() }), ..pair(None) };
+    let script = vec![
+        Scheduled { at: SEC, fault: Fault::Degrade(config.backend_node(0), Degrade::FailFast) },
+        Scheduled { at: 2 * SEC, fault: Fault::Crash(BALANCER) },
+    ];
+    let mut s = sim(config, script);
+    s.run_until(4 * SEC);
+    let m = &s.checker_as::<LbChecker>().unwrap().meter;
+    let kinds: Vec<_> = m.marks.iter().map(|k| (k.kind, k.at / (100 * MS))).collect();
+    assert!(kinds.iter().any(|&(k, t)| k == meter::MarkKind::Ejection && t == 10), "{kinds:?}");
+    assert!(
+        kinds.iter().any(|&(k, t)| k == meter::MarkKind::Failover && (25..=28).contains(&t)),
+        "{kinds:?}"
+    );
+    assert!(m.bins.iter().any(|b| b.errors > 0), "the failing backend's errors are binned");
+}

@@ -1,0 +1,204 @@
+//! What the page plots: the service as its users see it, in bins of simulated time — requests
+//! that succeeded or failed, their latency percentiles, each backend's share — and marks where
+//! the service changed shape (an ejection, a failover, a replacement). The checker keeps it,
+//! since it already looks at the cluster after every step; a step costs one comparison, a bin
+//! boundary one pass over the histogram and the hosts.
+
+use super::client::ClientStats;
+use super::histogram::Histogram;
+use super::vrrp::Role;
+use super::{Lb, LbState, CLIENTS};
+use crate::cluster::Cluster;
+use crate::protocol::{Micros, NodeId, MS};
+use std::collections::VecDeque;
+
+/// The width of a bin.
+pub const BIN: Micros = 250 * MS;
+/// Bins kept: the newest minute.
+pub const MAX_BINS: usize = 240;
+/// Marks kept (the newest).
+pub const MAX_MARKS: usize = 200;
+
+/// One bin of simulated time, ending at `end`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bin {
+    pub end: Micros,
+    pub ok: u64,
+    pub errors: u64,
+    pub timeouts: u64,
+    /// Latency percentiles of the requests that succeeded in the bin (p50, p90, p99, p99.9).
+    pub latency: [Micros; 4],
+    /// Requests each backend got from the balancers in the bin.
+    pub routed: Vec<u64>,
+}
+
+impl Bin {
+    pub fn ended(&self) -> u64 {
+        self.ok + self.errors + self.timeouts
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A backend was ejected by outlier detection.
+    Ejection,
+    /// Another balancer serves the VIP.
+    Failover,
+    /// A spare joined the pool.
+    Replacement,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub at: Micros,
+    pub kind: MarkKind,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Meter {
+    pub bins: VecDeque<Bin>,
+    pub marks: VecDeque<Mark>,
+    /// Cumulative figures at the last boundary.
+    last: ClientTotals,
+    latency: Histogram,
+    routed: Vec<u64>,
+    ejections: Vec<u32>,
+    serving: Option<NodeId>,
+    replacements: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ClientTotals {
+    ok: u64,
+    errors: u64,
+    timeouts: u64,
+}
+
+impl ClientTotals {
+    fn of(s: &ClientStats) -> Self {
+        ClientTotals { ok: s.ok, errors: s.errors, timeouts: s.timeouts }
+    }
+}
+
+impl Meter {
+    /// Looks at the cluster after a step: closes every bin that ended by now, and marks changes.
+    pub fn observe(&mut self, cluster: &Cluster<Lb>) {
+        let now = cluster.now;
+        let next_end = self.bins.back().map_or(BIN, |b| b.end + BIN);
+        if now >= next_end {
+            self.close(cluster, now - now % BIN);
+        }
+        self.mark(cluster, now);
+    }
+
+    fn close(&mut self, cluster: &Cluster<Lb>, end: Micros) {
+        let c = &cluster.protocol.config;
+        let (totals, latency) = match cluster.state(CLIENTS) {
+            Some(LbState::Clients(s)) => (ClientTotals::of(&s.stats), s.stats.latency.clone()),
+            _ => (ClientTotals::default(), Histogram::default()),
+        };
+        // A restarted population counts from 0 again: its counts so far are all new.
+        let base = if totals.ok < self.last.ok
+            || totals.errors < self.last.errors
+            || totals.timeouts < self.last.timeouts
+        {
+            ClientTotals::default()
+        } else {
+            self.last.clone()
+        };
+        let fresh = latency.since(&self.latency);
+        let mut routed = vec![0; c.backends.len()];
+        for b in c.balancers() {
+            if let Some(LbState::Balancer(s)) = cluster.state(b) {
+                for (i, h) in s.hosts.iter().enumerate() {
+                    routed[i] += h.forwarded;
+                }
+            }
+        }
+        let per: Vec<u64> = routed
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| r.saturating_sub(self.routed.get(i).copied().unwrap_or(0)))
+            .collect();
+        let bin = Bin {
+            end,
+            ok: totals.ok - base.ok,
+            errors: totals.errors - base.errors,
+            timeouts: totals.timeouts - base.timeouts,
+            latency: [0.5, 0.9, 0.99, 0.999].map(|q| fresh.quantile(q)),
+            routed: per,
+        };
+        // Bins the run jumped over (nothing happened in them) are left out; the chart spans gaps.
+        self.bins.push_back(bin);
+        if self.bins.len() > MAX_BINS {
+            self.bins.pop_front();
+        }
+        self.last = totals;
+        self.latency = latency;
+        self.routed = routed;
+    }
+
+    fn mark(&mut self, cluster: &Cluster<Lb>, now: Micros) {
+        let c = &cluster.protocol.config;
+        let serving = c.balancers().find(|&b| match cluster.state(b) {
+            Some(LbState::Balancer(s)) => {
+                s.vrrp.role == Role::Master && s.vrrp.serving(c, cluster.nodes[b as usize].clock.local(now))
+            }
+            _ => false,
+        });
+        if serving.is_some() && serving != self.serving {
+            if self.serving.is_some() {
+                let b = serving.unwrap_or_default();
+                self.push(Mark {
+                    at: now,
+                    kind: MarkKind::Failover,
+                    text: format!("balancer {b} takes the VIP"),
+                });
+            }
+            self.serving = serving;
+        }
+        if let Some(LbState::Balancer(s)) = serving.and_then(|b| cluster.state(b)) {
+            self.ejections.resize(s.hosts.len(), 0);
+            for (i, h) in s.hosts.iter().enumerate() {
+                if h.ejections > self.ejections[i] {
+                    let node = c.backend_node(i);
+                    self.push(Mark {
+                        at: now,
+                        kind: MarkKind::Ejection,
+                        text: format!("node {node} ejected"),
+                    });
+                }
+                self.ejections[i] = h.ejections;
+            }
+        }
+        if let Some(LbState::Controller(ctl)) = c.controller().and_then(|x| cluster.state(x)) {
+            if ctl.replacements > self.replacements {
+                self.push(Mark {
+                    at: now,
+                    kind: MarkKind::Replacement,
+                    text: "a spare joins the pool".into(),
+                });
+            }
+            self.replacements = ctl.replacements;
+        }
+    }
+
+    fn push(&mut self, m: Mark) {
+        self.marks.push_back(m);
+        if self.marks.len() > MAX_MARKS {
+            self.marks.pop_front();
+        }
+    }
+
+    /// Totals over the bins kept.
+    pub fn totals(&self) -> Bin {
+        let mut t = Bin::default();
+        for b in &self.bins {
+            t.ok += b.ok;
+            t.errors += b.errors;
+            t.timeouts += b.timeouts;
+        }
+        t
+    }
+}
