@@ -2,9 +2,10 @@
 
 use super::agenda::{Agenda, Key};
 use super::config::{Algorithm, LbConfig, CLIENTS};
+use super::controller::Slot;
 use super::pick::{peak_ewma, Picker};
 use super::vrrp::Vrrp;
-use super::{LbMsg, LbTimer, Out, Status};
+use super::{LbMsg, LbTimer, Out, Saved, Status};
 use crate::protocol::{Event, Micros, NodeId, NoteKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -87,21 +88,26 @@ pub struct BalancerState {
     pub routed: u64,
     /// Answered 503 for want of a host.
     pub no_host: u64,
-    /// The epoch of the controller's pool applied last; an older announcement is stale.
+    /// The epoch of the controller's pool applied last; an older announcement is stale. Saved
+    /// with the members, so a restarted balancer does not route by the boot-time pool.
     pub pool_epoch: u64,
+    boots: u32,
 }
 
 impl BalancerState {
-    pub fn boot(c: &LbConfig, id: NodeId, restarted: bool, out: &mut Out) -> Self {
+    pub fn boot(c: &LbConfig, id: NodeId, saved: &Saved, restarted: bool, out: &mut Out) -> Self {
         if let Some(h) = c.health {
             out.set_timer(LbTimer::CheckRound, 0..=h.jitter);
         }
+        let n = c.backends.len();
+        let (pool_epoch, in_pool): (u64, Vec<bool>) = match &saved.pool {
+            Some((epoch, slots)) if slots.len() == n => (*epoch, slots.iter().map(|s| s.in_pool()).collect()),
+            _ => (0, (0..n).map(|i| i < c.active_at_boot()).collect()),
+        };
         BalancerState {
             vrrp: Vrrp::boot(c, id, restarted, out),
             dropped: 0,
-            hosts: (0..c.backends.len())
-                .map(|i| Host { in_pool: i < c.active_at_boot(), ..Host::default() })
-                .collect(),
+            hosts: in_pool.into_iter().map(|in_pool| Host { in_pool, ..Host::default() }).collect(),
             picker: Picker::default(),
             inflight: BTreeMap::new(),
             agenda: Agenda::default(),
@@ -110,7 +116,8 @@ impl BalancerState {
             last_routed: None,
             routed: 0,
             no_host: 0,
-            pool_epoch: 0,
+            pool_epoch,
+            boots: saved.boots,
         }
     }
 
@@ -174,6 +181,12 @@ impl BalancerState {
                 out.set_timer(LbTimer::CheckRound, h.interval..=h.interval + h.jitter);
             }
             Event::Msg { msg: LbMsg::Pool { epoch, members }, .. } if epoch >= self.pool_epoch => {
+                if epoch > self.pool_epoch {
+                    let slots = (0..self.hosts.len())
+                        .map(|i| if members.contains(&(i as u8)) { Slot::Active } else { Slot::Spare })
+                        .collect();
+                    out.persist(Saved { boots: self.boots, pool: Some((epoch, slots)) });
+                }
                 self.pool_epoch = epoch;
                 for (i, h) in self.hosts.iter_mut().enumerate() {
                     let now_in = members.contains(&(i as u8));

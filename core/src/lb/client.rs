@@ -249,7 +249,11 @@ impl ClientState {
             out.set_timer_drawn(LbTimer::Think(u), Delay::Exponential { mean: think });
         }
         if status == Status::GatewayTimeout && self.stats.timeouts.is_power_of_two() {
-            out.note(NoteKind::Client, format!("{} requests timed out so far", self.stats.timeouts));
+            let n = self.stats.timeouts;
+            out.note(
+                NoteKind::Client,
+                format!("{n} request{} timed out so far", if n == 1 { "" } else { "s" }),
+            );
         }
     }
 }

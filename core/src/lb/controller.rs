@@ -53,15 +53,11 @@ impl ControllerState {
         if let Some(r) = c.redundancy {
             out.set_timer(LbTimer::Detect, r.detect_interval..=r.detect_interval);
         }
-        ControllerState {
-            slots,
-            misses: vec![0; n],
-            round: 0,
-            answered: vec![true; n],
-            epoch,
-            replacements: 0,
-            boots: saved.boots,
-        }
+        // A backend found dead before the restart stays dead until it answers again (else the
+        // restart would put it back and drop its replacement in the middle of provisioning).
+        let misses = slots.iter().map(|s| if *s == Slot::Dead { u16::MAX } else { 0 }).collect();
+        let answered = slots.iter().map(|s| *s != Slot::Dead).collect();
+        ControllerState { slots, misses, round: 0, answered, epoch, replacements: 0, boots: saved.boots }
     }
 
     pub fn handle(&mut self, c: &LbConfig, _now: Micros, ev: Event<super::Lb>, out: &mut Out) {
@@ -79,6 +75,7 @@ impl ControllerState {
                     match self.slots[i] {
                         Slot::Active if dead => {
                             self.slots[i] = Slot::Dead;
+                            changed = true;
                             out.note(
                                 NoteKind::Role,
                                 format!("the controller finds backend {i} dead and looks for a replacement"),
@@ -86,6 +83,7 @@ impl ControllerState {
                         }
                         Slot::Dead if self.misses[i] == 0 => {
                             self.slots[i] = Slot::Active;
+                            changed = true;
                             out.note(NoteKind::Info, format!("backend {i} answers the controller again"));
                         }
                         // It died while being provisioned: another spare will do.

@@ -13,6 +13,7 @@ pub const NO_EJECTED_ROUTING: &str =
     "no new request goes to an ejected or unhealthy backend outside panic mode";
 pub const EJECTION_CAP: &str = "outlier detection ejects at most max_ejection_percent of hosts";
 pub const ONE_MASTER: &str = "at most one balancer serves the VIP while fencing's assumptions hold";
+pub const LB_INVARIANTS: &[&str] = &[ENDS_ONCE, NONE_LOST, NO_EJECTED_ROUTING, EJECTION_CAP, ONE_MASTER];
 
 #[derive(Debug, Default)]
 pub struct LbChecker {

@@ -133,8 +133,11 @@ pub enum LbMsg {
         asked: Micros,
     },
     LeaseDeny,
-    /// A master that stepped down → witness: it no longer serves; the lease is free.
-    LeaseRelease,
+    /// A master that stepped down → witness: it no longer serves; the lease its grant for the
+    /// ask at `asked` gave is free.
+    LeaseRelease {
+        asked: Micros,
+    },
 }
 
 impl Describe for LbMsg {
@@ -155,7 +158,7 @@ impl Describe for LbMsg {
             LbMsg::LeaseAsk { .. } => "LeaseAsk",
             LbMsg::LeaseGrant { .. } => "LeaseGrant",
             LbMsg::LeaseDeny => "LeaseDeny",
-            LbMsg::LeaseRelease => "LeaseRelease",
+            LbMsg::LeaseRelease { .. } => "LeaseRelease",
         }
     }
 
@@ -180,7 +183,7 @@ impl Describe for LbMsg {
             LbMsg::LeaseAsk { .. } => "may I hold the VIP's lease?".into(),
             LbMsg::LeaseGrant { .. } => "lease granted".into(),
             LbMsg::LeaseDeny => "lease held by the other balancer".into(),
-            LbMsg::LeaseRelease => "I stepped down: the lease is free".into(),
+            LbMsg::LeaseRelease { .. } => "I stepped down: the lease is free".into(),
         }
     }
 }
@@ -220,12 +223,13 @@ pub enum LbState {
     Controller(controller::ControllerState),
 }
 
-/// What a node keeps across a crash. Backends and balancers keep nothing (a restarted backend
-/// comes back empty, a restarted balancer forgets what it observed) but the count of their
-/// lives, which tells a restart apart (a restarted balancer rejoins its pair as a backup) and
-/// keeps the clients' request ids unique across lives. The controller keeps its view of the
-/// pool, as a real one keeps it in a replicated store: a restarted controller that announced
-/// its boot-time pool would undo every replacement.
+/// What a node keeps across a crash. Every node keeps the count of its lives, which tells a
+/// restart apart (a restarted balancer rejoins its pair as a backup) and keeps the clients'
+/// request ids unique across lives. The controller keeps its view of the pool, as a real one
+/// keeps it in a replicated store (a restarted controller that announced its boot-time pool
+/// would undo every replacement), and a balancer the last pool it applied (a restarted one would
+/// route to a replaced backend until the next announcement). Nothing else: a restarted backend
+/// comes back empty, a restarted balancer forgets what it observed of the backends.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Saved {
     /// Lives before this one.
@@ -272,7 +276,7 @@ impl Protocol for Lb {
         let restarted = restored.is_some();
         match id {
             CLIENTS => LbState::Clients(ClientState::boot(c, saved.boots, out)),
-            _ if c.is_balancer(id) => LbState::Balancer(BalancerState::boot(c, id, restarted, out)),
+            _ if c.is_balancer(id) => LbState::Balancer(BalancerState::boot(c, id, &saved, restarted, out)),
             _ if Some(id) == c.witness() => LbState::Witness(vrrp::WitnessState::boot(c, restarted, out)),
             _ if Some(id) == c.controller() => {
                 LbState::Controller(controller::ControllerState::boot(c, saved, out))

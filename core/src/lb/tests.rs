@@ -743,3 +743,147 @@ fn the_meter_bins_outcomes_latency_and_load_and_marks_ejections_and_failovers() 
     );
     assert!(m.bins.iter().any(|b| b.errors > 0), "the failing backend's errors are binned");
 }
+
+/// A fenced pair with a 1 s lease, as the second review ran it (seed 5).
+fn fenced_pair() -> LbConfig {
+    pair(Some(Fencing { ttl: SEC, renew: 200 * MS }))
+}
+
+/// When `from` first sends a message labelled `label`, running `script`.
+fn first_send(config: &LbConfig, script: &[Scheduled], label: &str, from: NodeId) -> Micros {
+    let mut s = sim(config.clone(), script.to_vec());
+    while let Some(rec) = s.step() {
+        for ev in rec.iter() {
+            if let crate::sim::trace::TraceKind::Send { from: f, label: l, .. } = &ev.kind {
+                if *l == label && *f == from {
+                    return ev.time;
+                }
+            }
+        }
+    }
+    panic!("{from} never sent {label}")
+}
+
+/// Delays only what is sent at `at` by `lat` (a latency window of one microsecond).
+fn slow_at(at: Micros, lat: Micros) -> [Scheduled; 2] {
+    [
+        Scheduled { at, fault: Fault::SetLatency(lat, lat) },
+        Scheduled { at: at + 1, fault: Fault::SetLatency(200, 500) },
+    ]
+}
+
+#[test]
+fn a_stale_lease_release_cannot_free_a_later_lease() {
+    // Found by the second review: a release carried no grant, so one delayed by 5.42 s freed
+    // the standby's next lease and the witness leased the VIP to balancer 1 as well.
+    let config = fenced_pair();
+    let base = vec![
+        Scheduled { at: SEC, fault: Fault::Crash(BALANCER) },
+        Scheduled { at: 3 * SEC, fault: Fault::Restart(BALANCER) },
+    ];
+    let resign = first_send(&config, &base, "LeaseRelease", STANDBY);
+    for lat in (5_380..5_460).step_by(10) {
+        let mut script = base.clone();
+        script.extend(slow_at(resign, lat * MS));
+        script.extend([
+            Scheduled { at: 6 * SEC, fault: Fault::Crash(BALANCER) },
+            Scheduled { at: 7_900 * MS, fault: Fault::Cut(STANDBY, BALANCER) },
+            Scheduled { at: 8 * SEC, fault: Fault::Restart(BALANCER) },
+        ]);
+        let mut s = sim(config.clone(), script);
+        s.run_until(10 * SEC);
+        assert!(s.violation().is_none(), "release delayed {lat} ms: {}", s.violation().unwrap());
+    }
+}
+
+#[test]
+fn a_stale_lease_grant_cannot_promote_a_balancer_that_resigned() {
+    // Found by the second review: a grant for a renewal asked before the resign, delayed past
+    // it, promoted the standby while balancer 1 held the lease.
+    let config = fenced_pair();
+    let base = vec![
+        Scheduled { at: SEC, fault: Fault::Crash(BALANCER) },
+        Scheduled { at: 3 * SEC, fault: Fault::Restart(BALANCER) },
+    ];
+    let resign = first_send(&config, &base, "LeaseRelease", STANDBY);
+    let witness = config.witness().unwrap();
+    // The witness's last grant to the standby before the resign.
+    let grant = {
+        let mut s = sim(config.clone(), base.clone());
+        let mut last = 0;
+        while let Some(rec) = s.step() {
+            for ev in rec.iter() {
+                if let crate::sim::trace::TraceKind::Send { from, to, label, .. } = &ev.kind {
+                    if *from == witness && *to == STANDBY && *label == "LeaseGrant" && ev.time <= resign {
+                        last = ev.time;
+                    }
+                }
+            }
+            if rec.iter().any(|ev| ev.time > resign) {
+                break;
+            }
+        }
+        last
+    };
+    for lat in (721_000..724_000).step_by(250) {
+        let mut script = base.clone();
+        script.extend(slow_at(grant, lat));
+        script.push(Scheduled { at: resign + MS, fault: Fault::Cut(BALANCER, STANDBY) });
+        script.sort_by_key(|s| s.at);
+        let mut s = sim(config.clone(), script);
+        s.run_until(6 * SEC);
+        assert!(s.violation().is_none(), "grant delayed {lat} µs: {}", s.violation().unwrap());
+    }
+}
+
+#[test]
+fn a_restarted_balancer_keeps_the_pool_it_last_applied() {
+    // Found by the second review: a restarted balancer went back to the boot-time pool and
+    // routed to a replaced dead backend until the controller's next announcement (forever, with
+    // the controller down).
+    let config = n_plus_one();
+    let ctl = config.controller().unwrap();
+    let script = vec![
+        Scheduled { at: SEC, fault: Fault::Crash(config.backend_node(0)) },
+        Scheduled { at: 3 * SEC, fault: Fault::Crash(ctl) },
+        Scheduled { at: 3_100 * MS, fault: Fault::Crash(BALANCER) },
+        Scheduled { at: 3_101 * MS, fault: Fault::Restart(BALANCER) },
+    ];
+    let mut s = sim(config, script);
+    s.run_until(2_900 * MS);
+    let timeouts = clients(&s).stats.timeouts;
+    s.run_until(8 * SEC);
+    let b = balancer(&s);
+    assert!(
+        !b.hosts[0].in_pool && b.hosts[3].in_pool,
+        "{:?}",
+        b.hosts.iter().map(|h| h.in_pool).collect::<Vec<_>>()
+    );
+    assert_eq!(b.hosts[0].forwarded, 0);
+    // Only what was in flight when the balancer crashed.
+    assert!(clients(&s).stats.timeouts - timeouts < 40, "{} → {}", timeouts, clients(&s).stats.timeouts);
+}
+
+#[test]
+fn a_controller_restarting_during_provisioning_still_replaces_the_dead_backend() {
+    // Found by the second review: a restarted controller forgot which backend was dead, put it
+    // back as active and returned its half-provisioned replacement to the spares; restarted more
+    // often than detection takes, it never replaced it.
+    let config = n_plus_one();
+    let ctl = config.controller().unwrap();
+    let mut script = vec![Scheduled { at: SEC, fault: Fault::Crash(config.backend_node(0)) }];
+    for k in 0..12 {
+        let at = 1_700 * MS + k * 900 * MS;
+        script.push(Scheduled { at, fault: Fault::Crash(ctl) });
+        script.push(Scheduled { at: at + 10 * MS, fault: Fault::Restart(ctl) });
+    }
+    let mut s = sim(config, script);
+    // Dead by 1.5 s, provisioned 0.5 s later although the controller restarted at 1.7 s (it was
+    // 2.47 s before: the restart undid the replacement, which began again).
+    s.run_until(2_200 * MS);
+    use controller::Slot::*;
+    assert_eq!(controller(&s).slots, vec![Failed, Active, Active, Active]);
+    s.run_until(12 * SEC);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    assert_eq!(controller(&s).slots, vec![Failed, Active, Active, Active]);
+}

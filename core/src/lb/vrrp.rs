@@ -17,8 +17,13 @@ pub struct Vrrp {
     pub role: Role,
     /// The witness's lease, valid until then on this balancer's clock (fenced pairs only).
     pub lease_until: Option<Micros>,
-    /// A fenced backup that asked the witness for the lease in order to take over.
-    promoting: bool,
+    /// A fenced backup asked the witness for the lease at this instant (its clock) in order to
+    /// take over; only the answer to that ask promotes it (an older grant, delayed, may have
+    /// been voided by a release since).
+    promoting: Option<Micros>,
+    /// The ask of the newest grant this master holds; its release names it, so that a stale
+    /// release cannot free a later lease.
+    lease_asked: Option<Micros>,
 }
 
 /// RFC 5798's Master_Down_Interval: three adverts plus a skew that lets the higher priority win.
@@ -39,7 +44,7 @@ impl Vrrp {
     /// time (as VRRP's address owner does) and everyone else, or balancer 1 after a restart,
     /// as a backup that listens for adverts first.
     pub fn boot(c: &LbConfig, id: NodeId, restarted: bool, out: &mut Out) -> Vrrp {
-        let mut v = Vrrp { role: Role::Backup, lease_until: None, promoting: false };
+        let mut v = Vrrp { role: Role::Backup, lease_until: None, promoting: None, lease_asked: None };
         match c.pair {
             None => v.role = Role::Master,
             Some(p) if id == BALANCER && !restarted => match p.fencing {
@@ -127,11 +132,12 @@ impl Vrrp {
                             NoteKind::Role,
                             format!("balancer {id} hears a higher priority: it steps down"),
                         );
+                        let asked = self.lease_asked;
                         self.become_backup(c, id, out);
                         // It no longer serves, so the lease may go at once; priority 0 tells the
                         // peer to take over without waiting out Master_Down_Interval.
-                        if let (Some(_), Some(w)) = (fenced, c.witness()) {
-                            out.send(w, LbMsg::LeaseRelease);
+                        if let (Some(_), Some(w), Some(asked)) = (fenced, c.witness(), asked) {
+                            out.send(w, LbMsg::LeaseRelease { asked });
                             out.send(peer(id), LbMsg::Advert { priority: 0 });
                         }
                     }
@@ -141,15 +147,24 @@ impl Vrrp {
             Event::Msg { msg: LbMsg::LeaseGrant { asked }, .. } => {
                 if let Some(f) = fenced {
                     let until = asked + f.holder_lease();
-                    self.lease_until = Some(self.lease_until.map_or(until, |t| t.max(until)));
-                    if self.promoting && self.role == Role::Backup && now < until {
+                    let renewal = self.role == Role::Master;
+                    let promotion = self.role == Role::Backup && self.promoting == Some(*asked);
+                    if renewal || promotion {
+                        self.lease_until = Some(self.lease_until.map_or(until, |t| t.max(until)));
+                        if self.lease_asked.is_none_or(|a| a < *asked) {
+                            self.lease_asked = Some(*asked);
+                        }
+                    }
+                    if promotion && now < until {
                         out.note(NoteKind::Role, format!("balancer {id} holds the lease: it takes the VIP"));
                         self.become_master(c, id, out);
                     }
-                    self.promoting = false;
+                    if promotion {
+                        self.promoting = None;
+                    }
                 }
             }
-            Event::Msg { msg: LbMsg::LeaseDeny, .. } => self.promoting = false,
+            Event::Msg { msg: LbMsg::LeaseDeny, .. } => self.promoting = None,
             Event::Msg { from, msg: LbMsg::Arp } => {
                 if self.serving(c, now) {
                     out.send(*from, LbMsg::Garp);
@@ -163,7 +178,9 @@ impl Vrrp {
 
     fn ask_lease(&mut self, c: &LbConfig, now: Micros, out: &mut Out) {
         if let Some(w) = c.witness() {
-            self.promoting |= self.role == Role::Backup;
+            if self.role == Role::Backup {
+                self.promoting = Some(now);
+            }
             out.send(w, LbMsg::LeaseAsk { asked: now });
         }
     }
@@ -171,7 +188,7 @@ impl Vrrp {
     fn become_master(&mut self, c: &LbConfig, id: NodeId, out: &mut Out) {
         let Some(p) = c.pair else { return };
         self.role = Role::Master;
-        self.promoting = false;
+        self.promoting = None;
         out.cancel_timer(LbTimer::MasterDown);
         out.send(CLIENTS, LbMsg::Garp);
         out.set_timer(LbTimer::Advert, 0..=0);
@@ -185,6 +202,7 @@ impl Vrrp {
         let Some(p) = c.pair else { return };
         self.role = Role::Backup;
         self.lease_until = None;
+        self.lease_asked = None;
         out.cancel_timer(LbTimer::Advert);
         out.cancel_timer(LbTimer::LeaseRenew);
         let d = master_down(&p, c.priority(id));
@@ -201,6 +219,8 @@ pub struct WitnessState {
     /// After a restart the witness has forgotten who holds the lease: it grants nothing until
     /// one TTL has passed, by when any lease it gave has run out (as the lock server does).
     pub waiting: bool,
+    /// The holder's ask that the newest grant answered.
+    holder_asked: Micros,
 }
 
 impl WitnessState {
@@ -210,7 +230,7 @@ impl WitnessState {
         if waiting {
             out.set_timer(LbTimer::WitnessReady, ttl..=ttl);
         }
-        WitnessState { holder: None, grants: 0, waiting }
+        WitnessState { holder: None, grants: 0, waiting, holder_asked: 0 }
     }
 
     pub fn handle(
@@ -224,8 +244,10 @@ impl WitnessState {
             self.waiting = false;
             return;
         }
-        if let crate::protocol::Event::Msg { from, msg: LbMsg::LeaseRelease } = ev {
-            if self.holder.is_some_and(|(h, _)| h == from) {
+        if let crate::protocol::Event::Msg { from, msg: LbMsg::LeaseRelease { asked } } = ev {
+            // Only the release of the newest grant: a stale one (delayed, duplicated, or from an
+            // earlier term of the same balancer) must not free a lease granted since.
+            if self.holder.is_some_and(|(h, _)| h == from) && self.holder_asked == asked {
                 self.holder = None;
             }
             return;
@@ -243,6 +265,7 @@ impl WitnessState {
                     out.note(NoteKind::Role, format!("the witness leases the VIP to balancer {from}"));
                 }
                 self.holder = Some((from, now + f.ttl));
+                self.holder_asked = asked;
                 self.grants += 1;
                 out.send(from, LbMsg::LeaseGrant { asked });
             }

@@ -44,6 +44,27 @@ pub enum Fault {
 impl Fault {
     /// Adapts the fault to a cluster of `n` nodes: drops nodes that do not exist from a
     /// partition's groups, and returns false if the fault names such a node otherwise.
+    /// Renames every node the fault names (the service lab moves its backends when a balancer
+    /// or the controller is added in front of them).
+    pub fn renumber(&mut self, f: impl Fn(NodeId) -> NodeId) {
+        match self {
+            Fault::Crash(x)
+            | Fault::Restart(x)
+            | Fault::Pause(x, _)
+            | Fault::Write(x)
+            | Fault::ClockDrift(x, _)
+            | Fault::Degrade(x, _) => *x = f(*x),
+            Fault::Cut(a, b) | Fault::Mend(a, b) => (*a, *b) = (f(*a), f(*b)),
+            Fault::Partition(groups) => groups.iter_mut().flatten().for_each(|x| *x = f(*x)),
+            Fault::Heal
+            | Fault::SetLoss(_)
+            | Fault::SetDup(_)
+            | Fault::SetLatency(..)
+            | Fault::IsolateLeader
+            | Fault::CrashLeader => {}
+        }
+    }
+
     pub fn restrict_to(&mut self, n: NodeId) -> bool {
         match self {
             Fault::Crash(x)
