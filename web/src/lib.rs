@@ -13,6 +13,7 @@ pub mod playground;
 pub mod url;
 pub mod widgets;
 
+use halab_core::lb::Lb;
 use halab_core::lock::Lock;
 use halab_core::paxos::Paxos;
 use halab_core::raft::Raft;
@@ -32,6 +33,8 @@ pub enum Route {
     Lock,
     /// Atomic commit: two-phase and three-phase commit.
     Txn,
+    /// The service lab: load balancing, health checks, failover, redundancy.
+    Lb,
     /// The consistent-hashing lab.
     Ring,
     /// How many nines: availability curves and the nines calculator.
@@ -46,6 +49,7 @@ impl Route {
             "paxos" => Route::Paxos,
             "lock" => Route::Lock,
             "txn" => Route::Txn,
+            "lb" => Route::Lb,
             "ring" => Route::Ring,
             "avail" => Route::Avail,
             other => Route::NotFound(halab_core::scenario::units::shorten(other)),
@@ -66,15 +70,17 @@ impl Route {
             Some("paxos") => Route::Paxos,
             Some("lock") => Route::Lock,
             Some("txn") => Route::Txn,
+            Some("lb") => Route::Lb,
             Some("ring") => Route::Ring,
             Some("avail") => Route::Avail,
             _ => by_path, // none, or unknown: the page reports a bad `p` itself
         };
         let slug = route.slug();
-        let rename = (matches!(last_segment(path), "raft" | "paxos" | "lock" | "txn" | "ring" | "avail")
-            && Some(last_segment(path)) != slug)
-            .then_some(slug)
-            .flatten();
+        let rename =
+            (matches!(last_segment(path), "raft" | "paxos" | "lock" | "txn" | "lb" | "ring" | "avail")
+                && Some(last_segment(path)) != slug)
+                .then_some(slug)
+                .flatten();
         (route, rename)
     }
 
@@ -85,6 +91,7 @@ impl Route {
             Route::Paxos => Some("paxos"),
             Route::Lock => Some("lock"),
             Route::Txn => Some("txn"),
+            Route::Lb => Some("lb"),
             Route::Ring => Some("ring"),
             Route::Avail => Some("avail"),
             Route::NotFound(_) => None,
@@ -103,7 +110,7 @@ pub struct AppProps {
     pub location: Option<AttrValue>,
 }
 
-/// Which pages one build of the app carries. The site ships as two wasm bundles (issue 12,
+/// Which pages one build of the app carries. The site ships as three wasm bundles (issue 12,
 /// goal 5): a visitor, or an embedded widget, downloads only the half its page is in. Each bundle
 /// is its own binary; link-time dead-code elimination drops the pages its `page` never names.
 /// `static/index.html`'s loader picks the bundle by the same rule as [`Route::resolve`].
@@ -119,6 +126,9 @@ pub trait Bundle: 'static {
 pub struct Protocols;
 /// The pages of their own: the ring lab and the availability page.
 pub struct Labs;
+/// The service lab, on the shared playground page but in a bundle of its own: with it the
+/// protocols bundle went over the page budget.
+pub struct Services;
 /// Every page in one build: what the wasm tests mount.
 pub struct Everything;
 
@@ -146,10 +156,22 @@ impl Bundle for Labs {
     }
 }
 
+impl Bundle for Services {
+    const NAME: &'static str = "halab-services";
+    fn page(route: &Route, page: PageProps) -> Option<Html> {
+        match route {
+            Route::Lb => Some(html! { <PlaygroundPage<Lb> ..page /> }),
+            _ => None,
+        }
+    }
+}
+
 impl Bundle for Everything {
     const NAME: &'static str = "halab-everything";
     fn page(route: &Route, page: PageProps) -> Option<Html> {
-        Protocols::page(route, page.clone()).or_else(|| Labs::page(route, page))
+        Protocols::page(route, page.clone())
+            .or_else(|| Labs::page(route, page.clone()))
+            .or_else(|| Services::page(route, page))
     }
 }
 
@@ -159,6 +181,7 @@ impl Route {
     pub fn bundle(&self) -> Option<&'static str> {
         match self {
             Route::Raft | Route::Paxos | Route::Lock | Route::Txn => Some(Protocols::NAME),
+            Route::Lb => Some(Services::NAME),
             Route::Ring | Route::Avail => Some(Labs::NAME),
             Route::NotFound(_) => None,
         }
@@ -194,7 +217,7 @@ pub fn site<B: Bundle>(props: &AppProps) -> Html {
                 <div class="banner error" data-testid="error-banner" role="alert">
                     { format!("There is no page called \u{201c}{name}\u{201d} here. ") }
                     <span>{ "Open the " }<a href="raft">{ "Raft" }</a>{ ", " }<a href="paxos">{ "Paxos" }</a>
-                        { ", " }<a href="lock">{ "lock service" }</a>{ " or " }<a href="txn">{ "atomic commit" }</a>
+                        { ", " }<a href="lock">{ "lock service" }</a>{ ", " }<a href="txn">{ "atomic commit" }</a>{ " or " }<a href="lb">{ "load-balancing" }</a>
                         { " playground, the " }<a href="ring">{ "ring lab" }</a>
                         { " or the " }<a href="avail">{ "availability page" }</a>{ "." }</span>
                 </div>
@@ -237,17 +260,22 @@ mod tests {
         assert_eq!(Route::from_path("/halab/avail/"), Route::Avail);
         assert_eq!(Route::from_path("/txn"), Route::Txn);
         assert_eq!(Route::from_path("/halab/txn/"), Route::Txn);
+        assert_eq!(Route::from_path("/lb"), Route::Lb);
+        assert_eq!(Route::from_path("/halab/lb/"), Route::Lb);
         assert_eq!(Route::from_path("/rings"), Route::NotFound("rings".into()));
     }
 
     #[test]
     fn each_page_is_in_exactly_the_bundle_it_names() {
-        use super::{Bundle, Everything, Labs, PageProps, Protocols};
+        use super::{Bundle, Everything, Labs, PageProps, Protocols, Services};
         let props = || PageProps { query: "".into() };
-        for route in [Route::Raft, Route::Paxos, Route::Lock, Route::Txn, Route::Ring, Route::Avail] {
+        for route in
+            [Route::Raft, Route::Paxos, Route::Lock, Route::Txn, Route::Lb, Route::Ring, Route::Avail]
+        {
             let carried: Vec<&str> = [
                 (Protocols::NAME, Protocols::page(&route, props()).is_some()),
                 (Labs::NAME, Labs::page(&route, props()).is_some()),
+                (Services::NAME, Services::page(&route, props()).is_some()),
             ]
             .into_iter()
             .filter_map(|(name, has)| has.then_some(name))
@@ -275,6 +303,8 @@ mod tests {
         assert_eq!(Route::resolve("/", "p=avail&n=5"), (Route::Avail, None));
         assert_eq!(Route::resolve("/avail", "n=7"), (Route::Avail, None));
         assert_eq!(Route::resolve("/raft", "p=avail"), (Route::Avail, Some("avail")));
+        assert_eq!(Route::resolve("/raft", "p=lb"), (Route::Lb, Some("lb")));
+        assert_eq!(Route::resolve("/lb", "n=7"), (Route::Lb, None));
         assert_eq!(Route::resolve("/avail", "p=ring"), (Route::Ring, Some("ring")));
         assert_eq!(Route::resolve("/rings", "p=ring"), (Route::NotFound("rings".into()), None));
         assert_eq!(Route::resolve("/", "p=lock&ttl=2s"), (Route::Lock, None));

@@ -3,6 +3,7 @@
 //! page only runs the simulator for its measured points).
 
 pub mod avail;
+pub mod lb;
 pub mod lock;
 pub mod paxos;
 pub mod raft;

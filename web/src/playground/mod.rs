@@ -60,7 +60,7 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     const ROLES: &'static [(&'static str, &'static str)];
     /// Message kinds for the legend, as (CSS class, label).
     const MESSAGES: &'static [(&'static str, &'static str)];
-    /// What the ring around a node counts down.
+    /// What the ring around a node counts down (empty: the page draws no timers).
     const TIMER: &'static str;
     /// Extra room beside the cluster picture for long captions, in SVG units.
     const PICTURE_PAD: f64 = 0.0;
@@ -104,6 +104,15 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     fn node_label(&self, id: NodeId) -> String {
         id.to_string()
     }
+    /// Every node's place when the picture is not a circle of `n` nodes.
+    fn places(&self, _n: usize) -> Option<Vec<crate::widgets::cluster::Place>> {
+        None
+    }
+    /// Whether node `x` is a backend that can be made slow, fail fast, or recover (its menu
+    /// offers it).
+    fn degradable(&self, _x: NodeId) -> bool {
+        false
+    }
     /// Whether the picture draws the link between `a` and `b` (`a < b`): only the pairs that
     /// talk, where that is not everyone.
     fn draws_link(&self, _a: NodeId, _b: NodeId) -> bool {
@@ -135,7 +144,9 @@ pub fn legend<P: Playground>() -> Vec<LegendItem> {
         P::ROLES.iter().map(|&(class, label)| legend_item("node", class, label)).collect();
     items.push(legend_item("node", "paused", "paused"));
     items.push(legend_item("node", "crashed", "crashed"));
-    items.push(legend_item("ring", "", P::TIMER));
+    if !P::TIMER.is_empty() {
+        items.push(legend_item("ring", "", P::TIMER));
+    }
     items.extend(P::MESSAGES.iter().map(|&(class, label)| legend_item("msg", class, label)));
     let first_msg = P::MESSAGES.first().map_or("", |m| m.0);
     items.push(legend_item("doomed", first_msg, "will be dropped"));

@@ -9,7 +9,7 @@ use crate::url::{
     format_speed, link_problem, parse_view, salvage_embed, ViewOpts, MAX_SPEED, MAX_T, MIN_SPEED,
 };
 use crate::widgets::controls::ShareView;
-use halab_core::protocol::{Micros, NodeId, NoteKind};
+use halab_core::protocol::{Degrade, Micros, NodeId, NoteKind};
 use halab_core::scenario::presets::Preset;
 use halab_core::scenario::units::format_duration;
 use halab_core::scenario::{limits, url, Scenario};
@@ -597,6 +597,14 @@ impl<P: Playground> Model<P> {
             "drift-slow" if P::CLOCKS => self.inject(Fault::ClockDrift(x, -MENU_DRIFT_PPM)),
             "drift-true" if P::CLOCKS => self.inject(Fault::ClockDrift(x, 0)),
             "select" => self.toggle_selected(x),
+            "slow" | "failfast" | "recover" if self.sim.cluster().protocol.degradable(x) => {
+                let how = match key {
+                    "slow" => Degrade::Slow(super::view::MENU_SLOW_FACTOR),
+                    "failfast" => Degrade::FailFast,
+                    _ => Degrade::Recover,
+                };
+                self.inject(Fault::Degrade(x, how));
+            }
             _ => self.menu = None,
         }
     }

@@ -9,7 +9,7 @@ use super::{legend, replay, view, Model, Playground};
 use crate::anim::{now_ms, FrameLoop};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
-use crate::widgets::cluster::{position_pct, Cluster, Legend};
+use crate::widgets::cluster::{place_pct, position_pct, Cluster, Legend};
 use crate::widgets::controls::{share_callback, Settings, Status, Toolbar};
 use crate::widgets::faults::{NetworkPanel, NodeMenu};
 use crate::widgets::frozen::Frozen;
@@ -114,11 +114,12 @@ pub fn fresh_seed(current: u64) -> u64 {
 }
 
 /// The pages, as (path segment, name), for the site navigation.
-pub const PAGES: [(&str, &str); 6] = [
+pub const PAGES: [(&str, &str); 7] = [
     ("raft", "Raft"),
     ("paxos", "Paxos"),
     ("lock", "Lock"),
     ("txn", "2PC/3PC"),
+    ("lb", "Load balancing"),
     ("ring", "Ring"),
     ("avail", "Availability"),
 ];
@@ -263,7 +264,11 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
 
     let n = m.scenario.nodes;
     let menu = m.menu.filter(|&x| x < n).map(|x| {
-        let (px, py) = position_pct(x as usize, n as usize, P::PICTURE_PAD, P::PICTURE_PAD_Y, P::PICTURE_TURN);
+        let place = m.sim.cluster().protocol.places(n as usize).and_then(|pl| pl.get(x as usize).copied());
+        let (px, py) = match place {
+            Some(place) => place_pct(place, P::PICTURE_PAD, P::PICTURE_PAD_Y),
+            None => position_pct(x as usize, n as usize, P::PICTURE_PAD, P::PICTURE_PAD_Y, P::PICTURE_TURN),
+        };
         let on_pick = act.on(move |m, key: &'static str| m.menu_action(x, key));
         html! {
             <NodeMenu title={view::menu_title(&m, x)} x={px} y={py} items={view::menu_items(&m, x)} {on_pick} />
@@ -297,7 +302,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                         drops={view::drops(&m)} on_node={live.then(|| act.on(|m, x: NodeId| m.open_menu(x)))}
                         on_link={live.then(|| act.on(|m, (a, b): (u8, u8)| m.toggle_link(a, b)))}
                         on_background={act.on(|m, ()| m.menu = None)} pad={P::PICTURE_PAD} pad_y={P::PICTURE_PAD_Y}
-                        turn={P::PICTURE_TURN}
+                        turn={P::PICTURE_TURN} places={m.sim.cluster().protocol.places(n as usize)}
                         label={format!("{picture_label}: click a node for actions, a link to cut or mend it")}>
                         { for menu }
                     </Cluster>

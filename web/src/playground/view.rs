@@ -206,9 +206,17 @@ pub fn menu_items<P: Playground>(m: &Model<P>, x: NodeId) -> Vec<MenuItem> {
         items.push(item("drift-slow", &format!("« Clock {pct} slow"), rate >= 0));
         items.push(item("drift-true", "◷ Clock runs true", rate != 0));
     }
+    if m.sim.cluster().protocol.degradable(x) {
+        items.push(item("slow", &format!("🐢 {MENU_SLOW_FACTOR}× slower"), up));
+        items.push(item("failfast", "⚠ Fail every request (5xx)", up));
+        items.push(item("recover", "✓ Recover", up));
+    }
     items.push(item("select", select, true));
     items
 }
+
+/// How much slower the node menu makes a backend.
+pub const MENU_SLOW_FACTOR: u16 = 10;
 
 pub fn menu_title<P: Playground>(m: &Model<P>, x: NodeId) -> String {
     let i = x as usize;

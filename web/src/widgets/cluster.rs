@@ -80,6 +80,21 @@ pub fn node_radius(n: usize) -> f64 {
     (ring_radius(n) * (std::f64::consts::PI / n as f64).sin() * 0.55).clamp(15.0, 34.0)
 }
 
+/// Where a node sits in a picture that is not a circle (the service lab's clients → balancers →
+/// backends), in SVG units, and which way its caption goes (a unit-ish vector: `(1, 0)` to the
+/// right, `(0, -1)` above).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Place {
+    pub x: f64,
+    pub y: f64,
+    pub caption: (f64, f64),
+}
+
+/// `place` as percentages of a picture widened by `pad` and `pad_y`, for HTML overlays.
+pub fn place_pct(place: Place, pad: f64, pad_y: f64) -> (f64, f64) {
+    ((place.x + pad) / (WIDTH + 2.0 * pad) * 100.0, (place.y + pad_y) / (HEIGHT + 2.0 * pad_y) * 100.0)
+}
+
 /// `position_turned` as percentages of a picture widened by `pad` on each side and heightened by
 /// `pad_y` above and below, for HTML overlays (menus).
 pub fn position_pct(i: usize, n: usize, pad: f64, pad_y: f64, turn: f64) -> (f64, f64) {
@@ -122,13 +137,20 @@ pub struct ClusterProps {
     /// Turns the circle back by this many steps between neighbours (see [`position_turned`]).
     #[prop_or_default]
     pub turn: f64,
+    /// Every node's place, when the picture is not a circle.
+    #[prop_or_default]
+    pub places: Option<Vec<Place>>,
 }
 
 #[function_component(Cluster)]
 pub fn cluster(p: &ClusterProps) -> Html {
     let n = p.nodes.len();
     let r = node_radius(n);
-    let pos: Vec<(f64, f64)> = (0..n).map(|i| position_turned(i, n, p.turn)).collect();
+    let places = p.places.as_ref().filter(|pl| pl.len() == n);
+    let pos: Vec<(f64, f64)> = match places {
+        Some(pl) => pl.iter().map(|q| (q.x, q.y)).collect(),
+        None => (0..n).map(|i| position_turned(i, n, p.turn)).collect(),
+    };
     let cut = |a: u8, b: u8| p.cuts.contains(&(a, b));
 
     let mut links = Vec::new();
@@ -221,7 +243,11 @@ pub fn cluster(p: &ClusterProps) -> Html {
         });
         // Captions go outward from the circle's centre, so they never cover a link's middle.
         // Line offsets are in em, so a larger caption font (phones) keeps its spacing.
-        let (dx, dy) = if n <= 1 { (0.0, 1.0) } else { ((x - CX) / ring_radius(n), (y - CY) / ring_radius(n)) };
+        let (dx, dy) = match places {
+            Some(pl) => pl[i].caption,
+            None if n <= 1 => (0.0, 1.0),
+            None => ((x - CX) / ring_radius(n), (y - CY) / ring_radius(n)),
+        };
         let anchor = if dx > 0.35 { "start" } else if dx < -0.35 { "end" } else { "middle" };
         let lines = node.caption.len().max(1) as f64;
         let (cy, first_dy) = if dy > 0.35 {

@@ -1,0 +1,391 @@
+//! The service lab's cards: the live charts (requests per second, latency percentiles, each
+//! backend's share) with marks where a fault hit or the service changed shape, the backends
+//! table, the explainer, and the settings.
+
+use super::view::{ms, BackendRow};
+use crate::widgets::controls::choice;
+use halab_core::lb::meter::{Bin, Mark, MarkKind, BIN};
+use halab_core::protocol::{Micros, MS, SEC};
+use halab_core::scenario::lb::{Algo, PairMode};
+use halab_core::scenario::units::format_duration;
+use yew::prelude::*;
+
+const CHART_W: f64 = 560.0;
+const CHART_H: f64 = 120.0;
+/// Room for the y axis's labels on the left.
+const AXIS: f64 = 44.0;
+
+/// One line of a chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub class: String,
+    pub points: Vec<(Micros, f64)>,
+}
+
+/// A vertical mark across a chart: a fault, an ejection, a failover.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartMark {
+    pub at: Micros,
+    pub class: &'static str,
+    pub title: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChartProps {
+    pub testid: &'static str,
+    pub title: &'static str,
+    pub series: Vec<Series>,
+    pub marks: Vec<ChartMark>,
+    /// The time the x axis spans.
+    pub from: Micros,
+    pub to: Micros,
+    /// Log scale (latency), else linear from 0.
+    #[prop_or_default]
+    pub log: bool,
+    pub unit: Unit,
+}
+
+/// How a chart's axis reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    PerSec,
+    Latency,
+}
+
+impl Unit {
+    fn text(self, v: f64) -> String {
+        match self {
+            Unit::PerSec => per_sec(v),
+            Unit::Latency => ms(v as Micros),
+        }
+    }
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// A small line chart in plain SVG.
+#[function_component(Chart)]
+pub fn chart(p: &ChartProps) -> Html {
+    let span = p.to.saturating_sub(p.from).max(1) as f64;
+    let x = |t: Micros| AXIS + (t.saturating_sub(p.from) as f64 / span) * (CHART_W - AXIS - 4.0);
+    let max = p.series.iter().flat_map(|s| s.points.iter().map(|pt| pt.1)).fold(0.0, f64::max);
+    let (lo, hi) = if p.log {
+        let min = p
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|pt| pt.1))
+            .filter(|v| *v > 0.0)
+            .fold(f64::MAX, f64::min);
+        let lo = if min == f64::MAX { 1.0 } else { min.max(1.0) };
+        (lo.log10().floor(), max.max(lo * 10.0).log10().ceil())
+    } else {
+        (0.0, nice(max))
+    };
+    let y = |v: f64| {
+        let f =
+            if p.log { (v.max(10f64.powf(lo)).log10() - lo) / (hi - lo).max(1e-9) } else { v / hi.max(1e-9) };
+        CHART_H - 14.0 - f.clamp(0.0, 1.0) * (CHART_H - 24.0)
+    };
+    let ticks: Vec<f64> = if p.log {
+        (lo as i32..=hi as i32).map(|e| 10f64.powi(e)).collect()
+    } else {
+        vec![0.0, hi / 2.0, hi]
+    };
+    let grid = ticks.iter().map(|&t| {
+        html! {
+            <g class="tick">
+                <line x1={fmt(AXIS)} x2={fmt(CHART_W - 4.0)} y1={fmt(y(t))} y2={fmt(y(t))} />
+                <text x={fmt(AXIS - 4.0)} y={fmt(y(t) + 4.0)}>{ p.unit.text(t) }</text>
+            </g>
+        }
+    });
+    let lines = p.series.iter().map(|s| {
+        let pts: Vec<String> = s.points.iter().map(|&(t, v)| format!("{},{}", fmt(x(t)), fmt(y(v)))).collect();
+        html! {
+            <polyline class={classes!("series", s.class.clone())} points={pts.join(" ")}
+                data-series={s.name.clone()} data-last={s.points.last().map(|p| format!("{:.1}", p.1)).unwrap_or_default()}>
+                <title>{ s.name.clone() }</title>
+            </polyline>
+        }
+    });
+    let marks = p.marks.iter().filter(|m| m.at >= p.from && m.at <= p.to).map(|m| {
+        html! {
+            <line class={classes!("mark", m.class)} x1={fmt(x(m.at))} x2={fmt(x(m.at))} y1="2" y2={fmt(CHART_H - 14.0)}
+                data-kind={m.class}><title>{ m.title.clone() }</title></line>
+        }
+    });
+    let legend = p.series.iter().map(|s| {
+        html! { <span class={classes!("key", s.class.clone())}><i></i>{ s.name.clone() }</span> }
+    });
+    html! {
+        <figure class="lb-chart" data-testid={p.testid}>
+            <figcaption><b>{ p.title }</b>{ for legend }</figcaption>
+            <svg viewBox={format!("0 0 {CHART_W} {CHART_H}")} role="img" aria-label={p.title}>
+                { for grid }
+                { for marks }
+                { for lines }
+                <text class="time" x={fmt(AXIS)} y={fmt(CHART_H - 2.0)}>{ secs(p.from) }</text>
+                <text class="time end" x={fmt(CHART_W - 4.0)} y={fmt(CHART_H - 2.0)}>{ secs(p.to) }</text>
+            </svg>
+        </figure>
+    }
+}
+
+fn secs(t: Micros) -> String {
+    format!("{:.1} s", t as f64 / 1e6)
+}
+
+/// A round number at or above `v` (1, 2 or 5 × a power of ten).
+fn nice(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * p).find(|&c| c >= v).unwrap_or(10.0 * p)
+}
+
+fn per_sec(v: f64) -> String {
+    if v >= 1000.0 {
+        format!("{:.1}k/s", v / 1000.0)
+    } else {
+        format!("{v:.0}/s")
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    pub bins: Vec<Bin>,
+    pub marks: Vec<Mark>,
+    /// The scripted faults, as (instant, words).
+    pub faults: Vec<(Micros, String)>,
+    pub labels: Vec<String>,
+    pub now: Micros,
+}
+
+/// The three live charts over the meter's window.
+#[function_component(Charts)]
+pub fn charts(p: &ChartsProps) -> Html {
+    let to = p.now.max(BIN);
+    let from = p.bins.first().map_or(0, |b| b.end.saturating_sub(BIN)).min(to.saturating_sub(BIN));
+    let rate = BIN as f64 / SEC as f64;
+    let series = |name: &str, class: &str, f: &dyn Fn(&Bin) -> f64| Series {
+        name: name.to_owned(),
+        class: class.to_owned(),
+        points: p.bins.iter().map(|b| (b.end, f(b))).collect(),
+    };
+    let mut marks: Vec<ChartMark> = p
+        .faults
+        .iter()
+        .map(|(at, text)| ChartMark { at: *at, class: "fault", title: format!("{}: {text}", secs(*at)) })
+        .collect();
+    marks.extend(p.marks.iter().map(|m| ChartMark {
+        at: m.at,
+        class: match m.kind {
+            MarkKind::Ejection => "ejection",
+            MarkKind::Failover => "failover",
+            MarkKind::Replacement => "replacement",
+        },
+        title: format!("{}: {}", secs(m.at), m.text),
+    }));
+    let throughput = vec![
+        series("succeeded", "ok", &|b| b.ok as f64 / rate),
+        series("failed", "bad", &|b| (b.errors + b.timeouts) as f64 / rate),
+    ];
+    let lat = vec![
+        series("p50", "p50", &|b| b.latency[0] as f64),
+        series("p99", "p99", &|b| b.latency[2] as f64),
+        series("p99.9", "p999", &|b| b.latency[3] as f64),
+    ];
+    let share: Vec<Series> = p
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Series {
+            name: l.clone(),
+            class: format!("b{}", i % 8),
+            points: p
+                .bins
+                .iter()
+                .map(|b| (b.end, b.routed.get(i).copied().unwrap_or(0) as f64 / rate))
+                .collect(),
+        })
+        .collect();
+    html! {
+        <div class="lb-charts">
+            <Chart testid="chart-throughput" title="requests per second" series={throughput} marks={marks.clone()} {from} {to} unit={Unit::PerSec} />
+            <Chart testid="chart-latency" title="latency of successes" series={lat} marks={marks.clone()} {from} {to} log=true unit={Unit::Latency} />
+            <Chart testid="chart-share" title="requests per second to each backend" series={share} {marks} {from} {to} unit={Unit::PerSec} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    pub ok: u64,
+    pub failed: u64,
+    pub open: usize,
+    /// Overall latency percentiles of successes (p50, p99, p99.9).
+    pub latency: [Micros; 3],
+    pub retries: u64,
+}
+
+/// The run so far in a line of figures.
+pub fn summary(p: &SummaryProps) -> Html {
+    let ended = p.ok + p.failed;
+    let rate = if ended == 0 { 100.0 } else { p.ok as f64 * 100.0 / ended as f64 };
+    html! {
+        <div class="lb-summary" data-testid="lb-summary" data-ok={p.ok.to_string()} data-failed={p.failed.to_string()}
+            data-success={format!("{rate:.2}")}>
+            <span><b>{ format!("{rate:.2}%") }</b>{ " succeeded" }</span>
+            <span><b>{ p.ok }</b>{ " ok" }</span>
+            <span><b>{ p.failed }</b>{ " failed" }</span>
+            <span><b>{ p.open }</b>{ " open" }</span>
+            <span>{ "p50 " }<b>{ ms(p.latency[0]) }</b></span>
+            <span>{ "p99 " }<b>{ ms(p.latency[1]) }</b></span>
+            <span>{ "p99.9 " }<b>{ ms(p.latency[2]) }</b></span>
+            <span><b>{ p.retries }</b>{ " retries" }</span>
+        </div>
+    }
+}
+
+/// The backends as the serving balancer and the backends themselves see them.
+pub fn backends_table(rows: &[BackendRow]) -> Html {
+    let row = |r: &BackendRow| {
+        html! {
+            <tr data-testid={format!("backend-{}", r.node)} data-status={r.status} data-routed={r.routed.to_string()}
+                class={classes!((!r.up).then_some("down"))}>
+                <th scope="row">{ format!("{} (node {})", r.label, r.node) }</th>
+                <td class={classes!("status", r.status.replace(' ', "-"))}>{ r.status }</td>
+                <td>{ r.mode.clone() }</td>
+                <td>{ r.routed }</td>
+                <td>{ r.outstanding }</td>
+                <td>{ r.queued }</td>
+                <td>{ r.served }</td>
+                <td>{ r.refused }</td>
+                <td>{ r.failed }</td>
+                <td>{ r.ejections }</td>
+            </tr>
+        }
+    };
+    html! {
+        <div class="table-wrap">
+            <table class="lb-table" data-testid="backends">
+                <caption>{ "Backends, as the serving balancer sees them (status, routed, outstanding, ejections) and as they are (the rest)" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "backend" }</th><th scope="col">{ "status" }</th><th scope="col">{ "itself" }</th>
+                    <th scope="col">{ "routed" }</th><th scope="col">{ "outstanding" }</th><th scope="col">{ "queued" }</th>
+                    <th scope="col">{ "served" }</th><th scope="col">{ "refused" }</th><th scope="col">{ "failed" }</th>
+                    <th scope="col">{ "ejections" }</th>
+                </tr></thead>
+                <tbody>{ for rows.iter().map(row) }</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Why each mechanism exists, in a few lines.
+pub fn explainer() -> Html {
+    html! {
+        <details class="explainer" data-testid="explainer">
+            <summary>{ "What each mechanism is for" }</summary>
+            <ul>
+                <li><b>{ "Health checks" }</b>{ " find a dead backend within interval × unhealthy threshold; without them a balancer keeps sending it its share, and each of those requests waits out its timeout." }</li>
+                <li><b>{ "Outlier detection" }</b>{ " ejects a backend that answers with errors in a row — faster than health checks, and it catches a backend that is up but broken. It never ejects more than max_ejection_percent of the pool." }</li>
+                <li><b>{ "Load-aware algorithms" }</b>{ " (least request, two choices, peak EWMA) steer away from a slow backend; round robin gives it its share whatever it does with it." }</li>
+                <li><b>{ "Retries" }</b>{ " hide a single failure, but multiply load on a struggling service: a budget keeps them to a fraction of traffic." }</li>
+                <li><b>{ "An active/standby pair" }</b>{ " (VRRP) removes the balancer as a single point of failure; the failover costs about three advert intervals. Cut the link between the pair and both take the VIP — unless a lease from a witness fences them." }</li>
+                <li><b>{ "Spares (N+M)" }</b>{ " restore capacity after a crash: detection, then provisioning, then the balancers' own health checks." }</li>
+            </ul>
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    pub algo: Algo,
+    pub rps: u32,
+    pub timeout: Micros,
+    pub retries: u8,
+    pub budget: bool,
+    pub health: bool,
+    pub eject: bool,
+    pub pair: PairMode,
+    pub spares: u8,
+    pub on_algo: Callback<Algo>,
+    pub on_rps: Callback<u32>,
+    pub on_timeout: Callback<Micros>,
+    pub on_retries: Callback<u8>,
+    pub on_budget: Callback<bool>,
+    pub on_health: Callback<bool>,
+    pub on_eject: Callback<bool>,
+    pub on_pair: Callback<PairMode>,
+    pub on_spares: Callback<u8>,
+}
+
+const RATES: &[u32] = &[20, 50, 100, 200, 300, 400, 600, 1_000];
+const TIMEOUTS: &[Micros] = &[100 * MS, 300 * MS, SEC, 3 * SEC];
+const RETRIES: &[u8] = &[0, 1, 2, 3];
+const SPARES: &[u8] = &[0, 1, 2];
+
+pub fn settings(p: &SettingsProps) -> Html {
+    let check = |testid: &'static str,
+                 text: &'static str,
+                 help: &'static str,
+                 on: bool,
+                 cb: &Callback<bool>| {
+        let cb = cb.clone();
+        html! {
+            <label class="check" title={help}>
+                <input type="checkbox" data-testid={testid} checked={on} onchange={Callback::from(move |_: Event| cb.emit(!on))} />
+                { text }
+            </label>
+        }
+    };
+    let pair = |mode: PairMode, text: &'static str, help: &'static str| {
+        let on = p.pair == mode;
+        html! {
+            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()} title={help}
+                data-testid={format!("pair-{}", mode.name())} onclick={p.on_pair.reform(move |_: MouseEvent| mode)}>{ text }</button>
+        }
+    };
+    html! {
+        <>
+            <label class="row">
+                <span>{ "algorithm" }</span>
+                { choice("algo", "balancing algorithm", &Algo::ALL, p.algo, |a| a.title().to_owned(), &p.on_algo) }
+            </label>
+            <label class="row">
+                <span>{ "load" }</span>
+                { choice("rps", "requests per second", RATES, p.rps, |r| format!("{r} requests/s"), &p.on_rps) }
+                <span class="muted">{ "each backend serves about 100/s" }</span>
+            </label>
+            <label class="row">
+                <span>{ "timeout" }</span>
+                { choice("timeout", "client timeout", TIMEOUTS, p.timeout, format_duration, &p.on_timeout) }
+                { choice("retries", "retries per request", RETRIES, p.retries, |r| match r { 0 => "no retries".to_owned(), 1 => "1 retry".to_owned(), r => format!("{r} retries") }, &p.on_retries) }
+                { check("budget", "within a 20% budget", "a retry may start only while retries are under 20% of requests in flight", p.budget, &p.on_budget) }
+            </label>
+            <div class="row" role="group" aria-label="detection">
+                <span>{ "detection" }</span>
+                { check("hc", "health checks", "the balancer checks every backend each 500 ms; two misses mark it down", p.health, &p.on_health) }
+                { check("eject", "outlier detection", "eject a backend after 5 errors in a row, for 5 s × the times it was ejected", p.eject, &p.on_eject) }
+            </div>
+            <div class="row" role="group" aria-label="balancer redundancy">
+                <span>{ "balancers" }</span>
+                <span class="segmented">
+                    { pair(PairMode::Off, "one", "a single balancer: a single point of failure") }
+                    { pair(PairMode::On, "pair", "active/standby with VRRP adverts every 200 ms") }
+                    { pair(PairMode::Fenced, "fenced pair", "the pair plus a witness whose lease lets one balancer serve at a time") }
+                </span>
+            </div>
+            <label class="row">
+                <span>{ "spares" }</span>
+                { choice("spares", "spare backends", SPARES, p.spares, |s| match s { 0 => "none".to_owned(), s => format!("N+{s}") }, &p.on_spares) }
+                <span class="muted">{ "a controller swaps a spare in for a dead backend" }</span>
+            </label>
+        </>
+    }
+}
