@@ -73,7 +73,7 @@ fn different_seeds_differ() {
 }
 
 #[test]
-fn lock_and_commit_runs_are_pinned() {
+fn lock_commit_and_lab_runs_are_pinned() {
     // Also asserted on wasm32: drifting clocks scale timers with integer arithmetic only.
     let got = fixed::protocol_hashes();
     assert_eq!(got, fixed::PROTOCOL_HASHES, "got {got:#018x?}");

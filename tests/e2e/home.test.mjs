@@ -23,13 +23,13 @@ test('an unknown page says so instead of failing, and links every page', async (
   const page = await h.open('/nonesuch');
   const banner = await page.textContent('[data-testid=error-banner]');
   assert.match(banner, /no page called “nonesuch”/);
-  assert.match(banner, /Raft, Paxos, lock service or atomic commit playground, the ring lab or the availability page/);
+  assert.match(banner, /Raft, Paxos, lock service, atomic commit or load-balancing playground, the ring lab or the availability page/);
   const links = await page.$$eval('[data-testid=error-banner] a', (els) => els.map((a) => a.getAttribute('href')));
-  assert.deepEqual(links, ['raft', 'paxos', 'lock', 'txn', 'ring', 'avail']);
+  assert.deepEqual(links, ['raft', 'paxos', 'lock', 'txn', 'lb', 'ring', 'avail']);
   assertNoErrors(page);
 });
 
-test('the header links every page, the lock service and atomic commit among them', async () => {
+test('the header links every page, the lock service, atomic commit and load balancing among them', async () => {
   const page = await h.open('/');
   const nav = await page.$$eval('nav.pages a', (els) => els.map((a) => [a.getAttribute('href'), a.textContent]));
   assert.deepEqual(nav, [
@@ -37,6 +37,7 @@ test('the header links every page, the lock service and atomic commit among them
     ['paxos', 'Paxos'],
     ['lock', 'Lock'],
     ['txn', '2PC/3PC'],
+    ['lb', 'Load balancing'],
     ['ring', 'Ring'],
     ['avail', 'Availability'],
   ]);
@@ -48,6 +49,9 @@ test('the header links every page, the lock service and atomic commit among them
   await page.waitForSelector('[data-testid=nav-txn][aria-current=page]');
   await page.waitForSelector('[data-testid=transactions]');
   assert.equal(await page.evaluate(() => location.pathname), '/txn');
+  await page.click('[data-testid=nav-lb]');
+  await page.waitForSelector('[data-testid=lb-live]');
+  assert.equal(await page.evaluate(() => location.pathname), '/lb');
   assertNoErrors(page);
 });
 
@@ -65,6 +69,7 @@ test('each page downloads only the bundle it is in, by path and by p=', async ()
   const cases = [
     ['/', 'halab-protocols', '[data-testid=node-0]'],
     ['/paxos', 'halab-protocols', '[data-testid=node-0]'],
+    ['/lb', 'halab-services', '[data-testid=node-0]'],
     ['/ring', 'halab-labs', '[data-testid=ring-svg]'],
     ['/avail', 'halab-labs', '[data-testid=avail-chart]'],
     ['/raft?p=ring&vn=50', 'halab-labs', '[data-testid=ring-svg]'],

@@ -277,7 +277,7 @@ impl BalancerState {
                     self.hosts[host].ejected_until = None;
                     self.hosts[host].errors_in_row = 0;
                     self.back_in_rotation(c, host, now);
-                    out.note(NoteKind::Info, format!("backend {host} is back from ejection"));
+                    out.note(NoteKind::Info, format!("{} is back from ejection", c.backend_name(host)));
                 }
             }
         }
@@ -311,8 +311,10 @@ impl BalancerState {
         out.note(
             NoteKind::Role,
             format!(
-                "backend {host} ejected after {} errors in a row (ejection {})",
-                h.errors_in_row, h.ejections
+                "{} ejected after {} errors in a row (ejection {})",
+                c.backend_name(host),
+                h.errors_in_row,
+                h.ejections
             ),
         );
         self.agenda.schedule(until, Due::Unejection { host });
@@ -335,7 +337,7 @@ impl BalancerState {
                 if c.slow_start.is_some() {
                     h.warming_since = Some(now);
                 }
-                out.note(NoteKind::Role, format!("backend {host} passes its health checks again"));
+                out.note(NoteKind::Role, format!("{} passes its health checks again", c.backend_name(host)));
             }
             if h.ejected_until.is_some() {
                 // Envoy's `successful_active_health_check_uneject_host`: the active check
@@ -343,7 +345,10 @@ impl BalancerState {
                 h.ejected_until = None;
                 h.errors_in_row = 0;
                 self.back_in_rotation(c, host, now);
-                out.note(NoteKind::Info, format!("backend {host} passes a health check: no longer ejected"));
+                out.note(
+                    NoteKind::Info,
+                    format!("{} passes a health check: no longer ejected", c.backend_name(host)),
+                );
             }
         } else {
             h.passes = 0;
@@ -352,7 +357,7 @@ impl BalancerState {
                 h.unhealthy = true;
                 out.note(
                     NoteKind::Role,
-                    format!("backend {host} failed {} health checks: unhealthy", h.fails),
+                    format!("{} failed {} health checks: unhealthy", c.backend_name(host), h.fails),
                 );
             }
         }

@@ -409,6 +409,11 @@ impl LbConfig {
         }
     }
 
+    /// Backend `i` as notes and pages name it: `B1 (node 3)` (1-based, as drawn).
+    pub fn backend_name(&self, i: usize) -> String {
+        format!("backend B{} (node {})", i + 1, self.backend_node(i))
+    }
+
     /// Backend `i`'s weight (at least 1).
     pub fn weight(&self, i: usize) -> u32 {
         self.backends.get(i).map_or(1, |b| b.weight.max(1))

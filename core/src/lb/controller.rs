@@ -78,13 +78,19 @@ impl ControllerState {
                             changed = true;
                             out.note(
                                 NoteKind::Role,
-                                format!("the controller finds backend {i} dead and looks for a replacement"),
+                                format!(
+                                    "the controller finds {} dead and looks for a replacement",
+                                    c.backend_name(i)
+                                ),
                             );
                         }
                         Slot::Dead if self.misses[i] == 0 => {
                             self.slots[i] = Slot::Active;
                             changed = true;
-                            out.note(NoteKind::Info, format!("backend {i} answers the controller again"));
+                            out.note(
+                                NoteKind::Info,
+                                format!("{} answers the controller again", c.backend_name(i)),
+                            );
                         }
                         // It died while being provisioned: another spare will do.
                         Slot::Provisioning if dead => {
@@ -119,7 +125,7 @@ impl ControllerState {
                         // Back from the dead: it can stand by for the next failure.
                         self.slots[i] = Slot::Spare;
                         self.misses[i] = 0;
-                        out.note(NoteKind::Info, format!("backend {i} answers again: a spare now"));
+                        out.note(NoteKind::Info, format!("{} answers again: a spare now", c.backend_name(i)));
                         self.fill(c, out);
                         self.save(out);
                     }
@@ -135,7 +141,10 @@ impl ControllerState {
                         self.slots[dead] = Slot::Failed;
                         self.slots[i] = Slot::Active;
                         self.replacements += 1;
-                        out.note(NoteKind::Role, format!("backend {i} replaces backend {dead} in the pool"));
+                        out.note(
+                            NoteKind::Role,
+                            format!("{} replaces {} in the pool", c.backend_name(i), c.backend_name(dead)),
+                        );
                         self.epoch += 1;
                         self.announce(c, out);
                     }
@@ -162,7 +171,7 @@ impl ControllerState {
             };
             self.slots[spare] = Slot::Provisioning;
             changed = true;
-            out.note(NoteKind::Info, format!("the controller provisions spare backend {spare}"));
+            out.note(NoteKind::Info, format!("the controller provisions spare {}", c.backend_name(spare)));
             out.send(c.backend_node(spare), LbMsg::Provision);
         }
         changed

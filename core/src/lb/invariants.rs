@@ -87,14 +87,15 @@ impl Checker<Lb> for LbChecker {
                     if !b.hosts[host].in_pool {
                         return Err(Broken {
                             invariant: NO_EJECTED_ROUTING,
-                            detail: format!("backend {host} got a request while out of the pool"),
+                            detail: format!("{} got a request while out of the pool", c.backend_name(host)),
                         });
                     }
                     if !b.panic && !b.hosts[host].routable() {
                         return Err(Broken {
                             invariant: NO_EJECTED_ROUTING,
                             detail: format!(
-                                "backend {host} got a request while {}",
+                                "{} got a request while {}",
+                                c.backend_name(host),
                                 if b.hosts[host].unhealthy { "marked unhealthy" } else { "ejected" }
                             ),
                         });

@@ -293,7 +293,18 @@ impl Protocol for Lb {
                 Degrade::FailFast => Mode::FailFast,
                 Degrade::Recover => Mode::Healthy,
             };
-            out.note(NoteKind::Info, format!("backend {} is now {:?}", b.index, b.mode));
+            out.note(
+                NoteKind::Info,
+                format!(
+                    "{} is now {}",
+                    self.config.backend_name(b.index),
+                    match b.mode {
+                        Mode::Healthy => "healthy".to_owned(),
+                        Mode::Slow { factor } => format!("{factor}× slower"),
+                        Mode::FailFast => "failing every request".to_owned(),
+                    }
+                ),
+            );
         }
     }
 

@@ -292,7 +292,7 @@ pub const LB_PRESETS: &[Preset] = &[
     Preset {
         id: "crash-blind",
         title: "A backend dies and nobody checks",
-        about: "Backend node 3 crashes at 2 s. Without health checks round robin keeps sending it every fourth \
+        about: "Backend B2 (node 3) crashes at 2 s. Without health checks round robin keeps sending it every fourth \
                 request, and each waits out its 1 s timeout: a quarter of all requests fail, for good.",
         query: "p=lb&n=6&seed=1&faults=crash:3@2s",
         breaks: None,
@@ -308,7 +308,7 @@ pub const LB_PRESETS: &[Preset] = &[
     Preset {
         id: "slow-rr",
         title: "One slow backend, round robin",
-        about: "Backend node 3 turns ten times slower at 2 s. Round robin still gives it a quarter of 250 \
+        about: "Backend B2 (node 3) turns ten times slower at 2 s. Round robin still gives it a quarter of 250 \
                 requests a second: its queue fills, latency soars, then it refuses with 503s.",
         query: "p=lb&n=6&seed=1&rps=250&faults=slow:3:10@2s",
         breaks: None,
@@ -324,7 +324,7 @@ pub const LB_PRESETS: &[Preset] = &[
     Preset {
         id: "failfast-eject",
         title: "Outlier detection ejects a failing backend",
-        about: "Backend node 3 answers every request with a 500 from 2 s. After five errors in a row the balancer \
+        about: "Backend B2 (node 3) answers every request with a 500 from 2 s. After five errors in a row the balancer \
                 ejects it for 5 s, then 10 s, … (at most half the pool at once).",
         query: "p=lb&n=6&seed=1&eject=1&faults=failfast:3@2s",
         breaks: None,
@@ -349,7 +349,7 @@ pub const LB_PRESETS: &[Preset] = &[
     Preset {
         id: "n-plus-1",
         title: "N+1: a spare replaces a dead backend",
-        about: "Three backends serve 150 requests a second and one stands by. Backend node 4 crashes at 2 s; \
+        about: "Three backends serve 150 requests a second and one stands by. Backend B2 (node 4) crashes at 2 s; \
                 the controller misses it three times, provisions the spare for 2 s and swaps it in, so the \
                 pool is back to full strength.",
         query: "p=lb&n=7&seed=1&rps=150&spares=1&hc=1&timeout=300ms&faults=crash:4@2s",

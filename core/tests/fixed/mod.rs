@@ -102,6 +102,12 @@ pub fn avail_hash() -> u64 {
 pub const LOCK_QUERY: &str =
     "p=lock&n=5&seed=9&lat=2ms-40ms&loss=0.05&faults=drift:0:0.2@0s,drift:3:-0.3@500ms,\
 pause:2:2s@1.1s,crash:0@3s,restart:0@3.4s";
+/// The service lab with most of its machinery on: a fenced pair with drifting clocks, a spare,
+/// health checks, outlier detection, peak EWMA, budgeted retries and hedges, over a lossy
+/// network, with backends turning slow, failing and crashing (its draws go through `libm`).
+pub const LB_QUERY: &str = "p=lb&n=10&seed=9&lat=1ms-5ms&loss=0.02&rps=300&algo=ewma&timeout=300ms&retries=2&budget=1&\
+hedge=100ms&hc=1&eject=1&pair=fenced&spares=1&faults=drift:1:0.03@0s,drift:3:-0.03@0s,slow:6:5@500ms,failfast:7@1s,\
+crash:6@1.5s,crash:1@2s,restart:1@3s,restart:6@4s,recover:7@4s";
 pub const TXN_QUERY: &str =
     "p=txn&n=5&seed=9&mode=3pc&no=20&faults=crash:0@1s,crash:2@1.5s,restart:2@2s,restart:0@4s";
 
@@ -109,9 +115,10 @@ pub const TXN_QUERY: &str =
 /// wasm32. Both moved with issue 11: lock acquisitions carry the client's life and Release names
 /// the acquisition, so the messages hash differently; the coordinator notes each commit it
 /// retires, and a restarted one no longer resends retired commits.
-pub const PROTOCOL_HASHES: [u64; 2] = [0xa967_3a78_4a65_171a, 0xff36_a73f_571c_81a9];
+/// The third, [`LB_QUERY`]'s, since issue 13.
+pub const PROTOCOL_HASHES: [u64; 3] = [0xa967_3a78_4a65_171a, 0xff36_a73f_571c_81a9, 0x1ed8_e3d0_8728_a6b1];
 
-pub fn protocol_hashes() -> [u64; 2] {
+pub fn protocol_hashes() -> [u64; 3] {
     let lock = url::decode(LOCK_QUERY).expect("fixed lock scenario decodes").scenario;
     let mut sim = lock.lock_sim();
     sim.run_until(6 * SEC);
@@ -121,5 +128,10 @@ pub fn protocol_hashes() -> [u64; 2] {
     let mut sim = txn.txn_sim();
     sim.run_until(6 * SEC);
     assert!(sim.violation().is_none());
-    [a, sim.trace().hash()]
+    let b = sim.trace().hash();
+    let lb = url::decode(LB_QUERY).expect("fixed lb scenario decodes").scenario;
+    let mut sim = lb.lb_sim();
+    sim.run_until(6 * SEC);
+    assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
+    [a, b, sim.trace().hash()]
 }

@@ -217,7 +217,8 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
         let picture = waiting.unwrap_or_else(|| {
             html! {
                 <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={view::links(&m)}
-                    drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} pad_y={P::PICTURE_PAD_Y} turn={P::PICTURE_TURN} />
+                    drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} pad_y={P::PICTURE_PAD_Y} turn={P::PICTURE_TURN}
+                    places={m.sim.cluster().protocol.places(usize::from(m.scenario.nodes))} />
             }
         });
         return html! {

@@ -46,7 +46,7 @@ impl Playground for Lb {
     ];
     const TIMER: &'static str = "";
     /// Room for backend captions on the right and client captions on the left.
-    const PICTURE_PAD: f64 = 70.0;
+    const PICTURE_PAD: f64 = 110.0;
     const PICTURE_PAD_Y: f64 = 20.0;
     /// 200 requests a second: at 0.05× ten a second cross the picture.
     const SPEED: f64 = 0.05;

@@ -71,7 +71,8 @@ fn fmt(v: f64) -> String {
 pub fn chart(p: &ChartProps) -> Html {
     let span = p.to.saturating_sub(p.from).max(1) as f64;
     let x = |t: Micros| AXIS + (t.saturating_sub(p.from) as f64 / span) * (CHART_W - AXIS - 4.0);
-    let max = p.series.iter().flat_map(|s| s.points.iter().map(|pt| pt.1)).fold(0.0, f64::max);
+    let values = || p.series.iter().flat_map(|s| s.points.iter().map(|pt| pt.1)).filter(|v| !v.is_nan());
+    let max = values().fold(0.0, f64::max);
     let (lo, hi) = if p.log {
         let min = p
             .series
@@ -102,14 +103,14 @@ pub fn chart(p: &ChartProps) -> Html {
             </g>
         }
     });
+    // A bin without a value (no success to time) breaks the line rather than drawing a zero.
     let lines = p.series.iter().map(|s| {
-        let pts: Vec<String> = s.points.iter().map(|&(t, v)| format!("{},{}", fmt(x(t)), fmt(y(v)))).collect();
-        html! {
-            <polyline class={classes!("series", s.class.clone())} points={pts.join(" ")}
-                data-series={s.name.clone()} data-last={s.points.last().map(|p| format!("{:.1}", p.1)).unwrap_or_default()}>
-                <title>{ s.name.clone() }</title>
-            </polyline>
-        }
+        let runs = s.points.split(|pt| pt.1.is_nan()).filter(|run| !run.is_empty()).map(|run| {
+            let pts: Vec<String> = run.iter().map(|&(t, v)| format!("{},{}", fmt(x(t)), fmt(y(v)))).collect();
+            html! { <polyline class={classes!("series", s.class.clone())} points={pts.join(" ")}><title>{ s.name.clone() }</title></polyline> }
+        });
+        let last = s.points.iter().rev().find(|p| !p.1.is_nan()).map(|p| format!("{:.1}", p.1)).unwrap_or_default();
+        html! { <g data-series={s.name.clone()} data-last={last}>{ for runs }</g> }
     });
     let marks = p.marks.iter().filter(|m| m.at >= p.from && m.at <= p.to).map(|m| {
         html! {
@@ -194,10 +195,11 @@ pub fn charts(p: &ChartsProps) -> Html {
         series("succeeded", "ok", &|b| b.ok as f64 / rate),
         series("failed", "bad", &|b| (b.errors + b.timeouts) as f64 / rate),
     ];
+    let timed = |q: usize| move |b: &Bin| if b.ok == 0 { f64::NAN } else { b.latency[q] as f64 };
     let lat = vec![
-        series("p50", "p50", &|b| b.latency[0] as f64),
-        series("p99", "p99", &|b| b.latency[2] as f64),
-        series("p99.9", "p999", &|b| b.latency[3] as f64),
+        series("p50", "p50", &timed(0)),
+        series("p99", "p99", &timed(2)),
+        series("p99.9", "p999", &timed(3)),
     ];
     let share: Vec<Series> = p
         .labels
@@ -258,7 +260,7 @@ pub fn backends_table(rows: &[BackendRow]) -> Html {
             <tr data-testid={format!("backend-{}", r.node)} data-status={r.status} data-routed={r.routed.to_string()}
                 class={classes!((!r.up).then_some("down"))}>
                 <th scope="row">{ format!("{} (node {})", r.label, r.node) }</th>
-                <td class={classes!("status", r.status.replace(' ', "-"))}>{ r.status }</td>
+                <td class={classes!("host-status", r.status.replace(' ', "-"))}>{ r.status }</td>
                 <td>{ r.mode.clone() }</td>
                 <td>{ r.routed }</td>
                 <td>{ r.outstanding }</td>

@@ -94,7 +94,7 @@ pub fn places(c: &LbConfig, n: usize) -> Option<Vec<Place>> {
     for i in 0..count {
         let (col, row) = if two_columns { (i % 2, i / 2) } else { (0, i) };
         let y = if rows == 1 { 0.5 * h } else { (0.08 + 0.84 * row as f64 / (rows - 1) as f64) * h };
-        let x = if two_columns { [0.72, 0.86][col] * w } else { 0.8 * w };
+        let x = if two_columns { [0.62, 0.8][col] * w } else { 0.72 * w };
         places[usize::from(c.backend_node(i))] = Place { x, y, caption: (1.0, 0.0) };
     }
     Some(places)
@@ -215,8 +215,10 @@ pub fn node(m: &Model<Lb>, i: usize, role: &'static str) -> NodeFacts {
                 Mode::Slow { factor } => format!("{status} · {factor}× slow"),
                 Mode::FailFast => format!("{status} · failing"),
             });
-            if workers > 1 || !b.queue.is_empty() || busy > 0 {
-                caption.push(format!("{busy}/{workers} busy · {} queued", b.queue.len()));
+            match b.queue.len() {
+                0 if busy > 0 => caption.push(format!("{busy}/{workers} busy")),
+                0 => {}
+                q => caption.push(format!("{busy}/{workers} busy +{q}")),
             }
             format!("{status}, {} served, {} refused, {} failed", b.served, b.refused, b.failed)
         }
