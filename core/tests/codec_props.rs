@@ -99,6 +99,12 @@ fn lb() -> impl Strategy<Value = Scenario> {
                 (l.budget, l.hedge, l.service, l.workers, l.health, l.eject) =
                     (budget, timeout * hedge_pct / 100, service, workers, hc, eject);
                 l.bugs.eject_all = bug;
+                // The detection parameters, drawn from the seed (the strategy tuple is full).
+                let k = seed % 97;
+                (l.inter, l.fall, l.rise) = (10_000 + k * 100_000, 1 + (k % 7) as u16, 1 + (k % 5) as u16);
+                (l.c5xx, l.eject_time, l.max_eject) =
+                    (1 + (k % 9) as u16, 10_000 + k * 1_000_000, (k % 101) as u8);
+                (l.panic, l.slow_start) = ((k * 3 % 101) as u8, k * 50_000);
                 for (at, f) in faults {
                     if !matches!(f, Fault::Write(_)) {
                         s.push_fault(at, f);

@@ -4,7 +4,7 @@
 
 use halab_core::lb::{LbState, CLIENTS};
 use halab_core::lock::{LockChecker, LockState, STORAGE};
-use halab_core::protocol::{Micros, SEC};
+use halab_core::protocol::{Micros, MS, SEC};
 use halab_core::scenario::presets::{
     Preset, LB_PRESETS, LOCK_PRESETS, PAXOS_PRESETS, RAFT_PRESETS, TXN_PRESETS,
 };
@@ -276,29 +276,93 @@ fn lb_presets_behave_as_described() {
     LB_PRESETS.iter().for_each(check);
 }
 
-/// Client outcomes of a service-lab preset after `until`: (ok, errors, timeouts).
-fn lb_outcomes(id: &str, until: Micros) -> (u64, u64, u64) {
-    let s = url::decode(preset(LB_PRESETS, id)).unwrap().scenario;
+/// A service-lab run of `query` until `until`, with no violation.
+fn lb_run(query: &str, until: Micros) -> halab_core::sim::Sim<halab_core::lb::Lb> {
+    let s = url::decode(query).unwrap_or_else(|e| panic!("{query}: {e}")).scenario;
     let mut sim = s.lb_sim();
     sim.run_until(until);
-    assert!(sim.violation().is_none(), "{id}: {}", sim.violation().unwrap());
-    match sim.cluster().state(CLIENTS) {
-        Some(LbState::Clients(c)) => (c.stats.ok, c.stats.errors, c.stats.timeouts),
-        _ => panic!("{id}: clients down"),
-    }
+    assert!(sim.violation().is_none(), "{query}: {}", sim.violation().unwrap());
+    sim
+}
+
+/// What the meter saw between `from` and `to`: (ok, failed, requests to each backend, p99 of
+/// the bins' p99s).
+fn window(
+    sim: &halab_core::sim::Sim<halab_core::lb::Lb>,
+    from: Micros,
+    to: Micros,
+) -> (u64, u64, Vec<u64>, u64) {
+    let m = &sim.checker_as::<halab_core::lb::LbChecker>().unwrap().meter;
+    let bins: Vec<_> = m.bins.iter().filter(|b| b.end > from && b.end <= to).collect();
+    let ok = bins.iter().map(|b| b.ok).sum();
+    let failed = bins.iter().map(|b| b.errors + b.timeouts).sum();
+    let n = bins.first().map_or(0, |b| b.routed.len());
+    let routed = (0..n).map(|i| bins.iter().map(|b| b.routed[i]).sum()).collect();
+    let p99 = bins.iter().map(|b| b.latency[2]).max().unwrap_or(0);
+    (ok, failed, routed, p99)
+}
+
+fn failed_share((ok, failed, ..): (u64, u64, Vec<u64>, u64)) -> f64 {
+    failed as f64 / (ok + failed).max(1) as f64
 }
 
 #[test]
 fn lb_presets_show_what_their_text_says() {
-    let failed = |(ok, e, t): (u64, u64, u64)| (e + t) as f64 / (ok + e + t) as f64;
-    assert_eq!(failed(lb_outcomes("healthy", 8 * SEC)), 0.0);
-    // After the crash a quarter fail without checks; with them only the first second or so.
-    let blind = failed(lb_outcomes("crash-blind", 8 * SEC));
-    let checked = failed(lb_outcomes("crash-hc", 8 * SEC));
-    assert!((0.12..0.2).contains(&blind), "{blind}");
-    assert!(checked < 0.05, "{checked}");
-    let rr = lb_outcomes("slow-rr", 8 * SEC);
-    let ewma = lb_outcomes("slow-ewma", 8 * SEC);
-    assert!(failed(rr) > 4.0 * failed(ewma).max(0.005), "rr {rr:?} ewma {ewma:?}");
-    assert!(failed(lb_outcomes("n-plus-1", 8 * SEC)) < 0.05);
+    let run = |id: &str, until| lb_run(preset(LB_PRESETS, id), until);
+    assert_eq!(failed_share(window(&run("healthy", 8 * SEC), 0, 8 * SEC)), 0.0);
+
+    // 1. Least request sinks into the failing backend; ejection ends it.
+    let sink = window(&run("sinkhole", 8 * SEC), 3 * SEC, 8 * SEC);
+    let share_b2 = sink.2[1] as f64 / sink.2.iter().sum::<u64>() as f64;
+    assert!(
+        share_b2 > 0.45 && failed_share(sink.clone()) > 0.4,
+        "B2 drew {share_b2:.2}, failed {:.2}",
+        failed_share(sink)
+    );
+    let ejected = window(&run("sinkhole-eject", 8 * SEC), 3 * SEC, 8 * SEC);
+    assert!(failed_share(ejected.clone()) < 0.02, "with ejection {:.3} failed", failed_share(ejected));
+
+    // 2. The storm outlives its trigger (2–3 s); a budget recovers.
+    let storm = failed_share(window(&run("retry-storm", 10 * SEC), 6 * SEC, 10 * SEC));
+    let budget = failed_share(window(&run("retry-budget", 10 * SEC), 6 * SEC, 10 * SEC));
+    assert!(storm > 0.5 && budget < 0.02, "failed after the trigger: storm {storm:.3}, budget {budget:.3}");
+
+    // 3. Backends of different speeds: two choices has the shortest tail.
+    let speeds = |algo: &str| {
+        let q = preset(LB_PRESETS, "speeds").replace("algo=p2c", &format!("algo={algo}"));
+        let sim = lb_run(&q, 10 * SEC);
+        let st = match sim.cluster().state(CLIENTS) {
+            Some(LbState::Clients(c)) => c.stats.clone(),
+            _ => panic!(),
+        };
+        (st.latency.quantile(0.99), st.errors + st.timeouts)
+    };
+    let (p2c, rr, random) = (speeds("p2c"), speeds("rr"), speeds("random"));
+    // Round robin and random overload B1 (a quarter of 180/s against its 25/s): requests time
+    // out there, and the successes' p99 sits near the timeout.
+    let msg = format!("(p99 µs, failed): p2c {p2c:?}, rr {rr:?}, random {random:?}");
+    assert!(p2c.1 == 0 && rr.1 > 100 && random.1 > 100, "{msg}");
+    assert!(p2c.0 < rr.0 && p2c.0 < random.0, "{msg}");
+
+    // 4. Detection within interval × fall plus a check timeout: nothing fails from 3.5 s on.
+    let hc = run("crash-hc", 8 * SEC);
+    assert_eq!(window(&hc, 3_500 * MS, 8 * SEC).1, 0);
+    assert!(window(&hc, 2 * SEC, 3_500 * MS).1 > 0);
+
+    // 5. Panic: the balancer routes to the dead hosts too; without it the survivor overflows.
+    let panic = run("panic", 8 * SEC);
+    let w = window(&panic, 4 * SEC, 8 * SEC);
+    assert!(w.2[1] > 100 && w.2[0] > 100, "routed to all in panic mode: {:?}", w.2);
+    let Some(LbState::Balancer(b)) = panic.cluster().state(halab_core::lb::BALANCER) else { panic!() };
+    assert!(b.panic);
+    let no_panic = lb_run(&format!("{}&panic=0", preset(LB_PRESETS, "panic")), 8 * SEC);
+    let w = window(&no_panic, 4 * SEC, 8 * SEC);
+    assert!(w.2[1] == 0 && w.2[0] > 600, "without panic mode only the survivor: {:?}", w.2);
+
+    // 8. N+0 sheds load until the crashed backend returns; N+1 recovers with its spare.
+    let n0 = run("n-plus-0", 10 * SEC);
+    let n1 = run("n-plus-1", 10 * SEC);
+    let (f0, f1) = (failed_share(window(&n0, 5 * SEC, 6 * SEC)), failed_share(window(&n1, 5 * SEC, 6 * SEC)));
+    assert!(f0 > 0.05 && f1 < 0.01, "failed 5–6 s: N+0 {f0:.3}, N+1 {f1:.3}");
+    assert_eq!(window(&n0, 8 * SEC, 10 * SEC).1, 0, "N+0 recovers once B2 is back");
 }

@@ -79,39 +79,56 @@ test('healthy: four backends share the load and every request succeeds', async (
   assertNoErrors(page);
 });
 
-test('a crash without health checks fails a quarter of requests; with them, only the first second', async () => {
-  const blind = await presetAt('crash-blind', '6s');
-  assert.equal((await nodes(blind))[3].role, 'crashed');
-  assert.equal((await backends(blind))[1].status, 'in pool', 'nobody told the balancer');
-  assert.ok((await marks(blind)).includes('fault'), 'the crash is marked on the chart');
-  const checked = await presetAt('crash-hc', '6s');
-  assert.equal((await backends(checked))[1].status, 'unhealthy');
-  const [b, c] = [await summary(blind), await summary(checked)];
-  assert.ok(b.success < 92 && c.success > 96, `success ${b.success}% blind vs ${c.success}% with checks`);
-  assertNoErrors(blind);
-  assertNoErrors(checked);
-});
-
-test('a slow backend: round robin fails requests, peak EWMA steers around it', async () => {
-  const rr = await summary(await presetAt('slow-rr', '6s'));
-  const ewma = await presetAt('slow-ewma', '6s');
-  const e = await summary(ewma);
-  assert.equal((await nodes(ewma))[3].role, 'slow');
-  assert.ok(rr.failed > 4 * Math.max(e.failed, 5), `failed: round robin ${rr.failed}, EWMA ${e.failed}`);
-  const share = await ewma.$$eval('[data-testid=chart-share] [data-series]', (els) =>
+test('least request sinkholes into a failing backend; outlier detection ejects it', async () => {
+  const sink = await presetAt('sinkhole', '6s');
+  assert.equal((await nodes(sink))[3].role, 'failing');
+  const share = await sink.$$eval('[data-testid=chart-share] [data-series]', (els) =>
     Object.fromEntries(els.map((el) => [el.dataset.series, Number(el.dataset.last)])),
   );
-  assert.ok(share.B2 < share.B1, `the slow B2 gets less than B1: ${JSON.stringify(share)}`);
-  assertNoErrors(ewma);
+  assert.ok(share.B2 > share.B1 + share.B3, `the failing B2 draws the most: ${JSON.stringify(share)}`);
+  const ejected = await presetAt('sinkhole-eject', '6s');
+  assert.equal((await backends(ejected))[1].status, 'ejected');
+  assert.ok((await marks(ejected)).includes('ejection'));
+  assert.match(await ejected.textContent('[data-testid=notes]'), /backend B2 \(node 3\) ejected after 5 errors in a row/);
+  const [s, e] = [await summary(sink), await summary(ejected)];
+  assert.ok(s.success < 80 && e.success > 90, `success ${s.success}% sinkholed vs ${e.success}% with ejection`);
+  assertNoErrors(ejected);
 });
 
-test('outlier detection ejects the failing backend and marks it', async () => {
-  const page = await presetAt('failfast-eject', '4s');
-  assert.equal((await nodes(page))[3].role, 'failing');
-  assert.equal((await backends(page))[1].status, 'ejected');
-  assert.ok((await marks(page)).includes('ejection'));
-  assert.match(await page.textContent('[data-testid=notes]'), /backend B2 \(node 3\) ejected after 5 errors in a row/);
-  assertNoErrors(page);
+test('a retry storm outlives its trigger; a retry budget ends it', async () => {
+  // The slowdown lasts from 2 s to 3 s; what matters is the last bin before 8 s.
+  const lastBin = (page) =>
+    page.$eval('[data-testid=chart-throughput] [data-series=succeeded]', (el) => Number(el.dataset.last));
+  const storm = await presetAt('retry-storm', '8s');
+  const budget = await presetAt('retry-budget', '8s');
+  const [a, b] = [await lastBin(storm), await lastBin(budget)];
+  assert.ok(a < 50 && b > 150, `successes per second at 8 s: ${a} with fixed retries, ${b} with a budget`);
+  assertNoErrors(budget);
+});
+
+test('backends of different speeds: two choices fails nothing where round robin times out', async () => {
+  const p2c = await presetAt('speeds', '6s');
+  assert.equal((await summary(p2c)).failed, 0);
+  await p2c.selectOption('[data-testid=algo]', { label: 'round robin' });
+  await waitUntil('algo=rr in the URL', async () => assert.doesNotMatch(await search(p2c), /algo=p2c/));
+  const query = (await search(p2c)).slice(1).replace(/&speed=[^&]*/, '');
+  const rr = await h.open(`/lb?${query}&t=6s`);
+  assert.ok((await summary(rr)).failed > 50, 'B1 cannot keep up with a quarter of the load');
+  assertNoErrors(rr);
+});
+
+test('health checks find a dead backend within interval × fall; the panic threshold routes to all', async () => {
+  const checked = await presetAt('crash-hc', '6s');
+  assert.equal((await backends(checked))[1].status, 'unhealthy');
+  const times = await checked.$$eval('.notes li', (els) =>
+    els.map((el) => el.textContent).filter((t) => /failed 2 health checks/.test(t)).map((t) => parseFloat(t)),
+  );
+  assert.ok(times.length === 1 && times[0] > 2 && times[0] <= 3.2, `marked down at ${times} s (crash at 2 s)`);
+  assert.ok((await summary(checked)).success > 96);
+  const panic = await presetAt('panic', '4s');
+  assert.equal((await nodes(panic))[1].role, 'master');
+  assert.match(await panic.textContent('[data-testid=node-1]'), /panic: routes to all/);
+  assertNoErrors(panic);
 });
 
 test('failover: the standby takes the VIP, and balancer 1 takes it back', async () => {
@@ -126,23 +143,34 @@ test('failover: the standby takes the VIP, and balancer 1 takes it back', async 
 test('split brain: with the advert link cut both balancers are master; fenced, only one', async () => {
   const page = await presetAt('split-brain', '4s');
   assert.deepEqual((await nodes(page)).slice(1, 3).map((n) => n.role), ['master', 'master']);
+  const fenced = await presetAt('split-brain-fenced', '4s');
+  assert.deepEqual((await nodes(fenced)).slice(1, 4).map((n) => n.role), ['master', 'backup', 'witness']);
   await page.click('[data-testid=pair-fenced]');
-  await waitUntil('pair=fenced in the URL, the witness drawn, the cut moved with nothing', async () => {
+  await waitUntil('pair=fenced in the URL and the witness drawn, four backends kept', async () => {
     assert.match(await search(page), /pair=fenced/);
-    assert.match(await search(page), /n=8/, 'four backends kept');
+    assert.match(await search(page), /n=8/);
     assert.equal((await nodes(page)).length, 8);
   });
   assertNoErrors(page);
 });
 
-test('N+1: the controller swaps the spare in for the dead backend', async () => {
-  const page = await presetAt('n-plus-1', '7s');
-  const rows = await backends(page);
+test('N+0 sheds load after a crash at peak; N+1 swaps the spare in and it warms up', async () => {
+  const n0 = await presetAt('n-plus-0', '5s');
+  const n1 = await presetAt('n-plus-1', '7s');
+  assert.ok((await summary(n0)).success < 97, 'three backends cannot carry 320/s');
+  const rows = await backends(n1);
   assert.equal(rows[1].status, 'spare', 'the dead one left the pool');
-  assert.equal(rows[3].status, 'in pool', 'the spare serves');
-  assert.ok(rows[3].routed > 100);
-  assert.ok((await marks(page)).includes('replacement'));
-  assertNoErrors(page);
+  assert.equal(rows[4].status, 'warming up', 'the spare serves, its share growing (slow start)');
+  assert.ok(rows[4].routed > 100);
+  assert.ok((await marks(n1)).includes('replacement'));
+  const a = await n1.$eval('[data-testid=lb-avail]', (el) => ({
+    measured: Number(el.dataset.measured),
+    k: Number(el.dataset.k),
+    n: Number(el.dataset.n),
+  }));
+  assert.deepEqual([a.n, a.k], [5, 4], 'five backends, four needed for 320/s');
+  assert.ok(a.measured > 0.95, JSON.stringify(a));
+  assertNoErrors(n1);
 });
 
 test('each bug preset turns the invariant panel red', async () => {

@@ -77,6 +77,11 @@ impl Histogram {
         }
     }
 
+    /// Samples at most `x` (to the bucket: those in `x`'s bucket count if its floor is ≤ `x`).
+    pub fn at_most(&self, x: Micros) -> u64 {
+        self.counts[..=bucket(x)].iter().sum()
+    }
+
     /// The `q`-quantile (0 ≤ q ≤ 1), as the middle of its bucket.
     pub fn quantile(&self, q: f64) -> Micros {
         if self.total == 0 {

@@ -7,9 +7,11 @@
 use super::client::ClientStats;
 use super::histogram::Histogram;
 use super::vrrp::Role;
-use super::{Lb, LbState, CLIENTS};
+use super::{Arrivals, Lb, LbConfig, LbState, Mode, CLIENTS};
 use crate::cluster::Cluster;
+use crate::protocol::Delay;
 use crate::protocol::{Micros, NodeId, MS};
+use crate::reliability::Avail;
 use std::collections::VecDeque;
 
 /// The width of a bin.
@@ -18,6 +20,8 @@ pub const BIN: Micros = 250 * MS;
 pub const MAX_BINS: usize = 240;
 /// Marks kept (the newest).
 pub const MAX_MARKS: usize = 200;
+/// The latency a request must succeed within to count as served (the availability panel's SLO).
+pub const SLO: Micros = 250 * MS;
 
 /// One bin of simulated time, ending at `end`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -66,6 +70,12 @@ pub struct Meter {
     ejections: Vec<u32>,
     serving: Option<NodeId>,
     replacements: u64,
+    /// Over the whole run: requests ended, those served within [`SLO`], bins closed, and per
+    /// backend the bins it was up at the close of (crashed or failing fast counts as down).
+    pub ended: u64,
+    pub within_slo: u64,
+    pub closed: u64,
+    pub up_bins: Vec<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -121,6 +131,17 @@ impl Meter {
             .enumerate()
             .map(|(i, &r)| r.saturating_sub(self.routed.get(i).copied().unwrap_or(0)))
             .collect();
+        self.ended +=
+            (totals.ok - base.ok) + (totals.errors - base.errors) + (totals.timeouts - base.timeouts);
+        self.within_slo += fresh.at_most(SLO);
+        self.closed += 1;
+        self.up_bins.resize(c.backends.len(), 0);
+        for i in 0..c.backends.len() {
+            if matches!(cluster.state(c.backend_node(i)), Some(LbState::Backend(b)) if b.mode != Mode::FailFast)
+            {
+                self.up_bins[i] += 1;
+            }
+        }
         let bin = Bin {
             end,
             ok: totals.ok - base.ok,
@@ -191,6 +212,32 @@ impl Meter {
         }
     }
 
+    /// The run's availability as its users saw it, beside the k-of-n model's (see [`Availability`]).
+    pub fn availability(&self, c: &LbConfig) -> Availability {
+        let n = c.backends.len() as u32;
+        let per_backend = |b: &crate::lb::Backend| {
+            let mean = match b.service {
+                Delay::Exponential { mean } | Delay::Constant(mean) | Delay::LogNormal { mean, .. } => mean,
+            };
+            f64::from(b.workers.max(1)) * 1e6 / mean.max(1) as f64
+        };
+        let capacity = c.backends.first().map_or(1.0, per_backend);
+        let offered = match c.arrivals {
+            Arrivals::Open { per_sec } => f64::from(per_sec),
+            Arrivals::Closed { users, think } => f64::from(users) * 1e6 / think.max(1) as f64,
+        };
+        // Backends needed to carry the load (at least one), at most all of them.
+        let k = ((offered / capacity).ceil() as u32).clamp(1, n.max(1));
+        let up = if self.closed == 0 || n == 0 {
+            1.0
+        } else {
+            self.up_bins.iter().sum::<u64>() as f64 / (self.closed as f64 * f64::from(n))
+        };
+        let predicted = crate::reliability::analytic::k_of_n(n, k, Avail::new(up, 1.0 - up)).up;
+        let measured = if self.ended == 0 { 1.0 } else { self.within_slo as f64 / self.ended as f64 };
+        Availability { measured, predicted, n, k, up }
+    }
+
     /// Totals over the bins kept.
     pub fn totals(&self) -> Bin {
         let mut t = Bin::default();
@@ -201,4 +248,16 @@ impl Meter {
         }
         t
     }
+}
+
+/// Availability two ways: requests served within [`SLO`] out of all that ended, and what
+/// `/avail`'s k-of-n model predicts for the pool: `n` backends, each up a share `up` of the
+/// run (as sampled at every bin's end), of which `k` carry the offered load.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Availability {
+    pub measured: f64,
+    pub predicted: f64,
+    pub n: u32,
+    pub k: u32,
+    pub up: f64,
 }

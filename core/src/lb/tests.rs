@@ -887,3 +887,23 @@ fn a_controller_restarting_during_provisioning_still_replaces_the_dead_backend()
     assert!(s.violation().is_none(), "{}", s.violation().unwrap());
     assert_eq!(controller(&s).slots, vec![Failed, Active, Active, Active]);
 }
+
+#[test]
+fn availability_as_users_saw_it_beside_the_k_of_n_prediction() {
+    let mut s = sim(LbConfig::default(), vec![]);
+    s.run_until(8 * SEC);
+    let a = s.checker_as::<LbChecker>().unwrap().meter.availability(&s.cluster().protocol.config);
+    assert_eq!((a.n, a.k), (4, 2), "200/s needs two backends of 100/s");
+    assert!(a.measured > 0.999 && a.up == 1.0 && a.predicted == 1.0, "{a:?}");
+
+    // A backend dead for the last 6 of 8 s, and no health checks: the model (at least two of
+    // four up, each up 81% of the time) promises 98%, but every fourth request still goes to
+    // the dead one.
+    let mut s = sim(LbConfig::default(), vec![Scheduled { at: 2 * SEC, fault: Fault::Crash(backend(1)) }]);
+    s.run_until(8 * SEC);
+    let a = s.checker_as::<LbChecker>().unwrap().meter.availability(&s.cluster().protocol.config);
+    assert!((0.80..0.83).contains(&a.up), "{a:?}");
+    let p = 1.0 - (1.0 - a.up).powi(4) - 4.0 * a.up * (1.0 - a.up).powi(3);
+    assert!((a.predicted - p).abs() < 1e-9, "{a:?} vs {p}");
+    assert!(a.measured < 0.85 && a.predicted > 0.97, "{a:?}");
+}

@@ -7,6 +7,7 @@ use super::units::{format_duration, parse_duration, shorten};
 use super::{check_duration, check_range, limits, Scenario, ScenarioError};
 use crate::lb::{
     Algorithm, Arrivals, Backend, Fencing, HealthCheck, LbBugs, LbConfig, Outlier, Pair, Redundancy, Retry,
+    SlowStart,
 };
 use crate::protocol::{Delay, Micros, MS, SEC};
 use serde::{Deserialize, Serialize};
@@ -129,9 +130,23 @@ pub struct LbParams {
     /// Mean service time (`svc=`, exponential) and workers per backend (`workers=`).
     pub service: Micros,
     pub workers: u16,
-    /// Active health checks (`hc=1`) and outlier detection (`eject=1`).
+    /// Active health checks (`hc=1`) every `inter`, down after `fall` failures in a row, up
+    /// again after `rise` passes (HAProxy's names; Envoy's `interval`, `unhealthy_threshold`,
+    /// `healthy_threshold`).
     pub health: bool,
+    pub inter: Micros,
+    pub fall: u16,
+    pub rise: u16,
+    /// Outlier detection (`eject=1`): eject after `c5xx` errors in a row for `ejecttime` × the
+    /// ejections so far, at most `maxeject` % of the pool.
     pub eject: bool,
+    pub c5xx: u16,
+    pub eject_time: Micros,
+    pub max_eject: u8,
+    /// Envoy's `healthy_panic_threshold` in percent (`panic=`).
+    pub panic: u8,
+    /// Slow start's window (`slowstart=`, 0: off).
+    pub slow_start: Micros,
     pub pair: PairMode,
     /// Spare backends and the controller that swaps them in (`spares=`).
     pub spares: u8,
@@ -152,7 +167,15 @@ impl Default for LbParams {
             service: 10 * MS,
             workers: 1,
             health: false,
+            inter: 500 * MS,
+            fall: 2,
+            rise: 2,
             eject: false,
+            c5xx: 5,
+            eject_time: 5 * SEC,
+            max_eject: 50,
+            panic: 50,
+            slow_start: 0,
             pair: PairMode::Off,
             spares: 0,
             bugs: LbBugs::default(),
@@ -196,17 +219,24 @@ impl LbParams {
             backends: vec![backend; backends],
             algorithm: self.algo.algorithm(),
             health: self.health.then_some(HealthCheck {
-                interval: 500 * MS,
-                timeout: 200 * MS,
-                unhealthy_threshold: 2,
-                healthy_threshold: 2,
-                jitter: 50 * MS,
+                interval: self.inter,
+                // A check waits at most 200 ms, less when they come more often.
+                timeout: (self.inter * 2 / 5).min(200 * MS),
+                unhealthy_threshold: self.fall,
+                healthy_threshold: self.rise,
+                jitter: self.inter / 10,
             }),
             outlier: self.eject.then_some(Outlier {
-                consecutive_5xx: 5,
-                base_ejection_time: 5 * SEC,
-                max_ejection_time: 60 * SEC,
-                max_ejection_percent: 50,
+                consecutive_5xx: self.c5xx,
+                base_ejection_time: self.eject_time,
+                max_ejection_time: (12 * self.eject_time).max(60 * SEC),
+                max_ejection_percent: self.max_eject,
+            }),
+            panic_percent: self.panic,
+            slow_start: (self.slow_start > 0).then_some(SlowStart {
+                window: self.slow_start,
+                aggression_milli: 1_000,
+                min_weight_percent: 10,
             }),
             pair: match self.pair {
                 PairMode::Off => None,
@@ -254,6 +284,14 @@ impl LbParams {
         check_duration("hedge", self.hedge, 0, self.timeout)?;
         check_duration("svc", self.service, MIN_SERVICE, MAX_SERVICE)?;
         check_range("workers", self.workers, 1, MAX_WORKERS)?;
+        check_duration("inter", self.inter, MIN_CHECK_INTERVAL, MAX_CHECK_INTERVAL)?;
+        check_range("fall", self.fall, 1, MAX_THRESHOLD)?;
+        check_range("rise", self.rise, 1, MAX_THRESHOLD)?;
+        check_range("c5xx", self.c5xx, 1, MAX_THRESHOLD)?;
+        check_duration("ejecttime", self.eject_time, MIN_CHECK_INTERVAL, MAX_EJECTION_TIME)?;
+        check_range("maxeject", self.max_eject, 0, 100)?;
+        check_range("panic", self.panic, 0, 100)?;
+        check_duration("slowstart", self.slow_start, 0, MAX_SLOW_START)?;
         Ok(())
     }
 
@@ -292,8 +330,32 @@ impl LbParams {
         if self.health != d.health {
             parts.push(format!("hc={}", u8::from(self.health)));
         }
+        if self.inter != d.inter {
+            parts.push(format!("inter={}", format_duration(self.inter)));
+        }
+        if self.fall != d.fall {
+            parts.push(format!("fall={}", self.fall));
+        }
+        if self.rise != d.rise {
+            parts.push(format!("rise={}", self.rise));
+        }
         if self.eject != d.eject {
             parts.push(format!("eject={}", u8::from(self.eject)));
+        }
+        if self.c5xx != d.c5xx {
+            parts.push(format!("c5xx={}", self.c5xx));
+        }
+        if self.eject_time != d.eject_time {
+            parts.push(format!("ejecttime={}", format_duration(self.eject_time)));
+        }
+        if self.max_eject != d.max_eject {
+            parts.push(format!("maxeject={}", self.max_eject));
+        }
+        if self.panic != d.panic {
+            parts.push(format!("panic={}", self.panic));
+        }
+        if self.slow_start != d.slow_start {
+            parts.push(format!("slowstart={}", format_duration(self.slow_start)));
         }
         if self.pair != d.pair {
             parts.push(format!("pair={}", self.pair.name()));
@@ -333,6 +395,14 @@ impl LbParams {
                 "workers" => self.workers = int(val, u64::from(limits::MAX_WORKERS))? as u16,
                 "hc" => self.health = flag(val)?,
                 "eject" => self.eject = flag(val)?,
+                "inter" => self.inter = parse_duration(val).map_err(err)?,
+                "fall" => self.fall = int(val, u64::from(limits::MAX_THRESHOLD))? as u16,
+                "rise" => self.rise = int(val, u64::from(limits::MAX_THRESHOLD))? as u16,
+                "c5xx" => self.c5xx = int(val, u64::from(limits::MAX_THRESHOLD))? as u16,
+                "ejecttime" => self.eject_time = parse_duration(val).map_err(err)?,
+                "maxeject" => self.max_eject = int(val, 100)? as u8,
+                "panic" => self.panic = int(val, 100)? as u8,
+                "slowstart" => self.slow_start = parse_duration(val).map_err(err)?,
                 "spares" => self.spares = int(val, u64::from(limits::MAX_SPARES))? as u8,
                 "algo" => {
                     self.algo = Algo::from_name(val).ok_or_else(|| {
@@ -363,8 +433,28 @@ impl LbParams {
 
 /// The URL keys only the service lab reads (`timeout` it shares with the commit page).
 pub const KEYS: &[&str] = &[
-    "rps", "users", "think", "timeout", "retries", "budget", "hedge", "svc", "workers", "hc", "eject",
-    "pair", "spares", "algo",
+    "rps",
+    "users",
+    "think",
+    "timeout",
+    "retries",
+    "budget",
+    "hedge",
+    "svc",
+    "workers",
+    "hc",
+    "inter",
+    "fall",
+    "rise",
+    "eject",
+    "c5xx",
+    "ejecttime",
+    "maxeject",
+    "panic",
+    "slowstart",
+    "pair",
+    "spares",
+    "algo",
 ];
 
 impl Scenario {

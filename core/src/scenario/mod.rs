@@ -76,6 +76,13 @@ pub mod limits {
     pub const MIN_SERVICE: Micros = 100;
     pub const MAX_SERVICE: Micros = 10 * SEC;
     pub const MAX_WORKERS: u16 = 64;
+    /// Health checks and outlier detection: the shortest interval and ejection time, the
+    /// longest, the highest threshold.
+    pub const MIN_CHECK_INTERVAL: Micros = 10 * MS;
+    pub const MAX_CHECK_INTERVAL: Micros = 60 * SEC;
+    pub const MAX_EJECTION_TIME: Micros = 600 * SEC;
+    pub const MAX_THRESHOLD: u16 = 100;
+    pub const MAX_SLOW_START: Micros = 600 * SEC;
     /// A longer query string is rejected before it is parsed.
     pub const MAX_QUERY_LEN: usize = 16 * 1024;
 }

@@ -278,8 +278,9 @@ pub const TXN_PRESETS: &[Preset] = &[
     },
 ];
 
-/// The service lab. Node ids: 0 the clients, 1 the balancer; with `pair=`, 2 the standby (and 3
-/// the witness if fenced); with `spares=`, the controller; then the backends.
+/// The service lab, one preset per story of issue 13 (and its fix). Node ids: 0 the clients, 1
+/// the balancer; with `pair=`, 2 the standby (and 3 the witness if fenced); with `spares=`, the
+/// controller; then the backends B1, B2, ... Each backend serves about 100 requests a second.
 pub const LB_PRESETS: &[Preset] = &[
     Preset {
         id: "healthy",
@@ -290,75 +291,126 @@ pub const LB_PRESETS: &[Preset] = &[
         breaks: None,
     },
     Preset {
-        id: "crash-blind",
-        title: "A backend dies and nobody checks",
-        about: "Backend B2 (node 3) crashes at 2 s. Without health checks round robin keeps sending it every fourth \
-                request, and each waits out its 1 s timeout: a quarter of all requests fail, for good.",
-        query: "p=lb&n=6&seed=1&faults=crash:3@2s",
+        id: "sinkhole",
+        title: "Least request sinkholes into a failing backend",
+        about: "300 requests a second over four backends of four workers each. From 2 s backend B2 (node 3) \
+                answers every request at once with a 500. Least request sees it with the fewest requests \
+                outstanding and sends it half the traffic: half of all requests fail, not a quarter.",
+        query: "p=lb&n=6&seed=1&rps=300&workers=4&svc=40ms&algo=least&faults=failfast:3@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "sinkhole-eject",
+        title: "… and outlier detection ejects it",
+        about: "The same failing backend with outlier detection on: after five 500s in a row the balancer \
+                ejects it for 5 s, then 10 s, … (at most half the pool at once), and the errors stop.",
+        query: "p=lb&n=6&seed=1&rps=300&workers=4&svc=40ms&algo=least&eject=1&faults=failfast:3@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "retry-storm",
+        title: "A retry storm outlives its trigger",
+        about: "250 requests a second against 400 of capacity, and clients retry three times after a 100 ms \
+                timeout. Every backend turns three times slower from 2 s to 3 s: queues grow, requests time \
+                out, retries pile on, and when the slowdown ends the load of retries keeps the queues full \
+                (a metastable failure). Switch the retry budget on to see it recover.",
+        query: "p=lb&n=6&seed=1&rps=250&timeout=100ms&retries=3&faults=slow:2:3@2s,slow:3:3@2s,slow:4:3@2s,\
+                slow:5:3@2s,recover:2@3s,recover:3@3s,recover:4@3s,recover:5@3s",
+        breaks: None,
+    },
+    Preset {
+        id: "retry-budget",
+        title: "… and a retry budget ends it",
+        about: "The same slowdown with retries held to 20% of requests in flight: the extra load stays \
+                small, and the queues drain once the slowdown ends.",
+        query: "p=lb&n=6&seed=1&rps=250&timeout=100ms&retries=3&budget=1&faults=slow:2:3@2s,slow:3:3@2s,\
+                slow:4:3@2s,slow:5:3@2s,recover:2@3s,recover:3@3s,recover:4@3s,recover:5@3s",
+        breaks: None,
+    },
+    Preset {
+        id: "speeds",
+        title: "Backends of different speeds: two choices vs random vs round robin",
+        about: "B1 is four times slower and B2 twice (they serve 25 and 50 requests a second) against 180 a \
+                second. Round robin and random give each backend its quarter, so B1's queue never stops \
+                growing and its requests time out; the power of two choices sends the next request to the \
+                less loaded of two, and none fails. Compare them with the algorithm menu.",
+        query: "p=lb&n=6&seed=1&rps=180&algo=p2c&faults=slow:2:4@0s,slow:3:2@0s",
         breaks: None,
     },
     Preset {
         id: "crash-hc",
-        title: "Health checks route around a dead backend",
-        about: "The same crash with active health checks every 500 ms: after two missed checks the balancer \
-                stops sending it traffic, so only the requests of the first second or so fail.",
+        title: "Health checks find a dead backend",
+        about:
+            "B2 (node 3) crashes at 2 s. Checks go out every 500 ms and two misses mark a backend down, so \
+                the balancer stops sending it traffic within interval × fall = 1 s (plus the check's \
+                timeout); only the requests of that second fail. Without checks (hc off) a quarter fail, for \
+                good.",
         query: "p=lb&n=6&seed=1&hc=1&timeout=300ms&faults=crash:3@2s",
         breaks: None,
     },
     Preset {
-        id: "slow-rr",
-        title: "One slow backend, round robin",
-        about: "Backend B2 (node 3) turns ten times slower at 2 s. Round robin still gives it a quarter of 250 \
-                requests a second: its queue fills, latency soars, then it refuses with 503s.",
-        query: "p=lb&n=6&seed=1&rps=250&faults=slow:3:10@2s",
-        breaks: None,
-    },
-    Preset {
-        id: "slow-ewma",
-        title: "The same slow backend, peak EWMA",
-        about: "Peak EWMA weighs each backend's latency by its outstanding requests and steers away from the slow \
-                one within a few requests: the tail stays short.",
-        query: "p=lb&n=6&seed=1&rps=250&algo=ewma&faults=slow:3:10@2s",
-        breaks: None,
-    },
-    Preset {
-        id: "failfast-eject",
-        title: "Outlier detection ejects a failing backend",
-        about: "Backend B2 (node 3) answers every request with a 500 from 2 s. After five errors in a row the balancer \
-                ejects it for 5 s, then 10 s, … (at most half the pool at once).",
-        query: "p=lb&n=6&seed=1&eject=1&faults=failfast:3@2s",
+        id: "panic",
+        title: "The panic threshold: most hosts fail their checks",
+        about:
+            "Three of four backends crash at 2 s and health checks mark them down. With one healthy host of \
+                four, below the 50% panic threshold, the balancer stops trusting its checks and routes to \
+                every host, betting that the checks are wrong rather than the hosts. Here they are right, so \
+                three requests in four fail; with panic=0 all 200 a second go to the survivor, which serves \
+                100 and refuses the rest.",
+        query: "p=lb&n=6&seed=1&hc=1&timeout=300ms&faults=crash:3@2s,crash:4@2s,crash:5@2s",
         breaks: None,
     },
     Preset {
         id: "failover",
         title: "The balancer fails over to its standby",
-        about: "Balancer 1 crashes at 2 s. The standby hears no VRRP advert for about 0.7 s, takes the virtual IP \
-                and announces it; the requests in that gap time out. Balancer 1 returns at 4 s and, with its \
-                higher priority, takes the VIP back.",
+        about:
+            "Balancer 1 crashes at 2 s. The standby hears no VRRP advert for 3 × advert_int + skew (about \
+                0.7 s), takes the virtual IP and announces it; the requests in that gap time out. Balancer 1 \
+                returns at 4 s and, with its higher priority, takes the VIP back.",
         query: "p=lb&n=7&seed=1&pair=on&timeout=300ms&faults=crash:1@2s,restart:1@4s",
         breaks: None,
     },
     Preset {
         id: "split-brain",
         title: "Split brain: the advert link is cut",
-        about: "The balancers stop hearing each other at 2 s and both take the VIP: clients follow whichever \
-                announced last. Try pair=fenced: the witness leases the VIP to one balancer only.",
+        about:
+            "The balancers stop hearing each other at 2 s and both take the VIP: clients follow whichever \
+                announced last.",
         query: "p=lb&n=7&seed=1&pair=on&faults=cut:1-2@2s,cut:2-1@2s",
         breaks: None,
     },
     Preset {
+        id: "split-brain-fenced",
+        title: "… fenced by a lease from a witness",
+        about: "The same cut with a witness (node 3): a balancer serves only while it holds the witness's \
+                lease, which goes to one at a time, so the standby stays a backup.",
+        query: "p=lb&n=8&seed=1&pair=fenced&faults=cut:1-2@2s,cut:2-1@2s",
+        breaks: None,
+    },
+    Preset {
+        id: "n-plus-0",
+        title: "N+0 at peak load: a crash overloads the rest",
+        about:
+            "Four backends carry 320 requests a second, 80% of what they can. B2 (node 3) crashes at 2 s: \
+                the other three are past their capacity and shed requests until it returns at 6 s; then slow \
+                start gives it a share that grows over 3 s rather than all at once.",
+        query: "p=lb&n=6&seed=1&rps=320&hc=1&timeout=300ms&slowstart=3s&faults=crash:3@2s,restart:3@6s",
+        breaks: None,
+    },
+    Preset {
         id: "n-plus-1",
-        title: "N+1: a spare replaces a dead backend",
-        about: "Three backends serve 150 requests a second and one stands by. Backend B2 (node 4) crashes at 2 s; \
-                the controller misses it three times, provisions the spare for 2 s and swaps it in, so the \
-                pool is back to full strength.",
-        query: "p=lb&n=7&seed=1&rps=150&spares=1&hc=1&timeout=300ms&faults=crash:4@2s",
+        title: "N+1: a spare replaces the dead backend",
+        about: "The same load and crash with a warm spare: the controller misses B2 (node 4) three times, \
+                provisions the spare for 2 s and swaps it in. The outage is detection + provisioning + the \
+                balancer's own checks, and then the pool is back to full strength.",
+        query: "p=lb&n=8&seed=1&rps=320&hc=1&timeout=300ms&slowstart=3s&spares=1&faults=crash:4@2s",
         breaks: None,
     },
     Preset {
         id: "bug-unfenced",
         title: "Bug: a fenced standby promotes without the lease",
-        about: "With the advert link cut, the standby takes the VIP without asking the witness: two balancers \
+        about:
+            "With the advert link cut, the standby takes the VIP without asking the witness: two balancers \
                 serve at once.",
         query: "p=lb&n=8&seed=1&pair=fenced&bugs=unfenced&faults=cut:1-2@2s,cut:2-1@2s",
         breaks: Some(crate::lb::invariants::ONE_MASTER),
@@ -366,14 +418,16 @@ pub const LB_PRESETS: &[Preset] = &[
     Preset {
         id: "bug-ejectall",
         title: "Bug: outlier detection ejects every host",
-        about: "Three of four backends fail fast; ignoring max_ejection_percent, the balancer ejects all three.",
+        about:
+            "Three of four backends fail fast; ignoring max_ejection_percent, the balancer ejects all three.",
         query: "p=lb&n=6&seed=1&eject=1&bugs=ejectall&faults=failfast:2@1s,failfast:3@1s,failfast:4@1s",
         breaks: Some(crate::lb::invariants::EJECTION_CAP),
     },
     Preset {
         id: "bug-notimeout",
         title: "Bug: a retry without a timeout",
-        about: "Clients retry twice over a network that loses 5% of messages, but a retry has no timeout of its \
+        about:
+            "Clients retry twice over a network that loses 5% of messages, but a retry has no timeout of its \
                 own: a lost retry leaves its request open forever.",
         query: "p=lb&n=6&seed=1&retries=2&loss=0.05&bugs=notimeout",
         breaks: Some(crate::lb::invariants::NONE_LOST),

@@ -169,6 +169,7 @@ impl Playground for Lb {
         html! {
             <section class="card detail lb-detail">
                 { panels::summary(&panels::SummaryProps { ok, failed, open, latency, retries }) }
+                { view::meter(m).map(|meter| panels::availability(&meter.availability(&m.sim.cluster().protocol.config))).unwrap_or_default() }
                 { panels::backends_table(&view::backends(m)) }
                 { panels::explainer() }
             </section>
@@ -188,6 +189,22 @@ impl Playground for Lb {
                 eject: l.eject,
                 pair: l.pair,
                 spares: l.spares,
+                inter: l.inter,
+                fall: l.fall,
+                rise: l.rise,
+                c5xx: l.c5xx,
+                eject_time: l.eject_time,
+                max_eject: l.max_eject,
+                panic: l.panic,
+                slow_start: l.slow_start,
+                on_inter: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.inter = v)),
+                on_fall: act.on(|m, v: u16| m.reconfigure(|s| s.lb.fall = v)),
+                on_rise: act.on(|m, v: u16| m.reconfigure(|s| s.lb.rise = v)),
+                on_c5xx: act.on(|m, v: u16| m.reconfigure(|s| s.lb.c5xx = v)),
+                on_eject_time: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.eject_time = v)),
+                on_max_eject: act.on(|m, v: u8| m.reconfigure(|s| s.lb.max_eject = v)),
+                on_panic: act.on(|m, v: u8| m.reconfigure(|s| s.lb.panic = v)),
+                on_slow_start: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.slow_start = v)),
                 on_algo: act.on(|m, a: Algo| m.reconfigure(|s| s.lb.algo = a)),
                 on_rps: act.on(|m, r: u32| m.reconfigure(|s| s.lb.rps = r)),
                 on_timeout: act.on(|m, t: Micros| m.reconfigure(|s| {

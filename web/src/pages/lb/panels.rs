@@ -4,7 +4,7 @@
 
 use super::view::{ms, BackendRow};
 use crate::widgets::controls::choice;
-use halab_core::lb::meter::{Bin, Mark, MarkKind, BIN};
+use halab_core::lb::meter::{Availability, Bin, Mark, MarkKind, BIN, SLO};
 use halab_core::protocol::{Micros, MS, SEC};
 use halab_core::scenario::lb::{Algo, PairMode};
 use halab_core::scenario::units::format_duration;
@@ -253,6 +253,28 @@ pub fn summary(p: &SummaryProps) -> Html {
     }
 }
 
+/// Availability two ways: what the users got, and what `/avail`'s k-of-n model predicts for
+/// this pool from how long each backend was up.
+pub fn availability(a: &Availability) -> Html {
+    let pct = |x: f64| format!("{:.2}%", x * 100.0);
+    let avail = format!("avail?n={}&q={}", a.n, a.k);
+    html! {
+        <div class="lb-avail" data-testid="lb-avail" data-measured={format!("{:.4}", a.measured)}
+            data-predicted={format!("{:.4}", a.predicted)} data-k={a.k.to_string()} data-n={a.n.to_string()}>
+            <h3>{ "Availability" }</h3>
+            <p>
+                <b>{ pct(a.measured) }</b>{ format!(" of requests succeeded within {}", ms(SLO)) }
+                <span class="muted">{ " — what the users got" }</span>
+            </p>
+            <p>
+                <b>{ pct(a.predicted) }</b>{ format!(" predicted by the k-of-n model: at least {} of {} backends up (each up {} of the run)", a.k, a.n, pct(a.up)) }
+                <span class="muted">{ " — see " }<a href={avail}>{ "the availability page" }</a></span>
+            </p>
+            <p class="muted">{ "The model counts a backend as serving whenever it is up; the users also pay for the time it takes to notice it is not (detection), to move the VIP (failover) and to warm a replacement up." }</p>
+        </div>
+    }
+}
+
 /// The backends as the serving balancer and the backends themselves see them.
 pub fn backends_table(rows: &[BackendRow]) -> Html {
     let row = |r: &BackendRow| {
@@ -316,6 +338,22 @@ pub struct SettingsProps {
     pub eject: bool,
     pub pair: PairMode,
     pub spares: u8,
+    pub inter: Micros,
+    pub fall: u16,
+    pub rise: u16,
+    pub c5xx: u16,
+    pub eject_time: Micros,
+    pub max_eject: u8,
+    pub panic: u8,
+    pub slow_start: Micros,
+    pub on_inter: Callback<Micros>,
+    pub on_fall: Callback<u16>,
+    pub on_rise: Callback<u16>,
+    pub on_c5xx: Callback<u16>,
+    pub on_eject_time: Callback<Micros>,
+    pub on_max_eject: Callback<u8>,
+    pub on_panic: Callback<u8>,
+    pub on_slow_start: Callback<Micros>,
     pub on_algo: Callback<Algo>,
     pub on_rps: Callback<u32>,
     pub on_timeout: Callback<Micros>,
@@ -331,6 +369,12 @@ const RATES: &[u32] = &[20, 50, 100, 200, 300, 400, 600, 1_000];
 const TIMEOUTS: &[Micros] = &[100 * MS, 300 * MS, SEC, 3 * SEC];
 const RETRIES: &[u8] = &[0, 1, 2, 3];
 const SPARES: &[u8] = &[0, 1, 2];
+const INTERVALS: &[Micros] = &[100 * MS, 250 * MS, 500 * MS, SEC, 2 * SEC];
+const THRESHOLDS: &[u16] = &[1, 2, 3, 5];
+const ERRORS_IN_ROW: &[u16] = &[1, 3, 5, 10];
+const EJECT_TIMES: &[Micros] = &[SEC, 5 * SEC, 30 * SEC];
+const PERCENTS: &[u8] = &[0, 10, 25, 50, 75, 100];
+const SLOW_STARTS: &[Micros] = &[0, SEC, 3 * SEC, 10 * SEC];
 
 pub fn settings(p: &SettingsProps) -> Html {
     let check = |testid: &'static str,
@@ -372,9 +416,35 @@ pub fn settings(p: &SettingsProps) -> Html {
             </label>
             <div class="row" role="group" aria-label="detection">
                 <span>{ "detection" }</span>
-                { check("hc", "health checks", "the balancer checks every backend each 500 ms; two misses mark it down", p.health, &p.on_health) }
-                { check("eject", "outlier detection", "eject a backend after 5 errors in a row, for 5 s × the times it was ejected", p.eject, &p.on_eject) }
+                { check("hc", "health checks", "the balancer checks every backend at an interval; misses in a row mark it down", p.health, &p.on_health) }
+                { check("eject", "outlier detection", "eject a backend after errors in a row, for longer each time it was ejected", p.eject, &p.on_eject) }
             </div>
+            if p.health {
+                <div class="row" role="group" aria-label="health checks">
+                    <span>{ "checks" }</span>
+                    { choice("inter", "health check interval (inter)", INTERVALS, p.inter, |t| format!("every {}", format_duration(t)), &p.on_inter) }
+                    { choice("fall", "misses to mark down (fall, unhealthy_threshold)", THRESHOLDS, p.fall, |n| format!("down after {n}"), &p.on_fall) }
+                    { choice("rise", "passes to mark up (rise, healthy_threshold)", THRESHOLDS, p.rise, |n| format!("up after {n}"), &p.on_rise) }
+                </div>
+            }
+            if p.eject {
+                <div class="row" role="group" aria-label="outlier detection">
+                    <span>{ "ejection" }</span>
+                    { choice("c5xx", "errors in a row (consecutive_5xx)", ERRORS_IN_ROW, p.c5xx, |n| format!("after {n} errors"), &p.on_c5xx) }
+                    { choice("ejecttime", "base_ejection_time", EJECT_TIMES, p.eject_time, |t| format!("for {} × n", format_duration(t)), &p.on_eject_time) }
+                    { choice("maxeject", "max_ejection_percent", PERCENTS, p.max_eject, |v| format!("≤ {v}% of hosts"), &p.on_max_eject) }
+                </div>
+            }
+            <label class="row">
+                <span>{ "panic" }</span>
+                { choice("panic", "healthy_panic_threshold", PERCENTS, p.panic, |v| format!("below {v}% healthy"), &p.on_panic) }
+                <span class="muted">{ "route to every host when fewer are healthy" }</span>
+            </label>
+            <label class="row">
+                <span>{ "slow start" }</span>
+                { choice("slowstart", "slow start window", SLOW_STARTS, p.slow_start, |t| if t == 0 { "off".to_owned() } else { format!("over {}", format_duration(t)) }, &p.on_slow_start) }
+                <span class="muted">{ "a host back in rotation gets a growing share" }</span>
+            </label>
             <div class="row" role="group" aria-label="balancer redundancy">
                 <span>{ "balancers" }</span>
                 <span class="segmented">

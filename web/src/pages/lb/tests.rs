@@ -18,9 +18,11 @@ fn preset(id: &str) -> &'static str {
     LB_PRESETS.iter().find(|p| p.id == id).map_or("", |p| p.query)
 }
 
+/// A preset run to `t`, the replay finished (the page does it over several frames).
 fn at(id: &str, t: &str) -> M {
-    let m = M::from_query(&format!("{}&t={t}", preset(id)));
+    let mut m = M::from_query(&format!("{}&t={t}", preset(id)));
     assert!(m.errors.is_empty(), "{id}: {:?}", m.errors);
+    while m.replay_slice(100_000) {}
     m
 }
 
@@ -53,7 +55,8 @@ fn clients_balancer_and_backends_are_laid_out_left_to_right_and_only_their_links
 
 #[test]
 fn a_crash_shows_in_the_clients_caption_the_table_and_the_meter() {
-    let m = at("crash-blind", "5s");
+    let mut m = M::from_query("p=lb&n=6&seed=1&faults=crash:3@2s&t=5s");
+    while m.replay_slice(100_000) {}
     let v = nodes(&m);
     assert_eq!(v[0].caption[0], "200 req/s");
     assert!(v[0].caption[1].contains("failed"), "{:?}", v[0].caption);
@@ -133,9 +136,16 @@ fn every_preset_loads_and_reads_as_described() {
     let roles: Vec<&str> = nodes(&m).iter().map(|n| n.role).collect();
     assert_eq!(&roles[..3], ["clients", "crashed", "master"]);
     assert!(nodes(&m)[0].caption.iter().any(|c| c == "VIP → LB2"));
-    let m = at("n-plus-1", "6s");
-    assert_eq!(backends(&m)[3].status, "in pool", "the spare serves");
+    let m = at("n-plus-1", "7s");
+    assert_eq!(
+        backends(&m)[4].status,
+        "warming up",
+        "the spare serves, its share growing: {:?}",
+        backends(&m)
+    );
     assert_eq!(backends(&m)[1].status, "spare", "the dead one is out of the pool");
+    let m = at("panic", "4s");
+    assert!(nodes(&m)[1].caption.iter().any(|c| c.contains("panic")), "{:?}", nodes(&m)[1].caption);
     let m = at("bug-unfenced", "4s");
     assert!(m.violated());
 }
