@@ -76,6 +76,8 @@ pub struct Meter {
     pub within_slo: u64,
     pub closed: u64,
     pub up_bins: Vec<u64>,
+    /// The same for each balancer.
+    pub balancer_up_bins: Vec<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -140,6 +142,13 @@ impl Meter {
             if matches!(cluster.state(c.backend_node(i)), Some(LbState::Backend(b)) if b.mode != Mode::FailFast)
             {
                 self.up_bins[i] += 1;
+            }
+        }
+        let balancers: Vec<NodeId> = c.balancers().collect();
+        self.balancer_up_bins.resize(balancers.len(), 0);
+        for (k, &b) in balancers.iter().enumerate() {
+            if cluster.state(b).is_some() {
+                self.balancer_up_bins[k] += 1;
             }
         }
         let bin = Bin {
@@ -233,9 +242,19 @@ impl Meter {
         } else {
             self.up_bins.iter().sum::<u64>() as f64 / (self.closed as f64 * f64::from(n))
         };
-        let predicted = crate::reliability::analytic::k_of_n(n, k, Avail::new(up, 1.0 - up)).up;
+        let share = |bins: u64| if self.closed == 0 { 1.0 } else { bins as f64 / self.closed as f64 };
+        let balancers: Vec<Avail> = (0..c.balancers().count())
+            .map(|k| {
+                let a = share(self.balancer_up_bins.get(k).copied().unwrap_or(0));
+                Avail::new(a, 1.0 - a)
+            })
+            .collect();
+        // One balancer up (either of a pair) and k backends of n.
+        let front = crate::reliability::analytic::parallel(&balancers);
+        let pool = crate::reliability::analytic::k_of_n(n, k, Avail::new(up, 1.0 - up));
+        let predicted = crate::reliability::analytic::series(&[front, pool]).up;
         let measured = if self.ended == 0 { 1.0 } else { self.within_slo as f64 / self.ended as f64 };
-        Availability { measured, predicted, n, k, up }
+        Availability { measured, predicted, n, k, up, balancers: front.up }
     }
 
     /// Totals over the bins kept.
@@ -251,8 +270,9 @@ impl Meter {
 }
 
 /// Availability two ways: requests served within [`SLO`] out of all that ended, and what
-/// `/avail`'s k-of-n model predicts for the pool: `n` backends, each up a share `up` of the
-/// run (as sampled at every bin's end), of which `k` carry the offered load.
+/// `/avail`'s models predict for the service: the balancer tier (one, or either of a pair) in
+/// series with `k` of `n` backends (those needed to carry the offered load), each up the share
+/// of the run it was up at the bins' ends.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Availability {
     pub measured: f64,
@@ -260,4 +280,6 @@ pub struct Availability {
     pub n: u32,
     pub k: u32,
     pub up: f64,
+    /// The balancer tier's availability (one balancer, or either of a pair).
+    pub balancers: f64,
 }

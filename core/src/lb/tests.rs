@@ -906,4 +906,19 @@ fn availability_as_users_saw_it_beside_the_k_of_n_prediction() {
     let p = 1.0 - (1.0 - a.up).powi(4) - 4.0 * a.up * (1.0 - a.up).powi(3);
     assert!((a.predicted - p).abs() < 1e-9, "{a:?} vs {p}");
     assert!(a.measured < 0.85 && a.predicted > 0.97, "{a:?}");
+
+    // The balancer tier: a lone balancer down a quarter of the run caps the prediction at 75%;
+    // a pair, one of them down, still predicts 100%.
+    let script = vec![
+        Scheduled { at: 2 * SEC, fault: Fault::Crash(BALANCER) },
+        Scheduled { at: 4 * SEC, fault: Fault::Restart(BALANCER) },
+    ];
+    let mut s = sim(LbConfig::default(), script.clone());
+    s.run_until(8 * SEC);
+    let a = s.checker_as::<LbChecker>().unwrap().meter.availability(&s.cluster().protocol.config);
+    assert!((0.73..0.77).contains(&a.predicted) && a.measured < 0.8, "{a:?}");
+    let mut s = sim(pair(None), script);
+    s.run_until(8 * SEC);
+    let a = s.checker_as::<LbChecker>().unwrap().meter.availability(&s.cluster().protocol.config);
+    assert!(a.predicted == 1.0 && a.balancers == 1.0 && a.measured < 0.99, "{a:?}");
 }

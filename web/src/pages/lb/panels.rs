@@ -267,7 +267,7 @@ pub fn availability(a: &Availability) -> Html {
                 <span class="muted">{ " — what the users got" }</span>
             </p>
             <p>
-                <b>{ pct(a.predicted) }</b>{ format!(" predicted by the k-of-n model: at least {} of {} backends up (each up {} of the run)", a.k, a.n, pct(a.up)) }
+                <b>{ pct(a.predicted) }</b>{ format!(" predicted by the k-of-n model: a balancer up ({}) and at least {} of {} backends up (each up {} of the run)", pct(a.balancers), a.k, a.n, pct(a.up)) }
                 <span class="muted">{ " — see " }<a href={avail}>{ "the availability page" }</a></span>
             </p>
             <p class="muted">{ "The model counts a backend as serving whenever it is up; the users also pay for the time it takes to notice it is not (detection), to move the VIP (failover) and to warm a replacement up." }</p>
