@@ -105,6 +105,8 @@ fn lb() -> impl Strategy<Value = Scenario> {
                 (l.c5xx, l.eject_time, l.max_eject) =
                     (1 + (k % 9) as u16, 10_000 + k * 1_000_000, (k % 101) as u8);
                 (l.panic, l.slow_start) = ((k * 3 % 101) as u8, k * 50_000);
+                l.dist = lb::ServiceDist::ALL[(k % 3) as usize];
+                l.weights = (0..(k % 5)).map(|i| 1 + ((k + i) % 100) as u32).collect();
                 for (at, f) in faults {
                     if !matches!(f, Fault::Write(_)) {
                         s.push_fault(at, f);

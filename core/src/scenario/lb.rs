@@ -90,6 +90,40 @@ impl Algo {
     }
 }
 
+/// How service times spread around their mean (`dist=`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceDist {
+    #[default]
+    Exponential,
+    /// Heavy-tailed: σ = [`LOGNORMAL_SIGMA_MILLI`] / 1000 (the median is a third of the mean).
+    LogNormal,
+    Constant,
+}
+
+/// σ of the log-normal service time, in thousandths.
+pub const LOGNORMAL_SIGMA_MILLI: u32 = 1_500;
+
+impl ServiceDist {
+    pub const ALL: [ServiceDist; 3] =
+        [ServiceDist::Exponential, ServiceDist::LogNormal, ServiceDist::Constant];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceDist::Exponential => "exp",
+            ServiceDist::LogNormal => "lognormal",
+            ServiceDist::Constant => "const",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ServiceDist::Exponential => "exponential",
+            ServiceDist::LogNormal => "log-normal (heavy tail)",
+            ServiceDist::Constant => "constant",
+        }
+    }
+}
+
 /// The balancer pair (`pair=`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PairMode {
@@ -130,6 +164,10 @@ pub struct LbParams {
     /// Mean service time (`svc=`, exponential) and workers per backend (`workers=`).
     pub service: Micros,
     pub workers: u16,
+    /// The service time's distribution around that mean (`dist=`).
+    pub dist: ServiceDist,
+    /// Backend weights in pool order (`weights=3,1,1`); backends past the list weigh 1.
+    pub weights: Vec<u32>,
     /// Active health checks (`hc=1`) every `inter`, down after `fall` failures in a row, up
     /// again after `rise` passes (HAProxy's names; Envoy's `interval`, `unhealthy_threshold`,
     /// `healthy_threshold`).
@@ -166,6 +204,8 @@ impl Default for LbParams {
             algo: Algo::RoundRobin,
             service: 10 * MS,
             workers: 1,
+            dist: ServiceDist::Exponential,
+            weights: Vec::new(),
             health: false,
             inter: 500 * MS,
             fall: 2,
@@ -197,9 +237,15 @@ impl LbParams {
     /// The lab's configuration for a cluster of `nodes`.
     pub fn config(&self, nodes: u8, seed: u64) -> LbConfig {
         let backends = usize::from(nodes.saturating_sub(self.overhead()).max(1));
-        let backend = Backend {
+        let mean = self.service.max(1);
+        let backend = |i: usize| Backend {
             workers: self.workers.max(1),
-            service: Delay::Exponential { mean: self.service.max(1) },
+            service: match self.dist {
+                ServiceDist::Exponential => Delay::Exponential { mean },
+                ServiceDist::LogNormal => Delay::LogNormal { mean, sigma_milli: LOGNORMAL_SIGMA_MILLI },
+                ServiceDist::Constant => Delay::Constant(mean),
+            },
+            weight: self.weights.get(i).copied().unwrap_or(1).max(1),
             ..Backend::default()
         };
         LbConfig {
@@ -216,7 +262,7 @@ impl LbParams {
                 (max, true) => Retry::Budget { percent: 20, min_concurrency: 3, max },
             },
             hedge: (self.hedge > 0).then_some(self.hedge),
-            backends: vec![backend; backends],
+            backends: (0..backends).map(backend).collect(),
             algorithm: self.algo.algorithm(),
             health: self.health.then_some(HealthCheck {
                 interval: self.inter,
@@ -284,6 +330,12 @@ impl LbParams {
         check_duration("hedge", self.hedge, 0, self.timeout)?;
         check_duration("svc", self.service, MIN_SERVICE, MAX_SERVICE)?;
         check_range("workers", self.workers, 1, MAX_WORKERS)?;
+        if self.weights.len() > usize::from(MAX_LB_NODES) {
+            return Err(ScenarioError::new("weights", format!("at most {MAX_LB_NODES} weights")));
+        }
+        for &w in &self.weights {
+            check_range("weights", w, 1, MAX_BACKEND_WEIGHT)?;
+        }
         check_duration("inter", self.inter, MIN_CHECK_INTERVAL, MAX_CHECK_INTERVAL)?;
         check_range("fall", self.fall, 1, MAX_THRESHOLD)?;
         check_range("rise", self.rise, 1, MAX_THRESHOLD)?;
@@ -326,6 +378,13 @@ impl LbParams {
         }
         if self.workers != d.workers {
             parts.push(format!("workers={}", self.workers));
+        }
+        if self.dist != d.dist {
+            parts.push(format!("dist={}", self.dist.name()));
+        }
+        if !self.weights.is_empty() {
+            let w: Vec<String> = self.weights.iter().map(u32::to_string).collect();
+            parts.push(format!("weights={}", w.join(",")));
         }
         if self.health != d.health {
             parts.push(format!("hc={}", u8::from(self.health)));
@@ -393,6 +452,21 @@ impl LbParams {
                 "hedge" => self.hedge = parse_duration(val).map_err(err)?,
                 "svc" => self.service = parse_duration(val).map_err(err)?,
                 "workers" => self.workers = int(val, u64::from(limits::MAX_WORKERS))? as u16,
+                "dist" => {
+                    self.dist = ServiceDist::ALL.into_iter().find(|d| d.name() == val).ok_or_else(|| {
+                        err(format!("expected exp, lognormal or const, got \"{}\"", shorten(val)))
+                    })?
+                }
+                "weights" => {
+                    self.weights = val
+                        .split(',')
+                        .filter(|w| !w.is_empty())
+                        .map(|w| int(w, u64::from(limits::MAX_BACKEND_WEIGHT)).map(|w| w as u32))
+                        .collect::<Result<_, _>>()?;
+                    if self.weights.len() > usize::from(limits::MAX_LB_NODES) {
+                        return Err(err(format!("at most {} weights", limits::MAX_LB_NODES)));
+                    }
+                }
                 "hc" => self.health = flag(val)?,
                 "eject" => self.eject = flag(val)?,
                 "inter" => self.inter = parse_duration(val).map_err(err)?,
@@ -442,6 +516,8 @@ pub const KEYS: &[&str] = &[
     "hedge",
     "svc",
     "workers",
+    "dist",
+    "weights",
     "hc",
     "inter",
     "fall",
@@ -484,6 +560,11 @@ mod tests {
         // 9 nodes: clients, two balancers, the witness, the controller and four backends.
         assert_eq!((c.nodes(), c.backends.len(), c.active_at_boot()), (9, 4, 3));
         assert_eq!(encode(&decode("p=lb").unwrap().scenario), "p=lb&n=6&seed=1");
+        let s = decode("p=lb&dist=lognormal&weights=3,1").unwrap().scenario;
+        let c = s.lb_config();
+        assert_eq!(c.backends.iter().map(|b| b.weight).collect::<Vec<_>>(), [3, 1, 1, 1]);
+        assert!(matches!(c.backends[0].service, crate::protocol::Delay::LogNormal { .. }));
+        assert_eq!(encode(&s), "p=lb&n=6&seed=1&dist=lognormal&weights=3,1");
     }
 
     #[test]
@@ -501,6 +582,10 @@ mod tests {
             ("p=lb&workers=0", "workers"),
             ("p=lb&svc=1h", "svc"),
             ("p=lb&bugs=nope", "bugs"),
+            ("p=lb&dist=pareto", "dist"),
+            ("p=lb&weights=1,0", "weights"),
+            ("p=lb&weights=1,101", "weights"),
+            ("p=lb&weights=1,x", "weights"),
             ("p=raft&rps=10", "rps"),
             ("p=lb&rate=2", "rate"),
             ("p=raft&faults=slow:1:10@1s", "faults[1]"),

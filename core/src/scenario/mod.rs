@@ -76,6 +76,8 @@ pub mod limits {
     pub const MIN_SERVICE: Micros = 100;
     pub const MAX_SERVICE: Micros = 10 * SEC;
     pub const MAX_WORKERS: u16 = 64;
+    /// A backend's weight in `weights=`.
+    pub const MAX_BACKEND_WEIGHT: u32 = 100;
     /// Health checks and outlier detection: the shortest interval and ejection time, the
     /// longest, the highest threshold.
     pub const MIN_CHECK_INTERVAL: Micros = 10 * MS;

@@ -95,7 +95,7 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     /// One sentence under the title (may depend on the scenario).
     fn lede(m: &Model<Self>) -> Html;
     /// The wide cards under the picture.
-    fn detail(m: &Model<Self>) -> Html;
+    fn detail(m: &Model<Self>, act: &Act<Self>) -> Html;
     /// A node's name in notes, menus and tooltips.
     fn node_name(&self, id: NodeId) -> String {
         format!("node {id}")

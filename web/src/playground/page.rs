@@ -340,7 +340,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                         </Settings>
                     </section>
                 </> }) }</aside>
-                { panels(&|| P::detail(&m)) }
+                { panels(&|| P::detail(&m, &act)) }
                 { panels(&|| html! {
                     <section class="card notes-card">
                         <h2>{ "Notes" }<span class="muted">{ " — newest first" }</span></h2>

@@ -13,7 +13,7 @@ use crate::widgets::cluster::Place;
 use halab_core::lb::invariants::LB_INVARIANTS;
 use halab_core::lb::{Lb, LbMsg, LbState, BALANCER, CLIENTS, LB_BUG_NAMES};
 use halab_core::protocol::{Micros, NodeId};
-use halab_core::scenario::lb::{Algo, PairMode};
+use halab_core::scenario::lb::{Algo, PairMode, ServiceDist};
 use halab_core::scenario::limits::MAX_LB_NODES;
 use halab_core::scenario::presets::{Preset, LB_PRESETS};
 use halab_core::scenario::{ProtocolKind, Scenario};
@@ -151,7 +151,7 @@ impl Playground for Lb {
         }
     }
 
-    fn detail(m: &Model<Lb>) -> Html {
+    fn detail(m: &Model<Lb>, act: &Act<Lb>) -> Html {
         let (ok, failed, open, latency, retries) = match m.sim.cluster().state(CLIENTS) {
             Some(LbState::Clients(s)) => {
                 let st = &s.stats;
@@ -170,7 +170,7 @@ impl Playground for Lb {
             <section class="card detail lb-detail">
                 { panels::summary(&panels::SummaryProps { ok, failed, open, latency, retries }) }
                 { view::meter(m).map(|meter| panels::availability(&meter.availability(&m.sim.cluster().protocol.config))).unwrap_or_default() }
-                { panels::backends_table(&view::backends(m)) }
+                { panels::backends_table(&view::backends(m), &act.on(|m, (i, w): (usize, u32)| m.reconfigure(|s| set_weight(s, i, w)))) }
                 { panels::explainer() }
             </section>
         }
@@ -197,6 +197,12 @@ impl Playground for Lb {
                 max_eject: l.max_eject,
                 panic: l.panic,
                 slow_start: l.slow_start,
+                service: l.service,
+                dist: l.dist,
+                workers: l.workers,
+                on_service: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.service = v)),
+                on_dist: act.on(|m, v: ServiceDist| m.reconfigure(|s| s.lb.dist = v)),
+                on_workers: act.on(|m, v: u16| m.reconfigure(|s| s.lb.workers = v)),
                 on_inter: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.inter = v)),
                 on_fall: act.on(|m, v: u16| m.reconfigure(|s| s.lb.fall = v)),
                 on_rise: act.on(|m, v: u16| m.reconfigure(|s| s.lb.rise = v)),
@@ -219,6 +225,18 @@ impl Playground for Lb {
                 on_spares: act.on(|m, k: u8| m.reconfigure(|s| keep_backends(s, |s| s.lb.spares = k))),
             }) }
         }
+    }
+}
+
+/// Sets backend `i`'s weight, keeping the list no longer than it needs to be (trailing 1s go).
+fn set_weight(s: &mut Scenario, i: usize, w: u32) {
+    let l = &mut s.lb;
+    if l.weights.len() <= i {
+        l.weights.resize(i + 1, 1);
+    }
+    l.weights[i] = w.max(1);
+    while l.weights.last() == Some(&1) {
+        l.weights.pop();
     }
 }
 

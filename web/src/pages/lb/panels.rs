@@ -6,7 +6,7 @@ use super::view::{ms, BackendRow};
 use crate::widgets::controls::choice;
 use halab_core::lb::meter::{Availability, Bin, Mark, MarkKind, BIN, SLO};
 use halab_core::protocol::{Micros, MS, SEC};
-use halab_core::scenario::lb::{Algo, PairMode};
+use halab_core::scenario::lb::{Algo, PairMode, ServiceDist};
 use halab_core::scenario::units::format_duration;
 use yew::prelude::*;
 
@@ -275,15 +275,18 @@ pub fn availability(a: &Availability) -> Html {
     }
 }
 
-/// The backends as the serving balancer and the backends themselves see them.
-pub fn backends_table(rows: &[BackendRow]) -> Html {
-    let row = |r: &BackendRow| {
+/// The backends as the serving balancer and the backends themselves see them; each row's weight
+/// is a menu (`on_weight` gets the backend's index and its new weight).
+pub fn backends_table(rows: &[BackendRow], on_weight: &Callback<(usize, u32)>) -> Html {
+    let row = |(i, r): (usize, &BackendRow)| {
+        let on = on_weight.reform(move |w: u32| (i, w));
         html! {
             <tr data-testid={format!("backend-{}", r.node)} data-status={r.status} data-routed={r.routed.to_string()}
                 class={classes!((!r.up).then_some("down"))}>
                 <th scope="row">{ format!("{} (node {})", r.label, r.node) }</th>
                 <td class={classes!("host-status", r.status.replace(' ', "-"))}>{ r.status }</td>
                 <td>{ r.mode.clone() }</td>
+                <td class="weight">{ choice_owned(format!("weight-{}", r.node), WEIGHTS, r.weight, &on) }</td>
                 <td>{ r.routed }</td>
                 <td>{ r.outstanding }</td>
                 <td>{ r.queued }</td>
@@ -300,11 +303,12 @@ pub fn backends_table(rows: &[BackendRow]) -> Html {
                 <caption>{ "Backends, as the serving balancer sees them (status, routed, outstanding, ejections) and as they are (the rest)" }</caption>
                 <thead><tr>
                     <th scope="col">{ "backend" }</th><th scope="col">{ "status" }</th><th scope="col">{ "itself" }</th>
+                    <th scope="col">{ "weight" }</th>
                     <th scope="col">{ "routed" }</th><th scope="col">{ "outstanding" }</th><th scope="col">{ "queued" }</th>
                     <th scope="col">{ "served" }</th><th scope="col">{ "refused" }</th><th scope="col">{ "failed" }</th>
                     <th scope="col">{ "ejections" }</th>
                 </tr></thead>
-                <tbody>{ for rows.iter().map(row) }</tbody>
+                <tbody>{ for rows.iter().enumerate().map(row) }</tbody>
             </table>
         </div>
     }
@@ -346,6 +350,12 @@ pub struct SettingsProps {
     pub max_eject: u8,
     pub panic: u8,
     pub slow_start: Micros,
+    pub service: Micros,
+    pub dist: ServiceDist,
+    pub workers: u16,
+    pub on_service: Callback<Micros>,
+    pub on_dist: Callback<ServiceDist>,
+    pub on_workers: Callback<u16>,
     pub on_inter: Callback<Micros>,
     pub on_fall: Callback<u16>,
     pub on_rise: Callback<u16>,
@@ -375,6 +385,9 @@ const ERRORS_IN_ROW: &[u16] = &[1, 3, 5, 10];
 const EJECT_TIMES: &[Micros] = &[SEC, 5 * SEC, 30 * SEC];
 const PERCENTS: &[u8] = &[0, 10, 25, 50, 75, 100];
 const SLOW_STARTS: &[Micros] = &[0, SEC, 3 * SEC, 10 * SEC];
+const SERVICE_MEANS: &[Micros] = &[MS, 5 * MS, 10 * MS, 20 * MS, 50 * MS, 100 * MS];
+const WORKERS: &[u16] = &[1, 2, 4, 8, 16];
+const WEIGHTS: &[u32] = &[1, 2, 3, 4, 5, 10];
 
 pub fn settings(p: &SettingsProps) -> Html {
     let check = |testid: &'static str,
@@ -406,8 +419,14 @@ pub fn settings(p: &SettingsProps) -> Html {
             <label class="row">
                 <span>{ "load" }</span>
                 { choice("rps", "requests per second", RATES, p.rps, |r| format!("{r} requests/s"), &p.on_rps) }
-                <span class="muted">{ "each backend serves about 100/s" }</span>
+                <span class="muted">{ format!("a backend serves about {:.0}/s", f64::from(p.workers) * 1e6 / p.service.max(1) as f64) }</span>
             </label>
+            <div class="row" role="group" aria-label="backends">
+                <span>{ "backends" }</span>
+                { choice("workers", "workers per backend", WORKERS, p.workers, |w| if w == 1 { "1 worker".to_owned() } else { format!("{w} workers") }, &p.on_workers) }
+                { choice("svc", "mean service time", SERVICE_MEANS, p.service, |t| format!("{} each", format_duration(t)), &p.on_service) }
+                { choice("dist", "service time distribution", &ServiceDist::ALL, p.dist, |d| d.title().to_owned(), &p.on_dist) }
+            </div>
             <label class="row">
                 <span>{ "timeout" }</span>
                 { choice("timeout", "client timeout", TIMEOUTS, p.timeout, format_duration, &p.on_timeout) }
@@ -460,4 +479,22 @@ pub fn settings(p: &SettingsProps) -> Html {
             </label>
         </>
     }
+}
+
+/// A weight menu for one backend's row (its test id is per row, so not `choice`'s static one).
+fn choice_owned(testid: String, choices: &[u32], current: u32, on: &Callback<u32>) -> Html {
+    let mut all = choices.to_vec();
+    if !all.contains(&current) {
+        all.insert(0, current);
+    }
+    let options =
+        all.iter().map(|v| html! { <option value={v.to_string()} selected={*v == current}>{ v }</option> });
+    let on = on.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        if let Ok(v) = sel.value().parse::<u32>() {
+            on.emit(v);
+        }
+    });
+    html! { <select data-testid={testid} aria-label="weight" {onchange}>{ for options }</select> }
 }

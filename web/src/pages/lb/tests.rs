@@ -149,3 +149,18 @@ fn every_preset_loads_and_reads_as_described() {
     let m = at("bug-unfenced", "4s");
     assert!(m.violated());
 }
+
+#[test]
+fn weights_are_set_per_backend_and_the_list_stays_short() {
+    let mut m = M::from_query("p=lb&n=6");
+    m.reconfigure(|s| super::set_weight(s, 2, 3));
+    assert!(m.query().ends_with("weights=1,1,3"), "{}", m.query());
+    assert_eq!(backends(&m).iter().map(|r| r.weight).collect::<Vec<_>>(), [1, 1, 3, 1]);
+    m.reconfigure(|s| super::set_weight(s, 2, 1));
+    assert!(!m.query().contains("weights"), "back to all 1: {}", m.query());
+    // Weighted round robin follows them: B1 with weight 3 gets three of every six requests.
+    let mut m = M::from_query("p=lb&n=6&algo=wrr&weights=3,1,1,1&t=4s");
+    while m.replay_slice(100_000) {}
+    let routed: Vec<u64> = backends(&m).iter().map(|r| r.routed).collect();
+    assert!(routed[0].abs_diff(3 * routed[1]) <= 3, "{routed:?}");
+}

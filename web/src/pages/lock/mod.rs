@@ -114,7 +114,7 @@ impl Playground for Lock {
         )
     }
 
-    fn detail(m: &Model<Lock>) -> Html {
+    fn detail(m: &Model<Lock>, _act: &Act<Lock>) -> Html {
         let node = &m.sim.cluster().nodes[STORAGE as usize];
         // A crashed storage shows what it persisted (its refusals were never written down).
         let (highest, accepted, refused) = match (&node.state, &node.durable) {

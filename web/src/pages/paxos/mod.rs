@@ -104,7 +104,7 @@ impl Playground for Paxos {
         }
     }
 
-    fn detail(m: &Model<Paxos>) -> Html {
+    fn detail(m: &Model<Paxos>, _act: &Act<Paxos>) -> Html {
         html! {
             <section class="card detail slots-card">
                 <h2>{ "Slots" }<span class="muted">{ " — the chosen row has each slot's value once a majority accepted it; \

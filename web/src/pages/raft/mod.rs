@@ -4,7 +4,7 @@
 
 pub mod view;
 
-use crate::playground::{Model, NodeFacts, Playground};
+use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::log::{log_table, LogTableProps};
 use halab_core::protocol::NodeId;
 use halab_core::raft::invariants::{
@@ -89,7 +89,7 @@ impl Playground for Raft {
         }
     }
 
-    fn detail(m: &Model<Raft>) -> Html {
+    fn detail(m: &Model<Raft>, _act: &Act<Raft>) -> Html {
         let (first, rows) = view::log(m);
         html! {
             <section class="card detail logs">

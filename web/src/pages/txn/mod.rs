@@ -120,7 +120,7 @@ impl Playground for Txn {
         )
     }
 
-    fn detail(m: &Model<Txn>) -> Html {
+    fn detail(m: &Model<Txn>, _act: &Act<Txn>) -> Html {
         let (committed, aborted) = view::counts(m);
         let participants = m.scenario.nodes.saturating_sub(1);
         html! {
