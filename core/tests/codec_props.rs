@@ -106,6 +106,7 @@ fn lb() -> impl Strategy<Value = Scenario> {
                     (1 + (k % 9) as u16, 10_000 + k * 1_000_000, (k % 101) as u8);
                 (l.panic, l.slow_start) = ((k * 3 % 101) as u8, k * 50_000);
                 l.dist = lb::ServiceDist::ALL[(k % 3) as usize];
+                l.provision = k * 10_000_000;
                 l.weights = (0..(k % 5)).map(|i| 1 + ((k + i) % 100) as u32).collect();
                 for (at, f) in faults {
                     if !matches!(f, Fault::Write(_)) {

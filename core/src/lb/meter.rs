@@ -30,7 +30,7 @@ pub struct Bin {
     pub ok: u64,
     pub errors: u64,
     pub timeouts: u64,
-    /// Latency percentiles of the requests that succeeded in the bin (p50, p90, p99, p99.9).
+    /// Latency percentiles of the requests that succeeded in the bin (p50, p95, p99, p99.9).
     pub latency: [Micros; 4],
     /// Requests each backend got from the balancers in the bin.
     pub routed: Vec<u64>,
@@ -156,7 +156,7 @@ impl Meter {
             ok: totals.ok - base.ok,
             errors: totals.errors - base.errors,
             timeouts: totals.timeouts - base.timeouts,
-            latency: [0.5, 0.9, 0.99, 0.999].map(|q| fresh.quantile(q)),
+            latency: [0.5, 0.95, 0.99, 0.999].map(|q| fresh.quantile(q)),
             routed: per,
         };
         // Bins the run jumped over (nothing happened in them) are left out; the chart spans gaps.

@@ -186,8 +186,10 @@ pub struct LbParams {
     /// Slow start's window (`slowstart=`, 0: off).
     pub slow_start: Micros,
     pub pair: PairMode,
-    /// Spare backends and the controller that swaps them in (`spares=`).
+    /// Spare backends and the controller that swaps them in (`spares=`), and how long a spare
+    /// takes to get ready (`provision=`: seconds for a warm spare, minutes for a cold one).
     pub spares: u8,
+    pub provision: Micros,
     pub bugs: LbBugs,
 }
 
@@ -218,6 +220,7 @@ impl Default for LbParams {
             slow_start: 0,
             pair: PairMode::Off,
             spares: 0,
+            provision: 2 * SEC,
             bugs: LbBugs::default(),
         }
     }
@@ -295,7 +298,7 @@ impl LbParams {
             },
             redundancy: (self.spares > 0).then_some(Redundancy {
                 spares: self.spares,
-                provision: 2 * SEC,
+                provision: self.provision,
                 detect_interval: 250 * MS,
                 detect_threshold: 3,
             }),
@@ -344,6 +347,7 @@ impl LbParams {
         check_range("maxeject", self.max_eject, 0, 100)?;
         check_range("panic", self.panic, 0, 100)?;
         check_duration("slowstart", self.slow_start, 0, MAX_SLOW_START)?;
+        check_duration("provision", self.provision, 0, MAX_PROVISION)?;
         Ok(())
     }
 
@@ -422,6 +426,9 @@ impl LbParams {
         if self.spares != d.spares {
             parts.push(format!("spares={}", self.spares));
         }
+        if self.provision != d.provision {
+            parts.push(format!("provision={}", format_duration(self.provision)));
+        }
     }
 
     /// Applies one of the lab's URL keys; `None` if `key` is not one of them.
@@ -477,6 +484,7 @@ impl LbParams {
                 "maxeject" => self.max_eject = int(val, 100)? as u8,
                 "panic" => self.panic = int(val, 100)? as u8,
                 "slowstart" => self.slow_start = parse_duration(val).map_err(err)?,
+                "provision" => self.provision = parse_duration(val).map_err(err)?,
                 "spares" => self.spares = int(val, u64::from(limits::MAX_SPARES))? as u8,
                 "algo" => {
                     self.algo = Algo::from_name(val).ok_or_else(|| {
@@ -530,6 +538,7 @@ pub const KEYS: &[&str] = &[
     "slowstart",
     "pair",
     "spares",
+    "provision",
     "algo",
 ];
 

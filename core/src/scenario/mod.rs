@@ -85,6 +85,8 @@ pub mod limits {
     pub const MAX_EJECTION_TIME: Micros = 600 * SEC;
     pub const MAX_THRESHOLD: u16 = 100;
     pub const MAX_SLOW_START: Micros = 600 * SEC;
+    /// A spare's provisioning: a cold one can take minutes.
+    pub const MAX_PROVISION: Micros = 3_600 * SEC;
     /// A longer query string is rejected before it is parsed.
     pub const MAX_QUERY_LEN: usize = 16 * 1024;
 }

@@ -189,6 +189,8 @@ impl Playground for Lb {
                 eject: l.eject,
                 pair: l.pair,
                 spares: l.spares,
+                provision: l.provision,
+                on_provision: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.provision = v)),
                 inter: l.inter,
                 fall: l.fall,
                 rise: l.rise,

@@ -191,13 +191,16 @@ pub fn charts(p: &ChartsProps) -> Html {
         },
         title: format!("{}: {}", secs(m.at), m.text),
     }));
+    // Throughput is every request that ended, goodput those that succeeded.
     let throughput = vec![
+        series("throughput", "all", &|b| b.ended() as f64 / rate),
         series("succeeded", "ok", &|b| b.ok as f64 / rate),
         series("failed", "bad", &|b| (b.errors + b.timeouts) as f64 / rate),
     ];
     let timed = |q: usize| move |b: &Bin| if b.ok == 0 { f64::NAN } else { b.latency[q] as f64 };
     let lat = vec![
         series("p50", "p50", &timed(0)),
+        series("p95", "p95", &timed(1)),
         series("p99", "p99", &timed(2)),
         series("p99.9", "p999", &timed(3)),
     ];
@@ -217,7 +220,7 @@ pub fn charts(p: &ChartsProps) -> Html {
         .collect();
     html! {
         <div class="lb-charts">
-            <Chart testid="chart-throughput" title="requests per second" series={throughput} marks={marks.clone()} {from} {to} unit={Unit::PerSec} />
+            <Chart testid="chart-throughput" title="requests per second (goodput: succeeded)" series={throughput} marks={marks.clone()} {from} {to} unit={Unit::PerSec} />
             <Chart testid="chart-latency" title="latency of successes" series={lat} marks={marks.clone()} {from} {to} log=true unit={Unit::Latency} />
             <Chart testid="chart-share" title="requests per second to each backend" series={share} {marks} {from} {to} unit={Unit::PerSec} />
         </div>
@@ -342,6 +345,8 @@ pub struct SettingsProps {
     pub eject: bool,
     pub pair: PairMode,
     pub spares: u8,
+    pub provision: Micros,
+    pub on_provision: Callback<Micros>,
     pub inter: Micros,
     pub fall: u16,
     pub rise: u16,
@@ -387,6 +392,7 @@ const PERCENTS: &[u8] = &[0, 10, 25, 50, 75, 100];
 const SLOW_STARTS: &[Micros] = &[0, SEC, 3 * SEC, 10 * SEC];
 const SERVICE_MEANS: &[Micros] = &[MS, 5 * MS, 10 * MS, 20 * MS, 50 * MS, 100 * MS];
 const WORKERS: &[u16] = &[1, 2, 4, 8, 16];
+const PROVISIONS: &[Micros] = &[500 * MS, 2 * SEC, 10 * SEC, 60 * SEC];
 const WEIGHTS: &[u32] = &[1, 2, 3, 4, 5, 10];
 
 pub fn settings(p: &SettingsProps) -> Html {
@@ -475,7 +481,10 @@ pub fn settings(p: &SettingsProps) -> Html {
             <label class="row">
                 <span>{ "spares" }</span>
                 { choice("spares", "spare backends", SPARES, p.spares, |s| match s { 0 => "none".to_owned(), s => format!("N+{s}") }, &p.on_spares) }
-                <span class="muted">{ "a controller swaps a spare in for a dead backend" }</span>
+                if p.spares > 0 {
+                    { choice("provision", "provisioning time", PROVISIONS, p.provision, |t| format!("ready in {}", format_duration(t)), &p.on_provision) }
+                }
+                <span class="muted">{ "a controller swaps a spare in for a dead backend (warm: seconds; cold: minutes)" }</span>
             </label>
         </>
     }
