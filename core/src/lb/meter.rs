@@ -73,6 +73,7 @@ pub struct Meter {
     /// Over the whole run: requests ended, those served within [`SLO`], bins closed, and per
     /// backend the bins it was up at the close of (crashed or failing fast counts as down).
     pub ended: u64,
+    pub succeeded: u64,
     pub within_slo: u64,
     pub closed: u64,
     pub up_bins: Vec<u64>,
@@ -135,7 +136,8 @@ impl Meter {
             .collect();
         self.ended +=
             (totals.ok - base.ok) + (totals.errors - base.errors) + (totals.timeouts - base.timeouts);
-        self.within_slo += fresh.at_most(SLO);
+        self.succeeded += totals.ok - base.ok;
+        self.within_slo += fresh.at_most(SLO).min(totals.ok - base.ok);
         self.closed += 1;
         self.up_bins.resize(c.backends.len(), 0);
         for i in 0..c.backends.len() {
@@ -253,8 +255,18 @@ impl Meter {
         let front = crate::reliability::analytic::parallel(&balancers);
         let pool = crate::reliability::analytic::k_of_n(n, k, Avail::new(up, 1.0 - up));
         let predicted = crate::reliability::analytic::series(&[front, pool]).up;
-        let measured = if self.ended == 0 { 1.0 } else { self.within_slo as f64 / self.ended as f64 };
-        Availability { measured, predicted, n, k, up, balancers: front.up }
+        let of_ended = |x: u64| if self.ended == 0 { 1.0 } else { x as f64 / self.ended as f64 };
+        let backend_up = (0..n as usize).map(|i| share(self.up_bins.get(i).copied().unwrap_or(0))).collect();
+        Availability {
+            measured: of_ended(self.within_slo),
+            succeeded: of_ended(self.succeeded),
+            predicted,
+            n,
+            k,
+            up,
+            balancers: front.up,
+            backend_up,
+        }
     }
 
     /// Totals over the bins kept.
@@ -273,13 +285,17 @@ impl Meter {
 /// `/avail`'s models predict for the service: the balancer tier (one, or either of a pair) in
 /// series with `k` of `n` backends (those needed to carry the offered load), each up the share
 /// of the run it was up at the bins' ends.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Availability {
+    /// Requests that succeeded within [`SLO`], and that succeeded at all, of those that ended.
     pub measured: f64,
+    pub succeeded: f64,
     pub predicted: f64,
     pub n: u32,
     pub k: u32,
     pub up: f64,
     /// The balancer tier's availability (one balancer, or either of a pair).
     pub balancers: f64,
+    /// Each backend's share of the run up.
+    pub backend_up: Vec<f64>,
 }

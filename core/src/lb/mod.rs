@@ -36,7 +36,7 @@ pub use config::{
 pub use invariants::LbChecker;
 
 use crate::client::{Reply, Service};
-use crate::protocol::{Degrade, Describe, Effects, Event, Micros, NodeId, NoteKind, Protocol};
+use crate::protocol::{Degrade, Describe, Effects, Event, Micros, NodeId, Protocol};
 use backend::BackendState;
 use balancer::BalancerState;
 use client::ClientState;
@@ -285,26 +285,15 @@ impl Protocol for Lb {
         }
     }
 
-    /// A backend turns slow, fails fast, or recovers; nothing else degrades.
-    fn degrade(&self, _id: NodeId, state: &mut LbState, how: Degrade, out: &mut Out) {
+    /// A backend turns slow, fails fast, or recovers; nothing else degrades. (The fault's own
+    /// note says so: no second one.)
+    fn degrade(&self, _id: NodeId, state: &mut LbState, how: Degrade, _out: &mut Out) {
         if let LbState::Backend(b) = state {
             b.mode = match how {
                 Degrade::Slow(factor) => Mode::Slow { factor },
                 Degrade::FailFast => Mode::FailFast,
                 Degrade::Recover => Mode::Healthy,
             };
-            out.note(
-                NoteKind::Info,
-                format!(
-                    "{} is now {}",
-                    self.config.backend_name(b.index),
-                    match b.mode {
-                        Mode::Healthy => "healthy".to_owned(),
-                        Mode::Slow { factor } => format!("{factor}× slower"),
-                        Mode::FailFast => "failing every request".to_owned(),
-                    }
-                ),
-            );
         }
     }
 

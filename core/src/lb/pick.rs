@@ -61,24 +61,18 @@ impl Picker {
         };
         debug_assert!(n > 0);
         match c.algorithm {
+            // While a host warms up (slow start), round robin deals by its share, as Envoy's
+            // does: smooth weighted round robin with equal weights is round robin.
+            Algorithm::RoundRobin if eligible.iter().any(|&i| share(i) < 1_000) => {
+                self.smooth(hosts.len(), eligible, |i| share(i) as i64)
+            }
             Algorithm::RoundRobin => {
                 let i = eligible[(self.cursor % n as u64) as usize];
                 self.cursor += 1;
                 i
             }
             Algorithm::WeightedRoundRobin => {
-                self.current.resize(hosts.len(), 0);
-                let weight = |i: usize| (u64::from(c.weight(i)) * share(i)) as i64;
-                let total: i64 = eligible.iter().map(|&i| weight(i)).sum();
-                for &i in eligible {
-                    self.current[i] += weight(i);
-                }
-                let best = *eligible
-                    .iter()
-                    .max_by_key(|&&i| (self.current[i], std::cmp::Reverse(i)))
-                    .expect("n > 0");
-                self.current[best] -= total;
-                best
+                self.smooth(hosts.len(), eligible, |i| (u64::from(c.weight(i)) * share(i)) as i64)
             }
             Algorithm::Random => eligible[random(c, id, attempt, 0, n)],
             Algorithm::LeastRequest => {
@@ -137,6 +131,19 @@ impl Picker {
 }
 
 impl Picker {
+    /// nginx's smooth weighted round robin: every host earns its weight, the richest is picked
+    /// and pays the total.
+    fn smooth(&mut self, hosts: usize, eligible: &[usize], weight: impl Fn(usize) -> i64) -> usize {
+        self.current.resize(hosts, 0);
+        let total: i64 = eligible.iter().map(|&i| weight(i)).sum();
+        for &i in eligible {
+            self.current[i] += weight(i);
+        }
+        let best = *eligible.iter().max_by_key(|&&i| (self.current[i], std::cmp::Reverse(i))).expect("n > 0");
+        self.current[best] -= total;
+        best
+    }
+
     /// (Re)builds the ring or the Maglev table over `eligible` if it changed.
     fn build(&mut self, c: &LbConfig, eligible: &[usize]) {
         if self.hashed == eligible {

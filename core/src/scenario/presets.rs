@@ -19,7 +19,8 @@ pub const RAFT_PRESETS: &[Preset] = &[
     Preset {
         id: "healthy",
         title: "Healthy 5-node cluster",
-        about: "One election, then a steady stream of client writes replicated and committed.",
+        about: "200 requests a second, round robin: each backend serves a quarter, every request succeeds, \
+                p99 stays under 100 ms.",
         query: "p=raft&n=5&seed=1",
         breaks: None,
     },
@@ -373,9 +374,10 @@ pub const LB_PRESETS: &[Preset] = &[
     Preset {
         id: "split-brain",
         title: "Split brain: the advert link is cut",
-        about:
-            "The balancers stop hearing each other at 2 s and both take the VIP: clients follow whichever \
-                announced last.",
+        about: "The balancers stop hearing each other at 2 s and both take the VIP: clients follow whichever \
+                announced last. Nothing fails here, because both route to the same stateless backends; the \
+                harm comes with state only one owner may hold (sessions, a lock, a sequence number), and with \
+                two balancers each checking and ejecting on its own.",
         query: "p=lb&n=7&seed=1&pair=on&faults=cut:1-2@2s,cut:2-1@2s",
         breaks: None,
     },
@@ -390,11 +392,12 @@ pub const LB_PRESETS: &[Preset] = &[
     Preset {
         id: "n-plus-0",
         title: "N+0 at peak load: a crash overloads the rest",
-        about:
-            "Four backends carry 320 requests a second, 80% of what they can. B2 (node 3) crashes at 2 s: \
-                the other three are past their capacity and shed requests until it returns at 6 s; then slow \
-                start gives it a share that grows over 3 s rather than all at once.",
-        query: "p=lb&n=6&seed=1&rps=320&hc=1&timeout=300ms&slowstart=3s&faults=crash:3@2s,restart:3@6s",
+        about: "Four backends carry 320 requests a second, 80% of what they can. B2 (node 3) crashes at 2 s: \
+                the other three run at 107% of capacity, so their queues grow until a request waits longer \
+                than its 300 ms timeout, and then almost every request fails (the backends work on requests \
+                nobody waits for any more). B2 returns at 6 s; slow start gives it a share that grows over \
+                a second, and the queues drain.",
+        query: "p=lb&n=6&seed=1&rps=320&hc=1&timeout=300ms&slowstart=1s&faults=crash:3@2s,restart:3@6s",
         breaks: None,
     },
     Preset {
@@ -403,7 +406,7 @@ pub const LB_PRESETS: &[Preset] = &[
         about: "The same load and crash with a warm spare: the controller misses B2 (node 4) three times, \
                 provisions the spare for 2 s and swaps it in. The outage is detection + provisioning + the \
                 balancer's own checks, and then the pool is back to full strength.",
-        query: "p=lb&n=8&seed=1&rps=320&hc=1&timeout=300ms&slowstart=3s&spares=1&faults=crash:4@2s",
+        query: "p=lb&n=8&seed=1&rps=320&hc=1&timeout=300ms&slowstart=1s&spares=1&faults=crash:4@2s",
         breaks: None,
     },
     Preset {

@@ -207,7 +207,7 @@ pub fn menu_items<P: Playground>(m: &Model<P>, x: NodeId) -> Vec<MenuItem> {
         items.push(item("drift-true", "◷ Clock runs true", rate != 0));
     }
     if m.sim.cluster().protocol.degradable(x) {
-        items.push(item("slow", &format!("🐢 {MENU_SLOW_FACTOR}× slower"), up));
+        items.push(item("slow", &format!("⏬ {MENU_SLOW_FACTOR}× slower"), up));
         items.push(item("failfast", "⚠ Fail every request (5xx)", up));
         items.push(item("recover", "✓ Recover", up));
     }

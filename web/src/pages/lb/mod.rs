@@ -48,8 +48,9 @@ impl Playground for Lb {
     /// Room for backend captions on the right and client captions on the left.
     const PICTURE_PAD: f64 = 110.0;
     const PICTURE_PAD_Y: f64 = 20.0;
-    /// 200 requests a second: at 0.05× ten a second cross the picture.
-    const SPEED: f64 = 0.05;
+    /// 200 requests a second: at 0.25× fifty a second cross the picture, and a preset's fault
+    /// at 2 s comes after 8 s of watching.
+    const SPEED: f64 = 0.25;
 
     fn sim(s: &Scenario) -> Sim<Lb> {
         s.lb_sim()
@@ -169,7 +170,11 @@ impl Playground for Lb {
         html! {
             <section class="card detail lb-detail">
                 { panels::summary(&panels::SummaryProps { ok, failed, open, latency, retries }) }
-                { view::meter(m).map(|meter| panels::availability(&meter.availability(&m.sim.cluster().protocol.config))).unwrap_or_default() }
+                { view::meter(m).map(|meter| {
+                    let c = &m.sim.cluster().protocol.config;
+                    let labels: Vec<String> = (0..c.backends.len()).map(|i| view::label(c, c.backend_node(i))).collect();
+                    panels::availability(&meter.availability(c), &labels)
+                }).unwrap_or_default() }
                 { panels::backends_table(&view::backends(m), &act.on(|m, (i, w): (usize, u32)| m.reconfigure(|s| set_weight(s, i, w)))) }
                 { panels::explainer() }
             </section>

@@ -83,7 +83,7 @@ pub fn chart(p: &ChartProps) -> Html {
         let lo = if min == f64::MAX { 1.0 } else { min.max(1.0) };
         (lo.log10().floor(), max.max(lo * 10.0).log10().ceil())
     } else {
-        (0.0, nice(max))
+        (0.0, nice(max.max(10.0)))
     };
     let y = |v: f64| {
         let f =
@@ -128,11 +128,22 @@ pub fn chart(p: &ChartProps) -> Html {
                 { for grid }
                 { for marks }
                 { for lines }
-                <text class="time" x={fmt(AXIS)} y={fmt(CHART_H - 2.0)}>{ secs(p.from) }</text>
-                <text class="time end" x={fmt(CHART_W - 4.0)} y={fmt(CHART_H - 2.0)}>{ secs(p.to) }</text>
+                { for time_ticks(p.from, p.to).into_iter().map(|t| html! {
+                    <g class="xtick">
+                        <line x1={fmt(x(t))} x2={fmt(x(t))} y1={fmt(CHART_H - 14.0)} y2={fmt(CHART_H - 11.0)} />
+                        <text x={fmt(x(t))} y={fmt(CHART_H - 2.0)}>{ format!("{} s", t / SEC) }</text>
+                    </g>
+                }) }
             </svg>
         </figure>
     }
+}
+
+/// Whole seconds to mark on a time axis: every 1, 2, 5, 10 or 20 s, about six of them.
+fn time_ticks(from: Micros, to: Micros) -> Vec<Micros> {
+    let span = to.saturating_sub(from).max(1);
+    let step = [1, 2, 5, 10, 20, 60].into_iter().map(|k| k * SEC).find(|s| span / s <= 7).unwrap_or(60 * SEC);
+    (from.div_ceil(step)..=to / step).map(|k| k * step).collect()
 }
 
 fn secs(t: Micros) -> String {
@@ -202,7 +213,6 @@ pub fn charts(p: &ChartsProps) -> Html {
         series("p50", "p50", &timed(0)),
         series("p95", "p95", &timed(1)),
         series("p99", "p99", &timed(2)),
-        series("p99.9", "p999", &timed(3)),
     ];
     let share: Vec<Series> = p
         .labels
@@ -221,8 +231,15 @@ pub fn charts(p: &ChartsProps) -> Html {
     html! {
         <div class="lb-charts">
             <Chart testid="chart-throughput" title="requests per second (goodput: succeeded)" series={throughput} marks={marks.clone()} {from} {to} unit={Unit::PerSec} />
-            <Chart testid="chart-latency" title="latency of successes" series={lat} marks={marks.clone()} {from} {to} log=true unit={Unit::Latency} />
-            <Chart testid="chart-share" title="requests per second to each backend" series={share} {marks} {from} {to} unit={Unit::PerSec} />
+            <Chart testid="chart-latency" title="latency of successes (log scale)" series={lat} marks={marks.clone()} {from} {to} log=true unit={Unit::Latency} />
+            <Chart testid="chart-share" title="requests per second to each backend (retries included)" series={share} {marks} {from} {to} unit={Unit::PerSec} />
+            <p class="lb-marks muted">
+                <span class="mk fault"><i></i>{ "a fault" }</span>
+                <span class="mk ejection"><i></i>{ "an ejection" }</span>
+                <span class="mk failover"><i></i>{ "the VIP moved" }</span>
+                <span class="mk replacement"><i></i>{ "a spare joined" }</span>
+                { " — point at a mark for what it was" }
+            </p>
         </div>
     }
 }
@@ -258,22 +275,30 @@ pub fn summary(p: &SummaryProps) -> Html {
 
 /// Availability two ways: what the users got, and what `/avail`'s k-of-n model predicts for
 /// this pool from how long each backend was up.
-pub fn availability(a: &Availability) -> Html {
+pub fn availability(a: &Availability, labels: &[String]) -> Html {
     let pct = |x: f64| format!("{:.2}%", x * 100.0);
     let avail = format!("avail?n={}&q={}", a.n, a.k);
+    let ups = labels
+        .iter()
+        .zip(&a.backend_up)
+        .map(|(l, u)| format!("{l} {:.0}%", u * 100.0))
+        .collect::<Vec<_>>()
+        .join(", ");
     html! {
         <div class="lb-avail" data-testid="lb-avail" data-measured={format!("{:.4}", a.measured)}
+            data-succeeded={format!("{:.4}", a.succeeded)}
             data-predicted={format!("{:.4}", a.predicted)} data-k={a.k.to_string()} data-n={a.n.to_string()}>
             <h3>{ "Availability" }</h3>
             <p>
-                <b>{ pct(a.measured) }</b>{ format!(" of requests succeeded within {}", ms(SLO)) }
-                <span class="muted">{ " — what the users got" }</span>
+                <b>{ pct(a.measured) }</b>{ format!(" of requests succeeded within {} (the SLO here), ", ms(SLO)) }
+                <b>{ pct(a.succeeded) }</b>{ " at all" }
+                <span class="muted">{ " — what the users got, over the quarter-seconds ended so far" }</span>
             </p>
             <p>
-                <b>{ pct(a.predicted) }</b>{ format!(" predicted by the k-of-n model: a balancer up ({}) and at least {} of {} backends up (each up {} of the run)", pct(a.balancers), a.k, a.n, pct(a.up)) }
+                <b>{ pct(a.predicted) }</b>{ format!(" predicted by the k-of-n model: a balancer up ({}) and at least {} of {} backends up, each up {} of the run on average ({ups})", pct(a.balancers), a.k, a.n, pct(a.up)) }
                 <span class="muted">{ " — see " }<a href={avail}>{ "the availability page" }</a></span>
             </p>
-            <p class="muted">{ "The model counts a backend as serving whenever it is up; the users also pay for the time it takes to notice it is not (detection), to move the VIP (failover) and to warm a replacement up." }</p>
+            <p class="muted">{ "The model knows only up and down, and treats the backends alike and independent. It misses what users pay beyond that: the time to notice a failure (detection), to move the VIP (failover) and to warm a replacement up, and overload (a retry storm, a slow backend) with every host up. It can also be pessimistic: queues absorb a short dip below k backends, and ejection and health checks steer around a dead one." }</p>
         </div>
     }
 }
@@ -286,7 +311,7 @@ pub fn backends_table(rows: &[BackendRow], on_weight: &Callback<(usize, u32)>) -
         html! {
             <tr data-testid={format!("backend-{}", r.node)} data-status={r.status} data-routed={r.routed.to_string()}
                 class={classes!((!r.up).then_some("down"))}>
-                <th scope="row">{ format!("{} (node {})", r.label, r.node) }</th>
+                <th scope="row" title={format!("node {}", r.node)}>{ r.label.clone() }</th>
                 <td class={classes!("host-status", r.status.replace(' ', "-"))}>{ r.status }</td>
                 <td>{ r.mode.clone() }</td>
                 <td class="weight">{ choice_owned(format!("weight-{}", r.node), WEIGHTS, r.weight, &on) }</td>
@@ -303,13 +328,13 @@ pub fn backends_table(rows: &[BackendRow], on_weight: &Callback<(usize, u32)>) -
     html! {
         <div class="table-wrap">
             <table class="lb-table" data-testid="backends">
-                <caption>{ "Backends, as the serving balancer sees them (status, routed, outstanding, ejections) and as they are (the rest)" }</caption>
+                <caption>{ "Backends: status, routed, in flight and ejected as the serving balancer sees them; the rest as they are" }</caption>
                 <thead><tr>
                     <th scope="col">{ "backend" }</th><th scope="col">{ "status" }</th><th scope="col">{ "itself" }</th>
                     <th scope="col">{ "weight" }</th>
-                    <th scope="col">{ "routed" }</th><th scope="col">{ "outstanding" }</th><th scope="col">{ "queued" }</th>
+                    <th scope="col">{ "routed" }</th><th scope="col">{ "in flight" }</th><th scope="col">{ "queued" }</th>
                     <th scope="col">{ "served" }</th><th scope="col">{ "refused" }</th><th scope="col">{ "failed" }</th>
-                    <th scope="col">{ "ejections" }</th>
+                    <th scope="col">{ "ejected" }</th>
                 </tr></thead>
                 <tbody>{ for rows.iter().enumerate().map(row) }</tbody>
             </table>

@@ -64,7 +64,7 @@ pub fn name(c: &LbConfig, id: NodeId) -> String {
         _ if c.is_balancer(id) => format!("balancer {id}"),
         _ if Some(id) == c.witness() => "the witness".into(),
         _ if Some(id) == c.controller() => "the controller".into(),
-        _ => format!("backend B{} (node {id})", c.backend(id).map_or(0, |i| i + 1)),
+        _ => format!("backend B{}", c.backend(id).map_or(0, |i| i + 1)),
     }
 }
 
@@ -172,7 +172,7 @@ pub fn node(m: &Model<Lb>, i: usize, role: &'static str) -> NodeFacts {
         }
         Some(LbState::Balancer(b)) => {
             term = b.routed;
-            let serves = serving(m).is_some_and(|(s, _)| s == id);
+            let serves = b.vrrp.serving(c, cluster.nodes[i].clock.local(m.sim.now()));
             caption.push(match (b.vrrp.role, serves) {
                 (Role::Master, true) => "serves the VIP".to_owned(),
                 (Role::Master, false) => "master, no lease".to_owned(),
@@ -267,10 +267,15 @@ pub fn backends(m: &Model<Lb>) -> Vec<BackendRow> {
                 Some(LbState::Backend(b)) => Some(b),
                 _ => None,
             };
+            let status = match host.map_or("—", host_status) {
+                // Replaced while down: out of the pool, not standing by.
+                "spare" if own.is_none() => "out of pool",
+                s => s,
+            };
             BackendRow {
                 node,
                 label: label(c, node),
-                status: host.map_or("—", host_status),
+                status,
                 mode: match own.map(|b| b.mode) {
                     None => "down".into(),
                     Some(Mode::Healthy) => "healthy".into(),
