@@ -199,10 +199,10 @@ test('settings and the backend menu land in the URL', async () => {
   });
   await page.selectOption('[data-testid=dist]', { label: 'log-normal (heavy tail)' });
   await waitUntil('dist=lognormal in the URL', async () => assert.match(await search(page), /dist=lognormal/));
-  await page.selectOption('[data-testid=weight-4]', '3');
+  await page.selectOption('[data-testid=weight-4]', { label: '3' });
   await waitUntil('weights in the URL and the table', async () => {
     assert.match(await search(page), /weights=1,3(&|$)/);
-    assert.equal(await page.$eval('[data-testid=weight-4]', (el) => el.value), '3');
+    assert.equal(await page.$eval('[data-testid=weight-4] option:checked', (el) => el.textContent), '3');
   });
   await pause(page);
   await page.click('[data-testid=node-4] .body');

@@ -282,7 +282,7 @@ pub fn settings(p: &SettingsProps) -> Html {
 /// A `<select>` of `choices` (the current value added if the link named another), emitting the
 /// chosen one by index.
 pub fn choice<T: Copy + PartialEq + 'static>(
-    testid: &'static str,
+    testid: impl Into<AttrValue>,
     aria: &'static str,
     choices: &[T],
     current: T,
@@ -305,5 +305,5 @@ pub fn choice<T: Copy + PartialEq + 'static>(
             }
         })
     };
-    html! { <select data-testid={testid} aria-label={aria} {onchange}>{ for options }</select> }
+    html! { <select data-testid={testid.into()} aria-label={aria} {onchange}>{ for options }</select> }
 }

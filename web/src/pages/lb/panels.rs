@@ -314,7 +314,7 @@ pub fn backends_table(rows: &[BackendRow], on_weight: &Callback<(usize, u32)>) -
                 <th scope="row" title={format!("node {}", r.node)}>{ r.label.clone() }</th>
                 <td class={classes!("host-status", r.status.replace(' ', "-"))}>{ r.status }</td>
                 <td>{ r.mode.clone() }</td>
-                <td class="weight">{ choice_owned(format!("weight-{}", r.node), WEIGHTS, r.weight, &on) }</td>
+                <td class="weight">{ choice(format!("weight-{}", r.node), "weight", WEIGHTS, r.weight, |w| w.to_string(), &on) }</td>
                 <td>{ r.routed }</td>
                 <td>{ r.outstanding }</td>
                 <td>{ r.queued }</td>
@@ -513,22 +513,4 @@ pub fn settings(p: &SettingsProps) -> Html {
             </label>
         </>
     }
-}
-
-/// A weight menu for one backend's row (its test id is per row, so not `choice`'s static one).
-fn choice_owned(testid: String, choices: &[u32], current: u32, on: &Callback<u32>) -> Html {
-    let mut all = choices.to_vec();
-    if !all.contains(&current) {
-        all.insert(0, current);
-    }
-    let options =
-        all.iter().map(|v| html! { <option value={v.to_string()} selected={*v == current}>{ v }</option> });
-    let on = on.clone();
-    let onchange = Callback::from(move |e: Event| {
-        let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-        if let Ok(v) = sel.value().parse::<u32>() {
-            on.emit(v);
-        }
-    });
-    html! { <select data-testid={testid} aria-label="weight" {onchange}>{ for options }</select> }
 }
