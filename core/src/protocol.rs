@@ -134,6 +134,15 @@ pub enum Delay {
     LogNormal { mean: Micros, sigma_milli: u32 },
 }
 
+impl Delay {
+    /// The mean of the distribution.
+    pub fn mean(self) -> Micros {
+        match self {
+            Delay::Constant(mean) | Delay::Exponential { mean } | Delay::LogNormal { mean, .. } => mean,
+        }
+    }
+}
+
 /// A protocol-level fact for the trace and the notes feed ("node 3 became leader of term 4").
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Observation {

@@ -189,9 +189,7 @@ fn penalty_left(sim: &Sim<Lb>) -> Micros {
         .backends
         .iter()
         .map(|b| {
-            let mean = match b.service {
-                Delay::Exponential { mean } | Delay::Constant(mean) | Delay::LogNormal { mean, .. } => mean,
-            };
+            let mean = b.service.mean();
             4 * u64::from(b.queue) * mean / u64::from(b.workers.max(1))
         })
         .max()

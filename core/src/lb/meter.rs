@@ -6,10 +6,8 @@
 
 use super::client::ClientStats;
 use super::histogram::Histogram;
-use super::vrrp::Role;
 use super::{Arrivals, Lb, LbConfig, LbState, Mode, CLIENTS};
 use crate::cluster::Cluster;
-use crate::protocol::Delay;
 use crate::protocol::{Micros, NodeId, MS};
 use crate::reliability::Avail;
 use std::collections::VecDeque;
@@ -173,12 +171,7 @@ impl Meter {
 
     fn mark(&mut self, cluster: &Cluster<Lb>, now: Micros) {
         let c = &cluster.protocol.config;
-        let serving = c.balancers().find(|&b| match cluster.state(b) {
-            Some(LbState::Balancer(s)) => {
-                s.vrrp.role == Role::Master && s.vrrp.serving(c, cluster.nodes[b as usize].clock.local(now))
-            }
-            _ => false,
-        });
+        let serving = super::serving_balancer(cluster).map(|(b, _)| b);
         if serving.is_some() && serving != self.serving {
             if self.serving.is_some() {
                 let b = serving.unwrap_or_default();
@@ -226,12 +219,8 @@ impl Meter {
     /// The run's availability as its users saw it, beside the k-of-n model's (see [`Availability`]).
     pub fn availability(&self, c: &LbConfig) -> Availability {
         let n = c.backends.len() as u32;
-        let per_backend = |b: &crate::lb::Backend| {
-            let mean = match b.service {
-                Delay::Exponential { mean } | Delay::Constant(mean) | Delay::LogNormal { mean, .. } => mean,
-            };
-            f64::from(b.workers.max(1)) * 1e6 / mean.max(1) as f64
-        };
+        let per_backend =
+            |b: &crate::lb::Backend| f64::from(b.workers.max(1)) * 1e6 / b.service.mean().max(1) as f64;
         let capacity = c.backends.first().map_or(1.0, per_backend);
         let offered = match c.arrivals {
             Arrivals::Open { per_sec } => f64::from(per_sec),

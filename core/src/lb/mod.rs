@@ -310,6 +310,20 @@ impl Protocol for Lb {
     }
 }
 
+/// The balancer that serves the VIP now (a master, holding the lease if the pair is fenced),
+/// the lowest id first: what the page draws and the meter marks failovers by.
+pub fn serving_balancer(cluster: &crate::cluster::Cluster<Lb>) -> Option<(NodeId, &BalancerState)> {
+    let c = &cluster.protocol.config;
+    c.balancers().find_map(|b| match cluster.state(b) {
+        Some(LbState::Balancer(s))
+            if s.vrrp.serving(c, cluster.nodes[usize::from(b)].clock.local(cluster.now)) =>
+        {
+            Some((b, s))
+        }
+        _ => None,
+    })
+}
+
 impl Service for Lb {
     fn write(&self, id: u64, _key: u8, _value: u32) -> NoWrites {
         NoWrites { req: id }

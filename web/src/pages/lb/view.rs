@@ -8,7 +8,9 @@ use halab_core::lb::balancer::{BalancerState, Host};
 use halab_core::lb::controller::Slot;
 use halab_core::lb::meter::Meter;
 use halab_core::lb::vrrp::Role;
-use halab_core::lb::{Arrivals, Lb, LbChecker, LbConfig, LbMsg, LbState, Mode, Status, CLIENTS};
+use halab_core::lb::{
+    serving_balancer, Arrivals, Lb, LbChecker, LbConfig, LbMsg, LbState, Mode, Status, CLIENTS,
+};
 use halab_core::protocol::{Micros, NodeId, MS};
 
 /// The node's role as a CSS class and `data-role`: by what the node itself is and does.
@@ -104,19 +106,13 @@ pub fn places(c: &LbConfig, n: usize) -> Option<Vec<Place>> {
 /// clients send to.
 pub fn serving(m: &Model<Lb>) -> Option<(NodeId, &BalancerState)> {
     let cluster = m.sim.cluster();
-    let c = &cluster.protocol.config;
-    let now = m.sim.now();
-    let up = |b: NodeId| match cluster.state(b) {
-        Some(LbState::Balancer(s)) => Some((b, s)),
-        _ => None,
-    };
-    c.balancers()
-        .filter_map(up)
-        .find(|(b, s)| s.vrrp.serving(c, cluster.nodes[usize::from(*b)].clock.local(now)))
-        .or_else(|| match cluster.state(CLIENTS) {
-            Some(LbState::Clients(s)) => up(s.vip),
+    serving_balancer(cluster).or_else(|| match cluster.state(CLIENTS) {
+        Some(LbState::Clients(s)) => match cluster.state(s.vip) {
+            Some(LbState::Balancer(b)) => Some((s.vip, b)),
             _ => None,
-        })
+        },
+        _ => None,
+    })
 }
 
 /// How the serving balancer sees backend `i`, in a word.
