@@ -108,6 +108,8 @@ fn lb() -> impl Strategy<Value = Scenario> {
                 l.dist = lb::ServiceDist::ALL[(k % 3) as usize];
                 l.provision = k * 10_000_000;
                 l.weights = (0..(k % 5)).map(|i| 1 + ((k + i) % 100) as u32).collect();
+                (l.check_timeout, l.check_jitter, l.sweep) =
+                    (1_000 + k * 7_000, l.inter * (k % 3) / 2, 10_000 + k * 500_000);
                 for (at, f) in faults {
                     if !matches!(f, Fault::Write(_)) {
                         s.push_fault(at, f);

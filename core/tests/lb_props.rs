@@ -105,6 +105,7 @@ fn random_config(rng: &mut SimRng, latency_max: Micros) -> LbConfig {
         }),
         outlier: rng.chance(0.6).then(|| Outlier {
             consecutive_5xx: rng.range(1..=6) as u16,
+            interval: rng.range(100 * MS..=2 * SEC),
             base_ejection_time: rng.range(100 * MS..=3 * SEC),
             max_ejection_time: rng.range(100 * MS..=10 * SEC),
             max_ejection_percent: [10, 50, 100][rng.below(3) as usize],

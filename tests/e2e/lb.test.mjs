@@ -192,6 +192,11 @@ test('settings and the backend menu land in the URL', async () => {
   await waitUntil('algo=p2c in the URL', async () => assert.match(await search(page), /algo=p2c/));
   await page.click('[data-testid=hc]');
   await waitUntil('hc=1 in the URL', async () => assert.match(await search(page), /hc=1/));
+  await page.selectOption('[data-testid=hctimeout]', { label: 'waits 50ms' });
+  await page.click('[data-testid=eject]');
+  await page.selectOption('[data-testid=sweep]', { label: 'swept every 10s' });
+  await waitUntil('the check timeout and the outlier sweep in the URL', async () =>
+    assert.match(await search(page), /hc=1&hctimeout=50ms&eject=1&sweep=10s/));
   await page.selectOption('[data-testid=spares]', { label: 'N+1' });
   await waitUntil('spares=1 and one more node', async () => {
     assert.match(await search(page), /n=7&.*spares=1/);
@@ -234,12 +239,17 @@ test('a bad URL shows a readable banner and runs the default lab', async () => {
 });
 
 test('?embed=1 shows the lab and minimal controls without the chrome', async () => {
-  const page = await h.open('/lb?p=lb&n=6&seed=1&faults=crash:3@2s&t=3s&embed=1', {
+  const page = await h.open('/lb?p=lb&n=6&seed=1&faults=crash:3@2s&t=5s&embed=1', {
     viewport: { width: 600, height: 400 },
     waitFor: '[data-testid=node-0]',
   });
   await assertEmbed(page, 6, ['[data-testid=backends]', '[data-testid=algo]']);
   await assertLeftToRight(page);
+  // The strip under the picture: a quarter of the requests went to the dead backend and timed out.
+  const strip = await page.waitForSelector('[data-testid=lb-strip]');
+  const success = Number(await strip.getAttribute('data-success'));
+  assert.ok(success > 50 && success < 99, `success over the last 5 s: ${success}`);
+  assert.match(await strip.textContent(), /succeeded, p99 .* \(last 5 s\)/);
   await h.screenshot(page, 'lb-embed');
   assertNoErrors(page);
 });

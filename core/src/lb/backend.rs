@@ -2,7 +2,7 @@
 
 use super::config::{LbConfig, Mode};
 use super::{LbMsg, LbTimer, Out, Status};
-use crate::protocol::{Delay, Event, Micros, NodeId};
+use crate::protocol::{Delay, Event, Micros, NodeId, NoteKind};
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -26,6 +26,9 @@ pub struct BackendState {
     pub served: u64,
     /// Refused because the queue was full.
     pub refused: u64,
+    /// Refusing since the queue last filled: one note per overload, not one per 503. It ends
+    /// when the queue has drained.
+    refusing: bool,
     /// Answered with an error (failing fast).
     pub failed: u64,
     /// A spare being provisioned, or done (see `Redundancy`); volatile: a restarted spare
@@ -44,6 +47,7 @@ impl BackendState {
             mode: b.mode,
             served: 0,
             refused: 0,
+            refusing: false,
             failed: 0,
             provisioning: false,
             provisioned: false,
@@ -69,6 +73,17 @@ impl BackendState {
                     self.queue.push_back(job);
                 } else {
                     self.refused += 1;
+                    if !self.refusing {
+                        self.refusing = true;
+                        out.note(
+                            NoteKind::Info,
+                            format!(
+                                "{}'s queue is full ({} waiting): it answers 503 until the queue drains",
+                                c.backend_name(self.index),
+                                self.queue.len()
+                            ),
+                        );
+                    }
                     out.send(from, LbMsg::Done { id, attempt, status: Status::Overloaded });
                 }
             }
@@ -100,6 +115,7 @@ impl BackendState {
                 if let Some(next) = self.queue.pop_front() {
                     self.start(w, next, spec.service, out);
                 }
+                self.refusing &= !self.queue.is_empty();
             }
             _ => {}
         }

@@ -27,7 +27,10 @@ pub struct Host {
     /// Errors in a row, for outlier detection.
     pub errors_in_row: u16,
     pub ejected_until: Option<Micros>,
+    /// Times ejected so far, and Envoy's ejection-time multiplier: one more per ejection, one
+    /// less per outlier sweep that finds the host in rotation.
     pub ejections: u32,
+    pub backoff: u32,
     pub forwarded: u64,
     /// Back in rotation since then, and still warming up (slow start).
     pub warming_since: Option<Micros>,
@@ -62,9 +65,6 @@ enum Due {
         host: usize,
         seq: u64,
     },
-    Unejection {
-        host: usize,
-    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -77,7 +77,7 @@ pub struct BalancerState {
     picker: Picker,
     /// Forwarded attempts by (request, attempt).
     inflight: BTreeMap<(u64, u8), Attempt>,
-    /// Upstream timeouts, check timeouts, ejections ending.
+    /// Upstream timeouts and check timeouts.
     agenda: Agenda<Due>,
     check_seq: u64,
     /// Fewer hosts routable than the panic threshold: routing to all.
@@ -99,9 +99,14 @@ impl BalancerState {
         if let Some(h) = c.health {
             out.set_timer(LbTimer::CheckRound, 0..=h.jitter);
         }
+        if let Some(o) = c.outlier {
+            out.set_timer(LbTimer::Sweep, o.interval..=o.interval);
+        }
         let n = c.backends.len();
         let (pool_epoch, in_pool): (u64, Vec<bool>) = match &saved.pool {
-            Some((epoch, slots)) if slots.len() == n => (*epoch, slots.iter().map(|s| s.in_pool()).collect()),
+            Some((epoch, slots)) if slots.len() == n && !c.bugs.pool_amnesia => {
+                (*epoch, slots.iter().map(|s| s.in_pool()).collect())
+            }
             _ => (0, (0..n).map(|i| i < c.active_at_boot()).collect()),
         };
         BalancerState {
@@ -204,6 +209,11 @@ impl BalancerState {
                     h.in_pool = now_in;
                 }
             }
+            Event::Timer(LbTimer::Sweep) => {
+                let Some(o) = c.outlier else { return };
+                self.sweep(c, now, out);
+                out.set_timer(LbTimer::Sweep, o.interval..=o.interval);
+            }
             Event::Timer(LbTimer::Wake) => {
                 self.agenda.woke();
                 while let Some(due) = self.agenda.next_due(now) {
@@ -272,13 +282,23 @@ impl BalancerState {
                     self.checked(c, now, host, false, out);
                 }
             }
-            Due::Unejection { host } => {
-                if self.hosts[host].ejected_until.is_some_and(|t| t <= now) {
-                    self.hosts[host].ejected_until = None;
-                    self.hosts[host].errors_in_row = 0;
+        }
+    }
+
+    /// Envoy's outlier sweep (its `interval`): ejections that have run their time end here, not
+    /// at their exact instant, and a host in rotation earns back one step of its backoff.
+    fn sweep(&mut self, c: &LbConfig, now: Micros, out: &mut Out) {
+        for host in 0..self.hosts.len() {
+            let h = &mut self.hosts[host];
+            match h.ejected_until {
+                Some(t) if t <= now => {
+                    h.ejected_until = None;
+                    h.errors_in_row = 0;
                     self.back_in_rotation(c, host, now);
                     out.note(NoteKind::Info, format!("{} is back from ejection", c.backend_name(host)));
                 }
+                Some(_) => {}
+                None => h.backoff = h.backoff.saturating_sub(1),
             }
         }
     }
@@ -305,8 +325,12 @@ impl BalancerState {
         }
         let h = &mut self.hosts[host];
         h.ejections += 1;
+        // The multiplier stops growing once it reaches the cap, so good sweeps can wear it down.
+        if o.base_ejection_time.saturating_mul(u64::from(h.backoff)) < o.max_ejection_time {
+            h.backoff += 1;
+        }
         let until =
-            now + (o.base_ejection_time.saturating_mul(u64::from(h.ejections))).min(o.max_ejection_time);
+            now + (o.base_ejection_time.saturating_mul(u64::from(h.backoff))).min(o.max_ejection_time);
         h.ejected_until = Some(until);
         out.note(
             NoteKind::Role,
@@ -317,7 +341,6 @@ impl BalancerState {
                 h.ejections
             ),
         );
-        self.agenda.schedule(until, Due::Unejection { host });
     }
 
     fn back_in_rotation(&mut self, c: &LbConfig, host: usize, now: Micros) {

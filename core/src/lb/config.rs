@@ -129,11 +129,14 @@ impl Default for HealthCheck {
 }
 
 /// Envoy's passive outlier detection: eject a host after `consecutive_5xx` errors in a row for
-/// `base_ejection_time` × the number of times it was ejected (at most `max_ejection_time`),
-/// never more than `max_ejection_percent` % of the pool's hosts at once.
+/// `base_ejection_time` × its multiplier (at most `max_ejection_time`), never more than
+/// `max_ejection_percent` % of the pool's hosts at once. The multiplier rises with each
+/// ejection and falls by one at each sweep (every `interval`) that finds the host in rotation;
+/// an ejection ends at the first sweep after its time is up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Outlier {
     pub consecutive_5xx: u16,
+    pub interval: Micros,
     pub base_ejection_time: Micros,
     /// The longest one ejection lasts, however often the host was ejected.
     pub max_ejection_time: Micros,
@@ -144,6 +147,7 @@ impl Default for Outlier {
     fn default() -> Self {
         Outlier {
             consecutive_5xx: 5,
+            interval: 10 * SEC,
             base_ejection_time: 30 * SEC,
             max_ejection_time: 300 * SEC,
             max_ejection_percent: 10,
@@ -274,6 +278,8 @@ pub struct LbBugs {
     pub unfenced_promotion: bool,
     /// A restarted witness grants the lease at once, though it forgot who held it.
     pub forgetful_witness: bool,
+    /// A restarted balancer forgets the pool it applied and routes by the boot-time pool.
+    pub pool_amnesia: bool,
 }
 
 /// The bug switches by URL name (`bugs=`), with what each breaks.
@@ -283,6 +289,7 @@ pub const LB_BUG_NAMES: &[(&str, &str)] = &[
     ("ejectall", "outlier detection ignores max_ejection_percent"),
     ("unfenced", "a fenced standby takes the VIP without the witness's lease"),
     ("forgetful", "a restarted witness grants the lease at once, though it forgot who held it"),
+    ("amnesia", "a restarted balancer forgets the controller's pool and routes by the boot-time one"),
 ];
 
 impl LbBugs {
@@ -293,6 +300,7 @@ impl LbBugs {
             "ejectall" => Some(&mut self.eject_all),
             "unfenced" => Some(&mut self.unfenced_promotion),
             "forgetful" => Some(&mut self.forgetful_witness),
+            "amnesia" => Some(&mut self.pool_amnesia),
             _ => None,
         }
     }

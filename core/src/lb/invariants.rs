@@ -13,7 +13,10 @@ pub const NO_EJECTED_ROUTING: &str =
     "no new request goes to an ejected or unhealthy backend outside panic mode";
 pub const EJECTION_CAP: &str = "outlier detection ejects at most max_ejection_percent of hosts";
 pub const ONE_MASTER: &str = "at most one balancer serves the VIP while fencing's assumptions hold";
-pub const LB_INVARIANTS: &[&str] = &[ENDS_ONCE, NONE_LOST, NO_EJECTED_ROUTING, EJECTION_CAP, ONE_MASTER];
+pub const POOL_FOLLOWS_CONTROLLER: &str =
+    "a balancer's pool is the controller's, and never goes back to an older one, even after a restart";
+pub const LB_INVARIANTS: &[&str] =
+    &[ENDS_ONCE, NONE_LOST, NO_EJECTED_ROUTING, EJECTION_CAP, ONE_MASTER, POOL_FOLLOWS_CONTROLLER];
 
 #[derive(Debug, Default)]
 pub struct LbChecker {
@@ -29,6 +32,8 @@ pub struct LbChecker {
     /// for one message delay), now, and how many times.
     pub split_brain: bool,
     pub split_brains: u64,
+    /// The newest pool epoch each balancer has applied (by node), over all its lives.
+    pool_epochs: std::collections::BTreeMap<NodeId, u64>,
     /// What the page plots.
     pub meter: super::meter::Meter,
 }
@@ -81,6 +86,7 @@ impl Checker<Lb> for LbChecker {
             }
         }
         self.masters(cluster)?;
+        self.pools(cluster, touched)?;
         if let Some(t) = touched.filter(|&t| c.is_balancer(t)) {
             if let Some(LbState::Balancer(b)) = cluster.state(t) {
                 if let Some(host) = b.last_routed {
@@ -102,7 +108,9 @@ impl Checker<Lb> for LbChecker {
                     }
                 }
                 if let Some(o) = c.outlier {
-                    let cap = o.cap(b.pool());
+                    // Envoy's rule written out here rather than `Outlier::cap`: a wrong formula
+                    // in the balancer cannot pass by being shared with its judge.
+                    let cap = (b.pool() * usize::from(o.max_ejection_percent) / 100).max(1);
                     if b.ejected() > cap {
                         return Err(Broken {
                             invariant: EJECTION_CAP,
@@ -122,6 +130,44 @@ impl Checker<Lb> for LbChecker {
 }
 
 impl LbChecker {
+    /// Cross-checks a balancer's pool against the controller's: the epoch it applied never
+    /// falls (a restart included), and at the controller's epoch its members are the
+    /// controller's. Without it, a balancer that forgot its pool looked like one that had not
+    /// heard the news yet.
+    fn pools(&mut self, cluster: &Cluster<Lb>, touched: Option<NodeId>) -> Result<(), Broken> {
+        let c = &cluster.protocol.config;
+        let Some(b_id) = touched.filter(|&t| c.is_balancer(t)) else { return Ok(()) };
+        let Some(LbState::Balancer(b)) = cluster.state(b_id) else { return Ok(()) };
+        let seen = self.pool_epochs.entry(b_id).or_insert(b.pool_epoch);
+        if b.pool_epoch < *seen {
+            return Err(Broken {
+                invariant: POOL_FOLLOWS_CONTROLLER,
+                detail: format!("balancer {b_id} went back from pool {} to pool {}", seen, b.pool_epoch),
+            });
+        }
+        *seen = b.pool_epoch;
+        let ctl = c.controller().and_then(|id| match cluster.state(id) {
+            Some(LbState::Controller(ctl)) => Some(ctl),
+            _ => None,
+        });
+        if let Some(ctl) = ctl.filter(|ctl| ctl.epoch == b.pool_epoch) {
+            let differs = ctl.slots.iter().zip(&b.hosts).position(|(s, h)| s.in_pool() != h.in_pool);
+            if let Some(i) = differs {
+                return Err(Broken {
+                    invariant: POOL_FOLLOWS_CONTROLLER,
+                    detail: format!(
+                        "at pool {} balancer {b_id} has {} {} the pool, the controller {}",
+                        b.pool_epoch,
+                        c.backend_name(i),
+                        if b.hosts[i].in_pool { "in" } else { "out of" },
+                        if b.hosts[i].in_pool { "not" } else { "does" },
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Split brain, and fencing's promise that it leaves at most one balancer serving.
     fn masters(&mut self, cluster: &Cluster<Lb>) -> Result<(), Broken> {
         let c = &cluster.protocol.config;

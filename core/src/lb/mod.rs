@@ -194,13 +194,14 @@ pub enum LbTimer {
     Arrival,
     /// Clients: user `u` has finished thinking.
     Think(u16),
-    /// Clients and balancer: the earliest entry of the node's agenda (timeouts, retries,
-    /// ejections ending) is due.
+    /// Clients and balancer: the earliest entry of the node's agenda (timeouts, retries) is due.
     Wake,
     /// Backend: worker `w` finishes its request.
     Service(u16),
     /// Balancer: the next round of health checks.
     CheckRound,
+    /// Balancer: the next outlier-detection sweep.
+    Sweep,
     /// Master balancer: send the next VRRP advert.
     Advert,
     /// Backup balancer: no advert for Master_Down_Interval.

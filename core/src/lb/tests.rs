@@ -1,7 +1,7 @@
 //! The service lab through the simulator: requests end, algorithms route, health checks and
 //! outlier detection act, and each bug switch is caught.
 
-use super::invariants::{EJECTION_CAP, NONE_LOST, NO_EJECTED_ROUTING};
+use super::invariants::{EJECTION_CAP, NONE_LOST, NO_EJECTED_ROUTING, POOL_FOLLOWS_CONTROLLER};
 use super::*;
 use crate::protocol::{Degrade, Delay, MS, SEC};
 use crate::sim::fault::{Fault, Scheduled};
@@ -190,8 +190,23 @@ fn a_full_queue_refuses_with_overloaded_and_slow_backends_lengthen_latency() {
     }
     config.backends[0].mode = Mode::Slow { factor: 5 };
     let mut s = sim(config, vec![]);
-    s.run_until(10 * SEC);
+    let mut full_notes = Vec::new();
+    while let Some(r) = s.step_until(10 * SEC) {
+        for e in r {
+            if let crate::sim::trace::TraceKind::Note { text, .. } = &e.kind {
+                if text.contains("queue is full") {
+                    full_notes.push(text.clone());
+                }
+            }
+        }
+    }
     assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    // 150/s at each host that serves at most 100/s: every queue fills, and each says so once
+    // (at the start of its overload, not at each of its refusals).
+    assert_eq!(full_notes.len(), 4, "{full_notes:?}");
+    assert!(full_notes.contains(
+        &"backend B1 (node 2)'s queue is full (4 waiting): it answers 503 until the queue drains".to_owned()
+    ));
     let refused = match s.cluster().state(backend(0)) {
         Some(LbState::Backend(b)) => b.refused,
         _ => panic!(),
@@ -207,6 +222,7 @@ fn a_backend_failing_fast_is_ejected_and_warms_up_slowly_when_it_returns() {
         algorithm: Algorithm::LeastRequest,
         outlier: Some(Outlier {
             consecutive_5xx: 3,
+            interval: 250 * MS,
             base_ejection_time: 2 * SEC,
             max_ejection_percent: 50,
             ..Outlier::default()
@@ -666,6 +682,7 @@ fn the_ejection_cap_counts_only_the_pool_and_ejections_are_capped_in_time() {
     config.redundancy.as_mut().unwrap().spares = 2;
     config.outlier = Some(Outlier {
         consecutive_5xx: 3,
+        interval: 100 * MS,
         base_ejection_time: SEC,
         max_ejection_time: 2 * SEC,
         max_ejection_percent: 34,
@@ -849,7 +866,7 @@ fn a_restarted_balancer_keeps_the_pool_it_last_applied() {
         Scheduled { at: 3_100 * MS, fault: Fault::Crash(BALANCER) },
         Scheduled { at: 3_101 * MS, fault: Fault::Restart(BALANCER) },
     ];
-    let mut s = sim(config, script);
+    let mut s = sim(config, script.clone());
     s.run_until(2_900 * MS);
     let timeouts = clients(&s).stats.timeouts;
     s.run_until(8 * SEC);
@@ -862,6 +879,15 @@ fn a_restarted_balancer_keeps_the_pool_it_last_applied() {
     assert_eq!(b.hosts[0].forwarded, 0);
     // Only what was in flight when the balancer crashed.
     assert!(clients(&s).stats.timeouts - timeouts < 40, "{} → {}", timeouts, clients(&s).stats.timeouts);
+    assert!(s.violation().is_none(), "{}", s.violation().unwrap());
+    // The bug brings the old code back, and the checker names it at the restart.
+    let mut config = n_plus_one();
+    config.bugs.pool_amnesia = true;
+    let mut s = sim(config, script);
+    s.run_until(8 * SEC);
+    let v = s.violation().expect("the forgotten pool is caught");
+    assert_eq!(v.invariant, POOL_FOLLOWS_CONTROLLER);
+    assert!(v.detail.contains("went back from pool"), "{}", v.detail);
 }
 
 #[test]
@@ -921,4 +947,41 @@ fn availability_as_users_saw_it_beside_the_k_of_n_prediction() {
     s.run_until(8 * SEC);
     let a = s.checker_as::<LbChecker>().unwrap().meter.availability(&s.cluster().protocol.config);
     assert!(a.predicted == 1.0 && a.balancers == 1.0 && a.measured < 0.99, "{a:?}");
+}
+
+#[test]
+fn ejections_end_at_an_outlier_sweep_and_good_sweeps_wear_the_multiplier_down() {
+    // Envoy returns an ejected host at the first sweep (every `interval`) after its ejection
+    // time, and lowers a host's multiplier by one per sweep that finds it in rotation.
+    let config = LbConfig {
+        outlier: Some(Outlier {
+            consecutive_5xx: 3,
+            interval: 700 * MS,
+            base_ejection_time: SEC,
+            max_ejection_time: 10 * SEC,
+            max_ejection_percent: 50,
+        }),
+        ..LbConfig::default()
+    };
+    let script = vec![
+        Scheduled { at: 100 * MS, fault: Fault::Degrade(backend(0), Degrade::FailFast) },
+        Scheduled { at: 200 * MS, fault: Fault::Degrade(backend(0), Degrade::Recover) },
+    ];
+    let mut s = sim(config, script);
+    let mut ejected_at = None;
+    while ejected_at.is_none() {
+        s.step().expect("the run goes on");
+        ejected_at = balancer(&s).hosts[0].ejected_until.map(|until| (s.now(), until));
+    }
+    let (at, until) = ejected_at.unwrap();
+    assert!(at < 200 * MS && until == at + SEC, "ejected at {at} until {until}");
+    assert_eq!(balancer(&s).hosts[0].backoff, 1);
+    while balancer(&s).hosts[0].ejected_until.is_some() {
+        s.step().expect("the run goes on");
+    }
+    // Not at `until` (about 1.1 s) but at the 1.4 s sweep.
+    assert_eq!(s.now(), 1_400 * MS);
+    s.run_until(2_100 * MS + 1);
+    assert_eq!(balancer(&s).hosts[0].backoff, 0, "one good sweep later");
+    assert_eq!(balancer(&s).hosts[0].ejections, 1, "the count of ejections stays");
 }

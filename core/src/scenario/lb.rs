@@ -170,15 +170,20 @@ pub struct LbParams {
     pub weights: Vec<u32>,
     /// Active health checks (`hc=1`) every `inter`, down after `fall` failures in a row, up
     /// again after `rise` passes (HAProxy's names; Envoy's `interval`, `unhealthy_threshold`,
-    /// `healthy_threshold`).
+    /// `healthy_threshold`). A check fails after `hctimeout` without an answer; each round
+    /// waits up to `hcjitter` more than the interval (Envoy's `timeout`, `interval_jitter`).
     pub health: bool,
     pub inter: Micros,
     pub fall: u16,
     pub rise: u16,
+    pub check_timeout: Micros,
+    pub check_jitter: Micros,
     /// Outlier detection (`eject=1`): eject after `c5xx` errors in a row for `ejecttime` × the
-    /// ejections so far, at most `maxeject` % of the pool.
+    /// host's multiplier, at most `maxeject` % of the pool; a sweep every `sweep` (Envoy's
+    /// `interval`) ends ejections whose time is up.
     pub eject: bool,
     pub c5xx: u16,
+    pub sweep: Micros,
     pub eject_time: Micros,
     pub max_eject: u8,
     /// Envoy's `healthy_panic_threshold` in percent (`panic=`).
@@ -212,8 +217,11 @@ impl Default for LbParams {
             inter: 500 * MS,
             fall: 2,
             rise: 2,
+            check_timeout: 200 * MS,
+            check_jitter: 50 * MS,
             eject: false,
             c5xx: 5,
+            sweep: SEC,
             eject_time: 5 * SEC,
             max_eject: 50,
             panic: 50,
@@ -269,14 +277,14 @@ impl LbParams {
             algorithm: self.algo.algorithm(),
             health: self.health.then_some(HealthCheck {
                 interval: self.inter,
-                // A check waits at most 200 ms, less when they come more often.
-                timeout: (self.inter * 2 / 5).min(200 * MS),
+                timeout: self.check_timeout,
                 unhealthy_threshold: self.fall,
                 healthy_threshold: self.rise,
-                jitter: self.inter / 10,
+                jitter: self.check_jitter,
             }),
             outlier: self.eject.then_some(Outlier {
                 consecutive_5xx: self.c5xx,
+                interval: self.sweep,
                 base_ejection_time: self.eject_time,
                 max_ejection_time: (12 * self.eject_time).max(60 * SEC),
                 max_ejection_percent: self.max_eject,
@@ -342,6 +350,9 @@ impl LbParams {
         check_duration("inter", self.inter, MIN_CHECK_INTERVAL, MAX_CHECK_INTERVAL)?;
         check_range("fall", self.fall, 1, MAX_THRESHOLD)?;
         check_range("rise", self.rise, 1, MAX_THRESHOLD)?;
+        check_duration("hctimeout", self.check_timeout, MS, MAX_CHECK_INTERVAL)?;
+        check_duration("hcjitter", self.check_jitter, 0, self.inter)?;
+        check_duration("sweep", self.sweep, MIN_CHECK_INTERVAL, MAX_CHECK_INTERVAL)?;
         check_range("c5xx", self.c5xx, 1, MAX_THRESHOLD)?;
         check_duration("ejecttime", self.eject_time, MIN_CHECK_INTERVAL, MAX_EJECTION_TIME)?;
         check_range("maxeject", self.max_eject, 0, 100)?;
@@ -402,11 +413,20 @@ impl LbParams {
         if self.rise != d.rise {
             parts.push(format!("rise={}", self.rise));
         }
+        if self.check_timeout != d.check_timeout {
+            parts.push(format!("hctimeout={}", format_duration(self.check_timeout)));
+        }
+        if self.check_jitter != d.check_jitter {
+            parts.push(format!("hcjitter={}", format_duration(self.check_jitter)));
+        }
         if self.eject != d.eject {
             parts.push(format!("eject={}", u8::from(self.eject)));
         }
         if self.c5xx != d.c5xx {
             parts.push(format!("c5xx={}", self.c5xx));
+        }
+        if self.sweep != d.sweep {
+            parts.push(format!("sweep={}", format_duration(self.sweep)));
         }
         if self.eject_time != d.eject_time {
             parts.push(format!("ejecttime={}", format_duration(self.eject_time)));
@@ -479,6 +499,9 @@ impl LbParams {
                 "inter" => self.inter = parse_duration(val).map_err(err)?,
                 "fall" => self.fall = int(val, u64::from(limits::MAX_THRESHOLD))? as u16,
                 "rise" => self.rise = int(val, u64::from(limits::MAX_THRESHOLD))? as u16,
+                "hctimeout" => self.check_timeout = parse_duration(val).map_err(err)?,
+                "hcjitter" => self.check_jitter = parse_duration(val).map_err(err)?,
+                "sweep" => self.sweep = parse_duration(val).map_err(err)?,
                 "c5xx" => self.c5xx = int(val, u64::from(limits::MAX_THRESHOLD))? as u16,
                 "ejecttime" => self.eject_time = parse_duration(val).map_err(err)?,
                 "maxeject" => self.max_eject = int(val, 100)? as u8,
@@ -530,8 +553,11 @@ pub const KEYS: &[&str] = &[
     "inter",
     "fall",
     "rise",
+    "hctimeout",
+    "hcjitter",
     "eject",
     "c5xx",
+    "sweep",
     "ejecttime",
     "maxeject",
     "panic",
@@ -561,7 +587,8 @@ mod tests {
 
     #[test]
     fn a_lab_url_round_trips_and_sizes_the_pool_from_n() {
-        let q = "p=lb&n=9&seed=4&rps=500&algo=p2c&timeout=300ms&retries=2&budget=1&hc=1&eject=1&pair=fenced&spares=1";
+        let q = "p=lb&n=9&seed=4&rps=500&algo=p2c&timeout=300ms&retries=2&budget=1&hc=1&hctimeout=50ms&hcjitter=0s\
+                 &eject=1&sweep=2s&pair=fenced&spares=1";
         let s = decode(q).unwrap().scenario;
         assert_eq!(s.protocol, ProtocolKind::Lb);
         assert_eq!(encode(&s), q);
@@ -588,6 +615,9 @@ mod tests {
             ("p=lb&timeout=0s", "timeout"),
             ("p=lb&timeout=100ms&hedge=200ms", "hedge"),
             ("p=lb&retries=11", "retries"),
+            ("p=lb&hctimeout=0s", "hctimeout"),
+            ("p=lb&inter=200ms&hcjitter=300ms", "hcjitter"),
+            ("p=lb&sweep=1ms", "sweep"),
             ("p=lb&workers=0", "workers"),
             ("p=lb&svc=1h", "svc"),
             ("p=lb&bugs=nope", "bugs"),

@@ -294,7 +294,13 @@ where
     /// processed, before anything else due then. A URL that records it at that instant replays
     /// the same run. Returns the instant.
     pub fn inject(&mut self, fault: Fault) -> Micros {
-        let at = self.now + 1;
+        self.inject_at(self.now + 1, fault)
+    }
+
+    /// [`Sim::inject`] at `at`, or one microsecond from now if `at` is not later than now (a
+    /// page rounds its clicks to a whole millisecond, so a shared URL reads `@2.001s`).
+    pub fn inject_at(&mut self, at: Micros, fault: Fault) -> Micros {
+        let at = at.max(self.now + 1);
         self.push(at, Item::Fault(fault));
         at
     }

@@ -136,18 +136,35 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     fn settings(_m: &Model<Self>, _act: &Act<Self>) -> Html {
         Html::default()
     }
+    /// A line under the picture in embed mode: the figure a reader of the docs should watch.
+    fn embed_strip(_m: &Model<Self>) -> Html {
+        Html::default()
+    }
+    /// Whether the legend lists a role or message class: a page whose configuration leaves some
+    /// out (no standby, no witness) should not explain what cannot appear.
+    fn in_legend(_m: &Model<Self>, _class: &str) -> bool {
+        true
+    }
 }
 
 /// The legend: roles, the shared states and marks, and message kinds.
-pub fn legend<P: Playground>() -> Vec<LegendItem> {
-    let mut items: Vec<LegendItem> =
-        P::ROLES.iter().map(|&(class, label)| legend_item("node", class, label)).collect();
+pub fn legend<P: Playground>(m: &Model<P>) -> Vec<LegendItem> {
+    let mut items: Vec<LegendItem> = P::ROLES
+        .iter()
+        .filter(|(class, _)| P::in_legend(m, class))
+        .map(|&(class, label)| legend_item("node", class, label))
+        .collect();
     items.push(legend_item("node", "paused", "paused"));
     items.push(legend_item("node", "crashed", "crashed"));
     if !P::TIMER.is_empty() {
         items.push(legend_item("ring", "", P::TIMER));
     }
-    items.extend(P::MESSAGES.iter().map(|&(class, label)| legend_item("msg", class, label)));
+    items.extend(
+        P::MESSAGES
+            .iter()
+            .filter(|(class, _)| P::in_legend(m, class))
+            .map(|&(class, label)| legend_item("msg", class, label)),
+    );
     let first_msg = P::MESSAGES.first().map_or("", |m| m.0);
     items.push(legend_item("doomed", first_msg, "will be dropped"));
     items.push(legend_item("drop", "", "just dropped"));

@@ -9,7 +9,7 @@ use crate::url::{
     format_speed, link_problem, parse_view, salvage_embed, ViewOpts, MAX_SPEED, MAX_T, MIN_SPEED,
 };
 use crate::widgets::controls::ShareView;
-use halab_core::protocol::{Degrade, Micros, NodeId, NoteKind};
+use halab_core::protocol::{Degrade, Micros, NodeId, NoteKind, MS};
 use halab_core::scenario::presets::Preset;
 use halab_core::scenario::units::format_duration;
 use halab_core::scenario::{limits, url, Scenario};
@@ -496,7 +496,7 @@ impl<P: Playground> Model<P> {
             }
             return;
         }
-        let at = self.sim.inject(fault.clone());
+        let at = self.sim.inject_at(self.click_instant(), fault.clone());
         self.scenario.push_fault(at, fault);
         if !self.playing {
             self.sim.run_until(at);
@@ -506,6 +506,12 @@ impl<P: Playground> Model<P> {
             }
             self.ingest();
         }
+    }
+
+    /// When a fault clicked now takes effect: the next whole millisecond, later than everything
+    /// simulated so far and a readable instant in the URL (`@2.001s`, not `@2.000001s`).
+    pub fn click_instant(&self) -> Micros {
+        (self.sim.now() / MS + 1) * MS
     }
 
     /// Sends a client write where the protocol says; nothing for a protocol whose clients make
@@ -553,12 +559,12 @@ impl<P: Playground> Model<P> {
     /// The loss probability now, counting a change injected but not yet applied (while playing,
     /// a fault lands on the next frame).
     pub fn loss_ppm(&self) -> u32 {
-        let now = self.sim.now();
+        let now = self.click_instant();
         self.scenario
             .faults
             .iter()
             .rev()
-            .skip_while(|s| s.at > now + 1)
+            .skip_while(|s| s.at > now)
             .find_map(|s| match s.fault {
                 Fault::SetLoss(p) => Some(p),
                 _ => None,

@@ -231,6 +231,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                     <a class="open-full" href={full} target="_blank" rel="noopener">{ "HA Lab ↗" }</a>
                 </div>
                 { picture }
+                { P::embed_strip(&m) }
                 <div class="embed-status">{ status }</div>
             </main>
         };
@@ -307,7 +308,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                         label={format!("{picture_label}: click a node for actions, a link to cut or mend it")}>
                         { for menu }
                     </Cluster>
-                    { panels(&|| html! { <><Legend items={legend::<P>()} />{ P::under_picture(&m) }</> }) }
+                    { panels(&|| html! { <><Legend items={legend(&m)} />{ P::under_picture(&m) }</> }) }
                 </section>
                 <aside class="side">{ panels(&|| html! { <>
                     <Invariants names={P::INVARIANTS.to_vec()} steps={steps} violation={view::violation(&m)} unjudged={view::unjudged(&m)}>

@@ -277,8 +277,8 @@ pub fn describe_fault_as(f: &Fault, nodes: u8, name: impl Fn(NodeId) -> String) 
                 _ => format!("network partitioned: {}; isolated: {}", parts.join(" | "), isolated.join(", ")),
             }
         }
-        Fault::Cut(a, b) => format!("link {a}→{b} cut"),
-        Fault::Mend(a, b) => format!("link {a}→{b} mended"),
+        Fault::Cut(a, b) => format!("link from {} to {} cut", name(*a), name(*b)),
+        Fault::Mend(a, b) => format!("link from {} to {} mended", name(*a), name(*b)),
         Fault::Heal => "network healed".into(),
         Fault::SetLoss(p) => format!("message loss set to {}", pct(*p)),
         Fault::SetDup(p) => format!("duplication set to {}", pct(*p)),

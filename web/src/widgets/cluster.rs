@@ -7,6 +7,8 @@ use yew::prelude::*;
 /// The SVG's coordinate box; wider than tall so captions beside the circle have room.
 pub const WIDTH: f64 = 560.0;
 pub const HEIGHT: f64 = 500.0;
+/// How far beyond its circle a clickable node takes taps, in picture units.
+const HIT_MARGIN: f64 = 10.0;
 const CX: f64 = WIDTH / 2.0;
 const CY: f64 = HEIGHT / 2.0;
 
@@ -272,6 +274,10 @@ pub fn cluster(p: &ClusterProps) -> Html {
                 aria-label={node.title.clone()} {onclick}>
                 <title>{ node.title.clone() }</title>
                 { for ring }
+                // A finger is wider than a drawn node on a phone: the tap target reaches further.
+                if p.on_node.is_some() {
+                    <circle class="hit" r={fmt(r + HIT_MARGIN)} />
+                }
                 <circle class="body" r={fmt(r)} />
                 <text class="label" dy="0.35em" font-size={label_size}>{ &node.label }</text>
                 <text class="caption" text-anchor={anchor} y={fmt(cy)}>{ for caption }</text>

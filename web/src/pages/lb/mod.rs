@@ -12,11 +12,12 @@ use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::cluster::Place;
 use halab_core::lb::invariants::LB_INVARIANTS;
 use halab_core::lb::{Lb, LbMsg, LbState, BALANCER, CLIENTS, LB_BUG_NAMES};
-use halab_core::protocol::{Micros, NodeId};
-use halab_core::scenario::lb::{Algo, PairMode, ServiceDist};
+use halab_core::protocol::{Degrade, Micros, NodeId};
+use halab_core::scenario::lb::{LbParams, PairMode};
 use halab_core::scenario::limits::MAX_LB_NODES;
 use halab_core::scenario::presets::{Preset, LB_PRESETS};
 use halab_core::scenario::{ProtocolKind, Scenario};
+use halab_core::sim::fault::Fault;
 use halab_core::sim::Sim;
 use yew::prelude::*;
 
@@ -54,6 +55,26 @@ impl Playground for Lb {
 
     fn sim(s: &Scenario) -> Sim<Lb> {
         s.lb_sim()
+    }
+
+    fn in_legend(m: &Model<Self>, class: &str) -> bool {
+        let l = &m.scenario.lb;
+        let degraded = |slow: bool| {
+            m.scenario.faults.iter().any(|f| match f.fault {
+                Fault::Degrade(_, Degrade::Slow(_)) => slow,
+                Fault::Degrade(_, Degrade::FailFast) => !slow,
+                _ => false,
+            })
+        };
+        match class {
+            "backup" => l.pair != PairMode::Off,
+            "witness" | "msg-lease" => l.pair == PairMode::Fenced,
+            "controller" | "msg-pool" => l.spares > 0,
+            "msg-check" => l.health,
+            "slow" => degraded(true),
+            "failing" => degraded(false),
+            _ => true,
+        }
     }
 
     fn bug_flag<'a>(s: &'a mut Scenario, name: &str) -> Option<&'a mut bool> {
@@ -125,6 +146,10 @@ impl Playground for Lb {
         }
     }
 
+    fn embed_strip(m: &Model<Lb>) -> Html {
+        view::meter(m).map_or_else(Html::default, |meter| panels::embed_strip(&meter.bins))
+    }
+
     fn under_picture(m: &Model<Lb>) -> Html {
         let Some(meter) = view::meter(m) else { return Html::default() };
         let protocol = &m.sim.cluster().protocol;
@@ -182,54 +207,19 @@ impl Playground for Lb {
     }
 
     fn settings(m: &Model<Lb>, act: &Act<Lb>) -> Html {
-        let l = &m.scenario.lb;
         html! {
             { panels::settings(&panels::SettingsProps {
-                algo: l.algo,
-                rps: l.rps,
-                timeout: l.timeout,
-                retries: l.retries,
-                budget: l.budget,
-                health: l.health,
-                eject: l.eject,
-                pair: l.pair,
-                spares: l.spares,
-                provision: l.provision,
-                on_provision: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.provision = v)),
-                inter: l.inter,
-                fall: l.fall,
-                rise: l.rise,
-                c5xx: l.c5xx,
-                eject_time: l.eject_time,
-                max_eject: l.max_eject,
-                panic: l.panic,
-                slow_start: l.slow_start,
-                service: l.service,
-                dist: l.dist,
-                workers: l.workers,
-                on_service: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.service = v)),
-                on_dist: act.on(|m, v: ServiceDist| m.reconfigure(|s| s.lb.dist = v)),
-                on_workers: act.on(|m, v: u16| m.reconfigure(|s| s.lb.workers = v)),
-                on_inter: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.inter = v)),
-                on_fall: act.on(|m, v: u16| m.reconfigure(|s| s.lb.fall = v)),
-                on_rise: act.on(|m, v: u16| m.reconfigure(|s| s.lb.rise = v)),
-                on_c5xx: act.on(|m, v: u16| m.reconfigure(|s| s.lb.c5xx = v)),
-                on_eject_time: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.eject_time = v)),
-                on_max_eject: act.on(|m, v: u8| m.reconfigure(|s| s.lb.max_eject = v)),
-                on_panic: act.on(|m, v: u8| m.reconfigure(|s| s.lb.panic = v)),
-                on_slow_start: act.on(|m, v: Micros| m.reconfigure(|s| s.lb.slow_start = v)),
-                on_algo: act.on(|m, a: Algo| m.reconfigure(|s| s.lb.algo = a)),
-                on_rps: act.on(|m, r: u32| m.reconfigure(|s| s.lb.rps = r)),
-                on_timeout: act.on(|m, t: Micros| m.reconfigure(|s| {
-                    s.lb.timeout = t;
-                    s.lb.hedge = s.lb.hedge.min(t);
+                params: m.scenario.lb.clone(),
+                on_change: act.on(|m, l: LbParams| m.reconfigure(|s| {
+                    // A pair, a witness or a controller takes a node: keep the backends.
+                    if (l.pair, l.spares) != (s.lb.pair, s.lb.spares) {
+                        keep_backends(s, |s| s.lb = l);
+                    } else {
+                        s.lb = l;
+                    }
+                    let l = &mut s.lb;
+                    (l.hedge, l.check_jitter) = (l.hedge.min(l.timeout), l.check_jitter.min(l.inter));
                 })),
-                on_retries: act.on(|m, r: u8| m.reconfigure(|s| s.lb.retries = r)),
-                on_budget: act.on(|m, b: bool| m.reconfigure(|s| s.lb.budget = b)),
-                on_health: act.on(|m, b: bool| m.reconfigure(|s| s.lb.health = b)),
-                on_eject: act.on(|m, b: bool| m.reconfigure(|s| s.lb.eject = b)),
-                on_pair: act.on(|m, p: PairMode| m.reconfigure(|s| keep_backends(s, |s| s.lb.pair = p))),
-                on_spares: act.on(|m, k: u8| m.reconfigure(|s| keep_backends(s, |s| s.lb.spares = k))),
             }) }
         }
     }

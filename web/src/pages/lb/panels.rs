@@ -6,8 +6,9 @@ use super::view::{ms, BackendRow};
 use crate::widgets::controls::choice;
 use halab_core::lb::meter::{Availability, Bin, Mark, MarkKind, BIN, SLO};
 use halab_core::protocol::{Micros, MS, SEC};
-use halab_core::scenario::lb::{Algo, PairMode, ServiceDist};
+use halab_core::scenario::lb::{Algo, LbParams, PairMode, ServiceDist};
 use halab_core::scenario::units::format_duration;
+use std::collections::VecDeque;
 use yew::prelude::*;
 
 const CHART_W: f64 = 560.0;
@@ -273,6 +274,46 @@ pub fn summary(p: &SummaryProps) -> Html {
     }
 }
 
+/// Bins the embed strip looks back over: the last 30 s.
+const STRIP_BINS: usize = 120;
+/// Bins its figures are taken over: the last 5 s.
+const STRIP_RECENT: usize = 20;
+const SPARK_W: f64 = 160.0;
+const SPARK_H: f64 = 22.0;
+
+/// Embed mode's line under the picture: the success rate and p99 of the last 5 s, and a
+/// sparkline of the success rate over the last 30 s (one point per quarter-second bin).
+pub fn embed_strip(bins: &VecDeque<Bin>) -> Html {
+    let recent = || bins.range(bins.len().saturating_sub(STRIP_RECENT)..);
+    let (ok, ended) = recent().fold((0, 0), |(o, e), b| (o + b.ok, e + b.ended()));
+    if ended == 0 {
+        return Html::default();
+    }
+    let rate = ok as f64 * 100.0 / ended as f64;
+    let p99 = recent().filter(|b| b.ok > 0).map(|b| b.latency[2]).max().unwrap_or(0);
+    let shown = bins.range(bins.len().saturating_sub(STRIP_BINS)..);
+    let step = SPARK_W / (STRIP_BINS - 1) as f64;
+    let x0 = SPARK_W - step * (shown.len().saturating_sub(1)) as f64;
+    let points: Vec<String> = shown
+        .enumerate()
+        .filter(|(_, b)| b.ended() > 0)
+        .map(|(i, b)| {
+            let y = SPARK_H - 1.0 - (SPARK_H - 2.0) * b.ok as f64 / b.ended() as f64;
+            format!("{:.1},{y:.1}", x0 + step * i as f64)
+        })
+        .collect();
+    html! {
+        <div class={classes!("lb-strip", (rate < 99.0).then_some("bad"))} data-testid="lb-strip" data-success={format!("{rate:.1}")}>
+            <span><b>{ format!("{rate:.1}%") }</b>{ " succeeded, p99 " }<b>{ ms(p99) }</b>{ " (last 5 s)" }</span>
+            <svg class="spark" viewBox={format!("0 0 {SPARK_W} {SPARK_H}")} width={SPARK_W.to_string()} height={SPARK_H.to_string()}
+                role="img" aria-label="success rate over the last 30 seconds">
+                <line class="full" x1="0" x2={SPARK_W.to_string()} y1="1" y2="1" />
+                <polyline points={points.join(" ")} />
+            </svg>
+        </div>
+    }
+}
+
 /// Availability two ways: what the users got, and what `/avail`'s k-of-n model predicts for
 /// this pool from how long each backend was up.
 pub fn availability(a: &Availability, labels: &[String]) -> Html {
@@ -359,50 +400,11 @@ pub fn explainer() -> Html {
     }
 }
 
+/// The lab's parameters, and where a changed copy goes.
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
-    pub algo: Algo,
-    pub rps: u32,
-    pub timeout: Micros,
-    pub retries: u8,
-    pub budget: bool,
-    pub health: bool,
-    pub eject: bool,
-    pub pair: PairMode,
-    pub spares: u8,
-    pub provision: Micros,
-    pub on_provision: Callback<Micros>,
-    pub inter: Micros,
-    pub fall: u16,
-    pub rise: u16,
-    pub c5xx: u16,
-    pub eject_time: Micros,
-    pub max_eject: u8,
-    pub panic: u8,
-    pub slow_start: Micros,
-    pub service: Micros,
-    pub dist: ServiceDist,
-    pub workers: u16,
-    pub on_service: Callback<Micros>,
-    pub on_dist: Callback<ServiceDist>,
-    pub on_workers: Callback<u16>,
-    pub on_inter: Callback<Micros>,
-    pub on_fall: Callback<u16>,
-    pub on_rise: Callback<u16>,
-    pub on_c5xx: Callback<u16>,
-    pub on_eject_time: Callback<Micros>,
-    pub on_max_eject: Callback<u8>,
-    pub on_panic: Callback<u8>,
-    pub on_slow_start: Callback<Micros>,
-    pub on_algo: Callback<Algo>,
-    pub on_rps: Callback<u32>,
-    pub on_timeout: Callback<Micros>,
-    pub on_retries: Callback<u8>,
-    pub on_budget: Callback<bool>,
-    pub on_health: Callback<bool>,
-    pub on_eject: Callback<bool>,
-    pub on_pair: Callback<PairMode>,
-    pub on_spares: Callback<u8>,
+    pub params: LbParams,
+    pub on_change: Callback<LbParams>,
 }
 
 const RATES: &[u32] = &[20, 50, 100, 200, 300, 400, 600, 1_000];
@@ -410,6 +412,9 @@ const TIMEOUTS: &[Micros] = &[100 * MS, 300 * MS, SEC, 3 * SEC];
 const RETRIES: &[u8] = &[0, 1, 2, 3];
 const SPARES: &[u8] = &[0, 1, 2];
 const INTERVALS: &[Micros] = &[100 * MS, 250 * MS, 500 * MS, SEC, 2 * SEC];
+const CHECK_TIMEOUTS: &[Micros] = &[20 * MS, 50 * MS, 100 * MS, 200 * MS, SEC];
+const JITTERS: &[Micros] = &[0, 10 * MS, 50 * MS, 100 * MS];
+const SWEEPS: &[Micros] = &[100 * MS, SEC, 10 * SEC];
 const THRESHOLDS: &[u16] = &[1, 2, 3, 5];
 const ERRORS_IN_ROW: &[u16] = &[1, 3, 5, 10];
 const EJECT_TIMES: &[Micros] = &[SEC, 5 * SEC, 30 * SEC];
@@ -420,13 +425,24 @@ const WORKERS: &[u16] = &[1, 2, 4, 8, 16];
 const PROVISIONS: &[Micros] = &[500 * MS, 2 * SEC, 10 * SEC, 60 * SEC];
 const WEIGHTS: &[u32] = &[1, 2, 3, 4, 5, 10];
 
+/// A callback that emits the parameters with one field set.
+fn set<T: 'static>(p: &SettingsProps, field: fn(&mut LbParams, T)) -> Callback<T> {
+    let (params, on) = (p.params.clone(), p.on_change.clone());
+    Callback::from(move |v: T| {
+        let mut changed = params.clone();
+        field(&mut changed, v);
+        on.emit(changed);
+    })
+}
+
 pub fn settings(p: &SettingsProps) -> Html {
+    let l = &p.params;
     let check = |testid: &'static str,
                  text: &'static str,
                  help: &'static str,
                  on: bool,
-                 cb: &Callback<bool>| {
-        let cb = cb.clone();
+                 field: fn(&mut LbParams, bool)| {
+        let cb = set(p, field);
         html! {
             <label class="check" title={help}>
                 <input type="checkbox" data-testid={testid} checked={on} onchange={Callback::from(move |_: Event| cb.emit(!on))} />
@@ -434,65 +450,69 @@ pub fn settings(p: &SettingsProps) -> Html {
             </label>
         }
     };
+    let on_pair = set(p, |l, mode| l.pair = mode);
     let pair = |mode: PairMode, text: &'static str, help: &'static str| {
-        let on = p.pair == mode;
+        let on = l.pair == mode;
         html! {
             <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()} title={help}
-                data-testid={format!("pair-{}", mode.name())} onclick={p.on_pair.reform(move |_: MouseEvent| mode)}>{ text }</button>
+                data-testid={format!("pair-{}", mode.name())} onclick={on_pair.reform(move |_: MouseEvent| mode)}>{ text }</button>
         }
     };
     html! {
         <>
             <label class="row">
                 <span>{ "algorithm" }</span>
-                { choice("algo", "balancing algorithm", &Algo::ALL, p.algo, |a| a.title().to_owned(), &p.on_algo) }
+                { choice("algo", "balancing algorithm", &Algo::ALL, l.algo, |a| a.title().to_owned(), &set(p, |l, v| l.algo = v)) }
             </label>
             <label class="row">
                 <span>{ "load" }</span>
-                { choice("rps", "requests per second", RATES, p.rps, |r| format!("{r} requests/s"), &p.on_rps) }
-                <span class="muted">{ format!("a backend serves about {:.0}/s", f64::from(p.workers) * 1e6 / p.service.max(1) as f64) }</span>
+                { choice("rps", "requests per second", RATES, l.rps, |r| format!("{r} requests/s"), &set(p, |l, v| l.rps = v)) }
+                <span class="muted">{ format!("a backend serves about {:.0}/s", f64::from(l.workers) * 1e6 / l.service.max(1) as f64) }</span>
             </label>
             <div class="row" role="group" aria-label="backends">
                 <span>{ "backends" }</span>
-                { choice("workers", "workers per backend", WORKERS, p.workers, |w| if w == 1 { "1 worker".to_owned() } else { format!("{w} workers") }, &p.on_workers) }
-                { choice("svc", "mean service time", SERVICE_MEANS, p.service, |t| format!("{} each", format_duration(t)), &p.on_service) }
-                { choice("dist", "service time distribution", &ServiceDist::ALL, p.dist, |d| d.title().to_owned(), &p.on_dist) }
+                { choice("workers", "workers per backend", WORKERS, l.workers, |w| if w == 1 { "1 worker".to_owned() } else { format!("{w} workers") }, &set(p, |l, v| l.workers = v)) }
+                { choice("svc", "mean service time", SERVICE_MEANS, l.service, |t| format!("{} each", format_duration(t)), &set(p, |l, v| l.service = v)) }
+                { choice("dist", "service time distribution", &ServiceDist::ALL, l.dist, |d| d.title().to_owned(), &set(p, |l, v| l.dist = v)) }
             </div>
             <label class="row">
                 <span>{ "timeout" }</span>
-                { choice("timeout", "client timeout", TIMEOUTS, p.timeout, format_duration, &p.on_timeout) }
-                { choice("retries", "retries per request", RETRIES, p.retries, |r| match r { 0 => "no retries".to_owned(), 1 => "1 retry".to_owned(), r => format!("{r} retries") }, &p.on_retries) }
-                { check("budget", "within a 20% budget", "a retry may start only while retries are under 20% of requests in flight", p.budget, &p.on_budget) }
+                { choice("timeout", "client timeout", TIMEOUTS, l.timeout, format_duration, &set(p, |l, v| l.timeout = v)) }
+                { choice("retries", "retries per request", RETRIES, l.retries, |r| match r { 0 => "no retries".to_owned(), 1 => "1 retry".to_owned(), r => format!("{r} retries") }, &set(p, |l, v| l.retries = v)) }
+                { check("budget", "within a 20% budget", "a retry may start only while retries are under 20% of requests in flight", l.budget, |l, v| l.budget = v) }
             </label>
             <div class="row" role="group" aria-label="detection">
                 <span>{ "detection" }</span>
-                { check("hc", "health checks", "the balancer checks every backend at an interval; misses in a row mark it down", p.health, &p.on_health) }
-                { check("eject", "outlier detection", "eject a backend after errors in a row, for longer each time it was ejected", p.eject, &p.on_eject) }
+                { check("hc", "health checks", "the balancer checks every backend at an interval; misses in a row mark it down", l.health, |l, v| l.health = v) }
+                { check("eject", "outlier detection", "eject a backend after errors in a row, for longer each time it was ejected", l.eject, |l, v| l.eject = v) }
             </div>
-            if p.health {
+            if l.health {
                 <div class="row" role="group" aria-label="health checks">
                     <span>{ "checks" }</span>
-                    { choice("inter", "health check interval (inter)", INTERVALS, p.inter, |t| format!("every {}", format_duration(t)), &p.on_inter) }
-                    { choice("fall", "misses to mark down (fall, unhealthy_threshold)", THRESHOLDS, p.fall, |n| format!("down after {n}"), &p.on_fall) }
-                    { choice("rise", "passes to mark up (rise, healthy_threshold)", THRESHOLDS, p.rise, |n| format!("up after {n}"), &p.on_rise) }
+                    { choice("inter", "health check interval (inter)", INTERVALS, l.inter, |t| format!("every {}", format_duration(t)), &set(p, |l, v| l.inter = v)) }
+                    { choice("fall", "misses to mark down (fall, unhealthy_threshold)", THRESHOLDS, l.fall, |n| format!("down after {n}"), &set(p, |l, v| l.fall = v)) }
+                    { choice("rise", "passes to mark up (rise, healthy_threshold)", THRESHOLDS, l.rise, |n| format!("up after {n}"), &set(p, |l, v| l.rise = v)) }
+                    { choice("hctimeout", "check timeout (timeout check, timeout)", CHECK_TIMEOUTS, l.check_timeout, |t| format!("waits {}", format_duration(t)), &set(p, |l, v| l.check_timeout = v)) }
+                    { choice("hcjitter", "jitter added to each interval (interval_jitter)", JITTERS, l.check_jitter, |t| if t == 0 { "no jitter".to_owned() } else { format!("+ up to {}", format_duration(t)) }, &set(p, |l, v| l.check_jitter = v)) }
                 </div>
             }
-            if p.eject {
+            if l.eject {
                 <div class="row" role="group" aria-label="outlier detection">
                     <span>{ "ejection" }</span>
-                    { choice("c5xx", "errors in a row (consecutive_5xx)", ERRORS_IN_ROW, p.c5xx, |n| format!("after {n} errors"), &p.on_c5xx) }
-                    { choice("ejecttime", "base_ejection_time", EJECT_TIMES, p.eject_time, |t| format!("for {} × n", format_duration(t)), &p.on_eject_time) }
-                    { choice("maxeject", "max_ejection_percent", PERCENTS, p.max_eject, |v| format!("≤ {v}% of hosts"), &p.on_max_eject) }
+                    { choice("c5xx", "errors in a row (consecutive_5xx)", ERRORS_IN_ROW, l.c5xx, |n| format!("after {n} errors"), &set(p, |l, v| l.c5xx = v)) }
+                    { choice("ejecttime", "base_ejection_time", EJECT_TIMES, l.eject_time, |t| format!("for {} × n", format_duration(t)), &set(p, |l, v| l.eject_time = v)) }
+                    { choice("sweep", "sweep interval (interval): ejections end at a sweep", SWEEPS, l.sweep, |t| format!("swept every {}", format_duration(t)), &set(p, |l, v| l.sweep = v)) }
+                    { choice("maxeject", "max_ejection_percent", PERCENTS, l.max_eject, |v| format!("≤ {v}% of hosts"), &set(p, |l, v| l.max_eject = v)) }
                 </div>
             }
             <label class="row">
                 <span>{ "panic" }</span>
-                { choice("panic", "healthy_panic_threshold", PERCENTS, p.panic, |v| format!("below {v}% healthy"), &p.on_panic) }
+                { choice("panic", "healthy_panic_threshold", PERCENTS, l.panic, |v| format!("below {v}% healthy"), &set(p, |l, v| l.panic = v)) }
                 <span class="muted">{ "route to every host when fewer are healthy" }</span>
             </label>
             <label class="row">
                 <span>{ "slow start" }</span>
-                { choice("slowstart", "slow start window", SLOW_STARTS, p.slow_start, |t| if t == 0 { "off".to_owned() } else { format!("over {}", format_duration(t)) }, &p.on_slow_start) }
+                { choice("slowstart", "slow start window", SLOW_STARTS, l.slow_start, |t| if t == 0 { "off".to_owned() } else { format!("over {}", format_duration(t)) }, &set(p, |l, v| l.slow_start = v)) }
                 <span class="muted">{ "a host back in rotation gets a growing share" }</span>
             </label>
             <div class="row" role="group" aria-label="balancer redundancy">
@@ -505,9 +525,9 @@ pub fn settings(p: &SettingsProps) -> Html {
             </div>
             <label class="row">
                 <span>{ "spares" }</span>
-                { choice("spares", "spare backends", SPARES, p.spares, |s| match s { 0 => "none".to_owned(), s => format!("N+{s}") }, &p.on_spares) }
-                if p.spares > 0 {
-                    { choice("provision", "provisioning time", PROVISIONS, p.provision, |t| format!("ready in {}", format_duration(t)), &p.on_provision) }
+                { choice("spares", "spare backends", SPARES, l.spares, |s| match s { 0 => "none".to_owned(), s => format!("N+{s}") }, &set(p, |l, v| l.spares = v)) }
+                if l.spares > 0 {
+                    { choice("provision", "provisioning time", PROVISIONS, l.provision, |t| format!("ready in {}", format_duration(t)), &set(p, |l, v| l.provision = v)) }
                 }
                 <span class="muted">{ "a controller swaps a spare in for a dead backend (warm: seconds; cold: minutes)" }</span>
             </label>

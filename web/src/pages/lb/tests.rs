@@ -164,3 +164,30 @@ fn weights_are_set_per_backend_and_the_list_stays_short() {
     let routed: Vec<u64> = backends(&m).iter().map(|r| r.routed).collect();
     assert!(routed[0].abs_diff(3 * routed[1]) <= 3, "{routed:?}");
 }
+
+#[test]
+fn the_legend_lists_only_what_the_configuration_can_draw() {
+    let classes = |m: &M| crate::playground::legend(m).into_iter().map(|i| i.class).collect::<Vec<_>>();
+    let mut m = M::from_query("p=lb&n=6");
+    let lone = classes(&m);
+    for absent in ["backup", "witness", "controller", "slow", "failing", "msg-check", "msg-lease", "msg-pool"]
+    {
+        assert!(!lone.contains(&absent), "{absent} in {lone:?}");
+    }
+    assert!(lone.contains(&"master") && lone.contains(&"backend"));
+    m.menu_action(3, "slow");
+    assert!(classes(&m).contains(&"slow"), "a slowed backend gets its entry");
+    let all = classes(&M::from_query("p=lb&n=9&pair=fenced&spares=1&hc=1&faults=failfast:5@1s"));
+    for present in ["backup", "witness", "controller", "failing", "msg-check", "msg-lease", "msg-pool"] {
+        assert!(all.contains(&present), "{present} missing from {all:?}");
+    }
+}
+
+#[test]
+fn faults_at_zero_are_noted_with_the_nodes_names() {
+    let mut m = M::from_query("p=lb&n=7&pair=on&faults=cut:1-2@0s,crash:3@0s");
+    m.frame(100.0);
+    let notes: Vec<&str> = m.notes.iter().map(|n| n.text.as_str()).collect();
+    assert!(notes.contains(&"link from balancer 1 to balancer 2 cut"), "{notes:?}");
+    assert!(notes.contains(&"backend B1 crashed"), "{notes:?}");
+}

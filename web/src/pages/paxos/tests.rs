@@ -151,7 +151,7 @@ fn every_message_kind_has_its_own_colour_in_the_legend() {
     ];
     let classes: BTreeSet<&str> = msgs.iter().map(Paxos::msg_class).collect();
     assert_eq!(classes.len(), msgs.len());
-    let legend = legend::<Paxos>();
+    let legend = legend(&M::from_query(""));
     for class in classes {
         assert!(
             legend.iter().any(|it| it.shape == "msg" && it.class == class),

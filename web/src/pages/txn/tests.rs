@@ -324,7 +324,7 @@ fn the_menu_crashes_pauses_and_isolates_but_sends_no_writes() {
     m.menu_action(1, "drift-fast");
     m.menu_action(0, "restart");
     let q = url::encode(&m.scenario);
-    assert_eq!(q, "p=txn&n=4&seed=1&faults=crash:0@1.000001s,pause:2:1s@1.000002s,restart:0@1.000003s");
+    assert_eq!(q, "p=txn&n=4&seed=1&faults=crash:0@1.001s,pause:2:1s@1.002s,restart:0@1.003s");
     assert!(
         m.notes.iter().any(|n| n.kind == "fault" && n.text == "coordinator crashed"),
         "faults name the node"

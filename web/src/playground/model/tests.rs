@@ -315,10 +315,10 @@ fn acting_during_a_replay_stops_it_first() {
     m.step();
     assert_eq!(m.replay.map(|r| r.status), Some(ReplayStatus::Cancelled));
     let mut m = RaftModel::from_query("n=9&rate=100&t=30s");
-    let at = m.sim.now();
+    let at = m.click_instant();
     m.menu_action(2, "crash");
     assert!(!m.replaying() && !m.playing);
-    assert!(m.scenario.faults.iter().any(|f| f.at == at + 1), "the crash lands where the replay stopped");
+    assert!(m.scenario.faults.iter().any(|f| f.at == at), "the crash lands where the replay stopped");
     m.new_seed(5);
     assert_eq!(m.replay, None, "a new run forgets the replay");
 }
