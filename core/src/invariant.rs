@@ -19,9 +19,21 @@ impl<T: Any> AsAny for T {
 }
 
 /// A checker may keep history (e.g. which node led which term), so it is stateful.
-pub trait Checker<P: Protocol>: AsAny {
+pub trait Checker<P: Protocol>: AsAny + CloneChecker<P> {
     /// Called after every step; `touched` is the node whose state the step changed, if any.
     fn check(&mut self, cluster: &Cluster<P>, touched: Option<NodeId>) -> Result<(), Broken>;
+}
+
+/// A boxed checker's copy, so a whole simulation can be cloned (time travel's checkpoints);
+/// every `Clone` checker has it.
+pub trait CloneChecker<P: Protocol> {
+    fn clone_box(&self) -> Box<dyn Checker<P>>;
+}
+
+impl<P: Protocol, C: Checker<P> + Clone + 'static> CloneChecker<P> for C {
+    fn clone_box(&self) -> Box<dyn Checker<P>> {
+        Box::new(self.clone())
+    }
 }
 
 /// An invariant that does not hold, as found by a checker.
@@ -57,6 +69,7 @@ impl std::fmt::Display for Violation {
 }
 
 /// A checker that accepts everything, for benchmarks and protocols without invariants.
+#[derive(Clone, Copy)]
 pub struct NoChecks;
 
 impl<P: Protocol> Checker<P> for NoChecks {

@@ -26,7 +26,7 @@ pub const SEC: Micros = 1_000_000;
 ///
 /// `&self` is the configuration (cluster size, timeouts, bug switches); everything that changes
 /// lives in [`Protocol::State`].
-pub trait Protocol: Sized + 'static {
+pub trait Protocol: Sized + Clone + 'static {
     /// A message between nodes.
     type Msg: Clone + Debug + Eq + Hash + Serialize;
     /// A timer's name; arming a timer that is already armed re-arms it.

@@ -18,7 +18,7 @@ pub const POOL_FOLLOWS_CONTROLLER: &str =
 pub const LB_INVARIANTS: &[&str] =
     &[ENDS_ONCE, NONE_LOST, NO_EJECTED_ROUTING, EJECTION_CAP, ONE_MASTER, POOL_FOLLOWS_CONTROLLER];
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LbChecker {
     /// A paused client population acts late on everything: its requests are not judged lost
     /// before this instant (true time).

@@ -12,6 +12,7 @@ pub mod requests;
 pub mod rng;
 pub mod swarm;
 pub mod trace;
+pub mod travel;
 
 #[cfg(test)]
 mod tests;
@@ -128,6 +129,7 @@ impl<'a> IntoIterator for Recorded<'a> {
     }
 }
 
+#[derive(Clone)]
 enum Item<P: Protocol> {
     Fault(Fault),
     Deliver(Flight<P>),
@@ -191,6 +193,35 @@ where
     spare: Vec<Effect<P>>,
     checker: Option<Box<dyn Checker<P>>>,
     violation: Option<Violation>,
+}
+
+/// A copy of the whole run at this step, checker included: time travel's checkpoint. Stepping
+/// the copy gives the same trace as stepping the original.
+impl<P: Service> Clone for Sim<P>
+where
+    P::Msg: Describe,
+{
+    fn clone(&self) -> Self {
+        Sim {
+            cluster: self.cluster.clone(),
+            net: self.net.clone(),
+            rng: self.rng.clone(),
+            queue: self.queue.clone(),
+            seq: self.seq,
+            now: self.now,
+            steps: self.steps,
+            next_msg: self.next_msg,
+            next_token: self.next_token,
+            write_interval: self.write_interval,
+            client_timeout: self.client_timeout,
+            requests: self.requests.clone(),
+            trace: self.trace.clone(),
+            recorded: self.recorded,
+            spare: Vec::new(),
+            checker: self.checker.as_ref().map(|c| c.clone_box()),
+            violation: self.violation.clone(),
+        }
+    }
 }
 
 impl<P: Service> Sim<P>

@@ -8,6 +8,7 @@
 use super::Request;
 use std::collections::VecDeque;
 
+#[derive(Clone)]
 pub struct Requests {
     /// The id of `kept[0]`.
     first: u64,

@@ -1,0 +1,123 @@
+//! Time travel: checkpoints of a run, and the way back to any step or instant of it.
+//!
+//! A checkpoint is a whole [`Sim`] (checker included) cloned as the run passes. Landing on a
+//! step clones the last checkpoint at or before it and steps the copy forward; the run is
+//! deterministic, so the copy goes through exactly the states the run went through. A landing
+//! costs one clone and fewer than `every` steps (plus whatever one `observe` call skipped),
+//! whatever the run's length. When [`MAX_CHECKPOINTS`] are kept, every other one goes and
+//! `every` doubles: memory stays bounded, and a landing's replay grows with the log of the
+//! run's length, not with the length.
+
+use super::{Describe, Sim};
+use crate::client::Service;
+use crate::protocol::Micros;
+
+/// Steps between checkpoints at the start of a run.
+pub const FIRST_EVERY: u64 = 2_048;
+/// Checkpoints kept at most; beyond, every other one goes and the interval doubles.
+pub const MAX_CHECKPOINTS: usize = 64;
+
+pub struct Checkpoints<P: Service>
+where
+    P::Msg: Describe,
+{
+    every: u64,
+    /// By step, the first at step 0.
+    kept: Vec<Sim<P>>,
+}
+
+impl<P: Service> Checkpoints<P>
+where
+    P::Msg: Describe,
+{
+    /// Checkpoints of the run `start` begins (normally at step 0).
+    pub fn new(start: &Sim<P>) -> Self {
+        Checkpoints { every: FIRST_EVERY, kept: vec![start.clone()] }
+    }
+
+    /// Steps between checkpoints now.
+    pub fn every(&self) -> u64 {
+        self.every
+    }
+
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// The run has moved on to `sim`: keeps a copy if `every` steps have passed since the last.
+    pub fn observe(&mut self, sim: &Sim<P>) {
+        let last = self.kept.last().map_or(0, Sim::steps);
+        if sim.steps() < last + self.every {
+            return;
+        }
+        if self.kept.len() == MAX_CHECKPOINTS {
+            // Keep the first (step 0) and every other one after it.
+            let mut k = 0;
+            self.kept.retain(|_| {
+                k += 1;
+                k % 2 == 1
+            });
+            self.every *= 2;
+        }
+        self.kept.push(sim.clone());
+    }
+
+    /// Forgets the checkpoints after `step`: the run forked there (a fault clicked in the past).
+    pub fn forget_after(&mut self, step: u64) {
+        let keep = self.kept.partition_point(|s| s.steps() <= step).max(1);
+        self.kept.truncate(keep);
+    }
+
+    /// The run as it was right after step `step` (or at its last step, if it stopped earlier).
+    pub fn at_step(&self, step: u64) -> Sim<P> {
+        let i = self.kept.partition_point(|s| s.steps() <= step).saturating_sub(1);
+        let mut sim = self.kept[i].clone();
+        while sim.steps() < step && sim.step().is_some() {}
+        sim
+    }
+
+    /// The run as it was at instant `t`: every event due at or before `t` processed.
+    pub fn at_time(&self, t: Micros) -> Sim<P> {
+        let i = self.kept.partition_point(|s| s.now() <= t).saturating_sub(1);
+        let mut sim = self.kept[i].clone();
+        sim.run_until(t);
+        sim
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{Raft, RaftChecker, RaftConfig};
+    use crate::sim::SimConfig;
+
+    fn raft() -> Sim<Raft> {
+        let config = SimConfig { seed: 3, write_rate: 200, ..SimConfig::default() };
+        Sim::new(Raft::new(RaftConfig::default()), config).with_checker(RaftChecker::default())
+    }
+
+    #[test]
+    fn checkpoints_stay_bounded_and_thin_out_as_the_run_grows() {
+        let mut sim = raft();
+        let mut cps = Checkpoints::new(&sim);
+        while sim.steps() < 400_000 {
+            sim.run_until(sim.now() + 10_000);
+            cps.observe(&sim);
+        }
+        assert!(cps.len() <= MAX_CHECKPOINTS);
+        assert!(cps.len() > MAX_CHECKPOINTS / 2, "{}", cps.len());
+        assert!(cps.every() > FIRST_EVERY, "the interval doubled: {}", cps.every());
+        // Steps between neighbours never exceed the interval by more than one observation.
+        let steps: Vec<u64> = cps.kept.iter().map(Sim::steps).collect();
+        assert_eq!(steps[0], 0);
+        assert!(steps.windows(2).all(|w| w[1] > w[0]), "{steps:?}");
+        cps.forget_after(steps[10]);
+        assert_eq!(cps.len(), 11);
+        cps.forget_after(0);
+        assert_eq!(cps.len(), 1, "the start is never forgotten");
+    }
+}

@@ -1,0 +1,98 @@
+//! Time travel lands exactly: the run at step k reached from a checkpoint equals the run
+//! stepped straight to k — same clock, same trace fingerprint, same node states, same checker
+//! verdict — for every simulated protocol, with faults, whatever the checkpoints' spacing.
+
+mod fixed;
+
+use halab_core::client::Service;
+use halab_core::protocol::SEC;
+use halab_core::scenario::{url, Scenario};
+use halab_core::sim::travel::Checkpoints;
+use halab_core::protocol::Describe;
+use halab_core::sim::Sim;
+use proptest::prelude::*;
+
+/// One scenario per protocol, each with crashes, restarts and a lossy or partitioned network.
+const PAXOS_QUERY: &str =
+    "p=paxos&n=5&seed=7&rate=50&loss=0.05&proposers=2&faults=crash:0@1s,part:1.2/3.4.0@2s,restart:0@2.5s,heal@3s";
+
+fn scenario(q: &str) -> Scenario {
+    url::decode(q).expect("the query decodes").scenario
+}
+
+/// What must agree between two copies of a run.
+fn fingerprint<P: Service>(sim: &Sim<P>) -> (u64, u64, u64, Vec<Option<P::State>>, Option<String>)
+where
+    P::Msg: Describe,
+{
+    let states = sim.cluster().nodes.iter().map(|n| n.state.clone()).collect();
+    let verdict = sim.violation().map(|v| v.to_string());
+    (sim.steps(), sim.now(), sim.trace().hash(), states, verdict)
+}
+
+/// Runs `make()` to `until`, taking checkpoints every `chunk` µs of simulated time, and checks
+/// that landing on each of `targets` (fractions of the steps taken) matches a straight run.
+fn lands_exactly<P: Service>(make: impl Fn() -> Sim<P>, chunk: u64, targets: &[f64]) -> Result<(), TestCaseError>
+where
+    P::Msg: Describe,
+    P::State: PartialEq + std::fmt::Debug,
+{
+    let until = 4 * SEC;
+    let mut sim = make();
+    let mut cps = Checkpoints::new(&sim);
+    while sim.now() < until && sim.violation().is_none() {
+        sim.run_until((sim.now() + chunk).min(until));
+        cps.observe(&sim);
+    }
+    let total = sim.steps();
+    for &f in targets {
+        let k = (total as f64 * f) as u64;
+        let mut straight = make();
+        while straight.steps() < k && straight.step().is_some() {}
+        let landed = cps.at_step(k);
+        prop_assert_eq!(fingerprint(&landed), fingerprint(&straight), "step {} of {}", k, total);
+        // And by instant: the state at the time of step k, after everything due then.
+        let t = straight.now();
+        straight.run_until(t);
+        prop_assert_eq!(fingerprint(&cps.at_time(t)), fingerprint(&straight), "t = {} µs", t);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn every_protocol_lands_on_any_step_as_if_stepped_there(
+        chunk in 1_000u64..400_000,
+        targets in proptest::collection::vec(0.0f64..=1.0, 1..4),
+    ) {
+        let raft = scenario(fixed::QUERY);
+        lands_exactly(|| raft.raft_sim(), chunk, &targets)?;
+        let paxos = scenario(PAXOS_QUERY);
+        lands_exactly(|| paxos.paxos_sim(), chunk, &targets)?;
+        let lock = scenario(fixed::LOCK_QUERY);
+        lands_exactly(|| lock.lock_sim(), chunk, &targets)?;
+        let txn = scenario(fixed::TXN_QUERY);
+        lands_exactly(|| txn.txn_sim(), chunk, &targets)?;
+        let lb = scenario(fixed::LB_QUERY);
+        lands_exactly(|| lb.lb_sim(), chunk, &targets)?;
+    }
+}
+
+#[test]
+fn a_violating_run_is_caught_again_at_the_same_step_after_landing_before_it() {
+    // A bug preset: landing before the violation and stepping on finds it at the same step.
+    let s = scenario("p=raft&n=3&seed=157&el=100ms-102ms&bugs=forget&faults=crash:2@104ms,restart:2@106ms");
+    let mut sim = s.raft_sim();
+    sim.run_until(20 * SEC);
+    let v = sim.violation().cloned().expect("the bug-forget preset breaks an invariant");
+    let mut run = s.raft_sim();
+    let mut cps = Checkpoints::new(&run);
+    while run.violation().is_none() && run.step().is_some() {
+        cps.observe(&run);
+    }
+    let mut landed = cps.at_step(v.step.saturating_sub(1));
+    while landed.violation().is_none() && landed.step().is_some() {}
+    assert_eq!(landed.violation().map(|v| (v.step, v.time)), Some((v.step, v.time)));
+}
