@@ -2,13 +2,14 @@
 //! stepped straight to k — same clock, same trace fingerprint, same node states, same checker
 //! verdict — for every simulated protocol, with faults, whatever the checkpoints' spacing.
 
+#[allow(dead_code)] // the pins in it are the determinism tests'; this file takes its queries
 mod fixed;
 
 use halab_core::client::Service;
+use halab_core::protocol::Describe;
 use halab_core::protocol::SEC;
 use halab_core::scenario::{url, Scenario};
 use halab_core::sim::travel::Checkpoints;
-use halab_core::protocol::Describe;
 use halab_core::sim::Sim;
 use proptest::prelude::*;
 
@@ -20,8 +21,12 @@ fn scenario(q: &str) -> Scenario {
     url::decode(q).expect("the query decodes").scenario
 }
 
+/// Steps, clock, trace hash, every node's state, the checker's verdict.
+type Fingerprint<P> =
+    (u64, u64, u64, Vec<Option<<P as halab_core::protocol::Protocol>::State>>, Option<String>);
+
 /// What must agree between two copies of a run.
-fn fingerprint<P: Service>(sim: &Sim<P>) -> (u64, u64, u64, Vec<Option<P::State>>, Option<String>)
+fn fingerprint<P: Service>(sim: &Sim<P>) -> Fingerprint<P>
 where
     P::Msg: Describe,
 {
@@ -32,7 +37,11 @@ where
 
 /// Runs `make()` to `until`, taking checkpoints every `chunk` µs of simulated time, and checks
 /// that landing on each of `targets` (fractions of the steps taken) matches a straight run.
-fn lands_exactly<P: Service>(make: impl Fn() -> Sim<P>, chunk: u64, targets: &[f64]) -> Result<(), TestCaseError>
+fn lands_exactly<P: Service>(
+    make: impl Fn() -> Sim<P>,
+    chunk: u64,
+    targets: &[f64],
+) -> Result<(), TestCaseError>
 where
     P::Msg: Describe,
     P::State: PartialEq + std::fmt::Debug,

@@ -15,7 +15,7 @@ use crate::protocol::Micros;
 /// Steps between checkpoints at the start of a run.
 pub const FIRST_EVERY: u64 = 2_048;
 /// Checkpoints kept at most; beyond, every other one goes and the interval doubles.
-pub const MAX_CHECKPOINTS: usize = 64;
+pub const MAX_CHECKPOINTS: usize = 256;
 
 pub struct Checkpoints<P: Service>
 where
@@ -104,7 +104,7 @@ mod tests {
     fn checkpoints_stay_bounded_and_thin_out_as_the_run_grows() {
         let mut sim = raft();
         let mut cps = Checkpoints::new(&sim);
-        while sim.steps() < 400_000 {
+        while sim.steps() < 1_200_000 {
             sim.run_until(sim.now() + 10_000);
             cps.observe(&sim);
         }
