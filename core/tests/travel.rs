@@ -10,7 +10,7 @@ use halab_core::protocol::Describe;
 use halab_core::protocol::SEC;
 use halab_core::scenario::{url, Scenario};
 use halab_core::sim::travel::Checkpoints;
-use halab_core::sim::Sim;
+use halab_core::sim::{Sim, VIOLATION_CONTEXT};
 use proptest::prelude::*;
 
 /// One scenario per protocol, each with crashes, restarts and a lossy or partitioned network.
@@ -60,6 +60,9 @@ where
         while straight.steps() < k && straight.step().is_some() {}
         let landed = cps.at_step(k);
         prop_assert_eq!(fingerprint(&landed), fingerprint(&straight), "step {} of {}", k, total);
+        // The window's end, which a violation quotes, is the same too.
+        let tail = |s: &Sim<P>| s.trace().recent().rev().take(VIOLATION_CONTEXT).cloned().collect::<Vec<_>>();
+        prop_assert_eq!(tail(&landed), tail(&straight));
         // And by instant: the state at the time of step k, after everything due then.
         let t = straight.now();
         straight.run_until(t);

@@ -289,6 +289,10 @@ where
     pub fn trace(&self) -> &Trace {
         &self.trace
     }
+    /// Keeps only the newest `n` events of the trace window (see [`Trace::trim`]).
+    pub fn trim_trace(&mut self, n: usize) {
+        self.trace.trim(n);
+    }
     pub fn violation(&self) -> Option<&Violation> {
         self.violation.as_ref()
     }

@@ -157,6 +157,16 @@ impl Trace {
         }
     }
 
+    /// Keeps only the newest `n` events of the window (a checkpoint needs few), releasing the
+    /// rest's memory. The hash and the count are untouched.
+    pub fn trim(&mut self, n: usize) {
+        let extra = self.recent.len().saturating_sub(n);
+        if extra > 0 {
+            self.recent.drain(..extra);
+            self.recent.shrink_to_fit();
+        }
+    }
+
     /// Folds extra content (e.g. a message body) into the hash without storing it.
     pub fn absorb<T: Hash + ?Sized>(&mut self, value: &T) {
         value.hash(&mut self.hasher);

@@ -8,7 +8,7 @@
 //! `every` doubles: memory stays bounded, and a landing's replay grows with the log of the
 //! run's length, not with the length.
 
-use super::{Describe, Sim};
+use super::{Describe, Sim, VIOLATION_CONTEXT};
 use crate::client::Service;
 use crate::protocol::Micros;
 
@@ -16,6 +16,10 @@ use crate::protocol::Micros;
 pub const FIRST_EVERY: u64 = 2_048;
 /// Checkpoints kept at most; beyond, every other one goes and the interval doubles.
 pub const MAX_CHECKPOINTS: usize = 256;
+/// Trace events a checkpoint keeps of the window: enough for a violation's context after a
+/// landing (the page keeps its own feed of notes). The whole window was most of a checkpoint's
+/// memory.
+pub const CHECKPOINT_TRACE: usize = 4 * VIOLATION_CONTEXT;
 
 pub struct Checkpoints<P: Service>
 where
@@ -32,7 +36,9 @@ where
 {
     /// Checkpoints of the run `start` begins (normally at step 0).
     pub fn new(start: &Sim<P>) -> Self {
-        Checkpoints { every: FIRST_EVERY, kept: vec![start.clone()] }
+        let mut first = start.clone();
+        first.trim_trace(CHECKPOINT_TRACE);
+        Checkpoints { every: FIRST_EVERY, kept: vec![first] }
     }
 
     /// Steps between checkpoints now.
@@ -63,7 +69,9 @@ where
             });
             self.every *= 2;
         }
-        self.kept.push(sim.clone());
+        let mut copy = sim.clone();
+        copy.trim_trace(CHECKPOINT_TRACE);
+        self.kept.push(copy);
     }
 
     /// Forgets the checkpoints after `step`: the run forked there (a fault clicked in the past).
