@@ -92,6 +92,8 @@ pub struct BalancerState {
     /// with the members, so a restarted balancer does not route by the boot-time pool.
     pub pool_epoch: u64,
     boots: u32,
+    /// Which of a pair this is, to say who noted what (both check the backends).
+    me: NodeId,
 }
 
 impl BalancerState {
@@ -123,6 +125,17 @@ impl BalancerState {
             no_host: 0,
             pool_epoch,
             boots: saved.boots,
+            me: id,
+        }
+    }
+
+    /// Who speaks in this balancer's notes: nobody needs saying for a lone balancer; of a
+    /// pair, both check the backends and would note the same thing twice, unattributed.
+    fn who(&self, c: &LbConfig) -> &'static str {
+        match (c.pair.is_some(), self.me == super::BALANCER) {
+            (false, _) => "",
+            (true, true) => "balancer 1: ",
+            (true, false) => "balancer 2: ",
         }
     }
 
@@ -288,6 +301,7 @@ impl BalancerState {
     /// Envoy's outlier sweep (its `interval`): ejections that have run their time end here, not
     /// at their exact instant, and a host in rotation earns back one step of its backoff.
     fn sweep(&mut self, c: &LbConfig, now: Micros, out: &mut Out) {
+        let who = self.who(c);
         for host in 0..self.hosts.len() {
             let h = &mut self.hosts[host];
             match h.ejected_until {
@@ -295,7 +309,7 @@ impl BalancerState {
                     h.ejected_until = None;
                     h.errors_in_row = 0;
                     self.back_in_rotation(c, host, now);
-                    out.note(NoteKind::Info, format!("{} is back from ejection", c.backend_name(host)));
+                    out.note(NoteKind::Info, format!("{who}{} is back from ejection", c.backend_name(host)));
                 }
                 Some(_) => {}
                 None => h.backoff = h.backoff.saturating_sub(1),
@@ -323,6 +337,7 @@ impl BalancerState {
         if !h.in_pool || (self.ejected() >= o.cap(self.pool()) && !c.bugs.eject_all) {
             return;
         }
+        let who = self.who(c);
         let h = &mut self.hosts[host];
         h.ejections += 1;
         // The multiplier stops growing once it reaches the cap, so good sweeps can wear it down.
@@ -335,7 +350,7 @@ impl BalancerState {
         out.note(
             NoteKind::Role,
             format!(
-                "{} ejected after {} errors in a row (ejection {})",
+                "{who}{} ejected after {} errors in a row (ejection {})",
                 c.backend_name(host),
                 h.errors_in_row,
                 h.ejections
@@ -351,6 +366,7 @@ impl BalancerState {
 
     fn checked(&mut self, c: &LbConfig, now: Micros, host: usize, pass: bool, out: &mut Out) {
         let Some(hc) = c.health else { return };
+        let who = self.who(c);
         let h = &mut self.hosts[host];
         if pass {
             h.fails = 0;
@@ -360,7 +376,10 @@ impl BalancerState {
                 if c.slow_start.is_some() {
                     h.warming_since = Some(now);
                 }
-                out.note(NoteKind::Role, format!("{} passes its health checks again", c.backend_name(host)));
+                out.note(
+                    NoteKind::Role,
+                    format!("{who}{} passes its health checks again", c.backend_name(host)),
+                );
             }
             if h.ejected_until.is_some() {
                 // Envoy's `successful_active_health_check_uneject_host`: the active check
@@ -370,7 +389,7 @@ impl BalancerState {
                 self.back_in_rotation(c, host, now);
                 out.note(
                     NoteKind::Info,
-                    format!("{} passes a health check: no longer ejected", c.backend_name(host)),
+                    format!("{who}{} passes a health check: no longer ejected", c.backend_name(host)),
                 );
             }
         } else {
@@ -380,7 +399,7 @@ impl BalancerState {
                 h.unhealthy = true;
                 out.note(
                     NoteKind::Role,
-                    format!("{} failed {} health checks: unhealthy", c.backend_name(host), h.fails),
+                    format!("{who}{} failed {} health checks: unhealthy", c.backend_name(host), h.fails),
                 );
             }
         }

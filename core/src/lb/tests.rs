@@ -985,3 +985,30 @@ fn ejections_end_at_an_outlier_sweep_and_good_sweeps_wear_the_multiplier_down() 
     assert_eq!(balancer(&s).hosts[0].backoff, 0, "one good sweep later");
     assert_eq!(balancer(&s).hosts[0].ejections, 1, "the count of ejections stays");
 }
+
+#[test]
+fn each_balancer_of_a_pair_signs_what_its_health_checks_found() {
+    // Both balancers of a pair check the backends; unsigned, their two notes read as one
+    // repeated.
+    let config = LbConfig { health: Some(HealthCheck::default()), ..pair(None) };
+    let dead = config.backend_node(1);
+    let mut s = sim(config, vec![Scheduled { at: SEC, fault: Fault::Crash(dead) }]);
+    let mut notes = Vec::new();
+    while let Some(r) = s.step_until(6 * SEC) {
+        for e in r {
+            if let crate::sim::trace::TraceKind::Note { text, .. } = &e.kind {
+                if text.contains("health checks: unhealthy") {
+                    notes.push(text.clone());
+                }
+            }
+        }
+    }
+    notes.sort();
+    assert_eq!(
+        notes,
+        [
+            "balancer 1: backend B2 (node 4) failed 3 health checks: unhealthy",
+            "balancer 2: backend B2 (node 4) failed 3 health checks: unhealthy"
+        ]
+    );
+}
