@@ -28,6 +28,22 @@ fn balancer(s: &Sim<Lb>) -> &balancer::BalancerState {
     }
 }
 
+/// Runs `s` to `until` and returns the notes that mention `needle`, in order (read step by step:
+/// the trace window keeps only the latest events).
+fn notes_until(s: &mut Sim<Lb>, until: Micros, needle: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    while let Some(r) = s.step_until(until) {
+        for e in r {
+            if let crate::sim::trace::TraceKind::Note { text, .. } = &e.kind {
+                if text.contains(needle) {
+                    notes.push(text.clone());
+                }
+            }
+        }
+    }
+    notes
+}
+
 fn backend(i: usize) -> NodeId {
     LbConfig::default().backend_node(i)
 }
@@ -190,16 +206,7 @@ fn a_full_queue_refuses_with_overloaded_and_slow_backends_lengthen_latency() {
     }
     config.backends[0].mode = Mode::Slow { factor: 5 };
     let mut s = sim(config, vec![]);
-    let mut full_notes = Vec::new();
-    while let Some(r) = s.step_until(10 * SEC) {
-        for e in r {
-            if let crate::sim::trace::TraceKind::Note { text, .. } = &e.kind {
-                if text.contains("queue is full") {
-                    full_notes.push(text.clone());
-                }
-            }
-        }
-    }
+    let full_notes = notes_until(&mut s, 10 * SEC, "queue is full");
     assert!(s.violation().is_none(), "{}", s.violation().unwrap());
     // 150/s at each host that serves at most 100/s: every queue fills, and each says so once
     // (at the start of its overload, not at each of its refusals).
@@ -993,16 +1000,7 @@ fn each_balancer_of_a_pair_signs_what_its_health_checks_found() {
     let config = LbConfig { health: Some(HealthCheck::default()), ..pair(None) };
     let dead = config.backend_node(1);
     let mut s = sim(config, vec![Scheduled { at: SEC, fault: Fault::Crash(dead) }]);
-    let mut notes = Vec::new();
-    while let Some(r) = s.step_until(6 * SEC) {
-        for e in r {
-            if let crate::sim::trace::TraceKind::Note { text, .. } = &e.kind {
-                if text.contains("health checks: unhealthy") {
-                    notes.push(text.clone());
-                }
-            }
-        }
-    }
+    let mut notes = notes_until(&mut s, 6 * SEC, "health checks: unhealthy");
     notes.sort();
     assert_eq!(
         notes,
