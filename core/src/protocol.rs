@@ -199,4 +199,9 @@ pub trait Describe {
     fn label(&self) -> &'static str;
     /// A longer, human readable description.
     fn detail(&self) -> String;
+    /// A keep-alive that carries nothing new (a heartbeat, a lease renewal, a health check):
+    /// the space-time diagram can hide them.
+    fn routine(&self) -> bool {
+        false
+    }
 }

@@ -112,3 +112,59 @@ fn a_violating_run_is_caught_again_at_the_same_step_after_landing_before_it() {
     while landed.violation().is_none() && landed.step().is_some() {}
     assert_eq!(landed.violation().map(|v| (v.step, v.time)), Some((v.step, v.time)));
 }
+
+/// Runs `sim` to `until`, taking a checkpoint after every 50 ms of it.
+fn run_observed<P: Service>(sim: &mut Sim<P>, cps: &mut Checkpoints<P>, until: u64)
+where
+    P::Msg: Describe,
+{
+    while sim.now() < until && sim.violation().is_none() {
+        sim.run_until((sim.now() + 50_000).min(until));
+        cps.observe(sim);
+    }
+}
+
+#[test]
+fn a_clicked_fault_and_a_fork_land_as_a_fresh_run_of_the_edited_script() {
+    use halab_core::sim::fault::Fault;
+    // A fault clicked mid-run: checkpoints taken before it meet it too.
+    let s = scenario(PAXOS_QUERY);
+    let mut run = s.paxos_sim();
+    let mut cps = Checkpoints::new(&run);
+    run_observed(&mut run, &mut cps, 1_500_000);
+    let at = run.inject_at(1_501_000, Fault::Crash(2));
+    cps.inject_at(at, &Fault::Crash(2));
+    run_observed(&mut run, &mut cps, 4 * SEC);
+    let mut clicked = s.clone();
+    clicked.push_fault(at, Fault::Crash(2));
+    let mut fresh = clicked.paxos_sim();
+    fresh.run_until(4 * SEC);
+    assert_eq!(fingerprint(&run), fingerprint(&fresh));
+    for k in [run.steps() / 4, run.steps() / 2, run.steps() - 1] {
+        let mut straight = clicked.paxos_sim();
+        while straight.steps() < k && straight.step().is_some() {}
+        assert_eq!(fingerprint(&cps.at_step(k)), fingerprint(&straight), "step {k}");
+    }
+
+    // Back to 1.2 s, a restart clicked there: the script's faults after 1.2 s are cut (the
+    // partition at 2 s, the restart at 2.5 s, the heal at 3 s, and the crash clicked at 1.5 s).
+    let mut landed = cps.at_time(1_200_000);
+    let fork = landed.now();
+    let step = landed.steps();
+    assert_eq!(landed.cancel_faults_after(fork), 4);
+    cps.fork(step, fork);
+    let at = landed.inject_at(1_201_000, Fault::Restart(0));
+    cps.inject_at(at, &Fault::Restart(0));
+    run_observed(&mut landed, &mut cps, 4 * SEC);
+    let mut forked = s.clone();
+    forked.faults.retain(|f| f.at <= fork);
+    forked.push_fault(at, Fault::Restart(0));
+    let mut fresh = forked.paxos_sim();
+    fresh.run_until(4 * SEC);
+    assert_eq!(fingerprint(&landed), fingerprint(&fresh), "the fork replays from its URL");
+    for k in [step / 2, step + 1, (step + landed.steps()) / 2] {
+        let mut straight = forked.paxos_sim();
+        while straight.steps() < k && straight.step().is_some() {}
+        assert_eq!(fingerprint(&cps.at_step(k)), fingerprint(&straight), "step {k} after the fork");
+    }
+}

@@ -70,6 +70,7 @@ test('each page downloads only the bundle it is in, by path and by p=', async ()
     ['/', 'halab-protocols', '[data-testid=node-0]'],
     ['/paxos', 'halab-protocols', '[data-testid=node-0]'],
     ['/lb', 'halab-services', '[data-testid=node-0]'],
+    ['/txn', 'halab-services', '[data-testid=node-0]'],
     ['/ring', 'halab-labs', '[data-testid=ring-svg]'],
     ['/avail', 'halab-labs', '[data-testid=avail-chart]'],
     ['/raft?p=ring&vn=50', 'halab-labs', '[data-testid=ring-svg]'],

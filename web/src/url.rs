@@ -22,11 +22,14 @@ pub struct ViewOpts {
     pub speed: f64,
     /// Run to this instant on open and pause there.
     pub t: Option<Micros>,
+    /// `view=diagram`: the space-time diagram instead of the cluster (embedded), or first
+    /// (on the page).
+    pub diagram: bool,
 }
 
 impl Default for ViewOpts {
     fn default() -> Self {
-        ViewOpts { embed: false, speed: DEFAULT_SPEED, t: None }
+        ViewOpts { embed: false, speed: DEFAULT_SPEED, t: None, diagram: false }
     }
 }
 
@@ -51,6 +54,13 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
                 "speed",
                 format!("expected a number from {MIN_SPEED} to {MAX_SPEED}, got \"{}\"", short(v)),
             ),
+        }
+    }
+    if let Some(v) = view.get("view") {
+        match v.as_str() {
+            "diagram" => o.diagram = true,
+            "cluster" | "" => o.diagram = false,
+            other => bad("view", format!("expected cluster or diagram, got \"{}\"", short(other))),
         }
     }
     if let Some(v) = view.get("t") {
@@ -225,6 +235,33 @@ pub fn copy_then(link: String, done: impl FnOnce(bool) + 'static) {
     });
 }
 
+/// Starts a download of `text` as `name`: a Blob, an object URL and a temporary `<a download>`.
+/// False if the browser refused any step.
+pub fn download(name: &str, mime: &str, text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else { return false };
+    let Some(document) = window.document() else { return false };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return false };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
+    let Some(a) =
+        document.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return false;
+    };
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // Revoke once the download has had time to start.
+    wasm_bindgen_futures::spawn_local(async move {
+        yew::platform::time::sleep(std::time::Duration::from_secs(10)).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,7 +274,7 @@ mod tests {
     fn view_keys_parse_and_fall_back() {
         let (o, e) = parse_view(&view(&[("embed", "1"), ("speed", "2.5"), ("t", "1.5s")]));
         assert!(e.is_empty());
-        assert_eq!(o, ViewOpts { embed: true, speed: 2.5, t: Some(1_500_000) });
+        assert_eq!(o, ViewOpts { embed: true, speed: 2.5, t: Some(1_500_000), diagram: false });
         let (o, e) = parse_view(&view(&[("speed", "1000"), ("t", "2h"), ("embed", "x")]));
         assert_eq!(o, ViewOpts::default());
         assert_eq!(e.len(), 3);

@@ -162,6 +162,14 @@ impl Describe for LbMsg {
         }
     }
 
+    /// Health checks and VRRP's adverts and ARP.
+    fn routine(&self) -> bool {
+        matches!(
+            self,
+            LbMsg::Check { .. } | LbMsg::CheckReply { .. } | LbMsg::Advert { .. } | LbMsg::Garp | LbMsg::Arp
+        )
+    }
+
     fn detail(&self) -> String {
         match self {
             LbMsg::Request { id, attempt } | LbMsg::Forward { id, attempt } => {

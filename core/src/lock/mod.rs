@@ -132,6 +132,11 @@ impl Describe for LockMsg {
         }
     }
 
+    /// Lease renewals.
+    fn routine(&self) -> bool {
+        matches!(self, LockMsg::Renew { .. } | LockMsg::Renewed { .. })
+    }
+
     fn detail(&self) -> String {
         match self {
             LockMsg::Acquire { acq } => format!("Acquire (acquisition {acq})"),

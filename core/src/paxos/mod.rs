@@ -139,6 +139,10 @@ impl Describe for Msg {
         }
     }
 
+    fn routine(&self) -> bool {
+        matches!(self, Msg::Heartbeat { .. })
+    }
+
     fn detail(&self) -> String {
         match self {
             Msg::Prepare { ballot, from } => format!("Prepare ballot {ballot} for slots ≥ {from}"),

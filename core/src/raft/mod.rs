@@ -181,6 +181,11 @@ impl Describe for Msg {
         }
     }
 
+    /// A heartbeat: an AppendEntries with no entries.
+    fn routine(&self) -> bool {
+        matches!(self, Msg::Append { entries, .. } if entries.is_empty())
+    }
+
     fn detail(&self) -> String {
         match self {
             Msg::RequestVote { term, last_index, last_term } => {

@@ -340,6 +340,14 @@ where
         at
     }
 
+    /// Forgets the scheduled faults due after `t`: the run forked at `t` (a fault clicked in the
+    /// past cuts the script there). Returns how many went.
+    pub fn cancel_faults_after(&mut self, t: Micros) -> usize {
+        let before = self.queue.len();
+        self.queue.retain(|at, item| at <= t || !matches!(item, Item::Fault(_)));
+        before - self.queue.len()
+    }
+
     /// Processes every event due at or before `t`, then moves the clock to `t`. Stops early on a
     /// violation. Returns the number of steps taken.
     pub fn run_until(&mut self, t: Micros) -> u64 {
@@ -759,18 +767,29 @@ where
         let cut_at_send = self.net.is_blocked(from, to);
         // The copy is made only when the network duplicates: a message can carry log entries.
         let copy = fate.duplicate.map(|d| (d, msg.clone()));
-        self.fly(from, to, msg, fate.delay, fate.lost, cut_at_send);
+        self.fly(from, to, msg, fate.delay, fate.lost, cut_at_send, false);
         if let Some(((delay, lost), msg)) = copy {
-            self.fly(from, to, msg, delay, lost, cut_at_send);
+            self.fly(from, to, msg, delay, lost, cut_at_send, true);
         }
     }
 
-    fn fly(&mut self, from: NodeId, to: NodeId, msg: P::Msg, delay: Micros, lost: bool, cut_at_send: bool) {
+    #[allow(clippy::too_many_arguments)]
+    fn fly(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg: P::Msg,
+        delay: Micros,
+        lost: bool,
+        cut_at_send: bool,
+        copy: bool,
+    ) {
         self.next_msg += 1;
         let id = self.next_msg;
         let arrives = self.now + delay;
         self.trace.absorb(&msg);
-        self.record(TraceKind::Send { msg: id, from, to, label: msg.label(), arrives });
+        let (label, routine) = (msg.label(), msg.routine());
+        self.record(TraceKind::Send { msg: id, from, to, label, arrives, copy, routine });
         let flight =
             Flight { id, from, to, msg, sent_at: self.now, arrives, lost, cut_at_send, held_for: None };
         self.push(arrives, Item::Deliver(flight));

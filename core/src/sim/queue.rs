@@ -100,6 +100,22 @@ impl<T> EventQueue<T> {
         self.slots.iter().flatten()
     }
 
+    /// Keeps only the events for which `keep(at, item)` holds (a fork drops scheduled faults).
+    /// Linear in the queue's length; the order of what stays is unchanged.
+    pub fn retain(&mut self, mut keep: impl FnMut(Micros, &T) -> bool) {
+        let mut kept = Vec::with_capacity(self.heap.len());
+        for key in std::mem::take(&mut self.heap).into_vec() {
+            let item = self.slots[key.slot as usize].as_ref().expect("a queued slot holds its item");
+            if keep(key.at(), item) {
+                kept.push(key);
+            } else {
+                self.slots[key.slot as usize] = None;
+                self.free.push(key.slot);
+            }
+        }
+        self.heap = BinaryHeap::from(kept);
+    }
+
     pub fn len(&self) -> usize {
         self.heap.len()
     }

@@ -107,14 +107,49 @@ pub enum DropReason {
 /// What happened in one event of a trace.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum TraceKind {
-    Send { msg: u64, from: NodeId, to: NodeId, label: &'static str, arrives: Micros },
-    Deliver { msg: u64, from: NodeId, to: NodeId, label: &'static str },
-    Drop { msg: u64, from: NodeId, to: NodeId, label: &'static str, reason: DropReason },
-    Timer { node: NodeId, label: String },
+    /// `copy`: a duplicate the network made of the message sent just before; `routine`:
+    /// `Describe::routine`. Neither is hashed: both follow from the rest.
+    Send {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+        label: &'static str,
+        arrives: Micros,
+        copy: bool,
+        routine: bool,
+    },
+    Deliver {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+        label: &'static str,
+    },
+    Drop {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+        label: &'static str,
+        reason: DropReason,
+    },
+    Timer {
+        node: NodeId,
+        label: String,
+    },
     Fault(Fault),
-    ClientSubmit { req: u64, node: NodeId },
-    ClientReply { req: u64, node: NodeId, outcome: &'static str },
-    Note { node: NodeId, kind: NoteKind, text: String },
+    ClientSubmit {
+        req: u64,
+        node: NodeId,
+    },
+    ClientReply {
+        req: u64,
+        node: NodeId,
+        outcome: &'static str,
+    },
+    Note {
+        node: NodeId,
+        kind: NoteKind,
+        text: String,
+    },
 }
 
 /// One event with its place in the run.
@@ -202,7 +237,9 @@ fn fingerprint(ev: &TraceEvent, h: &mut StableHasher) {
     // Tags 0–2 are the variants' own indices, so they cannot collide with the derived hash of
     // the other variants, which starts with the index.
     match &ev.kind {
-        TraceKind::Send { msg, from, to, label: _, arrives } => (0u8, msg, from, to, arrives).hash(h),
+        TraceKind::Send { msg, from, to, label: _, arrives, copy: _, routine: _ } => {
+            (0u8, msg, from, to, arrives).hash(h)
+        }
         TraceKind::Deliver { msg, from, to, label: _ } => (1u8, msg, from, to).hash(h),
         TraceKind::Drop { msg, from, to, label: _, reason } => (2u8, msg, from, to, reason).hash(h),
         other => other.hash(h),

@@ -8,6 +8,7 @@
 //! `every` doubles: memory stays bounded, and a landing's replay grows with the log of the
 //! run's length, not with the length.
 
+use super::fault::Fault;
 use super::{Describe, Sim, VIOLATION_CONTEXT};
 use crate::client::Service;
 use crate::protocol::Micros;
@@ -78,6 +79,23 @@ where
     pub fn forget_after(&mut self, step: u64) {
         let keep = self.kept.partition_point(|s| s.steps() <= step).max(1);
         self.kept.truncate(keep);
+    }
+
+    /// A fault was injected into the run at `at` (later than every checkpoint): each checkpoint
+    /// queues it too, so a landing that steps past `at` meets it as the run did.
+    pub fn inject_at(&mut self, at: Micros, fault: &Fault) {
+        for sim in &mut self.kept {
+            sim.inject_at(at, fault.clone());
+        }
+    }
+
+    /// The run forked right after step `step`, at instant `t`: checkpoints after the step go, and
+    /// the rest forget the scheduled faults after `t` (the fork cut the script there).
+    pub fn fork(&mut self, step: u64, t: Micros) {
+        self.forget_after(step);
+        for sim in &mut self.kept {
+            sim.cancel_faults_after(t);
+        }
     }
 
     /// The run as it was right after step `step` (or at its last step, if it stopped earlier).

@@ -12,6 +12,8 @@
 //! tested natively), [`view`] (plain view data for the widgets) and [`page::PlaygroundPage`]
 //! (the Yew component that wires them together).
 
+pub mod diagram;
+pub mod history;
 pub mod model;
 pub mod page;
 pub mod replay;
@@ -77,6 +79,11 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     const PAUSE_WHY: &'static str = "";
     /// Whether the node menu offers to make a node's clock drift (where leases care).
     const CLOCKS: bool = false;
+    /// The space-time diagram's window when the page opens.
+    const DIAGRAM_SPAN: Micros = SEC;
+    /// Message labels whose colour class is not found by [`Playground::label_class`]'s rule, as
+    /// (label, class).
+    const LABEL_CLASSES: &'static [(&'static str, &'static str)] = &[];
 
     /// A simulation of the scenario with the invariant checker installed.
     fn sim(s: &Scenario) -> Sim<Self>;
@@ -96,6 +103,17 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     fn lede(m: &Model<Self>) -> Html;
     /// The wide cards under the picture.
     fn detail(m: &Model<Self>, act: &Act<Self>) -> Html;
+    /// The colour class of a message in the diagram, by its label: [`Playground::LABEL_CLASSES`],
+    /// else the legend entry (of [`Playground::MESSAGES`]) whose text starts with the label.
+    fn label_class(label: &'static str) -> &'static str {
+        if let Some(&(_, class)) = Self::LABEL_CLASSES.iter().find(|(l, _)| *l == label) {
+            return class;
+        }
+        Self::MESSAGES
+            .iter()
+            .find(|(_, text)| text.split([' ', ',']).next() == Some(label))
+            .map_or("msg-other", |(class, _)| class.split(' ').next().unwrap_or("msg-other"))
+    }
     /// A node's name in notes, menus and tooltips.
     fn node_name(&self, id: NodeId) -> String {
         format!("node {id}")

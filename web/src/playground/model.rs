@@ -3,18 +3,20 @@
 //! the component only forwards events here and renders views of it. Generic over the protocol:
 //! nothing here knows Raft from Paxos.
 
+use super::history::History;
 use super::replay;
 use super::Playground;
 use crate::url::{
     format_speed, link_problem, parse_view, salvage_embed, ViewOpts, MAX_SPEED, MAX_T, MIN_SPEED,
 };
 use crate::widgets::controls::ShareView;
-use halab_core::protocol::{Degrade, Micros, NodeId, NoteKind, MS};
+use halab_core::protocol::{Degrade, Describe, Micros, NodeId, MS};
 use halab_core::scenario::presets::Preset;
 use halab_core::scenario::units::format_duration;
 use halab_core::scenario::{limits, url, Scenario};
 use halab_core::sim::fault::Fault;
-use halab_core::sim::trace::{TraceEvent, TraceKind};
+use halab_core::sim::trace::TraceKind;
+use halab_core::sim::travel::Checkpoints;
 use halab_core::sim::Sim;
 use std::collections::{BTreeSet, VecDeque};
 
@@ -31,6 +33,9 @@ pub const TIME_CHECK_STEPS: u64 = 128;
 const MAX_FRAME_MS: f64 = 100.0;
 /// The clock rate the node menu's "fast" and "slow" set, in parts per million (±50%).
 pub const MENU_DRIFT_PPM: i32 = 500_000;
+
+/// Steps a text trace covers at most (the newest up to the instant on screen).
+pub const TRACE_EXPORT_STEPS: u64 = 50_000;
 
 /// Steps `from_query` replays at once, before the page shows anything: a link to a few
 /// seconds lands without a progress bar.
@@ -75,6 +80,44 @@ pub struct Dropped {
     pub to: NodeId,
 }
 
+/// A fault clicked in the past: the run forked there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fork {
+    /// The instant the run forked.
+    pub at: Micros,
+    /// Faults of the script after it, cut.
+    pub cut: usize,
+    /// Simulated time the old run had reached, now gone.
+    pub dropped_until: Micros,
+}
+
+/// The run beside this one with one bug switch flipped (compare runs).
+pub struct Compare {
+    /// The bug switch (URL name) flipped, and whether it is on in the other run.
+    pub bug: &'static str,
+    pub on: bool,
+    /// The other run's record, to the instant on screen.
+    pub history: History,
+    /// Its step and instant.
+    pub step: u64,
+    pub now: Micros,
+    /// The first event where the runs differ, if they do by then.
+    pub diverged: Option<Divergence>,
+}
+
+/// Where two runs part.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Divergence {
+    pub step: u64,
+    pub time: Micros,
+    /// What each run did there, in words (`None`: nothing; the run had stopped).
+    pub ours: Option<String>,
+    pub theirs: Option<String>,
+}
+
+/// Steps a comparison runs at most (both runs, from the start).
+pub const MAX_COMPARE_STEPS: u64 = 1_000_000;
+
 /// The page model.
 pub struct Model<P: Playground> {
     pub scenario: Scenario,
@@ -84,6 +127,8 @@ pub struct Model<P: Playground> {
     pub playing: bool,
     pub speed: f64,
     pub embed: bool,
+    /// `view=diagram`: the space-time diagram leads (embedded: instead of the cluster).
+    pub show_diagram: bool,
     /// Readable problems with the URL (or with a request), shown in a banner.
     pub errors: Vec<String>,
     pub notes: VecDeque<Note>,
@@ -96,8 +141,20 @@ pub struct Model<P: Playground> {
     /// A link's run to its `t=`: running, or how it ended early (until dismissed). `None` once
     /// it reached its instant.
     pub replay: Option<Replay>,
-    /// Trace events already folded into notes and drops.
-    seen: u64,
+    /// What the run did, for the diagram and for the feed at any instant travelled to.
+    pub history: History,
+    /// Checkpoints of the run, for time travel.
+    travel: Checkpoints<P>,
+    /// The run's frontier, while `sim` shows an earlier step of it.
+    head: Option<Box<Sim<P>>>,
+    /// Where a fault clicked in the past forked the run, until dismissed.
+    pub fork: Option<Fork>,
+    /// The run with a bug switch flipped, beside this one.
+    pub compare: Option<Compare>,
+    /// The space-time diagram's window and filters.
+    pub diagram: super::diagram::DiagramState,
+    /// The message the viewer last asked about, and what it carried.
+    detail: Option<(u64, String)>,
     /// The query last written to the address bar, so unchanged state writes nothing.
     written: crate::url::Written,
     /// Each preset's scenario, decoded once: the page asks which preset is showing every frame.
@@ -144,12 +201,13 @@ impl<P: Playground> Model<P> {
                 (d.scenario, opts, errs)
             }
             Err(e) => {
-                let opts = ViewOpts { embed: salvage_embed(query), speed: P::SPEED, t: None };
+                let opts = ViewOpts { embed: salvage_embed(query), speed: P::SPEED, t: None, diagram: false };
                 (fallback(), opts, vec![link_problem(&e.field, &e.message)])
             }
         };
         let mut m = Model::new(scenario, opts.speed, opts.embed);
         m.errors = errors;
+        m.show_diagram = opts.diagram;
         if let Some(t) = opts.t {
             m.start_replay(t);
             m.replay_slice(FIRST_REPLAY_STEPS);
@@ -162,11 +220,11 @@ impl<P: Playground> Model<P> {
         let sim = P::sim(&scenario);
         Model {
             scenario,
-            sim,
             view_time: 0.0,
             playing: true,
             speed: speed.clamp(MIN_SPEED, MAX_SPEED),
             embed,
+            show_diagram: false,
             errors: Vec::new(),
             notes: VecDeque::new(),
             drops: VecDeque::new(),
@@ -174,12 +232,19 @@ impl<P: Playground> Model<P> {
             menu: None,
             share: ShareView::Idle,
             replay: None,
-            seen: 0,
+            history: history_of(&sim),
+            travel: Checkpoints::new(&sim),
+            head: None,
+            fork: None,
+            compare: None,
+            diagram: super::diagram::DiagramState::new(P::DIAGRAM_SPAN),
+            detail: None,
             written: crate::url::Written::default(),
             presets: P::PRESETS
                 .iter()
                 .filter_map(|p| Some((p, url::decode(p.query).ok()?.scenario)))
                 .collect(),
+            sim,
         }
     }
 
@@ -192,6 +257,9 @@ impl<P: Playground> Model<P> {
         }
         if self.embed {
             q.push_str("&embed=1");
+        }
+        if self.show_diagram {
+            q.push_str("&view=diagram");
         }
         q
     }
@@ -211,8 +279,7 @@ impl<P: Playground> Model<P> {
         }
         let now = self.sim.now();
         if self.sim.violation().is_none() && self.sim.next_time() == Some(now) {
-            self.sim.run_until(now);
-            self.ingest();
+            self.run_to(now);
         }
         format!("{}&t={}", self.query(), format_duration(self.sim.now()))
     }
@@ -273,7 +340,7 @@ impl<P: Playground> Model<P> {
                 r.status = ReplayStatus::Limit;
                 break;
             }
-            if self.sim.step_until(r.target).is_none() {
+            if !self.advance(r.target) {
                 break;
             }
             r.work += work;
@@ -282,13 +349,12 @@ impl<P: Playground> Model<P> {
         let arrived = self.sim.violation().is_some() || self.sim.next_time().is_none_or(|at| at > r.target);
         if arrived {
             // Nothing more is due by `target`: this only moves the clock there.
-            self.sim.run_until(r.target);
+            self.run_to(r.target);
             self.replay = None;
         } else {
             self.replay = Some(r);
         }
         self.view_time = self.sim.now() as f64;
-        self.ingest();
         self.replaying()
     }
 
@@ -342,7 +408,7 @@ impl<P: Playground> Model<P> {
         let until = target.min(limits::MAX_TIME as f64) as Micros;
         let mut budget = FRAME_STEP_BUDGET;
         while budget > 0 && self.sim.next_time().is_some_and(|at| at <= until) {
-            if self.sim.step_until(until).is_none() {
+            if !self.advance(until) {
                 break;
             }
             budget -= 1;
@@ -354,13 +420,12 @@ impl<P: Playground> Model<P> {
             // Out of budget (or stopped): show where the simulator really is.
             self.view_time = self.sim.now() as f64;
         } else {
-            self.sim.run_until(until);
+            self.run_to(until);
             self.view_time = target.max(self.sim.now() as f64);
         }
         if self.violated() {
             self.playing = false;
         }
-        self.ingest();
         true
     }
 
@@ -378,10 +443,9 @@ impl<P: Playground> Model<P> {
     pub fn step(&mut self) {
         self.settle();
         self.playing = false;
-        if self.sim.step().is_some() {
+        if self.advance(Micros::MAX) {
             self.view_time = self.view_time.max(self.sim.now() as f64);
         }
-        self.ingest();
     }
 
     pub fn set_speed(&mut self, speed: f64) {
@@ -404,7 +468,12 @@ impl<P: Playground> Model<P> {
         self.menu = None;
         self.share = ShareView::Idle;
         self.replay = None;
-        self.seen = 0;
+        self.history = history_of(&self.sim);
+        self.travel = Checkpoints::new(&self.sim);
+        self.head = None;
+        self.fork = None;
+        self.compare = None;
+        self.detail = None;
     }
 
     /// Changes protocol parameters; if that changed the scenario, runs it again from t = 0
@@ -422,10 +491,12 @@ impl<P: Playground> Model<P> {
 
     /// Replaces the run with the scenario in `query` (a preset), keeping speed and embedding.
     pub fn load(&mut self, query: &str) {
-        let (speed, embed, written) = (self.speed, self.embed, std::mem::take(&mut self.written));
+        let (speed, embed, diagram) = (self.speed, self.embed, self.show_diagram);
+        let written = std::mem::take(&mut self.written);
         *self = Model::from_query(query);
         self.speed = speed;
         self.embed = embed;
+        self.show_diagram = diagram;
         self.written = written;
     }
 
@@ -496,15 +567,18 @@ impl<P: Playground> Model<P> {
             }
             return;
         }
+        if self.head.is_some() {
+            self.fork_here();
+        }
         let at = self.sim.inject_at(self.click_instant(), fault.clone());
+        self.travel.inject_at(at, &fault);
         self.scenario.push_fault(at, fault);
         if !self.playing {
-            self.sim.run_until(at);
+            self.run_to(at);
             self.view_time = self.view_time.max(self.sim.now() as f64);
             if self.violated() {
                 self.view_time = self.sim.now() as f64;
             }
-            self.ingest();
         }
     }
 
@@ -616,64 +690,340 @@ impl<P: Playground> Model<P> {
     }
 
     // -----------------------------------------------------------------------------------------
-    // Trace → notes and drops
+    // Stepping and recording
 
-    /// Folds trace events recorded since the last call into the notes feed and drop flashes.
-    fn ingest(&mut self) {
-        let trace = self.sim.trace();
-        let total = trace.total();
-        let fresh = (total - self.seen).min(trace.recent().len() as u64) as usize;
-        self.seen = total;
-        let skip = trace.recent().len() - fresh;
-        let new: Vec<TraceEvent> = trace.recent().skip(skip).cloned().collect();
-        for ev in new {
-            match &ev.kind {
-                TraceKind::Note { kind, text, .. } => {
-                    let kind = match kind {
-                        NoteKind::Role => "role",
-                        NoteKind::Commit => "commit",
-                        NoteKind::Client => "client",
-                        NoteKind::Info => "info",
-                    };
-                    self.push_note(ev.time, kind, text.clone());
-                }
-                TraceKind::Fault(f) => {
-                    let protocol = &self.sim.cluster().protocol;
-                    let text =
-                        super::view::describe_fault_as(f, self.scenario.nodes, |x| protocol.node_name(x));
-                    self.push_note(ev.time, "fault", text);
-                }
-                TraceKind::Drop { from, to, .. } => {
-                    if self.drops.len() == DROPS_CAP {
-                        self.drops.pop_front();
-                    }
-                    self.drops.push_back(Dropped { time: ev.time, from: *from, to: *to });
-                }
-                _ => {}
+    /// One step of the run, if one is due by `limit`; at the frontier it is recorded (history,
+    /// notes, drops, checkpoints). Returns whether a step was taken.
+    fn advance(&mut self, limit: Micros) -> bool {
+        let Some(n) = self.sim.step_until(limit).map(|rec| rec.iter().len()) else { return false };
+        if self.head.is_some() {
+            // Replaying the recorded past: caught up with the frontier, the copy is the run.
+            if self.head.as_ref().is_some_and(|h| h.steps() <= self.sim.steps()) {
+                self.head = None;
             }
+            return true;
         }
+        let touched = record_step(&mut self.history, &self.sim, n);
+        let fresh = self.history.notes.len().saturating_sub(touched.notes);
+        for k in fresh..self.history.notes.len() {
+            let note = self.history.notes[k].1.clone();
+            self.push_note(note);
+        }
+        for (time, from, to) in touched.drops {
+            if self.drops.len() == DROPS_CAP {
+                self.drops.pop_front();
+            }
+            self.drops.push_back(Dropped { time, from, to });
+        }
+        self.travel.observe(&self.sim);
+        if let Some(v) = self.sim.violation() {
+            // The run stopped on a broken invariant: the diagram shows the events that led there.
+            let from = v.recent.first().map_or(v.time, |e| e.time);
+            self.diagram.focus(from, v.time);
+        }
+        true
     }
 
-    fn push_note(&mut self, time: Micros, kind: &'static str, text: String) {
+    /// Steps through everything due by `t`, then moves the clock to `t` (as `Sim::run_until`).
+    fn run_to(&mut self, t: Micros) {
+        while self.advance(t) {}
+        self.sim.run_until(t);
+    }
+
+    fn push_note(&mut self, note: Note) {
         // "node 1 committed up to index 9" followed by "node 1 ... index 10": keep only the
         // newest, so a steady stream of writes does not push elections and faults out of the feed.
         if let Some(top) = self.notes.front_mut() {
-            if kind == "commit" && top.kind == "commit" && subject(&top.text) == subject(&text) {
-                *top = Note { time, kind, text };
+            if note.kind == "commit" && top.kind == "commit" && subject(&top.text) == subject(&note.text) {
+                *top = note;
                 return;
             }
         }
         if self.notes.len() == NOTES_CAP {
             self.notes.pop_back();
         }
-        self.notes.push_front(Note { time, kind, text });
+        self.notes.push_front(note);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Time travel
+
+    /// Whether the page shows an earlier instant than the run's frontier.
+    pub fn in_past(&self) -> bool {
+        self.head.is_some()
+    }
+
+    /// The run's frontier: its step count and instant.
+    pub fn frontier(&self) -> (u64, Micros) {
+        let s = self.head.as_deref().unwrap_or(&self.sim);
+        (s.steps(), s.now())
+    }
+
+    /// Shows the run at instant `t` (everything due by then processed), paused.
+    pub fn travel_to_time(&mut self, t: Micros) {
+        let (_, end) = self.frontier();
+        if t >= end {
+            self.back_to_frontier();
+        } else {
+            let landed = self.travel.at_time(t);
+            self.land(landed);
+        }
+    }
+
+    /// Shows the run right after step `k`, paused.
+    pub fn travel_to_step(&mut self, k: u64) {
+        let (last, _) = self.frontier();
+        if k >= last {
+            self.back_to_frontier();
+        } else {
+            let landed = self.travel.at_step(k);
+            self.land(landed);
+        }
+    }
+
+    /// One event back.
+    pub fn step_back(&mut self) {
+        if self.sim.steps() > 0 {
+            self.travel_to_step(self.sim.steps() - 1);
+        }
+    }
+
+    /// Back to where the run had got, paused.
+    pub fn back_to_frontier(&mut self) {
+        self.settle();
+        self.playing = false;
+        self.menu = None;
+        if let Some(head) = self.head.take() {
+            self.sim = *head;
+        }
+        self.view_time = self.sim.now() as f64;
+        self.diagram.reveal(self.sim.now());
+        self.refeed();
+    }
+
+    fn land(&mut self, landed: Sim<P>) {
+        self.settle();
+        self.playing = false;
+        self.menu = None;
+        let old = std::mem::replace(&mut self.sim, landed);
+        if self.head.is_none() {
+            self.head = Some(Box::new(old));
+        }
+        self.view_time = self.sim.now() as f64;
+        self.diagram.reveal(self.sim.now());
+        self.refeed();
+    }
+
+    /// The notes feed and drop flashes as they were at the step on screen.
+    fn refeed(&mut self) {
+        let step = self.sim.steps();
+        self.notes = self.history.feed_at(step, NOTES_CAP);
+        self.drops = self
+            .history
+            .drops_at(step, DROPS_CAP)
+            .into_iter()
+            .map(|a| Dropped { time: a.ended, from: a.from, to: a.to })
+            .collect();
+    }
+
+    /// A fault clicked in the past: the run continues from here, its script cut after now and
+    /// what the old run did later forgotten (as RaftScope does).
+    fn fork_here(&mut self) {
+        let Some(head) = self.head.take() else { return };
+        let (now, step) = (self.sim.now(), self.sim.steps());
+        let cut = self.scenario.faults.iter().filter(|s| s.at > now).count();
+        self.scenario.faults.retain(|s| s.at <= now);
+        self.sim.cancel_faults_after(now);
+        self.travel.fork(step, now);
+        self.history.truncate_after(step);
+        self.fork = Some(Fork { at: now, cut, dropped_until: head.now() });
+    }
+
+    /// The pointer is on message `id`: reads what it carried.
+    pub fn hover(&mut self, id: u64) {
+        self.diagram.hover = Some(id);
+        self.message_detail(id);
+    }
+
+    /// Shows only messages labelled `label` (empty: all).
+    pub fn show_only(&mut self, label: &str) {
+        self.diagram.only = self.history.arrows.iter().rev().map(|a| a.label).find(|l| *l == label);
+    }
+
+    /// Shows or hides node `n`'s lane.
+    pub fn toggle_lane(&mut self, n: NodeId) {
+        if !self.diagram.hidden.remove(&n) {
+            self.diagram.hidden.insert(n);
+        }
+    }
+
+    /// The last [`TRACE_EXPORT_STEPS`] steps up to the instant on screen as text, one line per
+    /// event, after a header with the link that replays them: for bug reports.
+    pub fn text_trace(&self) -> String {
+        use std::fmt::Write;
+        let end = self.sim.steps();
+        let from = end.saturating_sub(TRACE_EXPORT_STEPS);
+        let mut sim = self.travel.at_step(from);
+        let mut out = String::new();
+        let link = format!("?{}&t={}", self.query(), format_duration(self.sim.now()));
+        let _ = writeln!(out, "# HA Lab trace: {} /{}{link}", P::TITLE, P::KIND.name());
+        let _ = writeln!(
+            out,
+            "# steps {}..{} of the run, t = {} s, trace hash {:016x}",
+            sim.steps(),
+            end,
+            self.sim.now() as f64 / 1e6,
+            self.sim.trace().hash()
+        );
+        let nodes = self.scenario.nodes;
+        while sim.steps() < end {
+            let Some(rec) = sim.step() else { break };
+            for e in rec.iter() {
+                let _ = writeln!(
+                    out,
+                    "{:>8} {:>12.6} s  {}",
+                    e.step,
+                    e.time as f64 / 1e6,
+                    super::view::describe_event(e, nodes)
+                );
+            }
+        }
+        if let Some(v) = self.sim.violation() {
+            let _ = writeln!(out, "# violation at step {}: {}", v.step, v);
+        }
+        out
+    }
+
+    /// Runs the same seed and faults with bug switch `bug` flipped, to the instant on screen, and
+    /// finds the first event where the two runs differ. An empty or unknown name ends it.
+    pub fn compare_with(&mut self, bug: &str) {
+        let Some(&(name, _)) = P::BUGS.iter().find(|(n, _)| *n == bug) else {
+            self.compare = None;
+            return;
+        };
+        let mut other = self.scenario.clone();
+        let Some(flag) = P::bug_flag(&mut other, name) else { return };
+        *flag = !*flag;
+        let on = *flag;
+        let end = self.sim.steps();
+        if end > MAX_COMPARE_STEPS {
+            self.errors.push(format!(
+                "Compare runs both runs from the start, up to {} events; this one is at event {}. \
+                 Travel back to an earlier instant to compare there.",
+                replay::thousands(MAX_COMPARE_STEPS),
+                replay::thousands(end)
+            ));
+            return;
+        }
+        let until = self.sim.now();
+        let mut ours = self.travel.at_step(0);
+        let mut theirs = P::sim(&other);
+        let mut history = history_of(&theirs);
+        let mut diverged = None;
+        let nodes = self.scenario.nodes;
+        while diverged.is_none() && ours.steps() < end {
+            let a: Vec<_> = ours.step().map(|r| r.iter().cloned().collect()).unwrap_or_default();
+            let n = theirs.step().map(|r| r.iter().len());
+            let b: Vec<_> = n.map(|n| theirs.trace().latest(n).cloned().collect()).unwrap_or_default();
+            if let Some(n) = n {
+                record_step(&mut history, &theirs, n);
+            }
+            // The hash takes what each message carries too, which the events leave out (a Vote
+            // granted or refused is one `Vote`).
+            if a != b || ours.trace().hash() != theirs.trace().hash() {
+                let detail = |sim: &Sim<P>, e: &halab_core::sim::trace::TraceEvent| {
+                    let said = super::view::describe_event(e, nodes);
+                    let TraceKind::Send { msg, .. } = e.kind else { return said };
+                    match sim.in_flight().iter().find(|f| f.id == msg) {
+                        Some(f) => format!("{said}: {}", f.msg.detail()),
+                        None => said,
+                    }
+                };
+                let k = (0..a.len().max(b.len()))
+                    .find(|&k| {
+                        a.get(k) != b.get(k)
+                            || a.get(k).map(|e| detail(&ours, e)) != b.get(k).map(|e| detail(&theirs, e))
+                    })
+                    .unwrap_or(0);
+                let at = a.get(k).or(b.get(k));
+                diverged = Some(Divergence {
+                    step: at.map_or(ours.steps(), |e| e.step),
+                    time: at.map_or(ours.now(), |e| e.time),
+                    ours: a.get(k).map(|e| detail(&ours, e)),
+                    theirs: b.get(k).map(|e| detail(&theirs, e)),
+                });
+            }
+            if a.is_empty() && b.is_empty() {
+                break;
+            }
+        }
+        while theirs.now() < until && theirs.steps() < MAX_COMPARE_STEPS {
+            let Some(n) = theirs.step_until(until).map(|r| r.iter().len()) else { break };
+            record_step(&mut history, &theirs, n);
+        }
+        if theirs.steps() < MAX_COMPARE_STEPS {
+            theirs.run_until(until);
+        }
+        self.compare =
+            Some(Compare { bug: name, on, history, step: theirs.steps(), now: theirs.now(), diverged });
+    }
+
+    /// What the message under the pointer carried, once [`Model::message_detail`] read it.
+    pub fn hover_detail(&self) -> Option<&str> {
+        let id = self.diagram.hover?;
+        self.detail.as_ref().filter(|(k, _)| *k == id).map(|(_, t)| t.as_str())
+    }
+
+    /// What message `id` carried, read from the run as it was when the message was sent.
+    pub fn message_detail(&mut self, id: u64) -> Option<String> {
+        if let Some((k, text)) = &self.detail {
+            if *k == id {
+                return Some(text.clone());
+            }
+        }
+        let sent = self.history.arrow(id)?.sent_step;
+        let find = |sim: &Sim<P>| sim.in_flight().iter().find(|f| f.id == id).map(|f| f.msg.detail());
+        let text = find(&self.sim).or_else(|| find(&self.travel.at_step(sent)))?;
+        self.detail = Some((id, text.clone()));
+        Some(text)
     }
 }
 
-/// The first three words of a note ("node 1 committed"): whose progress it reports.
-fn subject(text: &str) -> Vec<&str> {
-    text.split(' ').take(3).collect()
+use super::history::subject;
+
+/// `crashed`, `paused`, or the protocol's role for a live node, at the sim's instant.
+pub fn role_at<P: Playground>(sim: &Sim<P>, i: usize) -> &'static str {
+    let node = &sim.cluster().nodes[i];
+    match &node.state {
+        None => "crashed",
+        Some(_) if node.paused_until.is_some_and(|u| u > sim.now()) => "paused",
+        Some(s) => sim.cluster().protocol.role(s),
+    }
+}
+
+/// Folds the `n` trace events of `sim`'s last step into `history`, with the roles of the nodes
+/// the step touched.
+fn record_step<P: Playground>(history: &mut History, sim: &Sim<P>, n: usize) -> super::history::Touched {
+    let nodes = sim.cluster().len() as u8;
+    let protocol = &sim.cluster().protocol;
+    let touched = history.record(sim.trace().latest(n), |f| {
+        super::view::describe_fault_as(f, nodes, |x| protocol.node_name(x))
+    });
+    let (now, step) = (sim.now(), sim.steps());
+    for x in 0..nodes {
+        if touched.has(x) {
+            history.role(x, role_at(sim, usize::from(x)), now, step);
+        }
+    }
+    touched
+}
+
+/// An empty record of `sim`'s run, with every node's role at its start.
+fn history_of<P: Playground>(sim: &Sim<P>) -> History {
+    History::new((0..sim.cluster().len()).map(|i| role_at(sim, i)))
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod travel_tests;

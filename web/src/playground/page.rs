@@ -11,10 +11,12 @@ use crate::url;
 use crate::widgets::banner::ErrorBanner;
 use crate::widgets::cluster::{place_pct, position_pct, Cluster, Legend};
 use crate::widgets::controls::{share_callback, Settings, Status, Toolbar};
+use crate::widgets::diagram::{diagram, DiagramActions, DiagramProps};
 use crate::widgets::faults::{NetworkPanel, NodeMenu};
 use crate::widgets::frozen::Frozen;
 use crate::widgets::invariants::Invariants;
 use crate::widgets::notes::Notes;
+use crate::widgets::scrubber::{scrubber, ScrubberProps};
 use halab_core::protocol::NodeId;
 use halab_core::sim::fault::Fault;
 use std::cell::RefCell;
@@ -215,6 +217,9 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
         let invariant_names = P::INVARIANTS.to_vec();
         let full = url::absolute(&m.query().replace("&embed=1", ""));
         let picture = waiting.unwrap_or_else(|| {
+            if m.show_diagram {
+                return diagram_card(&m, &act, true);
+            }
             html! {
                 <Cluster nodes={view::nodes(&m)} messages={view::messages(&m)} cuts={view::cuts(&m)} links={view::links(&m)}
                     drops={view::drops(&m)} label={picture_label} pad={P::PICTURE_PAD} pad_y={P::PICTURE_PAD_Y} turn={P::PICTURE_TURN}
@@ -257,6 +262,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
             { banner }
             { toolbar }
             { replay_bar }
+            { fork_bar(&m, &act) }
         </>
     };
     if let Some(waiting) = waiting {
@@ -308,8 +314,15 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                         label={format!("{picture_label}: click a node for actions, a link to cut or mend it")}>
                         { for menu }
                     </Cluster>
+                    { scrub(&m, &act) }
                     { panels(&|| html! { <><Legend items={legend(&m)} />{ P::under_picture(&m) }</> }) }
                 </section>
+                { panels(&|| html! {
+                    <section class={classes!("card", "diagram-card", m.show_diagram.then_some("first"))} data-testid="diagram-card">
+                        <h2>{ "Space-time diagram" }<span class="muted">{ " — every message, send to delivery" }</span></h2>
+                        { diagram_card(&m, &act, false) }
+                    </section>
+                }) }
                 <aside class="side">{ panels(&|| html! { <>
                     <Invariants names={P::INVARIANTS.to_vec()} steps={steps} violation={view::violation(&m)} unjudged={view::unjudged(&m)}>
                         { P::verdict_note(&m) }
@@ -350,6 +363,167 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 }) }
             </div>
         </main>
+    }
+}
+
+/// Time travel's slider under the picture.
+fn scrub<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
+    let (last, end) = m.frontier();
+    scrubber(ScrubberProps {
+        now: m.sim.now(),
+        step: m.sim.steps(),
+        end,
+        last,
+        in_past: m.in_past(),
+        on_time: act.on(|m, t| m.travel_to_time(t)),
+        on_back: act.on(|m, ()| m.step_back()),
+        on_forward: act.on(|m, ()| m.step()),
+        on_live: act.on(|m, ()| m.back_to_frontier()),
+    })
+}
+
+/// The diagram of this run, with its controls.
+fn diagram_card<P: Playground>(m: &Model<P>, act: &Act<P>, compact: bool) -> Html {
+    let v = super::diagram::view(m);
+    let hover = m.diagram.hover.and_then(|id| {
+        let a = v.arrows.iter().find(|a| a.id == id)?;
+        Some(match m.hover_detail() {
+            Some(detail) => format!("{} — {detail}", a.title),
+            None => a.title.clone(),
+        })
+    });
+    let protocol = &m.sim.cluster().protocol;
+    let mut nodes: Vec<(NodeId, String, bool)> =
+        (0..m.scenario.nodes).map(|n| (n, protocol.node_name(n), !m.diagram.hidden.contains(&n))).collect();
+    if P::KIND.takes_writes() {
+        let c = super::history::CLIENTS;
+        nodes.push((c, "clients".into(), !m.diagram.hidden.contains(&c)));
+    }
+    let compare = (!compact).then(|| compare_panel(m, act));
+    let main = diagram(DiagramProps {
+        view: &v,
+        hover,
+        follow: m.diagram.end.is_none(),
+        hide_routine: m.diagram.hide_routine,
+        only: m.diagram.only,
+        nodes,
+        act: DiagramActions {
+            travel: act.on(|m, step| m.travel_to_step(step)),
+            time: act.on(|m, t| m.travel_to_time(t)),
+            hover: act.on(|m, id| m.hover(id)),
+            zoom: act.on(|m, f| {
+                let now = m.sim.now();
+                m.diagram.zoom(f, now)
+            }),
+            pan: act.on(|m, f| {
+                let now = m.sim.now();
+                m.diagram.pan(f, now)
+            }),
+            follow: act.on(|m, ()| m.diagram.end = None),
+            routine: act.on(|m, on| m.diagram.hide_routine = on),
+            only: act.on(|m, label: String| m.show_only(&label)),
+            node: act.on(|m, n| m.toggle_lane(n)),
+            trace: act.on(|m, ()| {
+                crate::url::download(&format!("{}-trace.txt", P::KIND.name()), "text/plain", &m.text_trace());
+            }),
+        },
+        compact,
+        id: "diagram-svg",
+    });
+    html! { <>{ main }{ for compare }</> }
+}
+
+/// Compare runs: the same seed and faults with one bug switch flipped, its diagram under this
+/// one, and the first event where they part.
+fn compare_panel<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
+    if P::BUGS.is_empty() {
+        return Html::default();
+    }
+    let current = m.compare.as_ref().map(|c| c.bug);
+    let options = P::BUGS.iter().map(|&(name, what)| {
+        let state = if m.bug_on(name) { "off" } else { "on" };
+        html! { <option value={name} selected={current == Some(name)}>{ format!("{name} {state} — {what}") }</option> }
+    });
+    let onchange = act.on(|m, e: Event| {
+        use wasm_bindgen::JsCast;
+        if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+            m.compare_with(&s.value());
+        }
+    });
+    let body = m.compare.as_ref().map(|c| {
+        let state = if c.on { "on" } else { "off" };
+        let what = match &c.diverged {
+            Some(d) => html! {
+                <p data-testid="divergence" data-step={d.step.to_string()} data-time={d.time.to_string()}>
+                    <strong>{ format!("The runs part at {} (event {}). ", super::view::fmt_time(d.time), d.step) }</strong>
+                    { format!("This run: {}. With {} {state}: {}.",
+                        d.ours.as_deref().unwrap_or("nothing (it had stopped)"), c.bug,
+                        d.theirs.as_deref().unwrap_or("nothing (it had stopped)")) }
+                </p>
+            },
+            None => html! {
+                <p data-testid="divergence" data-step="none">
+                    { format!("Up to {}, the run with {} {state} does exactly what this one does.", super::view::fmt_time(c.now), c.bug) }
+                </p>
+            },
+        };
+        let picture = super::diagram::compared(m).map(|v| {
+            let acts = DiagramActions {
+                travel: act.on(|m, step| m.travel_to_step(step)),
+                time: act.on(|m, t| m.travel_to_time(t)),
+                hover: Callback::noop(),
+                zoom: act.on(|m, f| {
+                    let now = m.sim.now();
+                    m.diagram.zoom(f, now)
+                }),
+                pan: Callback::noop(),
+                follow: Callback::noop(),
+                routine: Callback::noop(),
+                only: Callback::noop(),
+                node: Callback::noop(),
+                trace: Callback::noop(),
+            };
+            crate::widgets::diagram::picture(&v, &acts, "diagram-compare")
+        });
+        html! {
+            <>
+                { what }
+                <h3 class="compare-title">{ format!("With {} {state}", c.bug) }</h3>
+                { for picture }
+            </>
+        }
+    });
+    html! {
+        <div class="compare" data-testid="compare">
+            <label>{ "Compare with the same run, bug switch " }
+                <select data-testid="compare-bug" {onchange} aria-label="bug switch to flip">
+                    <option value="" selected={current.is_none()}>{ "— none —" }</option>
+                    { for options }
+                </select>
+            </label>
+            { for body }
+        </div>
+    }
+}
+
+/// After a fault clicked in the past: where the run forked, and what went.
+fn fork_bar<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
+    let Some(f) = m.fork else { return Html::default() };
+    let cut = match f.cut {
+        0 => String::new(),
+        1 => " and the 1 scripted fault after it".to_owned(),
+        n => format!(" and the {n} scripted faults after it"),
+    };
+    html! {
+        <section class="card fork-bar" data-testid="fork" data-at={f.at.to_string()} data-cut={f.cut.to_string()} role="status">
+            <strong>{ format!("Forked at {}.", replay::secs(f.at)) }</strong>
+            { format!(
+                " A fault clicked in the past starts a new run from there: the old run from {} to {}{cut} are gone, \
+                 and the link now replays the new run.",
+                replay::secs(f.at), replay::secs(f.dropped_until)) }
+            <button class="link-button" aria-label="dismiss" data-testid="fork-dismiss"
+                onclick={act.on(|m, _: MouseEvent| m.fork = None)}>{ "✕" }</button>
+        </section>
     }
 }
 

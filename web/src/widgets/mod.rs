@@ -14,10 +14,12 @@
 pub mod banner;
 pub mod cluster;
 pub mod controls;
+pub mod diagram;
 pub mod faults;
 pub mod field;
 pub mod frozen;
 pub mod invariants;
 pub mod log;
 pub mod notes;
+pub mod scrubber;
 pub mod timeline;

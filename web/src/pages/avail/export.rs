@@ -80,30 +80,3 @@ pub fn measured_csv(m: &Measurements) -> String {
 pub fn svg_file(outer_html: &str) -> String {
     format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{outer_html}\n")
 }
-
-/// Starts a download of `text` as `name`: a Blob, an object URL and a temporary `<a download>`.
-/// False if the browser refused any step.
-pub fn download(name: &str, mime: &str, text: &str) -> bool {
-    use wasm_bindgen::JsCast;
-    let Some(window) = web_sys::window() else { return false };
-    let Some(document) = window.document() else { return false };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return false };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
-    let Some(a) =
-        document.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    else {
-        return false;
-    };
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    // Revoke once the download has had time to start.
-    wasm_bindgen_futures::spawn_local(async move {
-        yew::platform::time::sleep(std::time::Duration::from_secs(10)).await;
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    true
-}

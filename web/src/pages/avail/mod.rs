@@ -342,7 +342,7 @@ pub fn avail_page(props: &PageProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             if let Ok(m) = model.try_borrow() {
                 let name = format!("availability-{}.csv", m.scenario.axis.name());
-                export::download(&name, "text/csv", &export::curve_csv(&m.curve));
+                crate::url::download(&name, "text/csv", &export::curve_csv(&m.curve));
             }
         })
     };
@@ -351,7 +351,7 @@ pub fn avail_page(props: &PageProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             if let Ok(m) = model.try_borrow() {
                 if let Some(ms) = &m.measurements {
-                    export::download("availability-measured.csv", "text/csv", &export::measured_csv(ms));
+                    crate::url::download("availability-measured.csv", "text/csv", &export::measured_csv(ms));
                 }
             }
         })
@@ -360,7 +360,11 @@ pub fn avail_page(props: &PageProps) -> Html {
         let svg_ref = svg_ref.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(el) = svg_ref.cast::<web_sys::Element>() {
-                export::download("availability.svg", "image/svg+xml", &export::svg_file(&el.outer_html()));
+                crate::url::download(
+                    "availability.svg",
+                    "image/svg+xml",
+                    &export::svg_file(&el.outer_html()),
+                );
             }
         })
     };

@@ -45,6 +45,25 @@ impl Playground for Lb {
         ("msg-lease", "lease"),
         ("msg-pool", "pool, provisioning"),
     ];
+    const LABEL_CLASSES: &'static [(&'static str, &'static str)] = &[
+        ("Request", "msg-req"),
+        ("Forward", "msg-req"),
+        ("Done", "msg-resp"),
+        ("Response", "msg-resp"),
+        ("Check", "msg-check"),
+        ("CheckReply", "msg-check"),
+        ("Advert", "msg-advert"),
+        ("GARP", "msg-advert"),
+        ("ARP", "msg-advert"),
+        ("LeaseAsk", "msg-lease"),
+        ("LeaseGrant", "msg-lease"),
+        ("LeaseDeny", "msg-lease"),
+        ("LeaseRelease", "msg-lease"),
+        ("Provision", "msg-pool"),
+        ("Provisioned", "msg-pool"),
+        ("Pool", "msg-pool"),
+    ];
+    const DIAGRAM_SPAN: Micros = 200 * halab_core::protocol::MS;
     const TIMER: &'static str = "";
     /// Room for backend captions on the right and client captions on the left.
     const PICTURE_PAD: f64 = 110.0;

@@ -43,6 +43,13 @@ impl Playground for Lock {
         ("msg-written", "Written"),
         ("msg-fenced no", "Fenced (refused)"),
     ];
+    const LABEL_CLASSES: &'static [(&'static str, &'static str)] = &[
+        ("Deny", "msg-grant no"),
+        ("Renewed", "msg-renew"),
+        ("Lost", "msg-lost no"),
+        ("Fenced", "msg-fenced no"),
+    ];
+    const DIAGRAM_SPAN: Micros = 2 * SEC;
     const TIMER: &'static str = "lease left";
     /// Room for "3 stored · 1 refused" beside the storage, even at a phone's caption size.
     const PICTURE_PAD: f64 = 64.0;

@@ -42,6 +42,13 @@ impl Playground for Txn {
         ("msg-ack ack", "Ack"),
         ("msg-ask", "Ask / Query (small: Report)"),
     ];
+    const LABEL_CLASSES: &'static [(&'static str, &'static str)] = &[
+        ("No", "msg-no no"),
+        ("PreAck", "msg-precommit"),
+        ("Query", "msg-ask"),
+        ("Report", "msg-ask"),
+        ("Ack", "msg-ack"),
+    ];
     const TIMER: &'static str = "timeout left (3PC: until it decides alone)";
     /// Room for "txn 12: pre-committed" beside a participant, even at a phone's caption size.
     const PICTURE_PAD: f64 = 70.0;

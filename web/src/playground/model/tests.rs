@@ -205,12 +205,12 @@ fn reconfigure_restarts_only_on_a_valid_change_and_keeps_faults() {
 #[test]
 fn runs_of_progress_notes_from_one_node_are_merged() {
     let mut m = RaftModel::from_query("n=3");
-    m.push_note(1, "commit", "node 1 committed up to index 1".into());
-    m.push_note(2, "commit", "node 1 committed up to index 2".into());
-    m.push_note(3, "commit", "node 2 committed up to index 2".into());
-    m.push_note(4, "role", "node 0 stands for election in term 2".into());
-    m.push_note(5, "commit", "node 0 learned slot 4: k1=4".into());
-    m.push_note(6, "commit", "node 0 learned slot 5: k2=5".into());
+    m.push_note(Note { time: 1, kind: "commit", text: "node 1 committed up to index 1".into() });
+    m.push_note(Note { time: 2, kind: "commit", text: "node 1 committed up to index 2".into() });
+    m.push_note(Note { time: 3, kind: "commit", text: "node 2 committed up to index 2".into() });
+    m.push_note(Note { time: 4, kind: "role", text: "node 0 stands for election in term 2".into() });
+    m.push_note(Note { time: 5, kind: "commit", text: "node 0 learned slot 4: k1=4".into() });
+    m.push_note(Note { time: 6, kind: "commit", text: "node 0 learned slot 5: k2=5".into() });
     let texts: Vec<&str> = m.notes.iter().map(|n| n.text.as_str()).collect();
     assert_eq!(
         texts,

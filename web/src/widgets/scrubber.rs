@@ -1,0 +1,60 @@
+//! Time travel's controls under the picture: a slider over the run so far, one event back and
+//! forward, and a way back to where the run had got.
+
+use halab_core::protocol::Micros;
+use yew::prelude::*;
+
+pub struct ScrubberProps {
+    /// The instant and step on screen.
+    pub now: Micros,
+    pub step: u64,
+    /// How far the run has got.
+    pub end: Micros,
+    pub last: u64,
+    pub in_past: bool,
+    pub on_time: Callback<Micros>,
+    pub on_back: Callback<()>,
+    pub on_forward: Callback<()>,
+    pub on_live: Callback<()>,
+}
+
+pub fn scrubber(p: ScrubberProps) -> Html {
+    let on_time = p.on_time.clone();
+    let oninput = Callback::from(move |e: InputEvent| {
+        use wasm_bindgen::JsCast;
+        let ms = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.value().parse::<u64>().ok());
+        if let Some(ms) = ms {
+            on_time.emit(ms * 1_000);
+        }
+    });
+    let click = |cb: &Callback<()>| {
+        let cb = cb.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let live = p.in_past.then(|| {
+        html! {
+            <button class="small" data-testid="scrub-live" onclick={click(&p.on_live)}
+                title="back to where the run had got">{ "⏭ latest" }</button>
+        }
+    });
+    html! {
+        <div class={classes!("scrubber", p.in_past.then_some("past"))} data-testid="scrubber"
+            data-now={p.now.to_string()} data-end={p.end.to_string()} data-step={p.step.to_string()}
+            data-last={p.last.to_string()} data-past={p.in_past.to_string()}>
+            <button class="small" data-testid="scrub-back" onclick={click(&p.on_back)} disabled={p.step == 0}
+                title="one event back" aria-label="one event back">{ "◀ event" }</button>
+            <input type="range" min="0" max={(p.end / 1_000).to_string()} step="1" value={(p.now / 1_000).to_string()}
+                aria-label="the run's time: drag to travel" data-testid="scrub-range" {oninput} />
+            <button class="small" data-testid="scrub-forward" onclick={click(&p.on_forward)}
+                title="one event forward" aria-label="one event forward">{ "event ▶" }</button>
+            { for live }
+            <span class="scrub-text">
+                { format!("{:.3} s of {:.3} s · event {} of {}", p.now as f64 / 1e6, p.end as f64 / 1e6, p.step, p.last) }
+                { if p.in_past { html! { <span class="badge past">{ " in the past: play re-runs it; a fault forks it" }</span> } } else { html! {} } }
+            </span>
+        </div>
+    }
+}
