@@ -4,6 +4,7 @@
 // page's data attributes and waits for them (with a deadline), never for a timer tick.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { startHarness, assertNoErrors, waitUntil } from '../lib/harness.mjs';
 import { status, search, nodes } from './page.mjs';
 
@@ -26,6 +27,12 @@ async function scrubber(page) {
     last: Number(el.dataset.last),
     past: el.dataset.past === 'true',
   }));
+}
+
+/** Clicks a download button; returns the file's name and text. */
+async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
+  return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
 }
 
 /** Drags the slider to `ms` (fill sets the value and fires `input`, as a drag does). */
@@ -99,6 +106,18 @@ test('a click on an arrow travels to its send; hovering shows what it carried', 
   const all = await count();
   await page.check('[data-testid=diagram-hide-routine]');
   await waitUntil('heartbeats hidden', async () => assert.ok((await count()) < all));
+  // Exports: the diagram as a standalone SVG (with its stylesheet), the run as a text trace.
+  const svg = await download(page, 'diagram-svg-export');
+  assert.equal(svg.name, 'space-time.svg');
+  assert.match(svg.text, /^<\?xml[^]*<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*<style>[^]*\.diagram \.arrow[^]*<\/svg>/);
+  const drawn = Number(await page.getAttribute('[data-testid=diagram-svg]', 'data-arrows'));
+  assert.equal((svg.text.match(/<g [^>]*class="arrow /g) ?? []).length, drawn, 'every drawn arrow is in the file');
+  const trace = await download(page, 'diagram-trace');
+  assert.equal(trace.name, 'raft-trace.txt');
+  const lines = trace.text.trim().split('\n');
+  assert.match(lines[0], /^# HA Lab trace: Raft \/raft\?p=raft&n=5&seed=4/);
+  const last = lines.filter((l) => !l.startsWith('#')).at(-1);
+  assert.equal(Number(last.trim().split(/\s+/)[0]), arrow.step, 'the trace ends at the instant on screen');
   await page.selectOption('[data-testid=diagram-only]', 'AppendReply');
   await waitUntil('only AppendReply', async () => {
     const labels = await page.$$eval('[data-testid=diagram-svg] g.arrow title', (els) => els.map((e) => e.textContent.split(' ')[0]));

@@ -214,14 +214,7 @@ pub fn diagram(p: DiagramProps) -> Html {
             }
         });
         let svg_export = Callback::from(|_: MouseEvent| {
-            let svg = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.query_selector("[data-testid=diagram-svg]").ok().flatten());
-            if let Some(el) = svg {
-                let text = format!(
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n",
-                    el.outer_html().replacen("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 1)
-                );
+            if let Some(text) = svg_file() {
                 crate::url::download("space-time.svg", "image/svg+xml", &text);
             }
         });
@@ -258,6 +251,19 @@ pub fn diagram(p: DiagramProps) -> Html {
             <p class="diagram-hover muted">{ "Point at a message to read it; click one, or anywhere, to travel there. Ctrl + wheel zooms." }</p>
         },
     };
+    let key = (!p.compact).then(|| {
+        html! {
+            <p class="diagram-key muted">
+                <span class="k-line">{ "——" }</span>{ " delivered · " }
+                <span class="k-drop">{ "- - ×" }</span>{ " dropped · " }
+                <span class="k-copy">{ "—·—" }</span>{ " a duplicate · " }
+                <span class="k-routine">{ "——" }</span>{ " heartbeat, renewal, check · " }
+                <span class="k-culprit">{ "——" }</span>{ " led to the violation · " }
+                <span class="k-mark">{ "|" }</span>{ " timer fired · " }
+                <span class="k-fault">{ "┃" }</span>{ " fault · shaded: a node's role (leader, holder, master…) · faded: after the instant on screen" }
+            </p>
+        }
+    });
     html! {
         <div class="diagram-panel">
             { toolbar }
@@ -265,8 +271,39 @@ pub fn diagram(p: DiagramProps) -> Html {
             { picture(v, act, p.id) }
             { hover }
             { for thinned }
+            { for key }
         </div>
     }
+}
+
+/// The diagram as a standalone SVG file: the page's stylesheet goes inside it (its colours are
+/// CSS variables and classes), so it looks the same opened on its own.
+fn svg_file() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let svg = document.query_selector("[data-testid=diagram-svg]").ok()??;
+    let mut css = String::new();
+    let sheets = document.style_sheets();
+    for i in 0..sheets.length() {
+        let Some(sheet) = sheets.item(i).and_then(|s| s.dyn_into::<web_sys::CssStyleSheet>().ok()) else {
+            continue;
+        };
+        let Ok(rules) = sheet.css_rules() else { continue };
+        for k in 0..rules.length() {
+            if let Some(rule) = rules.item(k) {
+                css.push_str(&rule.css_text());
+                css.push('\n');
+            }
+        }
+    }
+    let html = svg.outer_html();
+    let open = html.find('>')? + 1;
+    let body = format!(
+        "{}<style>{}</style>{}",
+        html[..open].replacen("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" ", 1),
+        css.replace('<', "\\3c "),
+        &html[open..]
+    );
+    Some(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}\n"))
 }
 
 /// An SVG number: two decimals at most.
