@@ -45,6 +45,23 @@ test('scrubbing lands on the instant a link to it replays, and steps go both way
   const page = await h.open(`${RAFT}&t=4s`);
   const end = await status(page);
   assert.equal(end.time, 4_000_000);
+  // A real drag: the slider stays the same element under the pointer while the page lands on
+  // each instant it passes.
+  const box = await page.locator('[data-testid=scrub-range]').boundingBox();
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.9, y);
+  await page.mouse.down();
+  const seen = new Set();
+  for (const f of [0.8, 0.6, 0.4, 0.3]) {
+    await page.mouse.move(box.x + box.width * f, y, { steps: 4 });
+    await waitUntil(`the page landed near ${f} of the run`, async () => {
+      const s = await scrubber(page);
+      assert.ok(s.past && Math.abs(s.now / s.end - f) < 0.05, JSON.stringify(s));
+      seen.add(s.now);
+    });
+  }
+  await page.mouse.up();
+  assert.ok(seen.size >= 4, `landed on every instant dragged over: ${[...seen]}`);
   await scrubTo(page, 2000);
   const at2 = await status(page);
   const s = await scrubber(page);

@@ -100,18 +100,40 @@ where
 
     /// The run as it was right after step `step` (or at its last step, if it stopped earlier).
     pub fn at_step(&self, step: u64) -> Sim<P> {
-        let i = self.kept.partition_point(|s| s.steps() <= step).saturating_sub(1);
-        let mut sim = self.kept[i].clone();
+        let mut sim = self.before_step(step);
         while sim.steps() < step && sim.step().is_some() {}
         sim
     }
 
     /// The run as it was at instant `t`: every event due at or before `t` processed.
     pub fn at_time(&self, t: Micros) -> Sim<P> {
-        let i = self.kept.partition_point(|s| s.now() <= t).saturating_sub(1);
-        let mut sim = self.kept[i].clone();
+        let mut sim = self.before_time(t);
         sim.run_until(t);
         sim
+    }
+
+    /// A copy of the last checkpoint at or before step `step`, for a caller that steps it on
+    /// itself (and looks at each step's events on the way).
+    pub fn before_step(&self, step: u64) -> Sim<P> {
+        let i = self.kept.partition_point(|s| s.steps() <= step).saturating_sub(1);
+        self.kept[i].clone()
+    }
+
+    /// A copy of the last checkpoint at or before instant `t`.
+    pub fn before_time(&self, t: Micros) -> Sim<P> {
+        let i = self.kept.partition_point(|s| s.now() <= t).saturating_sub(1);
+        self.kept[i].clone()
+    }
+
+    /// The step of the newest checkpoint.
+    pub fn last_step(&self) -> u64 {
+        self.kept.last().map_or(0, Sim::steps)
+    }
+
+    /// Whether a checkpoint is kept at step `step` (a caller's own data per checkpoint follows
+    /// the thinning by asking).
+    pub fn holds(&self, step: u64) -> bool {
+        self.kept.binary_search_by_key(&step, Sim::steps).is_ok()
     }
 }
 

@@ -220,7 +220,12 @@ pub fn build(
     let mut bands = Vec::new();
     for lane in &lanes {
         let Some(spans) = history.spans.get(usize::from(lane.node)) else { continue };
-        for (k, s) in spans.iter().enumerate() {
+        // Spans are in time order: start at the last one that began before the window.
+        let first = spans.partition_point(|s| s.from <= t0).saturating_sub(1);
+        for (k, s) in spans.iter().enumerate().skip(first) {
+            if s.from >= t1 {
+                break;
+            }
             let until = spans.get(k + 1).map_or(frame.now.max(history_end(history)), |n| n.from);
             if until <= t0 || s.from >= t1 || until <= s.from {
                 continue;
@@ -239,7 +244,12 @@ pub fn build(
     let candidates: Vec<&Arrow> = history
         .arrows
         .range(lo..hi)
-        .chain(history.clients.iter().filter(|a| a.sent >= t0 && a.sent <= t1))
+        .chain(
+            history
+                .clients
+                .range(history.clients.partition_point(|a| a.sent < t0)..)
+                .take_while(|a| a.sent <= t1),
+        )
         .filter(|a| end_of(a) >= t0 && frame.visible(a) && y_of(a.from).is_some() && y_of(a.to).is_some())
         .collect();
     let in_window = candidates.len();
@@ -327,12 +337,7 @@ pub fn build(
         .collect();
 
     let ticks = axis(t0, t1).into_iter().map(|t| (frame.x(t), tick_label_fine(t, t1 - t0))).collect();
-    let mut labels: Vec<&'static str> = Vec::new();
-    for a in history.arrows.iter().rev().take(20_000) {
-        if !labels.contains(&a.label) {
-            labels.push(a.label);
-        }
-    }
+    let mut labels = history.labels.clone();
     labels.sort_unstable();
     DiagramView {
         height: bottom + 4.0,

@@ -1,10 +1,8 @@
-//! What the run did, as the space-time diagram, the notes feed and time travel need it: every
-//! message from its send to its delivery or drop, timers and faults, each node's role over
-//! time, and the notes. Recorded step by step at the run's frontier (never while the page shows
+//! What the run did, as the space-time diagram needs it: every message from its send to its
+//! delivery or drop, client writes, timers and faults, and each node's role over time. Recorded step by step at the run's frontier (never while the page shows
 //! the past, which the record already holds), bounded: past the caps the oldest go first.
 
-use super::model::Note;
-use halab_core::protocol::{Micros, NodeId, NoteKind};
+use halab_core::protocol::{Micros, NodeId};
 use halab_core::sim::fault::Fault;
 use halab_core::sim::trace::{DropReason, TraceEvent, TraceKind};
 use std::collections::VecDeque;
@@ -15,8 +13,6 @@ pub const MAX_ARROWS: usize = 60_000;
 pub const MAX_MARKS: usize = 30_000;
 /// Role changes kept per node.
 pub const MAX_SPANS: usize = 4_000;
-/// Notes kept for the feed of any instant travelled to.
-pub const MAX_NOTES: usize = 10_000;
 
 /// The clients' lane, for protocols whose writes come from the simulator's clients.
 pub const CLIENTS: NodeId = NodeId::MAX;
@@ -46,6 +42,8 @@ pub struct Arrow {
     pub sent: Micros,
     pub sent_step: u64,
     pub end: End,
+    /// When the network meant it to arrive (a paused receiver may take it later).
+    pub arrives: Micros,
     /// When and at which step it was delivered or dropped (the send's, while flying).
     pub ended: Micros,
     pub end_step: u64,
@@ -86,8 +84,8 @@ pub struct History {
     pub marks: VecDeque<Mark>,
     /// Per node, its roles in order.
     pub spans: Vec<VecDeque<Span>>,
-    /// Every note, oldest first, with the step that wrote it.
-    pub notes: VecDeque<(u64, Note)>,
+    /// Every message label seen, for the diagram's filter.
+    pub labels: Vec<&'static str>,
     /// The newest step recorded.
     pub step: u64,
 }
@@ -97,10 +95,6 @@ pub struct History {
 pub struct Touched {
     nodes: u64,
     all: bool,
-    /// Notes the step wrote (the newest of [`History::notes`]).
-    pub notes: usize,
-    /// Messages the step dropped, as (time, from, to).
-    pub drops: Vec<(Micros, NodeId, NodeId)>,
 }
 
 impl Touched {
@@ -140,6 +134,9 @@ impl History {
                 TraceKind::Send { msg, from, to, label, arrives, copy, routine } => {
                     touched.add(*from);
                     let answer = answering == Some((*from, *to));
+                    if !self.labels.contains(label) {
+                        self.labels.push(label);
+                    }
                     self.push_arrow(Arrow {
                         id: *msg,
                         from: *from,
@@ -150,6 +147,7 @@ impl History {
                         sent: ev.time,
                         sent_step: ev.step,
                         end: End::Flying(*arrives),
+                        arrives: *arrives,
                         ended: ev.time,
                         end_step: ev.step,
                     });
@@ -160,9 +158,8 @@ impl History {
                         answering = Some((*to, *from));
                     }
                 }
-                TraceKind::Drop { msg, from, to, reason, .. } => {
+                TraceKind::Drop { msg, reason, .. } => {
                     self.end(*msg, End::Dropped(*reason), ev);
-                    touched.drops.push((ev.time, *from, *to));
                 }
                 TraceKind::Timer { node, label } => {
                     touched.add(*node);
@@ -170,26 +167,14 @@ impl History {
                 }
                 TraceKind::Fault(f) => {
                     touched.all = true;
-                    self.push_mark(ev, fault_node(f), MarkKind::Fault(describe(f)));
-                    self.push_note(ev, "fault", describe(f));
-                    touched.notes += 1;
+                    self.push_mark(ev, f.node(), MarkKind::Fault(describe(f)));
                 }
                 TraceKind::ClientSubmit { node, .. } => {
                     touched.add(*node);
                     self.push_client(ev, CLIENTS, *node, "write");
                 }
                 TraceKind::ClientReply { node, outcome, .. } => self.push_client(ev, *node, CLIENTS, outcome),
-                TraceKind::Note { node, kind, text } => {
-                    touched.add(*node);
-                    let kind = match kind {
-                        NoteKind::Role => "role",
-                        NoteKind::Commit => "commit",
-                        NoteKind::Client => "client",
-                        NoteKind::Info => "info",
-                    };
-                    self.push_note(ev, kind, text.clone());
-                    touched.notes += 1;
-                }
+                TraceKind::Note { node, .. } => touched.add(*node),
             }
         }
         touched
@@ -218,7 +203,7 @@ impl History {
         // Messages sent before the fork but ended after it are in flight again.
         for a in &mut self.arrows {
             if a.end_step > step {
-                a.end = End::Flying(a.ended);
+                a.end = End::Flying(a.arrives);
                 a.ended = a.sent;
                 a.end_step = a.sent_step;
             }
@@ -231,42 +216,7 @@ impl History {
                 spans.pop_back();
             }
         }
-        while self.notes.back().is_some_and(|(s, _)| *s > step) {
-            self.notes.pop_back();
-        }
         self.step = self.step.min(step);
-    }
-
-    /// The notes feed as it read right after step `step`: the newest `cap`, a run of progress
-    /// notes from one node shown as its newest (as the live feed merges them), newest first.
-    pub fn feed_at(&self, step: u64, cap: usize) -> VecDeque<Note> {
-        let mut feed: VecDeque<Note> = VecDeque::new();
-        for (_, note) in self.notes.iter().rev().skip_while(|(s, _)| *s > step) {
-            if feed.len() == cap {
-                break;
-            }
-            let merged = note.kind == "commit"
-                && feed.back().is_some_and(|newer| {
-                    newer.kind == "commit" && subject(&newer.text) == subject(&note.text)
-                });
-            if !merged {
-                feed.push_back(note.clone());
-            }
-        }
-        feed
-    }
-
-    /// Drops that happened by step `step`, the newest `cap`, oldest first.
-    pub fn drops_at(&self, step: u64, cap: usize) -> Vec<&Arrow> {
-        let mut drops: Vec<&Arrow> = self
-            .arrows
-            .iter()
-            .rev()
-            .filter(|a| a.end_step <= step && matches!(a.end, End::Dropped(_)))
-            .take(cap)
-            .collect();
-        drops.reverse();
-        drops
     }
 
     /// The arrow of message `id`, if still kept.
@@ -309,6 +259,7 @@ impl History {
             sent: ev.time,
             sent_step: ev.step,
             end: End::Delivered,
+            arrives: ev.time,
             ended: ev.time,
             end_step: ev.step,
         });
@@ -319,26 +270,6 @@ impl History {
             self.marks.pop_front();
         }
         self.marks.push_back(Mark { time: ev.time, step: ev.step, node, kind });
-    }
-
-    fn push_note(&mut self, ev: &TraceEvent, kind: &'static str, text: String) {
-        if self.notes.len() == MAX_NOTES {
-            self.notes.pop_front();
-        }
-        self.notes.push_back((ev.step, Note { time: ev.time, kind, text }));
-    }
-}
-
-/// The node a fault concerns, if one.
-fn fault_node(f: &Fault) -> Option<NodeId> {
-    match f {
-        Fault::Crash(x)
-        | Fault::Restart(x)
-        | Fault::Pause(x, _)
-        | Fault::Write(x)
-        | Fault::ClockDrift(x, _)
-        | Fault::Degrade(x, _) => Some(*x),
-        _ => None,
     }
 }
 

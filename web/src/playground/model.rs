@@ -10,7 +10,7 @@ use crate::url::{
     format_speed, link_problem, parse_view, salvage_embed, ViewOpts, MAX_SPEED, MAX_T, MIN_SPEED,
 };
 use crate::widgets::controls::ShareView;
-use halab_core::protocol::{Degrade, Describe, Micros, NodeId, MS};
+use halab_core::protocol::{Degrade, Describe, Micros, NodeId, NoteKind, MS, SEC};
 use halab_core::scenario::presets::Preset;
 use halab_core::scenario::units::format_duration;
 use halab_core::scenario::{limits, url, Scenario};
@@ -80,6 +80,14 @@ pub struct Dropped {
     pub to: NodeId,
 }
 
+/// The notes feed and drop flashes as they were at a checkpoint.
+#[derive(Clone, Debug, Default)]
+struct Feed {
+    step: u64,
+    notes: VecDeque<Note>,
+    drops: VecDeque<Dropped>,
+}
+
 /// A fault clicked in the past: the run forked there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fork {
@@ -147,12 +155,16 @@ pub struct Model<P: Playground> {
     travel: Checkpoints<P>,
     /// The run's frontier, while `sim` shows an earlier step of it.
     head: Option<Box<Sim<P>>>,
+    /// The notes feed and drop flashes at each checkpoint, by step (a landing starts from them).
+    feeds: Vec<Feed>,
     /// Where a fault clicked in the past forked the run, until dismissed.
     pub fork: Option<Fork>,
     /// The run with a bug switch flipped, beside this one.
     pub compare: Option<Compare>,
     /// The space-time diagram's window and filters.
     pub diagram: super::diagram::DiagramState,
+    /// How long the viewer's last drag of the slider took to land, in ms (the page measures it).
+    pub landing_ms: Option<f64>,
     /// The message the viewer last asked about, and what it carried.
     detail: Option<(u64, String)>,
     /// The query last written to the address bar, so unchanged state writes nothing.
@@ -206,6 +218,7 @@ impl<P: Playground> Model<P> {
             }
         };
         let mut m = Model::new(scenario, opts.speed, opts.embed);
+        m.boot();
         m.errors = errors;
         m.show_diagram = opts.diagram;
         if let Some(t) = opts.t {
@@ -235,9 +248,11 @@ impl<P: Playground> Model<P> {
             history: history_of(&sim),
             travel: Checkpoints::new(&sim),
             head: None,
+            feeds: Vec::new(),
             fork: None,
             compare: None,
             diagram: super::diagram::DiagramState::new(P::DIAGRAM_SPAN),
+            landing_ms: None,
             detail: None,
             written: crate::url::Written::default(),
             presets: P::PRESETS
@@ -474,6 +489,16 @@ impl<P: Playground> Model<P> {
         self.fork = None;
         self.compare = None;
         self.detail = None;
+        self.diagram.hover = None;
+        self.boot();
+    }
+
+    /// Takes in what the cluster's boot recorded (step 0), as a step would.
+    fn boot(&mut self) {
+        let n = self.sim.trace().recent().len();
+        self.fold(n);
+        record_step(&mut self.history, &self.sim, n);
+        self.feeds = vec![Feed { step: 0, notes: self.notes.clone(), drops: self.drops.clone() }];
     }
 
     /// Changes protocol parameters; if that changed the scenario, runs it again from t = 0
@@ -570,6 +595,8 @@ impl<P: Playground> Model<P> {
         if self.head.is_some() {
             self.fork_here();
         }
+        // The compared run has the old script.
+        self.compare = None;
         let at = self.sim.inject_at(self.click_instant(), fault.clone());
         self.travel.inject_at(at, &fault);
         self.scenario.push_fault(at, fault);
@@ -695,33 +722,61 @@ impl<P: Playground> Model<P> {
     /// One step of the run, if one is due by `limit`; at the frontier it is recorded (history,
     /// notes, drops, checkpoints). Returns whether a step was taken.
     fn advance(&mut self, limit: Micros) -> bool {
+        if self.head.as_ref().is_some_and(|h| h.steps() <= self.sim.steps()) {
+            // Landed on the frontier's own step (at an earlier clock reading): this is the run.
+            self.head = None;
+        }
         let Some(n) = self.sim.step_until(limit).map(|rec| rec.iter().len()) else { return false };
+        self.fold(n);
         if self.head.is_some() {
-            // Replaying the recorded past: caught up with the frontier, the copy is the run.
+            // Re-running the recorded past: nothing new to record. Caught up, the copy is the run.
             if self.head.as_ref().is_some_and(|h| h.steps() <= self.sim.steps()) {
                 self.head = None;
             }
-            return true;
-        }
-        let touched = record_step(&mut self.history, &self.sim, n);
-        let fresh = self.history.notes.len().saturating_sub(touched.notes);
-        for k in fresh..self.history.notes.len() {
-            let note = self.history.notes[k].1.clone();
-            self.push_note(note);
-        }
-        for (time, from, to) in touched.drops {
-            if self.drops.len() == DROPS_CAP {
-                self.drops.pop_front();
+        } else {
+            record_step(&mut self.history, &self.sim, n);
+            self.travel.observe(&self.sim);
+            let step = self.sim.steps();
+            if self.travel.last_step() == step && self.feeds.last().is_none_or(|f| f.step != step) {
+                let travel = &self.travel;
+                self.feeds.retain(|f| travel.holds(f.step));
+                self.feeds.push(Feed { step, notes: self.notes.clone(), drops: self.drops.clone() });
             }
-            self.drops.push_back(Dropped { time, from, to });
         }
-        self.travel.observe(&self.sim);
         if let Some(v) = self.sim.violation() {
             // The run stopped on a broken invariant: the diagram shows the events that led there.
             let from = v.recent.first().map_or(v.time, |e| e.time);
             self.diagram.focus(from, v.time);
         }
         true
+    }
+
+    /// Folds the `n` trace events of the step just taken into the notes feed and drop flashes.
+    fn fold(&mut self, n: usize) {
+        let nodes = self.scenario.nodes;
+        let mut notes = Vec::new();
+        for ev in self.sim.trace().latest(n) {
+            match &ev.kind {
+                TraceKind::Note { kind, text, .. } => {
+                    notes.push(Note { time: ev.time, kind: note_kind(*kind), text: text.clone() })
+                }
+                TraceKind::Fault(f) => {
+                    let protocol = &self.sim.cluster().protocol;
+                    let text = super::view::describe_fault_as(f, nodes, |x| protocol.node_name(x));
+                    notes.push(Note { time: ev.time, kind: "fault", text });
+                }
+                TraceKind::Drop { from, to, .. } => {
+                    if self.drops.len() == DROPS_CAP {
+                        self.drops.pop_front();
+                    }
+                    self.drops.push_back(Dropped { time: ev.time, from: *from, to: *to });
+                }
+                _ => {}
+            }
+        }
+        for note in notes {
+            self.push_note(note);
+        }
     }
 
     /// Steps through everything due by `t`, then moves the clock to `t` (as `Sim::run_until`).
@@ -765,8 +820,13 @@ impl<P: Playground> Model<P> {
         if t >= end {
             self.back_to_frontier();
         } else {
-            let landed = self.travel.at_time(t);
-            self.land(landed);
+            let start = self.travel.before_time(t);
+            self.land(start, |m| {
+                while let Some(n) = m.sim.step_until(t).map(|r| r.iter().len()) {
+                    m.fold(n);
+                }
+                m.sim.run_until(t);
+            });
         }
     }
 
@@ -776,8 +836,16 @@ impl<P: Playground> Model<P> {
         if k >= last {
             self.back_to_frontier();
         } else {
-            let landed = self.travel.at_step(k);
-            self.land(landed);
+            let start = self.travel.before_step(k);
+            self.land(start, |m| m.walk_to(k));
+        }
+    }
+
+    /// Steps the sim on screen to step `k`, taking each step into the feed.
+    fn walk_to(&mut self, k: u64) {
+        while self.sim.steps() < k {
+            let Some(n) = self.sim.step().map(|r| r.iter().len()) else { break };
+            self.fold(n);
         }
     }
 
@@ -790,40 +858,41 @@ impl<P: Playground> Model<P> {
 
     /// Back to where the run had got, paused.
     pub fn back_to_frontier(&mut self) {
-        self.settle();
-        self.playing = false;
-        self.menu = None;
         if let Some(head) = self.head.take() {
+            // The frontier's feed: from its last checkpoint, through the steps since.
+            let last = head.steps();
             self.sim = *head;
+            let start = self.travel.before_step(last);
+            self.land(start, |m| m.walk_to(last));
+            if let Some(head) = self.head.take() {
+                self.sim = *head;
+            }
+        } else {
+            self.settle();
+            self.playing = false;
+            self.menu = None;
         }
         self.view_time = self.sim.now() as f64;
         self.diagram.reveal(self.sim.now());
-        self.refeed();
     }
 
-    fn land(&mut self, landed: Sim<P>) {
+    /// Shows the run from checkpoint `start` on, as `walk` steps it to the target, paused there;
+    /// the feed starts from the checkpoint's and takes in every step on the way, as the run did.
+    fn land(&mut self, start: Sim<P>, walk: impl FnOnce(&mut Self)) {
         self.settle();
         self.playing = false;
         self.menu = None;
-        let old = std::mem::replace(&mut self.sim, landed);
+        let at = self.feeds.partition_point(|f| f.step < start.steps());
+        let feed = self.feeds.get(at).filter(|f| f.step == start.steps());
+        self.notes = feed.map(|f| f.notes.clone()).unwrap_or_default();
+        self.drops = feed.map(|f| f.drops.clone()).unwrap_or_default();
+        let old = std::mem::replace(&mut self.sim, start);
         if self.head.is_none() {
             self.head = Some(Box::new(old));
         }
+        walk(self);
         self.view_time = self.sim.now() as f64;
         self.diagram.reveal(self.sim.now());
-        self.refeed();
-    }
-
-    /// The notes feed and drop flashes as they were at the step on screen.
-    fn refeed(&mut self) {
-        let step = self.sim.steps();
-        self.notes = self.history.feed_at(step, NOTES_CAP);
-        self.drops = self
-            .history
-            .drops_at(step, DROPS_CAP)
-            .into_iter()
-            .map(|a| Dropped { time: a.ended, from: a.from, to: a.to })
-            .collect();
     }
 
     /// A fault clicked in the past: the run continues from here, its script cut after now and
@@ -835,8 +904,25 @@ impl<P: Playground> Model<P> {
         self.scenario.faults.retain(|s| s.at <= now);
         self.sim.cancel_faults_after(now);
         self.travel.fork(step, now);
+        let travel = &self.travel;
+        self.feeds.retain(|f| travel.holds(f.step));
         self.history.truncate_after(step);
+        // The abandoned future may have pushed the fork's own past out of the record (it is
+        // bounded): record the diagram's window before the fork again.
+        let window = self.diagram.span.max(SEC);
+        if now > window && self.history.arrows.front().is_none_or(|a| a.sent > now - window) {
+            let mut sim = self.travel.before_time(now - window);
+            let mut history = history_of(&sim);
+            while sim.steps() < step {
+                let Some(n) = sim.step().map(|r| r.iter().len()) else { break };
+                record_step(&mut history, &sim, n);
+            }
+            self.history = history;
+        }
         self.fork = Some(Fork { at: now, cut, dropped_until: head.now() });
+        self.compare = None;
+        self.detail = None;
+        self.diagram.hover = None;
     }
 
     /// The pointer is on message `id`: reads what it carried.
@@ -907,6 +993,7 @@ impl<P: Playground> Model<P> {
         let on = *flag;
         let end = self.sim.steps();
         if end > MAX_COMPARE_STEPS {
+            self.errors.retain(|e| !e.starts_with("Compare runs"));
             self.errors.push(format!(
                 "Compare runs both runs from the start, up to {} events; this one is at event {}. \
                  Travel back to an earlier instant to compare there.",
@@ -990,6 +1077,16 @@ impl<P: Playground> Model<P> {
 }
 
 use super::history::subject;
+
+/// A note's kind as the feed styles it.
+fn note_kind(kind: NoteKind) -> &'static str {
+    match kind {
+        NoteKind::Role => "role",
+        NoteKind::Commit => "commit",
+        NoteKind::Client => "client",
+        NoteKind::Info => "info",
+    }
+}
 
 /// `crashed`, `paused`, or the protocol's role for a live node, at the sim's instant.
 pub fn role_at<P: Playground>(sim: &Sim<P>, i: usize) -> &'static str {

@@ -375,7 +375,12 @@ fn scrub<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
         end,
         last,
         in_past: m.in_past(),
-        on_time: act.on(|m, t| m.travel_to_time(t)),
+        landing_ms: m.landing_ms,
+        on_time: act.on(|m, t| {
+            let start = now_ms();
+            m.travel_to_time(t);
+            m.landing_ms = Some(now_ms() - start);
+        }),
         on_back: act.on(|m, ()| m.step_back()),
         on_forward: act.on(|m, ()| m.step()),
         on_live: act.on(|m, ()| m.back_to_frontier()),
@@ -468,8 +473,9 @@ fn compare_panel<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
             },
         };
         let picture = super::diagram::compared(m).map(|v| {
+            // Its steps are the other run's: a click travels by time only.
             let acts = DiagramActions {
-                travel: act.on(|m, step| m.travel_to_step(step)),
+                travel: Callback::noop(),
                 time: act.on(|m, t| m.travel_to_time(t)),
                 hover: Callback::noop(),
                 zoom: act.on(|m, f| {

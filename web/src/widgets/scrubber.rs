@@ -12,6 +12,8 @@ pub struct ScrubberProps {
     pub end: Micros,
     pub last: u64,
     pub in_past: bool,
+    /// How long the last drag's landing took, in ms (for the benchmark, `data-landing-ms`).
+    pub landing_ms: Option<f64>,
     pub on_time: Callback<Micros>,
     pub on_back: Callback<()>,
     pub on_forward: Callback<()>,
@@ -34,23 +36,24 @@ pub fn scrubber(p: ScrubberProps) -> Html {
         let cb = cb.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
-    let live = p.in_past.then(|| {
-        html! {
-            <button class="small" data-testid="scrub-live" onclick={click(&p.on_live)}
-                title="back to where the run had got">{ "⏭ latest" }</button>
-        }
-    });
+    // Always there (disabled at the frontier): Yew matches unkeyed children from the end, so a
+    // button that came and went would replace the slider under a dragging pointer.
+    let live = html! {
+        <button class="small" data-testid="scrub-live" onclick={click(&p.on_live)} disabled={!p.in_past}
+            title="back to where the run had got">{ "⏭ latest" }</button>
+    };
     html! {
         <div class={classes!("scrubber", p.in_past.then_some("past"))} data-testid="scrubber"
             data-now={p.now.to_string()} data-end={p.end.to_string()} data-step={p.step.to_string()}
-            data-last={p.last.to_string()} data-past={p.in_past.to_string()}>
+            data-last={p.last.to_string()} data-past={p.in_past.to_string()}
+            data-landing-ms={p.landing_ms.map(|ms| format!("{ms:.2}"))}>
             <button class="small" data-testid="scrub-back" onclick={click(&p.on_back)} disabled={p.step == 0}
                 title="one event back" aria-label="one event back">{ "◀ event" }</button>
             <input type="range" min="0" max={(p.end / 1_000).to_string()} step="1" value={(p.now / 1_000).to_string()}
                 aria-label="the run's time: drag to travel" data-testid="scrub-range" {oninput} />
             <button class="small" data-testid="scrub-forward" onclick={click(&p.on_forward)}
                 title="one event forward" aria-label="one event forward">{ "event ▶" }</button>
-            { for live }
+            { live }
             <span class="scrub-text">
                 { format!("{:.3} s of {:.3} s · event {} of {}", p.now as f64 / 1e6, p.end as f64 / 1e6, p.step, p.last) }
                 { if p.in_past { html! { <span class="badge past">{ " in the past: play re-runs it; a fault forks it" }</span> } } else { html! {} } }
