@@ -97,12 +97,12 @@ test('scrubbing lands on the instant a link to it replays, and steps go both way
 
 test('a click on an arrow travels to its send; hovering shows what it carried', async () => {
   const page = await h.open(`${RAFT}&t=3s`);
-  await page.waitForSelector('[data-testid=diagram-svg] g.arrow');
-  const arrow = await page.$$eval('[data-testid=diagram-svg] g.arrow:not(.client)', (els) => {
+  await page.waitForSelector('[data-testid=diagram-svg] line.arrow', { state: 'attached' });
+  const arrow = await page.$$eval('[data-testid=diagram-svg] line.arrow:not(.client)', (els) => {
     const el = els[Math.floor(els.length / 2)];
     return { id: el.dataset.id, step: Number(el.dataset.step) };
   });
-  const sel = `[data-testid=diagram-svg] g.arrow[data-id="${arrow.id}"]`;
+  const sel = `[data-testid=diagram-svg] line.arrow[data-id="${arrow.id}"]`;
   // The diagram handles pointer events on the whole picture and finds the arrow under them, so an
   // event dispatched on the arrow is what a pointer on it sends.
   await page.dispatchEvent(sel, 'mouseover');
@@ -117,7 +117,7 @@ test('a click on an arrow travels to its send; hovering shows what it carried', 
   });
   // The cursor is drawn where the page now is, and later arrows are faded.
   await page.waitForSelector('[data-testid=diagram-svg] .cursor-line', { state: 'attached' });
-  assert.ok((await page.$$('[data-testid=diagram-svg] g.arrow.future')).length > 0);
+  assert.ok((await page.$$('[data-testid=diagram-svg] line.arrow.future')).length > 0);
   // Filters: hide heartbeats, then one message type.
   const count = async () => Number(await page.getAttribute('[data-testid=diagram-svg]', 'data-in-window'));
   const all = await count();
@@ -126,9 +126,9 @@ test('a click on an arrow travels to its send; hovering shows what it carried', 
   // Exports: the diagram as a standalone SVG (with its stylesheet), the run as a text trace.
   const svg = await download(page, 'diagram-svg-export');
   assert.equal(svg.name, 'space-time.svg');
-  assert.match(svg.text, /^<\?xml[^]*<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*<style>[^]*\.diagram \.arrow[^]*<\/svg>/);
+  assert.match(svg.text, /^<\?xml[^]*<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*<style>[^]*\.diagram line\.arrow[^]*<\/svg>/);
   const drawn = Number(await page.getAttribute('[data-testid=diagram-svg]', 'data-arrows'));
-  assert.equal((svg.text.match(/<g [^>]*class="arrow /g) ?? []).length, drawn, 'every drawn arrow is in the file');
+  assert.equal((svg.text.match(/<line [^>]*class="arrow /g) ?? []).length, drawn, 'every drawn arrow is in the file');
   const trace = await download(page, 'diagram-trace');
   assert.equal(trace.name, 'raft-trace.txt');
   const lines = trace.text.trim().split('\n');
@@ -137,7 +137,7 @@ test('a click on an arrow travels to its send; hovering shows what it carried', 
   assert.equal(Number(last.trim().split(/\s+/)[0]), arrow.step, 'the trace ends at the instant on screen');
   await page.selectOption('[data-testid=diagram-only]', 'AppendReply');
   await waitUntil('only AppendReply', async () => {
-    const labels = await page.$$eval('[data-testid=diagram-svg] g.arrow title', (els) => els.map((e) => e.textContent.split(' ')[0]));
+    const labels = await page.$$eval('[data-testid=diagram-svg] line.arrow', (els) => els.map((e) => e.dataset.label));
     assert.ok(labels.length > 0 && labels.every((l) => l === 'AppendReply'), labels.join(','));
   });
   assertNoErrors(page);
@@ -195,8 +195,9 @@ test('compare: the same run with a bug switch flipped, and where the two part', 
 test('view=diagram embeds the diagram alone, and it scrolls sideways on a phone', async () => {
   const page = await h.open('/raft?n=3&seed=2&embed=1&view=diagram&t=2s', {
     viewport: { width: 600, height: 400 },
-    waitFor: '[data-testid=diagram-svg] g.arrow',
+    waitFor: '[data-testid=diagram-svg]',
   });
+  await page.waitForSelector('[data-testid=diagram-svg] line.arrow', { state: 'attached' });
   assert.equal(await page.$('[data-testid=node-0]'), null, 'no cluster picture');
   assert.equal(await page.$('[data-testid=diagram-trace]'), null, 'no exports when embedded');
   assertNoErrors(page);
@@ -214,7 +215,7 @@ test('view=diagram embeds the diagram alone, and it scrolls sideways on a phone'
 test('every simulated page has the scrubber and the diagram', async () => {
   for (const p of ['paxos', 'lock', 'txn', 'lb']) {
     const page = await h.open(`/${p}?t=1s`);
-    await page.waitForSelector('[data-testid=diagram-svg] g.arrow');
+    await page.waitForSelector('[data-testid=diagram-svg] line.arrow', { state: 'attached' });
     await scrubTo(page, 500);
     assert.equal((await status(page)).time, 500_000, p);
     assertNoErrors(page);

@@ -18,8 +18,11 @@ pub const GUTTER: f64 = 92.0;
 pub const LANE_H: f64 = 26.0;
 /// Room above the first lane for the time axis.
 pub const TOP: f64 = 18.0;
-/// Arrows drawn at most; beyond, every k-th (10,000 in a window stay smooth this way).
+/// Arrows drawn at most while paused; beyond, every k-th.
 pub const MAX_DRAWN: usize = 1_500;
+/// Arrows drawn at most while the run plays: the diagram redraws ten times a second then, and
+/// 1,500 arrows cost a frame (36,000 in the window: 31 fps at 1,500, BENCHMARKS.md).
+pub const MAX_DRAWN_PLAYING: usize = 600;
 /// How far before the window an arrow may start and still cross it (a message held for a
 /// paused node flies for as long as the pause).
 const LOOKBACK: Micros = 5 * SEC;
@@ -113,7 +116,7 @@ pub struct ArrowView {
     /// The message's colour class and its state: `drop`, `copy`, `flying`, `future`, `routine`,
     /// `culprit`, `client`.
     pub class: String,
-    pub title: String,
+    pub label: &'static str,
     /// The step that sent it: a click travels there.
     pub step: u64,
     pub dropped: bool,
@@ -175,6 +178,8 @@ pub struct Frame<'a> {
     pub step: u64,
     pub now: Micros,
     pub state: &'a DiagramState,
+    /// Arrows drawn at most.
+    pub max_drawn: usize,
     /// Message ids, and the steps, that led to a violation.
     pub culprits: (BTreeSet<u64>, BTreeSet<u64>),
 }
@@ -253,7 +258,7 @@ pub fn build(
         .filter(|a| end_of(a) >= t0 && frame.visible(a) && y_of(a.from).is_some() && y_of(a.to).is_some())
         .collect();
     let in_window = candidates.len();
-    let every = in_window.div_ceil(MAX_DRAWN).max(1);
+    let every = in_window.div_ceil(frame.max_drawn).max(1);
     let arrows = candidates
         .into_iter()
         .step_by(every)
@@ -261,12 +266,11 @@ pub fn build(
             let (y0, y1) = (y_of(a.from).unwrap_or(0.0), y_of(a.to).unwrap_or(0.0));
             let end = end_of(a);
             let mut class = String::from(if a.id == 0 { "client" } else { class(a.label) });
-            let (state, how) = match a.end {
-                End::Delivered => ("", format!("delivered {}", fmt_time(a.ended))),
-                End::Dropped(r) => (" drop", format!("dropped {} ({r:?})", fmt_time(a.ended))),
-                End::Flying(due) => (" flying", format!("in flight, due {}", fmt_time(due))),
-            };
-            class.push_str(state);
+            class.push_str(match a.end {
+                End::Delivered => "",
+                End::Dropped(_) => " drop",
+                End::Flying(_) => " flying",
+            });
             for (on, c) in [
                 (a.copy, " copy"),
                 (a.routine, " routine"),
@@ -277,19 +281,6 @@ pub fn build(
                     class.push_str(c);
                 }
             }
-            let who = |n: NodeId| if n == CLIENTS { "clients".to_owned() } else { name(n) };
-            let title = if a.id == 0 {
-                format!("{} → {}: {} at {}", who(a.from), who(a.to), a.label, fmt_time(a.sent))
-            } else {
-                format!(
-                    "{} {} → {}: sent {}, {how}{}",
-                    a.label,
-                    who(a.from),
-                    who(a.to),
-                    fmt_time(a.sent),
-                    if a.copy { " (a duplicate)" } else { "" }
-                )
-            };
             ArrowView {
                 id: a.id,
                 x0: frame.x(a.sent),
@@ -297,7 +288,7 @@ pub fn build(
                 x1: frame.x(end),
                 y1,
                 class,
-                title,
+                label: a.label,
                 step: a.sent_step,
                 dropped: matches!(a.end, End::Dropped(_)),
             }
@@ -355,6 +346,21 @@ pub fn build(
         every,
         labels,
     }
+}
+
+/// An arrow in words, for the line under the diagram when the pointer is on it.
+pub fn describe_arrow(a: &Arrow, name: impl Fn(NodeId) -> String) -> String {
+    let who = |n: NodeId| if n == CLIENTS { "clients".to_owned() } else { name(n) };
+    if a.id == 0 {
+        return format!("{} → {}: {} at {}", who(a.from), who(a.to), a.label, fmt_time(a.sent));
+    }
+    let how = match a.end {
+        End::Delivered => format!("delivered {}", fmt_time(a.ended)),
+        End::Dropped(r) => format!("dropped {} ({r:?})", fmt_time(a.ended)),
+        End::Flying(due) => format!("in flight, due {}", fmt_time(due)),
+    };
+    let copy = if a.copy { " (a duplicate)" } else { "" };
+    format!("{} {} → {}: sent {}, {how}{copy}", a.label, who(a.from), who(a.to), fmt_time(a.sent))
 }
 
 /// The newest instant the record reaches.
@@ -434,7 +440,8 @@ fn diagram_of<P: Playground>(m: &Model<P>, history: &History, step: u64, own: bo
         }
         (ids, steps)
     });
-    let frame = Frame { t0, t1, step, now, state, culprits };
+    let max_drawn = if m.playing { MAX_DRAWN_PLAYING } else { MAX_DRAWN };
+    let frame = Frame { t0, t1, step, now, state, max_drawn, culprits };
     let protocol = &m.sim.cluster().protocol;
     let mut v = build(
         history,
@@ -501,7 +508,7 @@ mod tests {
         assert!(quiet.in_window < wide.in_window);
         m.show_only("RequestVote");
         let votes = view(&m);
-        assert!(votes.in_window > 0 && votes.arrows.iter().all(|a| a.title.starts_with("RequestVote")));
+        assert!(votes.in_window > 0 && votes.arrows.iter().all(|a| a.label == "RequestVote"));
         m.toggle_lane(0);
         let fewer = view(&m);
         assert_eq!(fewer.lanes.len(), 5);

@@ -390,14 +390,14 @@ fn scrub<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
 /// The diagram of this run, with its controls.
 fn diagram_card<P: Playground>(m: &Model<P>, act: &Act<P>, compact: bool) -> Html {
     let v = super::diagram::view(m);
+    let protocol = &m.sim.cluster().protocol;
     let hover = m.diagram.hover.and_then(|id| {
-        let a = v.arrows.iter().find(|a| a.id == id)?;
+        let said = super::diagram::describe_arrow(m.history.arrow(id)?, |x| protocol.node_name(x));
         Some(match m.hover_detail() {
-            Some(detail) => format!("{} — {detail}", a.title),
-            None => a.title.clone(),
+            Some(detail) => format!("{said} — {detail}"),
+            None => said,
         })
     });
-    let protocol = &m.sim.cluster().protocol;
     let mut nodes: Vec<(NodeId, String, bool)> =
         (0..m.scenario.nodes).map(|n| (n, protocol.node_name(n), !m.diagram.hidden.contains(&n))).collect();
     if P::KIND.takes_writes() {

@@ -115,16 +115,18 @@ pub fn picture(v: &DiagramView, act: &DiagramActions, id: &'static str) -> Html 
                 x1={fmt(m.x)} x2={fmt(m.x)} y1={fmt(m.y0)} y2={fmt(m.y1)}><title>{ &m.title }</title></line>
         }
     });
+    // One element per arrow (no title, no group): the line under the diagram says what the
+    // pointer is on.
     let arrows = v.arrows.iter().map(|a| {
         let cross = a.dropped.then(|| {
-            html! { <text class="cross" x={fmt(a.x1)} y={fmt(a.y1 + 4.0)}>{ "×" }</text> }
+            html! { <text class="cross" data-step={a.step.to_string()} x={fmt(a.x1)} y={fmt(a.y1 + 4.0)}>{ "×" }</text> }
         });
         html! {
-            <g class={classes!("arrow", a.class.clone())} data-id={a.id.to_string()} data-step={a.step.to_string()}>
-                <title>{ &a.title }</title>
-                <line x1={fmt(a.x0)} y1={fmt(a.y0)} x2={fmt(a.x1)} y2={fmt(a.y1)} />
+            <>
+                <line class={classes!("arrow", a.class.clone())} data-id={a.id.to_string()} data-step={a.step.to_string()}
+                    data-label={a.label} x1={fmt(a.x0)} y1={fmt(a.y0)} x2={fmt(a.x1)} y2={fmt(a.y1)} />
                 { for cross }
-            </g>
+            </>
         }
     });
     let vline = |x: Option<f64>, class: &'static str, title: &'static str| {
