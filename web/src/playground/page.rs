@@ -522,11 +522,11 @@ fn fork_bar<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
     };
     html! {
         <section class="card fork-bar" data-testid="fork" data-at={f.at.to_string()} data-cut={f.cut.to_string()} role="status">
-            <strong>{ format!("Forked at {}.", replay::secs(f.at)) }</strong>
+            <span><strong>{ format!("Forked at {}.", replay::secs(f.at)) }</strong>
             { format!(
                 " A fault clicked in the past starts a new run from there: the old run from {} to {}{cut} are gone, \
                  and the link now replays the new run.",
-                replay::secs(f.at), replay::secs(f.dropped_until)) }
+                replay::secs(f.at), replay::secs(f.dropped_until)) }</span>
             <button class="link-button" aria-label="dismiss" data-testid="fork-dismiss"
                 onclick={act.on(|m, _: MouseEvent| m.fork = None)}>{ "✕" }</button>
         </section>

@@ -40,7 +40,7 @@ pub fn scrubber(p: ScrubberProps) -> Html {
     // button that came and went would replace the slider under a dragging pointer.
     let live = html! {
         <button class="small" data-testid="scrub-live" onclick={click(&p.on_live)} disabled={!p.in_past}
-            title="back to where the run had got">{ "⏭ latest" }</button>
+            title="back to where the run had got">{ "latest ▶▶" }</button>
     };
     html! {
         <div class={classes!("scrubber", p.in_past.then_some("past"))} data-testid="scrubber"
