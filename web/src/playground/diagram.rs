@@ -18,11 +18,10 @@ pub const GUTTER: f64 = 92.0;
 pub const LANE_H: f64 = 26.0;
 /// Room above the first lane for the time axis.
 pub const TOP: f64 = 18.0;
-/// Arrows drawn at most while paused; beyond, every k-th.
-pub const MAX_DRAWN: usize = 1_500;
-/// Arrows drawn at most while the run plays: the diagram redraws ten times a second then, and
-/// 1,500 arrows cost a frame (36,000 in the window: 31 fps at 1,500, BENCHMARKS.md).
-pub const MAX_DRAWN_PLAYING: usize = 600;
+/// Arrows drawn at most; beyond, every k-th (the page says so). The diagram redraws ten times a
+/// second while the run plays, and after every landing: 1,500 arrows cost a frame (31 fps with
+/// 36,000 in the window) and put a Paxos landing's redraw at 62 ms (BENCHMARKS.md).
+pub const MAX_DRAWN: usize = 600;
 /// How far before the window an arrow may start and still cross it (a message held for a
 /// paused node flies for as long as the pause).
 const LOOKBACK: Micros = 5 * SEC;
@@ -440,8 +439,7 @@ fn diagram_of<P: Playground>(m: &Model<P>, history: &History, step: u64, own: bo
         }
         (ids, steps)
     });
-    let max_drawn = if m.playing { MAX_DRAWN_PLAYING } else { MAX_DRAWN };
-    let frame = Frame { t0, t1, step, now, state, max_drawn, culprits };
+    let frame = Frame { t0, t1, step, now, state, max_drawn: MAX_DRAWN, culprits };
     let protocol = &m.sim.cluster().protocol;
     let mut v = build(
         history,

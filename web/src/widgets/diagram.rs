@@ -1,7 +1,7 @@
 //! The space-time diagram: lanes, arrows, marks and role bands from
 //! [`crate::playground::diagram::DiagramView`], plus its toolbar (zoom, pan, follow, filters,
 //! exports). One click and one hover handler on the whole picture find the arrow or mark under
-//! the pointer by its `data-step`/`data-id`, so 1,500 arrows cost no closures.
+//! the pointer by its `data-step`/`data-id`, so hundreds of arrows cost no closures.
 
 use crate::playground::diagram::{DiagramView, GUTTER, LANE_H, TOP, W};
 use halab_core::protocol::{Micros, NodeId};
