@@ -86,8 +86,6 @@ pub struct History {
     pub spans: Vec<VecDeque<Span>>,
     /// Every message label seen, for the diagram's filter.
     pub labels: Vec<&'static str>,
-    /// The newest step recorded.
-    pub step: u64,
 }
 
 /// What one recorded step touched, so the model can look at those nodes' roles.
@@ -129,7 +127,6 @@ impl History {
         // An answer to a keep-alive is routine too (a heartbeat's AppendReply).
         let mut answering: Option<(NodeId, NodeId)> = None;
         for ev in events {
-            self.step = ev.step;
             match &ev.kind {
                 TraceKind::Send { msg, from, to, label, arrives, copy, routine } => {
                     touched.add(*from);
@@ -216,7 +213,6 @@ impl History {
                 spans.pop_back();
             }
         }
-        self.step = self.step.min(step);
     }
 
     /// The arrow of message `id`, if still kept.

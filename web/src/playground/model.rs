@@ -933,7 +933,7 @@ impl<P: Playground> Model<P> {
 
     /// Shows only messages labelled `label` (empty: all).
     pub fn show_only(&mut self, label: &str) {
-        self.diagram.only = self.history.arrows.iter().rev().map(|a| a.label).find(|l| *l == label);
+        self.diagram.only = self.history.labels.iter().copied().find(|l| *l == label);
     }
 
     /// Shows or hides node `n`'s lane.
