@@ -10,13 +10,17 @@ after(async () => {
   await h?.close();
 });
 
-test('home page loads the app: the title and the Raft playground', async () => {
-  const page = await h.open('/');
+test('the Raft page loads the app: the title and the Raft playground; old links without p= still open it', async () => {
+  const page = await h.open('/raft');
   assert.equal((await page.textContent('h1'))?.trim(), 'HA Lab');
   assert.equal(await page.title(), 'HA Lab');
   await page.waitForSelector('[data-testid=node-0]');
-  await h.screenshot(page, 'home');
+  await h.screenshot(page, 'raft-page');
   assertNoErrors(page);
+  const old = await h.open('/?n=3&seed=4');
+  await old.waitForSelector('[data-testid=node-2]');
+  assert.equal(await old.$('[data-testid=node-3]'), null);
+  assertNoErrors(old);
 });
 
 test('an unknown page says so instead of failing, and links every page', async () => {
@@ -30,7 +34,7 @@ test('an unknown page says so instead of failing, and links every page', async (
 });
 
 test('the header links every page, the lock service, atomic commit and load balancing among them', async () => {
-  const page = await h.open('/');
+  const page = await h.open('/raft');
   const nav = await page.$$eval('nav.pages a', (els) => els.map((a) => [a.getAttribute('href'), a.textContent]));
   assert.deepEqual(nav, [
     ['raft', 'Raft'],
@@ -67,7 +71,12 @@ test('server sends .wasm as application/wasm', async () => {
 
 test('each page downloads only the bundle it is in, by path and by p=', async () => {
   const cases = [
-    ['/', 'halab-protocols', '[data-testid=node-0]'],
+    ['/', 'halab-front', '[data-testid=concept-map]'],
+    ['/?lang=zh', 'halab-front', '[data-testid=concept-map]'],
+    ['/gallery', 'halab-front', '[data-testid=stories]'],
+    ['/learn?p=raft', 'halab-front', '[data-testid=learn-steps]'],
+    ['/embed', 'halab-front', '[data-testid=embed-examples]'],
+    ['/?n=3', 'halab-protocols', '[data-testid=node-0]'],
     ['/paxos', 'halab-protocols', '[data-testid=node-0]'],
     ['/lb', 'halab-services', '[data-testid=node-0]'],
     ['/txn', 'halab-services', '[data-testid=node-0]'],

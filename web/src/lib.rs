@@ -6,7 +6,13 @@
 //! [`url`] the address-bar glue (the URL *is* the scenario), [`anim`] the animation-frame loop,
 //! [`panic`] the last-resort error banner.
 
+// First, so that `tr!`, `trf!` and `txt!` are in scope in every module below.
+#[macro_use]
+pub mod i18n;
+
 pub mod anim;
+pub mod front;
+pub mod learn;
 pub mod pages;
 pub mod panic;
 pub mod playground;
@@ -39,13 +45,25 @@ pub enum Route {
     Ring,
     /// How many nines: availability curves and the nines calculator.
     Avail,
+    /// The front door: each HA concept mapped to the page and scenario that shows it.
+    Home,
+    /// The guided path: steps from "one server fails" to "why consensus", each with a goal.
+    Learn,
+    /// Curated scenarios from every page, filtered by concept.
+    Gallery,
+    /// How to embed a widget, with three live ones.
+    Embed,
     NotFound(String),
 }
 
 impl Route {
     pub fn from_path(path: &str) -> Route {
         match last_segment(path) {
-            "" | "raft" | "index.html" => Route::Raft,
+            "" | "index.html" => Route::Home,
+            "raft" => Route::Raft,
+            "learn" => Route::Learn,
+            "gallery" => Route::Gallery,
+            "embed" => Route::Embed,
             "paxos" => Route::Paxos,
             "lock" => Route::Lock,
             "txn" => Route::Txn,
@@ -59,9 +77,15 @@ impl Route {
     /// The page for a path and query. A scenario link names its page (`p=`), and that wins over
     /// the path: `/raft?p=paxos` is the Paxos page. The second value is the path segment the
     /// address should show instead, when the path named another page.
+    ///
+    /// The bare site (`/`) is the home page; with scenario keys and no `p=` it is the Raft page,
+    /// as it was before the home page existed, so old links keep working.
     pub fn resolve(path: &str, query: &str) -> (Route, Option<&'static str>) {
-        let by_path = Route::from_path(path);
-        if matches!(by_path, Route::NotFound(_)) {
+        let mut by_path = Route::from_path(path);
+        if by_path == Route::Home && query_keys(query).any(|k| k != "lang") {
+            by_path = Route::Raft;
+        }
+        if matches!(by_path, Route::NotFound(_) | Route::Learn | Route::Gallery | Route::Embed) {
             return (by_path, None);
         }
         let p = query.trim_start_matches('?').split('&').find_map(|pair| pair.strip_prefix("p="));
@@ -94,9 +118,21 @@ impl Route {
             Route::Lb => Some("lb"),
             Route::Ring => Some("ring"),
             Route::Avail => Some("avail"),
-            Route::NotFound(_) => None,
+            Route::Learn => Some("learn"),
+            Route::Gallery => Some("gallery"),
+            Route::Embed => Some("embed"),
+            Route::Home | Route::NotFound(_) => None,
         }
     }
+}
+
+/// The keys of a query, in order.
+fn query_keys(query: &str) -> impl Iterator<Item = &str> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| kv.split('=').next().unwrap_or(""))
 }
 
 fn last_segment(path: &str) -> &str {
@@ -129,6 +165,9 @@ pub struct Labs;
 /// a bundle of their own: the protocols bundle went over the page budget with the service lab
 /// (issue 13), then with time travel and the space-time diagram with atomic commit (issue 14).
 pub struct Services;
+/// The front door: home, the guided path, the gallery and the embedding guide. No simulator, so
+/// the first page a visitor opens is small.
+pub struct Front;
 /// Every page in one build: what the wasm tests mount.
 pub struct Everything;
 
@@ -166,12 +205,20 @@ impl Bundle for Services {
     }
 }
 
+impl Bundle for Front {
+    const NAME: &'static str = "halab-front";
+    fn page(route: &Route, page: PageProps) -> Option<Html> {
+        front::page(route, page)
+    }
+}
+
 impl Bundle for Everything {
     const NAME: &'static str = "halab-everything";
     fn page(route: &Route, page: PageProps) -> Option<Html> {
         Protocols::page(route, page.clone())
             .or_else(|| Labs::page(route, page.clone()))
-            .or_else(|| Services::page(route, page))
+            .or_else(|| Services::page(route, page.clone()))
+            .or_else(|| Front::page(route, page))
     }
 }
 
@@ -183,6 +230,7 @@ impl Route {
             Route::Raft | Route::Paxos | Route::Lock => Some(Protocols::NAME),
             Route::Lb | Route::Txn => Some(Services::NAME),
             Route::Ring | Route::Avail => Some(Labs::NAME),
+            Route::Home | Route::Learn | Route::Gallery | Route::Embed => Some(Front::NAME),
             Route::NotFound(_) => None,
         }
     }
@@ -197,6 +245,11 @@ pub fn site<B: Bundle>(props: &AppProps) -> Html {
     let location = props.location.as_ref().map_or_else(url::current_location, |l| l.to_string());
     let (path, query) = location.split_once('?').unwrap_or((&location, ""));
     let (route, rename) = Route::resolve(path, query);
+    // The language is chosen once, before anything renders (a switch reloads the page).
+    let bad_lang = use_memo((), {
+        let query = query.to_owned();
+        move |_| i18n::start(&query)
+    });
     {
         // The address must not name one page while showing another.
         let live = props.location.is_none();
@@ -207,32 +260,43 @@ pub fn site<B: Bundle>(props: &AppProps) -> Html {
         });
     }
     let page = PageProps { query: AttrValue::from(query.to_owned()) };
+    let lang_banner = bad_lang.as_ref().as_ref().map(|v| {
+        html! {
+            <div class="banner error lang-banner" role="alert" data-testid="lang-banner">
+                { trf!("This link asks for the language \u{201c}{v}\u{201d}, which HA Lab does not have: showing English or Chinese (lang=en or lang=zh) by your browser's settings.",
+                       "链接要求的语言 \u{201c}{v}\u{201d} 本站没有：按浏览器设置显示中文或英文（lang=zh 或 lang=en）。") }
+            </div>
+        }
+    });
     if let Some(html) = B::page(&route, page) {
-        return html;
+        return html! { <>{ for lang_banner }{ html }</> };
     }
     match route {
         Route::NotFound(name) => html! {
             <main class="app">
                 <Header />
                 <div class="banner error" data-testid="error-banner" role="alert">
-                    { format!("There is no page called \u{201c}{name}\u{201d} here. ") }
-                    <span>{ "Open the " }<a href="raft">{ "Raft" }</a>{ ", " }<a href="paxos">{ "Paxos" }</a>
-                        { ", " }<a href="lock">{ "lock service" }</a>{ ", " }<a href="txn">{ "atomic commit" }</a>{ " or " }<a href="lb">{ "load-balancing" }</a>
-                        { " playground, the " }<a href="ring">{ "ring lab" }</a>
-                        { " or the " }<a href="avail">{ "availability page" }</a>{ "." }</span>
+                    { trf!("There is no page called \u{201c}{name}\u{201d} here. ", "这里没有名为 \u{201c}{name}\u{201d} 的页面。") }
+                    <span>{ tr!("Open the ", "打开 ") }<a href="raft">{ "Raft" }</a>{ tr!(", ", "、") }<a href="paxos">{ "Paxos" }</a>
+                        { tr!(", ", "、") }<a href="lock">{ tr!("lock service", "锁服务") }</a>{ tr!(", ", "、") }
+                        <a href="txn">{ tr!("atomic commit", "原子提交") }</a>{ tr!(" or ", "或") }<a href="lb">{ tr!("load-balancing", "负载均衡") }</a>
+                        { tr!(" playground, the ", " 演练场，") }<a href="ring">{ tr!("ring lab", "哈希环实验") }</a>
+                        { tr!(" or the ", "或") }<a href="avail">{ tr!("availability page", "可用性页面") }</a>
+                        { tr!(", or start from the ", "，或从") }<a href=".">{ tr!("home page", "首页") }</a>{ tr!(".", "开始。") }</span>
                 </div>
             </main>
         },
         // The loader chose the other bundle: say so and offer the page itself (a full load, which
         // runs the loader again), rather than show nothing.
         route => {
-            let slug = route.slug().unwrap_or("raft");
+            let slug = route.slug().unwrap_or(".");
+            let name = B::NAME;
             html! {
                 <main class="app">
                     <Header />
                     <div class="banner error" data-testid="error-banner" role="alert">
-                        { format!("This build ({}) does not carry the {slug} page. ", B::NAME) }
-                        <a href={format!("{slug}?{query}")}>{ "Open it" }</a>{ "." }
+                        { trf!("This build ({name}) does not carry the {slug} page. ", "这个构建（{name}）不含 {slug} 页面。") }
+                        <a href={format!("{slug}?{query}")}>{ tr!("Open it", "打开它") }</a>{ tr!(".", "。") }
                     </div>
                 </main>
             }
@@ -246,10 +310,13 @@ mod tests {
 
     #[test]
     fn routes_by_last_segment() {
-        assert_eq!(Route::from_path("/"), Route::Raft);
+        assert_eq!(Route::from_path("/"), Route::Home);
+        assert_eq!(Route::from_path("/learn"), Route::Learn);
+        assert_eq!(Route::from_path("/halab/gallery/"), Route::Gallery);
+        assert_eq!(Route::from_path("/embed"), Route::Embed);
         assert_eq!(Route::from_path("/raft"), Route::Raft);
         assert_eq!(Route::from_path("/halab/raft/"), Route::Raft);
-        assert_eq!(Route::from_path("/index.html"), Route::Raft);
+        assert_eq!(Route::from_path("/index.html"), Route::Home);
         assert_eq!(Route::from_path("/paxos"), Route::Paxos);
         assert_eq!(Route::from_path("/halab/paxos/"), Route::Paxos);
         assert_eq!(Route::from_path("/ring"), Route::Ring);
@@ -267,15 +334,26 @@ mod tests {
 
     #[test]
     fn each_page_is_in_exactly_the_bundle_it_names() {
-        use super::{Bundle, Everything, Labs, PageProps, Protocols, Services};
+        use super::{Bundle, Everything, Front, Labs, PageProps, Protocols, Services};
         let props = || PageProps { query: "".into() };
-        for route in
-            [Route::Raft, Route::Paxos, Route::Lock, Route::Txn, Route::Lb, Route::Ring, Route::Avail]
-        {
+        for route in [
+            Route::Raft,
+            Route::Paxos,
+            Route::Lock,
+            Route::Txn,
+            Route::Lb,
+            Route::Ring,
+            Route::Avail,
+            Route::Home,
+            Route::Learn,
+            Route::Gallery,
+            Route::Embed,
+        ] {
             let carried: Vec<&str> = [
                 (Protocols::NAME, Protocols::page(&route, props()).is_some()),
                 (Labs::NAME, Labs::page(&route, props()).is_some()),
                 (Services::NAME, Services::page(&route, props()).is_some()),
+                (Front::NAME, Front::page(&route, props()).is_some()),
             ]
             .into_iter()
             .filter_map(|(name, has)| has.then_some(name))
@@ -316,5 +394,15 @@ mod tests {
         assert_eq!(Route::resolve("/raft", "p=txn"), (Route::Txn, Some("txn")));
         assert_eq!(Route::resolve("/txn", "p=lock"), (Route::Lock, Some("lock")));
         assert_eq!(Route::resolve("/txns", "p=txn"), (Route::NotFound("txns".into()), None));
+    }
+
+    #[test]
+    fn the_bare_site_is_home_but_old_raft_links_still_open_raft() {
+        assert_eq!(Route::resolve("/", ""), (Route::Home, None));
+        assert_eq!(Route::resolve("/", "?lang=zh"), (Route::Home, None));
+        assert_eq!(Route::resolve("/", "n=3&seed=4"), (Route::Raft, None));
+        assert_eq!(Route::resolve("/index.html", "embed=1"), (Route::Raft, None));
+        assert_eq!(Route::resolve("/gallery", "concept=locks"), (Route::Gallery, None));
+        assert_eq!(Route::resolve("/learn", "p=raft"), (Route::Learn, None));
     }
 }

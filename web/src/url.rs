@@ -25,11 +25,14 @@ pub struct ViewOpts {
     /// `view=diagram`: the space-time diagram instead of the cluster (embedded), or first
     /// (on the page).
     pub diagram: bool,
+    /// `learn=<step id>`: this run is a step of the guided path (`crate::learn`; the
+    /// playground looks the step up, so the pages without one do not carry the steps).
+    pub learn: Option<String>,
 }
 
 impl Default for ViewOpts {
     fn default() -> Self {
-        ViewOpts { embed: false, speed: DEFAULT_SPEED, t: None, diagram: false }
+        ViewOpts { embed: false, speed: DEFAULT_SPEED, t: None, diagram: false, learn: None }
     }
 }
 
@@ -62,6 +65,9 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
             "cluster" | "" => o.diagram = false,
             other => bad("view", format!("expected cluster or diagram, got \"{}\"", short(other))),
         }
+    }
+    if let Some(v) = view.get("learn") {
+        o.learn = Some(v.clone());
     }
     if let Some(v) = view.get("t") {
         match parse_duration(v) {
@@ -166,12 +172,22 @@ pub fn current_location() -> String {
     format!("{path}{search}")
 }
 
-/// Replaces the query of the current address without reloading or adding history.
+/// `location.search` without its `?`.
+pub fn current_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .map(|s| s.trim_start_matches('?').to_owned())
+        .unwrap_or_default()
+}
+
+/// Replaces the query of the current address without reloading or adding history. A `lang=`
+/// the address had is kept.
 pub fn replace_query(query: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
     let path = window.location().pathname().unwrap_or_else(|_| "/".into());
+    let query = crate::i18n::keep_lang(query, &window.location().search().unwrap_or_default());
     let Ok(history) = window.history() else {
         return false;
     };
@@ -206,6 +222,7 @@ pub fn absolute(query: &str) -> String {
     };
     let origin = loc.origin().unwrap_or_default();
     let path = loc.pathname().unwrap_or_else(|_| "/".into());
+    let query = crate::i18n::keep_lang(query, &loc.search().unwrap_or_default());
     format!("{origin}{path}?{query}")
 }
 
@@ -274,7 +291,7 @@ mod tests {
     fn view_keys_parse_and_fall_back() {
         let (o, e) = parse_view(&view(&[("embed", "1"), ("speed", "2.5"), ("t", "1.5s")]));
         assert!(e.is_empty());
-        assert_eq!(o, ViewOpts { embed: true, speed: 2.5, t: Some(1_500_000), diagram: false });
+        assert_eq!(o, ViewOpts { embed: true, speed: 2.5, t: Some(1_500_000), diagram: false, learn: None });
         let (o, e) = parse_view(&view(&[("speed", "1000"), ("t", "2h"), ("embed", "x")]));
         assert_eq!(o, ViewOpts::default());
         assert_eq!(e.len(), 3);

@@ -10,7 +10,7 @@
 //! | trunk 0.21.x              | `cargo install trunk --version ~0.21 --locked`                |
 //! | wasm-bindgen-cli          | `cargo install wasm-bindgen-cli --version <Cargo.lock's>`     |
 //! | wasm-opt, playwright-core | `npm ci` in `tests/` (npm `binaryen`, put first on PATH)      |
-//! | chromium, chromedriver    | `apt-get install -y chromium chromium-driver` (test only)     |
+//! | chromium, chromedriver, a Chinese font | `apt-get install -y chromium chromium-driver fonts-wqy-microhei` (test only) |
 //!
 //! Nothing here prompts; it is meant to run unattended (CI=true, no TTY).
 //!
@@ -34,6 +34,10 @@ const SERVE_HOST: &str = "127.0.0.1";
 const SERVE_PORT: u16 = 8080;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// A Chinese font (1.6 MB), so the e2e tests and screenshots lay out the `zh` pages with real
+/// glyphs: a fresh Debian has none, and Chromium then draws boxes of another width.
+const CJK_FONT_PACKAGE: &str = "fonts-wqy-microhei";
+const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 /// Crates whose `#[wasm_bindgen_test]`s run in headless Chromium (stage `wasm`).
 const WASM_TEST_CRATES: &[&str] = &["halab-web", "halab-core"];
 /// Random schedules per protocol in `cargo xtask test` (`HALAB_SEEDS`, read by
@@ -419,10 +423,10 @@ fn ensure_npm_packages(root: &Path) -> Result {
 }
 
 fn ensure_chromium() -> Result {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && Path::new(CJK_FONT).exists() {
         return Ok(());
     }
-    eprintln!("xtask: installing Debian chromium and chromium-driver");
+    eprintln!("xtask: installing Debian chromium, chromium-driver and a Chinese font");
     let root = output(Command::new("id").arg("-u")).as_deref() == Some("0");
     let apt = |args: &[&str]| {
         let mut c = if root {
@@ -436,7 +440,7 @@ fn ensure_chromium() -> Result {
         run(&mut c)
     };
     apt(&["update"])?;
-    apt(&["install", "-y", "chromium", "chromium-driver"])?;
+    apt(&["install", "-y", "chromium", "chromium-driver", CJK_FONT_PACKAGE])?;
     if !Path::new(CHROMEDRIVER).exists() {
         return Err(format!("{CHROMEDRIVER} still missing after apt-get install"));
     }

@@ -19,8 +19,8 @@ pub const RAFT_PRESETS: &[Preset] = &[
     Preset {
         id: "healthy",
         title: "Healthy 5-node cluster",
-        about: "200 requests a second, round robin: each backend serves a quarter, every request succeeds, \
-                p99 stays under 100 ms.",
+        about: "A leader is elected within the first second and every client write commits on a majority; \
+                nothing fails.",
         query: "p=raft&n=5&seed=1",
         breaks: None,
     },

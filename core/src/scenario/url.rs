@@ -20,7 +20,7 @@ use crate::sim::fault::{Fault, Scheduled};
 use std::collections::BTreeMap;
 
 /// Keys the page reads for itself (embedding, speed, where to stop); the codec passes them on.
-pub const VIEW_KEYS: &[&str] = &["embed", "speed", "t", "view"];
+pub const VIEW_KEYS: &[&str] = &["embed", "speed", "t", "view", "lang", "learn"];
 
 pub use crate::lb::LB_BUG_NAMES;
 pub use crate::lock::LOCK_BUG_NAMES;

@@ -13,7 +13,9 @@
 //! (the Yew component that wires them together).
 
 pub mod diagram;
+pub mod guide;
 pub mod history;
+pub mod keys;
 pub mod model;
 pub mod page;
 pub mod replay;
@@ -135,6 +137,16 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     /// talk, where that is not everyone.
     fn draws_link(&self, _a: NodeId, _b: NodeId) -> bool {
         true
+    }
+    /// Whether the run reached a guided-path goal of this page's steps (`crate::learn`);
+    /// `clicked` are the faults the reader added to the step's scenario. The generic goals
+    /// (a violation) are judged by the model; a page answers only its own.
+    fn goal(
+        _m: &Model<Self>,
+        _goal: crate::learn::Goal,
+        _clicked: &[halab_core::sim::fault::Scheduled],
+    ) -> bool {
+        false
     }
     /// Invariants the checker is not judging right now (their assumptions broke), as
     /// (invariant, why in words).

@@ -137,6 +137,11 @@ pub struct Model<P: Playground> {
     pub embed: bool,
     /// `view=diagram`: the space-time diagram leads (embedded: instead of the cluster).
     pub show_diagram: bool,
+    /// The guided path's step this run is (`learn=`), and whether its goal was reached.
+    pub learn: Option<&'static crate::learn::Step>,
+    pub goal_reached: bool,
+    /// The keyboard shortcuts' list is open.
+    pub keys_help: bool,
     /// Readable problems with the URL (or with a request), shown in a banner.
     pub errors: Vec<String>,
     pub notes: VecDeque<Note>,
@@ -213,7 +218,7 @@ impl<P: Playground> Model<P> {
                 (d.scenario, opts, errs)
             }
             Err(e) => {
-                let opts = ViewOpts { embed: salvage_embed(query), speed: P::SPEED, t: None, diagram: false };
+                let opts = ViewOpts { embed: salvage_embed(query), speed: P::SPEED, ..ViewOpts::default() };
                 (fallback(), opts, vec![link_problem(&e.field, &e.message)])
             }
         };
@@ -221,6 +226,15 @@ impl<P: Playground> Model<P> {
         m.boot();
         m.errors = errors;
         m.show_diagram = opts.diagram;
+        if let Some(id) = &opts.learn {
+            match crate::learn::step(id) {
+                Some(step) => m.learn = (step.source.page() == P::KIND.name()).then_some(step),
+                None => m.errors.push(format!(
+                    "This link has a problem in \u{201c}learn\u{201d}: there is no step \"{}\" in the guided path. Using the default.",
+                    halab_core::scenario::units::shorten(id)
+                )),
+            }
+        }
         if let Some(t) = opts.t {
             m.start_replay(t);
             m.replay_slice(FIRST_REPLAY_STEPS);
@@ -238,6 +252,9 @@ impl<P: Playground> Model<P> {
             speed: speed.clamp(MIN_SPEED, MAX_SPEED),
             embed,
             show_diagram: false,
+            learn: None,
+            goal_reached: false,
+            keys_help: false,
             errors: Vec::new(),
             notes: VecDeque::new(),
             drops: VecDeque::new(),
@@ -276,6 +293,10 @@ impl<P: Playground> Model<P> {
         if self.show_diagram {
             q.push_str("&view=diagram");
         }
+        if let Some(step) = self.learn {
+            q.push_str("&learn=");
+            q.push_str(step.id);
+        }
         q
     }
 
@@ -301,6 +322,40 @@ impl<P: Playground> Model<P> {
 
     pub fn violated(&self) -> bool {
         self.sim.violation().is_some()
+    }
+
+    /// Applies a keyboard shortcut.
+    pub fn key(&mut self, key: super::keys::Shortcut) {
+        use super::keys::Shortcut;
+        match key {
+            Shortcut::Play => self.toggle_play(),
+            Shortcut::Forward => self.step(),
+            Shortcut::Back => self.step_back(),
+            Shortcut::Latest => self.back_to_frontier(),
+            Shortcut::Faster => self.set_speed(self.speed * 2.0),
+            Shortcut::Slower => self.set_speed(self.speed / 2.0),
+            Shortcut::Help => self.keys_help = !self.keys_help,
+            Shortcut::Close => {
+                self.menu = None;
+                self.keys_help = false;
+            }
+        }
+    }
+
+    /// Judges the guided path's goal, if this run is a step; true the first time it is reached
+    /// (reaching it is kept: stepping back in time does not undo it).
+    pub fn check_goal(&mut self) -> bool {
+        let Some(step) = self.learn else { return false };
+        if self.goal_reached {
+            return false;
+        }
+        let clicked = self.scenario.faults.get(step.scripted_faults()..).unwrap_or(&[]);
+        let reached = match step.goal {
+            crate::learn::Goal::Violation => self.violated(),
+            goal => P::goal(self, goal, clicked),
+        };
+        self.goal_reached = reached;
+        reached
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1120,6 +1175,8 @@ fn history_of<P: Playground>(sim: &Sim<P>) -> History {
     History::new((0..sim.cluster().len()).map(|i| role_at(sim, i)))
 }
 
+#[cfg(test)]
+mod learn_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! own panels ([`Playground::detail`], [`Playground::under_picture`],
 //! [`Playground::settings`]).
 
+use super::keys::{shortcut, Shortcut};
 use super::model::ReplayStatus;
 use super::{legend, replay, view, Model, Playground};
 use crate::anim::{now_ms, FrameLoop};
@@ -12,6 +13,7 @@ use crate::widgets::banner::ErrorBanner;
 use crate::widgets::cluster::{place_pct, position_pct, Cluster, Legend};
 use crate::widgets::controls::{share_callback, Settings, Status, Toolbar};
 use crate::widgets::diagram::{diagram, DiagramActions, DiagramProps};
+use crate::widgets::embed::EmbedButton;
 use crate::widgets::faults::{NetworkPanel, NodeMenu};
 use crate::widgets::frozen::Frozen;
 use crate::widgets::invariants::Invariants;
@@ -84,6 +86,7 @@ impl<P: Playground> Act<P> {
             let changed = match model.try_borrow_mut() {
                 Ok(mut m) => {
                     f(&mut m, e);
+                    goal_check(&mut m);
                     m.take_url_change()
                 }
                 Err(_) => return,
@@ -95,10 +98,77 @@ impl<P: Playground> Act<P> {
         })
     }
 
+    /// The share link's query (the scenario with `t=` now), for the embed code and the language
+    /// switch.
+    fn link(&self) -> Callback<(), String> {
+        let model = self.model.clone();
+        Callback::from(move |()| {
+            model.try_borrow_mut().map_or_else(|_| crate::url::current_query(), |mut m| m.share_query())
+        })
+    }
+
     /// Share: the URL with `t=`.
     fn share(&self) -> Callback<()> {
         share_callback(self.model.clone(), self.update.clone(), |m| m.share_query(), |m| &mut m.share)
     }
+}
+
+/// Listens for the keyboard shortcuts on the whole document; returns the effect's cleanup.
+fn listen_for_keys(on_key: Callback<Shortcut>) -> impl FnOnce() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let handler = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let tag = target.as_ref().map(|t| t.tag_name().to_ascii_uppercase()).unwrap_or_default();
+        let typing = matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            || target.as_ref().is_some_and(|t| t.closest("[role=menu]").ok().flatten().is_some());
+        let on_button = matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY");
+        if let Some(k) = shortcut(&e.key(), typing, on_button) {
+            e.prevent_default();
+            on_key.emit(k);
+        }
+    });
+    let document = web_sys::window().and_then(|w| w.document());
+    if let Some(d) = &document {
+        let _ = d.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(d) = document {
+            let _ = d.remove_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// The keyboard shortcuts' list, when open.
+fn keys_card<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
+    if !m.keys_help {
+        return Html::default();
+    }
+    let rows = super::keys::help()
+        .map(|(keys, what)| html! { <tr><th scope="row"><kbd>{ keys }</kbd></th><td>{ what }</td></tr> });
+    html! {
+        <section class="card keys-help" data-testid="keys-help" role="dialog" aria-label={tr!("Keyboard shortcuts", "键盘快捷键")}>
+            <h2>{ tr!("Keyboard shortcuts", "键盘快捷键") }
+                <button type="button" class="link-button" onclick={act.on(|m, _: MouseEvent| m.keys_help = false)}
+                    aria-label={tr!("close", "关闭")}>{ "✕" }</button></h2>
+            <table>{ for rows }</table>
+        </section>
+    }
+}
+
+/// Judges the guided path's goal (when this run is a step) and records a goal reached in the
+/// browser. True when it was reached just now.
+fn goal_check<P: Playground>(m: &mut Model<P>) -> bool {
+    let reached = m.check_goal();
+    if reached {
+        if let Some(step) = m.learn {
+            crate::learn::mark_done(step.id);
+        }
+    }
+    reached
 }
 
 /// A fresh seed from the browser's CSPRNG, kept short so URLs stay readable.
@@ -115,45 +185,92 @@ pub fn fresh_seed(current: u64) -> u64 {
     }
 }
 
-/// The pages, as (path segment, name), for the site navigation.
-pub const PAGES: [(&str, &str); 7] = [
-    ("raft", "Raft"),
-    ("paxos", "Paxos"),
-    ("lock", "Lock"),
-    ("txn", "2PC/3PC"),
-    ("lb", "Load balancing"),
-    ("ring", "Ring"),
-    ("avail", "Availability"),
-];
+/// The pages, as path segment, for the site navigation.
+pub const PAGES: [&str; 7] = ["raft", "paxos", "lock", "txn", "lb", "ring", "avail"];
+
+/// A page's name in the navigation.
+pub fn page_name(slug: &str) -> &'static str {
+    match slug {
+        "raft" => "Raft",
+        "paxos" => "Paxos",
+        "lock" => tr!("Lock", "锁"),
+        "txn" => "2PC/3PC",
+        "lb" => tr!("Load balancing", "负载均衡"),
+        "ring" => tr!("Ring", "哈希环"),
+        "avail" => tr!("Availability", "可用性"),
+        "learn" => tr!("Learn", "入门"),
+        "gallery" => tr!("Gallery", "案例"),
+        "embed" => tr!("Embed", "嵌入"),
+        _ => "",
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
-    /// The page shown (a path segment of [`PAGES`]), if any.
+    /// The page shown (a path segment of [`PAGES`], or `learn`, `gallery`, `embed`), if any.
     #[prop_or_default]
     pub current: Option<&'static str>,
+    /// The query the language switch reloads with: a playground's share link, so the run comes
+    /// back at the same instant. The address bar's query when absent.
+    #[prop_or_default]
+    pub reload: Option<Callback<(), String>>,
     #[prop_or_default]
     pub children: Html,
 }
 
-/// The site header: title, one link per protocol page, and a sentence about this one. Links are
-/// relative, so the site works under any base path.
+/// The site header: the title (a link home), the front door's pages, one link per playground,
+/// the language switch, and a sentence about this page. Links are relative, so the site works
+/// under any base path.
 #[function_component(Header)]
 pub fn header(p: &HeaderProps) -> Html {
-    let links = PAGES.iter().map(|&(slug, name)| {
+    let link = |slug: &'static str| {
         let here = p.current == Some(slug);
         html! {
             <a href={slug} class={classes!(here.then_some("current"))} aria-current={here.then_some("page")}
-                data-testid={format!("nav-{slug}")}>{ name }</a>
+                data-testid={format!("nav-{slug}")}>{ page_name(slug) }</a>
         }
-    });
+    };
+    let front = ["learn", "gallery"].map(link);
+    let links = PAGES.map(link);
     html! {
         <header class="top">
             <div class="brand">
-                <h1>{ "HA Lab" }</h1>
-                <nav class="pages" aria-label="pages">{ for links }</nav>
+                <h1><a href="." class="home-link" data-testid="nav-home" title={tr!("HA Lab home", "HA Lab 首页")}>{ "HA Lab" }</a></h1>
+                <nav class="front-links" aria-label={tr!("start here", "从这里开始")}>{ for front }</nav>
+                <nav class="pages" aria-label={tr!("pages", "页面")}>{ for links }</nav>
+                <LangSwitch reload={p.reload.clone()} />
             </div>
             { p.children.clone() }
         </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LangSwitchProps {
+    #[prop_or_default]
+    pub reload: Option<Callback<(), String>>,
+}
+
+/// English | 中文. Choosing the other language saves the choice and reloads the page in it.
+#[function_component(LangSwitch)]
+pub fn lang_switch(p: &LangSwitchProps) -> Html {
+    let now = crate::i18n::lang();
+    let buttons = crate::i18n::Lang::ALL.map(|lang| {
+        let reload = p.reload.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            if lang == crate::i18n::lang() {
+                return;
+            }
+            let query = reload.as_ref().map_or_else(url::current_query, |r| r.emit(()));
+            crate::i18n::switch_to(lang, &query);
+        });
+        html! {
+            <button type="button" lang={lang.code()} aria-pressed={(lang == now).to_string()}
+                data-testid={format!("lang-{}", lang.code())} {onclick}>{ lang.name() }</button>
+        }
+    });
+    html! {
+        <div class="lang-switch" role="group" aria-label={tr!("Language", "语言")}>{ for buttons }</div>
     }
 }
 
@@ -170,12 +287,13 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
             let mut last_draw = 0.0;
             let frames = FrameLoop::start(move |dt| {
                 let changed = model.try_borrow_mut().is_ok_and(|mut m| {
-                    if m.replaying() {
+                    let drawn = if m.replaying() {
                         replay_frame(&mut m, &mut last_draw)
                     } else {
                         let start = now_ms();
                         m.frame_within(dt, || now_ms() - start > PLAY_FRAME_MS)
-                    }
+                    };
+                    goal_check(&mut m) || drawn
                 });
                 if changed {
                     update.force_update();
@@ -187,6 +305,10 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
     let acted = use_mut_ref(|| false);
     let clock = use_mut_ref(|| PanelClock { version: 0, drawn_at: f64::NEG_INFINITY });
     let act = Act { model: model.clone(), update, acted: acted.clone() };
+    {
+        let on_key = act.on(|m, k: Shortcut| m.key(k));
+        use_effect_with((), move |_| listen_for_keys(on_key));
+    }
 
     let on_play = act.on(|m, ()| m.toggle_play());
     let on_step = act.on(|m, ()| m.step());
@@ -250,17 +372,23 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 on_new_seed={act.on(|m, ()| { let s = fresh_seed(m.scenario.seed); m.new_seed(s) })}
                 on_share={act.share()}
                 share={m.share.clone()} />
+            <EmbedButton query={act.link()} title={P::TITLE} page={P::KIND.name()} diagram={m.show_diagram} />
+            <button type="button" class="keys-button" data-testid="keys" aria-expanded={m.keys_help.to_string()}
+                onclick={act.on(|m, _: MouseEvent| m.keys_help = !m.keys_help)}
+                title={tr!("Keyboard shortcuts (?)", "键盘快捷键（?）")}>{ tr!("⌨ Keys", "⌨ 快捷键") }</button>
             { status }
         </section>
     };
     // The header, errors, toolbar and replay bar: the same above a replay and above the run.
     let top = html! {
         <>
-            <Header current={Some(P::KIND.name())}>
+            <Header current={Some(P::KIND.name())} reload={act.link()}>
                 <p class="lede">{ P::lede(&m) }</p>
             </Header>
             { banner }
+            { super::guide::card(&m) }
             { toolbar }
+            { keys_card(&m, &act) }
             { replay_bar }
             { fork_bar(&m, &act) }
         </>

@@ -15,6 +15,7 @@ pub mod banner;
 pub mod cluster;
 pub mod controls;
 pub mod diagram;
+pub mod embed;
 pub mod faults;
 pub mod field;
 pub mod frozen;

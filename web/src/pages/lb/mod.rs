@@ -8,9 +8,12 @@
 pub mod panels;
 pub mod view;
 
+use crate::learn::Goal;
 use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::cluster::Place;
+use halab_core::lb::invariants::LbChecker;
 use halab_core::lb::invariants::LB_INVARIANTS;
+use halab_core::lb::meter::{Bin, MarkKind};
 use halab_core::lb::{Lb, LbMsg, LbState, BALANCER, CLIENTS, LB_BUG_NAMES};
 use halab_core::protocol::{Degrade, Micros, NodeId};
 use halab_core::scenario::lb::{LbParams, PairMode};
@@ -18,6 +21,7 @@ use halab_core::scenario::limits::MAX_LB_NODES;
 use halab_core::scenario::presets::{Preset, LB_PRESETS};
 use halab_core::scenario::{ProtocolKind, Scenario};
 use halab_core::sim::fault::Fault;
+use halab_core::sim::fault::Scheduled;
 use halab_core::sim::Sim;
 use yew::prelude::*;
 
@@ -74,6 +78,34 @@ impl Playground for Lb {
 
     fn sim(s: &Scenario) -> Sim<Lb> {
         s.lb_sim()
+    }
+
+    fn goal(m: &Model<Lb>, goal: Goal, clicked: &[Scheduled]) -> bool {
+        let config = &m.sim.cluster().protocol.config;
+        let first = config.first_backend();
+        let crash_of = |pick: &dyn Fn(NodeId) -> bool| {
+            clicked.iter().filter(|f| matches!(f.fault, Fault::Crash(x) if pick(x))).map(|f| f.at).min()
+        };
+        let Some(checker) = m.sim.checker_as::<LbChecker>() else { return false };
+        let meter = &checker.meter;
+        let failed = |b: &Bin| b.errors + b.timeouts > 0;
+        match goal {
+            Goal::CrashedBackendFails => {
+                crash_of(&|x| x >= first).is_some_and(|t| meter.bins.iter().any(|b| b.end > t && failed(b)))
+            }
+            // After the crash some request failed, and later four bins in a row (a second) had
+            // answers and no failure.
+            Goal::HealthChecksRecover => crash_of(&|x| x >= first).is_some_and(|t| {
+                let after: Vec<&Bin> = meter.bins.iter().filter(|b| b.end > t).collect();
+                let Some(first_fail) = after.iter().position(|b| failed(b)) else { return false };
+                after[first_fail..].windows(4).any(|w| w.iter().all(|b| !failed(b) && b.ok > 0))
+            }),
+            Goal::SpareJoins => meter.marks.iter().any(|k| k.kind == MarkKind::Replacement),
+            Goal::StandbyTakesOver => crash_of(&|x| x != CLIENTS && x < first)
+                .is_some_and(|t| meter.marks.iter().any(|k| k.kind == MarkKind::Failover && k.at > t)),
+            Goal::SplitBrain => checker.split_brains > 0,
+            _ => false,
+        }
     }
 
     fn in_legend(m: &Model<Self>, class: &str) -> bool {

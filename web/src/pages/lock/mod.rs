@@ -8,6 +8,7 @@
 pub mod panels;
 pub mod view;
 
+use crate::learn::Goal;
 use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::timeline::timeline_panel;
 use halab_core::lock::invariants::LOCK_INVARIANTS;
@@ -17,6 +18,7 @@ use halab_core::lock::{
 use halab_core::protocol::{Micros, NodeId, SEC};
 use halab_core::scenario::presets::{Preset, LOCK_PRESETS};
 use halab_core::scenario::{ProtocolKind, Scenario};
+use halab_core::sim::fault::Scheduled;
 use halab_core::sim::Sim;
 use yew::prelude::*;
 
@@ -97,6 +99,15 @@ impl Playground for Lock {
     /// Clients talk to the server and the storage; nobody else talks.
     fn draws_link(&self, a: NodeId, b: NodeId) -> bool {
         matches!(a, SERVER | STORAGE) && b >= FIRST_CLIENT
+    }
+
+    fn goal(m: &Model<Lock>, goal: Goal, _clicked: &[Scheduled]) -> bool {
+        match goal {
+            Goal::StaleTokenRefused => {
+                matches!(m.sim.cluster().state(STORAGE), Some(LockState::Storage(s)) if s.rejected > 0)
+            }
+            _ => false,
+        }
     }
 
     fn unjudged(m: &Model<Lock>) -> Vec<(&'static str, String)> {

@@ -4,6 +4,7 @@
 
 pub mod view;
 
+use crate::learn::Goal;
 use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::log::{log_table, LogTableProps};
 use halab_core::protocol::NodeId;
@@ -14,6 +15,7 @@ use halab_core::raft::{Msg, Raft, RaftState};
 use halab_core::scenario::presets::{Preset, RAFT_PRESETS};
 use halab_core::scenario::url::BUG_NAMES;
 use halab_core::scenario::{ProtocolKind, Scenario};
+use halab_core::sim::fault::{Fault, Scheduled};
 use halab_core::sim::Sim;
 use yew::prelude::*;
 
@@ -41,6 +43,23 @@ impl Playground for Raft {
 
     fn bug_flag<'a>(s: &'a mut Scenario, name: &str) -> Option<&'a mut bool> {
         s.bugs.flag_mut(name)
+    }
+
+    fn goal(m: &Model<Raft>, goal: Goal, clicked: &[Scheduled]) -> bool {
+        match goal {
+            // A leader span that begins after the first crash the reader clicked.
+            Goal::NewLeader => clicked
+                .iter()
+                .filter(|f| matches!(f.fault, Fault::Crash(_) | Fault::CrashLeader))
+                .map(|f| f.at)
+                .min()
+                .is_some_and(|t| m.history.spans.iter().flatten().any(|s| s.role == "leader" && s.from > t)),
+            Goal::TwoLeaders => {
+                let c = m.sim.cluster();
+                (0..m.scenario.nodes).filter(|&i| c.state(i).is_some_and(RaftState::is_leader)).count() >= 2
+            }
+            _ => false,
+        }
     }
 
     fn role(&self, s: &RaftState) -> &'static str {

@@ -9,14 +9,17 @@
 pub mod panels;
 pub mod view;
 
+use crate::learn::Goal;
 use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::timeline::timeline_panel;
+use halab_core::protocol::SEC;
 use halab_core::protocol::{Micros, NodeId};
 use halab_core::scenario::presets::{Preset, TXN_PRESETS};
 use halab_core::scenario::{ProtocolKind, Scenario};
+use halab_core::sim::fault::Scheduled;
 use halab_core::sim::Sim;
 use halab_core::txn::invariants::TXN_INVARIANTS;
-use halab_core::txn::{Txn, TxnMode, TxnMsg, TxnState, COORDINATOR, TXN_BUG_NAMES};
+use halab_core::txn::{Txn, TxnChecker, TxnMode, TxnMsg, TxnState, COORDINATOR, TXN_BUG_NAMES};
 use yew::prelude::*;
 
 impl Playground for Txn {
@@ -107,6 +110,16 @@ impl Playground for Txn {
                    Crash the coordinator after the votes and watch the participants sit in doubt with their locks \
                    held (2PC blocks); switch to 3PC and they decide on a timeout — until a partition splits them." }
             </>
+        }
+    }
+
+    fn goal(m: &Model<Txn>, goal: Goal, _clicked: &[Scheduled]) -> bool {
+        match goal {
+            Goal::InDoubt => m
+                .sim
+                .checker_as::<TxnChecker>()
+                .is_some_and(|c| (1..m.scenario.nodes).any(|p| c.blocked(p, m.sim.now()) >= SEC)),
+            _ => false,
         }
     }
 
