@@ -22,7 +22,12 @@ export async function axeViolations(page) {
   const violations = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    const where = (n) => {
+      const d = n.any[0]?.data;
+      const colours = d?.fgColor ? ` (${d.fgColor} on ${d.bgColor}: ${d.contrastRatio}, needs ${d.expectedContrastRatio})` : '';
+      return n.target.join(' ') + colours;
+    };
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 4).map(where) }));
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

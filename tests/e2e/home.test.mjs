@@ -29,7 +29,7 @@ test('an unknown page says so instead of failing, and links every page', async (
   assert.match(banner, /no page called “nonesuch”/);
   assert.match(banner, /Raft, Paxos, lock service, atomic commit or load-balancing playground, the ring lab or the availability page/);
   const links = await page.$$eval('[data-testid=error-banner] a', (els) => els.map((a) => a.getAttribute('href')));
-  assert.deepEqual(links, ['raft', 'paxos', 'lock', 'txn', 'lb', 'ring', 'avail']);
+  assert.deepEqual(links, ['raft', 'paxos', 'lock', 'txn', 'lb', 'ring', 'avail', '.']);
   assertNoErrors(page);
 });
 

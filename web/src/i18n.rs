@@ -141,14 +141,27 @@ macro_rules! trf {
 /// Browser side: reads the URL, the saved choice and `navigator.languages`, sets the language
 /// and `<html lang>`. Returns the URL's `lang=` value when it named no language we have.
 pub fn start(query: &str) -> Option<String> {
-    let url = lang_in_query(query);
+    let url = lang_in_query(query).filter(|v| !v.is_empty());
     let (saved, browser) = browser_prefs();
     let lang = choose(url, saved.as_deref(), &browser);
     set_lang(lang);
+    // A link that names a language is a choice too: the pages it leads to keep it, although
+    // their links carry no `lang=`. Not from a widget in someone's page, which only asks for
+    // itself.
+    let embedded = query.trim_start_matches('?').split('&').any(|kv| kv == "embed=1");
+    if let (Some(chosen), false) = (url.and_then(Lang::parse), embedded) {
+        save(chosen);
+    }
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", if lang == Lang::Zh { "zh-Hans" } else { "en" });
     }
     url.filter(|v| Lang::parse(v).is_none()).map(halab_core::scenario::units::shorten)
+}
+
+fn save(lang: Lang) {
+    if let Some(Ok(Some(store))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = store.set_item(STORAGE_KEY, lang.code());
+    }
 }
 
 fn browser_prefs() -> (Option<String>, Vec<String>) {
@@ -162,9 +175,7 @@ fn browser_prefs() -> (Option<String>, Vec<String>) {
 /// link) again with `lang=` set to it.
 pub fn switch_to(lang: Lang, query: &str) {
     let Some(window) = web_sys::window() else { return };
-    if let Ok(Some(store)) = window.local_storage() {
-        let _ = store.set_item(STORAGE_KEY, lang.code());
-    }
+    save(lang);
     let path = window.location().pathname().unwrap_or_else(|_| "/".into());
     let _ = window.location().assign(&format!("{path}?{}", with_lang(query, lang)));
 }

@@ -46,9 +46,10 @@ pub struct Step {
 }
 
 impl Step {
-    /// How many faults the step's own scenario schedules: the ones after them are the reader's.
-    pub fn scripted_faults(&self) -> usize {
-        halab_core::scenario::url::decode(self.source.query()).map_or(0, |d| d.scenario.faults.len())
+    /// The faults the step's own scenario schedules: any other fault in the run is the reader's.
+    pub fn script(&self) -> Vec<halab_core::sim::fault::Scheduled> {
+        halab_core::scenario::url::decode(self.source.query())
+            .map_or_else(|_| Vec::new(), |d| d.scenario.faults)
     }
 
     /// The step's link, relative: its scenario on its page, with `learn=`.
@@ -201,6 +202,26 @@ pub const STEPS: &[Step] = &[
         source: Source::Link(FIGURE_8),
     },
 ];
+
+/// The faults in `faults` that are not in `script` (each scripted fault matched once): what the
+/// reader added, wherever `push_fault` put them in time order, and whatever a fork cut.
+pub fn added(
+    faults: &[halab_core::sim::fault::Scheduled],
+    script: &[halab_core::sim::fault::Scheduled],
+) -> Vec<halab_core::sim::fault::Scheduled> {
+    let mut unmatched: Vec<&halab_core::sim::fault::Scheduled> = script.iter().collect();
+    faults
+        .iter()
+        .filter(|f| match unmatched.iter().position(|s| s == f) {
+            Some(i) => {
+                unmatched.swap_remove(i);
+                false
+            }
+            None => true,
+        })
+        .cloned()
+        .collect()
+}
 
 /// The step with this id.
 pub fn step(id: &str) -> Option<&'static Step> {

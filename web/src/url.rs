@@ -188,10 +188,11 @@ pub fn replace_query(query: &str) -> bool {
     };
     let path = window.location().pathname().unwrap_or_else(|_| "/".into());
     let query = crate::i18n::keep_lang(query, &window.location().search().unwrap_or_default());
+    let address = if query.is_empty() { path } else { format!("{path}?{query}") };
     let Ok(history) = window.history() else {
         return false;
     };
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}?{query}"))).is_ok()
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address)).is_ok()
 }
 
 /// `/halab/raft` with `paxos` → `/halab/paxos`: the path with its last segment replaced.

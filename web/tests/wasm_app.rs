@@ -478,3 +478,32 @@ mod frozen {
         root.remove();
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_front_door_maps_every_concept_and_speaks_chinese_when_asked() {
+    let root = mount("/?lang=zh").await;
+    until("ten concept cards, in Chinese", || {
+        ensure_eq!(count(&root, "[data-testid=concept-map] article"), 10);
+        let hero = text(&root, ".hero h2")?;
+        ensure!(hero.contains("高可用"), "hero: {hero}");
+        ensure_eq!(attr(&root, "[data-testid=lang-zh]", "aria-pressed")?, "true");
+        Ok(())
+    })
+    .await;
+    let root = mount("/gallery?concept=atomic-commit").await;
+    until("the gallery filtered to atomic commit, in English", || {
+        ensure_eq!(count(&root, "[data-testid^=story-]"), 2);
+        let count_text = text(&root, "[data-testid=gallery-count]")?;
+        ensure_eq!(count_text, "2 scenarios");
+        Ok(())
+    })
+    .await;
+    let root = mount("/raft?p=raft&n=5&seed=1&rate=4&learn=new-leader").await;
+    until("the guided path's card on the Raft page", || {
+        ensure_eq!(attr(&root, "[data-testid=guide]", "data-reached")?, "false");
+        let guide = text(&root, "[data-testid=guide]")?;
+        ensure!(guide.contains("step 9 of 11"), "guide: {guide}");
+        Ok(())
+    })
+    .await;
+}

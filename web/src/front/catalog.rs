@@ -321,8 +321,8 @@ pub const GALLERY: &[Story] = &[
         id: "lb-retry-storm",
         title: txt!("A retry storm outlives its trigger", "重试风暴比诱因活得更久"),
         story: txt!(
-            "Three backends slow down for a moment. Requests time out and every client retries up to three times, so the load triples exactly when capacity is lowest. Long after the backends recover, the retries keep them saturated: a metastable failure.",
-            "三个后端短暂变慢。请求超时，每个客户端最多重试三次，于是在容量最低时负载翻了三倍。后端恢复很久之后，重试仍让它们满负荷：这是一种亚稳态故障。"
+            "All four backends turn three times slower for a moment. Requests time out and every client retries up to three times, so the load can grow fourfold exactly when capacity is lowest. Long after the backends recover, the retries keep them saturated: a metastable failure.",
+            "四个后端同时短暂变慢到三分之一的速度。请求超时，每个客户端最多重试三次，于是在容量最低时负载可能涨到四倍。后端恢复很久之后，重试仍让它们满负荷：这是一种亚稳态故障。"
         ),
         source: Source::Preset(LB_PRESETS, "retry-storm"),
         concepts: &[LoadBalancing, FaultTolerance],
@@ -376,8 +376,8 @@ pub const GALLERY: &[Story] = &[
         id: "lb-n-plus-1",
         title: txt!("N+1: a spare replaces the dead backend", "N+1：备用节点顶替宕机后端"),
         story: txt!(
-            "The same load with one spare. A controller notices the crash, warms the spare up and adds it to the pool before it removes the dead backend (make before break). The success rate barely moves.",
-            "同样的负载，外加一台备用节点。控制器发现崩溃后，先预热备用节点并把它加入池中，再移除宕机的后端（先接后断）。成功率几乎不受影响。"
+            "The same load and crash with one spare. A controller notices the dead backend, provisions the spare and adds it to the pool before it removes the dead one (make before break). Requests fail for about a second, while the crash is detected and the spare starts, and then the pool is back to full strength instead of overloaded.",
+            "同样的负载和崩溃，外加一台备用节点。控制器发现宕机的后端后，先准备好备用节点并把它加入池中，再移除宕机的那台（先接后断）。在发现崩溃、启动备用节点的大约一秒内请求会失败，之后服务池恢复满员，而不是一直过载。"
         ),
         source: Source::Preset(LB_PRESETS, "n-plus-1"),
         concepts: &[Redundancy, Recovery],
@@ -409,8 +409,8 @@ pub const GALLERY: &[Story] = &[
         id: "avail-five",
         title: txt!("How many nines do five nodes give?", "五个节点能有几个 9？"),
         story: txt!(
-            "Five nodes, a majority of three needed, each failing every 1,000 hours and repaired in four. The curve shows how the nines fall as repairs get slower, by the binomial model and by the Markov chain with one repair crew.",
-            "五个节点，需要三个构成多数；每个节点平均 1000 小时故障一次，修复需要四小时。曲线显示修复越慢，9 的个数如何下降，分别按二项分布模型和单修复队的马尔可夫链计算。"
+            "Five nodes, a majority of three needed, each failing every 1,000 hours and repaired in four. The curve shows how the nines fall as repairs get slower, by the binomial model and by the Markov chain (a repair crew per node here; try one crew for all).",
+            "五个节点，需要三个构成多数；每个节点平均 1000 小时故障一次，修复需要四小时。曲线显示修复越慢，9 的个数如何下降，分别按二项分布模型和马尔可夫链计算（这里每个节点一个修复队；也可以试试所有节点共用一个）。"
         ),
         source: Source::Link(AVAIL_LINK),
         concepts: &[Availability, Redundancy],

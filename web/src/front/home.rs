@@ -57,8 +57,7 @@ fn concept_card(p: &CardProps) -> Html {
             Callback::from(move |_: MouseEvent| live.set(true))
         };
         html! {
-            <button type="button" class="preview-button" {onclick} data-testid={format!("watch-{}", c.slug())}
-                aria-label={trf!("Watch {title} live here", "在这里实时观看：{title}")}>
+            <button type="button" class="preview-button" {onclick} data-testid={format!("watch-{}", c.slug())}>
                 { preview(c) }
                 <span class="watch">{ tr!("▶ Watch it live", "▶ 实时观看") }</span>
             </button>

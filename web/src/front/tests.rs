@@ -98,6 +98,7 @@ fn the_e2e_host_page_uses_the_documented_script_and_code_escapes_its_url() {
     ), "{code}");
     assert_eq!(embed_query("p=raft&embed=1&t=2s"), "p=raft&t=2s&embed=1");
     assert_eq!(embed_query("?p=raft"), "p=raft&embed=1");
+    assert_eq!(embed_query("p=raft&learn=new-leader&t=1s"), "p=raft&t=1s&embed=1");
 }
 
 #[test]

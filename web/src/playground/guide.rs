@@ -1,16 +1,15 @@
 //! The guided path's card on a playground page (`learn=<step>`): the step's prompt and goal,
 //! ticked when the run reaches it, and the way on.
 
-use super::{Model, Playground};
-use crate::learn::{next, STEPS};
+use crate::learn::{next, Step, STEPS};
 use yew::prelude::*;
 
-/// The card, or nothing when this run is not a step.
-pub fn card<P: Playground>(m: &Model<P>) -> Html {
-    let Some(step) = m.learn else { return Html::default() };
+/// The card, or nothing when this run is not a step. Not generic, so every protocol's page
+/// shares one copy.
+pub fn card(step: Option<&'static Step>, reached: bool) -> Html {
+    let Some(step) = step else { return Html::default() };
     let n = STEPS.iter().position(|s| s.id == step.id).map_or(0, |i| i + 1);
     let total = STEPS.len();
-    let reached = m.goal_reached;
     let after = if reached {
         match next(step.id) {
             Some(s) => {

@@ -22,10 +22,12 @@ pub fn shortcut(key: &str, typing: bool, on_button: bool) -> Option<Shortcut> {
         return (key == "Escape").then_some(Shortcut::Close);
     }
     Some(match key {
-        " " | "k" if !on_button => Shortcut::Play,
-        "ArrowRight" | "l" => Shortcut::Forward,
-        "ArrowLeft" | "j" => Shortcut::Back,
-        "End" => Shortcut::Latest,
+        " " if !on_button => Shortcut::Play,
+        "k" | "K" => Shortcut::Play,
+        "ArrowRight" | "l" | "L" => Shortcut::Forward,
+        "ArrowLeft" | "j" | "J" => Shortcut::Back,
+        // Not End: it scrolls the page, and "latest ▶▶" is a button.
+        "." => Shortcut::Latest,
         "+" | "=" => Shortcut::Faster,
         "-" | "_" => Shortcut::Slower,
         "?" => Shortcut::Help,
@@ -40,7 +42,7 @@ pub fn help() -> [(&'static str, &'static str); 7] {
         (tr!("Space or K", "空格 或 K"), tr!("play or pause", "运行或暂停")),
         (tr!("→ or L", "→ 或 L"), tr!("one event forward", "前进一个事件")),
         (tr!("← or J", "← 或 J"), tr!("one event back", "后退一个事件")),
-        (tr!("End", "End 键"), tr!("back to the latest instant", "回到最新时刻")),
+        (tr!(". (full stop)", ".（句点）"), tr!("back to the latest instant", "回到最新时刻")),
         (tr!("+ and −", "+ 和 −"), tr!("twice as fast, half as fast", "加快一倍、减慢一半")),
         (tr!("Esc", "Esc 键"), tr!("close a menu or this list", "关闭菜单或本列表")),
         (tr!("?", "？"), tr!("show or hide this list", "显示或隐藏本列表")),
@@ -55,6 +57,9 @@ mod tests {
     fn keys_belong_to_fields_and_buttons_where_they_act() {
         assert_eq!(shortcut(" ", false, false), Some(Shortcut::Play));
         assert_eq!(shortcut(" ", false, true), None, "space presses the focused button");
+        assert_eq!(shortcut("k", false, true), Some(Shortcut::Play), "K plays wherever the focus is");
+        assert_eq!(shortcut("L", false, false), Some(Shortcut::Forward), "caps lock");
+        assert_eq!(shortcut("End", false, false), None, "End scrolls the page");
         assert_eq!(shortcut("ArrowRight", false, true), Some(Shortcut::Forward));
         assert_eq!(shortcut("ArrowLeft", true, false), None, "arrows move the caret in a field");
         assert_eq!(shortcut("Escape", true, false), Some(Shortcut::Close));

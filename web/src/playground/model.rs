@@ -139,6 +139,8 @@ pub struct Model<P: Playground> {
     pub show_diagram: bool,
     /// The guided path's step this run is (`learn=`), and whether its goal was reached.
     pub learn: Option<&'static crate::learn::Step>,
+    /// The step's own faults (the rest are the reader's).
+    learn_script: Vec<halab_core::sim::fault::Scheduled>,
     pub goal_reached: bool,
     /// The keyboard shortcuts' list is open.
     pub keys_help: bool,
@@ -228,7 +230,11 @@ impl<P: Playground> Model<P> {
         m.show_diagram = opts.diagram;
         if let Some(id) = &opts.learn {
             match crate::learn::step(id) {
-                Some(step) => m.learn = (step.source.page() == P::KIND.name()).then_some(step),
+                Some(step) if step.source.page() == P::KIND.name() => {
+                    m.learn = Some(step);
+                    m.learn_script = step.script();
+                }
+                Some(_) => {}
                 None => m.errors.push(format!(
                     "This link has a problem in \u{201c}learn\u{201d}: there is no step \"{}\" in the guided path. Using the default.",
                     halab_core::scenario::units::shorten(id)
@@ -253,6 +259,7 @@ impl<P: Playground> Model<P> {
             embed,
             show_diagram: false,
             learn: None,
+            learn_script: Vec::new(),
             goal_reached: false,
             keys_help: false,
             errors: Vec::new(),
@@ -349,10 +356,10 @@ impl<P: Playground> Model<P> {
         if self.goal_reached {
             return false;
         }
-        let clicked = self.scenario.faults.get(step.scripted_faults()..).unwrap_or(&[]);
+        let clicked = crate::learn::added(&self.scenario.faults, &self.learn_script);
         let reached = match step.goal {
             crate::learn::Goal::Violation => self.violated(),
-            goal => P::goal(self, goal, clicked),
+            goal => P::goal(self, goal, &clicked),
         };
         self.goal_reached = reached;
         reached

@@ -78,23 +78,16 @@ pub struct Act<P: Playground> {
 
 impl<P: Playground> Act<P> {
     /// A callback that applies `f` to the model. A re-entrant event (impossible in practice) is
-    /// ignored rather than panicking.
+    /// ignored rather than panicking. The closure holds only `f`: what every action does after
+    /// it is [`settle_action`], one copy per protocol instead of one per callback (there are
+    /// over a hundred).
     pub fn on<E: 'static>(&self, f: impl Fn(&mut Model<P>, E) + 'static) -> Callback<E> {
         let (model, update, acted) = (self.model.clone(), self.update.clone(), self.acted.clone());
         Callback::from(move |e: E| {
-            *acted.borrow_mut() = true;
-            let changed = match model.try_borrow_mut() {
-                Ok(mut m) => {
-                    f(&mut m, e);
-                    goal_check(&mut m);
-                    m.take_url_change()
-                }
-                Err(_) => return,
-            };
-            if let Some(q) = changed {
-                url::replace_query(&q);
-            }
-            update.force_update();
+            let Ok(mut m) = model.try_borrow_mut() else { return };
+            f(&mut m, e);
+            drop(m);
+            settle_action(&model, &update, &acted);
         })
     }
 
@@ -125,7 +118,8 @@ fn listen_for_keys(on_key: Callback<Shortcut>) -> impl FnOnce() {
         let tag = target.as_ref().map(|t| t.tag_name().to_ascii_uppercase()).unwrap_or_default();
         let typing = matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT")
             || target.as_ref().is_some_and(|t| t.closest("[role=menu]").ok().flatten().is_some());
-        let on_button = matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY");
+        let on_button = matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY")
+            || target.as_ref().is_some_and(|t| t.get_attribute("role").as_deref() == Some("button"));
         if let Some(k) = shortcut(&e.key(), typing, on_button) {
             e.prevent_default();
             on_key.emit(k);
@@ -142,9 +136,9 @@ fn listen_for_keys(on_key: Callback<Shortcut>) -> impl FnOnce() {
     }
 }
 
-/// The keyboard shortcuts' list, when open.
-fn keys_card<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
-    if !m.keys_help {
+/// The keyboard shortcuts' list, when open. Not generic: every protocol's page shares one copy.
+fn keys_card(open: bool, on_close: Callback<MouseEvent>) -> Html {
+    if !open {
         return Html::default();
     }
     let rows = super::keys::help()
@@ -152,11 +146,43 @@ fn keys_card<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
     html! {
         <section class="card keys-help" data-testid="keys-help" role="dialog" aria-label={tr!("Keyboard shortcuts", "键盘快捷键")}>
             <h2>{ tr!("Keyboard shortcuts", "键盘快捷键") }
-                <button type="button" class="link-button" onclick={act.on(|m, _: MouseEvent| m.keys_help = false)}
-                    aria-label={tr!("close", "关闭")}>{ "✕" }</button></h2>
+                <button type="button" class="link-button" onclick={on_close} aria-label={tr!("close", "关闭")}>{ "✕" }</button></h2>
             <table>{ for rows }</table>
         </section>
     }
+}
+
+/// Embed and Keys, at the end of the toolbar. Not generic, like [`keys_card`].
+fn toolbar_extras(
+    link: Callback<(), String>,
+    title: &'static str,
+    page: &'static str,
+    diagram: bool,
+    keys_open: bool,
+    on_keys: Callback<MouseEvent>,
+) -> Html {
+    html! {
+        <>
+            <EmbedButton query={link} {title} {page} {diagram} />
+            <button type="button" class="keys-button" data-testid="keys" aria-expanded={keys_open.to_string()} onclick={on_keys}
+                title={tr!("Keyboard shortcuts (?)", "键盘快捷键（?）")}>{ tr!("⌨ Keys", "⌨ 快捷键") }</button>
+        </>
+    }
+}
+
+/// After any action: the panels redraw at once, the goal is judged, a changed scenario goes to
+/// the address bar, and the page re-renders.
+#[inline(never)]
+fn settle_action<P: Playground>(model: &Shared<P>, update: &UseForceUpdateHandle, acted: &RefCell<bool>) {
+    *acted.borrow_mut() = true;
+    let changed = model.try_borrow_mut().ok().and_then(|mut m| {
+        goal_check(&mut m);
+        m.take_url_change()
+    });
+    if let Some(q) = changed {
+        url::replace_query(&q);
+    }
+    update.force_update();
 }
 
 /// Judges the guided path's goal (when this run is a step) and records a goal reached in the
@@ -372,10 +398,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 on_new_seed={act.on(|m, ()| { let s = fresh_seed(m.scenario.seed); m.new_seed(s) })}
                 on_share={act.share()}
                 share={m.share.clone()} />
-            <EmbedButton query={act.link()} title={P::TITLE} page={P::KIND.name()} diagram={m.show_diagram} />
-            <button type="button" class="keys-button" data-testid="keys" aria-expanded={m.keys_help.to_string()}
-                onclick={act.on(|m, _: MouseEvent| m.keys_help = !m.keys_help)}
-                title={tr!("Keyboard shortcuts (?)", "键盘快捷键（?）")}>{ tr!("⌨ Keys", "⌨ 快捷键") }</button>
+            { toolbar_extras(act.link(), P::TITLE, P::KIND.name(), m.show_diagram, m.keys_help, act.on(|m, _: MouseEvent| m.keys_help = !m.keys_help)) }
             { status }
         </section>
     };
@@ -386,9 +409,9 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 <p class="lede">{ P::lede(&m) }</p>
             </Header>
             { banner }
-            { super::guide::card(&m) }
+            { super::guide::card(m.learn, m.goal_reached) }
             { toolbar }
-            { keys_card(&m, &act) }
+            { keys_card(m.keys_help, act.on(|m, _: MouseEvent| m.keys_help = false)) }
             { replay_bar }
             { fork_bar(&m, &act) }
         </>

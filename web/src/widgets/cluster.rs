@@ -233,6 +233,17 @@ pub fn cluster(p: &ClusterProps) -> Html {
                 cb.emit(id);
             })
         });
+        // Enter or space on the focused node opens its menu, as a click does.
+        let onkeydown = p.on_node.clone().map(|cb| {
+            let id = node.id;
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    cb.emit(id);
+                }
+            })
+        });
         let ring = node.timer.map(|f| {
             let dash = format!("{:.1} 100", (f.clamp(0.0, 1.0) * 100.0));
             html! {
@@ -270,17 +281,21 @@ pub fn cluster(p: &ClusterProps) -> Html {
                 class={classes!("node", node.role, node.selected.then_some("selected"), p.on_node.is_some().then_some("clickable"))}
                 transform={format!("translate({},{})", fmt(x), fmt(y))}
                 data-testid={format!("node-{}", node.id)} data-role={node.role} data-term={node.term.to_string()}
-                role={p.on_node.as_ref().map(|_| "button")} tabindex={p.on_node.as_ref().map(|_| "0")}
-                aria-label={node.title.clone()} {onclick}>
+                {onclick}>
                 <title>{ node.title.clone() }</title>
                 { for ring }
                 // A finger is wider than a drawn node on a phone: the tap target reaches further.
-                if p.on_node.is_some() {
-                    <circle class="hit" r={fmt(r + HIT_MARGIN)} />
+                // It is also the button a keyboard focuses: a control with no text inside, so its
+                // name (the node's title) is all a screen reader reads, not the captions again.
+                if let Some(onkeydown) = onkeydown {
+                    <circle class="hit" r={fmt(r + HIT_MARGIN)} role="button" tabindex="0"
+                        aria-label={node.title.clone()} {onkeydown} />
                 }
                 <circle class="body" r={fmt(r)} />
-                <text class="label" dy="0.35em" font-size={label_size}>{ &node.label }</text>
-                <text class="caption" text-anchor={anchor} y={fmt(cy)}>{ for caption }</text>
+                // The button's name (the node's title) says all the texts say: screen readers
+                // skip them, rather than read them twice.
+                <text class="label" dy="0.35em" font-size={label_size} aria-hidden="true">{ &node.label }</text>
+                <text class="caption" text-anchor={anchor} y={fmt(cy)} aria-hidden="true">{ for caption }</text>
             </g>
         }
     });
@@ -289,7 +304,8 @@ pub fn cluster(p: &ClusterProps) -> Html {
     html! {
         <div class="cluster" {onclick}>
             <svg viewBox={format!("{} {} {} {}", fmt(-p.pad), fmt(-p.pad_y), fmt(WIDTH + 2.0 * p.pad), fmt(HEIGHT + 2.0 * p.pad_y))}
-                role="img" aria-label={p.label.clone()}>
+                // A picture to click in is a group of controls, not an image (an image holds none).
+                role={if p.on_node.is_some() { "group" } else { "img" }} aria-label={p.label.clone()}>
                 <g class={classes!("links", (n > 8).then_some("dense"))}>{ for links }</g>
                 <g class="nodes">{ for nodes }</g>
                 // Messages above the nodes: they start and end at a node's edge.

@@ -69,14 +69,14 @@ pub fn share_button(p: &ShareButtonProps) -> Html {
     let result = match &p.share {
         ShareView::Idle => html! {},
         ShareView::Copying(url) => {
-            html! { <span class="share-result" data-testid="share-result" data-url={url.clone()}>{ "copying…" }</span> }
+            html! { <span class="share-result" data-testid="share-result" data-url={url.clone()}>{ tr!("copying…", "复制中…") }</span> }
         }
         ShareView::Copied(url) => {
-            html! { <span class="share-result ok" data-testid="share-result" data-url={url.clone()}>{ "✓ link copied" }</span> }
+            html! { <span class="share-result ok" data-testid="share-result" data-url={url.clone()}>{ tr!("✓ link copied", "✓ 链接已复制") }</span> }
         }
         ShareView::Failed(url) => html! {
             <label class="share-result" data-testid="share-result" data-url={url.clone()}>
-                { "copy this link: " }
+                { tr!("copy this link: ", "请复制这个链接：") }
                 <input type="text" readonly=true value={url.clone()} data-testid="share-url"
                     onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
             </label>
@@ -84,7 +84,7 @@ pub fn share_button(p: &ShareButtonProps) -> Html {
     };
     html! {
         <>
-            <button data-testid="share" onclick={p.on_share.reform(|_: MouseEvent| ())} title={p.title.clone()}>{ "⤴ Share" }</button>
+            <button data-testid="share" onclick={p.on_share.reform(|_: MouseEvent| ())} title={p.title.clone()}>{ tr!("⤴ Share", "⤴ 分享") }</button>
             { result }
         </>
     }
@@ -114,7 +114,11 @@ pub struct ToolbarProps {
 pub fn toolbar(p: &ToolbarProps) -> Html {
     let play = p.on_play.reform(|_: MouseEvent| ());
     let step = p.on_step.reform(|_: MouseEvent| ());
-    let (play_text, play_label) = if p.playing { ("❚❚ Pause", "pause") } else { ("▶ Play", "play") };
+    let (play_text, play_label) = if p.playing {
+        (tr!("❚❚ Pause", "❚❚ 暂停"), tr!("pause", "暂停"))
+    } else {
+        (tr!("▶ Play", "▶ 运行"), tr!("play", "运行"))
+    };
     let speed = p.on_speed.as_ref().map(|cb| {
         let cb = cb.clone();
         let oninput = Callback::from(move |e: InputEvent| {
@@ -124,9 +128,9 @@ pub fn toolbar(p: &ToolbarProps) -> Html {
             }
         });
         html! {
-            <label class="speed" title="simulated time per real second (log scale)">
-                <span>{ "speed" }</span>
-                <input type="range" data-testid="speed" aria-label="speed"
+            <label class="speed" title={tr!("simulated time per real second (log scale)", "每秒真实时间对应的模拟时间（对数刻度）")}>
+                <span>{ tr!("speed", "速度") }</span>
+                <input type="range" data-testid="speed" aria-label={tr!("speed", "速度")}
                     min={MIN_SPEED.log10().to_string()} max={MAX_SPEED.log10().to_string()} step="0.01"
                     value={format!("{:.2}", p.speed.log10())} {oninput} />
                 <output>{ format!("{}×", format_speed(p.speed)) }</output>
@@ -136,22 +140,26 @@ pub fn toolbar(p: &ToolbarProps) -> Html {
     let seed = p.on_new_seed.as_ref().map(|cb| {
         html! {
             <button data-testid="new-seed" onclick={cb.reform(|_: MouseEvent| ())}
-                title="run again with a fresh random seed, same settings, no faults">{ "↻ New seed" }</button>
+                title={tr!("run again with a fresh random seed, same settings, no faults", "换一个随机种子重新运行：设置不变，不含故障")}>{ tr!("↻ New seed", "↻ 新种子") }</button>
         }
     });
     let share = p.on_share.as_ref().map(|cb| {
         share_button(&ShareButtonProps {
             on_share: cb.clone(),
             share: p.share.clone(),
-            title: "copy a link that replays this exact run up to this moment".into(),
+            title: tr!(
+                "copy a link that replays this exact run up to this moment",
+                "复制一个链接，精确重放这次运行直到此刻"
+            )
+            .into(),
         })
     });
     html! {
-        <div class="toolbar" role="toolbar" aria-label="run controls">
+        <div class="toolbar" role="toolbar" aria-label={tr!("run controls", "运行控制")}>
             <button class="primary" data-testid="play" aria-label={play_label} disabled={p.stopped}
                 onclick={play}>{ play_text }</button>
             <button data-testid="step" onclick={step} disabled={p.stopped}
-                title="process exactly one event (a delivery, a timer, a fault) and pause">{ "⇥ Step" }</button>
+                title={tr!("process exactly one event (a delivery, a timer, a fault) and pause", "只处理一个事件（一次投递、一个定时器或一个故障）后暂停")}>{ tr!("⇥ Step", "⇥ 单步") }</button>
             { for speed }
             { for seed }
             { for share }
@@ -172,11 +180,12 @@ pub struct StatusProps {
 /// Sim time, step count and trace hash; tests read the data attributes.
 #[function_component(Status)]
 pub fn status(p: &StatusProps) -> Html {
-    let seed = p.seed.map(|s| format!(" · seed {s}")).unwrap_or_default();
+    let seed = p.seed.map(|s| trf!(" · seed {s}", " · 种子 {s}")).unwrap_or_default();
+    let (t, steps, hash) = (p.time as f64 / 1e6, p.steps, p.hash);
     html! {
         <p class="status" data-testid="status" data-time={p.time.to_string()} data-steps={p.steps.to_string()}
             data-hash={format!("{:016x}", p.hash)}>
-            { format!("t = {:.3} s · {} steps · trace {:016x}{seed}", p.time as f64 / 1e6, p.steps, p.hash) }
+            { trf!("t = {t:.3} s · {steps} steps · trace {hash:016x}{seed}", "t = {t:.3} 秒 · {steps} 步 · 轨迹 {hash:016x}{seed}") }
         </p>
     }
 }
@@ -243,6 +252,7 @@ pub fn settings(p: &SettingsProps) -> Html {
     let options = (p.min_nodes..=p.max_nodes).map(|n| {
         html! { <option value={n.to_string()} selected={n == p.nodes}>{ n }</option> }
     });
+    let protocol = p.protocol;
     let bugs = p.bugs.iter().map(|b| {
         let name = b.name;
         let onchange = p.on_bug.reform(move |_: Event| name);
@@ -256,9 +266,9 @@ pub fn settings(p: &SettingsProps) -> Html {
     html! {
         <div class="settings">
             <label class="row">
-                <span>{ "preset" }</span>
-                <select data-testid="preset" aria-label="load a preset scenario" onchange={on_preset}>
-                    <option value="" selected={current.is_none()} disabled=true>{ "custom — pick a preset…" }</option>
+                <span>{ tr!("preset", "预设") }</span>
+                <select data-testid="preset" aria-label={tr!("load a preset scenario", "载入预设场景")} onchange={on_preset}>
+                    <option value="" selected={current.is_none()} disabled=true>{ tr!("custom — pick a preset…", "自定义 — 选择一个预设…") }</option>
                     { for preset_options }
                 </select>
             </label>
@@ -266,13 +276,13 @@ pub fn settings(p: &SettingsProps) -> Html {
                 <p class="muted preset-about" data-testid="preset-about">{ c.about }</p>
             }
             <label class="row">
-                <span>{ "nodes" }</span>
-                <select data-testid="nodes" aria-label="cluster size" onchange={on_nodes}>{ for options }</select>
-                <span class="muted">{ "changing it restarts the run" }</span>
+                <span>{ tr!("nodes", "节点数") }</span>
+                <select data-testid="nodes" aria-label={tr!("cluster size", "集群规模")} onchange={on_nodes}>{ for options }</select>
+                <span class="muted">{ tr!("changing it restarts the run", "修改后重新开始运行") }</span>
             </label>
             { p.children.clone() }
             <fieldset>
-                <legend>{ "bug switches" }<span class="muted">{ format!(" — break {} on purpose; the checker should catch it", p.protocol) }</span></legend>
+                <legend>{ tr!("bug switches", "缺陷开关") }<span class="muted">{ trf!(" — break {protocol} on purpose; the checker should catch it", " — 故意破坏 {protocol}；检查器应当发现它") }</span></legend>
                 { for bugs }
             </fieldset>
         </div>

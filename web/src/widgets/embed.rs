@@ -33,10 +33,14 @@ pub fn embed_code(src: &str, title: &str, height: u32) -> String {
     )
 }
 
-/// `query` as an embed: `embed=1` added (once), `lang=` of the address kept.
+/// `query` as an embed: `embed=1` added (once), a guided-path step (`learn=`) dropped: a
+/// widget in someone's page records no progress.
 pub fn embed_query(query: &str) -> String {
-    let mut parts: Vec<&str> =
-        query.trim_start_matches('?').split('&').filter(|kv| !kv.is_empty() && *kv != "embed=1").collect();
+    let mut parts: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|kv| !kv.is_empty() && *kv != "embed=1" && !kv.starts_with("learn="))
+        .collect();
     parts.push("embed=1");
     parts.join("&")
 }

@@ -93,37 +93,42 @@ pub fn network_panel(p: &NetworkProps) -> Html {
     let sel = &p.selected;
     let can_partition = !sel.is_empty() && sel.len() < usize::from(p.nodes) && !p.disabled;
     let sel_text = if sel.is_empty() {
-        "Select nodes (node menu → select) to split the cluster.".to_owned()
+        tr!(
+            "Select nodes (node menu → select) to split the cluster.",
+            "选择节点（节点菜单 → 选择）来分割集群。"
+        )
+        .to_owned()
     } else {
         let names: Vec<String> = sel.iter().map(u8::to_string).collect();
-        format!("selected: {}", names.join(", "))
+        let names = names.join(", ");
+        trf!("selected: {names}", "已选：{names}")
     };
     html! {
         <div class="network">
             if let Some(on_write) = &p.on_write {
                 <div class="row">
                     <button data-testid="write" onclick={on_write.reform(|_: MouseEvent| ())} disabled={p.disabled}
-                        title={format!("submit a client write to {}", p.write_hint)}>{ "✎ Client write" }</button>
+                        title={{ let hint = &p.write_hint; trf!("submit a client write to {hint}", "向 {hint} 提交一次客户端写入") }}>{ tr!("✎ Client write", "✎ 客户端写入") }</button>
                     <span class="muted">{ format!("→ {}", p.write_hint) }</span>
                 </div>
             }
             <div class="row">
                 <button data-testid="heal" onclick={p.on_heal.reform(|_: MouseEvent| ())} disabled={p.disabled || !p.damaged}
-                    title="mend every cut link and partition">{ "✚ Heal network" }</button>
-                <span class="muted">{ if p.damaged { "some links are cut: click one to mend it" } else { "click a link to cut it" } }</span>
+                    title={tr!("mend every cut link and partition", "修复所有被切断的链路和分区")}>{ tr!("✚ Heal network", "✚ 修复网络") }</button>
+                <span class="muted">{ if p.damaged { tr!("some links are cut: click one to mend it", "有链路被切断：点击可修复") } else { tr!("click a link to cut it", "点击链路可切断它") } }</span>
             </div>
             <label class="row loss">
-                <span>{ "message loss" }</span>
-                <input type="range" data-testid="loss" aria-label="message loss" min="0"
+                <span>{ tr!("message loss", "消息丢失率") }</span>
+                <input type="range" data-testid="loss" aria-label={tr!("message loss", "消息丢失率")} min="0"
                     max={(MAX_LOSS_SLIDER / 10_000).to_string()} step="1" value={format!("{pct:.0}")}
                     onchange={on_loss} disabled={p.disabled} />
                 <output>{ format!("{}%", trim(pct)) }</output>
             </label>
             <div class="row partition">
                 <button data-testid="partition" onclick={p.on_partition.reform(|_: MouseEvent| ())} disabled={!can_partition}
-                    title="cut every link between the selected nodes and the rest">{ "✂ Partition selected | rest" }</button>
+                    title={tr!("cut every link between the selected nodes and the rest", "切断所选节点与其余节点之间的所有链路")}>{ tr!("✂ Partition selected | rest", "✂ 分区：所选 | 其余") }</button>
                 if !sel.is_empty() {
-                    <button class="link-button" onclick={p.on_clear.reform(|_: MouseEvent| ())}>{ "clear" }</button>
+                    <button class="link-button" onclick={p.on_clear.reform(|_: MouseEvent| ())}>{ tr!("clear", "清除") }</button>
                 }
                 <span class="muted">{ sel_text }</span>
             </div>

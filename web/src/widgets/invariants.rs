@@ -46,9 +46,13 @@ fn unjudged_line(u: &Unjudged) -> Html {
     html! {
         <p class="unjudged" data-testid="unjudged" data-invariant={u.invariant}>
             <span class="glyph" aria-hidden="true">{ "◌ " }</span><b>{ u.invariant }</b>
-            { " — not judged: " }{ &u.why }
+            { tr!(" — not judged: ", " — 暂不判定：") }{ &u.why }
         </p>
     }
+}
+
+fn violated(name: &str) -> String {
+    trf!("✗ {name} violated", "✗ {name} 被违反")
 }
 
 #[function_component(Invariants)]
@@ -67,18 +71,27 @@ pub fn invariants(p: &InvariantProps) -> Html {
     let n = judged.len();
     let unjudged_names: Vec<&str> = p.unjudged.iter().map(|u| u.invariant).collect();
     let data_unjudged = unjudged_names.join(", ");
+    let skipped_n = p.unjudged.len();
     let holds = match (n, partial) {
-        (_, false) => format!("✓ {n} invariants hold"),
-        (1, true) => format!("✓ 1 invariant holds, {} not judged", p.unjudged.len()),
-        (_, true) => format!("✓ {n} invariants hold, {} not judged", p.unjudged.len()),
+        (_, false) => trf!("✓ {n} invariants hold", "✓ {n} 条不变式成立"),
+        (1, true) => {
+            trf!("✓ 1 invariant holds, {skipped_n} not judged", "✓ 1 条不变式成立，{skipped_n} 条暂不判定")
+        }
+        (_, true) => trf!(
+            "✓ {n} invariants hold, {skipped_n} not judged",
+            "✓ {n} 条不变式成立，{skipped_n} 条暂不判定"
+        ),
     };
     if p.compact {
         let text = match &p.violation {
             None => holds,
-            Some(v) => format!("✗ {} violated", v.invariant),
+            Some(v) => violated(&v.invariant),
         };
         let mut title: Vec<String> = p.violation.iter().map(|v| v.detail.clone()).collect();
-        title.extend(p.unjudged.iter().map(|u| format!("{} — not judged: {}", u.invariant, u.why)));
+        title.extend(p.unjudged.iter().map(|u| {
+            let (name, why) = (u.invariant, &u.why);
+            trf!("{name} — not judged: {why}", "{name} — 暂不判定：{why}")
+        }));
         let title = (!title.is_empty()).then(|| title.join("\n"));
         return html! {
             <div class={class} data-testid="invariants" data-ok={data_ok} data-unjudged={data_unjudged}
@@ -90,20 +103,20 @@ pub fn invariants(p: &InvariantProps) -> Html {
         None => html! {
             <section class={class} data-testid="invariants" data-ok={data_ok} data-unjudged={data_unjudged} role="status">
                 <h2>{ holds }</h2>
-                <p class="muted">{ format!("checked after each of {} steps: {}", p.steps, judged.join(", ")) }</p>
+                <p class="muted">{ { let (steps, names) = (p.steps, judged.join(", ")); trf!("checked after each of {steps} steps: {names}", "在全部 {steps} 步的每一步之后检查：{names}") } }</p>
                 { for unjudged }
                 { p.children.clone() }
             </section>
         },
         Some(v) => html! {
             <section class={class} data-testid="invariants" data-ok={data_ok} data-unjudged={data_unjudged} role="alert">
-                <h2>{ format!("✗ {} violated", v.invariant) }</h2>
+                <h2>{ violated(&v.invariant) }</h2>
                 <p class="detail">{ &v.detail }</p>
-                <p class="muted">{ format!("at step {}, t = {}; the run stopped there. Change a setting or pick a new seed to run again.", v.step, v.time) }</p>
+                <p class="muted">{ { let (step, time) = (v.step, &v.time); trf!("at step {step}, t = {time}; the run stopped there. Change a setting or pick a new seed to run again.", "发生在第 {step} 步，t = {time}；运行在此停止。修改设置或换一个种子可重新运行。") } }</p>
                 { p.children.clone() }
                 { for unjudged }
                 <details>
-                    <summary>{ format!("the {} events before it", v.recent.len()) }</summary>
+                    <summary>{ { let k = v.recent.len(); trf!("the {k} events before it", "此前的 {k} 个事件") } }</summary>
                     <ol class="events">{ for v.recent.iter().map(|e| html! { <li>{ e }</li> }) }</ol>
                 </details>
             </section>

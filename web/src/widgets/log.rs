@@ -27,10 +27,53 @@ pub struct LogTableProps {
     pub rows: Vec<LogRow>,
 }
 
-/// A colour per term that neighbouring terms never share.
+/// A colour per term that neighbouring terms never share, as the CSS variables a cell takes:
+/// `--term`, and `--ink`, black or white, whichever reads better on it (one of the two always
+/// has a contrast of at least 4.58:1, so every cell meets WCAG AA).
 pub fn term_colour(term: u64) -> String {
     let hue = (term.wrapping_mul(137) + 200) % 360;
-    format!("hsl({hue} 62% 52%)")
+    let ink = if white_reads_better(hue as f64, 0.62, 0.52) { "#fff" } else { "#000" };
+    format!("hsl({hue} 62% 52%); --ink: {ink}")
+}
+
+/// Whether white text has more contrast than black on `hsl(hue, s, l)` (WCAG 2 luminance).
+fn white_reads_better(hue: f64, s: f64, l: f64) -> bool {
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let h = hue / 60.0;
+    let x = c * (1.0 - (h % 2.0 - 1.0).abs());
+    let (r, g, b) = match h as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = l - c / 2.0;
+    let lin = |v: f64| {
+        let v = v + m;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let lum = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    // Contrast with white (1.05 / (lum + 0.05)) against black ((lum + 0.05) / 0.05).
+    1.05 / (lum + 0.05) > (lum + 0.05) / 0.05
+}
+
+#[cfg(test)]
+mod ink_tests {
+    use super::white_reads_better;
+
+    #[test]
+    fn light_cells_get_black_ink_and_dark_ones_white() {
+        assert!(!white_reads_better(60.0, 0.62, 0.52), "yellow");
+        assert!(!white_reads_better(120.0, 0.62, 0.52), "green");
+        assert!(white_reads_better(240.0, 0.62, 0.52), "blue");
+        assert!(white_reads_better(0.0, 0.0, 0.2), "dark grey");
+    }
 }
 
 pub fn log_table(p: &LogTableProps) -> Html {

@@ -26,5 +26,6 @@ pub fn notes(p: &NotesProps) -> Html {
             <li class={n.kind}><time>{ &n.time }</time><span>{ &n.text }</span></li>
         }
     });
-    html! { <ol class="notes" data-testid="notes">{ for items }</ol> }
+    // It scrolls, so it takes the keyboard's focus too (the arrows then scroll it).
+    html! { <ol class="notes" data-testid="notes" tabindex="0" aria-label={tr!("notes, newest first", "事件记录，最新在前")}>{ for items }</ol> }
 }

@@ -40,7 +40,7 @@ pub fn scrubber(p: ScrubberProps) -> Html {
     // button that came and went would replace the slider under a dragging pointer.
     let live = html! {
         <button class="small" data-testid="scrub-live" onclick={click(&p.on_live)} disabled={!p.in_past}
-            title="back to where the run had got">{ "latest ▶▶" }</button>
+            title={tr!("back to where the run had got", "回到运行已到达的位置")}>{ tr!("latest ▶▶", "最新 ▶▶") }</button>
     };
     html! {
         <div class={classes!("scrubber", p.in_past.then_some("past"))} data-testid="scrubber"
@@ -48,15 +48,16 @@ pub fn scrubber(p: ScrubberProps) -> Html {
             data-last={p.last.to_string()} data-past={p.in_past.to_string()}
             data-landing-ms={p.landing_ms.map(|ms| format!("{ms:.2}"))}>
             <button class="small" data-testid="scrub-back" onclick={click(&p.on_back)} disabled={p.step == 0}
-                title="one event back" aria-label="one event back">{ "◀ event" }</button>
+                title={tr!("one event back", "后退一个事件")} aria-label={tr!("one event back", "后退一个事件")}>{ tr!("◀ event", "◀ 事件") }</button>
             <input type="range" min="0" max={(p.end / 1_000).to_string()} step="1" value={(p.now / 1_000).to_string()}
-                aria-label="the run's time: drag to travel" data-testid="scrub-range" {oninput} />
+                aria-label={tr!("the run's time: drag to travel", "运行时间：拖动以穿越")} data-testid="scrub-range" {oninput} />
             <button class="small" data-testid="scrub-forward" onclick={click(&p.on_forward)}
-                title="one event forward" aria-label="one event forward">{ "event ▶" }</button>
+                title={tr!("one event forward", "前进一个事件")} aria-label={tr!("one event forward", "前进一个事件")}>{ tr!("event ▶", "事件 ▶") }</button>
             { live }
             <span class="scrub-text">
-                { format!("{:.3} s of {:.3} s · event {} of {}", p.now as f64 / 1e6, p.end as f64 / 1e6, p.step, p.last) }
-                { if p.in_past { html! { <span class="badge past">{ " in the past: play re-runs it; a fault forks it" }</span> } } else { html! {} } }
+                { { let (now, end, step, last) = (p.now as f64 / 1e6, p.end as f64 / 1e6, p.step, p.last);
+                    trf!("{now:.3} s of {end:.3} s · event {step} of {last}", "{now:.3} 秒 / {end:.3} 秒 · 事件 {step} / {last}") } }
+                { if p.in_past { html! { <span class="badge past">{ tr!(" in the past: play re-runs it; a fault forks it", " 过去的时刻：运行会重跑；注入故障会分叉") }</span> } } else { html! {} } }
             </span>
         </div>
     }

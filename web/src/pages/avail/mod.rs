@@ -24,6 +24,7 @@ use crate::playground::page::{Header, PageProps};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
 use crate::widgets::controls::{share_button, share_callback, ShareButtonProps};
+use crate::widgets::embed::EmbedButton;
 use calc::{calculator, CalcProps};
 use chart::{chart, Band, ChartData, ChartProps, Frame, Series, XKind};
 use controls::{axis_title, measure_setup, setup, MeasureProps, SetupProps};
@@ -275,6 +276,14 @@ impl Act {
         });
     }
 
+    /// The link's query, for the embed code.
+    fn link(&self) -> Callback<(), String> {
+        let model = self.model.clone();
+        Callback::from(move |()| {
+            model.try_borrow().map_or_else(|_| crate::url::current_query(), |m| m.query())
+        })
+    }
+
     fn share(&self) -> Callback<()> {
         share_callback(self.model.clone(), self.update.clone(), |m| m.query(), |m| &mut m.share)
     }
@@ -400,7 +409,8 @@ pub fn avail_page(props: &PageProps) -> Html {
         <div class="progress-row">
             <div class="progress" data-testid="progress" data-done={done.to_string()} data-total={total.to_string()}
                 data-status={status} data-ms={match m.run { Run::Done(Some(ms)) => Some(format!("{ms:.1}")), _ => None }}
-                role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{:.0}", pct(done, total))}>
+                role="progressbar" aria-label={tr!("measured runs", "已测量的运行")} aria-valuemin="0" aria-valuemax="100"
+                aria-valuenow={format!("{:.0}", pct(done, total))}>
                 <div class="fill" style={format!("width: {:.1}%", pct(done, total))}></div>
             </div>
             <span class="progress-text">
@@ -503,6 +513,7 @@ pub fn avail_page(props: &PageProps) -> Html {
                         share: m.share.clone(),
                         title: "copy a link to exactly this setup: nodes, quorum, MTBF, MTTR, crews, axis, trials".into(),
                     }) }
+                    <EmbedButton query={act.link()} title={"HA Lab: how many nines"} page="avail" />
                     <button data-testid="export-csv" onclick={on_csv} title="download every point of the curve as CSV, full precision">{ "↓ CSV" }</button>
                     <button data-testid="export-svg" onclick={on_svg} title="download the chart as an SVG file">{ "↓ SVG" }</button>
                 </div>

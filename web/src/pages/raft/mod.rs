@@ -5,8 +5,10 @@
 pub mod view;
 
 use crate::learn::Goal;
+use crate::playground::history::Span;
 use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::log::{log_table, LogTableProps};
+use halab_core::protocol::Micros;
 use halab_core::protocol::NodeId;
 use halab_core::raft::invariants::{
     ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY,
@@ -17,6 +19,7 @@ use halab_core::scenario::url::BUG_NAMES;
 use halab_core::scenario::{ProtocolKind, Scenario};
 use halab_core::sim::fault::{Fault, Scheduled};
 use halab_core::sim::Sim;
+use std::collections::VecDeque;
 use yew::prelude::*;
 
 impl Playground for Raft {
@@ -46,17 +49,32 @@ impl Playground for Raft {
     }
 
     fn goal(m: &Model<Raft>, goal: Goal, clicked: &[Scheduled]) -> bool {
+        // Judged on the record of roles (`history`), not on the state at the instant shown, so
+        // a link replayed past the moment, or a frame that skipped it, judges the same.
+        let spans = &m.history.spans;
         match goal {
-            // A leader span that begins after the first crash the reader clicked.
-            Goal::NewLeader => clicked
-                .iter()
-                .filter(|f| matches!(f.fault, Fault::Crash(_) | Fault::CrashLeader))
-                .map(|f| f.at)
-                .min()
-                .is_some_and(|t| m.history.spans.iter().flatten().any(|s| s.role == "leader" && s.from > t)),
+            // A crash the reader clicked hit the leader, and another node led after it.
+            Goal::NewLeader => clicked.iter().any(|f| {
+                let victim = match f.fault {
+                    Fault::Crash(x) => Some(x),
+                    Fault::CrashLeader => leader_before(spans, f.at),
+                    _ => None,
+                };
+                victim.is_some_and(|v| {
+                    role_before(spans, v, f.at) == Some("leader")
+                        && spans.iter().enumerate().any(|(n, s)| {
+                            n != usize::from(v) && s.iter().any(|s| s.role == "leader" && s.from > f.at)
+                        })
+                })
+            }),
+            // Two nodes' leader spans overlap in time.
             Goal::TwoLeaders => {
-                let c = m.sim.cluster();
-                (0..m.scenario.nodes).filter(|&i| c.state(i).is_some_and(RaftState::is_leader)).count() >= 2
+                let led: Vec<Vec<(Micros, Micros)>> = spans.iter().map(|s| leading(s)).collect();
+                led.iter().enumerate().any(|(a, xs)| {
+                    led.iter()
+                        .skip(a + 1)
+                        .any(|ys| xs.iter().any(|x| ys.iter().any(|y| x.0 < y.1 && y.0 < x.1)))
+                })
             }
             _ => false,
         }
@@ -121,3 +139,26 @@ impl Playground for Raft {
 
 #[cfg(test)]
 mod tests;
+
+/// Node `n`'s role just before instant `t`, from the record.
+fn role_before(spans: &[VecDeque<Span>], n: NodeId, t: Micros) -> Option<&'static str> {
+    spans.get(usize::from(n))?.iter().take_while(|s| s.from < t).last().map(|s| s.role)
+}
+
+/// The lowest node that led just before `t` (what `crash:leader` picks).
+fn leader_before(spans: &[VecDeque<Span>], t: Micros) -> Option<NodeId> {
+    (0..spans.len()).find_map(|n| {
+        let n = NodeId::try_from(n).ok()?;
+        (role_before(spans, n, t) == Some("leader")).then_some(n)
+    })
+}
+
+/// The stretches of time a node's record shows it leading, `(from, until)`.
+fn leading(spans: &VecDeque<Span>) -> Vec<(Micros, Micros)> {
+    spans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.role == "leader")
+        .map(|(i, s)| (s.from, spans.get(i + 1).map_or(Micros::MAX, |next| next.from)))
+        .collect()
+}

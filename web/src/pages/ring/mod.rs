@@ -26,6 +26,7 @@ use crate::playground::page::{Header, PageProps};
 use crate::url;
 use crate::widgets::banner::ErrorBanner;
 use crate::widgets::controls::{share_button, share_callback, ShareButtonProps};
+use crate::widgets::embed::EmbedButton;
 use chart::{load_chart, stats, LoadChartProps, StatsProps};
 use circle::Circle;
 use controls::{node_list, NodeListProps, NodeRow, Setup};
@@ -148,6 +149,14 @@ impl Act {
     }
 
     /// Share: the scenario's URL.
+    /// The link's query, for the embed code.
+    fn link(&self) -> Callback<(), String> {
+        let model = self.model.clone();
+        Callback::from(move |()| {
+            model.try_borrow().map_or_else(|_| crate::url::current_query(), |m| m.query())
+        })
+    }
+
     fn share(&self) -> Callback<()> {
         share_callback(self.model.clone(), self.update.clone(), |m| m.query(), |m| &mut m.share)
     }
@@ -291,6 +300,7 @@ pub fn ring_page(props: &PageProps) -> Html {
                         share: m.share.clone(),
                         title: "copy a link to exactly this setup: nodes, weights, failures, algorithm, keys".into(),
                     }) }
+                    <EmbedButton query={act.link()} title={"HA Lab: consistent hashing"} page="ring" />
                 </div>
                 <p class="status" data-testid="ring-status">{ status }</p>
             </section>

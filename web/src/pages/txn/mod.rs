@@ -16,7 +16,7 @@ use halab_core::protocol::SEC;
 use halab_core::protocol::{Micros, NodeId};
 use halab_core::scenario::presets::{Preset, TXN_PRESETS};
 use halab_core::scenario::{ProtocolKind, Scenario};
-use halab_core::sim::fault::Scheduled;
+use halab_core::sim::fault::{Fault, Scheduled};
 use halab_core::sim::Sim;
 use halab_core::txn::invariants::TXN_INVARIANTS;
 use halab_core::txn::{Txn, TxnChecker, TxnMode, TxnMsg, TxnState, COORDINATOR, TXN_BUG_NAMES};
@@ -113,12 +113,20 @@ impl Playground for Txn {
         }
     }
 
-    fn goal(m: &Model<Txn>, goal: Goal, _clicked: &[Scheduled]) -> bool {
+    fn goal(m: &Model<Txn>, goal: Goal, clicked: &[Scheduled]) -> bool {
         match goal {
-            Goal::InDoubt => m
-                .sim
-                .checker_as::<TxnChecker>()
-                .is_some_and(|c| (1..m.scenario.nodes).any(|p| c.blocked(p, m.sim.now()) >= SEC)),
+            // The reader crashed the coordinator, and a participant has been in doubt for a
+            // second without a break (a healthy run's doubts last milliseconds each, however
+            // many add up).
+            Goal::InDoubt => {
+                let crashed = clicked.iter().any(|f| matches!(f.fault, Fault::Crash(COORDINATOR)));
+                let now = m.sim.now();
+                crashed
+                    && m.sim.checker_as::<TxnChecker>().is_some_and(|c| {
+                        (1..m.scenario.nodes)
+                            .any(|p| c.in_doubt_since(p).is_some_and(|t| now.saturating_sub(t) >= SEC))
+                    })
+            }
             _ => false,
         }
     }
