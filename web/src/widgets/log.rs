@@ -63,19 +63,6 @@ fn white_reads_better(hue: f64, s: f64, l: f64) -> bool {
     1.05 / (lum + 0.05) > (lum + 0.05) / 0.05
 }
 
-#[cfg(test)]
-mod ink_tests {
-    use super::white_reads_better;
-
-    #[test]
-    fn light_cells_get_black_ink_and_dark_ones_white() {
-        assert!(!white_reads_better(60.0, 0.62, 0.52), "yellow");
-        assert!(!white_reads_better(120.0, 0.62, 0.52), "green");
-        assert!(white_reads_better(240.0, 0.62, 0.52), "blue");
-        assert!(white_reads_better(0.0, 0.0, 0.2), "dark grey");
-    }
-}
-
 pub fn log_table(p: &LogTableProps) -> Html {
     let width = p.rows.iter().map(|r| r.terms.len()).max().unwrap_or(0);
     let header = (0..width).map(|k| html! { <th scope="col">{ p.first + k as u64 }</th> });
@@ -127,5 +114,18 @@ pub fn log_table(p: &LogTableProps) -> Html {
                 </table>
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod ink_tests {
+    use super::white_reads_better;
+
+    #[test]
+    fn light_cells_get_black_ink_and_dark_ones_white() {
+        assert!(!white_reads_better(60.0, 0.62, 0.52), "yellow");
+        assert!(!white_reads_better(120.0, 0.62, 0.52), "green");
+        assert!(white_reads_better(240.0, 0.62, 0.52), "blue");
+        assert!(white_reads_better(0.0, 0.0, 0.2), "dark grey");
     }
 }

@@ -69,7 +69,7 @@ impl Playground for Raft {
             }),
             // Two nodes' leader spans overlap in time.
             Goal::TwoLeaders => {
-                let led: Vec<Vec<(Micros, Micros)>> = spans.iter().map(|s| leading(s)).collect();
+                let led: Vec<Vec<(Micros, Micros)>> = spans.iter().map(leading).collect();
                 led.iter().enumerate().any(|(a, xs)| {
                     led.iter()
                         .skip(a + 1)
