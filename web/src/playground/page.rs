@@ -170,6 +170,14 @@ fn toolbar_extras(
     }
 }
 
+/// What stands in for the picture while a link replays.
+fn waiting_text(until: String) -> String {
+    trf!(
+        "The cluster, its messages and the panels appear when the replay reaches {until}, or when you cancel it.",
+        "回放到 {until} 或你取消回放时，集群、消息和各面板才会出现。"
+    )
+}
+
 /// After any action: the panels redraw at once, the goal is judged, a changed scenario goes to
 /// the address bar, and the page re-renders.
 #[inline(never)]
@@ -352,13 +360,14 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
     let waiting = m.replaying().then(|| {
         html! {
             <section class="card replay-wait" data-testid="replay-wait">
-                <p class="muted">{ format!(
-                    "The cluster, its messages and the panels appear when the replay reaches {}, or when you cancel it.",
-                    m.replay_progress().map_or_else(String::new, |(t, _)| replay::secs(t))) }</p>
+                <p class="muted">{ waiting_text(m.replay_progress().map_or_else(String::new, |(t, _)| replay::secs(t))) }</p>
             </section>
         }
     });
-    let picture_label = format!("{} cluster", P::TITLE);
+    let picture_label = {
+        let title = P::TITLE;
+        trf!("{title} cluster", "{title} 集群")
+    };
 
     if m.embed {
         let (violation, unjudged) = (view::violation(&m), view::unjudged(&m));
@@ -462,7 +471,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                         on_link={live.then(|| act.on(|m, (a, b): (u8, u8)| m.toggle_link(a, b)))}
                         on_background={act.on(|m, ()| m.menu = None)} pad={P::PICTURE_PAD} pad_y={P::PICTURE_PAD_Y}
                         turn={P::PICTURE_TURN} places={m.sim.cluster().protocol.places(n as usize)}
-                        label={format!("{picture_label}: click a node for actions, a link to cut or mend it")}>
+                        label={trf!("{picture_label}: click a node for actions, a link to cut or mend it", "{picture_label}：点击节点执行操作，点击链路切断或修复")}>
                         { for menu }
                     </Cluster>
                     { scrub(&m, &act) }
@@ -470,7 +479,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 </section>
                 { panels(&|| html! {
                     <section class={classes!("card", "diagram-card", m.show_diagram.then_some("first"))} data-testid="diagram-card">
-                        <h2>{ "Space-time diagram" }<span class="muted">{ " — every message, send to delivery" }</span></h2>
+                        <h2>{ tr!("Space-time diagram", "时空图") }<span class="muted">{ tr!(" — every message, send to delivery", " — 每条消息，从发送到送达") }</span></h2>
                         { diagram_card(&m, &act, false) }
                     </section>
                 }) }
@@ -479,7 +488,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                         { P::verdict_note(&m) }
                     </Invariants>
                     <section class="card">
-                        <h2>{ if writes { "Network & clients" } else { "Network" } }</h2>
+                        <h2>{ if writes { tr!("Network & clients", "网络与客户端") } else { tr!("Network", "网络") } }</h2>
                         <NetworkPanel
                             on_write={writes.then(|| act.on(|m, ()| m.client_write()))}
                             write_hint={P::write_target(&m).1}
@@ -494,7 +503,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                             disabled={!live} />
                     </section>
                     <section class="card">
-                        <h2>{ "Scenario" }</h2>
+                        <h2>{ tr!("Scenario", "场景") }</h2>
                         <Settings protocol={P::TITLE} presets={view::presets::<P>()} current={m.preset().map(|p| p.id)}
                             on_preset={act.on(|m, id: &'static str| m.load_preset(id))}
                             nodes={n} min_nodes={min_nodes} max_nodes={max_nodes}
@@ -508,7 +517,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 { panels(&|| P::detail(&m, &act)) }
                 { panels(&|| html! {
                     <section class="card notes-card">
-                        <h2>{ "Notes" }<span class="muted">{ " — newest first" }</span></h2>
+                        <h2>{ tr!("Notes", "事件记录") }<span class="muted">{ tr!(" — newest first", " — 最新在前") }</span></h2>
                         <Notes notes={view::notes(&m)} />
                     </section>
                 }) }

@@ -189,27 +189,38 @@ pub fn menu_items<P: Playground>(m: &Model<P>, x: NodeId) -> Vec<MenuItem> {
     let up = node.is_some_and(|n| n.is_up());
     let rate = node.map_or(0, |n| n.clock.rate_ppm);
     let item = |key, label: &str, enabled| MenuItem { key, label: label.to_owned(), enabled };
-    let select = if m.selected.contains(&x) { "☑ Unselect" } else { "☐ Select for partition" };
+    let select = if m.selected.contains(&x) {
+        tr!("☑ Unselect", "☑ 取消选择")
+    } else {
+        tr!("☐ Select for partition", "☐ 选入分区")
+    };
     let why = if P::PAUSE_WHY.is_empty() { String::new() } else { format!(" ({})", P::PAUSE_WHY) };
     let mut items = vec![
-        item("crash", "✕ Crash", up),
-        item("restart", "↻ Restart", !up),
-        item("pause", &format!("❚❚ Pause {}{why}", format_duration(P::PAUSE)), up),
-        item("isolate", "⊘ Isolate from all", true),
+        item("crash", tr!("✕ Crash", "✕ 崩溃"), up),
+        item("restart", tr!("↻ Restart", "↻ 重启"), !up),
+        item(
+            "pause",
+            &{
+                let d = format_duration(P::PAUSE);
+                trf!("❚❚ Pause {d}{why}", "❚❚ 暂停 {d}{why}")
+            },
+            up,
+        ),
+        item("isolate", tr!("⊘ Isolate from all", "⊘ 与所有节点隔离"), true),
     ];
     if P::KIND.takes_writes() {
-        items.push(item("write", "✎ Client write here", true));
+        items.push(item("write", tr!("✎ Client write here", "✎ 在此提交客户端写入"), true));
     }
     if P::CLOCKS {
         let pct = pct(super::model::MENU_DRIFT_PPM.unsigned_abs());
-        items.push(item("drift-fast", &format!("» Clock {pct} fast"), rate <= 0));
-        items.push(item("drift-slow", &format!("« Clock {pct} slow"), rate >= 0));
-        items.push(item("drift-true", "◷ Clock runs true", rate != 0));
+        items.push(item("drift-fast", &trf!("» Clock {pct} fast", "» 时钟快 {pct}"), rate <= 0));
+        items.push(item("drift-slow", &trf!("« Clock {pct} slow", "« 时钟慢 {pct}"), rate >= 0));
+        items.push(item("drift-true", tr!("◷ Clock runs true", "◷ 时钟恢复准确"), rate != 0));
     }
     if m.sim.cluster().protocol.degradable(x) {
-        items.push(item("slow", &format!("⏬ {MENU_SLOW_FACTOR}× slower"), up));
-        items.push(item("failfast", "⚠ Fail every request (5xx)", up));
-        items.push(item("recover", "✓ Recover", up));
+        items.push(item("slow", &trf!("⏬ {MENU_SLOW_FACTOR}× slower", "⏬ 变慢 {MENU_SLOW_FACTOR} 倍"), up));
+        items.push(item("failfast", tr!("⚠ Fail every request (5xx)", "⚠ 所有请求都失败（5xx）"), up));
+        items.push(item("recover", tr!("✓ Recover", "✓ 恢复"), up));
     }
     items.push(item("select", select, true));
     items
