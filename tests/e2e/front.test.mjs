@@ -186,8 +186,10 @@ test('Chinese: from lang=, from the saved switch, from the browser; no English l
     assert.deepEqual(leaks, [], `${route} shows English`);
     assertNoErrors(page);
   }
-  // 390 px: nothing sticks out sideways.
-  for (const route of ['/?lang=zh', '/gallery?lang=zh', '/learn?lang=zh', '/embed?lang=zh']) {
+  // 390 px: nothing sticks out sideways, on the front door and on every playground (whose
+  // shared chrome is in Chinese so far).
+  const playgrounds = ['/raft?lang=zh', '/paxos?lang=zh', '/lock?lang=zh', '/txn?lang=zh', '/lb?lang=zh', '/ring?lang=zh', '/avail?lang=zh'];
+  for (const route of ['/?lang=zh', '/gallery?lang=zh', '/learn?lang=zh', '/embed?lang=zh', ...playgrounds]) {
     const phone = await h.open(route, { viewport: { width: 390, height: 844 } });
     assert.ok((await sidewaysOverflow(phone)) <= 0, `${route} scrolls sideways at 390 px`);
     if (route === '/?lang=zh') await h.screenshot(phone, 'home-zh-390');

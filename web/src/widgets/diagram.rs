@@ -139,7 +139,7 @@ pub fn picture(v: &DiagramView, act: &DiagramActions, id: &'static str) -> Html 
     html! {
         <div class="diagram-scroll" {onwheel}>
             <svg class="diagram" data-testid={id} viewBox={format!("0 0 {W} {}", fmt(v.height))}
-                role="img" aria-label="space-time diagram: one lane per node, time to the right, an arrow per message"
+                role="img" aria-label={tr!("space-time diagram: one lane per node, time to the right, an arrow per message", "时空图：每个节点一条泳道，时间向右，每条消息一个箭头")}
                 data-t0={v.t0.to_string()} data-t1={v.t1.to_string()} data-arrows={v.arrows.len().to_string()}
                 data-in-window={v.in_window.to_string()} data-every={v.every.to_string()}
                 {onclick} {onmouseover}>
@@ -149,9 +149,9 @@ pub fn picture(v: &DiagramView, act: &DiagramActions, id: &'static str) -> Html 
                 { for lanes }
                 { for marks }
                 { for arrows }
-                { for vline(v.violation, "violation-line", "the step that broke an invariant") }
-                { for vline(v.divergence, "divergence-line", "the first event where the two runs differ") }
-                { for vline(v.cursor, "cursor-line", "the instant on screen") }
+                { for vline(v.violation, "violation-line", tr!("the step that broke an invariant", "破坏不变式的那一步")) }
+                { for vline(v.divergence, "divergence-line", tr!("the first event where the two runs differ", "两次运行第一次出现差异的事件")) }
+                { for vline(v.cursor, "cursor-line", tr!("the instant on screen", "屏幕上显示的时刻")) }
             </svg>
         </div>
     }
@@ -177,13 +177,13 @@ pub fn diagram(p: DiagramProps) -> Html {
     };
     let toolbar = html! {
         <div class="diagram-tools">
-            { button("−", "zoom out", "diagram-zoom-out", zoom(2.0)) }
-            { button("+", "zoom in", "diagram-zoom-in", zoom(0.5)) }
-            { button("◀", "earlier", "diagram-earlier", pan(-0.5)) }
-            { button("▶", "later", "diagram-later", pan(0.5)) }
+            { button("−", tr!("zoom out", "缩小"), "diagram-zoom-out", zoom(2.0)) }
+            { button("+", tr!("zoom in", "放大"), "diagram-zoom-in", zoom(0.5)) }
+            { button("◀", tr!("earlier", "更早"), "diagram-earlier", pan(-0.5)) }
+            { button("▶", tr!("later", "更晚"), "diagram-later", pan(0.5)) }
             <button class={classes!("small", p.follow.then_some("on"))} aria-pressed={p.follow.to_string()}
-                title="keep the instant on screen in view" data-testid="diagram-follow"
-                onclick={let cb = act.follow.clone(); Callback::from(move |_: MouseEvent| cb.emit(()))}>{ "follow" }</button>
+                title={tr!("keep the instant on screen in view", "让屏幕上的时刻保持在视图中")} data-testid="diagram-follow"
+                onclick={let cb = act.follow.clone(); Callback::from(move |_: MouseEvent| cb.emit(()))}>{ tr!("follow", "跟随") }</button>
             <span class="muted diagram-span">{ format!("{:.3} s – {:.3} s", v.t0 as f64 / 1e6, v.t1 as f64 / 1e6) }</span>
         </div>
     };
@@ -224,18 +224,18 @@ pub fn diagram(p: DiagramProps) -> Html {
             <div class="diagram-filters">
                 <label class="chip">
                     <input type="checkbox" checked={p.hide_routine} onchange={routine} data-testid="diagram-hide-routine" />
-                    { "hide heartbeats" }
+                    { tr!("hide heartbeats", "隐藏心跳") }
                 </label>
-                <label>{ "show " }
+                <label>{ tr!("show ", "显示 ") }
                     <select onchange={only} data-testid="diagram-only" aria-label="message type">
-                        <option value="" selected={p.only.is_none()}>{ "every message" }</option>
+                        <option value="" selected={p.only.is_none()}>{ tr!("every message", "所有消息") }</option>
                         { for options }
                     </select>
                 </label>
-                <span class="chips" aria-label="lanes">{ for chips }</span>
+                <span class="chips" aria-label={tr!("lanes", "泳道")}>{ for chips }</span>
                 <span class="exports">
                     <button class="small" data-testid="diagram-svg-export" onclick={svg_export}>{ "SVG" }</button>
-                    { button("text trace", "download the run as a text trace, one line per event", "diagram-trace", act.trace.clone()) }
+                    { button(tr!("text trace", "文本轨迹"), tr!("download the run as a text trace, one line per event", "下载这次运行的文本轨迹，每个事件一行"), "diagram-trace", act.trace.clone()) }
                 </span>
             </div>
         }
@@ -243,7 +243,7 @@ pub fn diagram(p: DiagramProps) -> Html {
     let thinned = (v.every > 1).then(|| {
         html! {
             <p class="muted small" data-testid="diagram-thinned">
-                { format!("{} messages in view: every {}th is drawn. Zoom in to see them all.", v.in_window, v.every) }
+                { { let (n, k) = (v.in_window, v.every); trf!("{n} messages in view: every {k}th is drawn. Zoom in to see them all.", "视图中有 {n} 条消息：每 {k} 条画一条。放大可看到全部。") } }
             </p>
         }
     });
