@@ -41,7 +41,10 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
     let mut o = ViewOpts::default();
     let mut errors = Vec::new();
     let mut bad = |key: &str, msg: String| {
-        errors.push(format!("This link has a problem in \u{201c}{key}\u{201d}: {msg}. Using the default."))
+        errors.push(trf!(
+            "This link has a problem in \u{201c}{key}\u{201d}: {msg}. Using the default.",
+            "链接中的 \u{201c}{key}\u{201d} 有问题：{msg}。改用默认值。"
+        ))
     };
     if let Some(v) = view.get("embed") {
         match v.as_str() {
@@ -81,7 +84,10 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
 
 /// The banner text for a link the scenario codec refused: which key, why, and what runs instead.
 pub fn link_problem(field: &str, message: &str) -> String {
-    format!("This link has a problem in \u{201c}{field}\u{201d}: {message}. Showing the default scenario instead.")
+    trf!(
+        "This link has a problem in \u{201c}{field}\u{201d}: {message}. Showing the default scenario instead.",
+        "链接中的 \u{201c}{field}\u{201d} 有问题：{message}。改为显示默认场景。"
+    )
 }
 
 /// Whether a query that failed to decode still asked for embed mode, so that a broken link in an

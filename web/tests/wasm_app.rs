@@ -479,9 +479,18 @@ mod frozen {
     }
 }
 
+/// Forgets the language a `lang=` link saved, so the tests after this one mount in English.
+fn forget_language() {
+    if let Some(store) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = store.remove_item(halab_web::i18n::STORAGE_KEY);
+    }
+}
+
 #[wasm_bindgen_test]
 async fn the_front_door_maps_every_concept_and_speaks_chinese_when_asked() {
     let root = mount("/?lang=zh").await;
+    // The mount chose Chinese and saved the choice: forget it now, whatever happens below.
+    forget_language();
     until("ten concept cards, in Chinese", || {
         ensure_eq!(count(&root, "[data-testid=concept-map] article"), 10);
         let hero = text(&root, ".hero h2")?;

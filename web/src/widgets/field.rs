@@ -24,12 +24,12 @@ pub fn number_field<T: 'static>(
         input.set_value(&current);
         if text.trim().is_empty() {
             // A number field reads as empty when what was typed is not a number at all.
-            on_bad.emit(format!("{what}: expected a number."));
+            on_bad.emit(trf!("{what}: expected a number.", "{what}：需要一个数字。"));
             return;
         }
         match parse(text.trim()) {
             Ok(v) => on_value.emit(v),
-            Err(why) => on_bad.emit(format!("{what}: {why}.")),
+            Err(why) => on_bad.emit(trf!("{what}: {why}.", "{what}：{why}。")),
         }
     })
 }

@@ -64,10 +64,11 @@ pub fn load_chart(p: &LoadChartProps) -> Html {
         let id = b.id;
         let dim = p.highlight.is_some_and(|h| h != id);
         let title = if b.down {
-            format!("node {id}: down, no keys")
+            trf!("node {id}: down, no keys", "节点 {id}：宕机，没有键")
         } else {
-            let cap = b.cap.map(|c| format!(", cap {}", thousands(c))).unwrap_or_default();
-            format!("node {id}: {} keys (fair share {:.0}{cap})", thousands(b.keys as u64), b.fair)
+            let cap = b.cap.map(|c| { let c = thousands(c); trf!(", cap {c}", "，上限 {c}") }).unwrap_or_default();
+            let (keys, fair) = (thousands(b.keys as u64), b.fair);
+            trf!("node {id}: {keys} keys (fair share {fair:.0}{cap})", "节点 {id}：{keys} 个键（公平份额 {fair:.0}{cap}）")
         };
         html! {
             <div class={classes!("col", b.down.then_some("down"), dim.then_some("dim"))} data-testid={format!("load-{id}")}
@@ -90,7 +91,7 @@ pub fn load_chart(p: &LoadChartProps) -> Html {
     });
     html! {
         <div class="load-chart" data-testid="load-chart" role="img"
-            aria-label="keys per node, against each node's fair share">
+            aria-label={tr!("keys per node, against each node's fair share", "每个节点的键数，与其公平份额对比")}>
             <div class="plot">
                 <span class="ymax">{ thousands(top as u64) }</span>
                 if let Some(f) = fair_line {
@@ -103,9 +104,9 @@ pub fn load_chart(p: &LoadChartProps) -> Html {
             </div>
             <div class="labels">{ for labels }</div>
             <p class="chart-key muted">
-                <span class="key fair"></span>{ "fair share by weight" }
+                <span class="key fair"></span>{ tr!("fair share by weight", "按权重的公平份额") }
                 if p.bars.iter().any(|b| b.cap.is_some()) {
-                    <span class="key cap"></span>{ "bounded-loads cap" }
+                    <span class="key cap"></span>{ tr!("bounded-loads cap", "有界负载上限") }
                 }
             </p>
         </div>
@@ -126,11 +127,11 @@ pub fn stats(p: &StatsProps) -> Html {
     let memory = p.memory_bytes.map_or_else(|| "…".to_owned(), |m| bytes(m as f64 / p.nodes.max(1) as f64));
     html! {
         <dl class="stats" data-testid="load-stats" data-peak={format!("{:.4}", l.peak)} data-cv={format!("{:.4}", l.cv)}>
-            <div title="the fullest node's keys over its fair share (1 is perfect)"><dt>{ "max/fair" }</dt><dd>{ format!("{:.2}×", l.peak) }</dd></div>
-            <div title="standard deviation of keys per node"><dt>{ "std dev" }</dt><dd>{ format!("{:.1} keys", l.std_dev) }</dd></div>
-            <div title="coefficient of variation: std dev / mean"><dt>{ "CV" }</dt><dd>{ format!("{:.3}", l.cv) }</dd></div>
-            <div title="mean keys per live node"><dt>{ "mean" }</dt><dd>{ format!("{:.0} keys", l.mean) }</dd></div>
-            <div title="the lookup structure's heap size divided by the live nodes"><dt>{ "memory" }</dt><dd>{ memory }{ " / node" }</dd></div>
+            <div title={tr!("the fullest node's keys over its fair share (1 is perfect)", "最满节点的键数与其公平份额之比（1 为完美）")}><dt>{ tr!("max/fair", "最大/公平") }</dt><dd>{ format!("{:.2}×", l.peak) }</dd></div>
+            <div title={tr!("standard deviation of keys per node", "每个节点键数的标准差")}><dt>{ tr!("std dev", "标准差") }</dt><dd>{ { let d = l.std_dev; trf!("{d:.1} keys", "{d:.1} 个键") } }</dd></div>
+            <div title={tr!("coefficient of variation: std dev / mean", "变异系数：标准差 / 平均值")}><dt>{ "CV" }</dt><dd>{ format!("{:.3}", l.cv) }</dd></div>
+            <div title={tr!("mean keys per live node", "每个存活节点的平均键数")}><dt>{ tr!("mean", "平均") }</dt><dd>{ { let m = l.mean; trf!("{m:.0} keys", "{m:.0} 个键") } }</dd></div>
+            <div title={tr!("the lookup structure's heap size divided by the live nodes", "查找结构的堆大小除以存活节点数")}><dt>{ tr!("memory", "内存") }</dt><dd>{ memory }{ tr!(" / node", " / 节点") }</dd></div>
         </dl>
     }
 }

@@ -40,7 +40,8 @@ pub fn chance(p: f64) -> String {
         format!("{pct:.digits$}%")
     };
     if p < 0.1 {
-        format!("{shown} (1 in {})", thousands((1.0 / p).round() as u64))
+        let n = thousands((1.0 / p).round() as u64);
+        trf!("{shown} (1 in {n})", "{shown}（{n} 分之 1）")
     } else {
         shown
     }

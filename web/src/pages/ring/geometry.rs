@@ -263,34 +263,46 @@ impl CircleView {
 
     /// One sentence on what the picture shows (under the circle).
     pub fn caption(&self) -> String {
+        let points = thousands(self.points as u64);
         let rim = if !self.has_ring {
-            "No ring: ownership is per key, so the circle only places each key at its hash.".to_owned()
+            tr!(
+                "No ring: ownership is per key, so the circle only places each key at its hash.",
+                "没有环：所有权按键计算，所以圆上只按哈希摆放每个键。"
+            )
+            .to_owned()
         } else if self.exact_rim {
-            let home = if self.algorithm == Algorithm::Bounded {
-                " (a key's home; a full node passes it on)"
+            let bounded = self.algorithm == Algorithm::Bounded;
+            let home = if bounded {
+                tr!(" (a key's home; a full node passes it on)", "（键的归属；满了的节点会把它往后传）")
             } else {
                 ""
             };
-            format!(
-                "The rim is coloured by owner{home}: each of the {} ticks is a vnode, owning the arc up to it.",
-                thousands(self.points as u64)
+            trf!(
+                "The rim is coloured by owner{home}: each of the {points} ticks is a vnode, owning the arc up to it.",
+                "环边缘按所有者着色{home}：{points} 个刻度各是一个虚拟节点，拥有到它为止的弧段。"
             )
         } else {
-            format!(
-                "{} vnodes are too many to draw one by one: the rim shows the main owner of each {}° slice.",
-                thousands(self.points as u64),
-                360.0 / RIM_BINS as f64
+            let slice = 360.0 / RIM_BINS as f64;
+            trf!(
+                "{points} vnodes are too many to draw one by one: the rim shows the main owner of each {slice}° slice.",
+                "{points} 个虚拟节点太多，无法逐个画出：环边缘显示每个 {slice}° 扇区的主要所有者。"
             )
         };
         let keys = match &self.keys {
             Keys::Dots(d) => {
-                format!("Dots are the {} keys at their hash, coloured by owner.", thousands(d.len() as u64))
+                let n = thousands(d.len() as u64);
+                trf!(
+                    "Dots are the {n} keys at their hash, coloured by owner.",
+                    "圆点是位于各自哈希处的 {n} 个键，按所有者着色。"
+                )
             }
-            Keys::Bins(bins) => format!(
-                "Keys are counted in {} slices of {}°: a bar's length is its count, split by owner.",
-                bins.len(),
-                360.0 / bins.len() as f64
-            ),
+            Keys::Bins(bins) => {
+                let (n, slice) = (bins.len(), 360.0 / bins.len() as f64);
+                trf!(
+                    "Keys are counted in {n} slices of {slice}°: a bar's length is its count, split by owner.",
+                    "键按 {n} 个 {slice}° 扇区计数：柱长是计数，按所有者分段。"
+                )
+            }
         };
         format!("{rim} {keys}")
     }

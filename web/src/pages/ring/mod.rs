@@ -214,20 +214,20 @@ pub fn ring_page(props: &PageProps) -> Html {
     let n = s.members.len();
     let down = s.down.len();
     let nodes_text = if down > 0 {
-        format!("{n} nodes, {down} down")
+        trf!("{n} nodes, {down} down", "{n} 个节点，{down} 个宕机")
     } else {
-        format!("{n} node{}", if n == 1 { "" } else { "s" })
+        let s = if n == 1 { "" } else { "s" };
+        trf!("{n} node{s}", "{n} 个节点")
     };
-    let centre = vec![
-        s.algorithm.title().to_owned(),
-        nodes_text.clone(),
-        format!("{} keys · R = {}", thousands(u64::from(s.keys)), s.replicas),
-    ];
+    let title = algorithm_title(s.algorithm);
+    let (keys, r) = (thousands(u64::from(s.keys)), s.replicas);
+    let centre =
+        vec![title.to_owned(), nodes_text.clone(), trf!("{keys} keys · R = {r}", "{keys} 个键 · R = {r}")];
     let highlight = m.highlight();
     let circle = html! {
         <Circle view={m.circle.clone()} highlight={highlight} hover={m.hover} flash_key={m.flash_key}
             centre={centre} on_pointer={on_pointer} svg_ref={svg_ref.clone()} timings={(m.lab_ms, m.build_ms)}
-            label={format!("{}: {} keys on a circle by hash, coloured by the node that owns them", s.algorithm.title(), s.keys)} />
+            label={{ let k = s.keys; trf!("{title}: {k} keys on a circle by hash, coloured by the node that owns them", "{title}：{k} 个键按哈希排在圆上，按所属节点着色") }} />
     };
     let banner = html! { <ErrorBanner errors={m.errors.clone()} {on_dismiss} /> };
 
@@ -238,8 +238,9 @@ pub fn ring_page(props: &PageProps) -> Html {
                 { banner }
                 <div class="embed-bar">
                     <span class="ring-embed-stats" data-testid="ring-status">
-                        { format!("{} · {nodes_text} · {} keys · max/fair {:.2}× · CV {:.3}",
-                            s.algorithm.title(), thousands(u64::from(s.keys)), loads.peak, loads.cv) }
+                        { { let (peak, cv) = (loads.peak, loads.cv);
+                            trf!("{title} · {nodes_text} · {keys} keys · max/fair {peak:.2}× · CV {cv:.3}",
+                                 "{title} · {nodes_text} · {keys} 个键 · 最大/公平 {peak:.2}× · CV {cv:.3}") } }
                     </span>
                     <a class="open-full" href={full} target="_blank" rel="noopener">{ "HA Lab ↗" }</a>
                 </div>
@@ -271,14 +272,15 @@ pub fn ring_page(props: &PageProps) -> Html {
         .collect();
     let bars = chart::bars(lab, loads);
     let points = match s.algorithm {
-        Algorithm::Ring | Algorithm::Bounded => format!(" · {} vnode points", thousands(s.points() as u64)),
+        Algorithm::Ring | Algorithm::Bounded => {
+            let p = thousands(s.points() as u64);
+            trf!(" · {p} vnode points", " · {p} 个虚拟节点点位")
+        }
         _ => String::new(),
     };
-    let status = format!(
-        "{} · {nodes_text}{points} · {} keys · R = {}",
-        s.algorithm.title(),
-        thousands(u64::from(s.keys)),
-        s.replicas
+    let status = trf!(
+        "{title} · {nodes_text}{points} · {keys} keys · R = {r}",
+        "{title} · {nodes_text}{points} · {keys} 个键 · R = {r}"
     );
     let ideal = lab.last().map(|l| l.ideal);
     let memory = m.current_row().map(|r| r.memory_bytes);
@@ -287,9 +289,10 @@ pub fn ring_page(props: &PageProps) -> Html {
         <main class="app ring">
             <Header current={Some("ring")}>
                 <p class="lede">
-                    { "Consistent hashing decides which node holds each key, so that adding or losing a node moves \
+                    { tr!("Consistent hashing decides which node holds each key, so that adding or losing a node moves \
                        as few keys as possible. Add, fail or reweight nodes below and watch which keys move, how \
-                       evenly they spread, and how the classic placements compare on the same keys." }
+                       evenly they spread, and how the classic placements compare on the same keys.",
+                       "一致性哈希决定每个键由哪个节点持有，使得加入或失去一个节点时迁移的键尽可能少。在下面加入节点、让节点故障或调整权重，观察哪些键迁移、分布是否均匀，以及经典放置算法在同一批键上的比较。") }
                 </p>
             </Header>
             { banner }
@@ -298,9 +301,9 @@ pub fn ring_page(props: &PageProps) -> Html {
                     { share_button(&ShareButtonProps {
                         on_share: act.share(),
                         share: m.share.clone(),
-                        title: "copy a link to exactly this setup: nodes, weights, failures, algorithm, keys".into(),
+                        title: tr!("copy a link to exactly this setup: nodes, weights, failures, algorithm, keys", "复制一个链接，精确还原这个设置：节点、权重、故障、算法、键数").into(),
                     }) }
-                    <EmbedButton query={act.link()} title={"HA Lab: consistent hashing"} page="ring" />
+                    <EmbedButton query={act.link()} title={tr!("HA Lab: consistent hashing", "HA Lab：一致性哈希")} page="ring" />
                 </div>
                 <p class="status" data-testid="ring-status">{ status }</p>
             </section>
@@ -309,17 +312,17 @@ pub fn ring_page(props: &PageProps) -> Html {
                     { moved_counter(&MovedProps { view: moved_view(lab), on_replay }) }
                     <div class="ring-figure">{ circle }</div>
                     { inspect(&m, loads) }
-                    <ul class="chips-legend" aria-label="nodes">{ for chips }</ul>
+                    <ul class="chips-legend" aria-label={tr!("nodes", "节点")}>{ for chips }</ul>
                     <p class="caption muted">{ m.circle.caption() }</p>
                 </section>
                 <aside class="side">
                     <section class="card">
-                        <h2>{ "Setup" }</h2>
+                        <h2>{ tr!("Setup", "设置") }</h2>
                         <Setup algorithm={s.algorithm} keys={s.keys} vnodes={s.vnodes} replicas={s.replicas}
                             epsilon={s.epsilon} points={s.points()} on_action={on_action.clone()} on_bad={on_bad.clone()} />
                     </section>
                     <section class="card">
-                        <h2>{ "Nodes" }</h2>
+                        <h2>{ tr!("Nodes", "节点") }</h2>
                         { node_list(&NodeListProps {
                             rows,
                             highlight,
@@ -330,16 +333,16 @@ pub fn ring_page(props: &PageProps) -> Html {
                     </section>
                 </aside>
                 <section class="card loads-card">
-                    <h2>{ "Keys per node" }<span class="muted">{ " — bar: keys it holds; line: its fair share by weight" }</span></h2>
+                    <h2>{ tr!("Keys per node", "每个节点的键数") }<span class="muted">{ tr!(" — bar: keys it holds; line: its fair share by weight", " — 柱：它持有的键；线：按权重的公平份额") }</span></h2>
                     { load_chart(&LoadChartProps { bars, highlight, on_hover: on_node_hover }) }
                     { stats(&StatsProps { loads: loads.clone(), memory_bytes: memory, nodes: n - down }) }
                 </section>
                 <section class="card failures-card">
-                    <h2>{ "Failures and replicas" }</h2>
+                    <h2>{ tr!("Failures and replicas", "故障与副本") }</h2>
                     { failure_panel(&FailureProps { report: m.failures.clone(), replicas: s.replicas, nodes: n }) }
                 </section>
                 <section class="card compare-card">
-                    <h2>{ "Every algorithm on this setup" }<span class="muted">{ " — the same nodes and keys; click a row to switch" }</span></h2>
+                    <h2>{ tr!("Every algorithm on this setup", "所有算法在这个设置上的表现") }<span class="muted">{ tr!(" — the same nodes and keys; click a row to switch", " — 相同的节点和键；点击一行即可切换") }</span></h2>
                     { compare_table(&CompareProps {
                         rows: m.table.clone(),
                         selected: s.algorithm,
@@ -354,3 +357,15 @@ pub fn ring_page(props: &PageProps) -> Html {
 
 #[cfg(test)]
 mod tests;
+
+/// An algorithm's name as the page shows it (core's `title`, in the UI's language).
+pub fn algorithm_title(a: Algorithm) -> &'static str {
+    match a {
+        Algorithm::Ring => tr!("Hash ring (vnodes)", "哈希环（虚拟节点）"),
+        Algorithm::Rendezvous => tr!("Rendezvous (HRW)", "最高随机权重（HRW）"),
+        Algorithm::Jump => tr!("Jump hash", "跳跃一致性哈希"),
+        Algorithm::Maglev => "Maglev",
+        Algorithm::Bounded => tr!("Bounded loads", "有界负载"),
+        Algorithm::Modulo => tr!("hash mod n", "取模哈希"),
+    }
+}

@@ -37,16 +37,19 @@ impl Action {
     /// What the banner says when the lab refuses it.
     fn refused(self) -> String {
         match self {
-            Action::AddNode => "Can't add a node".into(),
-            Action::Remove(id) => format!("Can't remove node {id}"),
-            Action::Fail(id) => format!("Can't fail node {id}"),
-            Action::Recover(id) => format!("Can't recover node {id}"),
-            Action::Weight(id, _) => format!("Can't change node {id}'s weight"),
-            Action::Vnodes(v) => format!("Can't use {v} vnodes"),
-            Action::Epsilon(_) => "Can't change ε".into(),
-            Action::Keys(k) => format!("Can't use {k} keys"),
-            Action::Replicas(r) => format!("Can't keep {r} replicas"),
-            Action::Algorithm(a) => format!("Can't switch to {}", a.title()),
+            Action::AddNode => tr!("Can't add a node", "无法加入节点").into(),
+            Action::Remove(id) => trf!("Can't remove node {id}", "无法移除节点 {id}"),
+            Action::Fail(id) => trf!("Can't fail node {id}", "无法让节点 {id} 故障"),
+            Action::Recover(id) => trf!("Can't recover node {id}", "无法恢复节点 {id}"),
+            Action::Weight(id, _) => trf!("Can't change node {id}'s weight", "无法修改节点 {id} 的权重"),
+            Action::Vnodes(v) => trf!("Can't use {v} vnodes", "无法使用 {v} 个虚拟节点"),
+            Action::Epsilon(_) => tr!("Can't change ε", "无法修改 ε").into(),
+            Action::Keys(k) => trf!("Can't use {k} keys", "无法使用 {k} 个键"),
+            Action::Replicas(r) => trf!("Can't keep {r} replicas", "无法保留 {r} 个副本"),
+            Action::Algorithm(a) => {
+                let t = super::algorithm_title(a);
+                trf!("Can't switch to {t}", "无法切换到 {t}")
+            }
         }
     }
 }

@@ -118,11 +118,14 @@ pub struct CompareProps {
 
 pub fn compare_table(p: &CompareProps) -> Html {
     let Some(rows) = &p.rows else {
-        return html! { <p class="muted" data-testid="compare-pending">{ "Measuring every algorithm on this setup…" }</p> };
+        return html! { <p class="muted" data-testid="compare-pending">{ tr!("Measuring every algorithm on this setup…", "正在这个设置上测量每种算法…") }</p> };
     };
     let moved_head = match p.ideal {
-        Some(ideal) => format!("moved (ideal {})", percent(ideal)),
-        None => "moved".to_owned(),
+        Some(ideal) => {
+            let ideal = percent(ideal);
+            trf!("moved (ideal {ideal})", "迁移（理想值 {ideal}）")
+        }
+        None => tr!("moved", "迁移").to_owned(),
     };
     let body = rows.iter().map(|r| {
         let alg = r.algorithm;
@@ -142,8 +145,8 @@ pub fn compare_table(p: &CompareProps) -> Html {
             <tr class={classes!(here.then_some("current"))} data-testid={format!("compare-{}", alg.name())}
                 data-peak={format!("{:.4}", r.peak)} data-ns={format!("{:.2}", r.ns_per_key)}
                 data-moved={r.moved.map(|m| format!("{m:.6}"))}
-                tabindex="0" aria-selected={here.to_string()} title={format!("use {}", alg.title())} {onclick} {onkeydown}>
-                <th scope="row">{ alg.title() }</th>
+                tabindex="0" aria-selected={here.to_string()} title={{ let t = super::algorithm_title(alg); trf!("use {t}", "改用 {t}") }} {onclick} {onkeydown}>
+                <th scope="row">{ super::algorithm_title(alg) }</th>
                 <td class="c">{ if r.weighted { "✓" } else { "—" } }</td>
                 <td>{ format!("{:.2}×", r.peak) }</td>
                 <td>{ format!("{:.3}", r.cv) }</td>
@@ -158,13 +161,13 @@ pub fn compare_table(p: &CompareProps) -> Html {
             <table class="compare" data-testid="compare-table">
                 <thead>
                     <tr>
-                        <th scope="col">{ "algorithm" }</th>
-                        <th scope="col" class="c" title="whether node weights change the placement">{ "weights" }</th>
-                        <th scope="col" title="the fullest node's keys over its fair share">{ "max/fair" }</th>
-                        <th scope="col" title="coefficient of variation of keys per node: std dev / mean">{ "CV" }</th>
-                        <th scope="col" title="keys the last membership change moved, replayed on each algorithm">{ moved_head }</th>
-                        <th scope="col" title="the lookup structure's heap size">{ "memory" }</th>
-                        <th scope="col" title="time per key to place 10,000 keys, measured just now in this browser">{ "lookup" }</th>
+                        <th scope="col">{ tr!("algorithm", "算法") }</th>
+                        <th scope="col" class="c" title={tr!("whether node weights change the placement", "节点权重是否影响放置")}>{ tr!("weights", "权重") }</th>
+                        <th scope="col" title={tr!("the fullest node's keys over its fair share", "最满节点的键数与其公平份额之比")}>{ tr!("max/fair", "最大/公平") }</th>
+                        <th scope="col" title={tr!("coefficient of variation of keys per node: std dev / mean", "每个节点键数的变异系数：标准差 / 平均值")}>{ "CV" }</th>
+                        <th scope="col" title={tr!("keys the last membership change moved, replayed on each algorithm", "上一次成员变化迁移的键，在每种算法上重放")}>{ moved_head }</th>
+                        <th scope="col" title={tr!("the lookup structure's heap size", "查找结构的堆大小")}>{ tr!("memory", "内存") }</th>
+                        <th scope="col" title={tr!("time per key to place 10,000 keys, measured just now in this browser", "放置 10,000 个键时每个键的耗时，刚在这个浏览器里测得")}>{ tr!("lookup", "查找") }</th>
                     </tr>
                 </thead>
                 <tbody>{ for body }</tbody>
