@@ -40,12 +40,7 @@ impl Default for ViewOpts {
 pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
     let mut o = ViewOpts::default();
     let mut errors = Vec::new();
-    let mut bad = |key: &str, msg: String| {
-        errors.push(trf!(
-            "This link has a problem in \u{201c}{key}\u{201d}: {msg}. Using the default.",
-            "链接中的 \u{201c}{key}\u{201d} 有问题：{msg}。改用默认值。"
-        ))
-    };
+    let mut bad = |key: &str, msg: String| errors.push(view_problem(key, &msg));
     if let Some(v) = view.get("embed") {
         match v.as_str() {
             "1" | "true" | "" => o.embed = true,
@@ -80,6 +75,14 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
         }
     }
     (o, errors)
+}
+
+/// The banner text for a view key with a bad value (its default is used).
+pub fn view_problem(key: &str, msg: &str) -> String {
+    trf!(
+        "This link has a problem in \u{201c}{key}\u{201d}: {msg}. Using the default.",
+        "链接中的 \u{201c}{key}\u{201d} 有问题：{msg}。改用默认值。"
+    )
 }
 
 /// The banner text for a link the scenario codec refused: which key, why, and what runs instead.

@@ -235,10 +235,14 @@ impl<P: Playground> Model<P> {
                     m.learn_script = step.script();
                 }
                 Some(_) => {}
-                None => m.errors.push(format!(
-                    "This link has a problem in \u{201c}learn\u{201d}: there is no step \"{}\" in the guided path. Using the default.",
-                    halab_core::scenario::units::shorten(id)
-                )),
+                None => {
+                    let id = halab_core::scenario::units::shorten(id);
+                    let why = trf!(
+                        "there is no step \"{id}\" in the guided path",
+                        "入门路线中没有 \"{id}\" 这一步"
+                    );
+                    m.errors.push(crate::url::view_problem("learn", &why));
+                }
             }
         }
         if let Some(t) = opts.t {

@@ -132,7 +132,10 @@ pub fn listen_for_heights(selector: &'static str) -> impl FnOnce() {
                 e.source().is_some_and(|s| wasm_bindgen::JsValue::from(w) == wasm_bindgen::JsValue::from(s))
             });
             if same {
-                frame.set_height(&format!("{}", height.clamp(120.0, 2000.0).round()));
+                // The style, not the attribute: a page's CSS may size its frames (the home page's
+                // cards do), and a style attribute wins over it as the host script's does.
+                let px = height.clamp(120.0, 2000.0).round();
+                let _ = frame.set_attribute("style", &format!("height: {px}px"));
             }
         }
     });
