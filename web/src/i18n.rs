@@ -71,7 +71,7 @@ pub fn choose(url: Option<&str>, saved: Option<&str>, browser: &[String]) -> Lan
 
 /// The `lang=` value of a query, if any.
 pub fn lang_in_query(query: &str) -> Option<&str> {
-    query.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("lang="))
+    crate::url::query_value(query, "lang")
 }
 
 thread_local! {
@@ -148,8 +148,7 @@ pub fn start(query: &str) -> Option<String> {
     // A link that names a language is a choice too: the pages it leads to keep it, although
     // their links carry no `lang=`. Not from a widget in someone's page, which only asks for
     // itself.
-    let embedded = query.trim_start_matches('?').split('&').any(|kv| kv == "embed=1");
-    if let (Some(chosen), false) = (url.and_then(Lang::parse), embedded) {
+    if let (Some(chosen), false) = (url.and_then(Lang::parse), crate::url::salvage_embed(query)) {
         save(chosen);
     }
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
@@ -159,14 +158,14 @@ pub fn start(query: &str) -> Option<String> {
 }
 
 fn save(lang: Lang) {
-    if let Some(Ok(Some(store))) = web_sys::window().map(|w| w.local_storage()) {
+    if let Some(store) = crate::url::local_storage() {
         let _ = store.set_item(STORAGE_KEY, lang.code());
     }
 }
 
 fn browser_prefs() -> (Option<String>, Vec<String>) {
     let Some(window) = web_sys::window() else { return (None, Vec::new()) };
-    let saved = window.local_storage().ok().flatten().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    let saved = crate::url::local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
     let browser = window.navigator().languages().iter().filter_map(|v| v.as_string()).collect();
     (saved, browser)
 }

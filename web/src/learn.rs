@@ -256,25 +256,21 @@ pub fn with_done(stored: &str, id: &str) -> String {
 
 /// Browser side: the steps done.
 pub fn load_progress() -> Vec<&'static str> {
-    storage()
+    crate::url::local_storage()
         .and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten())
         .map_or_else(Vec::new, |v| parse_progress(&v))
 }
 
 /// Browser side: marks a step done. False if the browser keeps no storage (private mode).
 pub fn mark_done(id: &str) -> bool {
-    let Some(store) = storage() else { return false };
+    let Some(store) = crate::url::local_storage() else { return false };
     let now = store.get_item(PROGRESS_KEY).ok().flatten().unwrap_or_default();
     store.set_item(PROGRESS_KEY, &with_done(&now, id)).is_ok()
 }
 
 /// Browser side: forgets all progress.
 pub fn reset_progress() {
-    if let Some(store) = storage() {
+    if let Some(store) = crate::url::local_storage() {
         let _ = store.remove_item(PROGRESS_KEY);
     }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }

@@ -88,7 +88,7 @@ impl Route {
         if matches!(by_path, Route::NotFound(_) | Route::Learn | Route::Gallery | Route::Embed) {
             return (by_path, None);
         }
-        let p = query.trim_start_matches('?').split('&').find_map(|pair| pair.strip_prefix("p="));
+        let p = url::query_value(query, "p");
         let route = match p {
             Some("raft") => Route::Raft,
             Some("paxos") => Route::Paxos,

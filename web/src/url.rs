@@ -93,6 +93,11 @@ pub fn link_problem(field: &str, message: &str) -> String {
     )
 }
 
+/// The value of `key` in a query (with or without `?`), the first if it is given twice.
+pub fn query_value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
+    query.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+}
+
 /// Whether a query that failed to decode still asked for embed mode, so that a broken link in an
 /// iframe shows its banner inside the small embed layout rather than the whole site.
 pub fn salvage_embed(query: &str) -> bool {
@@ -236,6 +241,21 @@ pub fn absolute(query: &str) -> String {
     format!("{origin}{path}?{query}")
 }
 
+/// The absolute URL of another page of this site (same base path) with the given query.
+pub fn absolute_page(segment: &str, query: &str) -> String {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else {
+        return format!("{segment}?{query}");
+    };
+    let origin = loc.origin().unwrap_or_default();
+    let path = with_last_segment(&loc.pathname().unwrap_or_default(), segment);
+    format!("{origin}{path}?{query}")
+}
+
+/// `localStorage`, if the browser keeps one (some private modes do not).
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
 /// Copies text with `navigator.clipboard`; false if the browser has none or refuses.
 pub async fn copy_to_clipboard(text: &str) -> bool {
     use wasm_bindgen::JsCast;
@@ -306,6 +326,14 @@ mod tests {
         assert_eq!(o, ViewOpts::default());
         assert_eq!(e.len(), 3);
         assert!(e[0].contains("\u{201c}embed\u{201d}"));
+    }
+
+    #[test]
+    fn a_key_is_found_whole() {
+        assert_eq!(query_value("?p=raft&lang=zh", "lang"), Some("zh"));
+        assert_eq!(query_value("language=x&lang=en&lang=zh", "lang"), Some("en"));
+        assert_eq!(query_value("p=raft", "lang"), None);
+        assert_eq!(query_value("lang", "lang"), None);
     }
 
     #[test]

@@ -159,7 +159,7 @@ impl Source {
     /// The page's path segment (`raft`), from `p=`.
     pub fn page(self) -> &'static str {
         let q = self.query();
-        q.split('&').find_map(|kv| kv.strip_prefix("p=")).unwrap_or("raft")
+        crate::url::query_value(q, "p").unwrap_or("raft")
     }
 
     /// A relative link to the scenario on its page.

@@ -19,17 +19,9 @@ pub fn example(id: &str, extra: &str, diagram: bool) -> Option<(String, String, 
     let query = embed_query(&format!("{}{extra}", source.query()));
     let src = format!("{}?{query}", source.page());
     let title = story.title.get();
-    let absolute = absolute_page(source.page(), &query);
+    let absolute = url::absolute_page(source.page(), &query);
     let height = initial_height(source.page(), diagram);
     Some((src, embed_code(&absolute, title, height), title, height))
-}
-
-/// The absolute URL of another page of this site (same base path).
-fn absolute_page(page: &str, query: &str) -> String {
-    let here = url::absolute("");
-    let base = here.split('?').next().unwrap_or("");
-    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-    format!("{base}/{page}?{query}")
 }
 
 #[function_component(EmbedDoc)]

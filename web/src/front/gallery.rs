@@ -9,8 +9,7 @@ use yew::prelude::*;
 
 /// The concept a query filters by; an unknown one shows everything (and says so).
 pub fn filter_of(query: &str) -> (Option<Concept>, Option<String>) {
-    let value = query.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("concept="));
-    match value {
+    match url::query_value(query, "concept") {
         None | Some("") | Some("all") => (None, None),
         Some(v) => match Concept::from_slug(v) {
             Some(c) => (Some(c), None),

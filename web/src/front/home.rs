@@ -49,7 +49,7 @@ fn concept_card(p: &CardProps) -> Html {
     let title = c.title().get();
     let page = crate::playground::page::page_name(source.page());
     let picture = if *live {
-        let src = format!("{}?{}&embed=1", source.page(), source.query());
+        let src = format!("{}?{}", source.page(), crate::widgets::embed::embed_query(source.query()));
         html! { <iframe class="mini-embed" src={src} loading="lazy" title={title} data-testid={format!("embed-{}", c.slug())}></iframe> }
     } else {
         let onclick = {
