@@ -76,15 +76,15 @@ test('each page downloads only the bundle it is in, by path and by p=', async ()
     ['/gallery', 'halab-front', '[data-testid=stories]'],
     ['/learn?p=raft', 'halab-front', '[data-testid=learn-steps]'],
     ['/embed', 'halab-front', '[data-testid=embed-examples]'],
-    ['/?n=3', 'halab-protocols', '[data-testid=node-0]'],
-    ['/paxos', 'halab-protocols', '[data-testid=node-0]'],
-    ['/lb', 'halab-services', '[data-testid=node-0]'],
-    ['/txn', 'halab-services', '[data-testid=node-0]'],
+    ['/?n=3', 'halab-raft', '[data-testid=node-0]'],
+    ['/paxos', 'halab-paxos', '[data-testid=node-0]'],
+    ['/lb', 'halab-lb', '[data-testid=node-0]'],
+    ['/txn', 'halab-txn', '[data-testid=node-0]'],
     ['/ring', 'halab-labs', '[data-testid=ring-svg]'],
     ['/avail', 'halab-labs', '[data-testid=avail-chart]'],
     ['/raft?p=ring&vn=50', 'halab-labs', '[data-testid=ring-svg]'],
-    ['/ring?p=lock', 'halab-protocols', '[data-testid=timeline]'],
-    ['/nonesuch?p=ring', 'halab-protocols', '[data-testid=error-banner]'],
+    ['/ring?p=lock', 'halab-lock', '[data-testid=timeline]'],
+    ['/nonesuch?p=ring', 'halab-front', '[data-testid=error-banner]'],
   ];
   for (const [route, bundle, ready] of cases) {
     const page = await h.open(route);

@@ -146,8 +146,9 @@ pub struct AppProps {
     pub location: Option<AttrValue>,
 }
 
-/// Which pages one build of the app carries. The site ships as three wasm bundles (issue 12,
-/// goal 5): a visitor, or an embedded widget, downloads only the half its page is in. Each bundle
+/// Which pages one build of the app carries. The site ships as seven wasm bundles (issue 12,
+/// goal 5; one per playground since issue 15): a visitor, or an embedded widget, downloads only
+/// the one its page is in. Each bundle
 /// is its own binary; link-time dead-code elimination drops the pages its `page` never names.
 /// `static/index.html`'s loader picks the bundle by the same rule as [`Route::resolve`].
 pub trait Bundle: 'static {
@@ -157,31 +158,41 @@ pub trait Bundle: 'static {
     fn page(route: &Route, page: PageProps) -> Option<Html>;
 }
 
-/// The consensus and lock playgrounds.
-pub struct Protocols;
 /// The pages of their own: the ring lab and the availability page.
 pub struct Labs;
-/// The service lab and atomic commit, on the shared playground page like the protocols but in
-/// a bundle of their own: the protocols bundle went over the page budget with the service lab
-/// (issue 13), then with time travel and the space-time diagram with atomic commit (issue 14).
-pub struct Services;
 /// The front door: home, the guided path, the gallery and the embedding guide. No simulator, so
 /// the first page a visitor opens is small.
 pub struct Front;
 /// Every page in one build: what the wasm tests mount.
 pub struct Everything;
 
-impl Bundle for Protocols {
-    const NAME: &'static str = "halab-protocols";
-    fn page(route: &Route, page: PageProps) -> Option<Html> {
-        Some(match route {
-            Route::Raft => html! { <PlaygroundPage<Raft> ..page /> },
-            Route::Paxos => html! { <PlaygroundPage<Paxos> ..page /> },
-            Route::Lock => html! { <PlaygroundPage<Lock> ..page /> },
-            _ => return None,
-        })
-    }
+/// One playground per bundle (issue 15): each protocol's page brings its own copy of the
+/// shared playground page, its core and its panels (40–60 KiB gzipped), and two languages of
+/// text; three pages to a bundle left no room for the second. A widget embedded in docs
+/// downloads one protocol, not three.
+macro_rules! playground_bundle {
+    ($(#[$doc:meta])* $bundle:ident, $name:literal, $route:ident, $protocol:ty) => {
+        $(#[$doc])*
+        pub struct $bundle;
+        impl Bundle for $bundle {
+            const NAME: &'static str = $name;
+            fn page(route: &Route, page: PageProps) -> Option<Html> {
+                matches!(route, Route::$route).then(|| html! { <PlaygroundPage<$protocol> ..page /> })
+            }
+        }
+    };
 }
+
+playground_bundle!(/// The Raft playground.
+    RaftBundle, "halab-raft", Raft, Raft);
+playground_bundle!(/// The Paxos playground.
+    PaxosBundle, "halab-paxos", Paxos, Paxos);
+playground_bundle!(/// The lock service.
+    LockBundle, "halab-lock", Lock, Lock);
+playground_bundle!(/// Two- and three-phase commit.
+    TxnBundle, "halab-txn", Txn, Txn);
+playground_bundle!(/// The service lab: load balancing and failover.
+    LbBundle, "halab-lb", Lb, Lb);
 
 impl Bundle for Labs {
     const NAME: &'static str = "halab-labs";
@@ -191,17 +202,6 @@ impl Bundle for Labs {
             Route::Avail => html! { <AvailPage ..page /> },
             _ => return None,
         })
-    }
-}
-
-impl Bundle for Services {
-    const NAME: &'static str = "halab-services";
-    fn page(route: &Route, page: PageProps) -> Option<Html> {
-        match route {
-            Route::Lb => Some(html! { <PlaygroundPage<Lb> ..page /> }),
-            Route::Txn => Some(html! { <PlaygroundPage<Txn> ..page /> }),
-            _ => None,
-        }
     }
 }
 
@@ -215,9 +215,12 @@ impl Bundle for Front {
 impl Bundle for Everything {
     const NAME: &'static str = "halab-everything";
     fn page(route: &Route, page: PageProps) -> Option<Html> {
-        Protocols::page(route, page.clone())
+        RaftBundle::page(route, page.clone())
+            .or_else(|| PaxosBundle::page(route, page.clone()))
+            .or_else(|| LockBundle::page(route, page.clone()))
+            .or_else(|| TxnBundle::page(route, page.clone()))
+            .or_else(|| LbBundle::page(route, page.clone()))
             .or_else(|| Labs::page(route, page.clone()))
-            .or_else(|| Services::page(route, page.clone()))
             .or_else(|| Front::page(route, page))
     }
 }
@@ -227,8 +230,11 @@ impl Route {
     /// bundle can report). Must agree with the loader in `static/index.html`.
     pub fn bundle(&self) -> Option<&'static str> {
         match self {
-            Route::Raft | Route::Paxos | Route::Lock => Some(Protocols::NAME),
-            Route::Lb | Route::Txn => Some(Services::NAME),
+            Route::Raft => Some(RaftBundle::NAME),
+            Route::Paxos => Some(PaxosBundle::NAME),
+            Route::Lock => Some(LockBundle::NAME),
+            Route::Txn => Some(TxnBundle::NAME),
+            Route::Lb => Some(LbBundle::NAME),
             Route::Ring | Route::Avail => Some(Labs::NAME),
             Route::Home | Route::Learn | Route::Gallery | Route::Embed => Some(Front::NAME),
             Route::NotFound(_) => None,
@@ -334,7 +340,10 @@ mod tests {
 
     #[test]
     fn each_page_is_in_exactly_the_bundle_it_names() {
-        use super::{Bundle, Everything, Front, Labs, PageProps, Protocols, Services};
+        use super::{
+            Bundle, Everything, Front, Labs, LbBundle, LockBundle, PageProps, PaxosBundle, RaftBundle,
+            TxnBundle,
+        };
         let props = || PageProps { query: "".into() };
         for route in [
             Route::Raft,
@@ -350,9 +359,12 @@ mod tests {
             Route::Embed,
         ] {
             let carried: Vec<&str> = [
-                (Protocols::NAME, Protocols::page(&route, props()).is_some()),
+                (RaftBundle::NAME, RaftBundle::page(&route, props()).is_some()),
+                (PaxosBundle::NAME, PaxosBundle::page(&route, props()).is_some()),
+                (LockBundle::NAME, LockBundle::page(&route, props()).is_some()),
+                (TxnBundle::NAME, TxnBundle::page(&route, props()).is_some()),
+                (LbBundle::NAME, LbBundle::page(&route, props()).is_some()),
                 (Labs::NAME, Labs::page(&route, props()).is_some()),
-                (Services::NAME, Services::page(&route, props()).is_some()),
                 (Front::NAME, Front::page(&route, props()).is_some()),
             ]
             .into_iter()

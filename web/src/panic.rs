@@ -17,9 +17,10 @@ fn show_banner(msg: &str) -> Option<()> {
     div.set_attribute("role", "alert").ok()?;
     div.set_attribute("data-testid", "panic-banner").ok()?;
     // Text, never HTML: the message may quote user input.
-    div.set_text_content(Some(&format!(
+    div.set_text_content(Some(&trf!(
         "Something went wrong inside HA Lab and the page stopped. Reloading usually helps; \
-         please report this message: {msg}"
+         please report this message: {msg}",
+        "HA Lab 内部出错，页面已停止运行。重新加载通常可以解决；请报告这条消息：{msg}"
     )));
     doc.body()?.prepend_with_node_1(&div).ok()
 }

@@ -45,23 +45,41 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
         match v.as_str() {
             "1" | "true" | "" => o.embed = true,
             "0" | "false" => o.embed = false,
-            other => bad("embed", format!("expected 0 or 1, got \"{}\"", short(other))),
+            other => {
+                let got = short(other);
+                bad("embed", trf!("expected 0 or 1, got \"{got}\"", "应为 0 或 1，实际是 \"{got}\""))
+            }
         }
     }
     if let Some(v) = view.get("speed") {
         match v.parse::<f64>() {
             Ok(s) if (MIN_SPEED..=MAX_SPEED).contains(&s) => o.speed = s,
-            _ => bad(
-                "speed",
-                format!("expected a number from {MIN_SPEED} to {MAX_SPEED}, got \"{}\"", short(v)),
-            ),
+            _ => {
+                let got = short(v);
+                bad(
+                    "speed",
+                    trf!(
+                        "expected a number from {MIN_SPEED} to {MAX_SPEED}, got \"{got}\"",
+                        "应为 {MIN_SPEED} 到 {MAX_SPEED} 之间的数，实际是 \"{got}\""
+                    ),
+                )
+            }
         }
     }
     if let Some(v) = view.get("view") {
         match v.as_str() {
             "diagram" => o.diagram = true,
             "cluster" | "" => o.diagram = false,
-            other => bad("view", format!("expected cluster or diagram, got \"{}\"", short(other))),
+            other => {
+                let got = short(other);
+                bad(
+                    "view",
+                    trf!(
+                        "expected cluster or diagram, got \"{got}\"",
+                        "应为 cluster 或 diagram，实际是 \"{got}\""
+                    ),
+                )
+            }
         }
     }
     if let Some(v) = view.get("learn") {
@@ -70,7 +88,7 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
     if let Some(v) = view.get("t") {
         match parse_duration(v) {
             Ok(t) if t <= MAX_T => o.t = Some(t),
-            Ok(_) => bad("t", "at most 3600s".into()),
+            Ok(_) => bad("t", tr!("at most 3600s", "最多 3600s").into()),
             Err(e) => bad("t", e),
         }
     }

@@ -138,6 +138,8 @@ pub struct BandView {
     pub x1: f64,
     pub y: f64,
     pub role: &'static str,
+    /// The role in words (its tooltip).
+    pub title: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -212,7 +214,7 @@ pub fn build(
         .map(|node| LaneView { node, name: name(node), y: 0.0 })
         .collect();
     if clients && !frame.state.hidden.contains(&CLIENTS) {
-        lanes.push(LaneView { node: CLIENTS, name: "clients".into(), y: 0.0 });
+        lanes.push(LaneView { node: CLIENTS, name: tr!("clients", "客户端").into(), y: 0.0 });
     }
     for (k, lane) in lanes.iter_mut().enumerate() {
         lane.y = TOP + LANE_H * (k as f64 + 0.5);
@@ -234,7 +236,13 @@ pub fn build(
             if until <= t0 || s.from >= t1 || until <= s.from {
                 continue;
             }
-            bands.push(BandView { x0: frame.x(s.from), x1: frame.x(until), y: lane.y, role: s.role });
+            bands.push(BandView {
+                x0: frame.x(s.from),
+                x1: frame.x(until),
+                y: lane.y,
+                role: s.role,
+                title: s.role,
+            });
         }
     }
 
@@ -310,10 +318,13 @@ pub fn build(
                 }
                 None => (top, bottom),
             };
+            let at = fmt_time(m.time);
             let (kind, title) = match (&m.kind, m.node) {
-                (MarkKind::Timer(label), _) => ("timer", format!("{label} fired at {}", fmt_time(m.time))),
-                (MarkKind::Fault(text), None) => ("net", format!("{text} at {}", fmt_time(m.time))),
-                (MarkKind::Fault(text), Some(_)) => ("fault", format!("{text} at {}", fmt_time(m.time))),
+                (MarkKind::Timer(label), _) => {
+                    ("timer", trf!("{label} fired at {at}", "{label} 定时器于 {at} 触发"))
+                }
+                (MarkKind::Fault(text), None) => ("net", trf!("{text} at {at}", "{at}：{text}")),
+                (MarkKind::Fault(text), Some(_)) => ("fault", trf!("{text} at {at}", "{at}：{text}")),
             };
             let mut class = kind.to_owned();
             if frame.culprits.1.contains(&m.step) && kind != "net" {
@@ -349,17 +360,32 @@ pub fn build(
 
 /// An arrow in words, for the line under the diagram when the pointer is on it.
 pub fn describe_arrow(a: &Arrow, name: impl Fn(NodeId) -> String) -> String {
-    let who = |n: NodeId| if n == CLIENTS { "clients".to_owned() } else { name(n) };
+    let who = |n: NodeId| if n == CLIENTS { tr!("clients", "客户端").to_owned() } else { name(n) };
+    let (from, to, label, sent) = (who(a.from), who(a.to), a.label, fmt_time(a.sent));
     if a.id == 0 {
-        return format!("{} → {}: {} at {}", who(a.from), who(a.to), a.label, fmt_time(a.sent));
+        return trf!("{from} → {to}: {label} at {sent}", "{from} → {to}：{label}，于 {sent}");
     }
+    let ended = fmt_time(a.ended);
     let how = match a.end {
-        End::Delivered => format!("delivered {}", fmt_time(a.ended)),
-        End::Dropped(r) => format!("dropped {} ({r:?})", fmt_time(a.ended)),
-        End::Flying(due) => format!("in flight, due {}", fmt_time(due)),
+        End::Delivered => trf!("delivered {ended}", "于 {ended} 送达"),
+        End::Dropped(r) => {
+            // English names the reason as the trace does (`Lost`, `Partitioned`, ...).
+            let r = match crate::i18n::lang() {
+                crate::i18n::Lang::En => format!("{r:?}"),
+                crate::i18n::Lang::Zh => super::view::drop_why(&r).to_owned(),
+            };
+            trf!("dropped {ended} ({r})", "于 {ended} 被丢弃（{r}）")
+        }
+        End::Flying(due) => {
+            let due = fmt_time(due);
+            trf!("in flight, due {due}", "传输中，预计 {due} 到达")
+        }
     };
-    let copy = if a.copy { " (a duplicate)" } else { "" };
-    format!("{} {} → {}: sent {}, {how}{copy}", a.label, who(a.from), who(a.to), fmt_time(a.sent))
+    let copy = if a.copy { tr!(" (a duplicate)", "（重复消息）") } else { "" };
+    trf!(
+        "{label} {from} → {to}: sent {sent}, {how}{copy}",
+        "{label} {from} → {to}：于 {sent} 发出，{how}{copy}"
+    )
 }
 
 /// The newest instant the record reaches.
@@ -450,6 +476,9 @@ fn diagram_of<P: Playground>(m: &Model<P>, history: &History, step: u64, own: bo
         P::label_class,
     );
     v.violation = m.sim.violation().filter(|v| own && v.time >= t0 && v.time <= t1).map(|v| frame.x(v.time));
+    for band in &mut v.bands {
+        band.title = super::view::role_words::<P>(band.role);
+    }
     v
 }
 

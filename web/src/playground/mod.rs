@@ -54,18 +54,18 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     /// The scenarios this page runs (`p=`).
     const KIND: ProtocolKind;
     /// The protocol's name as the page shows it.
-    const TITLE: &'static str;
+    const TITLE: crate::i18n::Text;
     const PRESETS: &'static [Preset];
     /// Bug switches: URL name and what it breaks.
     const BUGS: &'static [(&'static str, &'static str)];
     /// The invariants its checker checks after every step.
     const INVARIANTS: &'static [&'static str];
     /// Node roles for the legend, as (CSS class, label); crashed and paused are added.
-    const ROLES: &'static [(&'static str, &'static str)];
+    const ROLES: &'static [(&'static str, crate::i18n::Text)];
     /// Message kinds for the legend, as (CSS class, label).
-    const MESSAGES: &'static [(&'static str, &'static str)];
+    const MESSAGES: &'static [(&'static str, crate::i18n::Text)];
     /// What the ring around a node counts down (empty: the page draws no timers).
-    const TIMER: &'static str;
+    const TIMER: crate::i18n::Text;
     /// Extra room beside the cluster picture for long captions, in SVG units.
     const PICTURE_PAD: f64 = 0.0;
     /// Extra room above and below the cluster picture for captions of many lines, in SVG units.
@@ -78,7 +78,7 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     /// How long the node menu pauses a node.
     const PAUSE: Micros = SEC;
     /// What the node menu calls a pause, e.g. `a GC pause`.
-    const PAUSE_WHY: &'static str = "";
+    const PAUSE_WHY: crate::i18n::Text = txt!("", "");
     /// Whether the node menu offers to make a node's clock drift (where leases care).
     const CLOCKS: bool = false;
     /// The space-time diagram's window when the page opens.
@@ -113,12 +113,12 @@ pub trait Playground: Service<Msg: Describe> + 'static {
         }
         Self::MESSAGES
             .iter()
-            .find(|(_, text)| text.split([' ', ',']).next() == Some(label))
+            .find(|(_, text)| text.en.split([' ', ',']).next() == Some(label))
             .map_or("msg-other", |(class, _)| class.split(' ').next().unwrap_or("msg-other"))
     }
     /// A node's name in notes, menus and tooltips.
     fn node_name(&self, id: NodeId) -> String {
-        format!("node {id}")
+        trf!("node {id}", "节点 {id}")
     }
     /// The text inside a node's circle (a few characters).
     fn node_label(&self, id: NodeId) -> String {
@@ -182,23 +182,23 @@ pub fn legend<P: Playground>(m: &Model<P>) -> Vec<LegendItem> {
     let mut items: Vec<LegendItem> = P::ROLES
         .iter()
         .filter(|(class, _)| P::in_legend(m, class))
-        .map(|&(class, label)| legend_item("node", class, label))
+        .map(|&(class, label)| legend_item("node", class, label.get()))
         .collect();
-    items.push(legend_item("node", "paused", "paused"));
-    items.push(legend_item("node", "crashed", "crashed"));
-    if !P::TIMER.is_empty() {
-        items.push(legend_item("ring", "", P::TIMER));
+    items.push(legend_item("node", "paused", tr!("paused", "已暂停")));
+    items.push(legend_item("node", "crashed", tr!("crashed", "已崩溃")));
+    if !P::TIMER.en.is_empty() {
+        items.push(legend_item("ring", "", P::TIMER.get()));
     }
     items.extend(
         P::MESSAGES
             .iter()
             .filter(|(class, _)| P::in_legend(m, class))
-            .map(|&(class, label)| legend_item("msg", class, label)),
+            .map(|&(class, label)| legend_item("msg", class, label.get())),
     );
     let first_msg = P::MESSAGES.first().map_or("", |m| m.0);
-    items.push(legend_item("doomed", first_msg, "will be dropped"));
-    items.push(legend_item("drop", "", "just dropped"));
-    items.push(legend_item("line", "cut", "cut link"));
+    items.push(legend_item("doomed", first_msg, tr!("will be dropped", "将被丢弃")));
+    items.push(legend_item("drop", "", tr!("just dropped", "刚被丢弃")));
+    items.push(legend_item("line", "cut", tr!("cut link", "断开的链路")));
     items
 }
 

@@ -207,11 +207,10 @@ impl<P: Playground> Model<P> {
         let (scenario, opts, errors) = match url::decode(&full) {
             Ok(d) if d.scenario.protocol != P::KIND => {
                 let (opts, _) = view_opts::<P>(&d.view);
-                let msg = format!(
-                    "This link is a {} scenario, but this is the {} page. Showing the default {} scenario instead.",
-                    d.scenario.protocol.name(),
-                    P::TITLE,
-                    P::TITLE
+                let (kind, title) = (d.scenario.protocol.name(), P::TITLE.get());
+                let msg = trf!(
+                    "This link is a {kind} scenario, but this is the {title} page. Showing the default {title} scenario instead.",
+                    "这个链接是 {kind} 的场景，但本页是 {title}。改为显示 {title} 的默认场景。"
                 );
                 (fallback(), opts, vec![msg])
             }
@@ -377,13 +376,13 @@ impl<P: Playground> Model<P> {
     fn start_replay(&mut self, t: Micros) {
         let max = replay::max_t(&self.scenario, MAX_T);
         let target = if t > max {
-            self.errors.push(format!(
-                "This link asks for t = {}, too far to replay for {}: a link may ask for at most {}, \
-                 which opens in a few seconds. Showing {} instead.",
-                replay::secs(t),
-                replay::describe_load(&self.scenario),
-                replay::secs(max),
-                replay::secs(max),
+            let (asked, load, most) =
+                (replay::secs(t), replay::describe_load(&self.scenario), replay::secs(max));
+            self.errors.push(trf!(
+                "This link asks for t = {asked}, too far to replay for {load}: a link may ask for at most {most}, \
+                 which opens in a few seconds. Showing {most} instead.",
+                "这个链接要求 t = {asked}，对这个场景（{load}）来说回放太远：链接最多只能要求 {most}（几秒内即可打开）。\
+                 改为显示 {most}。"
             ));
             max
         } else {
@@ -649,9 +648,10 @@ impl<P: Playground> Model<P> {
             return;
         }
         if self.scenario.faults.len() >= limits::MAX_FAULTS {
-            let msg = format!(
-                "The fault script is full ({} faults); start a new run to inject more.",
-                limits::MAX_FAULTS
+            let max = limits::MAX_FAULTS;
+            let msg = trf!(
+                "The fault script is full ({max} faults); start a new run to inject more.",
+                "故障脚本已满（{max} 个故障）；开始一次新的运行才能继续注入。"
             );
             if !self.errors.contains(&msg) {
                 self.errors.push(msg);
@@ -1018,7 +1018,7 @@ impl<P: Playground> Model<P> {
         let mut sim = self.travel.at_step(from);
         let mut out = String::new();
         let link = format!("?{}&t={}", self.query(), format_duration(self.sim.now()));
-        let _ = writeln!(out, "# HA Lab trace: {} /{}{link}", P::TITLE, P::KIND.name());
+        let _ = writeln!(out, "# HA Lab trace: {} /{}{link}", P::TITLE.en, P::KIND.name());
         let _ = writeln!(
             out,
             "# steps {}..{} of the run, t = {} s, trace hash {:016x}",
@@ -1036,7 +1036,7 @@ impl<P: Playground> Model<P> {
                     "{:>8} {:>12.6} s  {}",
                     e.step,
                     e.time as f64 / 1e6,
-                    super::view::describe_event(e, nodes)
+                    super::view::describe_event_en(e, nodes)
                 );
             }
         }
@@ -1059,12 +1059,14 @@ impl<P: Playground> Model<P> {
         let on = *flag;
         let end = self.sim.steps();
         if end > MAX_COMPARE_STEPS {
-            self.errors.retain(|e| !e.starts_with("Compare runs"));
-            self.errors.push(format!(
-                "Compare runs both runs from the start, up to {} events; this one is at event {}. \
+            let head = tr!("Compare runs", "对比运行");
+            self.errors.retain(|e| !e.starts_with(head));
+            let (max, at) = (replay::thousands(MAX_COMPARE_STEPS), replay::thousands(end));
+            self.errors.push(trf!(
+                "Compare runs both runs from the start, up to {max} events; this one is at event {at}. \
                  Travel back to an earlier instant to compare there.",
-                replay::thousands(MAX_COMPARE_STEPS),
-                replay::thousands(end)
+                "对比运行会把两次运行都从头跑起，最多 {max} 个事件；这次运行已到第 {at} 个事件。\
+                 请回到更早的时刻再对比。"
             ));
             return;
         }

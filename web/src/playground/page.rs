@@ -365,7 +365,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
         }
     });
     let picture_label = {
-        let title = P::TITLE;
+        let title = P::TITLE.get();
         trf!("{title} cluster", "{title} 集群")
     };
 
@@ -407,7 +407,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 on_new_seed={act.on(|m, ()| { let s = fresh_seed(m.scenario.seed); m.new_seed(s) })}
                 on_share={act.share()}
                 share={m.share.clone()} />
-            { toolbar_extras(act.link(), P::TITLE, P::KIND.name(), m.show_diagram, m.keys_help, act.on(|m, _: MouseEvent| m.keys_help = !m.keys_help)) }
+            { toolbar_extras(act.link(), P::TITLE.get(), P::KIND.name(), m.show_diagram, m.keys_help, act.on(|m, _: MouseEvent| m.keys_help = !m.keys_help)) }
             { status }
         </section>
     };
@@ -504,7 +504,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                     </section>
                     <section class="card">
                         <h2>{ tr!("Scenario", "场景") }</h2>
-                        <Settings protocol={P::TITLE} presets={view::presets::<P>()} current={m.preset().map(|p| p.id)}
+                        <Settings protocol={P::TITLE.get()} presets={view::presets::<P>()} current={m.preset().map(|p| p.id)}
                             on_preset={act.on(|m, id: &'static str| m.load_preset(id))}
                             nodes={n} min_nodes={min_nodes} max_nodes={max_nodes}
                             on_nodes={act.on(|m, k: u8| m.set_nodes(k))}
@@ -562,7 +562,7 @@ fn diagram_card<P: Playground>(m: &Model<P>, act: &Act<P>, compact: bool) -> Htm
         (0..m.scenario.nodes).map(|n| (n, protocol.node_name(n), !m.diagram.hidden.contains(&n))).collect();
     if P::KIND.takes_writes() {
         let c = super::history::CLIENTS;
-        nodes.push((c, "clients".into(), !m.diagram.hidden.contains(&c)));
+        nodes.push((c, tr!("clients", "客户端").into(), !m.diagram.hidden.contains(&c)));
     }
     let compare = (!compact).then(|| compare_panel(m, act));
     let main = diagram(DiagramProps {
@@ -606,8 +606,8 @@ fn compare_panel<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
     }
     let current = m.compare.as_ref().map(|c| c.bug);
     let options = P::BUGS.iter().map(|&(name, what)| {
-        let state = if m.bug_on(name) { "off" } else { "on" };
-        html! { <option value={name} selected={current == Some(name)}>{ format!("{name} {state} — {what}") }</option> }
+        let state = if m.bug_on(name) { tr!("off", "关闭") } else { tr!("on", "开启") };
+        html! { <option value={name} selected={current == Some(name)}>{ trf!("{name} {state} — {what}", "{state} {name}：{what}") }</option> }
     });
     let onchange = act.on(|m, e: Event| {
         use wasm_bindgen::JsCast;
@@ -616,21 +616,29 @@ fn compare_panel<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
         }
     });
     let body = m.compare.as_ref().map(|c| {
-        let state = if c.on { "on" } else { "off" };
+        let state = if c.on { tr!("on", "开启") } else { tr!("off", "关闭") };
+        let bug = c.bug;
         let what = match &c.diverged {
-            Some(d) => html! {
-                <p data-testid="divergence" data-step={d.step.to_string()} data-time={d.time.to_string()}>
-                    <strong>{ format!("The runs part at {} (event {}). ", super::view::fmt_time(d.time), d.step) }</strong>
-                    { format!("This run: {}. With {} {state}: {}.",
-                        d.ours.as_deref().unwrap_or("nothing (it had stopped)"), c.bug,
-                        d.theirs.as_deref().unwrap_or("nothing (it had stopped)")) }
-                </p>
-            },
-            None => html! {
-                <p data-testid="divergence" data-step="none">
-                    { format!("Up to {}, the run with {} {state} does exactly what this one does.", super::view::fmt_time(c.now), c.bug) }
-                </p>
-            },
+            Some(d) => {
+                let (at, step) = (super::view::fmt_time(d.time), d.step);
+                let stopped = tr!("nothing (it had stopped)", "无（它已停止）");
+                let (ours, theirs) = (d.ours.as_deref().unwrap_or(stopped), d.theirs.as_deref().unwrap_or(stopped));
+                html! {
+                    <p data-testid="divergence" data-step={d.step.to_string()} data-time={d.time.to_string()}>
+                        <strong>{ trf!("The runs part at {at} (event {step}). ", "两次运行在 {at}（事件 {step}）出现分歧。") }</strong>
+                        { trf!("This run: {ours}. With {bug} {state}: {theirs}.", "本次运行：{ours}。{state} {bug} 时：{theirs}。") }
+                    </p>
+                }
+            }
+            None => {
+                let until = super::view::fmt_time(c.now);
+                html! {
+                    <p data-testid="divergence" data-step="none">
+                        { trf!("Up to {until}, the run with {bug} {state} does exactly what this one does.",
+                            "到 {until} 为止，{state} {bug} 的运行与本次运行完全一致。") }
+                    </p>
+                }
+            }
         };
         let picture = super::diagram::compared(m).map(|v| {
             // Its steps are the other run's: a click travels by time only.
@@ -654,16 +662,16 @@ fn compare_panel<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
         html! {
             <>
                 { what }
-                <h3 class="compare-title">{ format!("With {} {state}", c.bug) }</h3>
+                <h3 class="compare-title">{ trf!("With {bug} {state}", "{state} {bug} 时") }</h3>
                 { for picture }
             </>
         }
     });
     html! {
         <div class="compare" data-testid="compare">
-            <label>{ "Compare with the same run, bug switch " }
-                <select data-testid="compare-bug" {onchange} aria-label="bug switch to flip">
-                    <option value="" selected={current.is_none()}>{ "— none —" }</option>
+            <label>{ tr!("Compare with the same run, bug switch ", "与同一次运行对比，翻转缺陷开关 ") }
+                <select data-testid="compare-bug" {onchange} aria-label={tr!("bug switch to flip", "要翻转的缺陷开关")}>
+                    <option value="" selected={current.is_none()}>{ tr!("— none —", "— 无 —") }</option>
                     { for options }
                 </select>
             </label>
@@ -677,17 +685,19 @@ fn fork_bar<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
     let Some(f) = m.fork else { return Html::default() };
     let cut = match f.cut {
         0 => String::new(),
-        1 => " and the 1 scripted fault after it".to_owned(),
-        n => format!(" and the {n} scripted faults after it"),
+        1 => tr!(" and the 1 scripted fault after it", "以及其后的 1 个脚本故障").to_owned(),
+        n => trf!(" and the {n} scripted faults after it", "以及其后的 {n} 个脚本故障"),
     };
+    let (at, until) = (replay::secs(f.at), replay::secs(f.dropped_until));
     html! {
         <section class="card fork-bar" data-testid="fork" data-at={f.at.to_string()} data-cut={f.cut.to_string()} role="status">
-            <span><strong>{ format!("Forked at {}.", replay::secs(f.at)) }</strong>
-            { format!(
-                " A fault clicked in the past starts a new run from there: the old run from {} to {}{cut} are gone, \
+            <span><strong>{ trf!("Forked at {at}.", "已在 {at} 分叉。") }</strong>
+            { trf!(
+                " A fault clicked in the past starts a new run from there: the old run from {at} to {until}{cut} are gone, \
                  and the link now replays the new run.",
-                replay::secs(f.at), replay::secs(f.dropped_until)) }</span>
-            <button class="link-button" aria-label="dismiss" data-testid="fork-dismiss"
+                "在过去的时刻注入故障会从那里开始一次新的运行：旧运行从 {at} 到 {until} 的部分{cut}都已丢弃，\
+                 链接现在回放的是新的运行。") }</span>
+            <button class="link-button" aria-label={tr!("dismiss", "关闭")} data-testid="fork-dismiss"
                 onclick={act.on(|m, _: MouseEvent| m.fork = None)}>{ "✕" }</button>
         </section>
     }
@@ -701,47 +711,48 @@ fn replay_bar<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
     };
     let now = m.sim.now();
     let pct = done * 100.0;
+    let (at, to, whole) = (replay::secs(now), replay::secs(target), pct.floor());
     let (status, text, button) = match r.status {
         ReplayStatus::Running => (
             "running",
-            format!("Replaying to {} … {:.0}%", replay::secs(target), pct.floor()),
+            trf!("Replaying to {to} … {whole:.0}%", "正在回放到 {to} … {whole:.0}%"),
             html! {
                 <button class="small" data-testid="replay-cancel" onclick={act.on(|m, _: MouseEvent| m.cancel_replay())}>
-                    { "■ Cancel" }</button>
+                    { tr!("■ Cancel", "■ 取消") }</button>
             },
         ),
         ReplayStatus::Cancelled => (
             "cancelled",
-            format!(
-                "Replay cancelled at {} of {} ({:.0}%): paused there. Press play to run on from here.",
-                replay::secs(now),
-                replay::secs(target),
-                pct.floor()
+            trf!(
+                "Replay cancelled at {at} of {to} ({whole:.0}%): paused there. Press play to run on from here.",
+                "回放在 {at}（共 {to}，{whole:.0}%）处取消，已暂停在那里。按运行可从这里继续。"
             ),
             html! {},
         ),
-        ReplayStatus::Limit => (
-            "limit",
-            format!(
-                "Replay stopped at {} of {}: this run made {} simulator events, more than a link may replay. \
-                 Paused there.",
-                replay::secs(now),
-                replay::secs(target),
-                replay::thousands(m.sim.steps()),
-            ),
-            html! {},
-        ),
+        ReplayStatus::Limit => {
+            let events = replay::thousands(m.sim.steps());
+            (
+                "limit",
+                trf!(
+                    "Replay stopped at {at} of {to}: this run made {events} simulator events, more than a link may replay. \
+                     Paused there.",
+                    "回放在 {at}（共 {to}）处停止：这次运行产生了 {events} 个模拟器事件，超过了链接允许回放的上限。\
+                     已暂停在那里。"
+                ),
+                html! {},
+            )
+        }
     };
     let dismiss = (r.status != ReplayStatus::Running).then(|| {
         html! {
-            <button class="link-button" aria-label="dismiss" data-testid="replay-dismiss"
+            <button class="link-button" aria-label={tr!("dismiss", "关闭")} data-testid="replay-dismiss"
                 onclick={act.on(|m, _: MouseEvent| m.dismiss_replay())}>{ "✕" }</button>
         }
     });
     html! {
         <section class="card replay-bar" data-testid="replay" data-status={status} data-target={target.to_string()}
             data-time={now.to_string()} role="status">
-            <div class="progress" data-status={status} role="progressbar" aria-label="replay"
+            <div class="progress" data-status={status} role="progressbar" aria-label={tr!("replay", "回放")}
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{:.0}", pct.floor())}>
                 <div class="fill" style={format!("width: {pct:.1}%")}></div>
             </div>

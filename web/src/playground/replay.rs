@@ -221,24 +221,33 @@ pub fn work_limit() -> f64 {
 
 /// What drives the scenario's event rate, for messages: `15 nodes at 200 writes/s`.
 pub fn describe_load(s: &Scenario) -> String {
-    let mut text = format!("{} node{}", s.nodes, if s.nodes == 1 { "" } else { "s" });
+    let mut text = {
+        let n = s.nodes;
+        let s = if n == 1 { "" } else { "s" };
+        trf!("{n} node{s}", "{n} 个节点")
+    };
     if s.protocol.takes_writes() {
-        text.push_str(&format!(" at {} writes/s", s.write_rate));
+        let rate = s.write_rate;
+        text.push_str(&trf!(" at {rate} writes/s", "，每秒 {rate} 次写入"));
     }
     let d = Scenario::default_for(s.protocol);
     let mut extras = Vec::new();
     if s.protocol == ProtocolKind::Raft && s.heartbeat < d.heartbeat {
-        extras.push(format!("a {} heartbeat", halab_core::scenario::units::format_duration(s.heartbeat)));
+        let hb = halab_core::scenario::units::format_duration(s.heartbeat);
+        extras.push(trf!("a {hb} heartbeat", "{hb} 的心跳间隔"));
     }
     if s.net.dup_ppm > 0 || s.faults.iter().any(|f| matches!(f.fault, Fault::SetDup(p) if p > 0)) {
-        extras.push("duplication".to_owned());
+        extras.push(tr!("duplication", "消息重复").to_owned());
     }
     if may_stall_from(s).is_some() {
-        extras.push("retries piling up while there may be no leader".to_owned());
+        extras.push(
+            tr!("retries piling up while there may be no leader", "可能没有领导者时不断堆积的重试")
+                .to_owned(),
+        );
     }
     if !extras.is_empty() {
-        text.push_str(" with ");
-        text.push_str(&extras.join(" and "));
+        text.push_str(tr!(" with ", "，并有"));
+        text.push_str(&extras.join(tr!(" and ", "和")));
     }
     text
 }

@@ -91,11 +91,11 @@ pub fn messages<P: Playground>(m: &Model<P>) -> Vec<MessageView> {
             let blocked = f.cut_at_send || net.is_blocked(f.from, f.to);
             let doomed = f.lost || blocked || down;
             let why = if f.lost {
-                " — will be lost"
+                tr!(" — will be lost", " — 将会丢失")
             } else if blocked {
-                " — the link is cut"
+                tr!(" — the link is cut", " — 链路已切断")
             } else if down {
-                " — the receiver is down"
+                tr!(" — the receiver is down", " — 接收方已宕机")
             } else {
                 ""
             };
@@ -145,8 +145,11 @@ pub fn pause_overlays<P: Playground>(m: &Model<P>, start: Micros) -> Vec<Timelin
                 from: s.at,
                 to: Some(s.at.saturating_add(d)),
                 class: "paused",
-                label: "paused".to_owned(),
-                detail: format!("paused for {}", format_duration(d)),
+                label: tr!("paused", "已暂停").to_owned(),
+                detail: {
+                    let d = format_duration(d);
+                    trf!("paused for {d}", "暂停 {d}")
+                },
             }),
             _ => None,
         })
@@ -194,7 +197,7 @@ pub fn menu_items<P: Playground>(m: &Model<P>, x: NodeId) -> Vec<MenuItem> {
     } else {
         tr!("☐ Select for partition", "☐ 选入分区")
     };
-    let why = if P::PAUSE_WHY.is_empty() { String::new() } else { format!(" ({})", P::PAUSE_WHY) };
+    let why = if P::PAUSE_WHY.en.is_empty() { String::new() } else { format!(" ({})", P::PAUSE_WHY.get()) };
     let mut items = vec![
         item("crash", tr!("✕ Crash", "✕ 崩溃"), up),
         item("restart", tr!("↻ Restart", "↻ 重启"), !up),
@@ -236,8 +239,25 @@ pub fn menu_title<P: Playground>(m: &Model<P>, x: NodeId) -> String {
     }
     let role = role_of(m, i);
     let name = m.sim.cluster().protocol.node_name(x);
-    let who = if name == format!("node {x}") { name } else { format!("{name} (node {x})") };
-    format!("{who} · {role} · {}", P::node(m, i, role).summary)
+    let plain = name == format!("node {x}") || name == trf!("node {x}", "节点 {x}");
+    let who = if plain { name } else { trf!("{name} (node {x})", "{name}（节点 {x}）") };
+    format!("{who} · {} · {}", role_words::<P>(role), P::node(m, i, role).summary)
+}
+
+/// A role (a CSS class: `crashed`, `paused`, or the protocol's) in words: in English the class
+/// itself, in Chinese the legend's label for it.
+pub fn role_words<P: Playground>(role: &'static str) -> &'static str {
+    if crate::i18n::lang() == crate::i18n::Lang::En {
+        return role;
+    }
+    match role {
+        "crashed" => tr!("crashed", "已崩溃"),
+        "paused" => tr!("paused", "已暂停"),
+        _ => P::ROLES
+            .iter()
+            .find(|(class, _)| class.split(' ').next() == Some(role))
+            .map_or(role, |(_, label)| label.get()),
+    }
 }
 
 /// A clock's rate in words: `+50%`, `−20%`, or `None` for a true clock.
@@ -262,16 +282,25 @@ fn pct(ppm: u32) -> String {
 
 /// A fault in words, for the notes feed.
 pub fn describe_fault(f: &Fault, nodes: u8) -> String {
-    describe_fault_as(f, nodes, |x| format!("node {x}"))
+    describe_fault_as(f, nodes, |x| trf!("node {x}", "节点 {x}"))
 }
 
 /// A fault in words, naming nodes with `name` (`client 1` rather than `node 2`) where it is
 /// aimed at one node.
 pub fn describe_fault_as(f: &Fault, nodes: u8, name: impl Fn(NodeId) -> String) -> String {
     match f {
-        Fault::Crash(x) => format!("{} crashed", name(*x)),
-        Fault::Restart(x) => format!("{} restarted", name(*x)),
-        Fault::Pause(x, d) => format!("{} paused for {}", name(*x), format_duration(*d)),
+        Fault::Crash(x) => {
+            let who = name(*x);
+            trf!("{who} crashed", "{who} 崩溃")
+        }
+        Fault::Restart(x) => {
+            let who = name(*x);
+            trf!("{who} restarted", "{who} 重启")
+        }
+        Fault::Pause(x, d) => {
+            let (who, d) = (name(*x), format_duration(*d));
+            trf!("{who} paused for {d}", "{who} 暂停 {d}")
+        }
         Fault::Partition(groups) => {
             let alone: Vec<NodeId> =
                 (0..nodes).filter(|x| !groups.iter().flatten().any(|g| g == x)).collect();
@@ -281,58 +310,123 @@ pub fn describe_fault_as(f: &Fault, nodes: u8, name: impl Fn(NodeId) -> String) 
                 .filter(|g| !g.is_empty())
                 .map(|g| g.iter().map(u8::to_string).collect::<Vec<_>>().join(","))
                 .collect();
+            let (iso, parts_text) = (isolated.join(", "), parts.join(" | "));
             match (parts.len(), isolated.is_empty()) {
-                (0 | 1, false) if alone.len() == 1 => format!("{} isolated", name(alone[0])),
-                (0 | 1, false) => format!("node {} isolated", isolated.join(", ")),
-                (_, true) => format!("network partitioned: {}", parts.join(" | ")),
-                _ => format!("network partitioned: {}; isolated: {}", parts.join(" | "), isolated.join(", ")),
+                (0 | 1, false) if alone.len() == 1 => {
+                    let who = name(alone[0]);
+                    trf!("{who} isolated", "{who} 被隔离")
+                }
+                (0 | 1, false) => trf!("node {iso} isolated", "节点 {iso} 被隔离"),
+                (_, true) => trf!("network partitioned: {parts_text}", "网络分区：{parts_text}"),
+                _ => trf!(
+                    "network partitioned: {parts_text}; isolated: {iso}",
+                    "网络分区：{parts_text}；被隔离：{iso}"
+                ),
             }
         }
-        Fault::Cut(a, b) => format!("link from {} to {} cut", name(*a), name(*b)),
-        Fault::Mend(a, b) => format!("link from {} to {} mended", name(*a), name(*b)),
-        Fault::Heal => "network healed".into(),
-        Fault::SetLoss(p) => format!("message loss set to {}", pct(*p)),
-        Fault::SetDup(p) => format!("duplication set to {}", pct(*p)),
+        Fault::Cut(a, b) => {
+            let (a, b) = (name(*a), name(*b));
+            trf!("link from {a} to {b} cut", "{a} 到 {b} 的链路被切断")
+        }
+        Fault::Mend(a, b) => {
+            let (a, b) = (name(*a), name(*b));
+            trf!("link from {a} to {b} mended", "{a} 到 {b} 的链路已修复")
+        }
+        Fault::Heal => tr!("network healed", "网络已修复").into(),
+        Fault::SetLoss(p) => {
+            let p = pct(*p);
+            trf!("message loss set to {p}", "消息丢失率设为 {p}")
+        }
+        Fault::SetDup(p) => {
+            let p = pct(*p);
+            trf!("duplication set to {p}", "消息重复率设为 {p}")
+        }
         Fault::SetLatency(lo, hi) => {
-            format!("latency set to {}–{}", format_duration(*lo), format_duration(*hi))
+            let (lo, hi) = (format_duration(*lo), format_duration(*hi));
+            trf!("latency set to {lo}–{hi}", "延迟设为 {lo}–{hi}")
         }
-        Fault::Write(x) => format!("client write sent to {}", name(*x)),
-        Fault::IsolateLeader => "the leader was isolated".into(),
-        Fault::CrashLeader => "the leader crashed".into(),
-        Fault::ClockDrift(x, 0) => format!("{}'s clock runs true again", name(*x)),
+        Fault::Write(x) => {
+            let who = name(*x);
+            trf!("client write sent to {who}", "客户端写入发往 {who}")
+        }
+        Fault::IsolateLeader => tr!("the leader was isolated", "领导者被隔离").into(),
+        Fault::CrashLeader => tr!("the leader crashed", "领导者崩溃").into(),
+        Fault::ClockDrift(x, 0) => {
+            let who = name(*x);
+            trf!("{who}'s clock runs true again", "{who} 的时钟恢复准确")
+        }
         Fault::ClockDrift(x, ppm) => {
-            let way = if *ppm > 0 { "fast" } else { "slow" };
-            format!("{}'s clock runs {} {way}", name(*x), pct(ppm.unsigned_abs()))
+            let (who, p) = (name(*x), pct(ppm.unsigned_abs()));
+            if *ppm > 0 {
+                trf!("{who}'s clock runs {p} fast", "{who} 的时钟快 {p}")
+            } else {
+                trf!("{who}'s clock runs {p} slow", "{who} 的时钟慢 {p}")
+            }
         }
-        Fault::Degrade(x, Degrade::Slow(f)) => format!("{} turned {f}× slower", name(*x)),
-        Fault::Degrade(x, Degrade::FailFast) => format!("{} fails every request at once", name(*x)),
-        Fault::Degrade(x, Degrade::Recover) => format!("{} recovered", name(*x)),
+        Fault::Degrade(x, Degrade::Slow(f)) => {
+            let who = name(*x);
+            trf!("{who} turned {f}× slower", "{who} 变慢 {f} 倍")
+        }
+        Fault::Degrade(x, Degrade::FailFast) => {
+            let who = name(*x);
+            trf!("{who} fails every request at once", "{who} 对每个请求都立即返回失败")
+        }
+        Fault::Degrade(x, Degrade::Recover) => {
+            let who = name(*x);
+            trf!("{who} recovered", "{who} 已恢复")
+        }
+    }
+}
+
+/// Why a message was dropped, in words.
+pub fn drop_why(reason: &DropReason) -> &'static str {
+    match reason {
+        DropReason::Lost => tr!("lost", "丢失"),
+        DropReason::Partitioned => tr!("link cut", "链路被切断"),
+        DropReason::NodeDown => tr!("receiver down", "接收方宕机"),
+        DropReason::Crashed => tr!("receiver crashed before handling it", "接收方在处理前崩溃"),
     }
 }
 
 /// One trace event in words, for the violation report.
 pub fn describe_event(e: &TraceEvent, nodes: u8) -> String {
     let what = match &e.kind {
-        TraceKind::Send { from, to, label, .. } => format!("{from} → {to} sends {label}"),
-        TraceKind::Deliver { from, to, label, .. } => format!("{to} receives {label} from {from}"),
-        TraceKind::Drop { from, to, label, reason, .. } => {
-            let why = match reason {
-                DropReason::Lost => "lost",
-                DropReason::Partitioned => "link cut",
-                DropReason::NodeDown => "receiver down",
-                DropReason::Crashed => "receiver crashed before handling it",
-            };
-            format!("{label} {from} → {to} dropped ({why})")
+        TraceKind::Send { from, to, label, .. } => {
+            trf!("{from} → {to} sends {label}", "{from} → {to} 发送 {label}")
         }
-        TraceKind::Timer { node, label } => format!("node {node}: {label} timer fires"),
-        TraceKind::Fault(f) => format!("fault: {}", describe_fault(f, nodes)),
-        TraceKind::ClientSubmit { req, node } => format!("client write #{req} → node {node}"),
+        TraceKind::Deliver { from, to, label, .. } => {
+            trf!("{to} receives {label} from {from}", "{to} 收到来自 {from} 的 {label}")
+        }
+        TraceKind::Drop { from, to, label, reason, .. } => {
+            let why = drop_why(reason);
+            trf!("{label} {from} → {to} dropped ({why})", "{label} {from} → {to} 被丢弃（{why}）")
+        }
+        TraceKind::Timer { node, label } => {
+            trf!("node {node}: {label} timer fires", "节点 {node}：{label} 定时器触发")
+        }
+        TraceKind::Fault(f) => {
+            let f = describe_fault(f, nodes);
+            trf!("fault: {f}", "故障：{f}")
+        }
+        TraceKind::ClientSubmit { req, node } => {
+            trf!("client write #{req} → node {node}", "客户端写入 #{req} → 节点 {node}")
+        }
         TraceKind::ClientReply { req, node, outcome } => {
-            format!("node {node} answers write #{req}: {outcome}")
+            trf!("node {node} answers write #{req}: {outcome}", "节点 {node} 答复写入 #{req}：{outcome}")
         }
         TraceKind::Note { text, .. } => text.clone(),
     };
-    format!("step {} · {} · {what}", e.step, fmt_time(e.time))
+    let (step, time) = (e.step, fmt_time(e.time));
+    trf!("step {step} · {time} · {what}", "第 {step} 步 · {time} · {what}")
+}
+
+/// [`describe_event`] in English whatever the page's language: for the exported text trace.
+pub fn describe_event_en(e: &TraceEvent, nodes: u8) -> String {
+    let lang = crate::i18n::lang();
+    crate::i18n::set_lang(crate::i18n::Lang::En);
+    let text = describe_event(e, nodes);
+    crate::i18n::set_lang(lang);
+    text
 }
 
 #[cfg(test)]
@@ -362,6 +456,29 @@ mod tests {
         assert_eq!(clock_rate(500_000).as_deref(), Some("+50%"));
         assert_eq!(clock_rate(-250_000).as_deref(), Some("−25%"));
         assert_eq!(clock_rate(0), None);
+    }
+
+    #[test]
+    fn faults_read_in_chinese_but_the_text_trace_stays_english() {
+        use crate::i18n::{set_lang, Lang};
+        set_lang(Lang::Zh);
+        assert_eq!(describe_fault(&Fault::Crash(3), 5), "节点 3 崩溃");
+        assert_eq!(
+            describe_fault(&Fault::Partition(vec![vec![0, 1], vec![2, 3, 4]]), 5),
+            "网络分区：0,1 | 2,3,4"
+        );
+        assert_eq!(describe_fault(&Fault::ClockDrift(1, -200_000), 3), "节点 1 的时钟慢 20%");
+        let mut m = Model::<Raft>::from_query("n=3&seed=5&speed=100&faults=crash:1@1s");
+        while m.sim.now() < 1_500_000 {
+            m.frame(100.0);
+        }
+        let feed = m.notes.iter().map(|n| n.text.clone()).collect::<Vec<_>>().join("\n");
+        let trace = m.text_trace();
+        let title = menu_title(&m, 1);
+        set_lang(Lang::En);
+        assert!(feed.contains("崩溃"), "{feed}");
+        assert!(title.contains("已崩溃"), "{title}");
+        assert!(trace.contains("fault: node 1 crashed") && !trace.contains("崩溃"), "{trace}");
     }
 
     fn covers_every_node_and_message<P: Playground>(query: &str, n: usize) {

@@ -18,7 +18,7 @@ pub fn error_banner(p: &ErrorBannerProps) -> Html {
     html! {
         <div class="banner error" data-testid="error-banner" role="alert">
             <div>{ for p.errors.iter().map(|e| html! { <p>{ e }</p> }) }</div>
-            <button class="link-button" aria-label="dismiss" onclick={p.on_dismiss.reform(|_: MouseEvent| ())}>{ "✕" }</button>
+            <button class="link-button" aria-label={tr!("dismiss", "关闭")} onclick={p.on_dismiss.reform(|_: MouseEvent| ())}>{ "✕" }</button>
         </div>
     }
 }

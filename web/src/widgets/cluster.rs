@@ -168,11 +168,16 @@ pub fn cluster(p: &ClusterProps) -> Html {
                 _ => "link",
             };
             let title = match (ab, ba) {
-                (true, true) => format!("link {a}–{b} is cut both ways (Heal network mends it)"),
-                (true, false) => format!("link {a}→{b} is cut (one way)"),
-                (false, true) => format!("link {b}→{a} is cut (one way)"),
-                _ if p.on_link.is_some() => format!("link {a}–{b}: click to cut it both ways"),
-                _ => format!("link {a}–{b}"),
+                (true, true) => trf!(
+                    "link {a}–{b} is cut both ways (Heal network mends it)",
+                    "链路 {a}–{b} 双向都被切断（“修复网络”可修复）"
+                ),
+                (true, false) => trf!("link {a}→{b} is cut (one way)", "链路 {a}→{b} 被切断（单向）"),
+                (false, true) => trf!("link {b}→{a} is cut (one way)", "链路 {b}→{a} 被切断（单向）"),
+                _ if p.on_link.is_some() => {
+                    trf!("link {a}–{b}: click to cut it both ways", "链路 {a}–{b}：点击可双向切断")
+                }
+                _ => trf!("link {a}–{b}", "链路 {a}–{b}"),
             };
             let ((x1, y1), (x2, y2)) = (pos[a], pos[b]);
             let hit = p.on_link.as_ref().filter(|_| !(ab && ba)).map(|cb| {

@@ -98,7 +98,7 @@ pub fn picture(v: &DiagramView, act: &DiagramActions, id: &'static str) -> Html 
     let bands = v.bands.iter().map(|b| {
         html! {
             <rect class={classes!("band", b.role)} x={fmt(b.x0)} y={fmt(b.y - LANE_H * 0.32)}
-                width={fmt((b.x1 - b.x0).max(0.5))} height={fmt(LANE_H * 0.64)}><title>{ b.role }</title></rect>
+                width={fmt((b.x1 - b.x0).max(0.5))} height={fmt(LANE_H * 0.64)}><title>{ b.title }</title></rect>
         }
     });
     let ticks = v.ticks.iter().map(|(x, label)| {
@@ -227,7 +227,7 @@ pub fn diagram(p: DiagramProps) -> Html {
                     { tr!("hide heartbeats", "隐藏心跳") }
                 </label>
                 <label>{ tr!("show ", "显示 ") }
-                    <select onchange={only} data-testid="diagram-only" aria-label="message type">
+                    <select onchange={only} data-testid="diagram-only" aria-label={tr!("message type", "消息类型")}>
                         <option value="" selected={p.only.is_none()}>{ tr!("every message", "所有消息") }</option>
                         { for options }
                     </select>
@@ -250,19 +250,25 @@ pub fn diagram(p: DiagramProps) -> Html {
     let hover = match &p.hover {
         Some(text) => html! { <p class="diagram-hover" data-testid="diagram-hover">{ text }</p> },
         None => html! {
-            <p class="diagram-hover muted">{ "Point at a message to read it; click one, or anywhere, to travel there. Ctrl + wheel zooms." }</p>
+            <p class="diagram-hover muted">{ tr!(
+                "Point at a message to read it; click one, or anywhere, to travel there. Ctrl + wheel zooms.",
+                "指向一条消息可查看内容；点击消息或任意位置可穿越到那一刻。Ctrl + 滚轮缩放。"
+            ) }</p>
         },
     };
     let key = (!p.compact).then(|| {
         html! {
             <p class="diagram-key muted">
-                <span class="k-line">{ "——" }</span>{ " delivered · " }
-                <span class="k-drop">{ "- - ×" }</span>{ " dropped · " }
-                <span class="k-copy">{ "—·—" }</span>{ " a duplicate · " }
-                <span class="k-routine">{ "——" }</span>{ " heartbeat, renewal, check · " }
-                <span class="k-culprit">{ "——" }</span>{ " led to the violation · " }
-                <span class="k-mark">{ "|" }</span>{ " timer fired · " }
-                <span class="k-fault">{ "┃" }</span>{ " fault · shaded: a node's role (leader, holder, master…) · faded: after the instant on screen" }
+                <span class="k-line">{ "——" }</span>{ tr!(" delivered · ", " 已送达 · ") }
+                <span class="k-drop">{ "- - ×" }</span>{ tr!(" dropped · ", " 被丢弃 · ") }
+                <span class="k-copy">{ "—·—" }</span>{ tr!(" a duplicate · ", " 重复消息 · ") }
+                <span class="k-routine">{ "——" }</span>{ tr!(" heartbeat, renewal, check · ", " 心跳、续约、检查 · ") }
+                <span class="k-culprit">{ "——" }</span>{ tr!(" led to the violation · ", " 导致违反不变式 · ") }
+                <span class="k-mark">{ "|" }</span>{ tr!(" timer fired · ", " 定时器触发 · ") }
+                <span class="k-fault">{ "┃" }</span>{ tr!(
+                    " fault · shaded: a node's role (leader, holder, master…) · faded: after the instant on screen",
+                    " 故障 · 底色：节点的角色（领导者、锁持有者、主负载均衡器…） · 淡化：屏幕上时刻之后的事件"
+                ) }
             </p>
         }
     });

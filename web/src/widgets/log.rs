@@ -77,15 +77,20 @@ pub fn log_table(p: &LogTableProps) -> Html {
                         if committed { "committed" } else { "pending" },
                         (index == row.commit).then_some("commit-edge")
                     );
-                    let title = format!(
-                        "{}: index {index}, term {term}{}",
-                        row.label,
-                        if committed { ", committed" } else { "" }
+                    let label = &row.label;
+                    let committed_words = if committed { tr!(", committed", "，已提交") } else { "" };
+                    let title = trf!(
+                        "{label}: index {index}, term {term}{committed_words}",
+                        "{label}：索引 {index}，任期 {term}{committed_words}"
                     );
                     html! { <td class={class} style={format!("--term: {}", term_colour(term))} title={title}>{ term }</td> }
                 }
                 None if index <= row.snapshot => {
-                    let title = format!("{}: index {index} is in the snapshot (through {})", row.label, row.snapshot);
+                    let (label, snapshot) = (&row.label, row.snapshot);
+                    let title = trf!(
+                        "{label}: index {index} is in the snapshot (through {snapshot})",
+                        "{label}：索引 {index} 在快照中（快照到索引 {snapshot}）"
+                    );
                     let edge = (index == row.snapshot).then_some("snap-edge");
                     html! { <td class={classes!("snap", edge)} title={title}></td> }
                 }
@@ -95,9 +100,9 @@ pub fn log_table(p: &LogTableProps) -> Html {
         html! {
             <tr class={classes!(row.dim.then_some("dim"))}>
                 <th scope="row"><span class={classes!("dot", row.role)}></span>{ &row.label }
-                    <span class="commit-no" title="commit index">{ format!("c{}", row.commit) }</span>
+                    <span class="commit-no" title={tr!("commit index", "提交索引")}>{ format!("c{}", row.commit) }</span>
                     if row.snapshot > 0 {
-                        <span class="commit-no" title="snapshot: the log was compacted through this index">{ format!("s{}", row.snapshot) }</span>
+                        <span class="commit-no" title={tr!("snapshot: the log was compacted through this index", "快照：日志已压缩到此索引")}>{ format!("s{}", row.snapshot) }</span>
                     }</th>
                 { for cells }
             </tr>
@@ -106,10 +111,10 @@ pub fn log_table(p: &LogTableProps) -> Html {
     html! {
         <div class="log-scroll" data-testid="log">
             if width == 0 {
-                <p class="muted">{ "No entries yet: logs fill when a leader accepts client writes." }</p>
+                <p class="muted">{ tr!("No entries yet: logs fill when a leader accepts client writes.", "还没有条目：领导者接受客户端写入后，日志才会填充。") }</p>
             } else {
                 <table class="log">
-                    <thead><tr><th scope="col" class="corner">{ "index" }</th>{ for header }</tr></thead>
+                    <thead><tr><th scope="col" class="corner">{ tr!("index", "索引") }</th>{ for header }</tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             }

@@ -19,7 +19,7 @@ pub struct NotesProps {
 #[function_component(Notes)]
 pub fn notes(p: &NotesProps) -> Html {
     if p.notes.is_empty() {
-        return html! { <p class="muted" data-testid="notes">{ "Nothing has happened yet." }</p> };
+        return html! { <p class="muted" data-testid="notes">{ tr!("Nothing has happened yet.", "还什么都没有发生。") }</p> };
     }
     let items = p.notes.iter().map(|n| {
         html! {

@@ -192,9 +192,13 @@ pub fn timeline_panel(
     legend: Vec<TimelineKey>,
     label: &str,
 ) -> Html {
+    let window = t.window / SEC;
     html! {
         <div class="timeline-panel">
-            <h2>{ "Timeline" }<span class="muted">{ format!(" — {rows}, the last {} s; ticks are {ticks}", t.window / SEC) }</span></h2>
+            <h2>{ tr!("Timeline", "时间线") }<span class="muted">{ trf!(
+                " — {rows}, the last {window} s; ticks are {ticks}",
+                " — {rows}，最近 {window} s；刻度表示{ticks}"
+            ) }</span></h2>
             { timeline(&TimelineProps {
                 rows: t.rows,
                 spans: t.spans,
@@ -228,8 +232,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
         let to = s.to.unwrap_or(p.now).min(p.now.max(s.from));
         let (x0, x1) = frame.clip(s.from, to)?;
         let y = i as f64 * ROW;
-        let until = s.to.map_or_else(|| "now".to_owned(), secs);
-        let title = format!("{}: {} ({} – {until})", row_name(p, i), s.words(), secs(s.from));
+        let title = span_title(p, i, s);
         if x1 - x0 >= LABEL_MIN.max(LABEL_PAD + LABEL_CHAR * s.label.chars().count() as f64) && !s.label.is_empty() {
             texts.push(html! {
                 <span class={classes!("tl-text", format!("tl-{}", s.class))}
@@ -251,8 +254,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
         let to = s.to.unwrap_or(p.now).min(p.now.max(s.from));
         let (x0, x1) = frame.clip(s.from, to)?;
         let y = i as f64 * ROW;
-        let until = s.to.map_or_else(|| "now".to_owned(), secs);
-        let title = format!("{}: {} ({} – {until})", row_name(p, i), s.words(), secs(s.from));
+        let title = span_title(p, i, s);
         Some(html! {
             <rect class={classes!("tl-overlay", format!("tl-{}", s.class))} x={fmt(x0)} y={fmt(y + 1.0)}
                 width={fmt(x1 - x0)} height={fmt(ROW - 2.0)} data-node={s.row.to_string()} data-class={s.class}>
@@ -268,7 +270,8 @@ pub fn timeline(p: &TimelineProps) -> Html {
             return None;
         }
         let (x, y) = (frame.x(m.at), i as f64 * ROW);
-        let title = format!("{}: {} at {}", row_name(p, i), m.label, secs(m.at));
+        let (row, label, at) = (row_name(p, i), &m.label, secs(m.at));
+        let title = trf!("{row}: {label} at {at}", "{row}：{label}，于 {at}");
         texts.push(html! {
             <span class={classes!("tl-glyph", format!("tl-{}", m.class))} style={format!("left: {}; top: {}px", pct(x), fmt(y))}></span>
         });
@@ -333,10 +336,17 @@ pub fn timeline(p: &TimelineProps) -> Html {
                 </div>
             </div>
             if !p.legend.is_empty() {
-                <ul class="tl-legend">{ for legend }<li><span class="sw-now"></span>{ "now" }</li></ul>
+                <ul class="tl-legend">{ for legend }<li><span class="sw-now"></span>{ tr!("now", "现在") }</li></ul>
             }
         </figure>
     }
+}
+
+/// A span's or overlay's hover text: `client 1: token 2 (0.810 s – now)`.
+fn span_title(p: &TimelineProps, i: usize, s: &TimelineSpan) -> String {
+    let until = s.to.map_or_else(|| tr!("now", "现在").to_owned(), secs);
+    let (row, words, from) = (row_name(p, i), s.words(), secs(s.from));
+    trf!("{row}: {words} ({from} – {until})", "{row}：{words}（{from} – {until}）")
 }
 
 fn row_name(p: &TimelineProps, i: usize) -> &str {

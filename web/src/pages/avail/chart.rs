@@ -457,9 +457,19 @@ pub fn chart(p: &ChartProps) -> Html {
                 <text x={(lx + 22.0).to_string()} y={(f.top + 14.0).to_string()}>{ s.name.clone() }</text>
             </g>
         });
-        lx += 30.0 + 6.2 * s.name.chars().count() as f64;
+        // Chinese characters are about twice as wide as Latin letters.
+        let wide = s
+            .name
+            .chars()
+            .filter(|&c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c))
+            .count();
+        lx += 30.0 + 6.2 * s.name.chars().count() as f64 + 5.0 * wide as f64;
     }
-    let y_title = if p.data.linear { "availability" } else { "availability (nines, log scale)" };
+    let y_title = if p.data.linear {
+        tr!("availability", "可用性")
+    } else {
+        tr!("availability (nines, log scale)", "可用性（几个九，对数刻度）")
+    };
     let svg = html! {
         <svg ref={own_ref} class="avail-svg" data-testid={p.testid.clone()} xmlns="http://www.w3.org/2000/svg"
             viewBox={format!("0 0 {} {}", f.w, f.h)} role="img" aria-label={p.label.clone()}
@@ -500,7 +510,7 @@ pub fn chart(p: &ChartProps) -> Html {
 /// Every series' value at the hovered x, or a hint.
 fn readout(data: &ChartData, hover: Option<usize>, hovered: bool) -> Html {
     let Some((i, x)) = hover.and_then(|i| data.xs.get(i).map(|&x| (i, x))) else {
-        return html! { <p class="readout muted" data-testid="readout">{ "Point at the chart to read every series at one x." }</p> };
+        return html! { <p class="readout muted" data-testid="readout">{ tr!("Point at the chart to read every series at one x.", "指向图表，读取同一 x 处每条曲线的值。") }</p> };
     };
     let x_text = match data.x_kind {
         XKind::Count => format!("{}", x),
@@ -522,13 +532,17 @@ fn readout(data: &ChartData, hover: Option<usize>, hovered: bool) -> Html {
             let text = match v {
                 None => "…".to_owned(),
                 Some(a) if s.key == "mcbound" => {
-                    format!(
-                        "no quorum loss seen: at least {} nines (95% bound)",
-                        format::nines(-a.log10_down())
+                    let n = format::nines(-a.log10_down());
+                    trf!(
+                        "no quorum loss seen: at least {n} nines (95% bound)",
+                        "未见多数派丢失：至少 {n} 个九（95% 界）"
                     )
                 }
-                Some(a) if a.ln_down == f64::NEG_INFINITY => "no downtime".to_owned(),
-                Some(a) => format!("{} ({} nines)", format::availability(a), format::nines(-a.log10_down())),
+                Some(a) if a.ln_down == f64::NEG_INFINITY => tr!("no downtime", "无停机").to_owned(),
+                Some(a) => {
+                    let (v, n) = (format::availability(a), format::nines(-a.log10_down()));
+                    trf!("{v} ({n} nines)", "{v}（{n} 个九）")
+                }
             };
             let ci = (s.key == "mc")
                 .then_some(data.band.as_ref())
@@ -536,11 +550,8 @@ fn readout(data: &ChartData, hover: Option<usize>, hovered: bool) -> Html {
                 .and_then(|b| Some((b.lo.get(i).copied().flatten()?, b.hi.get(i).copied().flatten()?)))
                 .filter(|(_, h)| h.down > 0.0)
                 .map(|(l, h)| {
-                    format!(
-                        " · 95% CI {}–{} nines",
-                        format::nines(-l.log10_down()),
-                        format::nines(-h.log10_down())
-                    )
+                    let (l, h) = (format::nines(-l.log10_down()), format::nines(-h.log10_down()));
+                    trf!(" · 95% CI {l}–{h} nines", " · 95% 置信区间 {l}–{h} 个九")
                 });
             html! {
                 <li data-series={s.key} data-value={v.map(|a| a.up.to_string())}>
@@ -553,7 +564,7 @@ fn readout(data: &ChartData, hover: Option<usize>, hovered: bool) -> Html {
         <div class={classes!("readout", hovered.then_some("hovered"))} data-testid="readout" data-x={x.to_string()} data-hovered={hovered.to_string()}>
             <b class="x">{ format!("{} = {x_text}", data.x_name) }</b>
             if !hovered {
-                <span class="muted">{ " (this setup; point at the chart for others)" }</span>
+                <span class="muted">{ tr!(" (this setup; point at the chart for others)", "（当前设置；指向图表查看其他点）") }</span>
             }
             <ul>{ for items }</ul>
         </div>

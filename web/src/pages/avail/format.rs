@@ -38,7 +38,7 @@ pub fn availability(a: Avail) -> String {
         return "—".into();
     }
     if a.ln_down == f64::NEG_INFINITY {
-        return "1 (no downtime at all)".into();
+        return tr!("1 (no downtime at all)", "1（完全没有停机）").into();
     }
     if a.down <= 0.0 || a.down < 1e-17 {
         return format!("1 − {}", sci_ln(a.ln_down));
@@ -64,7 +64,7 @@ pub fn hours_ln(ln_h: f64) -> String {
     if plain(ln_h) {
         hours(ln_h.exp())
     } else if ln_h == f64::INFINITY {
-        "never".into()
+        tr!("never", "从不").into()
     } else if ln_h > 0.0 {
         format!("{} y", sci_ln(ln_h - YEAR_H.ln()))
     } else {
@@ -99,13 +99,15 @@ pub fn probability_ln(ln_p: f64) -> String {
 /// A count per year given as ln: `0.0041 per year`, or once in `1.2e+398 years`.
 pub fn per_year_ln(ln_f: f64) -> String {
     if ln_f == f64::NEG_INFINITY {
-        return "never".into();
+        return tr!("never", "从不").into();
     }
     let f = ln_f.exp();
     if f >= 0.01 {
-        format!("{} per year", sig(f))
+        let f = sig(f);
+        trf!("{f} per year", "每年 {f} 次")
     } else {
-        format!("once in {} years", if -ln_f < 1e6f64.ln() { sig((-ln_f).exp()) } else { sci_ln(-ln_f) })
+        let y = if -ln_f < 1e6f64.ln() { sig((-ln_f).exp()) } else { sci_ln(-ln_f) };
+        trf!("once in {y} years", "每 {y} 年一次")
     }
 }
 
@@ -127,7 +129,7 @@ pub fn nines_label(k: u32) -> String {
         1 => "90%".into(),
         2 => "99%".into(),
         3..=6 => format!("99.{}%", "9".repeat(k as usize - 2)),
-        _ => format!("{k} nines"),
+        _ => trf!("{k} nines", "{k} 个九"),
     }
 }
 
@@ -137,7 +139,7 @@ pub fn hours(h: f64) -> String {
         return "—".into();
     }
     if h.is_infinite() {
-        return "never".into();
+        return tr!("never", "从不").into();
     }
     let s = h * 3600.0;
     if s == 0.0 {

@@ -53,11 +53,15 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
     let s = &m.curve.scenario;
     let pts = &m.curve.points;
     let crews = match s.crews {
-        None => "a crew per node".to_owned(),
-        Some(1) => "1 repair crew".to_owned(),
-        Some(c) => format!("{c} repair crews"),
+        None => tr!("a crew per node", "每个节点一个修复组").to_owned(),
+        Some(1) => tr!("1 repair crew", "1 个修复组").to_owned(),
+        Some(c) => trf!("{c} repair crews", "{c} 个修复组"),
     };
-    let crews = if s.axis == Axis::Crews { "r crews (the x axis)".to_owned() } else { crews };
+    let crews = if s.axis == Axis::Crews {
+        tr!("r crews (the x axis)", "r 个修复组（x 轴）").to_owned()
+    } else {
+        crews
+    };
     let ran = |p: &&halab_core::reliability::curve::Point| p.monte_carlo.trials > 0;
     // A point that saw losses has a mean and a two-sided interval; one that saw none has only a
     // one-sided bound (at least this many nines), drawn as a triangle with the band above it.
@@ -74,13 +78,34 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
     let hi: Vec<Option<Avail>> =
         pts.iter().map(|p| Some(p).filter(ran).map(|p| p.monte_carlo.bounds().1)).collect();
     let (x_kind, x_title, x_name) = match s.axis {
-        Axis::Nodes => (XKind::Count, format!("nodes n (quorum {})", quorum_text(m)), "n"),
-        Axis::Crews => (XKind::Count, format!("repair crews r (n = {}, k = {})", s.n, s.k()), "r"),
-        Axis::Mttr => (XKind::Seconds, "MTTR: mean time to repair a node (log scale)".to_owned(), "MTTR"),
-        Axis::Mtbf => {
-            (XKind::Seconds, "MTBF: mean time between failures of a node (log scale)".to_owned(), "MTBF")
+        Axis::Nodes => {
+            let q = quorum_text(m);
+            (XKind::Count, trf!("nodes n (quorum {q})", "节点数 n（多数派：{q}）"), "n")
         }
+        Axis::Crews => {
+            let (n, k) = (s.n, s.k());
+            (XKind::Count, trf!("repair crews r (n = {n}, k = {k})", "修复组数 r（n = {n}，k = {k}）"), "r")
+        }
+        Axis::Mttr => (
+            XKind::Seconds,
+            tr!("MTTR: mean time to repair a node (log scale)", "MTTR：节点的平均修复时间（对数刻度）")
+                .to_owned(),
+            "MTTR",
+        ),
+        Axis::Mtbf => (
+            XKind::Seconds,
+            tr!(
+                "MTBF: mean time between failures of a node (log scale)",
+                "MTBF：节点的平均故障间隔（对数刻度）"
+            )
+            .to_owned(),
+            "MTBF",
+        ),
     };
+    let no_domains = if s.domains > 0 { tr!(" (no domains)", "（不含故障域）") } else { "" };
+    let bound_name =
+        tr!("no loss seen: 95% bound (at least this many nines)", "未见丢失：95% 界（至少这么多个九）");
+    let band_name = tr!("95% confidence interval", "95% 置信区间");
     ChartData {
         xs: pts.iter().map(|p| p.x).collect(),
         x_kind,
@@ -90,9 +115,10 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
             Series {
                 key: "kofn",
                 name: if s.domains > 0 {
-                    format!("k-of-n formula with {} failure domains", s.domains)
+                    let d = s.domains;
+                    trf!("k-of-n formula with {d} failure domains", "k-of-n 公式（{d} 个故障域）")
                 } else {
-                    "k-of-n formula (independent repairs)".into()
+                    tr!("k-of-n formula (independent repairs)", "k-of-n 公式（独立修复）").into()
                 },
                 colour: KOFN,
                 dashed: false,
@@ -101,7 +127,7 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
             },
             Series {
                 key: "ctmc",
-                name: format!("Markov chain, {crews}{}", if s.domains > 0 { " (no domains)" } else { "" }),
+                name: trf!("Markov chain, {crews}{no_domains}", "马尔可夫链，{crews}{no_domains}"),
                 colour: CTMC,
                 dashed: true,
                 dots: false,
@@ -109,7 +135,7 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
             },
             Series {
                 key: "mc",
-                name: "Monte Carlo mean".into(),
+                name: tr!("Monte Carlo mean", "蒙特卡洛均值").into(),
                 colour: MC,
                 dashed: false,
                 dots: true,
@@ -119,14 +145,14 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
         .into_iter()
         .chain(bound.iter().any(Option::is_some).then(|| Series {
             key: "mcbound",
-            name: "no loss seen: 95% bound (at least this many nines)".into(),
+            name: bound_name.into(),
             colour: MC,
             dashed: false,
             dots: true,
             values: bound,
         }))
         .collect(),
-        band: Some(Band { colour: MC, name: "95% confidence interval".into(), lo, hi }),
+        band: Some(Band { colour: MC, name: band_name.into(), lo, hi }),
         linear: m.linear,
     }
 }
@@ -155,8 +181,8 @@ pub fn home_index(m: &AvailModel) -> Option<usize> {
 
 fn quorum_text(m: &AvailModel) -> String {
     match m.scenario.quorum {
-        None => "majority".into(),
-        Some(q) => format!("k = {q}, capped at n"),
+        None => tr!("majority", "过半数").into(),
+        Some(q) => trf!("k = {q}, capped at n", "k = {q}，不超过 n"),
     }
 }
 
@@ -172,12 +198,12 @@ pub fn measured_data(m: &Measurements, linear: bool) -> ChartData {
     ChartData {
         xs: m.points.iter().map(|p| f64::from(p.n)).collect(),
         x_kind: XKind::Count,
-        x_title: "nodes n (majority quorum)".into(),
+        x_title: tr!("nodes n (majority quorum)", "节点数 n（多数派：过半数）").into(),
         x_name: "n",
         series: vec![
             Series {
                 key: "formula",
-                name: "k-of-n formula".into(),
+                name: tr!("k-of-n formula", "k-of-n 公式").into(),
                 colour: KOFN,
                 dashed: false,
                 dots: false,
@@ -185,7 +211,7 @@ pub fn measured_data(m: &Measurements, linear: bool) -> ChartData {
             },
             Series {
                 key: "bound",
-                name: "quorum up (this run's faults)".into(),
+                name: tr!("quorum up (this run's faults)", "多数派在线（本次运行的故障）").into(),
                 colour: BOUND,
                 dashed: true,
                 dots: false,
@@ -193,7 +219,7 @@ pub fn measured_data(m: &Measurements, linear: bool) -> ChartData {
             },
             Series {
                 key: "measured",
-                name: "writes committed in 100 ms".into(),
+                name: tr!("writes committed in 100 ms", "100 ms 内提交的写入").into(),
                 colour: MEASURED,
                 dashed: false,
                 dots: true,
@@ -382,7 +408,10 @@ pub fn avail_page(props: &PageProps) -> Html {
     let s = &m.scenario;
     let data = curve_data(&m);
     let frame = if narrow { Frame::NARROW } else { Frame::WIDE };
-    let label = format!("availability against {} for {} nodes", axis_title(s.axis), s.n);
+    let label = {
+        let (axis, n) = (axis_title(s.axis), s.n);
+        trf!("availability against {axis} for {n} nodes", "{n} 个节点的可用性随 {axis} 的变化")
+    };
     let chart = chart(&ChartProps {
         data: data.clone(),
         frame,
@@ -397,7 +426,10 @@ pub fn avail_page(props: &PageProps) -> Html {
     let (done, total) = m.mc_progress();
     let pct = |d: u64, t: u64| if t == 0 { 100.0 } else { d as f64 * 100.0 / t as f64 };
     let elapsed = match m.run {
-        Run::Done(Some(ms)) => format!(" in {:.1} s", ms / 1e3),
+        Run::Done(Some(ms)) => {
+            let secs = ms / 1e3;
+            trf!(" in {secs:.1} s", "，用时 {secs:.1} s")
+        }
         _ => String::new(),
     };
     let status = match m.run {
@@ -405,6 +437,8 @@ pub fn avail_page(props: &PageProps) -> Html {
         Run::Cancelled => "cancelled",
         Run::Done(_) => "done",
     };
+    let (share, done_text, total_text) =
+        (pct(done, total).floor(), format::thousands(done), format::thousands(total));
     let progress = html! {
         <div class="progress-row">
             <div class="progress" data-testid="progress" data-done={done.to_string()} data-total={total.to_string()}
@@ -414,31 +448,31 @@ pub fn avail_page(props: &PageProps) -> Html {
                 <div class="fill" style={format!("width: {:.1}%", pct(done, total))}></div>
             </div>
             <span class="progress-text">
-                { format!("Monte Carlo {:.0}% · {} of {} trials", pct(done, total).floor(), format::thousands(done), format::thousands(total)) }
-                { if let Some((d, t)) = m.measured_progress() { format!(" · measured {:.0}%", pct(d, t).floor()) } else { String::new() } }
-                { if m.run == Run::Cancelled { " · cancelled".to_owned() } else if matches!(m.run, Run::Done(_)) { format!(" · done{elapsed}") } else { String::new() } }
+                { trf!("Monte Carlo {share:.0}% · {done_text} of {total_text} trials", "蒙特卡洛 {share:.0}% · {total_text} 次试验中已完成 {done_text} 次") }
+                { if let Some((d, t)) = m.measured_progress() { let p = pct(d, t).floor(); trf!(" · measured {p:.0}%", " · 实测 {p:.0}%") } else { String::new() } }
+                { if m.run == Run::Cancelled { tr!(" · cancelled", " · 已取消").to_owned() } else if matches!(m.run, Run::Done(_)) { trf!(" · done{elapsed}", " · 完成{elapsed}") } else { String::new() } }
             </span>
             if m.run == Run::Running {
-                <button class="small" data-testid="cancel" onclick={on_cancel}>{ "■ Cancel" }</button>
+                <button class="small" data-testid="cancel" onclick={on_cancel}>{ tr!("■ Cancel", "■ 取消") }</button>
             } else if m.run == Run::Cancelled {
-                <button class="small" data-testid="resume" onclick={on_resume}>{ "▶ Resume" }</button>
+                <button class="small" data-testid="resume" onclick={on_resume}>{ tr!("▶ Resume", "▶ 继续") }</button>
             }
         </div>
     };
     let clamped = chart::Geometry::new(&data, frame).clamped;
     let note = clamped.then(|| {
         html! {
-            <p class="caption muted" data-testid="clamp-note">{ format!(
-                "Values beyond {} nines are drawn on the {0}-nines line (hollow; the read-out gives the true value). Triangles are Monte Carlo points that saw no quorum loss: only a 95% bound is known, and the band runs from it upward.",
-                chart::MAX_NINES) }</p>
+            <p class="caption muted" data-testid="clamp-note">{ { let max = chart::MAX_NINES; trf!(
+                "Values beyond {max} nines are drawn on the {max}-nines line (hollow; the read-out gives the true value). Triangles are Monte Carlo points that saw no quorum loss: only a 95% bound is known, and the band runs from it upward.",
+                "超过 {max} 个九的值画在 {max} 个九的线上（空心；读数给出真实值）。三角形是未见多数派丢失的蒙特卡洛点：只知道一个 95% 界，阴影带从它向上延伸。") } }</p>
         }
     });
     let scale = html! {
-        <span class="chips" role="group" aria-label="y axis">
+        <span class="chips" role="group" aria-label={tr!("y axis", "y 轴")}>
             <button class={classes!("chip-button", (!m.linear).then_some("on"))} data-testid="y-nines"
-                onclick={on_linear.reform(|_: MouseEvent| false)}>{ "nines" }</button>
+                onclick={on_linear.reform(|_: MouseEvent| false)}>{ tr!("nines", "几个九") }</button>
             <button class={classes!("chip-button", m.linear.then_some("on"))} data-testid="y-linear"
-                onclick={on_linear.reform(|_: MouseEvent| true)}>{ "linear" }</button>
+                onclick={on_linear.reform(|_: MouseEvent| true)}>{ tr!("linear", "线性") }</button>
         </span>
     };
 
@@ -448,10 +482,12 @@ pub fn avail_page(props: &PageProps) -> Html {
             <main class="embed avail">
                 { banner }
                 <div class="embed-bar">
-                    <span class="muted avail-embed-title">{ format!("Availability vs {} · n = {}, MTBF {}, MTTR {}", axis_title(s.axis), s.n,
-                        halab_core::scenario::avail::format_time(s.mtbf), halab_core::scenario::avail::format_time(s.mttr)) }</span>
+                    <span class="muted avail-embed-title">{ { let (axis, n) = (axis_title(s.axis), s.n);
+                        let mtbf = halab_core::scenario::avail::format_time(s.mtbf);
+                        let mttr = halab_core::scenario::avail::format_time(s.mttr);
+                        trf!("Availability vs {axis} · n = {n}, MTBF {mtbf}, MTTR {mttr}", "可用性随 {axis} 的变化 · n = {n}，MTBF {mtbf}，MTTR {mttr}") } }</span>
                     <span class="muted" data-testid="progress" data-done={done.to_string()} data-total={total.to_string()} data-status={status}>
-                        { if m.run == Run::Running { format!("Monte Carlo {:.0}%", pct(done, total).floor()) } else { String::new() } }</span>
+                        { if m.run == Run::Running { trf!("Monte Carlo {share:.0}%", "蒙特卡洛 {share:.0}%") } else { String::new() } }</span>
                     <a class="open-full" href={full} target="_blank" rel="noopener">{ "HA Lab ↗" }</a>
                 </div>
                 <div class="avail-figure">{ chart }</div>
@@ -473,25 +509,29 @@ pub fn avail_page(props: &PageProps) -> Html {
     };
     let measured = m.measurements.as_ref().map(|ms| {
         let data = measured_data(ms, m.linear);
+        let proto = if s.protocol == halab_core::scenario::ProtocolKind::Raft { "Raft" } else { "Multi-Paxos" };
+        let mtbf = halab_core::scenario::units::format_duration(s.sim_mtbf);
+        let mttr = halab_core::scenario::units::format_duration(s.sim_mttr);
         html! {
             <>
-                <p class="caption muted">{ format!("{} with MTBF {} and MTTR {} per node, 300 s per run. These are simulated seconds, not hours: \
+                <p class="caption muted">{ trf!("{proto} with MTBF {mtbf} and MTTR {mttr} per node, 300 s per run. These are simulated seconds, not hours: \
                     the formula is drawn at the same MTBF and MTTR, and the gap is what leader elections cost. The grey line is the best \
                     any protocol could do on this run's fault schedule.",
-                    if s.protocol == halab_core::scenario::ProtocolKind::Raft { "Raft" } else { "Multi-Paxos" },
-                    halab_core::scenario::units::format_duration(s.sim_mtbf), halab_core::scenario::units::format_duration(s.sim_mttr)) }</p>
+                    "{proto}，每个节点 MTBF {mtbf}、MTTR {mttr}，每次运行 300 s。这些是模拟的秒而不是小时：\
+                    公式按相同的 MTBF 和 MTTR 绘制，两者之差就是领导者选举的代价。灰线是任何协议在本次运行的\
+                    故障安排下所能达到的最好结果。") }</p>
                 { chart::chart(&ChartProps {
                     data,
                     frame: if narrow { Frame::NARROW } else { Frame::SMALL },
                     testid: "measured-chart".into(),
-                    label: "measured availability of the protocol against the formula".into(),
+                    label: tr!("measured availability of the protocol against the formula", "协议的实测可用性与公式的对比").into(),
                     hover: m.hover_measured,
                     home: (1..=9).contains(&s.n).then(|| s.n as usize - 1),
                     on_hover: on_hover_measured,
                     svg_ref: NodeRef::default(),
                 }) }
                 <div class="toolbar">
-                    <button class="small" data-testid="export-measured-csv" onclick={on_measured_csv}>{ "↓ CSV" }</button>
+                    <button class="small" data-testid="export-measured-csv" onclick={on_measured_csv}>{ tr!("↓ CSV", "↓ 下载 CSV") }</button>
                 </div>
             </>
         }
@@ -501,8 +541,10 @@ pub fn avail_page(props: &PageProps) -> Html {
         <main class="app avail">
             <Header current={Some("avail")}>
                 <p class="lede">
-                    { "How many nines do n replicas give you? Three answers side by side: the binomial formula, a Markov \
-                       chain with limited repair crews, and Monte Carlo — plus the protocol itself measured in the simulator." }
+                    { tr!("How many nines do n replicas give you? Three answers side by side: the binomial formula, a Markov \
+                       chain with limited repair crews, and Monte Carlo — plus the protocol itself measured in the simulator.",
+                       "n 个副本能给你几个九？三种答案并排对比：二项式公式、修复组有限的马尔可夫链，以及蒙特卡洛 —— \
+                       再加上在模拟器中实测的协议本身。") }
                 </p>
             </Header>
             { banner }
@@ -511,18 +553,24 @@ pub fn avail_page(props: &PageProps) -> Html {
                     { share_button(&ShareButtonProps {
                         on_share: act.share(),
                         share: m.share.clone(),
-                        title: "copy a link to exactly this setup: nodes, quorum, MTBF, MTTR, crews, axis, trials".into(),
+                        title: tr!(
+                            "copy a link to exactly this setup: nodes, quorum, MTBF, MTTR, crews, axis, trials",
+                            "复制一个链接，完整复现此设置：节点数、多数派、MTBF、MTTR、修复组、坐标轴、试验次数"
+                        )
+                        .into(),
                     }) }
-                    <EmbedButton query={act.link()} title={"HA Lab: how many nines"} page="avail" />
-                    <button data-testid="export-csv" onclick={on_csv} title="download every point of the curve as CSV, full precision">{ "↓ CSV" }</button>
-                    <button data-testid="export-svg" onclick={on_svg} title="download the chart as an SVG file">{ "↓ SVG" }</button>
+                    <EmbedButton query={act.link()} title={tr!("HA Lab: how many nines", "HA Lab：几个九")} page="avail" />
+                    <button data-testid="export-csv" onclick={on_csv}
+                        title={tr!("download every point of the curve as CSV, full precision", "以 CSV 下载曲线上的每个点，全精度")}>{ tr!("↓ CSV", "↓ 下载 CSV") }</button>
+                    <button data-testid="export-svg" onclick={on_svg}
+                        title={tr!("download the chart as an SVG file", "将图表下载为 SVG 文件")}>{ tr!("↓ SVG", "↓ 下载 SVG") }</button>
                 </div>
                 { progress }
             </section>
             <div class="avail-grid">
                 <section class="card avail-stage">
                     <div class="chart-head">
-                        <h2>{ format!("Availability vs {}", axis_title(s.axis)) }</h2>
+                        <h2>{ { let axis = axis_title(s.axis); trf!("Availability vs {axis}", "可用性随 {axis} 的变化") } }</h2>
                         { scale }
                     </div>
                     <div class="avail-figure">{ chart }</div>
@@ -530,7 +578,7 @@ pub fn avail_page(props: &PageProps) -> Html {
                 </section>
                 <aside class="side">
                     <section class="card">
-                        <h2>{ "Nines calculator" }</h2>
+                        <h2>{ tr!("Nines calculator", "几个九计算器") }</h2>
                         { calculator(&CalcProps {
                             calc,
                             sla,
@@ -541,12 +589,12 @@ pub fn avail_page(props: &PageProps) -> Html {
                         }) }
                     </section>
                     <section class="card">
-                        <h2>{ "Setup" }</h2>
+                        <h2>{ tr!("Setup", "设置") }</h2>
                         { setup(&SetupProps { scenario: s.clone(), on_action: on_action.clone(), on_bad: on_bad.clone() }) }
                     </section>
                 </aside>
                 <section class="card measured-card">
-                    <h2>{ "The protocol itself" }<span class="muted">{ " — measured in the simulator" }</span></h2>
+                    <h2>{ tr!("The protocol itself", "协议本身") }<span class="muted">{ tr!(" — measured in the simulator", " — 在模拟器中实测") }</span></h2>
                     { measure_setup(&MeasureProps { scenario: s.clone(), on_action, on_bad }) }
                     { for measured }
                 </section>

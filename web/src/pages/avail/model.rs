@@ -157,7 +157,8 @@ impl AvailModel {
             Action::Sla(v) => s.sla_ppm = v,
         }
         if let Err(e) = s.validate() {
-            self.refuse(format!("Can't use that {}: {}.", field_name(&e.field), e.message));
+            let (field, message) = (field_name(&e.field), &e.message);
+            self.refuse(trf!("Can't use that {field}: {message}.", "无法使用此设置（{field}）：{message}。"));
             return;
         }
         if s == self.scenario {
@@ -274,7 +275,13 @@ impl AvailModel {
             self.target_nines = nines;
             self.calc = Calc::new(&self.scenario, nines);
         } else {
-            self.refuse("Target nines: expected a number above 0 and at most 15.".into());
+            self.refuse(
+                tr!(
+                    "Target nines: expected a number above 0 and at most 15.",
+                    "目标几个九：需要一个大于 0 且不超过 15 的数。"
+                )
+                .into(),
+            );
         }
     }
 }
@@ -287,21 +294,21 @@ fn measurements(s: &AvailScenario) -> Option<Measurements> {
 /// The URL key of a refused value in words.
 fn field_name(field: &str) -> &str {
     match field {
-        "n" => "number of nodes",
-        "q" => "quorum",
-        "crews" => "number of repair crews",
+        "n" => tr!("number of nodes", "节点数"),
+        "q" => tr!("quorum", "多数派"),
+        "crews" => tr!("number of repair crews", "修复组数"),
         "mtbf" => "MTBF",
         "mttr" => "MTTR",
-        "trials" => "number of trials",
-        "smtbf" => "simulated MTBF",
-        "smttr" => "simulated MTTR",
-        "fail" => "failure distribution",
-        "repair" => "repair distribution",
-        "detect" => "detection and failover time",
-        "dom" => "number of failure domains",
-        "dmtbf" => "domain MTBF",
-        "dmttr" => "domain MTTR",
-        "mission" => "mission time",
+        "trials" => tr!("number of trials", "试验次数"),
+        "smtbf" => tr!("simulated MTBF", "模拟 MTBF"),
+        "smttr" => tr!("simulated MTTR", "模拟 MTTR"),
+        "fail" => tr!("failure distribution", "故障分布"),
+        "repair" => tr!("repair distribution", "修复分布"),
+        "detect" => tr!("detection and failover time", "检测与故障转移时间"),
+        "dom" => tr!("number of failure domains", "故障域数"),
+        "dmtbf" => tr!("domain MTBF", "故障域 MTBF"),
+        "dmttr" => tr!("domain MTTR", "故障域 MTTR"),
+        "mission" => tr!("mission time", "任务时长"),
         "sla" => "SLA",
         other => other,
     }

@@ -8,6 +8,7 @@
 pub mod panels;
 pub mod view;
 
+use crate::i18n::Text;
 use crate::learn::Goal;
 use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::cluster::Place;
@@ -27,27 +28,27 @@ use yew::prelude::*;
 
 impl Playground for Lb {
     const KIND: ProtocolKind = ProtocolKind::Lb;
-    const TITLE: &'static str = "Load balancing";
+    const TITLE: Text = txt!("Load balancing", "负载均衡");
     const PRESETS: &'static [Preset] = LB_PRESETS;
     const BUGS: &'static [(&'static str, &'static str)] = LB_BUG_NAMES;
     const INVARIANTS: &'static [&'static str] = LB_INVARIANTS;
-    const ROLES: &'static [(&'static str, &'static str)] = &[
-        ("clients", "clients"),
-        ("master", "balancer holding the VIP"),
-        ("backup", "standby balancer"),
-        ("witness", "lease witness"),
-        ("controller", "spare controller"),
-        ("backend", "backend"),
-        ("slow", "slow backend"),
-        ("failing", "backend failing fast"),
+    const ROLES: &'static [(&'static str, Text)] = &[
+        ("clients", txt!("clients", "客户端")),
+        ("master", txt!("balancer holding the VIP", "持有 VIP 的负载均衡器")),
+        ("backup", txt!("standby balancer", "备用负载均衡器")),
+        ("witness", txt!("lease witness", "租约见证者")),
+        ("controller", txt!("spare controller", "备机控制器")),
+        ("backend", txt!("backend", "后端")),
+        ("slow", txt!("slow backend", "慢后端")),
+        ("failing", txt!("backend failing fast", "快速失败的后端")),
     ];
-    const MESSAGES: &'static [(&'static str, &'static str)] = &[
-        ("msg-req", "request (big: to a backend)"),
-        ("msg-resp ack", "answer (hollow: an error)"),
-        ("msg-check", "health check"),
-        ("msg-advert", "VRRP advert, ARP"),
-        ("msg-lease", "lease"),
-        ("msg-pool", "pool, provisioning"),
+    const MESSAGES: &'static [(&'static str, Text)] = &[
+        ("msg-req", txt!("request (big: to a backend)", "请求（大：发往后端）")),
+        ("msg-resp ack", txt!("answer (hollow: an error)", "应答（空心：错误）")),
+        ("msg-check", txt!("health check", "健康检查")),
+        ("msg-advert", txt!("VRRP advert, ARP", "VRRP 通告、ARP")),
+        ("msg-lease", txt!("lease", "租约")),
+        ("msg-pool", txt!("pool, provisioning", "资源池、开通")),
     ];
     const LABEL_CLASSES: &'static [(&'static str, &'static str)] = &[
         ("Request", "msg-req"),
@@ -68,7 +69,7 @@ impl Playground for Lb {
         ("Pool", "msg-pool"),
     ];
     const DIAGRAM_SPAN: Micros = 200 * halab_core::protocol::MS;
-    const TIMER: &'static str = "";
+    const TIMER: Text = txt!("", "");
     /// Room for backend captions on the right and client captions on the left.
     const PICTURE_PAD: f64 = 110.0;
     const PICTURE_PAD_Y: f64 = 20.0;
@@ -153,7 +154,7 @@ impl Playground for Lb {
 
     /// Never used: the clients make their own requests.
     fn write_target(_m: &Model<Lb>) -> (NodeId, String) {
-        (BALANCER, "the clients make their own requests".to_owned())
+        (BALANCER, tr!("the clients make their own requests", "客户端自己发出请求").to_owned())
     }
 
     fn node_name(&self, id: NodeId) -> String {
@@ -190,10 +191,15 @@ impl Playground for Lb {
 
     fn lede(_m: &Model<Lb>) -> Html {
         html! {
-            { "Clients send requests to a virtual IP; a load balancer spreads them over the backends. Crash a backend, make one \
-               slow or fail fast, crash the balancer or cut the link between a pair — and watch success rate, latency and \
-               each backend's share respond. Health checks, outlier detection, retries, a standby and spares each fix one \
-               of these." }
+            { tr!(
+                "Clients send requests to a virtual IP; a load balancer spreads them over the backends. Crash a backend, make one \
+                 slow or fail fast, crash the balancer or cut the link between a pair — and watch success rate, latency and \
+                 each backend's share respond. Health checks, outlier detection, retries, a standby and spares each fix one \
+                 of these.",
+                "客户端把请求发往一个虚拟 IP（VIP）；负载均衡器把请求分摊到各个后端。让一个后端崩溃、变慢或快速失败，\
+                 让负载均衡器崩溃，或切断主备之间的链路——观察成功率、延迟和各后端的份额如何变化。健康检查、离群检测、\
+                 重试、备用负载均衡器和备机，各自解决其中一个问题。"
+            ) }
         }
     }
 

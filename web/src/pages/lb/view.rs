@@ -62,11 +62,14 @@ pub fn label(c: &LbConfig, id: NodeId) -> String {
 /// A node's name in notes and menus.
 pub fn name(c: &LbConfig, id: NodeId) -> String {
     match id {
-        CLIENTS => "the clients".into(),
-        _ if c.is_balancer(id) => format!("balancer {id}"),
-        _ if Some(id) == c.witness() => "the witness".into(),
-        _ if Some(id) == c.controller() => "the controller".into(),
-        _ => format!("backend B{}", c.backend(id).map_or(0, |i| i + 1)),
+        CLIENTS => tr!("the clients", "客户端").into(),
+        _ if c.is_balancer(id) => trf!("balancer {id}", "负载均衡器 {id}"),
+        _ if Some(id) == c.witness() => tr!("the witness", "见证者").into(),
+        _ if Some(id) == c.controller() => tr!("the controller", "控制器").into(),
+        _ => {
+            let b = c.backend(id).map_or(0, |i| i + 1);
+            trf!("backend B{b}", "后端 B{b}")
+        }
     }
 }
 
@@ -130,6 +133,20 @@ pub fn host_status(h: &Host) -> &'static str {
     }
 }
 
+/// A [`host_status`] (or `out of pool`) in the reader's language; the English is the key
+/// that `data-status` and the CSS class carry.
+pub fn status_words(status: &'static str) -> &'static str {
+    match status {
+        "spare" => tr!("spare", "备用"),
+        "ejected" => tr!("ejected", "已驱逐"),
+        "unhealthy" => tr!("unhealthy", "不健康"),
+        "warming up" => tr!("warming up", "预热中"),
+        "in pool" => tr!("in pool", "在池中"),
+        "out of pool" => tr!("out of pool", "已移出池"),
+        other => other,
+    }
+}
+
 /// `12 ms`, `1.2 s`.
 pub fn ms(us: Micros) -> String {
     if us >= 10 * 1_000 * MS {
@@ -151,40 +168,46 @@ pub fn node(m: &Model<Lb>, i: usize, role: &'static str) -> NodeFacts {
     let mut caption = Vec::new();
     let mut term = 0;
     let summary = match cluster.state(id) {
-        None => "down".to_owned(),
+        None => tr!("down", "宕机").to_owned(),
         Some(LbState::Clients(s)) => {
             let st = &s.stats;
             term = st.ok;
             caption.push(match c.arrivals {
                 Arrivals::Open { per_sec } => format!("{per_sec} req/s"),
-                Arrivals::Closed { users, .. } => format!("{users} users"),
+                Arrivals::Closed { users, .. } => trf!("{users} users", "{users} 个用户"),
             });
-            let failed = st.errors + st.timeouts;
-            caption.push(format!("{} ok · {failed} failed", st.ok));
+            let (ok, failed) = (st.ok, st.errors + st.timeouts);
+            caption.push(trf!("{ok} ok · {failed} failed", "成功 {ok} · 失败 {failed}"));
             if c.pair.is_some() {
                 caption.push(format!("VIP → LB{}", s.vip));
             }
-            format!("{} open requests, {} ok, {failed} failed", s.pending.len(), st.ok)
+            let open = s.pending.len();
+            trf!(
+                "{open} open requests, {ok} ok, {failed} failed",
+                "{open} 个请求未完成，成功 {ok}，失败 {failed}"
+            )
         }
         Some(LbState::Balancer(b)) => {
             term = b.routed;
             let serves = b.vrrp.serving(c, cluster.nodes[i].clock.local(m.sim.now()));
             caption.push(match (b.vrrp.role, serves) {
-                (Role::Master, true) => "serves the VIP".to_owned(),
-                (Role::Master, false) => "master, no lease".to_owned(),
-                (Role::Backup, _) => "backup".to_owned(),
+                (Role::Master, true) => tr!("serves the VIP", "服务 VIP").to_owned(),
+                (Role::Master, false) => tr!("master, no lease", "主节点，无租约").to_owned(),
+                (Role::Backup, _) => tr!("backup", "备份节点").to_owned(),
             });
-            caption.push(format!("{} routed", b.routed));
+            let routed = b.routed;
+            caption.push(trf!("{routed} routed", "已路由 {routed}"));
             if b.panic {
-                caption.push("panic: routes to all".to_owned());
+                caption.push(tr!("panic: routes to all", "恐慌模式：路由到全部").to_owned());
             }
-            format!("{}, {} requests routed", caption[0], b.routed)
+            let first = &caption[0];
+            trf!("{first}, {routed} requests routed", "{first}，已路由 {routed} 个请求")
         }
         Some(LbState::Witness(w)) => {
             let text = match w.holder {
-                _ if w.waiting => "waits out a lease".to_owned(),
-                Some((h, _)) => format!("lease: LB{h}"),
-                None => "no lease given".to_owned(),
+                _ if w.waiting => tr!("waits out a lease", "等待租约过期").to_owned(),
+                Some((h, _)) => trf!("lease: LB{h}", "租约：LB{h}"),
+                None => tr!("no lease given", "未授出租约").to_owned(),
             };
             caption.push(text.clone());
             text
@@ -192,31 +215,36 @@ pub fn node(m: &Model<Lb>, i: usize, role: &'static str) -> NodeFacts {
         Some(LbState::Controller(k)) => {
             term = k.epoch;
             let dead = k.slots.iter().filter(|s| **s == Slot::Dead).count();
-            caption.push(format!("pool v{}", k.epoch));
+            let (epoch, replaced) = (k.epoch, k.replacements);
+            caption.push(trf!("pool v{epoch}", "池 v{epoch}"));
             if dead > 0 {
-                caption.push(format!("{dead} dead, replacing"));
-            } else if k.replacements > 0 {
-                caption.push(format!("{} replaced", k.replacements));
+                caption.push(trf!("{dead} dead, replacing", "{dead} 个已死，替换中"));
+            } else if replaced > 0 {
+                caption.push(trf!("{replaced} replaced", "已替换 {replaced}"));
             }
-            format!("pool version {}, {} replacements", k.epoch, k.replacements)
+            trf!("pool version {epoch}, {replaced} replacements", "池版本 {epoch}，已替换 {replaced} 次")
         }
         Some(LbState::Backend(b)) => {
             term = b.served;
             let workers = b.busy.len();
             let busy = b.busy.iter().flatten().count();
             let host = serving(m).and_then(|(_, s)| s.hosts.get(b.index));
-            let status = host.map_or("", host_status);
+            let status = status_words(host.map_or("", host_status));
             caption.push(match b.mode {
                 Mode::Healthy => status.to_owned(),
-                Mode::Slow { factor } => format!("{status} · {factor}× slow"),
-                Mode::FailFast => format!("{status} · failing"),
+                Mode::Slow { factor } => trf!("{status} · {factor}× slow", "{status} · 慢 {factor}×"),
+                Mode::FailFast => trf!("{status} · failing", "{status} · 失败中"),
             });
             match b.queue.len() {
-                0 if busy > 0 => caption.push(format!("{busy}/{workers} busy")),
+                0 if busy > 0 => caption.push(trf!("{busy}/{workers} busy", "{busy}/{workers} 忙")),
                 0 => {}
-                q => caption.push(format!("{busy}/{workers} busy +{q}")),
+                q => caption.push(trf!("{busy}/{workers} busy +{q}", "{busy}/{workers} 忙 +{q}")),
             }
-            format!("{status}, {} served, {} refused, {} failed", b.served, b.refused, b.failed)
+            let (served, refused, failed) = (b.served, b.refused, b.failed);
+            trf!(
+                "{status}, {served} served, {refused} refused, {failed} failed",
+                "{status}，已服务 {served}，已拒绝 {refused}，失败 {failed}"
+            )
         }
     };
     if role == "paused" {
@@ -224,7 +252,7 @@ pub fn node(m: &Model<Lb>, i: usize, role: &'static str) -> NodeFacts {
             *first = format!("❚❚ {first}");
         }
     }
-    let title = format!("{name}: {summary}. Click for actions.");
+    let title = trf!("{name}: {summary}. Click for actions.", "{name}：{summary}。点击查看操作。");
     NodeFacts { term, caption, timer: None, title, summary }
 }
 
@@ -273,10 +301,10 @@ pub fn backends(m: &Model<Lb>) -> Vec<BackendRow> {
                 label: label(c, node),
                 status,
                 mode: match own.map(|b| b.mode) {
-                    None => "down".into(),
-                    Some(Mode::Healthy) => "healthy".into(),
-                    Some(Mode::Slow { factor }) => format!("{factor}× slow"),
-                    Some(Mode::FailFast) => "failing (5xx)".into(),
+                    None => tr!("down", "宕机").into(),
+                    Some(Mode::Healthy) => tr!("healthy", "健康").into(),
+                    Some(Mode::Slow { factor }) => trf!("{factor}× slow", "慢 {factor}×"),
+                    Some(Mode::FailFast) => tr!("failing (5xx)", "失败中（5xx）").into(),
                 },
                 weight: c.weight(i),
                 up: own.is_some(),

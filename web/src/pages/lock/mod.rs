@@ -8,6 +8,7 @@
 pub mod panels;
 pub mod view;
 
+use crate::i18n::Text;
 use crate::learn::Goal;
 use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::timeline::timeline_panel;
@@ -24,26 +25,26 @@ use yew::prelude::*;
 
 impl Playground for Lock {
     const KIND: ProtocolKind = ProtocolKind::Lock;
-    const TITLE: &'static str = "Lock";
+    const TITLE: Text = txt!("Lock", "锁");
     const PRESETS: &'static [Preset] = LOCK_PRESETS;
     const BUGS: &'static [(&'static str, &'static str)] = LOCK_BUG_NAMES;
     const INVARIANTS: &'static [&'static str] = LOCK_INVARIANTS;
-    const ROLES: &'static [(&'static str, &'static str)] = &[
-        ("server", "lock server"),
-        ("storage", "storage"),
-        ("idle", "idle client"),
-        ("asking", "asking for the lock"),
-        ("holder", "believes it holds the lock"),
+    const ROLES: &'static [(&'static str, Text)] = &[
+        ("server", txt!("lock server", "锁服务器")),
+        ("storage", txt!("storage", "存储")),
+        ("idle", txt!("idle client", "空闲的客户端")),
+        ("asking", txt!("asking for the lock", "正在请求锁")),
+        ("holder", txt!("believes it holds the lock", "认为自己持有锁")),
     ];
-    const MESSAGES: &'static [(&'static str, &'static str)] = &[
-        ("msg-acquire", "Acquire"),
-        ("msg-grant", "Grant (hollow: Deny)"),
-        ("msg-renew", "Renew (small: Renewed)"),
-        ("msg-lost no", "Lost"),
-        ("msg-release", "Release"),
-        ("msg-write data", "Write with a token"),
-        ("msg-written", "Written"),
-        ("msg-fenced no", "Fenced (refused)"),
+    const MESSAGES: &'static [(&'static str, Text)] = &[
+        ("msg-acquire", txt!("Acquire", "Acquire（申请）")),
+        ("msg-grant", txt!("Grant (hollow: Deny)", "Grant（授予；空心：Deny 拒绝）")),
+        ("msg-renew", txt!("Renew (small: Renewed)", "Renew（续约；小：Renewed 已续约）")),
+        ("msg-lost no", txt!("Lost", "Lost（已失去）")),
+        ("msg-release", txt!("Release", "Release（释放）")),
+        ("msg-write data", txt!("Write with a token", "Write（带令牌的写入）")),
+        ("msg-written", txt!("Written", "Written（已写入）")),
+        ("msg-fenced no", txt!("Fenced (refused)", "Fenced（被防护拒绝）")),
     ];
     const LABEL_CLASSES: &'static [(&'static str, &'static str)] = &[
         ("Deny", "msg-grant no"),
@@ -52,7 +53,7 @@ impl Playground for Lock {
         ("Fenced", "msg-fenced no"),
     ];
     const DIAGRAM_SPAN: Micros = 2 * SEC;
-    const TIMER: &'static str = "lease left";
+    const TIMER: Text = txt!("lease left", "租约剩余");
     /// Room for "3 stored · 1 refused" beside the storage, even at a phone's caption size.
     const PICTURE_PAD: f64 = 64.0;
     /// The server and the storage side by side at the top, the clients below them.
@@ -60,7 +61,7 @@ impl Playground for Lock {
     /// A lease lasts about a second: at 0.1× a lease takes ten seconds to watch.
     const SPEED: f64 = 0.1;
     const PAUSE: Micros = 2 * SEC;
-    const PAUSE_WHY: &'static str = "a GC pause";
+    const PAUSE_WHY: Text = txt!("a GC pause", "一次 GC 停顿");
     const CLOCKS: bool = true;
 
     fn sim(s: &Scenario) -> Sim<Lock> {
@@ -85,7 +86,7 @@ impl Playground for Lock {
 
     /// Never used: the lock's clients make their own requests (no client-write button).
     fn write_target(_m: &Model<Lock>) -> (NodeId, String) {
-        (SERVER, "the clients make their own requests".to_owned())
+        (SERVER, tr!("the clients make their own requests", "客户端自行发出请求").to_owned())
     }
 
     fn node_name(&self, id: NodeId) -> String {
@@ -116,19 +117,24 @@ impl Playground for Lock {
 
     fn lede(_m: &Model<Lock>) -> Html {
         html! {
-            { "A lock server grants a lease with a fencing token; a client works, then writes to the storage with \
-               its token. Pause a client (a GC pause) or make a clock drift: the lease alone cannot stop a late \
-               write, the storage refusing old tokens does." }
+            { tr!(
+                "A lock server grants a lease with a fencing token; a client works, then writes to the storage with \
+                 its token. Pause a client (a GC pause) or make a clock drift: the lease alone cannot stop a late \
+                 write, the storage refusing old tokens does.",
+                "锁服务器授予租约并附带一个防护令牌（fencing token）；客户端完成工作后，带着令牌写入存储。\
+                 暂停一个客户端（GC 停顿）或让时钟漂移：单靠租约挡不住迟到的写入，\
+                 靠的是存储拒绝旧令牌。"
+            ) }
         }
     }
 
     fn under_picture(m: &Model<Lock>) -> Html {
         timeline_panel(
             view::timeline(m),
-            "who held what",
-            "writes at the storage",
+            tr!("who held what", "谁持有过什么"),
+            tr!("writes at the storage", "存储收到的写入"),
             view::timeline_legend(),
-            "lock holders over time",
+            tr!("lock holders over time", "锁持有者随时间的变化"),
         )
     }
 

@@ -73,59 +73,76 @@ fn belief(m: &Model<Lock>, i: usize) -> (String, Vec<String>, u64) {
     let node = &cluster.nodes[i];
     // Beliefs are read on the node's own clock: that is what it acts on.
     let local = node.clock.local(m.view_time as Micros);
+    let crashed = || tr!("crashed", "已崩溃").to_owned();
+    let next = |next_token: u64| trf!("next token {next_token}", "下一个令牌 {next_token}");
+    let time_left = |us: Micros| {
+        let t = left(us);
+        trf!("{t} left", "剩余 {t}")
+    };
     match &node.state {
         None => match &node.durable {
             Some(LockDurable::Server { next_token }) => (
-                "crashed".to_owned(),
-                vec!["crashed".to_owned(), format!("next token {next_token} on disk")],
+                crashed(),
+                vec![crashed(), trf!("next token {next_token} on disk", "磁盘上的下一个令牌 {next_token}")],
                 0,
             ),
             Some(LockDurable::Storage { highest, .. }) => (
-                "crashed".to_owned(),
-                vec!["crashed".to_owned(), format!("highest token {highest} on disk")],
+                crashed(),
+                vec![crashed(), trf!("highest token {highest} on disk", "磁盘上的最高令牌 {highest}")],
                 *highest,
             ),
             Some(LockDurable::Client { life }) => {
-                ("crashed".to_owned(), vec!["crashed".to_owned(), format!("life {life} on disk")], 0)
+                (crashed(), vec![crashed(), trf!("life {life} on disk", "磁盘上的生命编号 {life}")], 0)
             }
-            None => ("crashed".to_owned(), vec!["crashed".to_owned()], 0),
+            None => (crashed(), vec![crashed()], 0),
         },
         Some(LockState::Server(ServerState { holder: Some(l), .. })) => {
-            let who = format!("{} · token {}", c.name(l.client), l.token);
+            let (name, token) = (c.name(l.client), l.token);
+            let who = trf!("{name} · token {token}", "{name} · 令牌 {token}");
             let rest = if l.expires > local {
-                format!("{} left", left(l.expires - local))
+                time_left(l.expires - local)
             } else {
-                "expiring".to_owned()
+                tr!("expiring", "即将到期").to_owned()
             };
-            (format!("leased to {who}"), vec![who, rest], l.token)
+            (trf!("leased to {who}", "已租给 {who}"), vec![who, rest], l.token)
         }
         Some(LockState::Server(s)) if s.in_grace => (
-            "grace period: no grants for one TTL".to_owned(),
-            vec!["grace period".to_owned(), format!("next token {}", s.next_token)],
+            tr!("grace period: no grants for one TTL", "宽限期：一个 TTL 内不授予租约").to_owned(),
+            vec![tr!("grace period", "宽限期").to_owned(), next(s.next_token)],
             0,
         ),
         Some(LockState::Server(s)) => {
-            ("free".to_owned(), vec!["free".to_owned(), format!("next token {}", s.next_token)], 0)
+            (tr!("free", "空闲").to_owned(), vec![tr!("free", "空闲").to_owned(), next(s.next_token)], 0)
         }
         Some(LockState::Storage(StorageState { highest, accepted, rejected, .. })) => (
-            format!("highest token {highest}"),
-            vec![format!("highest token {highest}"), format!("{accepted} stored · {rejected} refused")],
+            trf!("highest token {highest}", "最高令牌 {highest}"),
+            vec![
+                trf!("highest token {highest}", "最高令牌 {highest}"),
+                trf!("{accepted} stored · {rejected} refused", "已存储 {accepted} · 已拒绝 {rejected}"),
+            ],
             *highest,
         ),
         Some(LockState::Client(ClientState { phase, .. })) => match phase {
-            Phase::Idle => ("idle".to_owned(), vec!["idle".to_owned()], 0),
-            Phase::Acquiring { acq, .. } => (
-                format!("asking for the lock (acquisition {acq}: life {}, attempt {})", acq.life, acq.n),
-                vec!["asking".to_owned(), format!("acquisition {acq}")],
-                0,
-            ),
+            Phase::Idle => (tr!("idle", "空闲").to_owned(), vec![tr!("idle", "空闲").to_owned()], 0),
+            Phase::Acquiring { acq, .. } => {
+                let (life, attempt) = (acq.life, acq.n);
+                (
+                    trf!(
+                        "asking for the lock (acquisition {acq}: life {life}, attempt {attempt})",
+                        "正在请求锁（申请 {acq}：生命编号 {life}，第 {attempt} 次尝试）"
+                    ),
+                    vec![tr!("asking", "请求中").to_owned(), trf!("acquisition {acq}", "申请 {acq}")],
+                    0,
+                )
+            }
             Phase::Holding { token, until, .. } => {
                 let rest = if *until > local {
-                    format!("{} left", left(until - local))
+                    time_left(until - local)
                 } else {
-                    "lease expired".to_owned()
+                    tr!("lease expired", "租约已过期").to_owned()
                 };
-                (format!("holds token {token}"), vec![format!("holds token {token}"), rest], *token)
+                let holds = trf!("holds token {token}", "持有令牌 {token}");
+                (holds.clone(), vec![holds, rest], *token)
             }
         },
     }
@@ -145,7 +162,7 @@ pub fn node(m: &Model<Lock>, i: usize, role: &'static str) -> NodeFacts {
         caption.push(if role == "paused" { format!("❚❚ {first}") } else { first });
     }
     caption.extend(lines);
-    let clock = clock_rate(node.clock.rate_ppm).map(|r| format!("clock {r}"));
+    let clock = clock_rate(node.clock.rate_ppm).map(|r| trf!("clock {r}", "时钟 {r}"));
     caption.extend(clock.clone());
     let timer = match &node.state {
         Some(LockState::Server(s)) if s.holder.is_some() => timer_left(m, i, &LockTimer::Expire, c.ttl),
@@ -153,9 +170,12 @@ pub fn node(m: &Model<Lock>, i: usize, role: &'static str) -> NodeFacts {
         Some(LockState::Client(_)) => timer_left(m, i, &LockTimer::LeaseEnd, c.client_lease()),
         _ => None,
     };
-    let paused = if role == "paused" { ", paused" } else { "" };
-    let clock = clock.map(|c| format!(", {c}")).unwrap_or_default();
-    let title = format!("{name} (node {i}){paused}: {summary}{clock}. Click for actions.");
+    let paused = if role == "paused" { tr!(", paused", "，已暂停") } else { "" };
+    let clock = clock.map(|c| trf!(", {c}", "，{c}")).unwrap_or_default();
+    let title = trf!(
+        "{name} (node {i}){paused}: {summary}{clock}. Click for actions.",
+        "{name}（节点 {i}）{paused}：{summary}{clock}。点击查看操作。"
+    );
     NodeFacts { term: token, caption, timer, title, summary }
 }
 
@@ -170,9 +190,9 @@ pub fn unjudged(m: &Model<Lock>) -> Vec<(&'static str, String)> {
     };
     let n = ch.overlaps;
     let seen = match n {
-        0 => "no overlap seen".to_owned(),
-        1 => "1 overlap seen".to_owned(),
-        n => format!("{n} overlaps seen"),
+        0 => tr!("no overlap seen", "未见重叠").to_owned(),
+        1 => tr!("1 overlap seen", "已见 1 次重叠").to_owned(),
+        n => trf!("{n} overlaps seen", "已见 {n} 次重叠"),
     };
     vec![(ONE_HOLDER, format!("{} — {seen}", ppm_as_percent(why)))]
 }
@@ -227,7 +247,7 @@ pub fn timeline(m: &Model<Lock>) -> TimelineView {
             label: c.name(i as NodeId),
             class: role_of(m, i),
             note: clock_rate(cluster.nodes[i].clock.rate_ppm)
-                .map(|r| format!("clock {r}"))
+                .map(|r| trf!("clock {r}", "时钟 {r}"))
                 .unwrap_or_default(),
         })
         .collect();
@@ -259,7 +279,14 @@ pub fn timeline(m: &Model<Lock>) -> TimelineView {
                     highest = highest.max(token.unwrap_or(0));
                 }
                 let (class, label) = if stale {
-                    ("stale", format!("{} — below token {highest}, a stale write landed", k.label))
+                    let label = &k.label;
+                    (
+                        "stale",
+                        trf!(
+                            "{label} — below token {highest}, a stale write landed",
+                            "{label} — 低于令牌 {highest}，陈旧写入得逞了"
+                        ),
+                    )
                 } else {
                     (k.class, k.label.clone())
                 };
@@ -290,15 +317,19 @@ pub fn short_label(label: &str) -> String {
 pub fn timeline_legend() -> Vec<TimelineKey> {
     let key = |shape, class, label| TimelineKey { shape, class, label };
     vec![
-        key(KeyShape::Span, "holding", "client believes it holds the lock (#token)"),
-        key(KeyShape::Span, "waiting", "asking"),
-        key(KeyShape::Span, "leased", "lease at the server"),
-        key(KeyShape::Span, "grace", "restart grace period"),
-        key(KeyShape::Span, "down", "crashed"),
-        key(KeyShape::Overlay, "paused", "paused"),
-        key(KeyShape::Mark, "accepted", "write stored"),
-        key(KeyShape::Mark, "rejected", "write refused"),
-        key(KeyShape::Mark, "stale", "stale write stored"),
+        key(
+            KeyShape::Span,
+            "holding",
+            tr!("client believes it holds the lock (#token)", "客户端认为自己持有锁（#令牌）"),
+        ),
+        key(KeyShape::Span, "waiting", tr!("asking", "请求中")),
+        key(KeyShape::Span, "leased", tr!("lease at the server", "服务器上的租约")),
+        key(KeyShape::Span, "grace", tr!("restart grace period", "重启后的宽限期")),
+        key(KeyShape::Span, "down", tr!("crashed", "已崩溃")),
+        key(KeyShape::Overlay, "paused", tr!("paused", "已暂停")),
+        key(KeyShape::Mark, "accepted", tr!("write stored", "写入已存储")),
+        key(KeyShape::Mark, "rejected", tr!("write refused", "写入被拒绝")),
+        key(KeyShape::Mark, "stale", tr!("stale write stored", "陈旧写入被存储")),
     ]
 }
 

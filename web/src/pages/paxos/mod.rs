@@ -5,6 +5,7 @@
 pub mod panels;
 pub mod view;
 
+use crate::i18n::Text;
 use crate::playground::{Act, Model, NodeFacts, Playground};
 use halab_core::paxos::invariants::{LEARN_CHOSEN, ONE_VALUE, ONLY_PROPOSED, STABLE_PREFIX};
 use halab_core::paxos::{Mode, Msg, Paxos, PaxosState, Phase, Value, PAXOS_BUG_NAMES};
@@ -16,29 +17,29 @@ use yew::prelude::*;
 
 impl Playground for Paxos {
     const KIND: ProtocolKind = ProtocolKind::Paxos;
-    const TITLE: &'static str = "Paxos";
+    const TITLE: Text = txt!("Paxos", "Paxos");
     const PRESETS: &'static [Preset] = PAXOS_PRESETS;
     const BUGS: &'static [(&'static str, &'static str)] = PAXOS_BUG_NAMES;
     const INVARIANTS: &'static [&'static str] = &[ONE_VALUE, ONLY_PROPOSED, LEARN_CHOSEN, STABLE_PREFIX];
-    const ROLES: &'static [(&'static str, &'static str)] = &[
-        ("acceptor", "acceptor only"),
-        ("proposer", "idle proposer"),
-        ("preparing", "phase 1"),
-        ("proposing", "phase 2"),
-        ("leader", "Multi-Paxos leader"),
+    const ROLES: &'static [(&'static str, Text)] = &[
+        ("acceptor", txt!("acceptor only", "仅接受者")),
+        ("proposer", txt!("idle proposer", "空闲的提议者")),
+        ("preparing", txt!("phase 1", "阶段 1")),
+        ("proposing", txt!("phase 2", "阶段 2")),
+        ("leader", txt!("Multi-Paxos leader", "Multi-Paxos 领导者")),
     ];
-    const MESSAGES: &'static [(&'static str, &'static str)] = &[
-        ("msg-prepare", "Prepare"),
-        ("msg-promise", "Promise (big: reports accepted values)"),
-        ("msg-nack no", "Nack"),
-        ("msg-accept", "Accept (big: a client value)"),
-        ("msg-accepted", "Accepted"),
-        ("msg-heartbeat", "Heartbeat"),
-        ("msg-catchup", "CatchUp"),
-        ("msg-decided", "Decided"),
-        ("msg-snap", "Snapshot"),
+    const MESSAGES: &'static [(&'static str, Text)] = &[
+        ("msg-prepare", txt!("Prepare", "Prepare（准备）")),
+        ("msg-promise", txt!("Promise (big: reports accepted values)", "Promise（大：报告已接受的值）")),
+        ("msg-nack no", txt!("Nack", "Nack（拒绝）")),
+        ("msg-accept", txt!("Accept (big: a client value)", "Accept（大：客户端的值）")),
+        ("msg-accepted", txt!("Accepted", "Accepted（已接受）")),
+        ("msg-heartbeat", txt!("Heartbeat", "Heartbeat（心跳）")),
+        ("msg-catchup", txt!("CatchUp", "CatchUp（追赶）")),
+        ("msg-decided", txt!("Decided", "Decided（已决定）")),
+        ("msg-snap", txt!("Snapshot", "Snapshot（快照）")),
     ];
-    const TIMER: &'static str = "retry or leader timeout left";
+    const TIMER: Text = txt!("retry or leader timeout left", "重试或领导者超时剩余");
     /// Room for "promise 123.4" beside the side nodes, even at a phone's caption size.
     const PICTURE_PAD: f64 = 72.0;
 
@@ -95,11 +96,17 @@ impl Playground for Paxos {
         let now = |on: bool| classes!("variant", on.then_some("now"));
         html! {
             <>
-                { "Paxos gets a majority of acceptors to agree despite crashes and lost messages. " }
-                <span class={now(single)}>{ "Single-decree Paxos chooses one value" }</span>
-                { "; " }
-                <span class={now(!single)}>{ "Multi-Paxos chooses a log of them, one per slot, with a leader that runs phase 1 once and then only phase 2 per client write" }</span>
-                { "." }
+                { tr!(
+                    "Paxos gets a majority of acceptors to agree despite crashes and lost messages. ",
+                    "Paxos 让多数派接受者在节点崩溃、消息丢失的情况下仍达成一致。"
+                ) }
+                <span class={now(single)}>{ tr!("Single-decree Paxos chooses one value", "单值 Paxos 选定一个值") }</span>
+                { tr!("; ", "；") }
+                <span class={now(!single)}>{ tr!(
+                    "Multi-Paxos chooses a log of them, one per slot, with a leader that runs phase 1 once and then only phase 2 per client write",
+                    "Multi-Paxos 选定一串值组成的日志，每个槽位一个，由一个领导者只运行一次阶段 1，之后每次客户端写入只需阶段 2"
+                ) }</span>
+                { tr!(".", "。") }
             </>
         }
     }
@@ -107,9 +114,14 @@ impl Playground for Paxos {
     fn detail(m: &Model<Paxos>, _act: &Act<Paxos>) -> Html {
         html! {
             <section class="card detail slots-card">
-                <h2>{ "Slots" }<span class="muted">{ " — the chosen row has each slot's value once a majority accepted it; \
+                <h2>{ tr!("Slots", "槽位") }<span class="muted">{ tr!(
+                    " — the chosen row has each slot's value once a majority accepted it; \
                     below, each acceptor's promise and the value and ballot it accepted, coloured by round; \
-                    olive \"learned\": chosen, and the acceptor has forgotten its ballot" }</span></h2>
+                    olive \"learned\": chosen, and the acceptor has forgotten its ballot",
+                    " — “已选定”一行在多数派接受某个值后显示该槽位的值；\
+                    下方是每个接受者的承诺，以及它接受的值和选票编号，按轮次着色；\
+                    橄榄色“已学到”：已选定，且该接受者已忘记其选票编号"
+                ) }</span></h2>
                 { panels::slot_table(&panels::SlotTableProps { slots: view::slots(m) }) }
             </section>
         }

@@ -72,9 +72,23 @@ pub fn ballot(b: Ballot) -> String {
 
 fn promise_line(b: Ballot) -> String {
     if b == Ballot::default() {
-        "no promise".to_owned()
+        tr!("no promise", "未承诺").to_owned()
     } else {
-        format!("promise {b}")
+        trf!("promise {b}", "承诺 {b}")
+    }
+}
+
+/// A role's class in words: the class itself in English.
+fn role_words(role: &'static str) -> &'static str {
+    match role {
+        "acceptor" => tr!("acceptor", "接受者"),
+        "proposer" => tr!("proposer", "提议者"),
+        "preparing" => tr!("preparing", "准备中"),
+        "proposing" => tr!("proposing", "提议中"),
+        "leader" => tr!("leader", "领导者"),
+        "crashed" => tr!("crashed", "已崩溃"),
+        "paused" => tr!("paused", "已暂停"),
+        other => other,
     }
 }
 
@@ -82,11 +96,11 @@ fn promise_line(b: Ballot) -> String {
 fn phase_line(s: &PaxosState, multi: bool) -> Option<&'static str> {
     let p = s.proposer.as_ref()?;
     Some(match &p.phase {
-        Phase::Idle if !multi && s.learned.contains_key(&0) => "done",
-        Phase::Idle => "idle proposer",
-        Phase::Preparing { .. } => "phase 1",
-        Phase::Proposing { .. } if multi => "leading",
-        Phase::Proposing { .. } => "phase 2",
+        Phase::Idle if !multi && s.learned.contains_key(&0) => tr!("done", "已完成"),
+        Phase::Idle => tr!("idle proposer", "空闲的提议者"),
+        Phase::Preparing { .. } => tr!("phase 1", "阶段 1"),
+        Phase::Proposing { .. } if multi => tr!("leading", "领导中"),
+        Phase::Proposing { .. } => tr!("phase 2", "阶段 2"),
     })
 }
 
@@ -97,16 +111,19 @@ pub fn node(m: &Model<Paxos>, i: usize, role: &'static str) -> NodeFacts {
     let s = shown(m, i);
     let second = match (s.live.and_then(|st| phase_line(st, multi)), multi) {
         (Some(phase), _) => phase.to_owned(),
-        (None, true) => format!("learned {}", s.snapshot_slot + s.learned.len() as u64),
+        (None, true) => {
+            let n = s.snapshot_slot + s.learned.len() as u64;
+            trf!("learned {n}", "已学到 {n} 个")
+        }
         // Once it learned the value, an acceptor forgets what it accepted.
         (None, false) => match (s.accepted.get(&0), s.learned.get(&0)) {
-            (Some((_, v)), _) => format!("accepted {v}"),
-            (None, Some(v)) => format!("learned {v}"),
-            (None, None) => "accepted nothing".to_owned(),
+            (Some((_, v)), _) => trf!("accepted {v}", "已接受 {v}"),
+            (None, Some(v)) => trf!("learned {v}", "已学到 {v}"),
+            (None, None) => tr!("accepted nothing", "未接受任何值").to_owned(),
         },
     };
     let caption = match role {
-        "crashed" | "paused" => vec![role.to_owned(), promise_line(s.promised)],
+        "crashed" | "paused" => vec![role_words(role).to_owned(), promise_line(s.promised)],
         _ => vec![promise_line(s.promised), second],
     };
     let timer = match role {
@@ -114,11 +131,11 @@ pub fn node(m: &Model<Paxos>, i: usize, role: &'static str) -> NodeFacts {
         _ => timer_left(m, i, &Timer::Retry, config.retry_max)
             .or_else(|| timer_left(m, i, &Timer::LeaderTimeout, config.leader_timeout_max)),
     };
-    let title = format!(
-        "node {i}: {role}, {}, accepted {} slots, learned {}. Click for actions.",
-        promise_line(s.promised),
-        s.accepted.len(),
-        s.learned.len()
+    let (role, promise, accepted, learned) =
+        (role_words(role), promise_line(s.promised), s.accepted.len(), s.learned.len());
+    let title = trf!(
+        "node {i}: {role}, {promise}, accepted {accepted} slots, learned {learned}. Click for actions.",
+        "节点 {i}：{role}，{promise}，已接受 {accepted} 个槽位，已学到 {learned} 个。点击查看操作。"
     );
     NodeFacts { term: s.promised.round, caption, timer, title, summary: promise_line(s.promised) }
 }
@@ -127,7 +144,14 @@ pub fn node(m: &Model<Paxos>, i: usize, role: &'static str) -> NodeFacts {
 pub fn write_target(m: &Model<Paxos>) -> (NodeId, String) {
     let cluster = m.sim.cluster();
     if cluster.protocol.config.mode == Mode::Single {
-        return (0, "proposer 0, as its value if it has not proposed yet".to_owned());
+        return (
+            0,
+            tr!(
+                "proposer 0, as its value if it has not proposed yet",
+                "提议者 0（若它尚未提议，便作为它的值）"
+            )
+            .to_owned(),
+        );
     }
     let leader = cluster
         .nodes
@@ -140,8 +164,10 @@ pub fn write_target(m: &Model<Paxos>) -> (NodeId, String) {
         })
         .max();
     match leader {
-        Some((_, l)) => (l, format!("the leader, node {l}")),
-        None => (0, "node 0 (no leader yet; it will redirect)".to_owned()),
+        Some((_, l)) => (l, trf!("the leader, node {l}", "领导者（节点 {l}）")),
+        None => {
+            (0, tr!("node 0 (no leader yet; it will redirect)", "节点 0（尚无领导者；它会转发）").to_owned())
+        }
     }
 }
 
@@ -283,27 +309,38 @@ pub fn proposers(m: &Model<Paxos>) -> Vec<ProposerRow> {
                 detail,
             };
             let Some(p) = s.live.and_then(|st| st.proposer.as_ref()) else {
-                return row("crashed", "crashed", None, format!("persisted round {}", s.round));
+                let round = s.round;
+                return row(
+                    "crashed",
+                    tr!("crashed", "已崩溃"),
+                    None,
+                    trf!("persisted round {round}", "已持久化的轮次 {round}"),
+                );
             };
-            let queued = |n: usize| if n == 0 { String::new() } else { format!("{n} queued") };
+            let queued =
+                |n: usize| if n == 0 { String::new() } else { trf!("{n} queued", "{n} 个排队中") };
             match &p.phase {
                 Phase::Idle => match s.learned.get(&0).filter(|_| !multi) {
-                    Some(v) => row("idle", "done", None, format!("{v} is chosen")),
-                    None => row("idle", "idle", None, queued(p.queue.len())),
+                    Some(v) => row("idle", tr!("done", "已完成"), None, trf!("{v} is chosen", "{v} 已选定")),
+                    None => row("idle", tr!("idle", "空闲"), None, queued(p.queue.len())),
                 },
-                Phase::Preparing { ballot, promises, .. } => row(
-                    "preparing",
-                    "phase 1",
-                    Some(*ballot),
-                    format!("{}/{majority} promises", promises.len()),
-                ),
+                Phase::Preparing { ballot, promises, .. } => {
+                    let got = promises.len();
+                    let detail = trf!("{got}/{majority} promises", "已获 {got}/{majority} 个承诺");
+                    row("preparing", tr!("phase 1", "阶段 1"), Some(*ballot), detail)
+                }
                 Phase::Proposing { ballot } if multi => {
-                    let detail = format!("{} in flight · next slot {}", p.inflight.len(), p.next_slot);
-                    row("proposing", "leading", Some(*ballot), detail)
+                    let (inflight, next) = (p.inflight.len(), p.next_slot);
+                    let detail = trf!(
+                        "{inflight} in flight · next slot {next}",
+                        "{inflight} 个在途 · 下一个槽位 {next}"
+                    );
+                    row("proposing", tr!("leading", "领导中"), Some(*ballot), detail)
                 }
                 Phase::Proposing { ballot } => {
-                    let detail = p.inflight.get(&0).map_or_else(String::new, |v| format!("proposes {v}"));
-                    row("proposing", "phase 2", Some(*ballot), detail)
+                    let detail =
+                        p.inflight.get(&0).map_or_else(String::new, |v| trf!("proposes {v}", "提议 {v}"));
+                    row("proposing", tr!("phase 2", "阶段 2"), Some(*ballot), detail)
                 }
             }
         })

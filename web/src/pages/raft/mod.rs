@@ -4,6 +4,7 @@
 
 pub mod view;
 
+use crate::i18n::Text;
 use crate::learn::Goal;
 use crate::playground::history::Span;
 use crate::playground::{Act, Model, NodeFacts, Playground};
@@ -24,21 +25,24 @@ use yew::prelude::*;
 
 impl Playground for Raft {
     const KIND: ProtocolKind = ProtocolKind::Raft;
-    const TITLE: &'static str = "Raft";
+    const TITLE: Text = txt!("Raft", "Raft");
     const PRESETS: &'static [Preset] = RAFT_PRESETS;
     const BUGS: &'static [(&'static str, &'static str)] = BUG_NAMES;
     const INVARIANTS: &'static [&'static str] =
         &[ELECTION_SAFETY, LOG_MATCHING, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY];
-    const ROLES: &'static [(&'static str, &'static str)] =
-        &[("follower", "follower"), ("candidate", "candidate"), ("leader", "leader")];
-    const MESSAGES: &'static [(&'static str, &'static str)] = &[
-        ("msg-rv", "RequestVote"),
-        ("msg-vote", "Vote (hollow: refused)"),
-        ("msg-ae", "AppendEntries (big: with entries)"),
-        ("msg-ar", "AppendReply (hollow: retry)"),
-        ("msg-snap", "InstallSnapshot"),
+    const ROLES: &'static [(&'static str, Text)] = &[
+        ("follower", txt!("follower", "跟随者")),
+        ("candidate", txt!("candidate", "候选者")),
+        ("leader", txt!("leader", "领导者")),
     ];
-    const TIMER: &'static str = "election timer left";
+    const MESSAGES: &'static [(&'static str, Text)] = &[
+        ("msg-rv", txt!("RequestVote", "RequestVote（请求投票）")),
+        ("msg-vote", txt!("Vote (hollow: refused)", "Vote（空心：拒绝）")),
+        ("msg-ae", txt!("AppendEntries (big: with entries)", "AppendEntries（大：带日志条目）")),
+        ("msg-ar", txt!("AppendReply (hollow: retry)", "AppendReply（空心：重试）")),
+        ("msg-snap", txt!("InstallSnapshot", "InstallSnapshot（安装快照）")),
+    ];
+    const TIMER: Text = txt!("election timer left", "选举计时器剩余");
 
     fn sim(s: &Scenario) -> Sim<Raft> {
         s.raft_sim()
@@ -114,15 +118,22 @@ impl Playground for Raft {
             .max_by_key(|(i, s)| (s.term, std::cmp::Reverse(*i)))
             .map(|(i, _)| i as NodeId);
         match leader {
-            Some(l) => (l, format!("the leader, node {l}")),
-            None => (0, "node 0 (no leader yet; it will redirect)".to_owned()),
+            Some(l) => (l, trf!("the leader, node {l}", "领导者（节点 {l}）")),
+            None => (
+                0,
+                tr!("node 0 (no leader yet; it will redirect)", "节点 0（尚无领导者；它会转发）").to_owned(),
+            ),
         }
     }
 
     fn lede(_m: &Model<Raft>) -> Html {
         html! {
-            { "Raft elects a leader and replicates a log. Click a node to crash, pause or isolate it, \
-               click a link to cut it, and watch whether the safety invariants still hold." }
+            { tr!(
+                "Raft elects a leader and replicates a log. Click a node to crash, pause or isolate it, \
+                 click a link to cut it, and watch whether the safety invariants still hold.",
+                "Raft 选出一个领导者并复制日志。点击节点可让它崩溃、暂停或被隔离，\
+                 点击连线可切断它，然后观察各项安全不变式是否依然成立。"
+            ) }
         }
     }
 
@@ -130,7 +141,10 @@ impl Playground for Raft {
         let (first, rows) = view::log(m);
         html! {
             <section class="card detail logs">
-                <h2>{ "Logs" }<span class="muted">{ " — one row per node, entries coloured by term; solid = committed" }</span></h2>
+                <h2>{ tr!("Logs", "日志") }<span class="muted">{ tr!(
+                    " — one row per node, entries coloured by term; solid = committed",
+                    " — 每个节点一行，条目按任期着色；实心 = 已提交"
+                ) }</span></h2>
                 { log_table(&LogTableProps { first, rows }) }
             </section>
         }

@@ -23,24 +23,44 @@ fn shown(m: &Model<Raft>, i: usize) -> (u64, Option<NodeId>, Option<&Log>, u64) 
 /// Term and vote under the node, the election timer as its ring.
 pub fn node(m: &Model<Raft>, i: usize, role: &'static str) -> NodeFacts {
     let (term, voted, log, commit) = shown(m, i);
-    let vote = voted.map_or_else(|| "no vote".to_owned(), |v| format!("voted {v}"));
+    let no_vote = || tr!("no vote", "未投票").to_owned();
+    let vote = voted.map_or_else(no_vote, |v| trf!("voted {v}", "投给 {v}"));
+    let term_line = trf!("term {term}", "任期 {term}");
     let caption = match role {
-        "crashed" | "paused" => vec![role.to_owned(), format!("term {term}")],
-        _ => vec![format!("term {term}"), vote],
+        "crashed" | "paused" => vec![role_words(role).to_owned(), term_line.clone()],
+        _ => vec![term_line.clone(), vote],
     };
     let last = log.map_or(0, Log::last_index);
     let snap = log.map_or(0, Log::offset);
-    let title = format!(
-        "node {i}: {role}, term {term}, {}, log through index {last}{}, commit {commit}. Click for actions.",
-        voted.map_or_else(|| "no vote".to_owned(), |v| format!("voted for {v}")),
-        if snap > 0 { format!(" (snapshot through {snap})") } else { String::new() }
+    let (role, vote) =
+        (role_words(role), voted.map_or_else(no_vote, |v| trf!("voted for {v}", "投票给 {v}")));
+    let snapshot = if snap > 0 {
+        trf!(" (snapshot through {snap})", "（快照到索引 {snap}）")
+    } else {
+        String::new()
+    };
+    let title = trf!(
+        "node {i}: {role}, term {term}, {vote}, log through index {last}{snapshot}, commit {commit}. Click for actions.",
+        "节点 {i}：{role}，任期 {term}，{vote}，日志到索引 {last}{snapshot}，提交到 {commit}。点击查看操作。"
     );
     NodeFacts {
         term,
         caption,
         timer: timer_left(m, i, &Timer::Election, m.scenario.election_max),
         title,
-        summary: format!("term {term}"),
+        summary: term_line,
+    }
+}
+
+/// A role's class in words: the class itself in English.
+fn role_words(role: &'static str) -> &'static str {
+    match role {
+        "follower" => tr!("follower", "跟随者"),
+        "candidate" => tr!("candidate", "候选者"),
+        "leader" => tr!("leader", "领导者"),
+        "crashed" => tr!("crashed", "已崩溃"),
+        "paused" => tr!("paused", "已暂停"),
+        other => other,
     }
 }
 
@@ -55,7 +75,14 @@ pub fn log(m: &Model<Raft>) -> (u64, Vec<LogRow>) {
             let terms = (first..=last).map(|k| log.and_then(|l| l.get(k)).map(|e| e.term)).collect();
             let role = role_of(m, i);
             let snapshot = log.map_or(0, Log::offset);
-            LogRow { label: format!("node {i}"), role, terms, commit, snapshot, dim: role == "crashed" }
+            LogRow {
+                label: trf!("node {i}", "节点 {i}"),
+                role,
+                terms,
+                commit,
+                snapshot,
+                dim: role == "crashed",
+            }
         })
         .collect();
     (first, rows)

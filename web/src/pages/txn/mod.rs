@@ -9,6 +9,7 @@
 pub mod panels;
 pub mod view;
 
+use crate::i18n::Text;
 use crate::learn::Goal;
 use crate::playground::{Act, Model, NodeFacts, Playground};
 use crate::widgets::timeline::timeline_panel;
@@ -24,26 +25,26 @@ use yew::prelude::*;
 
 impl Playground for Txn {
     const KIND: ProtocolKind = ProtocolKind::Txn;
-    const TITLE: &'static str = "Commit";
+    const TITLE: Text = txt!("Commit", "提交");
     const PRESETS: &'static [Preset] = TXN_PRESETS;
     const BUGS: &'static [(&'static str, &'static str)] = TXN_BUG_NAMES;
     const INVARIANTS: &'static [&'static str] = TXN_INVARIANTS;
-    const ROLES: &'static [(&'static str, &'static str)] = &[
-        ("coordinator", "coordinator"),
-        ("idle", "participant, nothing open"),
-        ("working", "logging its yes vote"),
-        ("in-doubt", "in doubt: voted yes, locks held"),
-        ("precommitted", "pre-committed (3PC)"),
+    const ROLES: &'static [(&'static str, Text)] = &[
+        ("coordinator", txt!("coordinator", "协调者")),
+        ("idle", txt!("participant, nothing open", "参与者，无未决事务")),
+        ("working", txt!("logging its yes vote", "正在记录赞成票")),
+        ("in-doubt", txt!("in doubt: voted yes, locks held", "不确定：已投赞成票，持有锁")),
+        ("precommitted", txt!("pre-committed (3PC)", "已预提交（3PC）")),
     ];
-    const MESSAGES: &'static [(&'static str, &'static str)] = &[
-        ("msg-prepare", "Prepare"),
-        ("msg-yes", "Yes vote"),
-        ("msg-no no", "No vote"),
-        ("msg-precommit", "PreCommit (small: PreAck)"),
-        ("msg-commit data", "Commit"),
-        ("msg-abort data", "Abort"),
-        ("msg-ack ack", "Ack"),
-        ("msg-ask", "Ask / Query (small: Report)"),
+    const MESSAGES: &'static [(&'static str, Text)] = &[
+        ("msg-prepare", txt!("Prepare", "Prepare（准备）")),
+        ("msg-yes", txt!("Yes vote", "Yes（赞成票）")),
+        ("msg-no no", txt!("No vote", "No（反对票）")),
+        ("msg-precommit", txt!("PreCommit (small: PreAck)", "PreCommit（预提交；小：PreAck）")),
+        ("msg-commit data", txt!("Commit", "Commit（提交）")),
+        ("msg-abort data", txt!("Abort", "Abort（中止）")),
+        ("msg-ack ack", txt!("Ack", "Ack（确认）")),
+        ("msg-ask", txt!("Ask / Query (small: Report)", "Ask / Query（询问；小：Report 报告）")),
     ];
     const LABEL_CLASSES: &'static [(&'static str, &'static str)] = &[
         ("No", "msg-no no"),
@@ -52,7 +53,7 @@ impl Playground for Txn {
         ("Report", "msg-ask"),
         ("Ack", "msg-ack"),
     ];
-    const TIMER: &'static str = "timeout left (3PC: until it decides alone)";
+    const TIMER: Text = txt!("timeout left (3PC: until it decides alone)", "超时剩余（3PC：到自行决定为止）");
     /// Room for "txn 12: pre-committed" beside a participant, even at a phone's caption size.
     const PICTURE_PAD: f64 = 70.0;
     /// Room for four caption lines above the coordinator and below a participant at the bottom.
@@ -82,7 +83,7 @@ impl Playground for Txn {
 
     /// Never used: the coordinator makes its own transactions (no client-write button).
     fn write_target(_m: &Model<Txn>) -> (NodeId, String) {
-        (COORDINATOR, "the coordinator starts its own transactions".to_owned())
+        (COORDINATOR, tr!("the coordinator starts its own transactions", "协调者自己发起事务").to_owned())
     }
 
     fn node_name(&self, id: NodeId) -> String {
@@ -100,15 +101,20 @@ impl Playground for Txn {
 
     fn lede(m: &Model<Txn>) -> Html {
         let mode = match m.scenario.txn.mode {
-            TxnMode::TwoPhase => "Two-phase commit",
-            TxnMode::ThreePhase => "Three-phase commit",
+            TxnMode::TwoPhase => tr!("Two-phase commit", "两阶段提交"),
+            TxnMode::ThreePhase => tr!("Three-phase commit", "三阶段提交"),
         };
         html! {
             <>
                 <b>{ mode }</b>
-                { ": a coordinator asks every participant to vote, and the transaction commits only if all vote yes. \
-                   Crash the coordinator after the votes and watch the participants sit in doubt with their locks \
-                   held (2PC blocks); switch to 3PC and they decide on a timeout — until a partition splits them." }
+                { tr!(
+                    ": a coordinator asks every participant to vote, and the transaction commits only if all vote yes. \
+                     Crash the coordinator after the votes and watch the participants sit in doubt with their locks \
+                     held (2PC blocks); switch to 3PC and they decide on a timeout — until a partition splits them.",
+                    "：协调者请每个参与者投票，只有全部投赞成票，事务才提交。在投票之后让协调者崩溃，\
+                     就能看到参与者持有锁、陷入不确定状态（2PC 阻塞）；切换到 3PC，它们会在超时后自行决定——\
+                     直到一次网络分区把它们分裂。"
+                ) }
             </>
         }
     }
@@ -141,10 +147,10 @@ impl Playground for Txn {
     fn under_picture(m: &Model<Txn>) -> Html {
         timeline_panel(
             view::timeline(m),
-            "each node's state",
-            "commits and aborts",
+            tr!("each node's state", "各节点的状态"),
+            tr!("commits and aborts", "提交与中止"),
             view::timeline_legend(m.scenario.txn.mode),
-            "commit states over time",
+            tr!("commit states over time", "提交状态随时间的变化"),
         )
     }
 

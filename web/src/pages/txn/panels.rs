@@ -40,18 +40,34 @@ pub fn participants(p: &ParticipantsProps) -> Html {
             </tr>
         }
     });
+    let sum = match crate::i18n::lang() {
+        crate::i18n::Lang::En => {
+            format!(
+                "the coordinator decided {} · {}",
+                plural(p.committed, "commit"),
+                plural(p.aborted, "abort")
+            )
+        }
+        crate::i18n::Lang::Zh => {
+            let (committed, aborted) = (p.committed, p.aborted);
+            trf!(
+                "the coordinator decided {committed} commits · {aborted} aborts",
+                "协调者已决定：提交 {committed} 个 · 中止 {aborted} 个"
+            )
+        }
+    };
     html! {
         <div class="txn-participants">
-            <h2>{ "Participants" }<span class="muted">{ " — time blocked in doubt, holding locks" }</span></h2>
+            <h2>{ tr!("Participants", "参与者") }<span class="muted">{ tr!(" — time blocked in doubt, holding locks", " — 因不确定而阻塞、持有锁的时间") }</span></h2>
             <p class="txn-sum" data-testid="txn-sum" data-committed={p.committed.to_string()}
                 data-aborted={p.aborted.to_string()}>
-                { format!("the coordinator decided {} · {}", plural(p.committed, "commit"), plural(p.aborted, "abort")) }
+                { sum }
             </p>
             <div class="table-scroll">
                 <table class="blocked-table" data-testid="participants">
-                    <thead><tr><th scope="col"></th><th scope="col">{ "now" }</th>
-                        <th scope="col" class="num" title="in doubt without a break, until now">{ "in doubt for" }</th>
-                        <th scope="col" class="num" title="time in doubt since the run began">{ "in all" }</th></tr></thead>
+                    <thead><tr><th scope="col"></th><th scope="col">{ tr!("now", "当前") }</th>
+                        <th scope="col" class="num" title={tr!("in doubt without a break, until now", "持续处于不确定状态的时间，直到现在")}>{ tr!("in doubt for", "持续不确定") }</th>
+                        <th scope="col" class="num" title={tr!("time in doubt since the run began", "运行开始以来处于不确定状态的总时间")}>{ tr!("in all", "累计") }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>
@@ -71,17 +87,22 @@ fn glyph(state: &str) -> &'static str {
 }
 
 fn cell_title(c: &Cell, who: &str) -> String {
-    let when = c.at.map(|t| format!(" at {:.3} s", t as f64 / 1e6)).unwrap_or_default();
+    let when =
+        c.at.map(|t| {
+            let t = t as f64 / 1e6;
+            trf!(" at {t:.3} s", "（{t:.3} s）")
+        })
+        .unwrap_or_default();
     let what = match c.state {
-        "committed" => "committed",
-        "aborted" => "aborted",
-        "in-doubt" => "in doubt: voted yes, no outcome yet",
-        "precommitted" => "pre-committed",
-        "working" => "logging its yes vote",
-        "deciding" => "deciding",
-        _ => "no record",
+        "committed" => tr!("committed", "已提交"),
+        "aborted" => tr!("aborted", "已中止"),
+        "in-doubt" => tr!("in doubt: voted yes, no outcome yet", "不确定：已投赞成票，尚无结果"),
+        "precommitted" => tr!("pre-committed", "已预提交"),
+        "working" => tr!("logging its yes vote", "正在记录赞成票"),
+        "deciding" => tr!("deciding", "正在决定"),
+        _ => tr!("no record", "无记录"),
     };
-    format!("{who}: {what}{when}")
+    trf!("{who}: {what}{when}", "{who}：{what}{when}")
 }
 
 fn cell(c: &Cell, who: String) -> Html {
@@ -102,24 +123,35 @@ pub struct TransactionsProps {
 /// The newest transactions, one row each, with what every node did: a split transaction (one
 /// committed, another aborted) stands out.
 pub fn transactions(p: &TransactionsProps) -> Html {
-    let heads = (1..=p.participants)
-        .map(|k| html! { <th scope="col" title={format!("participant {k}")}>{ format!("P{k}") }</th> });
+    let heads = (1..=p.participants).map(
+        |k| html! { <th scope="col" title={trf!("participant {k}", "参与者 {k}")}>{ format!("P{k}") }</th> },
+    );
     let rows = p.rows.iter().map(|r| {
-        let cells = r.participants.iter().map(|c| cell(c, format!("participant {}", c.node)));
+        let cells = r.participants.iter().map(|c| {
+            let k = c.node;
+            cell(c, trf!("participant {k}", "参与者 {k}"))
+        });
         let has = |state: &str| r.participants.iter().any(|c| c.state == state);
         let (verdict, why) = match r.outcome {
-            "committed" => ("committed", ""),
-            "aborted" => ("aborted", ""),
-            "split" if has("committed") && has("aborted") => {
-                ("SPLIT", "one participant committed, another aborted")
-            }
-            "split" => ("SPLIT (C)", "the coordinator decided one way, a participant the other"),
-            _ => ("undecided", ""),
+            "committed" => (tr!("committed", "已提交"), ""),
+            "aborted" => (tr!("aborted", "已中止"), ""),
+            "split" if has("committed") && has("aborted") => (
+                tr!("SPLIT", "分裂"),
+                tr!("one participant committed, another aborted", "一个参与者提交了，另一个中止了"),
+            ),
+            "split" => (
+                tr!("SPLIT (C)", "分裂（C）"),
+                tr!(
+                    "the coordinator decided one way, a participant the other",
+                    "协调者与某个参与者的决定相反"
+                ),
+            ),
+            _ => (tr!("undecided", "未决定"), ""),
         };
         html! {
             <tr data-testid={format!("txn-{}", r.txn)} data-outcome={r.outcome} class={r.outcome}>
                 <th scope="row">{ r.txn }</th>
-                { cell(&r.coordinator, "coordinator".to_owned()) }
+                { cell(&r.coordinator, tr!("coordinator", "协调者").to_owned()) }
                 { for cells }
                 <td class="verdict" title={(!why.is_empty()).then_some(why)}>{ verdict }</td>
             </tr>
@@ -127,14 +159,17 @@ pub fn transactions(p: &TransactionsProps) -> Html {
     });
     html! {
         <div class="txn-outcomes">
-            <h2>{ "Transactions" }<span class="muted">{ " — newest first; ✓ committed, ✕ aborted, ? in doubt, ◐ pre-committed" }</span></h2>
+            <h2>{ tr!("Transactions", "事务") }<span class="muted">{ tr!(
+                " — newest first; ✓ committed, ✕ aborted, ? in doubt, ◐ pre-committed",
+                " — 最新的在前；✓ 已提交，✕ 已中止，? 不确定，◐ 已预提交"
+            ) }</span></h2>
             if p.rows.is_empty() {
-                <p class="muted" data-testid="transactions">{ "No transaction has started yet." }</p>
+                <p class="muted" data-testid="transactions">{ tr!("No transaction has started yet.", "尚无事务开始。") }</p>
             } else {
                 <div class="table-scroll">
                     <table class="txn-table" data-testid="transactions">
-                        <thead><tr><th scope="col">{ "txn" }</th><th scope="col" title="coordinator">{ "C" }</th>
-                            { for heads }<th scope="col">{ "outcome" }</th></tr></thead>
+                        <thead><tr><th scope="col">{ tr!("txn", "事务") }</th><th scope="col" title={tr!("coordinator", "协调者")}>{ "C" }</th>
+                            { for heads }<th scope="col">{ tr!("outcome", "结果") }</th></tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>
                 </div>
@@ -147,31 +182,40 @@ pub fn transactions(p: &TransactionsProps) -> Html {
 pub fn explainer() -> Html {
     html! {
         <div class="txn-explainer" data-testid="explainer">
-            <h2>{ "Why 2PC blocks, and why 3PC is not the fix" }</h2>
-            <p><b>{ "Two-phase commit" }</b>{ " (Gray, 1978): the coordinator asks every participant to prepare; each \
+            <h2>{ tr!("Why 2PC blocks, and why 3PC is not the fix", "为什么 2PC 会阻塞，为什么 3PC 不是解药") }</h2>
+            <p><b>{ tr!("Two-phase commit", "两阶段提交") }</b>{ tr!(" (Gray, 1978): the coordinator asks every participant to prepare; each \
                 forces its vote to its log, then votes. Only if all vote yes does the coordinator log COMMIT and tell \
-                them. A participant that voted yes is " }<i>{ "in doubt" }</i>{ ": it promised to commit if told, so \
+                them. A participant that voted yes is ", "（Gray，1978）：协调者请每个参与者准备；每个参与者先把自己的投票强制写入日志，\
+                再投票。只有全部投赞成票，协调者才记录 COMMIT 并通知它们。投了赞成票的参与者处于") }<i>{ tr!("in doubt", "不确定") }</i>{ tr!(": it promised to commit if told, so \
                 it may not abort alone, and it cannot commit alone either, since another participant may have voted \
                 no. It holds its locks and asks. If the coordinator dies after the votes, everyone waits for it to \
-                come back — 2PC " }<b>{ "blocks" }</b>{ ". Try " }<i>{ "2PC blocks" }</i>{ " and watch the counters." }</p>
-            <p><b>{ "Three-phase commit" }</b>{ " (Skeen, 1981) puts a PreCommit round between the votes and the \
+                come back — 2PC ", "状态：它承诺过收到指令就提交，所以不能独自中止；它也不能独自提交，因为别的参与者可能投了反对票。\
+                它持有锁并询问。如果协调者在投票之后崩溃，所有人都要等它回来——2PC ") }<b>{ tr!("blocks", "阻塞") }</b>{ tr!(". Try ", "。试试") }<i>{ tr!("2PC blocks", "「2PC 阻塞」") }</i>{ tr!(" and watch the counters.", "预设，观察计数器。") }</p>
+            <p><b>{ tr!("Three-phase commit", "三阶段提交") }</b>{ tr!(" (Skeen, 1981) puts a PreCommit round between the votes and the \
                 commit, so that nobody commits while anyone is still uncertain. A participant that hears nothing \
                 can then decide on a timeout: uncertain → abort, pre-committed → commit. With crashes only and \
-                messages that arrive in bounded time, nobody blocks." }</p>
-            <p><b>{ "Its limit:" }</b>{ " a timeout cannot tell a crashed coordinator from one on the other side of \
+                messages that arrive in bounded time, nobody blocks.", "（Skeen，1981）在投票和提交之间加入一轮 PreCommit，\
+                保证只要还有人不确定，就没有人提交。这样，收不到消息的参与者可以在超时后自行决定：不确定 → 中止，\
+                已预提交 → 提交。如果只有崩溃故障、且消息在有限时间内送达，就没有人会阻塞。") }</p>
+            <p><b>{ tr!("Its limit:", "它的局限：") }</b>{ tr!(" a timeout cannot tell a crashed coordinator from one on the other side of \
                 a partition (or a lost message). Cut the network just after PreCommit reaches some participants, \
-                and they commit on their timeout while the others, correctly by the same rules, abort. That is " }
-                <i>{ "3PC splits" }</i>{ ": the protocol working as designed outside its assumptions, not a bug." }</p>
-            <p><b>{ "What real systems do:" }</b>{ " keep two-phase commit, but make the decision survive failures \
+                and they commit on their timeout while the others, correctly by the same rules, abort. That is ", "超时无法区分协调者是崩溃了，\
+                还是位于网络分区的另一侧（或者消息丢了）。在 PreCommit 刚送达部分参与者时切断网络，它们会在超时后提交，\
+                而其余参与者按同样的规则、正确地中止。这就是") }
+                <i>{ tr!("3PC splits", "「3PC 分裂」") }</i>{ tr!(": the protocol working as designed outside its assumptions, not a bug.", "：协议在其假设之外按设计运行，而不是 bug。") }</p>
+            <p><b>{ tr!("What real systems do:", "实际系统的做法：") }</b>{ tr!(" keep two-phase commit, but make the decision survive failures \
                 by running it through consensus. Paxos Commit replicates every vote with Paxos, so a majority of \
                 acceptors can finish a transaction without the coordinator; Spanner's coordinator and participants \
                 are each a Paxos-replicated group, so a crashed coordinator is replaced by a new leader that has \
-                the log." }</p>
-            <p class="muted">{ "Sources: J. Gray, Notes on Data Base Operating Systems (1978); D. Skeen, Nonblocking \
-                Commit Protocols (SIGMOD 1981); " }
+                the log.", "保留两阶段提交，但让决定经由共识达成，从而在故障中幸存。Paxos Commit 用 Paxos 复制每一张选票，\
+                因此多数派接受者无需协调者就能完成事务；Spanner 的协调者和参与者各自是一个 Paxos 复制组，\
+                协调者崩溃时，由持有日志的新领导者接替。") }</p>
+            <p class="muted">{ tr!("Sources: J. Gray, Notes on Data Base Operating Systems (1978); D. Skeen, Nonblocking \
+                Commit Protocols (SIGMOD 1981); ", "参考文献：J. Gray, Notes on Data Base Operating Systems (1978)；D. Skeen, Nonblocking \
+                Commit Protocols (SIGMOD 1981)；") }
                 <a href="https://arxiv.org/abs/cs/0408036" target="_blank" rel="noopener">
                     { "J. Gray & L. Lamport, Consensus on Transaction Commit (2006)" }</a>
-                { "; J. Corbett et al., Spanner (OSDI 2012). Presumed abort, used here: C. Mohan et al. (1986)." }</p>
+                { tr!("; J. Corbett et al., Spanner (OSDI 2012). Presumed abort, used here: C. Mohan et al. (1986).", "；J. Corbett et al., Spanner (OSDI 2012)。本页采用的推定中止（presumed abort）：C. Mohan et al. (1986)。") }</p>
         </div>
     }
 }
@@ -187,19 +231,22 @@ pub fn verdict_note(p: &VerdictNoteProps) -> Html {
     match p.kind {
         "protocol" => html! {
             <p class="verdict-note" data-testid="verdict-note" data-kind="protocol">
-                <b>{ "Not a bug: this is three-phase commit itself." }</b>
-                { " The participants that got PreCommit went on to commit; those cut off before it, still \
+                <b>{ tr!("Not a bug: this is three-phase commit itself.", "不是 bug：这是三阶段提交本身的问题。") }</b>
+                { tr!(" The participants that got PreCommit went on to commit; those cut off before it, still \
                    uncertain, aborted when their timeout fired — each by 3PC's rules. A timeout cannot tell a \
                    crashed coordinator from a partition or a lost message, so 3PC is only safe when neither \
                    happens. Real systems commit through consensus (Paxos Commit, a Paxos- or Raft-replicated \
-                   coordinator) instead." }
+                   coordinator) instead.", "收到 PreCommit 的参与者继续提交；在此之前被切断、仍不确定的参与者在超时后中止——\
+                   双方都遵守 3PC 的规则。超时无法区分协调者崩溃与网络分区或消息丢失，所以 3PC 只有在这两者都不发生时才安全。\
+                   实际系统改为经由共识提交（Paxos Commit，或用 Paxos、Raft 复制的协调者）。") }
             </p>
         },
         _ => html! {
             <p class="verdict-note" data-testid="verdict-note" data-kind="bug">
-                <b>{ "The bug switch did it:" }</b>
-                { " with " }<code>{ "committimeout" }</code>{ " the coordinator commits when the vote timeout fires, \
-                   although a vote never came. Switch it off and the same run aborts." }
+                <b>{ tr!("The bug switch did it:", "是 bug 开关造成的：") }</b>
+                { tr!(" with ", "开启 ") }<code>{ "committimeout" }</code>{ tr!(" the coordinator commits when the vote timeout fires, \
+                   although a vote never came. Switch it off and the same run aborts.", " 后，投票超时触发时协调者会提交，\
+                   尽管有一张选票始终没有到达。关掉它，同样的运行会中止。") }
             </p>
         },
     }
@@ -231,22 +278,28 @@ pub fn txn_settings(p: &TxnSettingsProps) -> Html {
     };
     html! {
         <>
-            <div class="row" role="group" aria-label="commit protocol">
-                <span>{ "protocol" }</span>
+            <div class="row" role="group" aria-label={tr!("commit protocol", "提交协议")}>
+                <span>{ tr!("protocol", "协议") }</span>
                 <span class="segmented">
-                    { variant(TxnMode::TwoPhase, "2PC", "two-phase commit: prepare, vote, commit; blocks if the coordinator dies after the votes") }
-                    { variant(TxnMode::ThreePhase, "3PC", "three-phase commit: adds PreCommit, and participants decide on a timeout") }
+                    { variant(TxnMode::TwoPhase, "2PC", tr!(
+                        "two-phase commit: prepare, vote, commit; blocks if the coordinator dies after the votes",
+                        "两阶段提交：准备、投票、提交；协调者在投票后崩溃就会阻塞"
+                    )) }
+                    { variant(TxnMode::ThreePhase, "3PC", tr!(
+                        "three-phase commit: adds PreCommit, and participants decide on a timeout",
+                        "三阶段提交：加入 PreCommit，参与者在超时后自行决定"
+                    )) }
                 </span>
             </div>
             <label class="row">
-                <span>{ "no votes" }</span>
-                { choice("no", "share of no votes", NO_PERCENTS, p.no_percent, |v| format!("{v}%"), &p.on_no) }
-                <span class="muted">{ "a no vote aborts the transaction" }</span>
+                <span>{ tr!("no votes", "反对票") }</span>
+                { choice("no", tr!("share of no votes", "反对票比例"), NO_PERCENTS, p.no_percent, |v| format!("{v}%"), &p.on_no) }
+                <span class="muted">{ tr!("a no vote aborts the transaction", "一张反对票就会中止事务") }</span>
             </label>
             <label class="row">
-                <span>{ "vote timeout" }</span>
-                { choice("timeout", "vote timeout", TIMEOUTS, p.timeout, format_duration, &p.on_timeout) }
-                <span class="muted">{ "the coordinator aborts when a vote is this late" }</span>
+                <span>{ tr!("vote timeout", "投票超时") }</span>
+                { choice("timeout", tr!("vote timeout", "投票超时"), TIMEOUTS, p.timeout, format_duration, &p.on_timeout) }
+                <span class="muted">{ tr!("the coordinator aborts when a vote is this late", "投票迟到这么久，协调者就中止事务") }</span>
             </label>
         </>
     }

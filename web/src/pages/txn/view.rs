@@ -78,11 +78,11 @@ pub fn current(txns: &Txns) -> Option<(u64, Phase)> {
 /// A participant's phase on a transaction, in a few words.
 pub fn phase_words(txn: u64, phase: Phase) -> String {
     match phase {
-        Phase::Preparing => format!("txn {txn}: logging vote"),
-        Phase::Uncertain => format!("txn {txn}: in doubt"),
-        Phase::PreCommitted => format!("txn {txn}: pre-committed"),
-        Phase::Committed => format!("txn {txn} committed"),
-        Phase::Aborted => format!("txn {txn} aborted"),
+        Phase::Preparing => trf!("txn {txn}: logging vote", "事务 {txn}：正在记录投票"),
+        Phase::Uncertain => trf!("txn {txn}: in doubt", "事务 {txn}：不确定"),
+        Phase::PreCommitted => trf!("txn {txn}: pre-committed", "事务 {txn}：已预提交"),
+        Phase::Committed => trf!("txn {txn} committed", "事务 {txn} 已提交"),
+        Phase::Aborted => trf!("txn {txn} aborted", "事务 {txn} 已中止"),
     }
 }
 
@@ -120,19 +120,27 @@ fn coordinator_stage(c: &Txn, s: &CoordState) -> String {
     match &s.round {
         Some(r) => match r.stage {
             Stage::Voting => {
-                format!("txn {}: {}/{all} yes votes", r.txn, r.votes.values().filter(|y| **y).count())
+                let (t, yes) = (r.txn, r.votes.values().filter(|y| **y).count());
+                trf!("txn {t}: {yes}/{all} yes votes", "事务 {t}：{yes}/{all} 张赞成票")
             }
             Stage::Logging if c.config.mode == TxnMode::ThreePhase => {
-                format!("txn {}: logging pre-commit", r.txn)
+                let t = r.txn;
+                trf!("txn {t}: logging pre-commit", "事务 {t}：正在记录预提交")
             }
-            Stage::Logging => format!("txn {}: logging COMMIT", r.txn),
-            Stage::PreCommitting => format!("txn {}: pre-commit, {}/{all} acks", r.txn, r.pre_acks.len()),
+            Stage::Logging => {
+                let t = r.txn;
+                trf!("txn {t}: logging COMMIT", "事务 {t}：正在记录 COMMIT")
+            }
+            Stage::PreCommitting => {
+                let (t, acks) = (r.txn, r.pre_acks.len());
+                trf!("txn {t}: pre-commit, {acks}/{all} acks", "事务 {t}：预提交，{acks}/{all} 个确认")
+            }
         },
         None => match (s.resolving.keys().next(), s.history.last()) {
-            (Some(t), _) => format!("txn {t}: asking the participants"),
-            (None, Some((t, Decision::Commit))) => format!("txn {t} committed"),
-            (None, Some((t, Decision::Abort))) => format!("txn {t} aborted"),
-            (None, None) => "about to start txn 1".to_owned(),
+            (Some(t), _) => trf!("txn {t}: asking the participants", "事务 {t}：正在询问参与者"),
+            (None, Some((t, Decision::Commit))) => trf!("txn {t} committed", "事务 {t} 已提交"),
+            (None, Some((t, Decision::Abort))) => trf!("txn {t} aborted", "事务 {t} 已中止"),
+            (None, None) => tr!("about to start txn 1", "即将开始事务 1").to_owned(),
         },
     }
 }
@@ -141,13 +149,13 @@ fn coordinator_stage(c: &Txn, s: &CoordState) -> String {
 fn coordinator_disk(log: &CoordLog) -> String {
     let last = log.next_txn.saturating_sub(1);
     if last == 0 {
-        "nothing logged yet".to_owned()
+        tr!("nothing logged yet", "尚无日志记录").to_owned()
     } else if log.commits.contains(&last) {
-        format!("txn {last}: COMMIT logged")
+        trf!("txn {last}: COMMIT logged", "事务 {last}：已记录 COMMIT")
     } else if log.precommitted.contains(&last) {
-        format!("txn {last}: pre-commit logged")
+        trf!("txn {last}: pre-commit logged", "事务 {last}：已记录预提交")
     } else {
-        format!("txn {last}: no decision logged")
+        trf!("txn {last}: no decision logged", "事务 {last}：未记录决定")
     }
 }
 
@@ -157,7 +165,7 @@ fn coordinator(m: &Model<Txn>, role: &'static str) -> NodeFacts {
     let c = &protocol.config;
     let node = &cluster.nodes[COORDINATOR as usize];
     let (committed, aborted) = counts(m);
-    let tally = format!("{committed} committed · {aborted} aborted");
+    let tally = trf!("{committed} committed · {aborted} aborted", "已提交 {committed} · 已中止 {aborted}");
     let (line, txn, timer) = match (&node.state, &node.durable) {
         (Some(TxnState::Coordinator(s)), _) => {
             let txn = s.round.as_ref().map_or(s.log.next_txn.saturating_sub(1), |r| r.txn);
@@ -175,11 +183,11 @@ fn coordinator(m: &Model<Txn>, role: &'static str) -> NodeFacts {
         (_, Some(TxnDurable::Coordinator(log))) => {
             (coordinator_disk(log), log.next_txn.saturating_sub(1), None)
         }
-        _ => ("nothing logged yet".to_owned(), 0, None),
+        _ => (tr!("nothing logged yet", "尚无日志记录").to_owned(), 0, None),
     };
-    let mut caption = vec!["coordinator".to_owned()];
+    let mut caption = vec![tr!("coordinator", "协调者").to_owned()];
     match role {
-        "crashed" => caption.push("crashed".to_owned()),
+        "crashed" => caption.push(tr!("crashed", "已崩溃").to_owned()),
         "paused" => caption.push(format!("❚❚ {line}")),
         _ => caption.push(line.clone()),
     }
@@ -188,11 +196,14 @@ fn coordinator(m: &Model<Txn>, role: &'static str) -> NodeFacts {
     }
     caption.push(tally.clone());
     let state = match role {
-        "crashed" => format!("crashed; {line}"),
-        "paused" => format!("paused; {line}"),
+        "crashed" => trf!("crashed; {line}", "已崩溃；{line}"),
+        "paused" => trf!("paused; {line}", "已暂停；{line}"),
         _ => line,
     };
-    let title = format!("coordinator (node 0): {state}; {tally}. Click for actions.");
+    let title = trf!(
+        "coordinator (node 0): {state}; {tally}. Click for actions.",
+        "协调者（节点 0）：{state}；{tally}。点击查看操作。"
+    );
     NodeFacts { term: txn, caption, timer, title, summary: state }
 }
 
@@ -209,11 +220,11 @@ fn participant_txns(m: &Model<Txn>, i: usize) -> Option<&Txns> {
 /// A participant's phase in the picture's few words (its transaction is on the line above).
 fn phase_short(phase: Phase) -> &'static str {
     match phase {
-        Phase::Preparing => "logging vote",
-        Phase::Uncertain => "in doubt",
-        Phase::PreCommitted => "pre-committed",
-        Phase::Committed => "committed",
-        Phase::Aborted => "aborted",
+        Phase::Preparing => tr!("logging vote", "正在记录投票"),
+        Phase::Uncertain => tr!("in doubt", "不确定"),
+        Phase::PreCommitted => tr!("pre-committed", "已预提交"),
+        Phase::Committed => tr!("committed", "已提交"),
+        Phase::Aborted => tr!("aborted", "已中止"),
     }
 }
 
@@ -228,24 +239,30 @@ fn participant(m: &Model<Txn>, i: usize, role: &'static str) -> NodeFacts {
     let up = cluster.nodes[i].state.is_some();
     let cur = participant_txns(m, i).and_then(current);
     let mut caption = Vec::new();
-    let mut summary = cur.map_or_else(|| "no transaction yet".to_owned(), |(t, ph)| phase_words(t, ph));
+    let mut summary =
+        cur.map_or_else(|| tr!("no transaction yet", "尚无事务").to_owned(), |(t, ph)| phase_words(t, ph));
     if up {
         let pause = if role == "paused" { "❚❚ " } else { "" };
         match cur {
-            Some((t, ph)) => caption.extend([format!("{pause}txn {t}"), phase_short(ph).to_owned()]),
-            None => caption.push(format!("{pause}no txn yet")),
+            Some((t, ph)) => {
+                caption.extend([trf!("{pause}txn {t}", "{pause}事务 {t}"), phase_short(ph).to_owned()])
+            }
+            None => caption.push(trf!("{pause}no txn yet", "{pause}尚无事务")),
         }
         if let Some(d) = in_doubt_for(m, id) {
-            caption.push(format!("blocked {}", secs(d)));
-            caption.push("locks held".to_owned());
-            summary = format!("{summary}, blocked {} with its locks held", secs(d));
+            let d = secs(d);
+            caption.push(trf!("blocked {d}", "已阻塞 {d}"));
+            caption.push(tr!("locks held", "持有锁").to_owned());
+            summary = trf!("{summary}, blocked {d} with its locks held", "{summary}，已阻塞 {d}，持有锁");
         }
     } else {
-        caption.push("crashed".to_owned());
-        summary = "crashed".to_owned();
+        caption.push(tr!("crashed", "已崩溃").to_owned());
+        summary = tr!("crashed", "已崩溃").to_owned();
         if let Some((t, ph)) = cur.filter(|(_, ph)| ph.in_doubt()) {
-            caption.extend([format!("txn {t}"), "in doubt on disk".to_owned()]);
-            summary = format!("crashed; {} on disk", phase_words(t, ph));
+            caption
+                .extend([trf!("txn {t}", "事务 {t}"), tr!("in doubt on disk", "磁盘上：不确定").to_owned()]);
+            let words = phase_words(t, ph);
+            summary = trf!("crashed; {words} on disk", "已崩溃；磁盘上：{words}");
         }
     }
     let timer = match cur {
@@ -255,16 +272,21 @@ fn participant(m: &Model<Txn>, i: usize, role: &'static str) -> NodeFacts {
         _ => None,
     };
     let why = match (cur, up, c.mode) {
-        (Some((_, Phase::Uncertain)), true, TxnMode::TwoPhase) => {
-            " It voted yes: it may neither commit nor abort alone, so it keeps its locks and asks the coordinator."
-        }
-        (Some((_, Phase::Uncertain | Phase::PreCommitted)), true, TxnMode::ThreePhase) => {
-            " It voted yes; the ring is its timeout, after which it decides alone (uncertain: abort, pre-committed: commit)."
-        }
+        (Some((_, Phase::Uncertain)), true, TxnMode::TwoPhase) => tr!(
+            " It voted yes: it may neither commit nor abort alone, so it keeps its locks and asks the coordinator.",
+            "它已投赞成票：既不能独自提交，也不能独自中止，因此持有锁并询问协调者。"
+        ),
+        (Some((_, Phase::Uncertain | Phase::PreCommitted)), true, TxnMode::ThreePhase) => tr!(
+            " It voted yes; the ring is its timeout, after which it decides alone (uncertain: abort, pre-committed: commit).",
+            "它已投赞成票；圆环是它的超时，超时后它独自决定（不确定：中止；已预提交：提交）。"
+        ),
         _ => "",
     };
-    let paused = if role == "paused" { ", paused" } else { "" };
-    let title = format!("{name} (node {i}){paused}: {summary}.{why} Click for actions.");
+    let paused = if role == "paused" { tr!(", paused", "，已暂停") } else { "" };
+    let title = trf!(
+        "{name} (node {i}){paused}: {summary}.{why} Click for actions.",
+        "{name}（节点 {i}）{paused}：{summary}。{why}点击查看操作。"
+    );
     NodeFacts { term: cur.map_or(0, |(t, _)| t), caption, timer, title, summary }
 }
 
@@ -309,7 +331,10 @@ pub fn timeline(m: &Model<Txn>) -> TimelineView {
             // Only a participant stuck in doubt gets a note: every yes vote is in doubt for a
             // few milliseconds, which is no news.
             let note = match in_doubt_for(m, id).filter(|d| *d >= ROW_NOTE_AFTER) {
-                Some(d) if id != COORDINATOR => format!("blocked {}", secs(d)),
+                Some(d) if id != COORDINATOR => {
+                    let d = secs(d);
+                    trf!("blocked {d}", "已阻塞 {d}")
+                }
                 _ => String::new(),
             };
             TimelineRow { id, label: c.name(id), class: role_of(m, i), note }
@@ -322,9 +347,15 @@ pub fn timeline(m: &Model<Txn>) -> TimelineView {
             .spans()
             .filter(|s| s.to.is_none_or(|to| to > start))
             .map(|s| {
+                let label = &s.label;
                 let detail = match s.class {
-                    "in-doubt" => format!("{} — voted yes, locks held", s.label),
-                    "working" => format!("{} — forcing its yes vote to the log", s.label),
+                    "in-doubt" => trf!("{label} — voted yes, locks held", "{label} — 已投赞成票，持有锁"),
+                    "working" => {
+                        trf!(
+                            "{label} — forcing its yes vote to the log",
+                            "{label} — 正在将赞成票强制写入日志"
+                        )
+                    }
                     _ => s.label.clone(),
                 };
                 TimelineSpan {
@@ -351,19 +382,35 @@ pub fn timeline(m: &Model<Txn>) -> TimelineView {
 pub fn timeline_legend(mode: TxnMode) -> Vec<TimelineKey> {
     let key = |shape, class, label| TimelineKey { shape, class, label };
     let mut keys = vec![
-        key(KeyShape::Span, "voting", "coordinator collects votes"),
-        key(KeyShape::Span, "logging", "coordinator forces its decision to the log"),
-        key(KeyShape::Span, "working", "participant forces its yes vote to the log"),
-        key(KeyShape::Span, "in-doubt", "in doubt: voted yes, no outcome, locks held"),
+        key(KeyShape::Span, "voting", tr!("coordinator collects votes", "协调者收集投票")),
+        key(
+            KeyShape::Span,
+            "logging",
+            tr!("coordinator forces its decision to the log", "协调者将决定强制写入日志"),
+        ),
+        key(
+            KeyShape::Span,
+            "working",
+            tr!("participant forces its yes vote to the log", "参与者将赞成票强制写入日志"),
+        ),
+        key(
+            KeyShape::Span,
+            "in-doubt",
+            tr!("in doubt: voted yes, no outcome, locks held", "不确定：已投赞成票，尚无结果，持有锁"),
+        ),
     ];
     if mode == TxnMode::ThreePhase {
-        keys.push(key(KeyShape::Span, "precommitted", "pre-committed / pre-commit sent"));
+        keys.push(key(
+            KeyShape::Span,
+            "precommitted",
+            tr!("pre-committed / pre-commit sent", "已预提交 / 已发出预提交"),
+        ));
     }
     keys.extend([
-        key(KeyShape::Span, "down", "crashed"),
-        key(KeyShape::Overlay, "paused", "paused"),
-        key(KeyShape::Mark, "committed", "committed"),
-        key(KeyShape::Mark, "aborted", "aborted"),
+        key(KeyShape::Span, "down", tr!("crashed", "已崩溃")),
+        key(KeyShape::Overlay, "paused", tr!("paused", "已暂停")),
+        key(KeyShape::Mark, "committed", tr!("committed", "已提交")),
+        key(KeyShape::Mark, "aborted", tr!("aborted", "已中止")),
     ]);
     keys
 }
@@ -390,11 +437,14 @@ pub fn participants(m: &Model<Txn>) -> Vec<ParticipantView> {
         .map(|id| {
             let i = id as usize;
             let cur = participant_txns(m, i).and_then(current);
-            let words = cur.map_or_else(|| "no transaction yet".to_owned(), |(t, ph)| phase_words(t, ph));
+            let words = cur.map_or_else(
+                || tr!("no transaction yet", "尚无事务").to_owned(),
+                |(t, ph)| phase_words(t, ph),
+            );
             let role = role_of(m, i);
             let text = match role {
-                "crashed" => format!("crashed ({words})"),
-                "paused" => format!("paused ({words})"),
+                "crashed" => trf!("crashed ({words})", "已崩溃（{words}）"),
+                "paused" => trf!("paused ({words})", "已暂停（{words}）"),
                 _ => words,
             };
             ParticipantView {
