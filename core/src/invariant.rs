@@ -41,14 +41,14 @@ impl<P: Protocol, C: Checker<P> + Clone + 'static> CloneChecker<P> for C {
 pub struct Broken {
     /// The invariant's name, e.g. "election safety".
     pub invariant: &'static str,
-    pub detail: String,
+    pub detail: crate::msg::Msg,
 }
 
 /// A [`Broken`] invariant placed in its run, with the events that led to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
     pub invariant: &'static str,
-    pub detail: String,
+    pub detail: crate::msg::Msg,
     pub step: u64,
     pub time: Micros,
     /// The last events before the violation, oldest first.

@@ -52,6 +52,7 @@ pub mod compact;
 pub mod invariant;
 pub mod lb;
 pub mod lock;
+pub mod msg;
 pub mod paxos;
 pub mod protocol;
 pub mod raft;

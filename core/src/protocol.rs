@@ -147,7 +147,7 @@ impl Delay {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Observation {
     pub kind: NoteKind,
-    pub text: String,
+    pub text: crate::msg::Msg,
 }
 
 /// Lets the UI style notes without parsing their text.
@@ -188,8 +188,8 @@ impl<P: Protocol> Effects<P> {
     pub fn output(&mut self, out: P::Output) {
         self.0.push(Effect::Output(out));
     }
-    pub fn note(&mut self, kind: NoteKind, text: impl Into<String>) {
-        self.0.push(Effect::Note(Observation { kind, text: text.into() }));
+    pub fn note(&mut self, kind: NoteKind, text: crate::msg::Msg) {
+        self.0.push(Effect::Note(Observation { kind, text }));
     }
 }
 
@@ -198,7 +198,7 @@ pub trait Describe {
     /// A short label such as `"AppendEntries"`.
     fn label(&self) -> &'static str;
     /// A longer, human readable description.
-    fn detail(&self) -> String;
+    fn detail(&self) -> crate::msg::Msg;
     /// A keep-alive that carries nothing new (a heartbeat, a lease renewal, a health check):
     /// the space-time diagram can hide them.
     fn routine(&self) -> bool {

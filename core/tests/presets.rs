@@ -129,7 +129,10 @@ fn preset(list: &[Preset], id: &str) -> &'static str {
 fn kleppmann_the_stale_write_is_fenced_off_and_lands_without_fencing() {
     let (mut sim, _) = lock_run(preset(LOCK_PRESETS, "kleppmann"), 3_800_000);
     let checker = sim.checker_as::<LockChecker>().unwrap();
-    assert_eq!(checker.assumption_broken.as_deref(), Some("client 1 was paused"));
+    assert_eq!(
+        checker.assumption_broken.as_ref().map(ToString::to_string).as_deref(),
+        Some("client 1 was paused")
+    );
     // The pause ends at 2.9 s; one TTL later the one-holder invariant is judged again.
     sim.run_until(4 * SEC);
     let Some(LockState::Storage(st)) = sim.cluster().state(STORAGE) else { panic!("storage down") };
@@ -143,7 +146,7 @@ fn kleppmann_the_stale_write_is_fenced_off_and_lands_without_fencing() {
 
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "kleppmann-nofence"), 4 * SEC);
     let v = sim.violation().expect("the stale write lands");
-    assert!(v.detail.contains("token 2 after accepting token 3"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("token 2 after accepting token 3"), "{}", v.detail);
 }
 
 #[test]
@@ -167,7 +170,7 @@ fn drift_past_the_bound_overlaps_holders_but_fencing_holds() {
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "drift"), 8 * SEC);
     let checker = sim.checker_as::<LockChecker>().unwrap();
     assert!(
-        checker.assumption_broken.as_deref().is_some_and(|a| a.contains("drifts")),
+        checker.assumption_broken.as_ref().is_some_and(|a| a.to_string().contains("drifts")),
         "{:?}",
         checker.assumption_broken
     );
@@ -211,7 +214,7 @@ fn the_3pc_partition_splits_the_outcome() {
     sim.run_until(4 * SEC);
     let v = sim.violation().expect("3PC decides both ways");
     assert_eq!(v.invariant, halab_core::txn::invariants::ATOMICITY);
-    assert!(v.detail.contains("txn 2"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("txn 2"), "{}", v.detail);
     // The checker's books include the violating step: participant 2 just left doubt by aborting.
     let c = sim.checker_as::<TxnChecker>().unwrap();
     assert_eq!(c.in_doubt_since(2), None);
@@ -229,7 +232,7 @@ fn a_restarted_client_hands_back_its_previous_life_s_grant_and_gets_a_fresh_toke
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "client-restart"), 4 * SEC);
     assert!(sim.violation().is_none());
     let handed_back = sim.trace().recent().any(|e| {
-        matches!(&e.kind, halab_core::sim::trace::TraceKind::Note { text, .. } if text == "client 1 released token 1")
+        matches!(&e.kind, halab_core::sim::trace::TraceKind::Note { text, .. } if text.to_string() == "client 1 released token 1")
     });
     assert!(handed_back, "the stale grant went back to the server");
     let checker = sim.checker_as::<LockChecker>().unwrap();
@@ -244,7 +247,7 @@ fn a_restarted_client_hands_back_its_previous_life_s_grant_and_gets_a_fresh_toke
 
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "bug-reuse"), 4 * SEC);
     let v = sim.violation().expect("the reused token is caught");
-    assert!(v.detail.contains("holds token 1, which client 1 held in life 0"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("holds token 1, which client 1 held in life 0"), "{}", v.detail);
 }
 
 #[test]

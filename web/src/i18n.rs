@@ -17,6 +17,8 @@
 
 use std::cell::Cell;
 
+pub mod zh_core;
+
 /// A language of the UI. Scenario keys and values stay language-neutral.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Lang {

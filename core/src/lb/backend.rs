@@ -77,10 +77,10 @@ impl BackendState {
                         self.refusing = true;
                         out.note(
                             NoteKind::Info,
-                            format!(
-                                "{}'s queue is full ({} waiting): it answers 503 until the queue drains",
-                                c.backend_name(self.index),
-                                self.queue.len()
+                            crate::msg!(
+                                "{backend}'s queue is full ({n} waiting): it answers 503 until the queue drains",
+                                backend = c.backend_name(self.index),
+                                n = self.queue.len()
                             ),
                         );
                     }

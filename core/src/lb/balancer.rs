@@ -130,12 +130,13 @@ impl BalancerState {
     }
 
     /// Who speaks in this balancer's notes: nobody needs saying for a lone balancer; of a
-    /// pair, both check the backends and would note the same thing twice, unattributed.
-    fn who(&self, c: &LbConfig) -> &'static str {
+    /// pair, both check the backends and would note the same thing twice, unattributed. So:
+    /// none, or the pair's balancer 1 or 2.
+    fn who(&self, c: &LbConfig) -> Option<u8> {
         match (c.pair.is_some(), self.me == super::BALANCER) {
-            (false, _) => "",
-            (true, true) => "balancer 1: ",
-            (true, false) => "balancer 2: ",
+            (false, _) => None,
+            (true, true) => Some(1),
+            (true, false) => Some(2),
         }
     }
 
@@ -309,7 +310,13 @@ impl BalancerState {
                     h.ejected_until = None;
                     h.errors_in_row = 0;
                     self.back_in_rotation(c, host, now);
-                    out.note(NoteKind::Info, format!("{who}{} is back from ejection", c.backend_name(host)));
+                    out.note(
+                        NoteKind::Info,
+                        said(
+                            who,
+                            crate::msg!("{backend} is back from ejection", backend = c.backend_name(host)),
+                        ),
+                    );
                 }
                 Some(_) => {}
                 None => h.backoff = h.backoff.saturating_sub(1),
@@ -349,11 +356,14 @@ impl BalancerState {
         h.ejected_until = Some(until);
         out.note(
             NoteKind::Role,
-            format!(
-                "{who}{} ejected after {} errors in a row (ejection {})",
-                c.backend_name(host),
-                h.errors_in_row,
-                h.ejections
+            said(
+                who,
+                crate::msg!(
+                    "{backend} ejected after {errors} errors in a row (ejection {n})",
+                    backend = c.backend_name(host),
+                    errors = h.errors_in_row,
+                    n = h.ejections
+                ),
             ),
         );
     }
@@ -378,7 +388,13 @@ impl BalancerState {
                 }
                 out.note(
                     NoteKind::Role,
-                    format!("{who}{} passes its health checks again", c.backend_name(host)),
+                    said(
+                        who,
+                        crate::msg!(
+                            "{backend} passes its health checks again",
+                            backend = c.backend_name(host)
+                        ),
+                    ),
                 );
             }
             if h.ejected_until.is_some() {
@@ -389,7 +405,13 @@ impl BalancerState {
                 self.back_in_rotation(c, host, now);
                 out.note(
                     NoteKind::Info,
-                    format!("{who}{} passes a health check: no longer ejected", c.backend_name(host)),
+                    said(
+                        who,
+                        crate::msg!(
+                            "{backend} passes a health check: no longer ejected",
+                            backend = c.backend_name(host)
+                        ),
+                    ),
                 );
             }
         } else {
@@ -399,9 +421,24 @@ impl BalancerState {
                 h.unhealthy = true;
                 out.note(
                     NoteKind::Role,
-                    format!("{who}{} failed {} health checks: unhealthy", c.backend_name(host), h.fails),
+                    said(
+                        who,
+                        crate::msg!(
+                            "{backend} failed {fails} health checks: unhealthy",
+                            backend = c.backend_name(host),
+                            fails = h.fails
+                        ),
+                    ),
                 );
             }
         }
+    }
+}
+
+/// A balancer's note as it says it: after its name when it is one of a pair (`who`).
+fn said(who: Option<u8>, note: crate::msg::Msg) -> crate::msg::Msg {
+    match who {
+        None => note,
+        Some(n) => crate::msg!("balancer {n}: {note}", n, note),
     }
 }

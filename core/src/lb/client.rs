@@ -252,7 +252,11 @@ impl ClientState {
             let n = self.stats.timeouts;
             out.note(
                 NoteKind::Client,
-                format!("{n} request{} timed out so far", if n == 1 { "" } else { "s" }),
+                if n == 1 {
+                    crate::msg!("1 request timed out so far")
+                } else {
+                    crate::msg!("{n} requests timed out so far", n)
+                },
             );
         }
     }

@@ -418,8 +418,8 @@ impl LbConfig {
     }
 
     /// Backend `i` as notes and pages name it: `B1 (node 3)` (1-based, as drawn).
-    pub fn backend_name(&self, i: usize) -> String {
-        format!("backend B{} (node {})", i + 1, self.backend_node(i))
+    pub fn backend_name(&self, i: usize) -> crate::msg::Msg {
+        crate::msg!("backend B{b} (node {node})", b = i + 1, node = self.backend_node(i))
     }
 
     /// Backend `i`'s weight (at least 1).

@@ -78,9 +78,9 @@ impl ControllerState {
                             changed = true;
                             out.note(
                                 NoteKind::Role,
-                                format!(
-                                    "the controller finds {} dead and looks for a replacement",
-                                    c.backend_name(i)
+                                crate::msg!(
+                                    "the controller finds {backend} dead and looks for a replacement",
+                                    backend = c.backend_name(i)
                                 ),
                             );
                         }
@@ -89,7 +89,10 @@ impl ControllerState {
                             changed = true;
                             out.note(
                                 NoteKind::Info,
-                                format!("{} answers the controller again", c.backend_name(i)),
+                                crate::msg!(
+                                    "{backend} answers the controller again",
+                                    backend = c.backend_name(i)
+                                ),
                             );
                         }
                         // It died while being provisioned: another spare will do.
@@ -125,7 +128,10 @@ impl ControllerState {
                         // Back from the dead: it can stand by for the next failure.
                         self.slots[i] = Slot::Spare;
                         self.misses[i] = 0;
-                        out.note(NoteKind::Info, format!("{} answers again: a spare now", c.backend_name(i)));
+                        out.note(
+                            NoteKind::Info,
+                            crate::msg!("{backend} answers again: a spare now", backend = c.backend_name(i)),
+                        );
                         self.fill(c, out);
                         self.save(out);
                     }
@@ -143,7 +149,11 @@ impl ControllerState {
                         self.replacements += 1;
                         out.note(
                             NoteKind::Role,
-                            format!("{} replaces {} in the pool", c.backend_name(i), c.backend_name(dead)),
+                            crate::msg!(
+                                "{backend} replaces {dead} in the pool",
+                                backend = c.backend_name(i),
+                                dead = c.backend_name(dead)
+                            ),
                         );
                         self.epoch += 1;
                         self.announce(c, out);
@@ -171,7 +181,10 @@ impl ControllerState {
             };
             self.slots[spare] = Slot::Provisioning;
             changed = true;
-            out.note(NoteKind::Info, format!("the controller provisions spare {}", c.backend_name(spare)));
+            out.note(
+                NoteKind::Info,
+                crate::msg!("the controller provisions spare {backend}", backend = c.backend_name(spare)),
+            );
             out.send(c.backend_node(spare), LbMsg::Provision);
         }
         changed

@@ -55,11 +55,11 @@ impl Checker<Lb> for LbChecker {
             if st.issued != st.ended() + s.pending.len() as u64 {
                 return Err(Broken {
                     invariant: ENDS_ONCE,
-                    detail: format!(
-                        "{} requests issued, but {} ended and {} are open",
-                        st.issued,
-                        st.ended(),
-                        s.pending.len()
+                    detail: crate::msg!(
+                        "{issued} requests issued, but {ended} ended and {open} are open",
+                        issued = st.issued,
+                        ended = st.ended(),
+                        open = s.pending.len()
                     ),
                 });
             }
@@ -74,12 +74,13 @@ impl Checker<Lb> for LbChecker {
                 if now.saturating_sub(p.issued) > limit && cluster.now >= self.pause_grace {
                     return Err(Broken {
                         invariant: NONE_LOST,
-                        detail: format!(
-                            "request {id} is still open after {:.3} s (try {}), longer than any \
-                             timeout and backoff allow ({:.3} s)",
-                            (now - p.issued) as f64 / 1e6,
-                            p.attempt,
-                            limit as f64 / 1e6
+                        detail: crate::msg!(
+                            "request {id} is still open after {age} s (try {attempt}), longer than any \
+                             timeout and backoff allow ({limit} s)",
+                            id = *id,
+                            age = format!("{:.3}", (now - p.issued) as f64 / 1e6),
+                            attempt = p.attempt,
+                            limit = format!("{:.3}", limit as f64 / 1e6)
                         ),
                     });
                 }
@@ -93,17 +94,26 @@ impl Checker<Lb> for LbChecker {
                     if !b.hosts[host].in_pool {
                         return Err(Broken {
                             invariant: NO_EJECTED_ROUTING,
-                            detail: format!("{} got a request while out of the pool", c.backend_name(host)),
+                            detail: crate::msg!(
+                                "{backend} got a request while out of the pool",
+                                backend = c.backend_name(host)
+                            ),
                         });
                     }
                     if !b.panic && !b.hosts[host].routable() {
                         return Err(Broken {
                             invariant: NO_EJECTED_ROUTING,
-                            detail: format!(
-                                "{} got a request while {}",
-                                c.backend_name(host),
-                                if b.hosts[host].unhealthy { "marked unhealthy" } else { "ejected" }
-                            ),
+                            detail: if b.hosts[host].unhealthy {
+                                crate::msg!(
+                                    "{backend} got a request while marked unhealthy",
+                                    backend = c.backend_name(host)
+                                )
+                            } else {
+                                crate::msg!(
+                                    "{backend} got a request while ejected",
+                                    backend = c.backend_name(host)
+                                )
+                            },
                         });
                     }
                 }
@@ -114,11 +124,11 @@ impl Checker<Lb> for LbChecker {
                     if b.ejected() > cap {
                         return Err(Broken {
                             invariant: EJECTION_CAP,
-                            detail: format!(
-                                "{} of {} hosts ejected, over max_ejection_percent = {}%",
-                                b.ejected(),
-                                b.pool(),
-                                o.max_ejection_percent
+                            detail: crate::msg!(
+                                "{ejected} of {pool} hosts ejected, over max_ejection_percent = {max}%",
+                                ejected = b.ejected(),
+                                pool = b.pool(),
+                                max = o.max_ejection_percent
                             ),
                         });
                     }
@@ -142,7 +152,12 @@ impl LbChecker {
         if b.pool_epoch < *seen {
             return Err(Broken {
                 invariant: POOL_FOLLOWS_CONTROLLER,
-                detail: format!("balancer {b_id} went back from pool {} to pool {}", seen, b.pool_epoch),
+                detail: crate::msg!(
+                    "balancer {b_id} went back from pool {seen} to pool {epoch}",
+                    b_id,
+                    seen = *seen,
+                    epoch = b.pool_epoch
+                ),
             });
         }
         *seen = b.pool_epoch;
@@ -155,13 +170,21 @@ impl LbChecker {
             if let Some(i) = differs {
                 return Err(Broken {
                     invariant: POOL_FOLLOWS_CONTROLLER,
-                    detail: format!(
-                        "at pool {} balancer {b_id} has {} {} the pool, the controller {}",
-                        b.pool_epoch,
-                        c.backend_name(i),
-                        if b.hosts[i].in_pool { "in" } else { "out of" },
-                        if b.hosts[i].in_pool { "not" } else { "does" },
-                    ),
+                    detail: if b.hosts[i].in_pool {
+                        crate::msg!(
+                            "at pool {epoch} balancer {b_id} has {backend} in the pool, the controller not",
+                            epoch = b.pool_epoch,
+                            b_id,
+                            backend = c.backend_name(i)
+                        )
+                    } else {
+                        crate::msg!(
+                            "at pool {epoch} balancer {b_id} has {backend} out of the pool, the controller does",
+                            epoch = b.pool_epoch,
+                            b_id,
+                            backend = c.backend_name(i)
+                        )
+                    },
                 });
             }
         }
@@ -211,7 +234,10 @@ impl LbChecker {
         if serving.len() > 1 {
             return Err(Broken {
                 invariant: ONE_MASTER,
-                detail: format!("balancers {serving:?} both serve the VIP"),
+                detail: crate::msg!(
+                    "balancers {serving} both serve the VIP",
+                    serving = format!("{serving:?}")
+                ),
             });
         }
         Ok(())

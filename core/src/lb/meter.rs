@@ -54,7 +54,7 @@ pub enum MarkKind {
 pub struct Mark {
     pub at: Micros,
     pub kind: MarkKind,
-    pub text: String,
+    pub text: crate::msg::Msg,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -178,7 +178,7 @@ impl Meter {
                 self.push(Mark {
                     at: now,
                     kind: MarkKind::Failover,
-                    text: format!("balancer {b} takes the VIP"),
+                    text: crate::msg!("balancer {b} takes the VIP", b),
                 });
             }
             self.serving = serving;
@@ -191,7 +191,7 @@ impl Meter {
                     self.push(Mark {
                         at: now,
                         kind: MarkKind::Ejection,
-                        text: format!("node {node} ejected"),
+                        text: crate::msg!("node {node} ejected", node),
                     });
                 }
                 self.ejections[i] = h.ejections;
@@ -202,7 +202,7 @@ impl Meter {
                 self.push(Mark {
                     at: now,
                     kind: MarkKind::Replacement,
-                    text: "a spare joins the pool".into(),
+                    text: crate::msg!("a spare joins the pool"),
                 });
             }
             self.replacements = ctl.replacements;

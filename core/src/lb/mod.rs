@@ -72,6 +72,17 @@ impl Status {
     pub fn is_ok(self) -> bool {
         self == Status::Ok
     }
+
+    /// The status as a message's description names it (its variant's name, in English).
+    pub fn msg(self) -> crate::msg::Msg {
+        match self {
+            Status::Ok => crate::msg!("Ok"),
+            Status::Error => crate::msg!("Error"),
+            Status::Overloaded => crate::msg!("Overloaded"),
+            Status::NoHost => crate::msg!("NoHost"),
+            Status::GatewayTimeout => crate::msg!("GatewayTimeout"),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -170,28 +181,44 @@ impl Describe for LbMsg {
         )
     }
 
-    fn detail(&self) -> String {
+    fn detail(&self) -> crate::msg::Msg {
         match self {
             LbMsg::Request { id, attempt } | LbMsg::Forward { id, attempt } => {
-                format!("request {id}, try {attempt}")
+                crate::msg!("request {id}, try {attempt}", id = *id, attempt = *attempt)
             }
             LbMsg::Done { id, attempt, status } | LbMsg::Response { id, attempt, status } => {
-                format!("request {id}, try {attempt}: {status:?}")
+                crate::msg!(
+                    "request {id}, try {attempt}: {status}",
+                    id = *id,
+                    attempt = *attempt,
+                    status = status.msg()
+                )
             }
-            LbMsg::Check { seq } => format!("health check {seq}"),
-            LbMsg::CheckReply { seq, healthy } => {
-                format!("health check {seq}: {}", if *healthy { "healthy" } else { "failing" })
+            LbMsg::Check { seq } => crate::msg!("health check {seq}", seq = *seq),
+            LbMsg::CheckReply { seq, healthy: true } => {
+                crate::msg!("health check {seq}: healthy", seq = *seq)
             }
-            LbMsg::Advert { priority } => format!("VRRP advert, priority {priority}"),
-            LbMsg::Garp => "the virtual IP moved here".into(),
-            LbMsg::Arp => "who has the virtual IP?".into(),
-            LbMsg::Provision => "start up as a replacement".into(),
-            LbMsg::Provisioned => "ready to serve".into(),
-            LbMsg::Pool { epoch, members } => format!("pool {epoch}: backends {members:?}"),
-            LbMsg::LeaseAsk { .. } => "may I hold the VIP's lease?".into(),
-            LbMsg::LeaseGrant { .. } => "lease granted".into(),
-            LbMsg::LeaseDeny => "lease held by the other balancer".into(),
-            LbMsg::LeaseRelease { .. } => "I stepped down: the lease is free".into(),
+            LbMsg::CheckReply { seq, healthy: false } => {
+                crate::msg!("health check {seq}: failing", seq = *seq)
+            }
+            LbMsg::Advert { priority } => {
+                crate::msg!("VRRP advert, priority {priority}", priority = *priority)
+            }
+            LbMsg::Garp => crate::msg!("the virtual IP moved here"),
+            LbMsg::Arp => crate::msg!("who has the virtual IP?"),
+            LbMsg::Provision => crate::msg!("start up as a replacement"),
+            LbMsg::Provisioned => crate::msg!("ready to serve"),
+            LbMsg::Pool { epoch, members } => {
+                crate::msg!(
+                    "pool {epoch}: backends {members}",
+                    epoch = *epoch,
+                    members = format!("{members:?}")
+                )
+            }
+            LbMsg::LeaseAsk { .. } => crate::msg!("may I hold the VIP's lease?"),
+            LbMsg::LeaseGrant { .. } => crate::msg!("lease granted"),
+            LbMsg::LeaseDeny => crate::msg!("lease held by the other balancer"),
+            LbMsg::LeaseRelease { .. } => crate::msg!("I stepped down: the lease is free"),
         }
     }
 }

@@ -93,7 +93,10 @@ impl Vrrp {
                 match fenced {
                     Some(_) => self.ask_lease(c, now, out),
                     None => {
-                        out.note(NoteKind::Role, format!("balancer {id} heard no advert: it takes the VIP"));
+                        out.note(
+                            NoteKind::Role,
+                            crate::msg!("balancer {id} heard no advert: it takes the VIP", id),
+                        );
                         self.become_master(c, id, out);
                     }
                 }
@@ -101,7 +104,10 @@ impl Vrrp {
             Event::Timer(LbTimer::LeaseRenew) if self.role == Role::Master => {
                 if let Some(f) = fenced {
                     if self.lease_until.is_some_and(|t| t <= now) {
-                        out.note(NoteKind::Role, format!("balancer {id} lost its lease: it stops serving"));
+                        out.note(
+                            NoteKind::Role,
+                            crate::msg!("balancer {id} lost its lease: it stops serving", id),
+                        );
                         self.become_backup(c, id, out);
                     } else {
                         self.ask_lease(c, now, out);
@@ -130,7 +136,7 @@ impl Vrrp {
                     Role::Master if *priority > mine => {
                         out.note(
                             NoteKind::Role,
-                            format!("balancer {id} hears a higher priority: it steps down"),
+                            crate::msg!("balancer {id} hears a higher priority: it steps down", id),
                         );
                         let asked = self.lease_asked;
                         self.become_backup(c, id, out);
@@ -156,7 +162,10 @@ impl Vrrp {
                         }
                     }
                     if promotion && now < until {
-                        out.note(NoteKind::Role, format!("balancer {id} holds the lease: it takes the VIP"));
+                        out.note(
+                            NoteKind::Role,
+                            crate::msg!("balancer {id} holds the lease: it takes the VIP", id),
+                        );
                         self.become_master(c, id, out);
                     }
                     if promotion {
@@ -262,7 +271,10 @@ impl WitnessState {
             Some((h, until)) if h != from && now < until => out.send(from, LbMsg::LeaseDeny),
             _ => {
                 if self.holder.is_none_or(|(h, _)| h != from) {
-                    out.note(NoteKind::Role, format!("the witness leases the VIP to balancer {from}"));
+                    out.note(
+                        NoteKind::Role,
+                        crate::msg!("the witness leases the VIP to balancer {from}", from),
+                    );
                 }
                 self.holder = Some((from, now + f.ttl));
                 self.holder_asked = asked;

@@ -108,11 +108,11 @@ impl LockConfig {
     }
 
     /// A node's name as pages and notes say it: "lock server", "storage", "client 1", ...
-    pub fn name(&self, id: NodeId) -> String {
+    pub fn name(&self, id: NodeId) -> crate::msg::Msg {
         match id {
-            SERVER => "lock server".into(),
-            STORAGE => "storage".into(),
-            c => format!("client {}", c - FIRST_CLIENT + 1),
+            SERVER => crate::msg!("lock server"),
+            STORAGE => crate::msg!("storage"),
+            c => crate::msg!("client {n}", n = c - FIRST_CLIENT + 1),
         }
     }
 }

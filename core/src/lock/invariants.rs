@@ -35,7 +35,7 @@ pub struct LockChecker {
     last_holder: Option<(NodeId, Acq, u64)>,
     /// Why [`ONE_HOLDER`] is not judged now (a client paused, a clock drifted past the bound),
     /// while it is not; overlaps are only counted then.
-    pub assumption_broken: Option<String>,
+    pub assumption_broken: Option<crate::msg::Msg>,
     /// True time until which [`ONE_HOLDER`] stays unjudged: one TTL after the last broken
     /// assumption was seen, by which time every belief formed under it has ended.
     unjudged_until: Micros,
@@ -64,15 +64,15 @@ impl LockChecker {
             // A pause is seen when it starts: `paused_until` is set by the fault step itself.
             let why = match n.paused_until {
                 Some(until) if c.is_client(id) && until > now.saturating_sub(c.ttl) => {
-                    Some((until, format!("{} was paused", c.name(id))))
+                    Some((until, crate::msg!("{who} was paused", who = c.name(id))))
                 }
                 _ if n.clock.rate_ppm.unsigned_abs() > c.drift_bound_ppm => Some((
                     now,
-                    format!(
-                        "the {}'s clock drifts {} ppm, past the {} ppm bound",
-                        c.name(id),
-                        n.clock.rate_ppm,
-                        c.drift_bound_ppm
+                    crate::msg!(
+                        "the {who}'s clock drifts {ppm} ppm, past the {bound} ppm bound",
+                        who = c.name(id),
+                        ppm = n.clock.rate_ppm,
+                        bound = c.drift_bound_ppm
                     ),
                 )),
                 _ => None,
@@ -115,9 +115,11 @@ impl LockChecker {
         if w.token < self.highest_accepted {
             return Err(Broken {
                 invariant: FENCING,
-                detail: format!(
-                    "the storage accepted {who}'s write with token {} after accepting token {}",
-                    w.token, self.highest_accepted
+                detail: crate::msg!(
+                    "the storage accepted {who}'s write with token {token} after accepting token {highest}",
+                    who,
+                    token = w.token,
+                    highest = self.highest_accepted
                 ),
             });
         }
@@ -151,11 +153,15 @@ impl LockChecker {
             if token < max || (token == max && (to, to_acq) != (client, acq)) {
                 return Err(Broken {
                     invariant: TOKENS_INCREASE,
-                    detail: format!(
-                        "token {token} granted to {} (acquisition {acq}) after token {max} had gone to {} \
-                         (acquisition {to_acq})",
-                        c.name(client),
-                        c.name(to)
+                    detail: crate::msg!(
+                        "token {token} granted to {who} (acquisition {acq}) after token {max} had gone to \
+                         {to} (acquisition {to_acq})",
+                        token,
+                        who = c.name(client),
+                        acq,
+                        max,
+                        to = c.name(to),
+                        to_acq
                     ),
                 });
             }
@@ -189,12 +195,14 @@ impl LockChecker {
         let c = &cluster.protocol.config;
         Err(Broken {
             invariant: TOKENS_INCREASE,
-            detail: format!(
-                "{} (life {life}) holds token {token}, which {} held in life {}: a fresh grant \
-                 reused a token",
-                c.name(id),
-                c.name(first.0),
-                first.1
+            detail: crate::msg!(
+                "{who} (life {life}) holds token {token}, which {first} held in life {first_life}: a fresh \
+                 grant reused a token",
+                who = c.name(id),
+                life,
+                token,
+                first = c.name(first.0),
+                first_life = first.1
             ),
         })
     }
@@ -211,11 +219,14 @@ impl LockChecker {
         }
         self.overlapping = overlapping;
         if overlapping && self.assumption_broken.is_none() {
-            let who: Vec<String> =
-                holders.iter().map(|(id, t)| format!("{} (token {t})", c.name(*id))).collect();
+            let who = holders
+                .iter()
+                .map(|&(id, token)| crate::msg!("{who} (token {token})", who = c.name(id), token))
+                .reduce(|a, b| crate::msg!("{a} and {b}", a, b))
+                .expect("two holders or more");
             return Err(Broken {
                 invariant: ONE_HOLDER,
-                detail: format!("{} believe they hold the lock at once", who.join(" and ")),
+                detail: crate::msg!("{who} believe they hold the lock at once", who),
             });
         }
         Ok(())

@@ -63,6 +63,13 @@ impl fmt::Display for Acq {
     }
 }
 
+/// An acquisition in a sentence: "1.2", the same in every language.
+impl crate::msg::IntoArg for Acq {
+    fn into_arg(self) -> crate::msg::Arg {
+        crate::msg::Arg::Text(self.to_string())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum LockMsg {
     /// Client → server. Retries repeat `acq`, so the server re-grants only to the acquisition
@@ -137,19 +144,27 @@ impl Describe for LockMsg {
         matches!(self, LockMsg::Renew { .. } | LockMsg::Renewed { .. })
     }
 
-    fn detail(&self) -> String {
-        match self {
-            LockMsg::Acquire { acq } => format!("Acquire (acquisition {acq})"),
-            LockMsg::Grant { token, .. } => format!("Grant, token {token}"),
-            LockMsg::Deny { holder: Some(h), .. } => format!("Deny: node {h} holds the lock"),
-            LockMsg::Deny { .. } => "Deny: the server is waiting out its restart grace period".into(),
-            LockMsg::Renew { token, .. } => format!("Renew token {token}"),
-            LockMsg::Renewed { token, .. } => format!("Renewed token {token}"),
-            LockMsg::Lost { token } => format!("Lost: the lease of token {token} is gone"),
-            LockMsg::Release { acq, token } => format!("Release token {token} (acquisition {acq})"),
-            LockMsg::Write { token, value } => format!("Write #{value} with token {token}"),
-            LockMsg::Written { token, value } => format!("Written #{value} (token {token})"),
-            LockMsg::Fenced { token, highest } => format!("Fenced: token {token} < {highest}"),
+    fn detail(&self) -> crate::msg::Msg {
+        match *self {
+            LockMsg::Acquire { acq } => crate::msg!("Acquire (acquisition {acq})", acq),
+            LockMsg::Grant { token, .. } => crate::msg!("Grant, token {token}", token),
+            LockMsg::Deny { holder: Some(h), .. } => crate::msg!("Deny: node {h} holds the lock", h),
+            LockMsg::Deny { holder: None, .. } => {
+                crate::msg!("Deny: the server is waiting out its restart grace period")
+            }
+            LockMsg::Renew { token, .. } => crate::msg!("Renew token {token}", token),
+            LockMsg::Renewed { token, .. } => crate::msg!("Renewed token {token}", token),
+            LockMsg::Lost { token } => crate::msg!("Lost: the lease of token {token} is gone", token),
+            LockMsg::Release { acq, token } => {
+                crate::msg!("Release token {token} (acquisition {acq})", token, acq)
+            }
+            LockMsg::Write { token, value } => crate::msg!("Write #{value} with token {token}", value, token),
+            LockMsg::Written { token, value } => {
+                crate::msg!("Written #{value} (token {token})", value, token)
+            }
+            LockMsg::Fenced { token, highest } => {
+                crate::msg!("Fenced: token {token} < {highest}", token, highest)
+            }
         }
     }
 }
@@ -310,7 +325,10 @@ impl Protocol for Lock {
                     out.set_timer(LockTimer::Grace, self.config.ttl..=self.config.ttl);
                     out.note(
                         NoteKind::Role,
-                        format!("lock server restarted: no grants for one TTL; next token {next_token}"),
+                        crate::msg!(
+                            "lock server restarted: no grants for one TTL; next token {next_token}",
+                            next_token
+                        ),
                     );
                 }
                 LockState::Server(ServerState { next_token, holder: None, in_grace: restarted })
@@ -381,7 +399,7 @@ impl Lock {
                         out.set_timer(LockTimer::Expire, ttl..=ttl);
                         out.note(
                             NoteKind::Commit,
-                            format!("granted {} token {token}", self.config.name(from)),
+                            crate::msg!("granted {who} token {token}", who = self.config.name(from), token),
                         );
                         out.send(from, LockMsg::Grant { acq, token });
                     }
@@ -402,14 +420,17 @@ impl Lock {
             {
                 s.holder = None;
                 out.cancel_timer(LockTimer::Expire);
-                out.note(NoteKind::Info, format!("{} released token {token}", self.config.name(from)));
+                out.note(
+                    NoteKind::Info,
+                    crate::msg!("{who} released token {token}", who = self.config.name(from), token),
+                );
             }
             Event::Timer(LockTimer::Expire) if s.holder.as_ref().is_some_and(|l| l.expires <= now) => {
                 self.expire(s, out);
             }
             Event::Timer(LockTimer::Grace) => {
                 s.in_grace = false;
-                out.note(NoteKind::Info, "lock server: grace period over; granting again");
+                out.note(NoteKind::Info, crate::msg!("lock server: grace period over; granting again"));
             }
             _ => {}
         }
@@ -419,7 +440,11 @@ impl Lock {
         if let Some(l) = s.holder.take() {
             out.note(
                 NoteKind::Info,
-                format!("lease of {} (token {}) expired", self.config.name(l.client), l.token),
+                crate::msg!(
+                    "lease of {who} (token {token}) expired",
+                    who = self.config.name(l.client),
+                    token = l.token
+                ),
             );
         }
     }
@@ -434,10 +459,12 @@ impl Lock {
             s.last = Some((write, false));
             out.note(
                 NoteKind::Client,
-                format!(
-                    "storage refused #{value} from {}: token {token} < {}",
-                    self.config.name(from),
-                    s.highest
+                crate::msg!(
+                    "storage refused #{value} from {who}: token {token} < {highest}",
+                    value,
+                    who = self.config.name(from),
+                    token,
+                    highest = s.highest
                 ),
             );
             out.send(from, LockMsg::Fenced { token, highest: s.highest });
@@ -453,7 +480,12 @@ impl Lock {
         out.persist(LockDurable::Storage { highest: s.highest, accepted: s.accepted, log: s.log.clone() });
         out.note(
             NoteKind::Commit,
-            format!("stored #{value} from {} (token {token})", self.config.name(from)),
+            crate::msg!(
+                "stored #{value} from {who} (token {token})",
+                value,
+                who = self.config.name(from),
+                token
+            ),
         );
         out.send(from, LockMsg::Written { token, value });
     }
@@ -507,7 +539,10 @@ impl Lock {
                 let half = c.client_lease() / 2;
                 out.set_timer(LockTimer::Renew, half..=half);
                 out.set_timer(LockTimer::Work, c.work_min..=c.work_max);
-                out.note(NoteKind::Role, format!("{} holds the lock, token {token}", c.name(id)));
+                out.note(
+                    NoteKind::Role,
+                    crate::msg!("{who} holds the lock, token {token}", who = c.name(id), token),
+                );
             }
             Event::Msg { msg: LockMsg::Deny { acq, .. }, .. } => {
                 if matches!(s.phase, Phase::Acquiring { acq: a, .. } if a == acq) {
@@ -536,11 +571,11 @@ impl Lock {
                 }
             }
             Event::Msg { msg: LockMsg::Lost { token }, .. } if s.phase_token() == Some(token) => {
-                self.stop_holding(id, s, out, "the server says the lease is gone");
+                self.stop_holding(id, s, out, crate::msg!("the server says the lease is gone"));
             }
             Event::Timer(LockTimer::LeaseEnd) => {
                 if matches!(s.phase, Phase::Holding { .. }) {
-                    self.stop_holding(id, s, out, "lease over by its clock");
+                    self.stop_holding(id, s, out, crate::msg!("lease over by its clock"));
                 }
             }
             // The check that matters: the lease was checked when the work began; a pause
@@ -563,12 +598,20 @@ impl Lock {
                 }
                 s.phase = Phase::Idle;
                 self.after_holding(out);
-                out.note(NoteKind::Info, format!("{} is done; releases token {token}", c.name(id)));
+                out.note(
+                    NoteKind::Info,
+                    crate::msg!("{who} is done; releases token {token}", who = c.name(id), token),
+                );
             }
             Event::Msg { msg: LockMsg::Fenced { token, highest }, .. } => {
                 out.note(
                     NoteKind::Client,
-                    format!("{}'s write with token {token} was fenced off ({highest} seen)", c.name(id)),
+                    crate::msg!(
+                        "{who}'s write with token {token} was fenced off ({highest} seen)",
+                        who = c.name(id),
+                        token,
+                        highest
+                    ),
                 );
                 if s.phase_token() == Some(token) {
                     s.phase = Phase::Idle;
@@ -579,10 +622,10 @@ impl Lock {
         }
     }
 
-    fn stop_holding(&self, id: NodeId, s: &mut ClientState, out: &mut Effects<Self>, why: &str) {
+    fn stop_holding(&self, id: NodeId, s: &mut ClientState, out: &mut Effects<Self>, why: crate::msg::Msg) {
         s.phase = Phase::Idle;
         self.after_holding(out);
-        out.note(NoteKind::Role, format!("{} stops holding: {why}", self.config.name(id)));
+        out.note(NoteKind::Role, crate::msg!("{who} stops holding: {why}", who = self.config.name(id), why));
     }
 
     fn after_holding(&self, out: &mut Effects<Self>) {

@@ -79,8 +79,13 @@ impl PaxosChecker {
             if known != v {
                 return Err(Broken {
                     invariant: ONE_VALUE,
-                    detail: format!(
-                        "node {id} proposed {v} and {known} in slot {slot} with the same ballot {ballot}"
+                    detail: crate::msg!(
+                        "node {id} proposed {v} and {known} in slot {slot} with the same ballot {ballot}",
+                        id,
+                        v,
+                        known = &*known,
+                        slot = *slot,
+                        ballot = *ballot
                     ),
                 });
             }
@@ -94,8 +99,12 @@ impl PaxosChecker {
         if self.proposed.get(&(slot, *ballot)) != Some(v) {
             return Err(Broken {
                 invariant: ONLY_PROPOSED,
-                detail: format!(
-                    "node {id} accepted {v} in slot {slot}, ballot {ballot}, which no proposer proposed"
+                detail: crate::msg!(
+                    "node {id} accepted {v} in slot {slot}, ballot {ballot}, which no proposer proposed",
+                    id,
+                    v,
+                    slot,
+                    ballot = *ballot
                 ),
             });
         }
@@ -106,8 +115,12 @@ impl PaxosChecker {
                 Some(c) if c != v => {
                     return Err(Broken {
                         invariant: ONE_VALUE,
-                        detail: format!(
-                            "slot {slot}: {v} was chosen in ballot {ballot} after {c} had been chosen"
+                        detail: crate::msg!(
+                            "slot {slot}: {v} was chosen in ballot {ballot} after {c} had been chosen",
+                            slot,
+                            v,
+                            ballot = *ballot,
+                            c
                         ),
                     })
                 }
@@ -127,12 +140,19 @@ impl PaxosChecker {
                 return Err(Broken {
                     invariant: LEARN_CHOSEN,
                     detail: match self.chosen.get(slot) {
-                        Some(c) => {
-                            format!("node {id} learned {v} in slot {slot}, but {c} is the chosen value")
-                        }
-                        None => {
-                            format!("node {id} learned {v} in slot {slot}, which nothing was chosen in yet")
-                        }
+                        Some(c) => crate::msg!(
+                            "node {id} learned {v} in slot {slot}, but {c} is the chosen value",
+                            id,
+                            v,
+                            slot = *slot,
+                            c
+                        ),
+                        None => crate::msg!(
+                            "node {id} learned {v} in slot {slot}, which nothing was chosen in yet",
+                            id,
+                            v,
+                            slot = *slot
+                        ),
                     },
                 });
             }
@@ -140,7 +160,12 @@ impl PaxosChecker {
         if s.chosen_prefix < c.prefix {
             return Err(Broken {
                 invariant: STABLE_PREFIX,
-                detail: format!("node {id}'s chosen prefix shrank from {} to {}", c.prefix, s.chosen_prefix),
+                detail: crate::msg!(
+                    "node {id}'s chosen prefix shrank from {before} to {now}",
+                    id,
+                    before = c.prefix,
+                    now = s.chosen_prefix
+                ),
             });
         }
         c.prefix = s.chosen_prefix;
@@ -180,20 +205,39 @@ impl PaxosChecker {
                     None => {
                         return Err(Broken {
                             invariant: APPLIED_STATE,
-                            detail: format!("node {id} applied slot {}, where nothing is chosen", r.applied),
+                            detail: crate::msg!(
+                                "node {id} applied slot {slot}, where nothing is chosen",
+                                id,
+                                slot = r.applied
+                            ),
                         })
                     }
                 }
                 r.applied += 1;
             }
-            let (kv, what) = if upto == s.applied { (&s.kv, "applied") } else { (&snap.kv, "a snapshot of") };
+            let (kv, applied) = if upto == s.applied { (&s.kv, true) } else { (&snap.kv, false) };
             if compare && r.applied == upto && r.kv != *kv {
+                let (kv, expected) = (format!("{kv:?}"), format!("{:?}", r.kv));
                 return Err(Broken {
                     invariant: APPLIED_STATE,
-                    detail: format!(
-                        "node {id} holds {what} slots 0..{upto} as {kv:?}, but the chosen values give {:?}",
-                        r.kv
-                    ),
+                    detail: if applied {
+                        crate::msg!(
+                            "node {id} holds applied slots 0..{upto} as {kv}, but the chosen values give {expected}",
+                            id,
+                            upto,
+                            kv,
+                            expected
+                        )
+                    } else {
+                        crate::msg!(
+                            "node {id} holds a snapshot of slots 0..{upto} as {kv}, but the chosen values give \
+                             {expected}",
+                            id,
+                            upto,
+                            kv,
+                            expected
+                        )
+                    },
                 });
             }
         }

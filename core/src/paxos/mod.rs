@@ -57,6 +57,13 @@ impl fmt::Display for Ballot {
     }
 }
 
+/// A ballot in a sentence: "2.1", the same in every language.
+impl crate::msg::IntoArg for Ballot {
+    fn into_arg(self) -> crate::msg::Arg {
+        crate::msg::Arg::Text(self.to_string())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Value {
     /// Fills a gap a new leader found in the log.
@@ -73,6 +80,16 @@ impl fmt::Display for Value {
             Value::Noop => write!(f, "no-op"),
             Value::Put { key, value, .. } => write!(f, "k{key}={value}"),
             Value::Own(n) => write!(f, "v{n}"),
+        }
+    }
+}
+
+/// A value in a sentence: "k3=7" and "v1" are the same in every language; "no-op" is a word.
+impl crate::msg::IntoArg for &Value {
+    fn into_arg(self) -> crate::msg::Arg {
+        match self {
+            Value::Noop => crate::msg::Arg::Msg(crate::msg!("no-op")),
+            v => crate::msg::Arg::Text(v.to_string()),
         }
     }
 }
@@ -143,25 +160,34 @@ impl Describe for Msg {
         matches!(self, Msg::Heartbeat { .. })
     }
 
-    fn detail(&self) -> String {
-        match self {
-            Msg::Prepare { ballot, from } => format!("Prepare ballot {ballot} for slots ≥ {from}"),
-            Msg::Promise { ballot, accepted, decided, .. } => {
-                format!(
-                    "Promise ballot {ballot}, {} accepted and {} decided values",
-                    accepted.len(),
-                    decided.len()
-                )
+    fn detail(&self) -> crate::msg::Msg {
+        match *self {
+            Msg::Prepare { ballot, from } => {
+                crate::msg!("Prepare ballot {ballot} for slots ≥ {from}", ballot, from)
             }
-            Msg::Nack { ballot, promised } => format!("Nack of {ballot}: promised {promised}"),
-            Msg::Accept { ballot, slot, value } => format!("Accept {value} in slot {slot}, ballot {ballot}"),
-            Msg::Accepted { ballot, slot, value } => {
-                format!("Accepted {value} in slot {slot}, ballot {ballot}")
+            Msg::Promise { ballot, ref accepted, ref decided, .. } => crate::msg!(
+                "Promise ballot {ballot}, {accepted} accepted and {decided} decided values",
+                ballot,
+                accepted = accepted.len(),
+                decided = decided.len()
+            ),
+            Msg::Nack { ballot, promised } => {
+                crate::msg!("Nack of {ballot}: promised {promised}", ballot, promised)
             }
-            Msg::Heartbeat { ballot, chosen } => format!("Heartbeat from leader {ballot}, {chosen} chosen"),
-            Msg::CatchUp { from } => format!("CatchUp from slot {from}"),
-            Msg::Decided { values } => format!("Decided {} values", values.len()),
-            Msg::Snapshot { snapshot } => format!("Snapshot of slots 0..{}", snapshot.slot),
+            Msg::Accept { ballot, slot, ref value } => {
+                crate::msg!("Accept {value} in slot {slot}, ballot {ballot}", value, slot, ballot)
+            }
+            Msg::Accepted { ballot, slot, ref value } => {
+                crate::msg!("Accepted {value} in slot {slot}, ballot {ballot}", value, slot, ballot)
+            }
+            Msg::Heartbeat { ballot, chosen } => {
+                crate::msg!("Heartbeat from leader {ballot}, {chosen} chosen", ballot, chosen)
+            }
+            Msg::CatchUp { from } => crate::msg!("CatchUp from slot {from}", from),
+            Msg::Decided { ref values } => crate::msg!("Decided {n} values", n = values.len()),
+            Msg::Snapshot { ref snapshot } => {
+                crate::msg!("Snapshot of slots 0..{slot}", slot = snapshot.slot)
+            }
         }
     }
 }
@@ -693,7 +719,7 @@ impl Paxos {
                     p.next_slot += 1;
                 }
                 s.leader = Some(id);
-                out.note(NoteKind::Role, format!("node {id} leads with ballot {ballot}"));
+                out.note(NoteKind::Role, crate::msg!("node {id} leads with ballot {ballot}", id, ballot));
                 out.set_timer(Timer::Heartbeat, self.config.heartbeat..=self.config.heartbeat);
                 self.broadcast(Msg::Heartbeat { ballot, chosen: s.chosen_prefix }, out);
             }
@@ -734,7 +760,7 @@ impl Paxos {
     fn stand_down(&self, id: NodeId, s: &mut PaxosState, out: &mut Out) {
         let Some(p) = s.proposer.as_mut() else { return };
         if matches!(p.phase, Phase::Proposing { .. }) && self.config.mode == Mode::Multi {
-            out.note(NoteKind::Role, format!("node {id} stops leading"));
+            out.note(NoteKind::Role, crate::msg!("node {id} stops leading", id));
             out.cancel_timer(Timer::Heartbeat);
             for (_, v) in std::mem::take(&mut p.inflight) {
                 if matches!(v, Value::Put { .. }) {
@@ -758,7 +784,7 @@ impl Paxos {
         let ballot = Ballot { round: p.round, node: id };
         let from = if self.config.mode == Mode::Single { 0 } else { s.chosen_prefix };
         p.phase = Phase::Preparing { ballot, from, promises: BTreeMap::new() };
-        out.note(NoteKind::Role, format!("node {id} prepares ballot {ballot}"));
+        out.note(NoteKind::Role, crate::msg!("node {id} prepares ballot {ballot}", id, ballot));
         self.broadcast(Msg::Prepare { ballot, from }, out);
         self.arm_retry(out);
     }
@@ -861,7 +887,7 @@ impl Paxos {
             p.queue.push_front(m); // someone else's value won this slot; ours needs another
         }
         if single {
-            out.note(NoteKind::Commit, format!("node {id} learned {v} is chosen"));
+            out.note(NoteKind::Commit, crate::msg!("node {id} learned {v} is chosen", id, v = &v));
             p.phase = Phase::Idle;
             out.cancel_timer(Timer::Retry);
             for q in std::mem::take(&mut p.queue) {
@@ -883,7 +909,7 @@ impl Paxos {
             if let Value::Put { req, .. } = v {
                 out.output(Output::Committed { req, slot });
             }
-            out.note(NoteKind::Commit, format!("node {id} learned slot {slot}: {v}"));
+            out.note(NoteKind::Commit, crate::msg!("node {id} learned slot {slot}: {v}", id, slot, v = &v));
             // Values bumped from lost slots get fresh ones.
             let Phase::Proposing { ballot } = p.phase else { return };
             let idle = p.inflight.is_empty();

@@ -94,7 +94,12 @@ impl RaftChecker {
         if leader != id {
             return Err(Broken {
                 invariant: ELECTION_SAFETY,
-                detail: format!("node {leader} and node {id} were both elected leader of term {}", s.term),
+                detail: crate::msg!(
+                    "node {leader} and node {id} were both elected leader of term {term}",
+                    leader,
+                    id,
+                    term = s.term
+                ),
             });
         }
         Ok(())
@@ -113,10 +118,12 @@ impl RaftChecker {
             if *known != (e.cmd.clone(), prev_term) {
                 return Err(Broken {
                     invariant: LOG_MATCHING,
-                    detail: format!(
-                        "node {id} holds a different entry at index {index} term {} (or a different \
+                    detail: crate::msg!(
+                        "node {id} holds a different entry at index {index} term {term} (or a different \
                          history before it) than another log did",
-                        e.term
+                        id,
+                        index,
+                        term = e.term
                     ),
                 });
             }
@@ -130,11 +137,13 @@ impl RaftChecker {
         if s.commit > s.log.last_index() || s.applied > s.commit || offset > s.applied {
             return Err(Broken {
                 invariant: STATE_MACHINE_SAFETY,
-                detail: format!(
-                    "node {id} has snapshot {offset} / applied {} / committed {} / last index {}",
-                    s.applied,
-                    s.commit,
-                    s.log.last_index()
+                detail: crate::msg!(
+                    "node {id} has snapshot {offset} / applied {applied} / committed {commit} / last index {last}",
+                    id,
+                    offset,
+                    applied = s.applied,
+                    commit = s.commit,
+                    last = s.log.last_index()
                 ),
             });
         }
@@ -146,15 +155,20 @@ impl RaftChecker {
                     return Err(Broken {
                         invariant: STATE_MACHINE_SAFETY,
                         detail: match known {
-                            Some((t, _)) => format!(
-                                "node {id} holds a snapshot through index {offset} term {}, but index \
+                            Some((t, _)) => crate::msg!(
+                                "node {id} holds a snapshot through index {offset} term {term}, but index \
                                  {offset} was committed with term {t}",
-                                s.snapshot.term
+                                id,
+                                offset,
+                                term = s.snapshot.term,
+                                t = *t
                             ),
-                            None => format!(
-                                "node {id} holds a snapshot through index {offset}, but only {} entries \
+                            None => crate::msg!(
+                                "node {id} holds a snapshot through index {offset}, but only {n} entries \
                                  are known committed",
-                                self.committed_through()
+                                id,
+                                offset,
+                                n = self.committed_through()
                             ),
                         },
                     })
@@ -169,10 +183,13 @@ impl RaftChecker {
                 Some((t, _)) => {
                     return Err(Broken {
                         invariant: STATE_MACHINE_SAFETY,
-                        detail: format!(
-                            "node {id} committed index {index} with term {}, but index {index} was \
+                        detail: crate::msg!(
+                            "node {id} committed index {index} with term {term}, but index {index} was \
                              already committed with term {t}",
-                            e.term
+                            id,
+                            index,
+                            term = e.term,
+                            t = *t
                         ),
                     })
                 }
@@ -183,10 +200,12 @@ impl RaftChecker {
                 None => {
                     return Err(Broken {
                         invariant: STATE_MACHINE_SAFETY,
-                        detail: format!(
-                            "node {id} committed index {index}, but only {} entries are known committed \
+                        detail: crate::msg!(
+                            "node {id} committed index {index}, but only {n} entries are known committed \
                              before it",
-                            self.committed_through()
+                            id,
+                            index,
+                            n = self.committed_through()
                         ),
                     })
                 }
@@ -200,9 +219,11 @@ impl RaftChecker {
         if r.incarnation == incarnation && s.applied < r.applied {
             return Err(Broken {
                 invariant: APPLIED_STATE,
-                detail: format!(
-                    "node {id} had applied through index {}, and now only through {}: its state went back",
-                    r.applied, s.applied
+                detail: crate::msg!(
+                    "node {id} had applied through index {before}, and now only through {now}: its state went back",
+                    id,
+                    before = r.applied,
+                    now = s.applied
                 ),
             });
         }
@@ -224,9 +245,12 @@ impl RaftChecker {
         if r.kv != s.kv {
             return Err(Broken {
                 invariant: APPLIED_STATE,
-                detail: format!(
-                    "node {id} applied 1..={} into {:?}, but the committed log gives {:?}",
-                    s.applied, s.kv, r.kv
+                detail: crate::msg!(
+                    "node {id} applied 1..={applied} into {kv}, but the committed log gives {expected}",
+                    id,
+                    applied = s.applied,
+                    kv = format!("{:?}", s.kv),
+                    expected = format!("{:?}", r.kv)
                 ),
             });
         }
@@ -246,9 +270,13 @@ impl RaftChecker {
             if *in_term < s.term && s.log.term_at(index) != Some(*term) {
                 return Err(Broken {
                     invariant: LEADER_COMPLETENESS,
-                    detail: format!(
-                        "node {id} leads term {} but lacks index {index} (term {term}), committed in term {in_term}",
-                        s.term
+                    detail: crate::msg!(
+                        "node {id} leads term {leads} but lacks index {index} (term {term}), committed in term {in_term}",
+                        id,
+                        leads = s.term,
+                        index,
+                        term = *term,
+                        in_term = *in_term
                     ),
                 });
             }

@@ -186,23 +186,37 @@ impl Describe for Msg {
         matches!(self, Msg::Append { entries, .. } if entries.is_empty())
     }
 
-    fn detail(&self) -> String {
-        match self {
+    fn detail(&self) -> crate::msg::Msg {
+        match *self {
             Msg::RequestVote { term, last_index, last_term } => {
-                format!("RequestVote term {term}, last log {last_index}@{last_term}")
+                crate::msg!(
+                    "RequestVote term {term}, last log {last_index}@{last_term}",
+                    term,
+                    last_index,
+                    last_term
+                )
             }
-            Msg::Vote { term, granted } => {
-                format!("Vote term {term}: {}", if *granted { "granted" } else { "refused" })
-            }
-            Msg::Append { term, prev_index, prev_term, entries, commit } => format!(
-                "AppendEntries term {term}, after {prev_index}@{prev_term}, {} entries, commit {commit}",
-                entries.len()
+            Msg::Vote { term, granted: true } => crate::msg!("Vote term {term}: granted", term),
+            Msg::Vote { term, granted: false } => crate::msg!("Vote term {term}: refused", term),
+            Msg::Append { term, prev_index, prev_term, ref entries, commit } => crate::msg!(
+                "AppendEntries term {term}, after {prev_index}@{prev_term}, {n} entries, commit {commit}",
+                term,
+                prev_index,
+                prev_term,
+                n = entries.len(),
+                commit
             ),
-            Msg::InstallSnapshot { term, snapshot } => {
-                format!("InstallSnapshot term {term}, through {}@{}", snapshot.index, snapshot.term)
+            Msg::InstallSnapshot { term, ref snapshot } => crate::msg!(
+                "InstallSnapshot term {term}, through {index}@{snapshot_term}",
+                term,
+                index = snapshot.index,
+                snapshot_term = snapshot.term
+            ),
+            Msg::AppendReply { term, success: true, index } => {
+                crate::msg!("AppendReply term {term}: match {index}", term, index)
             }
-            Msg::AppendReply { term, success, index } => {
-                format!("AppendReply term {term}: {} {index}", if *success { "match" } else { "retry at" })
+            Msg::AppendReply { term, success: false, index } => {
+                crate::msg!("AppendReply term {term}: retry at {index}", term, index)
             }
         }
     }
@@ -500,7 +514,7 @@ impl Raft {
         let own_term = s.log.term_at(n) == Some(s.term);
         if n > s.commit && (own_term || self.config.bugs.commit_old_terms) {
             s.commit = n;
-            out.note(NoteKind::Commit, format!("node {id} committed up to index {n}"));
+            out.note(NoteKind::Commit, crate::msg!("node {id} committed up to index {n}", id, n));
             self.apply(s, out);
         }
     }
@@ -582,7 +596,12 @@ impl Raft {
             s.pending = None;
             out.note(
                 NoteKind::Info,
-                format!("node {id} installed node {from}'s snapshot through index {index}"),
+                crate::msg!(
+                    "node {id} installed node {from}'s snapshot through index {index}",
+                    id,
+                    from,
+                    index
+                ),
             );
         }
         out.send(from, Msg::AppendReply { term: s.term, success: true, index });
@@ -644,7 +663,10 @@ impl Raft {
             out.cancel_timer(Timer::Heartbeat);
         }
         if !was_follower {
-            out.note(NoteKind::Role, format!("node {id} stepped down to follower in term {term}"));
+            out.note(
+                NoteKind::Role,
+                crate::msg!("node {id} stepped down to follower in term {term}", id, term),
+            );
         }
         s.role = Role::Follower;
         s.leader = leader;
@@ -659,7 +681,10 @@ impl Raft {
         s.voted_for = Some(id);
         s.leader = None;
         s.role = Role::Candidate { votes: BTreeSet::from([id]) };
-        out.note(NoteKind::Role, format!("node {id} stands for election in term {}", s.term));
+        out.note(
+            NoteKind::Role,
+            crate::msg!("node {id} stands for election in term {term}", id, term = s.term),
+        );
         self.arm_election(out);
         if self.majority() == 1 {
             self.become_leader(id, s, out);
@@ -676,7 +701,7 @@ impl Raft {
         let last = s.log.last_index();
         s.role = Role::Leader { next: vec![last + 1; n], matched: vec![0; n] };
         s.leader = Some(id);
-        out.note(NoteKind::Role, format!("node {id} became leader of term {}", s.term));
+        out.note(NoteKind::Role, crate::msg!("node {id} became leader of term {term}", id, term = s.term));
         out.cancel_timer(Timer::Election);
         if self.config.noop {
             s.log.append(Entry { term: s.term, cmd: Command::Noop });

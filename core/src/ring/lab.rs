@@ -6,6 +6,7 @@ use super::failover::{self, NodeSet};
 use super::hash_ring::{ArcMove, HashRing};
 use super::stats::{ideal_moved_fraction, Loads, Moves};
 use super::{keys, Algorithm, Placement, Weight, UNIT_WEIGHT};
+use crate::msg::Msg;
 use crate::protocol::NodeId;
 use crate::scenario::ring::RingScenario;
 use std::collections::BTreeMap;
@@ -151,39 +152,41 @@ impl Lab {
         (0..max).map(|i| i as NodeId).find(|&i| !self.scenario.members.contains(i))
     }
 
-    pub fn add_node(&mut self, weight: Weight) -> Result<NodeId, String> {
-        let id = self.next_id().ok_or_else(|| format!("at most {} nodes", super::limits::MAX_RING_NODES))?;
+    pub fn add_node(&mut self, weight: Weight) -> Result<NodeId, Msg> {
+        let id = self
+            .next_id()
+            .ok_or_else(|| crate::msg!("at most {max} nodes", max = super::limits::MAX_RING_NODES))?;
         let mut next = self.scenario.clone();
         next.members.insert(id, weight);
         self.apply(next, Some(Change::Added(id)))?;
         Ok(id)
     }
 
-    pub fn remove_node(&mut self, id: NodeId) -> Result<(), String> {
+    pub fn remove_node(&mut self, id: NodeId) -> Result<(), Msg> {
         let mut next = self.scenario.clone();
-        next.members.remove(id).ok_or_else(|| format!("there is no node {id}"))?;
+        next.members.remove(id).ok_or_else(|| crate::msg!("there is no node {id}", id))?;
         next.down.remove(&id);
         self.apply(next, Some(Change::Removed(id)))
     }
 
-    pub fn fail_node(&mut self, id: NodeId) -> Result<(), String> {
+    pub fn fail_node(&mut self, id: NodeId) -> Result<(), Msg> {
         let mut next = self.scenario.clone();
         if !next.members.contains(id) || !next.down.insert(id) {
-            return Err(format!("node {id} is not up"));
+            return Err(crate::msg!("node {id} is not up", id));
         }
         self.apply(next, Some(Change::Failed(id)))
     }
 
-    pub fn recover_node(&mut self, id: NodeId) -> Result<(), String> {
+    pub fn recover_node(&mut self, id: NodeId) -> Result<(), Msg> {
         let mut next = self.scenario.clone();
         if !next.down.remove(&id) {
-            return Err(format!("node {id} is not down"));
+            return Err(crate::msg!("node {id} is not down", id));
         }
         self.apply(next, Some(Change::Recovered(id)))
     }
 
-    pub fn set_weight(&mut self, id: NodeId, weight: Weight) -> Result<(), String> {
-        let from = self.scenario.members.weight(id).ok_or_else(|| format!("no node {id}"))?;
+    pub fn set_weight(&mut self, id: NodeId, weight: Weight) -> Result<(), Msg> {
+        let from = self.scenario.members.weight(id).ok_or_else(|| crate::msg!("no node {id}", id))?;
         if from == weight {
             return Ok(());
         }
@@ -192,34 +195,35 @@ impl Lab {
         self.apply(next, Some(Change::Reweighted { id, from, to: weight }))
     }
 
-    pub fn set_vnodes(&mut self, vnodes: u32) -> Result<(), String> {
+    pub fn set_vnodes(&mut self, vnodes: u32) -> Result<(), Msg> {
         let from = self.scenario.vnodes;
         let next = RingScenario { vnodes, ..self.scenario.clone() };
         self.apply(next, (from != vnodes).then_some(Change::Vnodes { from, to: vnodes }))
     }
 
-    pub fn set_epsilon(&mut self, epsilon: u32) -> Result<(), String> {
+    pub fn set_epsilon(&mut self, epsilon: u32) -> Result<(), Msg> {
         let from = self.scenario.epsilon;
         let next = RingScenario { epsilon, ..self.scenario.clone() };
         self.apply(next, (from != epsilon).then_some(Change::Epsilon { from, to: epsilon }))
     }
 
-    pub fn set_keys(&mut self, keys: u32) -> Result<(), String> {
+    pub fn set_keys(&mut self, keys: u32) -> Result<(), Msg> {
         self.apply(RingScenario { keys, ..self.scenario.clone() }, None)
     }
 
-    pub fn set_replicas(&mut self, replicas: u8) -> Result<(), String> {
+    pub fn set_replicas(&mut self, replicas: u8) -> Result<(), Msg> {
         self.apply(RingScenario { replicas, ..self.scenario.clone() }, None)
     }
 
-    pub fn set_algorithm(&mut self, algorithm: Algorithm) -> Result<(), String> {
+    pub fn set_algorithm(&mut self, algorithm: Algorithm) -> Result<(), Msg> {
         self.apply(RingScenario { algorithm, ..self.scenario.clone() }, None)
     }
 
     /// Validates `next`, rebuilds, and records what moved. A rejected change leaves the lab as
     /// it was and says why.
-    fn apply(&mut self, next: RingScenario, change: Option<Change>) -> Result<(), String> {
-        next.validate().map_err(|e| e.to_string())?;
+    fn apply(&mut self, next: RingScenario, change: Option<Change>) -> Result<(), Msg> {
+        next.validate()
+            .map_err(|e| crate::msg!("{field}: {message}", field = e.field, message = e.message))?;
         let before = std::mem::replace(&mut self.scenario, next);
         if self.scenario.keys != before.keys {
             self.keys = keys(self.scenario.keys);

@@ -20,6 +20,7 @@ use super::units::{format_decimal, format_duration, parse_decimal, parse_duratio
 use super::url::split_query;
 use super::ProtocolKind;
 use super::{check_range, ScenarioError};
+use crate::msg::Msg;
 use crate::protocol::{Micros, SEC};
 use crate::reliability::monte_carlo::Lifetime;
 use crate::reliability::outages::Domains;
@@ -209,7 +210,7 @@ impl AvailScenario {
 
     pub fn validate(&self) -> Result<(), ScenarioError> {
         if self.version != super::FORMAT_VERSION {
-            return Err(ScenarioError::new("v", format!("unsupported version {}", self.version)));
+            return Err(ScenarioError::new("v", crate::msg!("unsupported version {v}", v = self.version)));
         }
         check_range("n", self.n, 1, MAX_N)?;
         if let Some(q) = self.quorum {
@@ -224,11 +225,11 @@ impl AvailScenario {
             } else {
                 Err(ScenarioError::new(
                     field,
-                    format!(
-                        "must be between {} and {}, got {}",
-                        format_time(lo),
-                        format_time(MAX_TIME_S),
-                        format_time(v)
+                    crate::msg!(
+                        "must be between {lo} and {hi}, got {v}",
+                        lo = format_time(lo),
+                        hi = format_time(MAX_TIME_S),
+                        v = format_time(v)
                     ),
                 ))
             }
@@ -240,17 +241,22 @@ impl AvailScenario {
         if self.detect > MAX_DETECT_S {
             return Err(ScenarioError::new(
                 "detect",
-                format!(
-                    "must be between 0s and {}, got {}",
-                    format_time(MAX_DETECT_S),
-                    format_time(self.detect)
+                crate::msg!(
+                    "must be between {lo} and {hi}, got {v}",
+                    lo = format_time(0),
+                    hi = format_time(MAX_DETECT_S),
+                    v = format_time(self.detect)
                 ),
             ));
         }
         if self.domains == 1 || self.domains > MAX_DOMAINS {
             return Err(ScenarioError::new(
                 "dom",
-                format!("failure domains: 0 (none) or 2 to {MAX_DOMAINS}, got {}", self.domains),
+                crate::msg!(
+                    "failure domains: 0 (none) or 2 to {max}, got {v}",
+                    max = MAX_DOMAINS,
+                    v = self.domains
+                ),
             ));
         }
         time("dmtbf", self.domain_mtbf, MIN_MTBF_S)?;
@@ -258,7 +264,7 @@ impl AvailScenario {
         if !(MIN_SLA_PPM..=MAX_SLA_PPM).contains(&self.sla_ppm) {
             return Err(ScenarioError::new(
                 "sla",
-                format!("must be between 90% and 99.9999%, got {}%", format_percent(self.sla_ppm)),
+                crate::msg!("must be between 90% and 99.9999%, got {v}%", v = format_percent(self.sla_ppm)),
             ));
         }
         check_range("trials", self.trials, MIN_TRIALS, MAX_TRIALS)?;
@@ -267,7 +273,10 @@ impl AvailScenario {
         for (field, s) in [("fail", self.failures), ("repair", self.repairs)] {
             if let Shape::Weibull(k) = s {
                 if !(MIN_SHAPE..=MAX_SHAPE).contains(&k) {
-                    return Err(ScenarioError::new(field, "a Weibull shape goes from 0.2 to 10"));
+                    return Err(ScenarioError::new(
+                        field,
+                        crate::msg!("a Weibull shape goes from 0.2 to 10"),
+                    ));
                 }
             }
         }
@@ -293,15 +302,15 @@ pub fn format_time(s: u64) -> String {
 }
 
 /// `4h`, `1.5d`, `90s`, `30min`, `2y` → seconds (whole seconds only).
-pub fn parse_time(v: &str) -> Result<u64, String> {
+pub fn parse_time(v: &str) -> Result<u64, Msg> {
     let units = [("min", 60), ("s", 1), ("h", 3_600), ("d", 86_400), ("y", YEAR_S)];
     let Some((num, secs)) = units.iter().find_map(|&(u, secs)| v.strip_suffix(u).map(|n| (n, secs))) else {
-        return Err(format!("a time needs a unit (s, min, h, d or y), got \"{}\"", shorten(v)));
+        return Err(crate::msg!("a time needs a unit (s, min, h, d or y), got \"{v}\"", v = shorten(v)));
     };
-    let milli = parse_decimal(num, 1000).ok_or_else(|| format!("not a time: \"{}\"", shorten(v)))?;
-    let total = milli.checked_mul(secs).ok_or_else(|| format!("too long: \"{}\"", shorten(v)))?;
+    let milli = parse_decimal(num, 1000).ok_or_else(|| crate::msg!("not a time: \"{v}\"", v = shorten(v)))?;
+    let total = milli.checked_mul(secs).ok_or_else(|| crate::msg!("too long: \"{v}\"", v = shorten(v)))?;
     if !total.is_multiple_of(1000) {
-        return Err(format!("times are whole seconds, got \"{}\"", shorten(v)));
+        return Err(crate::msg!("times are whole seconds, got \"{v}\"", v = shorten(v)));
     }
     Ok(total / 1000)
 }
@@ -312,14 +321,14 @@ pub fn format_percent(ppm: u32) -> String {
 }
 
 /// `99.95` (a percentage, at most 4 decimals) → 999,500 parts per million.
-pub fn parse_percent(v: &str) -> Result<u32, String> {
+pub fn parse_percent(v: &str) -> Result<u32, Msg> {
     let t = v.strip_suffix('%').unwrap_or(v);
     parse_decimal(t, 10_000)
         .and_then(|x| u32::try_from(x).ok())
-        .ok_or_else(|| format!("expected a percentage such as 99.9, got \"{}\"", shorten(v)))
+        .ok_or_else(|| crate::msg!("expected a percentage such as 99.9, got \"{v}\"", v = shorten(v)))
 }
 
-fn parse_shape(v: &str) -> Result<Shape, String> {
+fn parse_shape(v: &str) -> Result<Shape, Msg> {
     if v == "exp" {
         return Ok(Shape::Exp);
     }
@@ -327,7 +336,7 @@ fn parse_shape(v: &str) -> Result<Shape, String> {
         .and_then(|k| parse_decimal(k, 100))
         .and_then(|k| u32::try_from(k).ok())
         .map(Shape::Weibull)
-        .ok_or_else(|| format!("expected exp or weibull:SHAPE, got \"{}\"", shorten(v)))
+        .ok_or_else(|| crate::msg!("expected exp or weibull:SHAPE, got \"{v}\"", v = shorten(v)))
 }
 
 pub fn encode(s: &AvailScenario) -> String {
@@ -403,14 +412,17 @@ pub fn decode(query: &str) -> Result<DecodedAvail, ScenarioError> {
     let (pairs, view) = split_query(query)?;
     let mut s = AvailScenario::default();
     for (key, val) in &pairs {
-        let err = |m: String| ScenarioError::new(key.as_str(), m);
+        let err = |m: Msg| ScenarioError::new(key.as_str(), m);
         let int = |v: &str| -> Result<u64, ScenarioError> {
-            v.parse::<u64>().map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))
+            v.parse::<u64>()
+                .map_err(|_| err(crate::msg!("expected a whole number, got \"{v}\"", v = shorten(v))))
         };
         let small = |v: &str| int(v).map(|x| u32::try_from(x).unwrap_or(u32::MAX));
         match key.as_str() {
             "p" if val == "avail" => {}
-            "p" => return Err(err(format!("this is the availability page, got \"{}\"", shorten(val)))),
+            "p" => {
+                return Err(err(crate::msg!("this is the availability page, got \"{v}\"", v = shorten(val))))
+            }
             "v" => s.version = small(val)?,
             "n" => s.n = small(val)?,
             "q" => s.quorum = Some(small(val)?),
@@ -420,7 +432,7 @@ pub fn decode(query: &str) -> Result<DecodedAvail, ScenarioError> {
             "horizon" => s.horizon = parse_time(val).map_err(err)?,
             "x" => {
                 s.axis = Axis::ALL.into_iter().find(|a| a.name() == val).ok_or_else(|| {
-                    err(format!("expected n, mttr, mtbf or crews, got \"{}\"", shorten(val)))
+                    err(crate::msg!("expected n, mttr, mtbf or crews, got \"{v}\"", v = shorten(val)))
                 })?
             }
             "fail" => s.failures = parse_shape(val).map_err(err)?,
@@ -431,14 +443,21 @@ pub fn decode(query: &str) -> Result<DecodedAvail, ScenarioError> {
                 s.measure = match val.as_str() {
                     "1" => true,
                     "0" => false,
-                    other => return Err(err(format!("expected 0 or 1, got \"{}\"", shorten(other)))),
+                    other => {
+                        return Err(err(crate::msg!("expected 0 or 1, got \"{v}\"", v = shorten(other))))
+                    }
                 }
             }
             "proto" => {
                 s.protocol = match val.as_str() {
                     "raft" => ProtocolKind::Raft,
                     "paxos" => ProtocolKind::Paxos,
-                    other => return Err(err(format!("expected raft or paxos, got \"{}\"", shorten(other)))),
+                    other => {
+                        return Err(err(crate::msg!(
+                            "expected raft or paxos, got \"{v}\"",
+                            v = shorten(other)
+                        )))
+                    }
                 }
             }
             "smtbf" => s.sim_mtbf = parse_duration(val).map_err(err)?,
@@ -449,7 +468,12 @@ pub fn decode(query: &str) -> Result<DecodedAvail, ScenarioError> {
             "dmttr" => s.domain_mttr = parse_time(val).map_err(err)?,
             "mission" => s.mission = parse_time(val).map_err(err)?,
             "sla" => s.sla_ppm = parse_percent(val).map_err(err)?,
-            other => return Err(ScenarioError::new(shorten(other), "unknown key for the availability page")),
+            other => {
+                return Err(ScenarioError::new(
+                    shorten(other),
+                    crate::msg!("unknown key for the availability page"),
+                ))
+            }
         }
     }
     s.validate()?;

@@ -321,16 +321,23 @@ impl LbParams {
         if backends < MIN_BACKENDS {
             return Err(ScenarioError::new(
                 "n",
-                format!(
+                crate::msg!(
                     "{nodes} nodes leave {backends} backends beside the clients, balancers, witness and \
-                     controller; at least {MIN_BACKENDS} are needed"
+                     controller; at least {min} are needed",
+                    nodes,
+                    backends,
+                    min = MIN_BACKENDS
                 ),
             ));
         }
         if self.spares > 0 && self.spares >= backends {
             return Err(ScenarioError::new(
                 "spares",
-                format!("{} spares leave no backend in the pool ({backends} backends)", self.spares),
+                crate::msg!(
+                    "{spares} spares leave no backend in the pool ({backends} backends)",
+                    spares = self.spares,
+                    backends
+                ),
             ));
         }
         check_range("rps", self.rps, 0, MAX_RPS)?;
@@ -342,7 +349,10 @@ impl LbParams {
         check_duration("svc", self.service, MIN_SERVICE, MAX_SERVICE)?;
         check_range("workers", self.workers, 1, MAX_WORKERS)?;
         if self.weights.len() > usize::from(MAX_LB_NODES) {
-            return Err(ScenarioError::new("weights", format!("at most {MAX_LB_NODES} weights")));
+            return Err(ScenarioError::new(
+                "weights",
+                crate::msg!("at most {max} weights", max = MAX_LB_NODES),
+            ));
         }
         for &w in &self.weights {
             check_range("weights", w, 1, MAX_BACKEND_WEIGHT)?;
@@ -453,20 +463,20 @@ impl LbParams {
 
     /// Applies one of the lab's URL keys; `None` if `key` is not one of them.
     pub fn apply(&mut self, key: &str, val: &str) -> Option<Result<(), ScenarioError>> {
-        let err = |m: String| ScenarioError::new(key, m);
+        let err = |m: crate::msg::Msg| ScenarioError::new(key, m);
         let int = |v: &str, hi: u64| -> Result<u64, ScenarioError> {
             let n = v
                 .parse::<u64>()
-                .map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))?;
+                .map_err(|_| err(crate::msg!("expected a whole number, got \"{v}\"", v = shorten(v))))?;
             if n > hi {
-                return Err(err(format!("must be between 0 and {hi}, got {n}")));
+                return Err(err(crate::msg!("must be between {lo} and {hi}, got {v}", lo = 0u64, hi, v = n)));
             }
             Ok(n)
         };
         let flag = |v: &str| match v {
             "0" => Ok(false),
             "1" => Ok(true),
-            _ => Err(err(format!("expected 0 or 1, got \"{}\"", shorten(v)))),
+            _ => Err(err(crate::msg!("expected 0 or 1, got \"{v}\"", v = shorten(v)))),
         };
         let result = || {
             match key {
@@ -481,7 +491,7 @@ impl LbParams {
                 "workers" => self.workers = int(val, u64::from(limits::MAX_WORKERS))? as u16,
                 "dist" => {
                     self.dist = ServiceDist::ALL.into_iter().find(|d| d.name() == val).ok_or_else(|| {
-                        err(format!("expected exp, lognormal or const, got \"{}\"", shorten(val)))
+                        err(crate::msg!("expected exp, lognormal or const, got \"{v}\"", v = shorten(val)))
                     })?
                 }
                 "weights" => {
@@ -491,7 +501,7 @@ impl LbParams {
                         .map(|w| int(w, u64::from(limits::MAX_BACKEND_WEIGHT)).map(|w| w as u32))
                         .collect::<Result<_, _>>()?;
                     if self.weights.len() > usize::from(limits::MAX_LB_NODES) {
-                        return Err(err(format!("at most {} weights", limits::MAX_LB_NODES)));
+                        return Err(err(crate::msg!("at most {max} weights", max = limits::MAX_LB_NODES)));
                     }
                 }
                 "hc" => self.health = flag(val)?,
@@ -512,7 +522,11 @@ impl LbParams {
                 "algo" => {
                     self.algo = Algo::from_name(val).ok_or_else(|| {
                         let known: Vec<_> = Algo::ALL.iter().map(|a| a.name()).collect();
-                        err(format!("unknown algorithm \"{}\" (known: {})", shorten(val), known.join(", ")))
+                        err(crate::msg!(
+                            "unknown algorithm \"{v}\" (known: {known})",
+                            v = shorten(val),
+                            known = known.join(", ")
+                        ))
                     })?
                 }
                 "pair" => {
@@ -521,9 +535,9 @@ impl LbParams {
                         "on" => PairMode::On,
                         "fenced" => PairMode::Fenced,
                         other => {
-                            return Err(err(format!(
-                                "expected off, on or fenced, got \"{}\"",
-                                shorten(other)
+                            return Err(err(crate::msg!(
+                                "expected off, on or fenced, got \"{v}\"",
+                                v = shorten(other)
                             )))
                         }
                     }

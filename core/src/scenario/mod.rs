@@ -263,12 +263,12 @@ impl Default for PaxosParams {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
     pub field: String,
-    pub message: String,
+    pub message: crate::msg::Msg,
 }
 
 impl ScenarioError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ScenarioError { field: field.into(), message: message.into() }
+    pub fn new(field: impl Into<String>, message: crate::msg::Msg) -> Self {
+        ScenarioError { field: field.into(), message }
     }
 }
 
@@ -287,7 +287,15 @@ pub(crate) fn check_range<T: PartialOrd + fmt::Display>(
     hi: T,
 ) -> Result<(), ScenarioError> {
     if v < lo || v > hi {
-        return Err(ScenarioError::new(field, format!("must be between {lo} and {hi}, got {v}")));
+        return Err(ScenarioError::new(
+            field,
+            crate::msg!(
+                "must be between {lo} and {hi}, got {v}",
+                lo = lo.to_string(),
+                hi = hi.to_string(),
+                v = v.to_string()
+            ),
+        ));
     }
     Ok(())
 }
@@ -298,7 +306,7 @@ pub(crate) fn check_duration(field: &str, v: Micros, lo: Micros, hi: Micros) -> 
         let f = units::format_duration;
         return Err(ScenarioError::new(
             field,
-            format!("must be between {} and {}, got {}", f(lo), f(hi), f(v)),
+            crate::msg!("must be between {lo} and {hi}, got {v}", lo = f(lo), hi = f(hi), v = f(v)),
         ));
     }
     Ok(())
@@ -311,13 +319,17 @@ impl Scenario {
         if self.version != FORMAT_VERSION {
             return Err(ScenarioError::new(
                 "v",
-                format!("unsupported format version {} (this page reads {FORMAT_VERSION})", self.version),
+                crate::msg!(
+                    "unsupported format version {v} (this page reads {current})",
+                    v = self.version,
+                    current = FORMAT_VERSION
+                ),
             ));
         }
         let (lo, hi) = self.protocol.node_range();
         check_range("n", self.nodes, lo, hi)?;
         if !self.protocol.takes_writes() && self.write_rate != 0 {
-            return Err(ScenarioError::new("rate", "applies to raft and paxos only"));
+            return Err(ScenarioError::new("rate", crate::msg!("applies to raft and paxos only")));
         }
         match self.protocol {
             ProtocolKind::Lock => {
@@ -342,7 +354,7 @@ impl Scenario {
         }
         check_duration("lat", self.net.latency_max, 0, MAX_LATENCY)?;
         if self.net.latency_min > self.net.latency_max {
-            return Err(ScenarioError::new("lat", "the minimum latency is above the maximum"));
+            return Err(ScenarioError::new("lat", crate::msg!("the minimum latency is above the maximum")));
         }
         check_range("loss", self.net.loss_ppm, 0, PPM)?;
         check_range("dup", self.net.dup_ppm, 0, PPM)?;
@@ -350,22 +362,25 @@ impl Scenario {
         check_duration("el", self.election_min, MIN_ELECTION, MAX_ELECTION)?;
         check_duration("el", self.election_max, MIN_ELECTION, MAX_ELECTION)?;
         if self.election_min > self.election_max {
-            return Err(ScenarioError::new("el", "the minimum election timeout is above the maximum"));
+            return Err(ScenarioError::new(
+                "el",
+                crate::msg!("the minimum election timeout is above the maximum"),
+            ));
         }
         if self.heartbeat < MIN_HEARTBEAT || self.heartbeat >= self.election_min {
             return Err(ScenarioError::new(
                 "hb",
-                format!(
-                    "the heartbeat must be at least 1ms and shorter than the election timeout ({}), got {}",
-                    units::format_duration(self.election_min),
-                    units::format_duration(self.heartbeat)
+                crate::msg!(
+                    "the heartbeat must be at least 1ms and shorter than the election timeout ({election}), got {v}",
+                    election = units::format_duration(self.election_min),
+                    v = units::format_duration(self.heartbeat)
                 ),
             ));
         }
         if self.faults.len() > MAX_FAULTS {
             return Err(ScenarioError::new(
                 "faults",
-                format!("at most {MAX_FAULTS} faults, got {}", self.faults.len()),
+                crate::msg!("at most {max} faults, got {n}", max = MAX_FAULTS, n = self.faults.len()),
             ));
         }
         let mut last = 0;
@@ -374,11 +389,11 @@ impl Scenario {
             if s.at > MAX_TIME {
                 return Err(ScenarioError::new(
                     field,
-                    format!("time {} is past the limit of 24 h", units::format_duration(s.at)),
+                    crate::msg!("time {t} is past the limit of 24 h", t = units::format_duration(s.at)),
                 ));
             }
             if s.at < last {
-                return Err(ScenarioError::new(field, "faults must be in time order"));
+                return Err(ScenarioError::new(field, crate::msg!("faults must be in time order")));
             }
             last = s.at;
             self.validate_fault(&field, &s.fault)?;
@@ -393,14 +408,15 @@ impl Scenario {
             } else {
                 Err(ScenarioError::new(
                     field,
-                    format!("node {x} does not exist (nodes are 0..{})", self.nodes - 1),
+                    crate::msg!("node {x} does not exist (nodes are 0..{last})", x, last = self.nodes - 1),
                 ))
             }
         };
         match f {
-            Fault::Write(_) if !self.protocol.takes_writes() => {
-                Err(ScenarioError::new(field, format!("{} takes no client writes", self.protocol.name())))
-            }
+            Fault::Write(_) if !self.protocol.takes_writes() => Err(ScenarioError::new(
+                field,
+                crate::msg!("{protocol} takes no client writes", protocol = self.protocol.name()),
+            )),
             Fault::Crash(x) | Fault::Restart(x) | Fault::Write(x) => node_ok(*x),
             Fault::Degrade(x, how) if self.protocol == ProtocolKind::Lb => {
                 node_ok(*x)?;
@@ -411,9 +427,9 @@ impl Scenario {
             }
             Fault::Degrade(..) => Err(ScenarioError::new(
                 field,
-                format!(
-                    "{} has no backends to slow down or fail (only the service lab does)",
-                    self.protocol.name()
+                crate::msg!(
+                    "{protocol} has no backends to slow down or fail (only the service lab does)",
+                    protocol = self.protocol.name()
                 ),
             )),
             Fault::ClockDrift(x, ppm) => {
@@ -434,7 +450,7 @@ impl Scenario {
                 for &x in groups.iter().flatten() {
                     node_ok(x)?;
                     if std::mem::replace(&mut seen[x as usize], true) {
-                        return Err(ScenarioError::new(field, format!("node {x} is in two groups")));
+                        return Err(ScenarioError::new(field, crate::msg!("node {x} is in two groups", x)));
                     }
                 }
                 Ok(())
@@ -443,7 +459,10 @@ impl Scenario {
             Fault::SetLatency(lo, hi) => {
                 check_duration(field, *hi, 0, limits::MAX_LATENCY)?;
                 if lo > hi {
-                    return Err(ScenarioError::new(field, "the minimum latency is above the maximum"));
+                    return Err(ScenarioError::new(
+                        field,
+                        crate::msg!("the minimum latency is above the maximum"),
+                    ));
                 }
                 Ok(())
             }
@@ -550,10 +569,10 @@ impl Scenario {
     /// Decodes and validates JSON.
     pub fn from_json(json: &str) -> Result<Self, ScenarioError> {
         if json.len() > limits::MAX_QUERY_LEN * 4 {
-            return Err(ScenarioError::new("json", "too long"));
+            return Err(ScenarioError::new("json", crate::msg!("too long")));
         }
-        let s: Scenario =
-            serde_json::from_str(json).map_err(|e| ScenarioError::new("json", e.to_string()))?;
+        let s: Scenario = serde_json::from_str(json)
+            .map_err(|e| ScenarioError::new("json", crate::msg!("{error}", error = e.to_string())))?;
         s.validate()?;
         Ok(s)
     }

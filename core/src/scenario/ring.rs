@@ -13,6 +13,7 @@
 use super::units::{format_hundredths, parse_hundredths, shorten};
 use super::url::split_query;
 use super::{check_range, ScenarioError};
+use crate::msg::Msg;
 use crate::protocol::NodeId;
 use crate::ring::limits::*;
 use crate::ring::{Algorithm, HashRing, Members, Params, UNIT_WEIGHT};
@@ -75,52 +76,60 @@ impl RingScenario {
 
     pub fn validate(&self) -> Result<(), ScenarioError> {
         if self.version != super::FORMAT_VERSION {
-            return Err(ScenarioError::new("v", format!("unsupported version {}", self.version)));
+            return Err(ScenarioError::new("v", crate::msg!("unsupported version {v}", v = self.version)));
         }
         if self.members.is_empty() {
-            return Err(ScenarioError::new("nodes", "needs at least one node"));
+            return Err(ScenarioError::new("nodes", crate::msg!("needs at least one node")));
         }
         if self.members.len() > MAX_RING_NODES {
-            return Err(ScenarioError::new("nodes", format!("at most {MAX_RING_NODES} nodes")));
+            return Err(ScenarioError::new(
+                "nodes",
+                crate::msg!("at most {max} nodes", max = MAX_RING_NODES),
+            ));
         }
         if let Some(id) = self.members.ids().find(|&id| usize::from(id) >= MAX_RING_NODES) {
             return Err(ScenarioError::new(
                 "nodes",
-                format!("ids go from 0 to {}, got {id}", MAX_RING_NODES - 1),
+                crate::msg!("ids go from 0 to {max}, got {id}", max = MAX_RING_NODES - 1, id),
             ));
         }
         for (id, w) in self.members.iter() {
             if !(MIN_WEIGHT..=MAX_WEIGHT).contains(&w) {
                 return Err(ScenarioError::new(
                     "w",
-                    format!(
-                        "node {id}: a weight goes from {} to {}, got {}",
-                        format_hundredths(MIN_WEIGHT),
-                        format_hundredths(MAX_WEIGHT),
-                        format_hundredths(w)
+                    crate::msg!(
+                        "node {id}: a weight goes from {lo} to {hi}, got {v}",
+                        id,
+                        lo = format_hundredths(MIN_WEIGHT),
+                        hi = format_hundredths(MAX_WEIGHT),
+                        v = format_hundredths(w)
                     ),
                 ));
             }
         }
         if let Some(id) = self.down.iter().find(|&&id| !self.members.contains(id)) {
-            return Err(ScenarioError::new("down", format!("node {id} is not in the cluster")));
+            return Err(ScenarioError::new("down", crate::msg!("node {id} is not in the cluster", id = *id)));
         }
         if self.live().is_empty() {
-            return Err(ScenarioError::new("down", "at least one node must be up"));
+            return Err(ScenarioError::new("down", crate::msg!("at least one node must be up")));
         }
         check_range("vn", self.vnodes, MIN_VNODES, MAX_VNODES)?;
         check_range("keys", self.keys, 1, MAX_KEYS)?;
         check_range("r", self.replicas, 1, MAX_REPLICAS)?;
         if self.epsilon > MAX_EPSILON {
             let (max, got) = (format_hundredths(MAX_EPSILON), format_hundredths(self.epsilon));
-            return Err(ScenarioError::new("eps", format!("must be between 0 and {max}, got {got}")));
+            return Err(ScenarioError::new(
+                "eps",
+                crate::msg!("must be between {lo} and {hi}, got {v}", lo = "0", hi = max, v = got),
+            ));
         }
         if self.points() > MAX_POINTS {
             return Err(ScenarioError::new(
                 "vn",
-                format!(
-                    "{} ring points (vnodes × weights over all nodes); at most {MAX_POINTS}",
-                    self.points()
+                crate::msg!(
+                    "{points} ring points (vnodes × weights over all nodes); at most {max}",
+                    points = self.points(),
+                    max = MAX_POINTS
                 ),
             ));
         }
@@ -171,27 +180,32 @@ pub fn decode(query: &str) -> Result<DecodedRing, ScenarioError> {
     let mut s = RingScenario::default();
     let mut weights: Vec<(NodeId, u32)> = Vec::new();
     for (key, val) in &pairs {
-        let err = |m: String| ScenarioError::new(key.as_str(), m);
+        let err = |m: Msg| ScenarioError::new(key.as_str(), m);
         let int = |v: &str| -> Result<u64, ScenarioError> {
-            v.parse::<u64>().map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))
+            v.parse::<u64>()
+                .map_err(|_| err(crate::msg!("expected a whole number, got \"{v}\"", v = shorten(v))))
         };
         match key.as_str() {
             "p" if val == "ring" => {}
-            "p" => return Err(err(format!("this is the ring page, got \"{}\"", shorten(val)))),
-            "v" => s.version = u32::try_from(int(val)?).map_err(|_| err("too large".into()))?,
+            "p" => return Err(err(crate::msg!("this is the ring page, got \"{v}\"", v = shorten(val)))),
+            "v" => s.version = u32::try_from(int(val)?).map_err(|_| err(crate::msg!("too large")))?,
             "alg" => {
                 s.algorithm = Algorithm::from_name(val).ok_or_else(|| {
                     let names: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
-                    err(format!("unknown algorithm \"{}\" ({})", shorten(val), names.join(", ")))
+                    err(crate::msg!(
+                        "unknown algorithm \"{v}\" ({known})",
+                        v = shorten(val),
+                        known = names.join(", ")
+                    ))
                 })?
             }
             "nodes" => s.members = Members::uniform(parse_ids(val).map_err(err)?),
             "down" => s.down = parse_ids(val).map_err(err)?.into_iter().collect(),
             "w" => {
                 for item in val.split(',').filter(|t| !t.is_empty()) {
-                    let (id, w) = item
-                        .split_once(':')
-                        .ok_or_else(|| err(format!("expected id:weight, got \"{}\"", shorten(item))))?;
+                    let (id, w) = item.split_once(':').ok_or_else(|| {
+                        err(crate::msg!("expected id:weight, got \"{v}\"", v = shorten(item)))
+                    })?;
                     let id = parse_id(id).map_err(err)?;
                     weights.push((id, parse_hundredths(w).map_err(err)?));
                 }
@@ -201,14 +215,14 @@ pub fn decode(query: &str) -> Result<DecodedRing, ScenarioError> {
             "r" => s.replicas = u8::try_from(int(val)?).unwrap_or(u8::MAX),
             "eps" => s.epsilon = parse_hundredths(val).map_err(err)?,
             other => {
-                return Err(ScenarioError::new(shorten(other), "unknown key for the ring page"));
+                return Err(ScenarioError::new(shorten(other), crate::msg!("unknown key for the ring page")));
             }
         }
     }
     // Weights apply after `nodes`, wherever each stands in the query.
     for (id, w) in weights {
         if !s.members.contains(id) {
-            return Err(ScenarioError::new("w", format!("node {id} is not in the cluster")));
+            return Err(ScenarioError::new("w", crate::msg!("node {id} is not in the cluster", id)));
         }
         s.members.insert(id, w);
     }
@@ -217,7 +231,7 @@ pub fn decode(query: &str) -> Result<DecodedRing, ScenarioError> {
 }
 
 /// `0-9,12` → [0..=9, 12]. Sorted, duplicates rejected.
-fn parse_ids(v: &str) -> Result<Vec<NodeId>, String> {
+fn parse_ids(v: &str) -> Result<Vec<NodeId>, Msg> {
     let mut ids = BTreeSet::new();
     for item in v.split(',').filter(|t| !t.is_empty()) {
         let (lo, hi) = match item.split_once('-') {
@@ -225,23 +239,27 @@ fn parse_ids(v: &str) -> Result<Vec<NodeId>, String> {
             None => (parse_id(item)?, parse_id(item)?),
         };
         if lo > hi {
-            return Err(format!("the range \"{}\" runs backwards", shorten(item)));
+            return Err(crate::msg!("the range \"{range}\" runs backwards", range = shorten(item)));
         }
         for id in lo..=hi {
             if !ids.insert(id) {
-                return Err(format!("node {id} is listed twice"));
+                return Err(crate::msg!("node {id} is listed twice", id));
             }
         }
     }
     Ok(ids.into_iter().collect())
 }
 
-fn parse_id(v: &str) -> Result<NodeId, String> {
-    v.parse::<u32>()
-        .ok()
-        .filter(|&id| (id as usize) < MAX_RING_NODES)
-        .map(|id| id as NodeId)
-        .ok_or_else(|| format!("a node id goes from 0 to {}, got \"{}\"", MAX_RING_NODES - 1, shorten(v)))
+fn parse_id(v: &str) -> Result<NodeId, Msg> {
+    v.parse::<u32>().ok().filter(|&id| (id as usize) < MAX_RING_NODES).map(|id| id as NodeId).ok_or_else(
+        || {
+            crate::msg!(
+                "a node id goes from 0 to {max}, got \"{v}\"",
+                max = MAX_RING_NODES - 1,
+                v = shorten(v)
+            )
+        },
+    )
 }
 
 /// [0, 1, 2, 3, 7] → `0-3,7`.

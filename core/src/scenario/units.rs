@@ -1,11 +1,12 @@
 //! Exact decimal parsing and printing of durations and probabilities for URLs. No floats: a
 //! value printed and parsed again is the same integer.
 
+use crate::msg::Msg;
 use crate::protocol::Micros;
 
 /// Parses `1.5s`, `150ms`, `20us` into microseconds, exactly. Bare numbers are rejected so that
 /// a URL always says its unit.
-pub fn parse_duration(s: &str) -> Result<Micros, String> {
+pub fn parse_duration(s: &str) -> Result<Micros, Msg> {
     let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
         (n, 1_000)
     } else if let Some(n) = s.strip_suffix("us") {
@@ -13,9 +14,9 @@ pub fn parse_duration(s: &str) -> Result<Micros, String> {
     } else if let Some(n) = s.strip_suffix('s') {
         (n, 1_000_000)
     } else {
-        return Err(format!("a duration needs a unit (s, ms or us), got \"{}\"", shorten(s)));
+        return Err(crate::msg!("a duration needs a unit (s, ms or us), got \"{v}\"", v = shorten(s)));
     };
-    parse_decimal(num, scale).ok_or_else(|| format!("not a duration: \"{}\"", shorten(s)))
+    parse_decimal(num, scale).ok_or_else(|| crate::msg!("not a duration: \"{v}\"", v = shorten(s)))
 }
 
 /// Prints microseconds in the largest unit that keeps the value exact: `2s`, `1.5s`, `150ms`.
@@ -32,11 +33,11 @@ pub fn format_duration(us: Micros) -> String {
 }
 
 /// Parses a probability such as `0.05` into parts per million (at most 6 decimals, at most 1).
-pub fn parse_ppm(s: &str) -> Result<u32, String> {
+pub fn parse_ppm(s: &str) -> Result<u32, Msg> {
     match parse_decimal(s, 1_000_000) {
         Some(v) if v <= 1_000_000 => Ok(v as u32),
-        Some(_) => Err(format!("a probability must be between 0 and 1, got \"{}\"", shorten(s))),
-        None => Err(format!("not a probability: \"{}\"", shorten(s))),
+        Some(_) => Err(crate::msg!("a probability must be between 0 and 1, got \"{v}\"", v = shorten(s))),
+        None => Err(crate::msg!("not a probability: \"{v}\"", v = shorten(s))),
     }
 }
 
@@ -45,10 +46,10 @@ pub fn format_ppm(ppm: u32) -> String {
 }
 
 /// Parses a decimal with at most two decimals into hundredths: `"2.5"` → 250.
-pub fn parse_hundredths(s: &str) -> Result<u32, String> {
+pub fn parse_hundredths(s: &str) -> Result<u32, Msg> {
     parse_decimal(s, 100)
         .and_then(|v| u32::try_from(v).ok())
-        .ok_or_else(|| format!("expected a number with at most 2 decimals, got \"{}\"", shorten(s)))
+        .ok_or_else(|| crate::msg!("expected a number with at most 2 decimals, got \"{v}\"", v = shorten(s)))
 }
 
 pub fn format_hundredths(v: u32) -> String {

@@ -14,6 +14,7 @@
 
 use super::units::{format_duration, format_ppm, parse_duration, parse_ppm, shorten};
 use super::{limits, ProtocolKind, Scenario, ScenarioError};
+use crate::msg::Msg;
 use crate::protocol::{Degrade, Micros, NodeId};
 use crate::raft::Bugs;
 use crate::sim::fault::{Fault, Scheduled};
@@ -195,7 +196,10 @@ pub(crate) type Pairs = Vec<(String, String)>;
 
 pub(crate) fn split_query(query: &str) -> Result<(Pairs, BTreeMap<String, String>), ScenarioError> {
     if query.len() > limits::MAX_QUERY_LEN {
-        return Err(ScenarioError::new("url", format!("longer than {} characters", limits::MAX_QUERY_LEN)));
+        return Err(ScenarioError::new(
+            "url",
+            crate::msg!("longer than {max} characters", max = limits::MAX_QUERY_LEN),
+        ));
     }
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut view = BTreeMap::new();
@@ -203,10 +207,12 @@ pub(crate) fn split_query(query: &str) -> Result<(Pairs, BTreeMap<String, String
     let mut seen = std::collections::BTreeSet::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = percent_decode(k).ok_or_else(|| ScenarioError::new("url", "bad %-escape in a key"))?;
-        let val = percent_decode(v).ok_or_else(|| ScenarioError::new(key.clone(), "bad %-escape"))?;
+        let key = percent_decode(k)
+            .ok_or_else(|| ScenarioError::new("url", crate::msg!("bad %-escape in a key")))?;
+        let val =
+            percent_decode(v).ok_or_else(|| ScenarioError::new(key.clone(), crate::msg!("bad %-escape")))?;
         if !seen.insert(key.clone()) {
-            return Err(ScenarioError::new(shorten(&key), "given twice"));
+            return Err(ScenarioError::new(shorten(&key), crate::msg!("given twice")));
         }
         if VIEW_KEYS.contains(&key.as_str()) {
             view.insert(key, val);
@@ -218,12 +224,12 @@ pub(crate) fn split_query(query: &str) -> Result<(Pairs, BTreeMap<String, String
 }
 
 fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError> {
-    let err = |m: String| ScenarioError::new(key, m);
+    let err = |m: Msg| ScenarioError::new(key, m);
     let int = |v: &str| -> Result<u64, ScenarioError> {
-        v.parse::<u64>().map_err(|_| err(format!("expected a whole number, got \"{}\"", shorten(v))))
+        v.parse::<u64>().map_err(|_| err(crate::msg!("expected a whole number, got \"{v}\"", v = shorten(v))))
     };
     match key {
-        "v" => s.version = u32::try_from(int(val)?).map_err(|_| err("too large".into()))?,
+        "v" => s.version = u32::try_from(int(val)?).map_err(|_| err(crate::msg!("too large")))?,
         "p" => {
             let kind = match val {
                 "raft" => ProtocolKind::Raft,
@@ -232,9 +238,9 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
                 "txn" => ProtocolKind::Txn,
                 "lb" => ProtocolKind::Lb,
                 other => {
-                    return Err(err(format!(
-                        "unknown protocol \"{}\" (raft, paxos, lock, txn or lb)",
-                        shorten(other)
+                    return Err(err(crate::msg!(
+                        "unknown protocol \"{v}\" (raft, paxos, lock, txn or lb)",
+                        v = shorten(other)
                     )))
                 }
             };
@@ -244,31 +250,31 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             return s.lb.apply(key, val).expect("one of the lab's keys");
         }
         _ if super::lb::KEYS.contains(&key) && key != "timeout" => {
-            return Err(err("applies to lb only".into()));
+            return Err(err(crate::msg!("applies to lb only")));
         }
         "el" | "hb" | "noop" | "etcdtimer" | "snap" if s.protocol != ProtocolKind::Raft => {
-            return Err(err("applies to raft only".into()));
+            return Err(err(crate::msg!("applies to raft only")));
         }
         "proposers" | "backoff" if s.protocol != ProtocolKind::Paxos => {
-            return Err(err("applies to paxos only".into()));
+            return Err(err(crate::msg!("applies to paxos only")));
         }
         "mode" if !matches!(s.protocol, ProtocolKind::Paxos | ProtocolKind::Txn) => {
-            return Err(err("applies to paxos and txn only".into()));
+            return Err(err(crate::msg!("applies to paxos and txn only")));
         }
         "ttl" | "bound" | "work" if s.protocol != ProtocolKind::Lock => {
-            return Err(err("applies to lock only".into()));
+            return Err(err(crate::msg!("applies to lock only")));
         }
         "no" | "timeout" if s.protocol != ProtocolKind::Txn => {
-            return Err(err("applies to txn only".into()));
+            return Err(err(crate::msg!("applies to txn only")));
         }
         "rate" if !s.protocol.takes_writes() => {
-            return Err(err("applies to raft and paxos only".into()));
+            return Err(err(crate::msg!("applies to raft and paxos only")));
         }
         "mode" if s.protocol == ProtocolKind::Txn => {
             s.txn.mode = match val {
                 "2pc" => TxnMode::TwoPhase,
                 "3pc" => TxnMode::ThreePhase,
-                other => return Err(err(format!("expected 2pc or 3pc, got \"{}\"", shorten(other)))),
+                other => return Err(err(crate::msg!("expected 2pc or 3pc, got \"{v}\"", v = shorten(other)))),
             }
         }
         "ttl" => s.lock.ttl = parse_duration(val).map_err(err)?,
@@ -277,7 +283,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
         "no" => {
             let n = int(val)?;
             s.txn.no_percent =
-                u8::try_from(n).ok().filter(|n| *n <= 100).ok_or_else(|| err(format!("must be a percentage, 0 to 100, got {n}")))?;
+                u8::try_from(n).ok().filter(|n| *n <= 100).ok_or_else(|| err(crate::msg!("must be a percentage, 0 to 100, got {n}", n)))?;
         }
         "timeout" => s.txn.vote_timeout = parse_duration(val).map_err(err)?,
         "proposers" => {
@@ -286,13 +292,13 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             s.paxos.proposers = u8::try_from(n)
                 .ok()
                 .filter(|n| (lo..=hi).contains(n))
-                .ok_or_else(|| err(format!("must be between {lo} and {hi}, got {n}")))?;
+                .ok_or_else(|| err(crate::msg!("must be between {lo} and {hi}, got {v}", lo, hi, v = n)))?;
         }
         "mode" => {
             s.paxos.mode = match val {
                 "single" => Mode::Single,
                 "multi" => Mode::Multi,
-                other => return Err(err(format!("expected single or multi, got \"{}\"", shorten(other)))),
+                other => return Err(err(crate::msg!("expected single or multi, got \"{v}\"", v = shorten(other)))),
             }
         }
         "backoff" => s.paxos.backoff = flag(val).map_err(err)?,
@@ -302,7 +308,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             s.nodes = u8::try_from(n)
                 .ok()
                 .filter(|n| (lo..=hi).contains(n))
-                .ok_or_else(|| err(format!("must be between {lo} and {hi}, got {n}")))?;
+                .ok_or_else(|| err(crate::msg!("must be between {lo} and {hi}, got {v}", lo, hi, v = n)))?;
         }
         "seed" => s.seed = int(val)?,
         "lat" => (s.net.latency_min, s.net.latency_max) = parse_range(val).map_err(err)?,
@@ -314,7 +320,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             s.write_rate = u32::try_from(r)
                 .ok()
                 .filter(|r| *r <= max)
-                .ok_or_else(|| err(format!("must be between 0 and {max} writes per second, got {r}")))?;
+                .ok_or_else(|| err(crate::msg!("must be between 0 and {max} writes per second, got {r}", max, r)))?;
         }
         "el" => (s.election_min, s.election_max) = parse_range(val).map_err(err)?,
         "hb" => s.heartbeat = parse_duration(val).map_err(err)?,
@@ -346,7 +352,11 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
                     Some(flag) => *flag = true,
                     None => {
                         let known: Vec<_> = names.iter().map(|b| b.0).collect();
-                        return Err(err(format!("unknown bug switch \"{}\" (known: {})", shorten(name), known.join(", "))));
+                        return Err(err(crate::msg!(
+                            "unknown bug switch \"{v}\" (known: {known})",
+                            v = shorten(name),
+                            known = known.join(", ")
+                        )));
                     }
                 }
             }
@@ -354,7 +364,7 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
         "faults" => {
             let tokens: Vec<&str> = val.split(',').filter(|t| !t.is_empty()).collect();
             if tokens.len() > limits::MAX_FAULTS {
-                return Err(err(format!("at most {} faults, got {}", limits::MAX_FAULTS, tokens.len())));
+                return Err(err(crate::msg!("at most {max} faults, got {n}", max = limits::MAX_FAULTS, n = tokens.len())));
             }
             s.faults = Vec::with_capacity(tokens.len());
             for (i, t) in tokens.iter().enumerate() {
@@ -364,45 +374,46 @@ fn apply_key(s: &mut Scenario, key: &str, val: &str) -> Result<(), ScenarioError
             s.faults.sort_by_key(|f| f.at); // stable: same-instant faults keep their order
         }
         other => {
-            return Err(ScenarioError::new(shorten(other), "unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, etcdtimer, snap, proposers, mode, backoff, ttl, bound, work, no, timeout, bugs, faults, v, embed, speed, t)"))
+            return Err(ScenarioError::new(shorten(other), crate::msg!("unknown key (known: p, n, seed, lat, loss, dup, rate, el, hb, noop, etcdtimer, snap, proposers, mode, backoff, ttl, bound, work, no, timeout, bugs, faults, v, embed, speed, t)")))
         }
     }
     Ok(())
 }
 
-fn flag(v: &str) -> Result<bool, String> {
+fn flag(v: &str) -> Result<bool, Msg> {
     match v {
         "0" => Ok(false),
         "1" => Ok(true),
-        other => Err(format!("expected 0 or 1, got \"{}\"", shorten(other))),
+        other => Err(crate::msg!("expected 0 or 1, got \"{v}\"", v = shorten(other))),
     }
 }
 
-fn parse_range(v: &str) -> Result<(Micros, Micros), String> {
-    let (lo, hi) =
-        v.split_once('-').ok_or_else(|| format!("expected a range like 1ms-10ms, got \"{}\"", shorten(v)))?;
+fn parse_range(v: &str) -> Result<(Micros, Micros), Msg> {
+    let (lo, hi) = v
+        .split_once('-')
+        .ok_or_else(|| crate::msg!("expected a range like 1ms-10ms, got \"{v}\"", v = shorten(v)))?;
     Ok((parse_duration(lo)?, parse_duration(hi)?))
 }
 
-fn parse_node(v: &str) -> Result<NodeId, String> {
+fn parse_node(v: &str) -> Result<NodeId, Msg> {
     match v.parse::<u64>() {
         // The scenario's own size is checked once every key is read.
         Ok(n) if n < u64::from(limits::MAX_NODES.max(limits::MAX_LB_NODES)) => Ok(n as NodeId),
-        Ok(n) => Err(format!("node {n} does not exist")),
-        Err(_) => Err(format!("expected a node number, got \"{}\"", shorten(v))),
+        Ok(n) => Err(crate::msg!("node {n} does not exist", n)),
+        Err(_) => Err(crate::msg!("expected a node number, got \"{v}\"", v = shorten(v))),
     }
 }
 
 /// Parses `crash:1@2s`.
-pub fn parse_scheduled(token: &str) -> Result<Scheduled, String> {
+pub fn parse_scheduled(token: &str) -> Result<Scheduled, Msg> {
     let (f, at) = token
         .rsplit_once('@')
-        .ok_or_else(|| format!("\"{}\" needs a time, like crash:1@2s", shorten(token)))?;
+        .ok_or_else(|| crate::msg!("\"{token}\" needs a time, like crash:1@2s", token = shorten(token)))?;
     Ok(Scheduled { at: parse_duration(at)?, fault: parse_fault(f)? })
 }
 
 /// Parses a fault token without its time.
-pub fn parse_fault(t: &str) -> Result<Fault, String> {
+pub fn parse_fault(t: &str) -> Result<Fault, Msg> {
     let (name, arg) = t.split_once(':').unwrap_or((t, ""));
     let one = |arg: &str| parse_node(arg);
     match name {
@@ -412,11 +423,11 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
         "restart" => Ok(Fault::Restart(one(arg)?)),
         "write" => Ok(Fault::Write(one(arg)?)),
         "pause" => {
-            let (n, d) = arg.split_once(':').ok_or("pause needs a node and a duration, like pause:2:500ms")?;
+            let (n, d) = arg.split_once(':').ok_or(crate::msg!("pause needs a node and a duration, like pause:2:500ms"))?;
             Ok(Fault::Pause(one(n)?, parse_duration(d)?))
         }
         "cut" | "mend" => {
-            let (a, b) = arg.split_once('-').ok_or("cut and mend need two nodes, like cut:1-2")?;
+            let (a, b) = arg.split_once('-').ok_or(crate::msg!("cut and mend need two nodes, like cut:1-2"))?;
             let (a, b) = (one(a)?, one(b)?);
             Ok(if name == "cut" { Fault::Cut(a, b) } else { Fault::Mend(a, b) })
         }
@@ -426,19 +437,23 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
                 .map(|g| g.split('.').filter(|x| !x.is_empty()).map(parse_node).collect::<Result<Vec<_>, _>>())
                 .collect::<Result<Vec<_>, _>>()?;
             if groups.len() > usize::from(limits::MAX_NODES) {
-                return Err("too many groups".into());
+                return Err(crate::msg!("too many groups"));
             }
             Ok(Fault::Partition(groups))
         }
         "drift" => {
-            let (n, d) = arg.split_once(':').ok_or("drift needs a node and a rate, like drift:0:0.3 (30% fast)")?;
+            let (n, d) = arg.split_once(':').ok_or(crate::msg!("drift needs a node and a rate, like drift:0:0.3 (30% fast)"))?;
             Ok(Fault::ClockDrift(one(n)?, parse_drift(d)?))
         }
         "slow" => {
-            let (n, f) = arg.split_once(':').ok_or("slow needs a node and a factor, like slow:3:5 (5× slower)")?;
-            let factor: u16 = f.parse().map_err(|_| format!("slow's factor must be a whole number, got {}", shorten(f)))?;
+            let (n, f) = arg.split_once(':').ok_or(crate::msg!("slow needs a node and a factor, like slow:3:5 (5× slower)"))?;
+            let factor: u16 = f.parse().map_err(|_| crate::msg!("slow's factor must be a whole number, got {v}", v = shorten(f)))?;
             if !(2..=limits::MAX_SLOW_FACTOR).contains(&factor) {
-                return Err(format!("slow's factor must be 2 to {}, got {factor}", limits::MAX_SLOW_FACTOR));
+                return Err(crate::msg!(
+                    "slow's factor must be 2 to {max}, got {factor}",
+                    max = limits::MAX_SLOW_FACTOR,
+                    factor
+                ));
             }
             Ok(Fault::Degrade(one(n)?, Degrade::Slow(factor)))
         }
@@ -451,9 +466,9 @@ pub fn parse_fault(t: &str) -> Result<Fault, String> {
             let (lo, hi) = parse_range(arg)?;
             Ok(Fault::SetLatency(lo, hi))
         }
-        _ => Err(format!(
-            "unknown fault \"{}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, drift, slow, failfast, recover, crash:leader, isolate:leader)",
-            shorten(t)
+        _ => Err(crate::msg!(
+            "unknown fault \"{v}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, drift, slow, failfast, recover, crash:leader, isolate:leader)",
+            v = shorten(t)
         )),
     }
 }
@@ -465,16 +480,20 @@ pub fn format_drift(ppm: i32) -> String {
 }
 
 /// Parses [`format_drift`]'s output; at most ±[`crate::cluster::MAX_DRIFT_PPM`].
-pub fn parse_drift(v: &str) -> Result<i32, String> {
+pub fn parse_drift(v: &str) -> Result<i32, Msg> {
     let (neg, abs) = match v.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, v.strip_prefix('+').unwrap_or(v)),
     };
-    let ppm =
-        parse_ppm(abs).map_err(|_| format!("expected a rate like 0.3 or -0.05, got \"{}\"", shorten(v)))?;
+    let ppm = parse_ppm(abs)
+        .map_err(|_| crate::msg!("expected a rate like 0.3 or -0.05, got \"{v}\"", v = shorten(v)))?;
     let max = crate::cluster::MAX_DRIFT_PPM;
     if ppm > max as u32 {
-        return Err(format!("a clock may drift by at most {}, got {}", format_ppm(max as u32), shorten(v)));
+        return Err(crate::msg!(
+            "a clock may drift by at most {max}, got {v}",
+            max = format_ppm(max as u32),
+            v = shorten(v)
+        ));
     }
     Ok(if neg { -(ppm as i32) } else { ppm as i32 })
 }
@@ -753,9 +772,9 @@ mod tests {
     #[test]
     fn hostile_input_is_rejected_and_echoed_short() {
         let e = decode("name=<script>alert(1)</script>").unwrap_err();
-        assert!(e.message.contains("unknown key"));
+        assert!(e.message.to_string().contains("unknown key"));
         let e = decode(&format!("bugs={}", "<script>".repeat(100))).unwrap_err();
-        assert!(e.message.len() < 200, "{}", e.message);
+        assert!(e.message.to_string().len() < 200, "{}", e.message);
         assert!(decode(&"n=5&".repeat(10_000)).is_err());
         let many = vec!["heal@1s"; limits::MAX_FAULTS + 1].join(",");
         assert_eq!(field_of(&format!("faults={many}")), "faults");

@@ -148,7 +148,7 @@ pub enum TraceKind {
     Note {
         node: NodeId,
         kind: NoteKind,
-        text: String,
+        text: crate::msg::Msg,
     },
 }
 

@@ -12,6 +12,7 @@
 use super::{CoordLog, Decision, PartState, Phase, Stage, Txn, TxnDurable, TxnState, Txns, COORDINATOR};
 use crate::cluster::Cluster;
 use crate::invariant::{Broken, Checker};
+use crate::msg::Msg;
 use crate::protocol::{Micros, NodeId};
 use crate::timeline::Timeline;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,20 +37,20 @@ struct Record {
     aborted: BTreeSet<NodeId>,
 }
 
-fn who(cfg: &super::TxnConfig, id: NodeId) -> String {
+fn who(id: NodeId) -> Msg {
     if id == COORDINATOR {
-        "the coordinator".into()
+        crate::msg!("the coordinator")
     } else {
-        cfg.name(id)
+        crate::msg!("participant {p}", p = id)
     }
 }
 
 /// A commit beside an abort, if the record holds one.
-fn split(txn: u64, r: &Record, cfg: &super::TxnConfig) -> Result<(), Broken> {
+fn split(txn: u64, r: &Record) -> Result<(), Broken> {
     if let (Some(&a), Some(&b)) = (r.committed.first(), r.aborted.first()) {
         return Err(Broken {
             invariant: ATOMICITY,
-            detail: format!("txn {txn}: {} committed, {} aborted", who(cfg, a), who(cfg, b)),
+            detail: crate::msg!("txn {txn}: {a} committed, {b} aborted", txn, a = who(a), b = who(b)),
         });
     }
     Ok(())
@@ -134,13 +135,18 @@ impl TxnChecker {
         self.next_sweep = 2 * self.records.len();
     }
 
-    fn all_voted_yes(&mut self, cluster: &Cluster<Txn>, txn: u64, who: &str) -> Result<(), Broken> {
+    fn all_voted_yes(&mut self, cluster: &Cluster<Txn>, txn: u64, who: Msg) -> Result<(), Broken> {
         let c = &cluster.protocol.config;
         let yes = &self.record(txn).yes;
         if let Some(p) = c.participants().find(|p| !yes.contains(p)) {
             return Err(Broken {
                 invariant: VALIDITY,
-                detail: format!("{who} committed txn {txn}, but participant {p} never voted yes"),
+                detail: crate::msg!(
+                    "{who} committed txn {txn}, but participant {p} never voted yes",
+                    who,
+                    txn,
+                    p
+                ),
             });
         }
         Ok(())
@@ -167,7 +173,7 @@ impl TxnChecker {
                 Phase::Committed => {
                     if r.committed.insert(p) {
                         self.timeline.mark(p, now, "committed", format!("txn {txn} committed"));
-                        let valid = self.all_voted_yes(cluster, txn, &format!("participant {p}"));
+                        let valid = self.all_voted_yes(cluster, txn, who(p));
                         broken = broken.and(valid);
                     }
                 }
@@ -178,7 +184,7 @@ impl TxnChecker {
                 }
                 Phase::Preparing => {}
             }
-            broken = broken.and(split(txn, &self.records[&txn], &cluster.protocol.config));
+            broken = broken.and(split(txn, &self.records[&txn]));
         }
         let open = s.txns.iter().rev().find(|(_, ph)| !ph.is_decided());
         let row = match open {
@@ -230,7 +236,7 @@ impl TxnChecker {
                         // The coordinator's abort counts: a participant that committed what
                         // it aborted is a split.
                         self.record(txn).aborted.insert(COORDINATOR);
-                        broken = broken.and(split(txn, &self.records[&txn], &cluster.protocol.config));
+                        broken = broken.and(split(txn, &self.records[&txn]));
                     }
                 }
             }
@@ -240,11 +246,11 @@ impl TxnChecker {
         let new: Vec<u64> = s.log.commits.difference(&self.coord_commits).copied().collect();
         self.coord_commits.clone_from(&s.log.commits);
         for txn in new {
-            broken = broken.and(self.all_voted_yes(cluster, txn, "the coordinator"));
+            broken = broken.and(self.all_voted_yes(cluster, txn, who(COORDINATOR)));
             // The coordinator's logged COMMIT is a commit too: participants that all aborted on
             // their own while it committed is a split as well.
             self.record(txn).committed.insert(COORDINATOR);
-            broken = broken.and(split(txn, &self.records[&txn], &cluster.protocol.config));
+            broken = broken.and(split(txn, &self.records[&txn]));
         }
         broken
     }

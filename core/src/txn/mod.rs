@@ -128,9 +128,26 @@ impl Describe for TxnMsg {
         }
     }
 
-    fn detail(&self) -> String {
-        match self {
-            TxnMsg::Report { txn, stands } => format!("Report: txn {txn} {stands:?}"),
+    fn detail(&self) -> crate::msg::Msg {
+        match *self {
+            // In English exactly `{stands:?}`, as the description always showed it.
+            TxnMsg::Report { txn, stands } => match stands {
+                Stands::Decided(Decision::Commit) => crate::msg!("Report: txn {txn} Decided(Commit)", txn),
+                Stands::Decided(Decision::Abort) => crate::msg!("Report: txn {txn} Decided(Abort)", txn),
+                Stands::Undecided { precommitted: false, alone: false } => {
+                    crate::msg!("Report: txn {txn} Undecided { precommitted: false, alone: false }", txn)
+                }
+                Stands::Undecided { precommitted: false, alone: true } => {
+                    crate::msg!("Report: txn {txn} Undecided { precommitted: false, alone: true }", txn)
+                }
+                Stands::Undecided { precommitted: true, alone: false } => {
+                    crate::msg!("Report: txn {txn} Undecided { precommitted: true, alone: false }", txn)
+                }
+                Stands::Undecided { precommitted: true, alone: true } => {
+                    crate::msg!("Report: txn {txn} Undecided { precommitted: true, alone: true }", txn)
+                }
+                Stands::Unknown => crate::msg!("Report: txn {txn} Unknown", txn),
+            },
             TxnMsg::Prepare { txn }
             | TxnMsg::Vote { txn, .. }
             | TxnMsg::PreCommit { txn }
@@ -139,7 +156,7 @@ impl Describe for TxnMsg {
             | TxnMsg::Abort { txn }
             | TxnMsg::Ack { txn }
             | TxnMsg::Ask { txn }
-            | TxnMsg::Query { txn } => format!("{} txn {txn}", self.label()),
+            | TxnMsg::Query { txn } => crate::msg!("{label} txn {txn}", label = self.label(), txn),
         }
     }
 }
@@ -315,7 +332,10 @@ impl Protocol for Txn {
                 // in-doubt participants learn it when they ask.
                 s.resolving.extend(log.precommitted.iter().map(|&t| (t, BTreeMap::new())));
                 out.set_timer(TxnTimer::Resend, 0..=0);
-                out.note(NoteKind::Role, format!("coordinator recovered; next txn {}", log.next_txn));
+                out.note(
+                    NoteKind::Role,
+                    crate::msg!("coordinator recovered; next txn {next}", next = log.next_txn),
+                );
             }
             out.persist(TxnDurable::Coordinator(s.log.clone()));
             out.set_timer(TxnTimer::Begin, c.think_min..=c.think_max);
@@ -375,7 +395,7 @@ impl Txn {
                 });
                 self.broadcast(out, || TxnMsg::Prepare { txn });
                 out.set_timer(TxnTimer::VoteTimeout(txn), c.vote_timeout..=c.vote_timeout);
-                out.note(NoteKind::Info, format!("txn {txn}: prepare"));
+                out.note(NoteKind::Info, crate::msg!("txn {txn}: prepare", txn));
             }
             Event::Msg { from, msg: TxnMsg::Vote { txn, yes } } => {
                 let Some(r) = s.round.as_mut().filter(|r| r.txn == txn) else {
@@ -395,7 +415,10 @@ impl Txn {
                 }
                 r.votes.insert(from, yes);
                 if !yes {
-                    out.note(NoteKind::Info, format!("txn {txn}: participant {from} votes no"));
+                    out.note(
+                        NoteKind::Info,
+                        crate::msg!("txn {txn}: participant {from} votes no", txn, from),
+                    );
                     self.abort(s, txn, out);
                 } else if r.votes.len() == self.all() {
                     self.start_logging(r, out);
@@ -409,11 +432,14 @@ impl Txn {
                 if c.bugs.commit_on_timeout {
                     out.note(
                         NoteKind::Info,
-                        format!("txn {txn}: {missing} vote(s) missing; committing anyway"),
+                        crate::msg!("txn {txn}: {missing} vote(s) missing; committing anyway", txn, missing),
                     );
                     self.start_logging(r, out);
                 } else {
-                    out.note(NoteKind::Info, format!("txn {txn}: {missing} vote(s) missing at the timeout"));
+                    out.note(
+                        NoteKind::Info,
+                        crate::msg!("txn {txn}: {missing} vote(s) missing at the timeout", txn, missing),
+                    );
                     self.abort(s, txn, out);
                 }
             }
@@ -429,7 +455,7 @@ impl Txn {
                         out.persist(TxnDurable::Coordinator(s.log.clone()));
                         self.broadcast(out, || TxnMsg::PreCommit { txn });
                         out.set_timer(TxnTimer::AckTimeout(txn), c.ack_timeout..=c.ack_timeout);
-                        out.note(NoteKind::Info, format!("txn {txn}: pre-commit"));
+                        out.note(NoteKind::Info, crate::msg!("txn {txn}: pre-commit", txn));
                     }
                 }
             }
@@ -456,7 +482,7 @@ impl Txn {
                     if acks.len() == self.all() {
                         out.note(
                             NoteKind::Info,
-                            format!("txn {txn}: every participant acknowledged; retired"),
+                            crate::msg!("txn {txn}: every participant acknowledged; retired", txn),
                         );
                         s.acks.remove(&txn);
                         s.log.commits.remove(&txn);
@@ -481,7 +507,17 @@ impl Txn {
                     return;
                 };
                 s.resolving.remove(&txn);
-                out.note(NoteKind::Info, format!("txn {txn}: the participants' reports decide {outcome:?}"));
+                out.note(
+                    NoteKind::Info,
+                    match outcome {
+                        Decision::Commit => {
+                            crate::msg!("txn {txn}: the participants' reports decide Commit", txn)
+                        }
+                        Decision::Abort => {
+                            crate::msg!("txn {txn}: the participants' reports decide Abort", txn)
+                        }
+                    },
+                );
                 match outcome {
                     Decision::Commit => self.commit(s, txn, out),
                     Decision::Abort => self.abort(s, txn, out),
@@ -540,7 +576,7 @@ impl Txn {
         self.broadcast(out, || TxnMsg::Commit { txn });
         s.acks.insert(txn, BTreeSet::new());
         out.set_timer(TxnTimer::Resend, self.config.retry..=self.config.retry);
-        out.note(NoteKind::Commit, format!("txn {txn}: COMMIT"));
+        out.note(NoteKind::Commit, crate::msg!("txn {txn}: COMMIT", txn));
         self.finish(s, txn, Decision::Commit, out);
     }
 
@@ -549,7 +585,7 @@ impl Txn {
             out.persist(TxnDurable::Coordinator(s.log.clone()));
         }
         self.broadcast(out, || TxnMsg::Abort { txn });
-        out.note(NoteKind::Commit, format!("txn {txn}: ABORT"));
+        out.note(NoteKind::Commit, crate::msg!("txn {txn}: ABORT", txn));
         self.finish(s, txn, Decision::Abort, out);
     }
 
@@ -592,7 +628,10 @@ impl Txn {
                 s.txns.insert(txn, Phase::Uncertain);
                 self.persist(s, out);
                 out.send(COORDINATOR, TxnMsg::Vote { txn, yes: true });
-                out.note(NoteKind::Info, format!("participant {id}: yes vote on txn {txn} logged; in doubt"));
+                out.note(
+                    NoteKind::Info,
+                    crate::msg!("participant {id}: yes vote on txn {txn} logged; in doubt", id, txn),
+                );
                 match c.mode {
                     TxnMode::TwoPhase => {
                         let ask = c.vote_timeout + c.retry;
@@ -619,7 +658,7 @@ impl Txn {
                 if s.txns.get(&txn) == Some(&Phase::Aborted) {
                     return out.note(
                         NoteKind::Info,
-                        format!("participant {id} told to commit txn {txn}, which it aborted"),
+                        crate::msg!("participant {id} told to commit txn {txn}, which it aborted", id, txn),
                     );
                 }
                 self.decide(id, s, txn, Phase::Committed, out);
@@ -629,7 +668,7 @@ impl Txn {
                 if s.txns.get(&txn) == Some(&Phase::Committed) {
                     return out.note(
                         NoteKind::Info,
-                        format!("participant {id} told to abort txn {txn}, which it committed"),
+                        crate::msg!("participant {id} told to abort txn {txn}, which it committed", id, txn),
                     );
                 }
                 self.decide(id, s, txn, Phase::Aborted, out);
@@ -644,7 +683,10 @@ impl Txn {
                     Some(Phase::PreCommitted) => Phase::Committed,
                     _ => return,
                 };
-                out.note(NoteKind::Info, format!("participant {id}: no word on txn {txn}; decides alone"));
+                out.note(
+                    NoteKind::Info,
+                    crate::msg!("participant {id}: no word on txn {txn}; decides alone", id, txn),
+                );
                 self.decide(id, s, txn, outcome, out);
             }
             Event::Msg { from, msg: TxnMsg::Query { txn } } => {
@@ -679,8 +721,14 @@ impl Txn {
             s.forgot = s.forgot.max(old);
         }
         self.persist(s, out);
-        let word = if phase == Phase::Committed { "committed" } else { "aborted" };
-        out.note(NoteKind::Commit, format!("participant {id}: txn {txn} {word}"));
+        out.note(
+            NoteKind::Commit,
+            if phase == Phase::Committed {
+                crate::msg!("participant {id}: txn {txn} committed", id, txn)
+            } else {
+                crate::msg!("participant {id}: txn {txn} aborted", id, txn)
+            },
+        );
     }
 
     fn persist(&self, s: &PartState, out: &mut Effects<Self>) {

@@ -46,7 +46,7 @@ struct Pair {
 }
 
 /// Reads a string literal at the start of `s` (after whitespace): its value and the rest.
-fn literal(s: &str) -> Option<(String, &str)> {
+pub(crate) fn literal(s: &str) -> Option<(String, &str)> {
     let s = s.trim_start();
     let body = s.strip_prefix('"')?;
     let mut out = String::new();
@@ -112,7 +112,7 @@ fn pairs_in(file: &Path, text: &str, found: &mut Vec<Pair>, broken: &mut Vec<Str
     }
 }
 
-fn sources(dir: &Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+pub(crate) fn sources(dir: &Path, out: &mut Vec<(std::path::PathBuf, String)>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
@@ -136,7 +136,7 @@ fn placeholders(s: &str) -> Vec<String> {
     out
 }
 
-fn is_chinese(c: char) -> bool {
+pub(crate) fn is_chinese(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
 }
 
