@@ -89,7 +89,7 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
         match parse_duration(v) {
             Ok(t) if t <= MAX_T => o.t = Some(t),
             Ok(_) => bad("t", tr!("at most 3600s", "最多 3600s").into()),
-            Err(e) => bad("t", e),
+            Err(e) => bad("t", crate::i18n::zh_core::msg(&e)),
         }
     }
     (o, errors)
@@ -162,7 +162,11 @@ pub fn open_static_page<S: Default>(
             let (opts, errors) = parse_view(&view);
             (scenario, opts.embed, errors)
         }
-        Err(e) => (S::default(), salvage_embed(query), vec![link_problem(&e.field, &e.message)]),
+        Err(e) => (
+            S::default(),
+            salvage_embed(query),
+            vec![link_problem(&e.field, &crate::i18n::zh_core::msg(&e.message))],
+        ),
     }
 }
 

@@ -89,7 +89,7 @@ impl Concept {
             ),
             Concept::Failover => txt!(
                 "A balancer only knows what it observes: health checks find a dead backend, and a standby takes over the virtual IP when the master falls silent.",
-                "负载均衡器只知道它观察到的：健康检查发现宕掉的后端，主节点沉默时备机接管虚拟 IP。"
+                "负载均衡器只知道它观察到的：健康检查发现宕掉的后端，主机沉默时备机接管虚拟 IP。"
             ),
             Concept::Recovery => txt!(
                 "A node that comes back must catch up on its own, from the log or from a snapshot, without an operator.",

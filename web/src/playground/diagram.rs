@@ -363,6 +363,8 @@ pub fn describe_arrow(a: &Arrow, name: impl Fn(NodeId) -> String) -> String {
     let who = |n: NodeId| if n == CLIENTS { tr!("clients", "客户端").to_owned() } else { name(n) };
     let (from, to, label, sent) = (who(a.from), who(a.to), a.label, fmt_time(a.sent));
     if a.id == 0 {
+        // A client's write, or the reply's outcome from the core.
+        let label = if label == "write" { tr!("write", "写入") } else { crate::i18n::zh_core::text(label) };
         return trf!("{from} → {to}: {label} at {sent}", "{from} → {to}：{label}，于 {sent}");
     }
     let ended = fmt_time(a.ended);

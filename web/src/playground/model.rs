@@ -220,7 +220,7 @@ impl<P: Playground> Model<P> {
             }
             Err(e) => {
                 let opts = ViewOpts { embed: salvage_embed(query), speed: P::SPEED, ..ViewOpts::default() };
-                (fallback(), opts, vec![link_problem(&e.field, &e.message)])
+                (fallback(), opts, vec![link_problem(&e.field, &crate::i18n::zh_core::msg(&e.message))])
             }
         };
         let mut m = Model::new(scenario, opts.speed, opts.embed);
@@ -823,9 +823,11 @@ impl<P: Playground> Model<P> {
         let mut notes = Vec::new();
         for ev in self.sim.trace().latest(n) {
             match &ev.kind {
-                TraceKind::Note { kind, text, .. } => {
-                    notes.push(Note { time: ev.time, kind: note_kind(*kind), text: text.clone() })
-                }
+                TraceKind::Note { kind, text, .. } => notes.push(Note {
+                    time: ev.time,
+                    kind: note_kind(*kind),
+                    text: crate::i18n::zh_core::msg(text),
+                }),
                 TraceKind::Fault(f) => {
                     let protocol = &self.sim.cluster().protocol;
                     let text = super::view::describe_fault_as(f, nodes, |x| protocol.node_name(x));
@@ -1137,7 +1139,9 @@ impl<P: Playground> Model<P> {
             }
         }
         let sent = self.history.arrow(id)?.sent_step;
-        let find = |sim: &Sim<P>| sim.in_flight().iter().find(|f| f.id == id).map(|f| f.msg.detail());
+        let find = |sim: &Sim<P>| {
+            sim.in_flight().iter().find(|f| f.id == id).map(|f| crate::i18n::zh_core::msg(&f.msg.detail()))
+        };
         let text = find(&self.sim).or_else(|| find(&self.travel.at_step(sent)))?;
         self.detail = Some((id, text.clone()));
         Some(text)

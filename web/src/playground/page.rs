@@ -606,6 +606,7 @@ fn compare_panel<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
     }
     let current = m.compare.as_ref().map(|c| c.bug);
     let options = P::BUGS.iter().map(|&(name, what)| {
+        let what = crate::i18n::zh_core::text(what);
         let state = if m.bug_on(name) { tr!("off", "关闭") } else { tr!("on", "开启") };
         html! { <option value={name} selected={current == Some(name)}>{ trf!("{name} {state} — {what}", "{state} {name}：{what}") }</option> }
     });

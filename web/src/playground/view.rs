@@ -3,6 +3,7 @@
 //! the node menu, presets and bug switches, and faults and trace events in words.
 
 use super::{Model, Playground};
+use crate::i18n::zh_core;
 use crate::widgets::cluster::{DropView, MessageView, NodeView};
 use crate::widgets::controls::{BugView, PresetView};
 use crate::widgets::faults::MenuItem;
@@ -175,7 +176,7 @@ pub fn violation<P: Playground>(m: &Model<P>) -> Option<ViolationView> {
     let v = m.sim.violation()?;
     Some(ViolationView {
         invariant: v.invariant.to_owned(),
-        detail: v.detail.clone(),
+        detail: crate::i18n::zh_core::msg(&v.detail),
         step: v.step,
         time: fmt_time(v.time),
         recent: v.recent.iter().map(|e| describe_event(e, m.scenario.nodes)).collect(),
@@ -266,12 +267,18 @@ pub fn clock_rate(ppm: i32) -> Option<String> {
 }
 
 pub fn bugs<P: Playground>(m: &Model<P>) -> Vec<BugView> {
-    P::BUGS.iter().map(|(name, help)| BugView { name, help, on: m.bug_on(name) }).collect()
+    P::BUGS
+        .iter()
+        .map(|(name, help)| BugView { name, help: zh_core::text(help), on: m.bug_on(name) })
+        .collect()
 }
 
 /// The preset picker's entries.
 pub fn presets<P: Playground>() -> Vec<PresetView> {
-    P::PRESETS.iter().map(|p| PresetView { id: p.id, title: p.title, about: p.about }).collect()
+    P::PRESETS
+        .iter()
+        .map(|p| PresetView { id: p.id, title: zh_core::text(p.title), about: zh_core::text(p.about) })
+        .collect()
 }
 
 fn pct(ppm: u32) -> String {
@@ -412,9 +419,10 @@ pub fn describe_event(e: &TraceEvent, nodes: u8) -> String {
             trf!("client write #{req} → node {node}", "客户端写入 #{req} → 节点 {node}")
         }
         TraceKind::ClientReply { req, node, outcome } => {
+            let outcome = zh_core::text(outcome);
             trf!("node {node} answers write #{req}: {outcome}", "节点 {node} 答复写入 #{req}：{outcome}")
         }
-        TraceKind::Note { text, .. } => text.clone(),
+        TraceKind::Note { text, .. } => crate::i18n::zh_core::msg(text),
     };
     let (step, time) = (e.step, fmt_time(e.time));
     trf!("step {step} · {time} · {what}", "第 {step} 步 · {time} · {what}")

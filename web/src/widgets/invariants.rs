@@ -45,13 +45,22 @@ pub struct InvariantProps {
 fn unjudged_line(u: &Unjudged) -> Html {
     html! {
         <p class="unjudged" data-testid="unjudged" data-invariant={u.invariant}>
-            <span class="glyph" aria-hidden="true">{ "◌ " }</span><b>{ u.invariant }</b>
+            <span class="glyph" aria-hidden="true">{ "◌ " }</span><b>{ shown(u.invariant) }</b>
             { tr!(" — not judged: ", " — 暂不判定：") }{ &u.why }
         </p>
     }
 }
 
+/// An invariant's name as the reader sees it; the core's English name stays the key
+/// (`data-unjudged`, [`Unjudged::invariant`]).
+fn shown(name: &str) -> &str {
+    crate::i18n::zh_core::chinese(name)
+        .filter(|_| crate::i18n::lang() == crate::i18n::Lang::Zh)
+        .unwrap_or(name)
+}
+
 fn violated(name: &str) -> String {
+    let name = shown(name);
     trf!("✗ {name} violated", "✗ {name} 被违反")
 }
 
@@ -89,7 +98,7 @@ pub fn invariants(p: &InvariantProps) -> Html {
         };
         let mut title: Vec<String> = p.violation.iter().map(|v| v.detail.clone()).collect();
         title.extend(p.unjudged.iter().map(|u| {
-            let (name, why) = (u.invariant, &u.why);
+            let (name, why) = (shown(u.invariant), &u.why);
             trf!("{name} — not judged: {why}", "{name} — 暂不判定：{why}")
         }));
         let title = (!title.is_empty()).then(|| title.join("\n"));
@@ -103,7 +112,7 @@ pub fn invariants(p: &InvariantProps) -> Html {
         None => html! {
             <section class={class} data-testid="invariants" data-ok={data_ok} data-unjudged={data_unjudged} role="status">
                 <h2>{ holds }</h2>
-                <p class="muted">{ { let (steps, names) = (p.steps, judged.join(", ")); trf!("checked after each of {steps} steps: {names}", "在全部 {steps} 步的每一步之后检查：{names}") } }</p>
+                <p class="muted">{ { let (steps, names) = (p.steps, judged.iter().map(|n| shown(n)).collect::<Vec<_>>().join(tr!(", ", "、"))); trf!("checked after each of {steps} steps: {names}", "在全部 {steps} 步的每一步之后检查：{names}") } }</p>
                 { for unjudged }
                 { p.children.clone() }
             </section>

@@ -60,6 +60,15 @@ fn fixed_texts() -> Vec<&'static str> {
         out.extend(names);
     }
     out.extend([raft::invariants::APPLIED_STATE, paxos::invariants::APPLIED_STATE]);
+    use halab_core::client::Reply;
+    use halab_core::scenario::lb::{Algo, ServiceDist};
+    out.extend(Algo::ALL.map(Algo::title));
+    out.extend(ServiceDist::ALL.map(ServiceDist::title));
+    let req = 0;
+    out.extend(
+        [Reply::Redirect { req, leader: None }, Reply::Accepted { req }, Reply::Committed { req }, Reply::Rejected { req }]
+            .map(|r| r.outcome()),
+    );
     out
 }
 
@@ -84,7 +93,11 @@ fn check(at: &str, en: &str, bad: &mut Vec<String>) {
 #[test]
 fn every_core_text_has_its_chinese() {
     let templates = core_templates();
-    assert!(templates.len() > 100, "only {} templates found: is the scanner still reading the core?", templates.len());
+    assert!(
+        templates.len() > 100,
+        "only {} templates found: is the scanner still reading the core?",
+        templates.len()
+    );
     let mut bad = Vec::new();
     for (at, t) in &templates {
         check(at, t, &mut bad);

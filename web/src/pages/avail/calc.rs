@@ -165,7 +165,7 @@ pub fn calculator(p: &CalcProps) -> Html {
     let on_sla = number_field(
         sla_value.clone(),
         "SLA",
-        halab_core::scenario::avail::parse_percent,
+        |s| halab_core::scenario::avail::parse_percent(s).map_err(|e| crate::i18n::zh_core::msg(&e)),
         p.on_sla.clone(),
         p.on_bad.clone(),
     );

@@ -3,6 +3,7 @@
 //! number means hours), as the URL writes them.
 
 use super::model::Action;
+use crate::i18n::zh_core;
 use crate::widgets::field::{number_field, Field};
 use halab_core::protocol::Micros;
 use halab_core::reliability::MAX_N;
@@ -31,18 +32,18 @@ fn whole(s: &str) -> Result<u32, String> {
 pub fn time(s: &str) -> Result<u64, String> {
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return parse_time(&format!("{t}h"));
+        return parse_time(&format!("{t}h")).map_err(|e| zh_core::msg(&e));
     }
-    parse_time(&t)
+    parse_time(&t).map_err(|e| zh_core::msg(&e))
 }
 
 /// Simulated times: `20s`, `500ms`; a bare number is seconds.
 pub fn sim_time(s: &str) -> Result<Micros, String> {
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return parse_duration(&format!("{t}s"));
+        return parse_duration(&format!("{t}s")).map_err(|e| zh_core::msg(&e));
     }
-    parse_duration(&t)
+    parse_duration(&t).map_err(|e| zh_core::msg(&e))
 }
 
 pub fn axis_title(a: Axis) -> &'static str {
@@ -92,7 +93,7 @@ fn shape_row(
     let on_shape = number_field(
         format_hundredths(k),
         tr!("Weibull shape", "威布尔形状参数"),
-        parse_hundredths,
+        |s| parse_hundredths(s).map_err(|e| zh_core::msg(&e)),
         on_action.reform(move |k| make(Shape::Weibull(k))),
         on_bad.clone(),
     );

@@ -197,7 +197,7 @@ impl Playground for Lb {
                  each backend's share respond. Health checks, outlier detection, retries, a standby and spares each fix one \
                  of these.",
                 "客户端把请求发往一个虚拟 IP（VIP）；负载均衡器把请求分摊到各个后端。让一个后端崩溃、变慢或快速失败，\
-                 让负载均衡器崩溃，或切断主备之间的链路——观察成功率、延迟和各后端的份额如何变化。健康检查、离群检测、\
+                 让负载均衡器崩溃，或切断主备之间的链路——观察成功率、延迟和各后端的份额如何变化。健康检查、异常检测、\
                  重试、备用负载均衡器和备机，各自解决其中一个问题。"
             ) }
         }

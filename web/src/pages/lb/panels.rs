@@ -205,7 +205,7 @@ pub fn charts(p: &ChartsProps) -> Html {
             MarkKind::Failover => "failover",
             MarkKind::Replacement => "replacement",
         },
-        title: format!("{}: {}", secs(m.at), m.text),
+        title: format!("{}: {}", secs(m.at), crate::i18n::zh_core::msg(&m.text)),
     }));
     // Throughput is every request that ended, goodput those that succeeded.
     let throughput = vec![
@@ -241,7 +241,7 @@ pub fn charts(p: &ChartsProps) -> Html {
             <Chart testid="chart-share" title={tr!("requests per second to each backend (retries included)", "发往各后端的每秒请求数（含重试）")} series={share} {marks} {from} {to} unit={Unit::PerSec} />
             <p class="lb-marks muted">
                 <span class="mk fault"><i></i>{ tr!("a fault", "故障") }</span>
-                <span class="mk ejection"><i></i>{ tr!("an ejection", "驱逐") }</span>
+                <span class="mk ejection"><i></i>{ tr!("an ejection", "摘除") }</span>
                 <span class="mk failover"><i></i>{ tr!("the VIP moved", "VIP 迁移") }</span>
                 <span class="mk replacement"><i></i>{ tr!("a spare joined", "备机加入") }</span>
                 { tr!(" — point at a mark for what it was", " — 指向标记可查看是什么") }
@@ -351,7 +351,7 @@ pub fn availability(a: &Availability, labels: &[String]) -> Html {
             </p>
             <p class="muted">{ tr!(
                 "The model knows only up and down, and treats the backends alike and independent. It misses what users pay beyond that: the time to notice a failure (detection), to move the VIP (failover) and to warm a replacement up, and overload (a retry storm, a slow backend) with every host up. It can also be pessimistic: queues absorb a short dip below k backends, and ejection and health checks steer around a dead one.",
-                "这个模型只知道在线和宕机，并把各后端视为相同且相互独立。它漏掉了用户在此之外付出的代价：发现故障的时间（检测）、迁移 VIP 的时间（故障转移）、让替换机预热的时间，以及所有主机都在线时的过载（重试风暴、慢后端）。它也可能偏悲观：队列能吸收短暂低于 k 个后端的时段，驱逐和健康检查也会绕开已死的后端。"
+                "这个模型只知道在线和宕机，并把各后端视为相同且相互独立。它漏掉了用户在此之外付出的代价：发现故障的时间（检测）、迁移 VIP 的时间（故障转移）、让替换机预热的时间，以及所有主机都在线时的过载（重试风暴、慢后端）。它也可能偏悲观：队列能吸收短暂低于 k 个后端的时段，摘除和健康检查也会绕开已死的后端。"
             ) }</p>
         </div>
     }
@@ -384,14 +384,14 @@ pub fn backends_table(rows: &[BackendRow], on_weight: &Callback<(usize, u32)>) -
             <table class="lb-table" data-testid="backends">
                 <caption>{ tr!(
                     "Backends: status, routed, in flight and ejected as the serving balancer sees them; the rest as they are",
-                    "后端：状态、已路由、在途和被驱逐次数是当前服务的负载均衡器所见；其余是后端自身的实际情况"
+                    "后端：状态、已路由、在途和被摘除次数是当前服务的负载均衡器所见；其余是后端自身的实际情况"
                 ) }</caption>
                 <thead><tr>
                     <th scope="col">{ tr!("backend", "后端") }</th><th scope="col">{ tr!("status", "状态") }</th><th scope="col">{ tr!("itself", "自身") }</th>
                     <th scope="col">{ tr!("weight", "权重") }</th>
                     <th scope="col">{ tr!("routed", "已路由") }</th><th scope="col">{ tr!("in flight", "在途") }</th><th scope="col">{ tr!("queued", "排队") }</th>
                     <th scope="col">{ tr!("served", "已服务") }</th><th scope="col">{ tr!("refused", "已拒绝") }</th><th scope="col">{ tr!("failed", "失败") }</th>
-                    <th scope="col">{ tr!("ejected", "被驱逐") }</th>
+                    <th scope="col">{ tr!("ejected", "被摘除") }</th>
                 </tr></thead>
                 <tbody>{ for rows.iter().enumerate().map(row) }</tbody>
             </table>
@@ -409,9 +409,9 @@ pub fn explainer() -> Html {
                     " find a dead backend within interval × unhealthy threshold; without them a balancer keeps sending it its share, and each of those requests waits out its timeout.",
                     "在“间隔 × 不健康阈值”的时间内发现已死的后端；没有它，负载均衡器会继续把份额发给该后端，每个这样的请求都要等到超时。"
                 ) }</li>
-                <li><b>{ tr!("Outlier detection", "离群检测") }</b>{ tr!(
+                <li><b>{ tr!("Outlier detection", "异常检测") }</b>{ tr!(
                     " ejects a backend that answers with errors in a row — faster than health checks, and it catches a backend that is up but broken. It never ejects more than max_ejection_percent of the pool.",
-                    "驱逐连续返回错误的后端——比健康检查更快，还能抓住在线但已损坏的后端。被驱逐的后端从不超过池的 max_ejection_percent。"
+                    "摘除连续返回错误的后端——比健康检查更快，还能抓住在线但已损坏的后端。被摘除的后端从不超过池的 max_ejection_percent。"
                 ) }</li>
                 <li><b>{ tr!("Load-aware algorithms", "感知负载的算法") }</b>{ tr!(
                     " (least request, two choices, peak EWMA) steer away from a slow backend; round robin gives it its share whatever it does with it.",
@@ -497,7 +497,7 @@ pub fn settings(p: &SettingsProps) -> Html {
         <>
             <label class="row">
                 <span>{ tr!("algorithm", "算法") }</span>
-                { choice("algo", tr!("balancing algorithm", "负载均衡算法"), &Algo::ALL, l.algo, |a| a.title().to_owned(), &set(p, |l, v| l.algo = v)) }
+                { choice("algo", tr!("balancing algorithm", "负载均衡算法"), &Algo::ALL, l.algo, |a| crate::i18n::zh_core::text(a.title()).to_owned(), &set(p, |l, v| l.algo = v)) }
             </label>
             <label class="row">
                 <span>{ tr!("load", "负载") }</span>
@@ -508,7 +508,7 @@ pub fn settings(p: &SettingsProps) -> Html {
                 <span>{ tr!("backends", "后端") }</span>
                 { choice("workers", tr!("workers per backend", "每个后端的工作线程数"), WORKERS, l.workers, |w| if w == 1 { tr!("1 worker", "1 个工作线程").to_owned() } else { trf!("{w} workers", "{w} 个工作线程") }, &set(p, |l, v| l.workers = v)) }
                 { choice("svc", tr!("mean service time", "平均服务时间"), SERVICE_MEANS, l.service, |t| { let d = format_duration(t); trf!("{d} each", "每个 {d}") }, &set(p, |l, v| l.service = v)) }
-                { choice("dist", tr!("service time distribution", "服务时间分布"), &ServiceDist::ALL, l.dist, |d| d.title().to_owned(), &set(p, |l, v| l.dist = v)) }
+                { choice("dist", tr!("service time distribution", "服务时间分布"), &ServiceDist::ALL, l.dist, |d| crate::i18n::zh_core::text(d.title()).to_owned(), &set(p, |l, v| l.dist = v)) }
             </div>
             <label class="row">
                 <span>{ tr!("timeout", "超时") }</span>
@@ -519,7 +519,7 @@ pub fn settings(p: &SettingsProps) -> Html {
             <div class="row" role="group" aria-label={tr!("detection", "检测")}>
                 <span>{ tr!("detection", "检测") }</span>
                 { check("hc", tr!("health checks", "健康检查"), tr!("the balancer checks every backend at an interval; misses in a row mark it down", "负载均衡器按间隔检查每个后端；连续失败若干次就标记为下线"), l.health, |l, v| l.health = v) }
-                { check("eject", tr!("outlier detection", "离群检测"), tr!("eject a backend after errors in a row, for longer each time it was ejected", "后端连续出错后将其驱逐，每多被驱逐一次，驱逐时间就更长"), l.eject, |l, v| l.eject = v) }
+                { check("eject", tr!("outlier detection", "异常检测"), tr!("eject a backend after errors in a row, for longer each time it was ejected", "后端连续出错后将其摘除，每多被摘除一次，摘除时间就更长"), l.eject, |l, v| l.eject = v) }
             </div>
             if l.health {
                 <div class="row" role="group" aria-label={tr!("health checks", "健康检查")}>
@@ -532,11 +532,11 @@ pub fn settings(p: &SettingsProps) -> Html {
                 </div>
             }
             if l.eject {
-                <div class="row" role="group" aria-label={tr!("outlier detection", "离群检测")}>
-                    <span>{ tr!("ejection", "驱逐") }</span>
+                <div class="row" role="group" aria-label={tr!("outlier detection", "异常检测")}>
+                    <span>{ tr!("ejection", "摘除") }</span>
                     { choice("c5xx", tr!("errors in a row (consecutive_5xx)", "连续错误数（consecutive_5xx）"), ERRORS_IN_ROW, l.c5xx, |n| trf!("after {n} errors", "{n} 次错误后"), &set(p, |l, v| l.c5xx = v)) }
-                    { choice("ejecttime", "base_ejection_time", EJECT_TIMES, l.eject_time, |t| { let d = format_duration(t); trf!("for {d} × n", "驱逐 {d} × n") }, &set(p, |l, v| l.eject_time = v)) }
-                    { choice("sweep", tr!("sweep interval (interval): ejections end at a sweep", "扫描间隔（interval）：驱逐在扫描时结束"), SWEEPS, l.sweep, |t| { let d = format_duration(t); trf!("swept every {d}", "每 {d} 扫描一次") }, &set(p, |l, v| l.sweep = v)) }
+                    { choice("ejecttime", "base_ejection_time", EJECT_TIMES, l.eject_time, |t| { let d = format_duration(t); trf!("for {d} × n", "摘除 {d} × n") }, &set(p, |l, v| l.eject_time = v)) }
+                    { choice("sweep", tr!("sweep interval (interval): ejections end at a sweep", "扫描间隔（interval）：摘除在扫描时结束"), SWEEPS, l.sweep, |t| { let d = format_duration(t); trf!("swept every {d}", "每 {d} 扫描一次") }, &set(p, |l, v| l.sweep = v)) }
                     { choice("maxeject", "max_ejection_percent", PERCENTS, l.max_eject, |v| trf!("≤ {v}% of hosts", "≤ {v}% 的主机"), &set(p, |l, v| l.max_eject = v)) }
                 </div>
             }

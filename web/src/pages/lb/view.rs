@@ -138,7 +138,7 @@ pub fn host_status(h: &Host) -> &'static str {
 pub fn status_words(status: &'static str) -> &'static str {
     match status {
         "spare" => tr!("spare", "备用"),
-        "ejected" => tr!("ejected", "已驱逐"),
+        "ejected" => tr!("ejected", "已摘除"),
         "unhealthy" => tr!("unhealthy", "不健康"),
         "warming up" => tr!("warming up", "预热中"),
         "in pool" => tr!("in pool", "在池中"),
@@ -192,8 +192,8 @@ pub fn node(m: &Model<Lb>, i: usize, role: &'static str) -> NodeFacts {
             let serves = b.vrrp.serving(c, cluster.nodes[i].clock.local(m.sim.now()));
             caption.push(match (b.vrrp.role, serves) {
                 (Role::Master, true) => tr!("serves the VIP", "服务 VIP").to_owned(),
-                (Role::Master, false) => tr!("master, no lease", "主节点，无租约").to_owned(),
-                (Role::Backup, _) => tr!("backup", "备份节点").to_owned(),
+                (Role::Master, false) => tr!("master, no lease", "主机，无租约").to_owned(),
+                (Role::Backup, _) => tr!("backup", "备机").to_owned(),
             });
             let routed = b.routed;
             caption.push(trf!("{routed} routed", "已路由 {routed}"));

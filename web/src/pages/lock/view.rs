@@ -154,7 +154,7 @@ pub fn node(m: &Model<Lock>, i: usize, role: &'static str) -> NodeFacts {
     let c = &cluster.protocol.config;
     let id = i as NodeId;
     let node = &cluster.nodes[i];
-    let name = c.name(id);
+    let name = crate::i18n::zh_core::msg(&c.name(id));
     let (summary, lines, token) = belief(m, i);
     let mut caption = vec![name.clone()];
     let mut lines = lines.into_iter();
@@ -194,7 +194,7 @@ pub fn unjudged(m: &Model<Lock>) -> Vec<(&'static str, String)> {
         1 => tr!("1 overlap seen", "已见 1 次重叠").to_owned(),
         n => trf!("{n} overlaps seen", "已见 {n} 次重叠"),
     };
-    vec![(ONE_HOLDER, format!("{} — {seen}", ppm_as_percent(why)))]
+    vec![(ONE_HOLDER, format!("{} — {seen}", ppm_as_percent(&crate::i18n::zh_core::msg(why))))]
 }
 
 /// Rewrites `500000 ppm` as `50%` (and `-200000 ppm` as `−20%`) in a sentence from the checker.
@@ -244,7 +244,7 @@ pub fn timeline(m: &Model<Lock>) -> TimelineView {
     let rows = (0..cluster.len())
         .map(|i| TimelineRow {
             id: i as NodeId,
-            label: c.name(i as NodeId),
+            label: crate::i18n::zh_core::msg(&c.name(i as NodeId)),
             class: role_of(m, i),
             note: clock_rate(cluster.nodes[i].clock.rate_ppm)
                 .map(|r| trf!("clock {r}", "时钟 {r}"))

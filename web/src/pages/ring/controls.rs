@@ -27,7 +27,7 @@ fn whole(s: &str) -> Result<u32, String> {
 }
 
 fn hundredths(s: &str) -> Result<u32, String> {
-    parse_hundredths(s)
+    parse_hundredths(s).map_err(|e| crate::i18n::zh_core::msg(&e))
 }
 
 fn short(s: &str) -> String {

@@ -8,6 +8,7 @@ use super::table::{measure, CompareRow};
 use crate::anim::now_ms;
 use crate::url::open_static_page;
 use crate::widgets::controls::ShareView;
+use halab_core::msg::{Arg, Msg};
 use halab_core::protocol::NodeId;
 use halab_core::ring::lab::{FailureReport, Lab, NEW_NODE_WEIGHT};
 use halab_core::ring::stats::Loads;
@@ -241,9 +242,11 @@ impl RingModel {
 
 /// The lab's refusals read `field: message` when the scenario check caught them; the banner
 /// already says which action it was, so the URL field name goes.
-fn readable(why: &str) -> &str {
-    match why.split_once(": ") {
-        Some((field, rest)) if !field.contains(' ') => rest,
-        _ => why,
+fn readable(why: &Msg) -> String {
+    match why.args() {
+        [("field", _), ("message", Arg::Msg(message))] if why.template() == "{field}: {message}" => {
+            crate::i18n::zh_core::msg(message)
+        }
+        _ => crate::i18n::zh_core::msg(why),
     }
 }
