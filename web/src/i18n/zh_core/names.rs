@@ -273,7 +273,7 @@ pub const ZH: &[(&str, &str)] = &[
             balancer stops sending it traffic within interval × fall = 1 s (plus the check's timeout); only \
             the requests of that second fail. Without checks (hc off) a quarter fail, for good.",
         "B2（节点 3）在 2 s 崩溃。健康检查每 500 ms 发一次，连续两次没有应答就把后端标记为宕机，\
-            所以负载均衡器在 interval × fall = 1 s 内（再加上检查的超时）停止向它发送流量；\
+            所以负载均衡器在 检查间隔 × 失败次数 = 1 s 内（再加上检查的超时）停止向它发送流量；\
             只有这一秒内的请求失败。没有健康检查（hc 关闭）时，四分之一的请求会一直失败下去。",
     ),
     ("The panic threshold: most hosts fail their checks", "恐慌阈值：大多数主机未通过健康检查"),
@@ -293,7 +293,7 @@ pub const ZH: &[(&str, &str)] = &[
         "Balancer 1 crashes at 2 s. The standby hears no VRRP advert for 3 × advert_int + skew (about \
             0.7 s), takes the virtual IP and announces it; the requests in that gap time out. Balancer \
             1 returns at 4 s and, with its higher priority, takes the VIP back.",
-        "负载均衡器 1 在 2 s 崩溃。备机在 3 × advert_int + skew（约 0.7 s）内收不到 VRRP 通告，便接管虚拟 IP \
+        "负载均衡器 1 在 2 s 崩溃。备机在 3 × advert_int + 偏移（约 0.7 s）内收不到 VRRP 通告，便接管虚拟 IP \
             并对外宣告；这段空档内的请求超时。负载均衡器 1 在 4 s 恢复，凭借更高的优先级收回 VIP。",
     ),
     ("Split brain: the advert link is cut", "脑裂：通告链路被切断"),

@@ -228,7 +228,7 @@ pub fn calculator(p: &CalcProps) -> Html {
                 <div title={tr!("unavailability: the fraction of time without a quorum", "不可用性：没有多数派的时间比例")}>
                     <dt>{ tr!("unavailability", "不可用性") }</dt><dd data-testid="calc-unavailability">{ format::unavailability(a) }</dd>
                 </div>
-                <div title="−log₁₀(unavailability)">
+                <div title={tr!("−log₁₀(unavailability)", "−log₁₀(不可用性)")}>
                     <dt>{ tr!("nines", "几个九") }</dt><dd data-testid="calc-nines" data-value={c.nines.to_string()}>{ format::nines(c.nines) }</dd>
                 </div>
                 <div><dt>{ tr!("down per year", "每年停机") }</dt>

@@ -113,10 +113,8 @@ pub fn explainer() -> Html {
             ) }
                 <a href="https://martin.kleppmann.com/2016/02/08/how-to-do-distributed-locking.html" target="_blank" rel="noopener">
                     { tr!("Kleppmann, How to do distributed locking", "Kleppmann：如何实现分布式锁") }</a>
-                { tr!(
-                    "; Gray & Cheriton, Leases (1989); Burrows, Chubby (2006).",
-                    "；Gray 与 Cheriton，《Leases》（1989）；Burrows，《Chubby》（2006）。"
-                ) }</p>
+                { tr!("; ", "；") }<cite lang="en">{ "Gray & Cheriton, Leases (1989)" }</cite>
+                { tr!("; ", "；") }<cite lang="en">{ "Burrows, Chubby (2006)" }</cite>{ tr!(".", "。") }</p>
         </div>
     }
 }

@@ -253,7 +253,7 @@ pub fn slots(m: &Model<Paxos>) -> SlotsView {
                 .zip(&chosen)
                 .map(|(k, c)| match (s.accepted.get(&k), s.learned.get(&k)) {
                     (Some((b, v)), learned) => Some(AcceptedCell {
-                        value: v.to_string(),
+                        value: value_text(v),
                         ballot: Some(*b),
                         chosen: c.as_ref() == Some(v),
                         learned: learned.is_some(),
@@ -261,7 +261,7 @@ pub fn slots(m: &Model<Paxos>) -> SlotsView {
                     // An acceptor forgets what it accepted once it learned the slot; show the
                     // learned value (its ballot is gone, so none is shown).
                     (None, Some(v)) => {
-                        Some(AcceptedCell { value: v.to_string(), ballot: None, chosen: true, learned: true })
+                        Some(AcceptedCell { value: value_text(v), ballot: None, chosen: true, learned: true })
                     }
                     (None, None) => None,
                 })
@@ -273,7 +273,7 @@ pub fn slots(m: &Model<Paxos>) -> SlotsView {
     SlotsView {
         first,
         total_chosen: older + chosen.iter().flatten().count(),
-        chosen: chosen.into_iter().map(|c| c.map(|v| v.to_string())).collect(),
+        chosen: chosen.into_iter().map(|c| c.map(|v| value_text(&v))).collect(),
         rows,
     }
 }
@@ -345,4 +345,12 @@ pub fn proposers(m: &Model<Paxos>) -> Vec<ProposerRow> {
             }
         })
         .collect()
+}
+
+/// A value as the slot table shows it: `k3=7` and `v1` read the same in both languages.
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Noop => tr!("no-op", "空操作").to_owned(),
+        v => v.to_string(),
+    }
 }

@@ -202,7 +202,7 @@ pub fn explainer() -> Html {
                 and they commit on their timeout while the others, correctly by the same rules, abort. That is ", "超时无法区分协调者是崩溃了，\
                 还是位于网络分区的另一侧（或者消息丢了）。在 PreCommit 刚送达部分参与者时切断网络，它们会在超时后提交，\
                 而其余参与者按同样的规则、正确地中止。这就是") }
-                <i>{ tr!("3PC splits", "「3PC 分裂」") }</i>{ tr!(": the protocol working as designed outside its assumptions, not a bug.", "：协议在其假设之外按设计运行，而不是 bug。") }</p>
+                <i>{ tr!("3PC splits", "「3PC 分裂」") }</i>{ tr!(": the protocol working as designed outside its assumptions, not a bug.", "：协议在其假设之外按设计运行，而不是缺陷。") }</p>
             <p><b>{ tr!("What real systems do:", "实际系统的做法：") }</b>{ tr!(" keep two-phase commit, but make the decision survive failures \
                 by running it through consensus. Paxos Commit replicates every vote with Paxos, so a majority of \
                 acceptors can finish a transaction without the coordinator; Spanner's coordinator and participants \
@@ -210,12 +210,15 @@ pub fn explainer() -> Html {
                 the log.", "保留两阶段提交，但让决定经由共识达成，从而在故障中幸存。Paxos Commit 用 Paxos 复制每一张选票，\
                 因此多数派接受者无需协调者就能完成事务；Spanner 的协调者和参与者各自是一个 Paxos 复制组，\
                 协调者崩溃时，由持有日志的新领导者接替。") }</p>
-            <p class="muted">{ tr!("Sources: J. Gray, Notes on Data Base Operating Systems (1978); D. Skeen, Nonblocking \
-                Commit Protocols (SIGMOD 1981); ", "参考文献：J. Gray, Notes on Data Base Operating Systems (1978)；D. Skeen, Nonblocking \
-                Commit Protocols (SIGMOD 1981)；") }
+            // The works cited keep their English titles, marked as English for screen readers.
+            <p class="muted">{ tr!("Sources: ", "参考文献：") }
+                <cite lang="en">{ "J. Gray, Notes on Data Base Operating Systems (1978)" }</cite>{ tr!("; ", "；") }
+                <cite lang="en">{ "D. Skeen, Nonblocking Commit Protocols (SIGMOD 1981)" }</cite>{ tr!("; ", "；") }
                 <a href="https://arxiv.org/abs/cs/0408036" target="_blank" rel="noopener">
-                    { "J. Gray & L. Lamport, Consensus on Transaction Commit (2006)" }</a>
-                { tr!("; J. Corbett et al., Spanner (OSDI 2012). Presumed abort, used here: C. Mohan et al. (1986).", "；J. Corbett et al., Spanner (OSDI 2012)。本页采用的推定中止（presumed abort）：C. Mohan et al. (1986)。") }</p>
+                    <cite lang="en">{ "J. Gray & L. Lamport, Consensus on Transaction Commit (2006)" }</cite></a>{ tr!("; ", "；") }
+                <cite lang="en">{ "J. Corbett et al., Spanner (OSDI 2012)" }</cite>
+                { tr!(". Presumed abort, used here: ", "。本页采用推定中止：") }
+                <cite lang="en">{ "C. Mohan et al. (1986)" }</cite>{ tr!(".", "。") }</p>
         </div>
     }
 }
@@ -231,7 +234,7 @@ pub fn verdict_note(p: &VerdictNoteProps) -> Html {
     match p.kind {
         "protocol" => html! {
             <p class="verdict-note" data-testid="verdict-note" data-kind="protocol">
-                <b>{ tr!("Not a bug: this is three-phase commit itself.", "不是 bug：这是三阶段提交本身的问题。") }</b>
+                <b>{ tr!("Not a bug: this is three-phase commit itself.", "不是缺陷：这是三阶段提交本身的问题。") }</b>
                 { tr!(" The participants that got PreCommit went on to commit; those cut off before it, still \
                    uncertain, aborted when their timeout fired — each by 3PC's rules. A timeout cannot tell a \
                    crashed coordinator from a partition or a lost message, so 3PC is only safe when neither \
@@ -243,7 +246,7 @@ pub fn verdict_note(p: &VerdictNoteProps) -> Html {
         },
         _ => html! {
             <p class="verdict-note" data-testid="verdict-note" data-kind="bug">
-                <b>{ tr!("The bug switch did it:", "是 bug 开关造成的：") }</b>
+                <b>{ tr!("The bug switch did it:", "是缺陷开关造成的：") }</b>
                 { tr!(" with ", "开启 ") }<code>{ "committimeout" }</code>{ tr!(" the coordinator commits when the vote timeout fires, \
                    although a vote never came. Switch it off and the same run aborts.", " 后，投票超时触发时协调者会提交，\
                    尽管有一张选票始终没有到达。关掉它，同样的运行会中止。") }
