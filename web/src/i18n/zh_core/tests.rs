@@ -66,8 +66,13 @@ fn fixed_texts() -> Vec<&'static str> {
     out.extend(ServiceDist::ALL.map(ServiceDist::title));
     let req = 0;
     out.extend(
-        [Reply::Redirect { req, leader: None }, Reply::Accepted { req }, Reply::Committed { req }, Reply::Rejected { req }]
-            .map(|r| r.outcome()),
+        [
+            Reply::Redirect { req, leader: None },
+            Reply::Accepted { req },
+            Reply::Committed { req },
+            Reply::Rejected { req },
+        ]
+        .map(|r| r.outcome()),
     );
     out
 }
