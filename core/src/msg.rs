@@ -53,6 +53,11 @@ impl Msg {
         &self.args
     }
 
+    /// The value filling hole `name`, if it has one.
+    pub fn arg(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|(n, _)| *n == name).map(|(_, a)| a)
+    }
+
     /// `template` (this message's own, or a translation of it with the same holes) with each
     /// hole filled by `arg` of its value. A hole with no value is left as it is.
     pub fn fill(&self, template: &str, arg: &dyn Fn(&Arg) -> String) -> String {
@@ -81,6 +86,22 @@ impl Msg {
 }
 
 impl Arg {
+    /// A value that is not words (a number, a name), as written.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Arg::Text(s) => Some(s),
+            Arg::Msg(_) => None,
+        }
+    }
+
+    /// A value that is words.
+    pub fn msg(&self) -> Option<&Msg> {
+        match self {
+            Arg::Msg(m) => Some(m),
+            Arg::Text(_) => None,
+        }
+    }
+
     /// The value in English.
     pub fn english(&self) -> String {
         match self {

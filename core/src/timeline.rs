@@ -2,6 +2,7 @@
 //! clock: spans ("client 1 holds token 3" from 1.2 s to 2.0 s) and marks ("write rejected" at
 //! 2.4 s). Pages draw it as a timeline; tests read it as plain data.
 
+use crate::msg::Msg;
 use crate::protocol::{Micros, NodeId};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -17,7 +18,9 @@ pub struct Span {
     pub to: Option<Micros>,
     /// A CSS-friendly state name (`holding`, `in-doubt`, ...).
     pub class: &'static str,
-    pub label: String,
+    /// In words, as a [`Msg`] so a page shows it in its own language and reads its values
+    /// (`token {token}`) as data.
+    pub label: Msg,
 }
 
 /// A point event on a node's row.
@@ -26,7 +29,7 @@ pub struct Mark {
     pub node: NodeId,
     pub at: Micros,
     pub class: &'static str,
-    pub label: String,
+    pub label: Msg,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -41,7 +44,7 @@ pub struct Timeline {
 impl Timeline {
     /// Puts `node` in state `(class, label)` from `now` on (`None`: no state, no span); does
     /// nothing if that is already its state.
-    pub fn set(&mut self, node: NodeId, now: Micros, state: Option<(&'static str, String)>) {
+    pub fn set(&mut self, node: NodeId, now: Micros, state: Option<(&'static str, Msg)>) {
         if let Some(&pos) = self.open.get(&node) {
             if let Some(span) = self.spans.get_mut((pos - self.dropped) as usize) {
                 if state.as_ref().is_some_and(|(c, l)| *c == span.class && *l == span.label) {
@@ -62,7 +65,7 @@ impl Timeline {
         }
     }
 
-    pub fn mark(&mut self, node: NodeId, at: Micros, class: &'static str, label: String) {
+    pub fn mark(&mut self, node: NodeId, at: Micros, class: &'static str, label: Msg) {
         self.marks.push_back(Mark { node, at, class, label });
         if self.marks.len() > MAX_TIMELINE_ITEMS {
             self.marks.pop_front();
@@ -92,13 +95,14 @@ mod tests {
     #[test]
     fn a_new_state_closes_the_old_span_and_a_repeated_one_does_not() {
         let mut t = Timeline::default();
-        t.set(1, 10, Some(("holding", "token 1".into())));
-        t.set(1, 20, Some(("holding", "token 1".into())));
-        t.set(2, 25, Some(("holding", "token 2".into())));
+        let token = |token: u64| crate::msg!("token {token}", token);
+        t.set(1, 10, Some(("holding", token(1))));
+        t.set(1, 20, Some(("holding", token(1))));
+        t.set(2, 25, Some(("holding", token(2))));
         t.set(1, 30, None);
         let spans: Vec<_> = t.spans().map(|s| (s.node, s.from, s.to)).collect();
         assert_eq!(spans, vec![(1, 10, Some(30)), (2, 25, None)]);
-        assert_eq!(t.current(2).map(|s| s.label.as_str()), Some("token 2"));
+        assert_eq!(t.current(2).map(|s| s.label.to_string()).as_deref(), Some("token 2"));
         assert!(t.current(1).is_none());
     }
 
@@ -106,8 +110,8 @@ mod tests {
     fn it_stays_bounded_and_keeps_open_spans_addressable() {
         let mut t = Timeline::default();
         for i in 0..(MAX_TIMELINE_ITEMS as u64 + 50) {
-            t.set(0, i, Some(("a", i.to_string())));
-            t.mark(1, i, "m", String::new());
+            t.set(0, i, Some(("a", crate::msg!("{i}", i))));
+            t.mark(1, i, "m", crate::msg!(""));
         }
         assert_eq!(t.spans().count(), MAX_TIMELINE_ITEMS);
         assert_eq!(t.marks().count(), MAX_TIMELINE_ITEMS);

@@ -142,7 +142,7 @@ fn kleppmann_the_stale_write_is_fenced_off_and_lands_without_fencing() {
     assert!(checker.overlaps >= 1, "two clients believed they held the lock");
     let refused: Vec<_> = checker.timeline.marks().filter(|m| m.class == "rejected").collect();
     assert_eq!(refused.len(), 1);
-    assert!(refused[0].label.contains("client 1, token 2"), "{}", refused[0].label);
+    assert!(refused[0].label.to_string().contains("client 1, token 2"), "{}", refused[0].label);
 
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "kleppmann-nofence"), 4 * SEC);
     let v = sim.violation().expect("the stale write lands");
@@ -160,7 +160,7 @@ fn a_restarted_server_continues_the_token_sequence_after_its_grace_period() {
         .timeline
         .marks()
         .filter(|m| m.class == "accepted")
-        .map(|m| m.label.rsplit(' ').next().unwrap().parse().unwrap())
+        .map(|m| m.label.to_string().rsplit(' ').next().unwrap().parse().unwrap())
         .collect();
     assert!(tokens.len() >= 4 && tokens.windows(2).all(|w| w[0] < w[1]), "{tokens:?}");
 }
@@ -203,7 +203,7 @@ fn two_phase_commit_blocks_until_the_coordinator_returns_and_three_phase_does_no
     let sim = run("3pc-coordinator-crash", 3 * SEC);
     let c = sim.checker_as::<TxnChecker>().unwrap();
     assert!((1..4).all(|p| c.in_doubt_since(p).is_none() && c.blocked(p, sim.now()) < 2 * SEC));
-    let marks: Vec<_> = c.timeline.marks().filter(|m| m.label == "txn 2 committed").collect();
+    let marks: Vec<_> = c.timeline.marks().filter(|m| m.label.to_string() == "txn 2 committed").collect();
     assert_eq!(marks.len(), 3, "all three participants committed txn 2 alone");
 }
 
@@ -218,7 +218,7 @@ fn the_3pc_partition_splits_the_outcome() {
     // The checker's books include the violating step: participant 2 just left doubt by aborting.
     let c = sim.checker_as::<TxnChecker>().unwrap();
     assert_eq!(c.in_doubt_since(2), None);
-    assert!(c.timeline.marks().any(|m| m.node == 2 && m.label == "txn 2 aborted"));
+    assert!(c.timeline.marks().any(|m| m.node == 2 && m.label.to_string() == "txn 2 aborted"));
     // Without the partition the same run is atomic.
     let mut healed = s.clone();
     healed.faults.clear();
@@ -236,13 +236,13 @@ fn a_restarted_client_hands_back_its_previous_life_s_grant_and_gets_a_fresh_toke
     });
     assert!(handed_back, "the stale grant went back to the server");
     let checker = sim.checker_as::<LockChecker>().unwrap();
-    let holds: Vec<&str> = checker
+    let holds: Vec<String> = checker
         .timeline
         .spans()
         .filter(|s| s.node == 2 && s.class == "holding")
-        .map(|s| s.label.as_str())
+        .map(|s| s.label.to_string())
         .collect();
-    assert_eq!(holds.first(), Some(&"token 1"), "{holds:?}");
+    assert_eq!(holds.first().map(String::as_str), Some("token 1"), "{holds:?}");
     assert!(holds.iter().skip(1).all(|l| *l != "token 1"), "the new life never holds token 1: {holds:?}");
 
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "bug-reuse"), 4 * SEC);

@@ -93,7 +93,7 @@ impl LockChecker {
 
     fn storage(&mut self, cluster: &Cluster<Lock>) -> Result<(), Broken> {
         let Some(LockState::Storage(s)) = cluster.state(STORAGE) else {
-            self.timeline.set(STORAGE, cluster.now, Some(("down", "crashed".into())));
+            self.timeline.set(STORAGE, cluster.now, Some(("down", crate::msg!("crashed"))));
             return Ok(());
         };
         self.timeline.set(STORAGE, cluster.now, None);
@@ -108,10 +108,12 @@ impl LockChecker {
         let who = cluster.protocol.config.name(w.client);
         let now = cluster.now;
         if !ok {
-            self.timeline.mark(STORAGE, now, "rejected", format!("refused {who}, token {}", w.token));
+            let label = crate::msg!("refused {who}, token {token}", who, token = w.token);
+            self.timeline.mark(STORAGE, now, "rejected", label);
             return Ok(());
         }
-        self.timeline.mark(STORAGE, now, "accepted", format!("stored {who}, token {}", w.token));
+        let label = crate::msg!("stored {who}, token {token}", who = &who, token = w.token);
+        self.timeline.mark(STORAGE, now, "accepted", label);
         if w.token < self.highest_accepted {
             return Err(Broken {
                 invariant: FENCING,
@@ -131,14 +133,16 @@ impl LockChecker {
         let c = &cluster.protocol.config;
         let now = cluster.now;
         let Some(LockState::Server(s)) = cluster.state(SERVER) else {
-            self.timeline.set(SERVER, now, Some(("down", "crashed".into())));
+            self.timeline.set(SERVER, now, Some(("down", crate::msg!("crashed"))));
             self.last_holder = None;
             return Ok(());
         };
         let holder = s.holder.as_ref().map(|l| (l.client, l.acq, l.token));
         let row = match holder {
-            Some((client, _, token)) => Some(("leased", format!("{} · token {token}", c.name(client)))),
-            None if s.in_grace => Some(("grace", "grace period".into())),
+            Some((client, _, token)) => {
+                Some(("leased", crate::msg!("{who} · token {token}", who = c.name(client), token)))
+            }
+            None if s.in_grace => Some(("grace", crate::msg!("grace period"))),
             None => None,
         };
         self.timeline.set(SERVER, now, row);
@@ -172,10 +176,10 @@ impl LockChecker {
 
     fn client(&mut self, cluster: &Cluster<Lock>, id: NodeId) -> Result<(), Broken> {
         let row = match cluster.state(id) {
-            None => Some(("down", "crashed".into())),
+            None => Some(("down", crate::msg!("crashed"))),
             Some(LockState::Client(s)) => match s.phase {
-                Phase::Holding { token, .. } => Some(("holding", format!("token {token}"))),
-                Phase::Acquiring { .. } => Some(("waiting", "asking".into())),
+                Phase::Holding { token, .. } => Some(("holding", crate::msg!("token {token}", token))),
+                Phase::Acquiring { .. } => Some(("waiting", crate::msg!("asking"))),
                 Phase::Idle => None,
             },
             Some(_) => None,

@@ -116,10 +116,11 @@ impl TxnConfig {
         x % 100 >= u64::from(self.no_percent)
     }
 
-    pub fn name(&self, id: NodeId) -> String {
+    /// A node's name, in words: the page shows it in its language.
+    pub fn name(&self, id: NodeId) -> crate::msg::Msg {
         match id {
-            COORDINATOR => "coordinator".into(),
-            p => format!("participant {p}"),
+            COORDINATOR => crate::msg!("coordinator"),
+            p => crate::msg!("participant {p}", p),
         }
     }
 }

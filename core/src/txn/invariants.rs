@@ -155,7 +155,7 @@ impl TxnChecker {
     fn participant(&mut self, cluster: &Cluster<Txn>, p: NodeId) -> Result<(), Broken> {
         let now = cluster.now;
         let Some(TxnState::Participant(s)) = cluster.state(p) else {
-            self.timeline.set(p, now, Some(("down", "crashed".into())));
+            self.timeline.set(p, now, Some(("down", crate::msg!("crashed"))));
             self.leave_doubt(p, now);
             return Ok(());
         };
@@ -172,14 +172,14 @@ impl TxnChecker {
                 }
                 Phase::Committed => {
                     if r.committed.insert(p) {
-                        self.timeline.mark(p, now, "committed", format!("txn {txn} committed"));
+                        self.timeline.mark(p, now, "committed", crate::msg!("txn {txn} committed", txn));
                         let valid = self.all_voted_yes(cluster, txn, who(p));
                         broken = broken.and(valid);
                     }
                 }
                 Phase::Aborted => {
                     if r.aborted.insert(p) {
-                        self.timeline.mark(p, now, "aborted", format!("txn {txn} aborted"));
+                        self.timeline.mark(p, now, "aborted", crate::msg!("txn {txn} aborted", txn));
                     }
                 }
                 Phase::Preparing => {}
@@ -188,9 +188,13 @@ impl TxnChecker {
         }
         let open = s.txns.iter().rev().find(|(_, ph)| !ph.is_decided());
         let row = match open {
-            Some((t, Phase::Preparing)) => Some(("working", format!("txn {t}: logging its vote"))),
-            Some((t, Phase::Uncertain)) => Some(("in-doubt", format!("txn {t}: in doubt"))),
-            Some((t, Phase::PreCommitted)) => Some(("precommitted", format!("txn {t}: pre-committed"))),
+            Some((&txn, Phase::Preparing)) => {
+                Some(("working", crate::msg!("txn {txn}: logging its vote", txn)))
+            }
+            Some((&txn, Phase::Uncertain)) => Some(("in-doubt", crate::msg!("txn {txn}: in doubt", txn))),
+            Some((&txn, Phase::PreCommitted)) => {
+                Some(("precommitted", crate::msg!("txn {txn}: pre-committed", txn)))
+            }
             _ => None,
         };
         self.timeline.set(p, now, row);
@@ -211,24 +215,27 @@ impl TxnChecker {
     fn coordinator(&mut self, cluster: &Cluster<Txn>) -> Result<(), Broken> {
         let now = cluster.now;
         let Some(TxnState::Coordinator(s)) = cluster.state(COORDINATOR) else {
-            self.timeline.set(COORDINATOR, now, Some(("down", "crashed".into())));
+            self.timeline.set(COORDINATOR, now, Some(("down", crate::msg!("crashed"))));
             return Ok(());
         };
-        let row = s.round.as_ref().map(|r| match r.stage {
-            Stage::Voting => ("voting", format!("txn {}: collecting votes", r.txn)),
-            Stage::Logging => ("logging", format!("txn {}: logging", r.txn)),
-            Stage::PreCommitting => ("precommitted", format!("txn {}: pre-commit sent", r.txn)),
+        let row = s.round.as_ref().map(|r| {
+            let txn = r.txn;
+            match r.stage {
+                Stage::Voting => ("voting", crate::msg!("txn {txn}: collecting votes", txn)),
+                Stage::Logging => ("logging", crate::msg!("txn {txn}: logging", txn)),
+                Stage::PreCommitting => ("precommitted", crate::msg!("txn {txn}: pre-commit sent", txn)),
+            }
         });
         self.timeline.set(COORDINATOR, now, row);
         let mut broken = Ok(());
         if let Some(&(txn, d)) = s.history.last() {
             if self.last_outcome != Some((txn, d)) {
                 self.last_outcome = Some((txn, d));
-                let (class, word) = match d {
-                    Decision::Commit => ("committed", "COMMIT"),
-                    Decision::Abort => ("aborted", "ABORT"),
+                let (class, label) = match d {
+                    Decision::Commit => ("committed", crate::msg!("txn {txn}: COMMIT", txn)),
+                    Decision::Abort => ("aborted", crate::msg!("txn {txn}: ABORT", txn)),
                 };
-                self.timeline.mark(COORDINATOR, now, class, format!("txn {txn}: {word}"));
+                self.timeline.mark(COORDINATOR, now, class, label);
                 match d {
                     Decision::Commit => self.committed += 1,
                     Decision::Abort => {

@@ -4,8 +4,9 @@
 //! marks the instant on screen, and only a sliding window of the newest seconds is drawn, so a
 //! long run stays readable.
 //!
-//! Protocol-neutral: pages hand it plain rows, spans and marks (the lock page from its checker's
-//! holders timeline; a commit page from its participants' states). A span's or mark's `class`
+//! Protocol-neutral: pages hand it plain rows, spans and marks with their words already in the
+//! page's language (the lock page from its checker's holders timeline, whose labels are the
+//! core's `Msg`s; a commit page from its participants' states). A span's or mark's `class`
 //! becomes the CSS class `tl-<class>`, which sets its colour (`--c`) in the stylesheet.
 //!
 //! The shapes are SVG stretched to the width (`preserveAspectRatio="none"`, with strokes that do

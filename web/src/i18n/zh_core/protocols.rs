@@ -1,5 +1,5 @@
-//! Chinese for the core's texts: notes, invariant details and message descriptions of Raft, Paxos,
-//! the lock service and atomic commit. Keys are the English templates of `msg!` in `core/src/raft`,
+//! Chinese for the core's texts: notes, invariant details, message descriptions, node names and
+//! timeline labels of Raft, Paxos, the lock service and atomic commit. Keys are the English templates of `msg!` in `core/src/raft`,
 //! `core/src/paxos`, `core/src/lock` and `core/src/txn`.
 pub const ZH: &[(&str, &str)] = &[
     // Raft.
@@ -86,6 +86,14 @@ pub const ZH: &[(&str, &str)] = &[
     ("{who} (token {token})", "{who}（令牌 {token}）"),
     ("{a} and {b}", "{a} 和 {b}"),
     ("{who} believe they hold the lock at once", "{who} 同时认为自己持有锁"),
+    // The lock's timeline (core/src/lock/invariants.rs): states and the storage's verdicts.
+    ("crashed", "已崩溃"),
+    ("refused {who}, token {token}", "已拒绝 {who} 的写入，令牌 {token}"),
+    ("stored {who}, token {token}", "已存储 {who} 的写入，令牌 {token}"),
+    ("{who} · token {token}", "{who} · 令牌 {token}"),
+    ("grace period", "宽限期"),
+    ("token {token}", "令牌 {token}"),
+    ("asking", "请求中"),
     // Atomic commit.
     ("Report: txn {txn} Decided(Commit)", "Report：事务 {txn} 已决定（提交）"),
     ("Report: txn {txn} Decided(Abort)", "Report：事务 {txn} 已决定（中止）"),
@@ -114,6 +122,17 @@ pub const ZH: &[(&str, &str)] = &[
     ("participant {id}: txn {txn} aborted", "参与者 {id}：事务 {txn} 已中止"),
     ("the coordinator", "协调者"),
     ("participant {p}", "参与者 {p}"),
+    ("coordinator", "协调者"),
     ("txn {txn}: {a} committed, {b} aborted", "事务 {txn}：{a} 已提交，{b} 已中止"),
     ("{who} committed txn {txn}, but participant {p} never voted yes", "{who} 提交了事务 {txn}，但参与者 {p} 从未投赞成票"),
+    // Atomic commit's timeline (core/src/txn/invariants.rs); the coordinator's marks are the
+    // notes' `txn {txn}: COMMIT` and `txn {txn}: ABORT` above.
+    ("txn {txn} committed", "事务 {txn} 已提交"),
+    ("txn {txn} aborted", "事务 {txn} 已中止"),
+    ("txn {txn}: logging its vote", "事务 {txn}：正在记录投票"),
+    ("txn {txn}: in doubt", "事务 {txn}：不确定"),
+    ("txn {txn}: pre-committed", "事务 {txn}：已预提交"),
+    ("txn {txn}: collecting votes", "事务 {txn}：正在收集投票"),
+    ("txn {txn}: logging", "事务 {txn}：正在写日志"),
+    ("txn {txn}: pre-commit sent", "事务 {txn}：已发出预提交"),
 ];

@@ -149,11 +149,15 @@ fn parts_per_million_read_as_percentages() {
 
 #[test]
 fn short_labels_fit_a_half_second_span() {
-    assert_eq!(short_label("token 12"), "#12");
-    assert_eq!(short_label("client 2 · token 3"), "C2 #3");
-    assert_eq!(short_label("grace period"), "grace period");
-    assert_eq!(short_label("token x"), "token x");
-    assert_eq!(short_label("client y · token 3"), "client y · token 3");
+    use halab_core::lock::config::{LockConfig, FIRST_CLIENT};
+    use halab_core::lock::SERVER;
+    use halab_core::msg;
+    let c = LockConfig::default();
+    let lease = |id, token: u64| msg!("{who} · token {token}", who = c.name(id), token);
+    assert_eq!(short_label(&msg!("token {token}", token = 12u64)), "#12");
+    assert_eq!(short_label(&lease(FIRST_CLIENT + 1, 3)), "C2 #3");
+    assert_eq!(short_label(&msg!("grace period")), "grace period");
+    assert_eq!(short_label(&lease(SERVER, 3)), "lock server · token 3", "only a client has a circle label");
 }
 
 #[test]
@@ -291,4 +295,34 @@ fn bad_lock_links_fall_back_with_a_banner() {
         assert!(m.errors[0].contains(&format!("\u{201c}{field}\u{201d}")), "{q}: {}", m.errors[0]);
         assert_eq!(m.query(), "p=lock&n=4&seed=1", "{q}: the default scenario runs");
     }
+}
+
+/// The timeline's rows, states and the storage's verdicts, and the writes' names, read in
+/// Chinese; the short labels are the circles' and read the same in both.
+#[test]
+fn the_timeline_and_the_writes_read_in_chinese() {
+    use crate::i18n::{set_lang, Lang};
+    /// Puts English back even when an assertion fails, for the tests that run after on this thread.
+    struct BackToEnglish;
+    impl Drop for BackToEnglish {
+        fn drop(&mut self) {
+            set_lang(Lang::En);
+        }
+    }
+    let _english = BackToEnglish;
+    set_lang(Lang::Zh);
+    let m = at("kleppmann", "3s");
+    let t = timeline(&m);
+    let rows: Vec<&str> = t.rows.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(rows, ["锁服务器", "存储", "客户端 1", "客户端 2"]);
+    let held = t.spans.iter().find(|s| s.row == 2 && s.class == "holding").expect("client 1 held");
+    assert_eq!((held.label.as_str(), held.detail.as_str()), ("#2", "令牌 2"));
+    let lease = t.spans.iter().find(|s| s.row == 0 && s.class == "leased" && s.label == "C2 #3");
+    assert_eq!(lease.map(|s| s.detail.as_str()), Some("客户端 2 · 令牌 3"));
+    let marks: Vec<(&str, &str)> = t.marks.iter().map(|k| (k.class, k.label.as_str())).collect();
+    assert!(marks.contains(&("rejected", "已拒绝 客户端 1 的写入，令牌 2")), "{marks:?}");
+    assert!(writes(&at("kleppmann", "4s")).iter().all(|w| w.who.starts_with("客户端 ")));
+    let m = at("server-restart", "3s");
+    let words: Vec<String> = timeline(&m).spans.iter().map(|s| s.label.clone()).collect();
+    assert!(words.iter().any(|w| w == "宽限期") && words.iter().all(|w| !w.contains("grace")), "{words:?}");
 }

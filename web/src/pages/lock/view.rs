@@ -3,6 +3,7 @@
 //! timeline from the checker, the writes the storage took or refused, and the "not judged"
 //! verdict of the one-holder invariant.
 
+use crate::i18n::zh_core;
 use crate::playground::view::{clock_rate, pause_overlays, role_of, timer_left};
 use crate::playground::{Model, NodeFacts};
 pub use crate::widgets::timeline::TimelineView;
@@ -12,6 +13,7 @@ use halab_core::lock::{
     ClientState, Lock, LockChecker, LockDurable, LockMsg, LockState, LockTimer, Phase, ServerState,
     StorageState, SERVER, STORAGE,
 };
+use halab_core::msg::{Arg, Msg};
 use halab_core::protocol::{Micros, NodeId, SEC};
 
 /// The timeline shows this many TTLs of the newest history, within these bounds.
@@ -97,7 +99,7 @@ fn belief(m: &Model<Lock>, i: usize) -> (String, Vec<String>, u64) {
             None => (crashed(), vec![crashed()], 0),
         },
         Some(LockState::Server(ServerState { holder: Some(l), .. })) => {
-            let (name, token) = (c.name(l.client), l.token);
+            let (name, token) = (zh_core::msg(&c.name(l.client)), l.token);
             let who = trf!("{name} · token {token}", "{name} · 令牌 {token}");
             let rest = if l.expires > local {
                 time_left(l.expires - local)
@@ -154,7 +156,7 @@ pub fn node(m: &Model<Lock>, i: usize, role: &'static str) -> NodeFacts {
     let c = &cluster.protocol.config;
     let id = i as NodeId;
     let node = &cluster.nodes[i];
-    let name = crate::i18n::zh_core::msg(&c.name(id));
+    let name = zh_core::msg(&c.name(id));
     let (summary, lines, token) = belief(m, i);
     let mut caption = vec![name.clone()];
     let mut lines = lines.into_iter();
@@ -244,7 +246,7 @@ pub fn timeline(m: &Model<Lock>) -> TimelineView {
     let rows = (0..cluster.len())
         .map(|i| TimelineRow {
             id: i as NodeId,
-            label: crate::i18n::zh_core::msg(&c.name(i as NodeId)),
+            label: zh_core::msg(&c.name(i as NodeId)),
             class: role_of(m, i),
             note: clock_rate(cluster.nodes[i].clock.rate_ppm)
                 .map(|r| trf!("clock {r}", "时钟 {r}"))
@@ -263,7 +265,7 @@ pub fn timeline(m: &Model<Lock>) -> TimelineView {
                 to: s.to,
                 class: s.class,
                 label: short_label(&s.label),
-                detail: s.label.clone(),
+                detail: zh_core::msg(&s.label),
             })
             .collect();
         // A write stored with a lower token than one stored before is drawn apart (only with
@@ -278,8 +280,11 @@ pub fn timeline(m: &Model<Lock>) -> TimelineView {
                 if k.class == "accepted" {
                     highest = highest.max(token.unwrap_or(0));
                 }
+                if k.at < start {
+                    return None;
+                }
+                let label = zh_core::msg(&k.label);
                 let (class, label) = if stale {
-                    let label = &k.label;
                     (
                         "stale",
                         trf!(
@@ -288,9 +293,9 @@ pub fn timeline(m: &Model<Lock>) -> TimelineView {
                         ),
                     )
                 } else {
-                    (k.class, k.label.clone())
+                    (k.class, label)
                 };
-                (k.at >= start).then_some(TimelineMark { row: k.node, at: k.at, class, label })
+                Some(TimelineMark { row: k.node, at: k.at, class, label })
             })
             .collect();
     }
@@ -299,18 +304,21 @@ pub fn timeline(m: &Model<Lock>) -> TimelineView {
 }
 
 /// A span's label short enough for a half-second span: `token 3` is `#3`, `client 2 · token 3`
-/// is `C2 #3` (the circles' labels); anything else as it is. The tooltip keeps the words.
-pub fn short_label(label: &str) -> String {
-    let token =
-        |t: &str| t.strip_prefix("token ").filter(|n| n.parse::<u64>().is_ok()).map(|n| format!("#{n}"));
-    if let Some(t) = token(label) {
-        return t;
+/// is `C2 #3` (the circles' labels); anything else in words, in the page's language. The
+/// tooltip keeps the words. Read from the label's template and values, not its English.
+pub fn short_label(label: &Msg) -> String {
+    let token = label.arg("token").and_then(Arg::text);
+    let client = label
+        .arg("who")
+        .and_then(Arg::msg)
+        .filter(|who| who.template() == "client {n}")
+        .and_then(|who| who.arg("n"))
+        .and_then(Arg::text);
+    match (label.template(), token, client) {
+        ("token {token}", Some(t), _) => format!("#{t}"),
+        ("{who} · token {token}", Some(t), Some(n)) => format!("C{n} #{t}"),
+        _ => zh_core::msg(label),
     }
-    let short = label.split_once(" · ").and_then(|(who, t)| {
-        let k: u8 = who.strip_prefix("client ")?.parse().ok()?;
-        Some(format!("C{k} {}", token(t)?))
-    });
-    short.unwrap_or_else(|| label.to_owned())
 }
 
 /// The timeline's legend.
@@ -338,7 +346,7 @@ pub fn timeline_legend() -> Vec<TimelineKey> {
 pub struct WriteView {
     pub at: Micros,
     pub token: u64,
-    /// Who wrote, as the storage's note names them (`client 1`).
+    /// Who wrote (`client 1`), in the page's language.
     pub who: String,
     pub accepted: bool,
     /// The highest token the storage had accepted before this write.
@@ -352,9 +360,9 @@ impl WriteView {
     }
 }
 
-/// The token of a storage mark: `stored client 2, token 3` is 3.
-fn write_token(label: &str) -> Option<u64> {
-    label.rsplit_once(", token ")?.1.parse().ok()
+/// The token of a storage mark (`stored {who}, token {token}`): its `token` value.
+fn write_token(label: &Msg) -> Option<u64> {
+    label.arg("token")?.text()?.parse().ok()
 }
 
 /// The writes that reached the storage (from the checker's marks), newest first.
@@ -363,24 +371,24 @@ pub fn writes(m: &Model<Lock>) -> Vec<WriteView> {
         return Vec::new();
     };
     let mut highest = 0;
-    let mut all: Vec<WriteView> = ch
+    let mut all: Vec<(&Msg, WriteView)> = ch
         .timeline
         .marks()
         .filter(|k| k.node == STORAGE && k.at as f64 <= m.view_time)
         .filter_map(|k| {
-            // "stored client 2, token 3" / "refused client 1, token 2"
-            let (head, token) = k.label.rsplit_once(", token ")?;
-            let token = token.parse().ok()?;
-            let who = head.split_once(' ').map_or(head, |(_, w)| w).to_owned();
+            // `stored {who}, token {token}` / `refused {who}, token {token}`: the values.
+            let token = write_token(&k.label)?;
+            let who = k.label.arg("who")?.msg()?;
             let accepted = k.class == "accepted";
-            let w = WriteView { at: k.at, token, who, accepted, highest_before: highest };
+            let w = WriteView { at: k.at, token, who: String::new(), accepted, highest_before: highest };
             if accepted {
                 highest = highest.max(token);
             }
-            Some(w)
+            Some((who, w))
         })
         .collect();
     all.reverse();
     all.truncate(WRITES_SHOWN);
-    all
+    // Only the writes shown are put in words.
+    all.into_iter().map(|(who, w)| WriteView { who: zh_core::msg(who), ..w }).collect()
 }

@@ -87,7 +87,7 @@ impl Playground for Txn {
     }
 
     fn node_name(&self, id: NodeId) -> String {
-        self.config.name(id)
+        crate::i18n::zh_core::msg(&self.config.name(id))
     }
 
     fn node_label(&self, id: NodeId) -> String {

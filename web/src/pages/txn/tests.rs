@@ -4,7 +4,7 @@
 //! the node menu in the URL, and every preset's outcome as the page shows it.
 
 use super::view::{
-    self, counts, current, in_doubt_for, msg_class, parse_mark, participants, phase_words, secs, timeline,
+    self, counts, current, in_doubt_for, mark_outcome, msg_class, participants, phase_words, secs, timeline,
     transactions, verdict_kind,
 };
 use crate::playground::view::{links, menu_items, menu_title, nodes, role_of};
@@ -291,12 +291,20 @@ fn words_and_marks_read_well() {
     assert_eq!(phase_words(5, Phase::Uncertain), "txn 5: in doubt");
     assert_eq!(phase_words(5, Phase::PreCommitted), "txn 5: pre-committed");
     assert_eq!(phase_words(5, Phase::Committed), "txn 5 committed");
-    assert_eq!(parse_mark("txn 12: COMMIT"), Some((12, Decision::Commit)));
-    assert_eq!(parse_mark("txn 3 aborted"), Some((3, Decision::Abort)));
-    assert_eq!(parse_mark("txn 3 committed"), Some((3, Decision::Commit)));
-    assert_eq!(parse_mark("txn x aborted"), None);
-    assert_eq!(parse_mark("crashed"), None);
-    assert_eq!(parse_mark("txn 3: logging"), None);
+    use halab_core::msg;
+    let mark = |class, label| halab_core::timeline::Mark { node: 0, at: 0, class, label };
+    let txn = 3u64;
+    assert_eq!(
+        mark_outcome(&mark("committed", msg!("txn {txn}: COMMIT", txn = 12u64))),
+        Some((12, Decision::Commit))
+    );
+    assert_eq!(mark_outcome(&mark("aborted", msg!("txn {txn} aborted", txn))), Some((3, Decision::Abort)));
+    assert_eq!(
+        mark_outcome(&mark("committed", msg!("txn {txn} committed", txn))),
+        Some((3, Decision::Commit))
+    );
+    assert_eq!(mark_outcome(&mark("committed", msg!("crashed"))), None, "no transaction");
+    assert_eq!(mark_outcome(&mark("logging", msg!("txn {txn}: logging", txn))), None, "not an outcome");
     // A participant shows its newest open transaction before a newer decided one.
     let mut txns = Txns::new();
     txns.extend([(3, Phase::Committed), (2, Phase::Uncertain)]);
@@ -426,4 +434,33 @@ fn bad_commit_links_fall_back_with_a_banner() {
     }
     let m = M::from_query("p=lock&n=4");
     assert!(m.errors[0].contains("lock scenario"), "{:?}", m.errors);
+}
+
+/// The timeline's rows, states and outcomes and the nodes' names read in Chinese.
+#[test]
+fn the_timeline_reads_in_chinese() {
+    use crate::i18n::{set_lang, Lang};
+    /// Puts English back even when an assertion fails, for the tests that run after on this thread.
+    struct BackToEnglish;
+    impl Drop for BackToEnglish {
+        fn drop(&mut self) {
+            set_lang(Lang::En);
+        }
+    }
+    let _english = BackToEnglish;
+    set_lang(Lang::Zh);
+    let m = at("2pc", "3s");
+    let t = timeline(&m);
+    let rows: Vec<&str> = t.rows.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(rows, ["协调者", "参与者 1", "参与者 2", "参与者 3"]);
+    let doubt = t.spans.iter().find(|s| s.class == "in-doubt").expect("in doubt");
+    assert!(doubt.label.starts_with("事务 ") && doubt.label.ends_with("：不确定"), "{}", doubt.label);
+    assert!(doubt.detail.starts_with(&doubt.label) && doubt.detail.ends_with("已投赞成票，持有锁"));
+    let marks: Vec<(u8, &str, &str)> = t.marks.iter().map(|k| (k.row, k.class, k.label.as_str())).collect();
+    assert!(marks.contains(&(0, "aborted", "事务 1：中止（ABORT）")), "{marks:?}");
+    assert!(marks.contains(&(2, "committed", "事务 2 已提交")), "{marks:?}");
+    assert!(t.spans.iter().all(|s| !s.label.contains("txn")), "{:?}", t.spans);
+    assert_eq!(participants(&m)[0].name, "参与者 1");
+    assert_eq!(m.sim.cluster().protocol.node_name(0), "协调者");
+    assert_eq!(row(&m, 2).0, "committed", "outcomes are read from the marks' values, in any language");
 }

@@ -4,12 +4,14 @@
 //! the checker, the participants' blocked-time table and the recent transactions' outcomes per
 //! node.
 
+use crate::i18n::zh_core;
 use crate::playground::view::{pause_overlays, role_of, timer_left};
 use crate::playground::{Model, NodeFacts};
 use crate::widgets::timeline::{
     KeyShape, TimelineKey, TimelineMark, TimelineRow, TimelineSpan, TimelineView,
 };
 use halab_core::protocol::{Micros, NodeId, SEC};
+use halab_core::timeline::Mark;
 use halab_core::txn::invariants::{ATOMICITY, VALIDITY};
 use halab_core::txn::{
     CoordLog, CoordState, Decision, PartState, Phase, Stage, Txn, TxnChecker, TxnDurable, TxnMode, TxnMsg,
@@ -235,7 +237,7 @@ fn participant(m: &Model<Txn>, i: usize, role: &'static str) -> NodeFacts {
     let cluster = m.sim.cluster();
     let c = &cluster.protocol.config;
     let id = i as NodeId;
-    let name = c.name(id);
+    let name = zh_core::msg(&c.name(id));
     let up = cluster.nodes[i].state.is_some();
     let cur = participant_txns(m, i).and_then(current);
     let mut caption = Vec::new();
@@ -337,7 +339,7 @@ pub fn timeline(m: &Model<Txn>) -> TimelineView {
                 }
                 _ => String::new(),
             };
-            TimelineRow { id, label: c.name(id), class: role_of(m, i), note }
+            TimelineRow { id, label: zh_core::msg(&c.name(id)), class: role_of(m, i), note }
         })
         .collect();
     let (mut spans, mut marks) = (Vec::new(), Vec::new());
@@ -347,7 +349,7 @@ pub fn timeline(m: &Model<Txn>) -> TimelineView {
             .spans()
             .filter(|s| s.to.is_none_or(|to| to > start))
             .map(|s| {
-                let label = &s.label;
+                let label = zh_core::msg(&s.label);
                 let detail = match s.class {
                     "in-doubt" => trf!("{label} — voted yes, locks held", "{label} — 已投赞成票，持有锁"),
                     "working" => {
@@ -356,23 +358,16 @@ pub fn timeline(m: &Model<Txn>) -> TimelineView {
                             "{label} — 正在将赞成票强制写入日志"
                         )
                     }
-                    _ => s.label.clone(),
+                    _ => label.clone(),
                 };
-                TimelineSpan {
-                    row: s.node,
-                    from: s.from,
-                    to: s.to,
-                    class: s.class,
-                    label: s.label.clone(),
-                    detail,
-                }
+                TimelineSpan { row: s.node, from: s.from, to: s.to, class: s.class, label, detail }
             })
             .collect();
         marks = ch
             .timeline
             .marks()
             .filter(|k| k.at >= start)
-            .map(|k| TimelineMark { row: k.node, at: k.at, class: k.class, label: k.label.clone() })
+            .map(|k| TimelineMark { row: k.node, at: k.at, class: k.class, label: zh_core::msg(&k.label) })
             .collect();
     }
     TimelineView { rows, spans, overlays: pause_overlays(m, start), marks, now, window }
@@ -449,7 +444,7 @@ pub fn participants(m: &Model<Txn>) -> Vec<ParticipantView> {
             };
             ParticipantView {
                 id,
-                name: c.name(id),
+                name: zh_core::msg(&c.name(id)),
                 role,
                 text,
                 in_doubt: in_doubt_for(m, id),
@@ -482,17 +477,16 @@ pub struct TxnRow {
     pub outcome: &'static str,
 }
 
-/// `txn 2: COMMIT` (the coordinator) or `txn 2 committed` (a participant), as the checker marks
-/// them: the transaction and the outcome.
-pub fn parse_mark(label: &str) -> Option<(u64, Decision)> {
-    let rest = label.strip_prefix("txn ")?;
-    let (num, word) = rest.split_once(' ')?;
-    let txn = num.trim_end_matches(':').parse().ok()?;
-    match word {
-        "COMMIT" | "committed" => Some((txn, Decision::Commit)),
-        "ABORT" | "aborted" => Some((txn, Decision::Abort)),
-        _ => None,
-    }
+/// The transaction and outcome of one of the checker's marks (`txn 2: COMMIT` at the
+/// coordinator, `txn 2 committed` at a participant): the outcome is its class, the transaction
+/// its `txn` value. `None` for any other mark.
+pub fn mark_outcome(k: &Mark) -> Option<(u64, Decision)> {
+    let d = match k.class {
+        "committed" => Decision::Commit,
+        "aborted" => Decision::Abort,
+        _ => return None,
+    };
+    Some((k.label.arg("txn")?.text()?.parse().ok()?, d))
 }
 
 fn decided(d: Decision) -> &'static str {
@@ -512,7 +506,7 @@ pub fn transactions(m: &Model<Txn>) -> Vec<TxnRow> {
     let mut seen: BTreeMap<u64, BTreeMap<NodeId, (&'static str, Option<Micros>)>> = BTreeMap::new();
     if let Some(ch) = m.sim.checker_as::<TxnChecker>() {
         for k in ch.timeline.marks().filter(|k| k.at <= now) {
-            if let Some((txn, d)) = parse_mark(&k.label) {
+            if let Some((txn, d)) = mark_outcome(k) {
                 seen.entry(txn).or_default().insert(k.node, (decided(d), Some(k.at)));
             }
         }
