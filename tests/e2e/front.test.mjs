@@ -28,7 +28,7 @@ async function englishWords(page) {
       // software spells it (`max_ejection_percent`, `panic=0`).
       text = text.replace(/\b[0-9a-f]{8,}\b/g, '').replace(/\b\w+_\w+\b/g, '').replace(/\b\w+=\w+/g, '')
         // A gloss: the term as English sources say it, in full-width brackets after its Chinese.
-        .replace(/（[\x20-\x7e]*）/g, '');
+        .replace(/（[\x20-\x7e，、]*）/g, '');
       for (const w of text.match(/[A-Za-z][A-Za-z'-]{2,}/g) ?? []) words.add(w);
     };
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -72,7 +72,7 @@ const PLAYGROUND_NAMES = new Set([
   'no-op', 'k-of-n', 'mod', 'log', 'SLO',
   'TTL', 'GC', 'EWMA', 'P2C', 'MTBF', 'MTTR', 'SLA', 'CSV', 'SVG', 'CTMC', 'req', 'ppm', 'min',
   // sources cited by name
-  'Chubby', 'Leases', 'Gray', 'Lamport', 'Skeen', 'Ongaro', 'Ousterhout',
+  'Chubby', 'Leases', 'Gray', 'Lamport', 'Skeen', 'Ongaro', 'Ousterhout', 'Spanner',
 ]);
 
 test('home maps every concept to a scenario, with a still picture that turns live', async () => {
