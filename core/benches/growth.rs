@@ -108,7 +108,7 @@ where
         tail_events,
         tail_wall,
         hwm_kib: peak_rss_kib(),
-        violation: sim.violation().map(|v| format!("{}: {}", v.invariant, v.detail)),
+        violation: sim.violation().map(|v| format!("{}: {}", v.invariant, v.detail.english())),
     }
 }
 

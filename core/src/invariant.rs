@@ -63,7 +63,7 @@ impl std::fmt::Display for Violation {
             self.invariant,
             self.step,
             self.time as f64 / 1e6,
-            self.detail
+            self.detail.english()
         )
     }
 }

@@ -7,12 +7,11 @@
 //! fills the same holes. Values that are words themselves ("client 2", a reason) are `Msg`s
 //! too, so they are translated with the sentence.
 //!
-//! The core renders a `Msg` in English ([`fmt::Display`]); traces hash and serialise that
+//! The core renders a `Msg` in English ([`Msg::english`]); traces hash and serialise that
 //! rendering, exactly the `String` a note used to be, so no trace pin moved when notes became
 //! data.
 
 use serde::Serialize;
-use std::fmt;
 use std::hash::{Hash, Hasher};
 
 /// A sentence: a template such as `"node {id} leads with ballot {ballot}"` and its values.
@@ -106,7 +105,7 @@ impl Arg {
     pub fn english(&self) -> String {
         match self {
             Arg::Text(s) => s.clone(),
-            Arg::Msg(m) => m.to_string(),
+            Arg::Msg(m) => m.english(),
         }
     }
 }
@@ -120,25 +119,29 @@ pub fn holes(template: &str) -> impl Iterator<Item = &str> {
     template.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).filter(|n| is_name(n))
 }
 
-impl fmt::Display for Msg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Msg {
+    /// The sentence in English: what traces hash and tests read. A page shows a `Msg` in the
+    /// reader's language instead (`web::i18n::zh_core::msg`), which is why `Msg` has no
+    /// `Display`: a `format!("{}", msg)` in the page would compile and show English to a
+    /// Chinese reader.
+    pub fn english(&self) -> String {
         if self.args.is_empty() {
-            return f.write_str(self.template);
+            return self.template.to_owned();
         }
-        f.write_str(&self.fill(self.template, &Arg::english))
+        self.fill(self.template, &Arg::english)
     }
 }
 
 /// As the English `String` it renders to, so a trace hashes as it did when notes were strings.
 impl Hash for Msg {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.to_string().hash(state);
+        self.english().hash(state);
     }
 }
 
 impl Serialize for Msg {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(&self.english())
     }
 }
 
@@ -193,10 +196,10 @@ mod tests {
     fn a_msg_renders_as_the_string_it_replaced() {
         let (id, ballot) = (3u8, "2.1");
         let m = msg!("node {id} leads with ballot {ballot}", id, ballot);
-        assert_eq!(m.to_string(), format!("node {id} leads with ballot {ballot}"));
+        assert_eq!(m.english(), format!("node {id} leads with ballot {ballot}"));
         let who = msg!("client {n}", n = 2u8);
         let m = msg!("{who} stops holding: {why}", who, why = msg!("its lease ran out"));
-        assert_eq!(m.to_string(), "client 2 stops holding: its lease ran out");
+        assert_eq!(m.english(), "client 2 stops holding: its lease ran out");
         let zh = m.fill("{who} 不再持有：{why}", &|a| match a {
             Arg::Msg(m) if m.template() == "client {n}" => m.fill("客户端 {n}", &Arg::english),
             a => a.english(),
@@ -221,7 +224,7 @@ mod tests {
     #[test]
     fn braces_that_are_not_holes_are_kept() {
         let n = 1u8;
-        assert_eq!(msg!("{n} of {a b} {", n).to_string(), "1 of {a b} {");
+        assert_eq!(msg!("{n} of {a b} {", n).english(), "1 of {a b} {");
         assert_eq!(Msg::text("{missing}").fill("{missing}", &Arg::english), "{missing}");
         assert_eq!(holes("a {x} {y:?} {z}").collect::<Vec<_>>(), vec!["x", "z"]);
     }

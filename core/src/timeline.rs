@@ -102,7 +102,7 @@ mod tests {
         t.set(1, 30, None);
         let spans: Vec<_> = t.spans().map(|s| (s.node, s.from, s.to)).collect();
         assert_eq!(spans, vec![(1, 10, Some(30)), (2, 25, None)]);
-        assert_eq!(t.current(2).map(|s| s.label.to_string()).as_deref(), Some("token 2"));
+        assert_eq!(t.current(2).map(|s| s.label.english()).as_deref(), Some("token 2"));
         assert!(t.current(1).is_none());
     }
 

@@ -33,7 +33,7 @@ where
         let Some(events) = sim.step() else { break };
         for e in events {
             let line = match &e.kind {
-                TraceKind::Note { text, .. } => text.to_string(),
+                TraceKind::Note { text, .. } => text.english(),
                 TraceKind::Fault(f) => format!("fault {f:?}"),
                 _ => continue,
             };

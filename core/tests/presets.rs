@@ -130,7 +130,7 @@ fn kleppmann_the_stale_write_is_fenced_off_and_lands_without_fencing() {
     let (mut sim, _) = lock_run(preset(LOCK_PRESETS, "kleppmann"), 3_800_000);
     let checker = sim.checker_as::<LockChecker>().unwrap();
     assert_eq!(
-        checker.assumption_broken.as_ref().map(ToString::to_string).as_deref(),
+        checker.assumption_broken.as_ref().map(|m| m.english()).as_deref(),
         Some("client 1 was paused")
     );
     // The pause ends at 2.9 s; one TTL later the one-holder invariant is judged again.
@@ -142,11 +142,11 @@ fn kleppmann_the_stale_write_is_fenced_off_and_lands_without_fencing() {
     assert!(checker.overlaps >= 1, "two clients believed they held the lock");
     let refused: Vec<_> = checker.timeline.marks().filter(|m| m.class == "rejected").collect();
     assert_eq!(refused.len(), 1);
-    assert!(refused[0].label.to_string().contains("client 1, token 2"), "{}", refused[0].label);
+    assert!(refused[0].label.english().contains("client 1, token 2"), "{}", refused[0].label.english());
 
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "kleppmann-nofence"), 4 * SEC);
     let v = sim.violation().expect("the stale write lands");
-    assert!(v.detail.to_string().contains("token 2 after accepting token 3"), "{}", v.detail);
+    assert!(v.detail.english().contains("token 2 after accepting token 3"), "{}", v.detail.english());
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn a_restarted_server_continues_the_token_sequence_after_its_grace_period() {
         .timeline
         .marks()
         .filter(|m| m.class == "accepted")
-        .map(|m| m.label.to_string().rsplit(' ').next().unwrap().parse().unwrap())
+        .map(|m| m.label.english().rsplit(' ').next().unwrap().parse().unwrap())
         .collect();
     assert!(tokens.len() >= 4 && tokens.windows(2).all(|w| w[0] < w[1]), "{tokens:?}");
 }
@@ -170,7 +170,7 @@ fn drift_past_the_bound_overlaps_holders_but_fencing_holds() {
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "drift"), 8 * SEC);
     let checker = sim.checker_as::<LockChecker>().unwrap();
     assert!(
-        checker.assumption_broken.as_ref().is_some_and(|a| a.to_string().contains("drifts")),
+        checker.assumption_broken.as_ref().is_some_and(|a| a.english().contains("drifts")),
         "{:?}",
         checker.assumption_broken
     );
@@ -203,7 +203,7 @@ fn two_phase_commit_blocks_until_the_coordinator_returns_and_three_phase_does_no
     let sim = run("3pc-coordinator-crash", 3 * SEC);
     let c = sim.checker_as::<TxnChecker>().unwrap();
     assert!((1..4).all(|p| c.in_doubt_since(p).is_none() && c.blocked(p, sim.now()) < 2 * SEC));
-    let marks: Vec<_> = c.timeline.marks().filter(|m| m.label.to_string() == "txn 2 committed").collect();
+    let marks: Vec<_> = c.timeline.marks().filter(|m| m.label.english() == "txn 2 committed").collect();
     assert_eq!(marks.len(), 3, "all three participants committed txn 2 alone");
 }
 
@@ -214,11 +214,11 @@ fn the_3pc_partition_splits_the_outcome() {
     sim.run_until(4 * SEC);
     let v = sim.violation().expect("3PC decides both ways");
     assert_eq!(v.invariant, halab_core::txn::invariants::ATOMICITY);
-    assert!(v.detail.to_string().contains("txn 2"), "{}", v.detail);
+    assert!(v.detail.english().contains("txn 2"), "{}", v.detail.english());
     // The checker's books include the violating step: participant 2 just left doubt by aborting.
     let c = sim.checker_as::<TxnChecker>().unwrap();
     assert_eq!(c.in_doubt_since(2), None);
-    assert!(c.timeline.marks().any(|m| m.node == 2 && m.label.to_string() == "txn 2 aborted"));
+    assert!(c.timeline.marks().any(|m| m.node == 2 && m.label.english() == "txn 2 aborted"));
     // Without the partition the same run is atomic.
     let mut healed = s.clone();
     healed.faults.clear();
@@ -232,7 +232,7 @@ fn a_restarted_client_hands_back_its_previous_life_s_grant_and_gets_a_fresh_toke
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "client-restart"), 4 * SEC);
     assert!(sim.violation().is_none());
     let handed_back = sim.trace().recent().any(|e| {
-        matches!(&e.kind, halab_core::sim::trace::TraceKind::Note { text, .. } if text.to_string() == "client 1 released token 1")
+        matches!(&e.kind, halab_core::sim::trace::TraceKind::Note { text, .. } if text.english() == "client 1 released token 1")
     });
     assert!(handed_back, "the stale grant went back to the server");
     let checker = sim.checker_as::<LockChecker>().unwrap();
@@ -240,14 +240,18 @@ fn a_restarted_client_hands_back_its_previous_life_s_grant_and_gets_a_fresh_toke
         .timeline
         .spans()
         .filter(|s| s.node == 2 && s.class == "holding")
-        .map(|s| s.label.to_string())
+        .map(|s| s.label.english())
         .collect();
     assert_eq!(holds.first().map(String::as_str), Some("token 1"), "{holds:?}");
     assert!(holds.iter().skip(1).all(|l| *l != "token 1"), "the new life never holds token 1: {holds:?}");
 
     let (sim, _) = lock_run(preset(LOCK_PRESETS, "bug-reuse"), 4 * SEC);
     let v = sim.violation().expect("the reused token is caught");
-    assert!(v.detail.to_string().contains("holds token 1, which client 1 held in life 0"), "{}", v.detail);
+    assert!(
+        v.detail.english().contains("holds token 1, which client 1 held in life 0"),
+        "{}",
+        v.detail.english()
+    );
 }
 
 #[test]

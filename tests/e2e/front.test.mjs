@@ -37,6 +37,10 @@ async function englishWords(page) {
       if (!el || skip(el) || !el.checkVisibility()) continue;
       add(walker.currentNode.textContent);
     }
+    // SVG tooltips: a message in flight, a node, a mark.
+    for (const el of document.querySelectorAll('svg title')) {
+      if (!skip(el)) add(el.textContent);
+    }
     for (const el of document.querySelectorAll('[aria-label], [title]')) {
       if (!skip(el)) add(`${el.getAttribute('aria-label') ?? ''} ${el.getAttribute('title') ?? ''}`);
     }

@@ -109,7 +109,7 @@ pub const STEPS: &[Step] = &[
             "At peak load the backends run at 80% of their capacity, so losing one overloads the rest. This cluster keeps a spare. When a backend dies, what does the controller do, and in which order?",
             "高峰时后端以 80% 的容量运行，少一台就会压垮其余节点。这个集群留有一台备用。后端宕机时，控制器做了什么？按什么顺序？"
         ),
-        goal_text: txt!("Watch the spare join the pool.", "看到备用节点加入服务池。"),
+        goal_text: txt!("Watch the spare join the pool.", "看到备用后端加入服务池。"),
         goal: Goal::SpareJoins,
         source: Source::Link(N_PLUS_1),
     },

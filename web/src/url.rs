@@ -47,7 +47,10 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
             "0" | "false" => o.embed = false,
             other => {
                 let got = short(other);
-                bad("embed", trf!("expected 0 or 1, got \"{got}\"", "应为 0 或 1，实际是 \"{got}\""))
+                bad(
+                    "embed",
+                    trf!("expected 0 or 1, got \"{got}\"", "应为 0 或 1，实际为 \u{201c}{got}\u{201d}"),
+                )
             }
         }
     }
@@ -60,7 +63,7 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
                     "speed",
                     trf!(
                         "expected a number from {MIN_SPEED} to {MAX_SPEED}, got \"{got}\"",
-                        "应为 {MIN_SPEED} 到 {MAX_SPEED} 之间的数，实际是 \"{got}\""
+                        "应为 {MIN_SPEED} 到 {MAX_SPEED} 之间的数，实际为 \u{201c}{got}\u{201d}"
                     ),
                 )
             }
@@ -76,7 +79,7 @@ pub fn parse_view(view: &BTreeMap<String, String>) -> (ViewOpts, Vec<String>) {
                     "view",
                     trf!(
                         "expected cluster or diagram, got \"{got}\"",
-                        "应为 cluster 或 diagram，实际是 \"{got}\""
+                        "应为 cluster 或 diagram，实际为 \u{201c}{got}\u{201d}"
                     ),
                 )
             }

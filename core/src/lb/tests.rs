@@ -35,8 +35,8 @@ fn notes_until(s: &mut Sim<Lb>, until: Micros, needle: &str) -> Vec<String> {
     while let Some(r) = s.step_until(until) {
         for e in r {
             if let crate::sim::trace::TraceKind::Note { text, .. } = &e.kind {
-                if text.to_string().contains(needle) {
-                    notes.push(text.to_string());
+                if text.english().contains(needle) {
+                    notes.push(text.english());
                 }
             }
         }
@@ -894,7 +894,7 @@ fn a_restarted_balancer_keeps_the_pool_it_last_applied() {
     s.run_until(8 * SEC);
     let v = s.violation().expect("the forgotten pool is caught");
     assert_eq!(v.invariant, POOL_FOLLOWS_CONTROLLER);
-    assert!(v.detail.to_string().contains("went back from pool"), "{}", v.detail);
+    assert!(v.detail.english().contains("went back from pool"), "{}", v.detail.english());
 }
 
 #[test]

@@ -151,7 +151,7 @@ fn a_fast_server_clock_expires_leases_early_in_true_time() {
     assert!(local_now > sim.now());
     sim.run_until(SEC);
     let checker = sim.checker_as::<LockChecker>().unwrap();
-    assert!(checker.assumption_broken.as_ref().is_some_and(|a| a.to_string().contains("500000 ppm")));
+    assert!(checker.assumption_broken.as_ref().is_some_and(|a| a.english().contains("500000 ppm")));
 }
 
 #[test]

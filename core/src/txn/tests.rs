@@ -220,7 +220,7 @@ fn the_checker_judges_a_late_decision_on_an_old_transaction() {
     set_phases(&mut cluster, 2, &[(1, Phase::Aborted)]);
     let broken = checker.check(&cluster, Some(2)).unwrap_err();
     assert_eq!(broken.invariant, invariants::ATOMICITY);
-    assert!(broken.detail.to_string().starts_with("txn 1:"), "{}", broken.detail);
+    assert!(broken.detail.english().starts_with("txn 1:"), "{}", broken.detail.english());
 }
 
 #[test]
@@ -248,7 +248,7 @@ fn a_coordinator_commit_beside_participants_that_aborted_alone_is_a_split() {
     sim.run_until(6 * SEC);
     let v = sim.violation().expect("the split is caught");
     assert_eq!(v.invariant, invariants::ATOMICITY);
-    assert!(v.detail.to_string().contains("the coordinator committed"), "{}", v.detail);
+    assert!(v.detail.english().contains("the coordinator committed"), "{}", v.detail.english());
     // The page sees the violating step as it was: nobody is left in doubt by the checker's books.
     let c = sim.checker_as::<TxnChecker>().unwrap();
     assert!((1..4).all(|p| c.in_doubt_since(p).is_none()));
@@ -370,7 +370,7 @@ fn the_checker_remembers_an_open_transaction_for_as_long_as_it_is_open() {
     set_phases(&mut cluster, 2, &[(1, Phase::Aborted)]);
     let broken = checker.check(&cluster, Some(2)).unwrap_err();
     assert_eq!(broken.invariant, invariants::ATOMICITY);
-    assert!(broken.detail.to_string().starts_with("txn 1:"), "{}", broken.detail);
+    assert!(broken.detail.english().starts_with("txn 1:"), "{}", broken.detail.english());
 }
 
 #[test]
@@ -390,5 +390,5 @@ fn the_coordinator_s_own_abort_counts_in_the_atomicity_check() {
     set_phases(&mut cluster, 1, &[(1, Phase::Committed)]);
     let broken = checker.check(&cluster, Some(1)).unwrap_err();
     assert_eq!(broken.invariant, invariants::ATOMICITY);
-    assert!(broken.detail.to_string().contains("the coordinator aborted"), "{}", broken.detail);
+    assert!(broken.detail.english().contains("the coordinator aborted"), "{}", broken.detail.english());
 }

@@ -374,7 +374,7 @@ pub const GALLERY: &[Story] = &[
     },
     Story {
         id: "lb-n-plus-1",
-        title: txt!("N+1: a spare replaces the dead backend", "N+1：备用节点顶替宕机后端"),
+        title: txt!("N+1: a spare replaces the dead backend", "N+1：备用后端顶替宕机后端"),
         story: txt!(
             "The same load and crash with one spare. A controller notices the dead backend, provisions the spare and adds it to the pool before it removes the dead one (make before break). Requests fail for about a second, while the crash is detected and the spare starts, and then the pool is back to full strength instead of overloaded.",
             "同样的负载和崩溃，外加一台备用节点。控制器发现宕机的后端后，先准备好备用节点并把它加入池中，再移除宕机的那台（先接后断）。在发现崩溃、启动备用节点的大约一秒内请求会失败，之后服务池恢复满员，而不是一直过载。"

@@ -11,9 +11,9 @@ fn decodes(source: Source) -> Result<(), String> {
         return Err("missing preset".into());
     }
     match source.page() {
-        "ring" => ring::decode(q).map(|_| ()).map_err(|e| e.message.to_string()),
-        "avail" => avail::decode(q).map(|_| ()).map_err(|e| e.message.to_string()),
-        _ => url::decode(q).map(|_| ()).map_err(|e| e.message.to_string()),
+        "ring" => ring::decode(q).map(|_| ()).map_err(|e| e.message.english()),
+        "avail" => avail::decode(q).map(|_| ()).map_err(|e| e.message.english()),
+        _ => url::decode(q).map(|_| ()).map_err(|e| e.message.english()),
     }
 }
 

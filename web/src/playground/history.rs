@@ -268,8 +268,3 @@ impl History {
         self.marks.push_back(Mark { time: ev.time, step: ev.step, node, kind });
     }
 }
-
-/// The first three words of a note ("node 1 committed"): whose progress it reports.
-pub fn subject(text: &str) -> Vec<&str> {
-    text.split(' ').take(3).collect()
-}

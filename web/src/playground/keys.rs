@@ -45,7 +45,7 @@ pub fn help() -> [(&'static str, &'static str); 7] {
         (tr!(". (full stop)", ".（句点）"), tr!("back to the latest instant", "回到最新时刻")),
         (tr!("+ and −", "+ 和 −"), tr!("twice as fast, half as fast", "加快一倍、减慢一半")),
         (tr!("Esc", "Esc 键"), tr!("close a menu or this list", "关闭菜单或本列表")),
-        (tr!("?", "？"), tr!("show or hide this list", "显示或隐藏本列表")),
+        ("?", tr!("show or hide this list", "显示或隐藏本列表")),
     ]
 }
 

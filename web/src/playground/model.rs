@@ -70,6 +70,17 @@ pub struct Note {
     /// `"fault"`, `"role"`, `"commit"`, `"client"` or `"info"`, for styling.
     pub kind: &'static str,
     pub text: String,
+    /// Whose progress a note from the core reports: its template and first value ("node {id}
+    /// committed up to index {n}", "1"), so a run of them can be merged in either language.
+    pub subject: Option<(&'static str, String)>,
+}
+
+impl Note {
+    /// A note the protocol wrote, in the page's language.
+    pub fn of(time: Micros, kind: &'static str, text: &halab_core::msg::Msg) -> Note {
+        let subject = text.args().first().map(|(_, v)| (text.template(), v.english()));
+        Note { time, kind, text: crate::i18n::zh_core::msg(text), subject }
+    }
 }
 
 /// A message that never arrived, for the ✕ flash at its receiver.
@@ -823,15 +834,11 @@ impl<P: Playground> Model<P> {
         let mut notes = Vec::new();
         for ev in self.sim.trace().latest(n) {
             match &ev.kind {
-                TraceKind::Note { kind, text, .. } => notes.push(Note {
-                    time: ev.time,
-                    kind: note_kind(*kind),
-                    text: crate::i18n::zh_core::msg(text),
-                }),
+                TraceKind::Note { kind, text, .. } => notes.push(Note::of(ev.time, note_kind(*kind), text)),
                 TraceKind::Fault(f) => {
                     let protocol = &self.sim.cluster().protocol;
                     let text = super::view::describe_fault_as(f, nodes, |x| protocol.node_name(x));
-                    notes.push(Note { time: ev.time, kind: "fault", text });
+                    notes.push(Note { time: ev.time, kind: "fault", text, subject: None });
                 }
                 TraceKind::Drop { from, to, .. } => {
                     if self.drops.len() == DROPS_CAP {
@@ -857,7 +864,11 @@ impl<P: Playground> Model<P> {
         // "node 1 committed up to index 9" followed by "node 1 ... index 10": keep only the
         // newest, so a steady stream of writes does not push elections and faults out of the feed.
         if let Some(top) = self.notes.front_mut() {
-            if note.kind == "commit" && top.kind == "commit" && subject(&top.text) == subject(&note.text) {
+            if note.kind == "commit"
+                && top.kind == "commit"
+                && note.subject.is_some()
+                && top.subject == note.subject
+            {
                 *top = note;
                 return;
             }
@@ -1092,7 +1103,10 @@ impl<P: Playground> Model<P> {
                     let said = super::view::describe_event(e, nodes);
                     let TraceKind::Send { msg, .. } = e.kind else { return said };
                     match sim.in_flight().iter().find(|f| f.id == msg) {
-                        Some(f) => format!("{said}: {}", f.msg.detail()),
+                        Some(f) => {
+                            let d = crate::i18n::zh_core::msg(&f.msg.detail());
+                            trf!("{said}: {d}", "{said}：{d}")
+                        }
                         None => said,
                     }
                 };
@@ -1147,8 +1161,6 @@ impl<P: Playground> Model<P> {
         Some(text)
     }
 }
-
-use super::history::subject;
 
 /// A note's kind as the feed styles it.
 fn note_kind(kind: NoteKind) -> &'static str {

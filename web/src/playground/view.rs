@@ -110,7 +110,10 @@ pub fn messages<P: Playground>(m: &Model<P>) -> Vec<MessageView> {
                 title: if fast {
                     String::new()
                 } else {
-                    format!("{} → {}: {}{why}", f.from, f.to, f.msg.detail())
+                    {
+                        let (from, to, d) = (f.from, f.to, zh_core::msg(&f.msg.detail()));
+                        trf!("{from} → {to}: {d}{why}", "{from} → {to}：{d}{why}")
+                    }
                 },
             }
         })
@@ -198,7 +201,12 @@ pub fn menu_items<P: Playground>(m: &Model<P>, x: NodeId) -> Vec<MenuItem> {
     } else {
         tr!("☐ Select for partition", "☐ 选入分区")
     };
-    let why = if P::PAUSE_WHY.en.is_empty() { String::new() } else { format!(" ({})", P::PAUSE_WHY.get()) };
+    let why = if P::PAUSE_WHY.en.is_empty() {
+        String::new()
+    } else {
+        let w = P::PAUSE_WHY.get();
+        trf!(" ({w})", "（{w}）")
+    };
     let mut items = vec![
         item("crash", tr!("✕ Crash", "✕ 崩溃"), up),
         item("restart", tr!("↻ Restart", "↻ 重启"), !up),

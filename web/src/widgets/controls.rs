@@ -185,7 +185,7 @@ pub fn status(p: &StatusProps) -> Html {
     html! {
         <p class="status" data-testid="status" data-time={p.time.to_string()} data-steps={p.steps.to_string()}
             data-hash={format!("{:016x}", p.hash)}>
-            { trf!("t = {t:.3} s · {steps} steps · trace {hash:016x}{seed}", "t = {t:.3} 秒 · {steps} 步 · 轨迹 {hash:016x}{seed}") }
+            { trf!("t = {t:.3} s · {steps} steps · trace {hash:016x}{seed}", "t = {t:.3} s · {steps} 步 · 轨迹 {hash:016x}{seed}") }
         </p>
     }
 }

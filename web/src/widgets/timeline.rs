@@ -25,6 +25,22 @@ const LABEL_MIN: f64 = 44.0;
 /// Room a label needs per character and for its padding, in SVG units (about 7 and 10 px on a
 /// 500 px plot): a span too narrow for its whole label shows none rather than a clipped one.
 const LABEL_CHAR: f64 = 14.0;
+
+/// A label's width in narrow characters: a CJK character is as wide as two Latin ones.
+fn label_width(label: &str) -> f64 {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                1.0
+            } else if ('\u{2e80}'..='\u{ffef}').contains(&c) {
+                2.0
+            } else {
+                1.0
+            }
+        })
+        .sum()
+}
 const LABEL_PAD: f64 = 20.0;
 
 /// One row: a node.
@@ -234,7 +250,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
         let (x0, x1) = frame.clip(s.from, to)?;
         let y = i as f64 * ROW;
         let title = span_title(p, i, s);
-        if x1 - x0 >= LABEL_MIN.max(LABEL_PAD + LABEL_CHAR * s.label.chars().count() as f64) && !s.label.is_empty() {
+        if x1 - x0 >= LABEL_MIN.max(LABEL_PAD + LABEL_CHAR * label_width(&s.label)) && !s.label.is_empty() {
             texts.push(html! {
                 <span class={classes!("tl-text", format!("tl-{}", s.class))}
                     style={format!("left: {}; width: {}; top: {}px", pct(x0), pct(x1 - x0), fmt(y))}>{ &s.label }</span>

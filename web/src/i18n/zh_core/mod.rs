@@ -35,7 +35,7 @@ pub fn text(en: &'static str) -> &'static str {
 /// forbids it) shows in English rather than not at all.
 pub fn msg(m: &Msg) -> String {
     match lang() {
-        Lang::En => m.to_string(),
+        Lang::En => m.english(),
         Lang::Zh => zh(m),
     }
 }

@@ -325,7 +325,7 @@ pub const ZH: &[(&str, &str)] = &[
             此后几乎所有请求都失败（后端在处理已经没人等待的请求）。B2 在 6 s 恢复；\
             慢启动让它的流量份额在一秒内逐步增加，队列随之排空。",
     ),
-    ("N+1: a spare replaces the dead backend", "N+1：备用节点顶替宕机后端"),
+    ("N+1: a spare replaces the dead backend", "N+1：备用后端顶替宕机后端"),
     (
         "The same load and crash with a warm spare: the controller misses B2 (node 4) three times, \
             provisions the spare for 2 s and swaps it in. The outage is detection + provisioning + the \

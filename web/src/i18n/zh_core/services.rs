@@ -14,11 +14,11 @@ pub const ZH: &[(&str, &str)] = &[
     ("{backend} failed {fails} health checks: unhealthy", "{backend} 健康检查失败 {fails} 次：判定为不健康"),
     ("1 request timed out so far", "迄今已有 1 个请求超时"),
     ("{n} requests timed out so far", "迄今已有 {n} 个请求超时"),
-    ("the controller finds {backend} dead and looks for a replacement", "控制器发现 {backend} 已失效，正在寻找替代者"),
+    ("the controller finds {backend} dead and looks for a replacement", "控制器发现{backend} 已失效，正在寻找替代者"),
     ("{backend} answers the controller again", "{backend} 重新响应控制器"),
-    ("{backend} answers again: a spare now", "{backend} 重新响应：现在作为备机"),
+    ("{backend} answers again: a spare now", "{backend} 重新响应：现在作为备用后端"),
     ("{backend} replaces {dead} in the pool", "{backend} 在池中替换了 {dead}"),
-    ("the controller provisions spare {backend}", "控制器开始调配备机 {backend}"),
+    ("the controller provisions spare {backend}", "控制器开始调配备用后端{backend}"),
     ("balancer {id} heard no advert: it takes the VIP", "负载均衡器 {id} 没有收到通告：接管 VIP"),
     ("balancer {id} lost its lease: it stops serving", "负载均衡器 {id} 失去了租约：停止服务"),
     ("balancer {id} hears a higher priority: it steps down", "负载均衡器 {id} 收到更高优先级的通告：主动退下"),
@@ -27,7 +27,7 @@ pub const ZH: &[(&str, &str)] = &[
     // The service lab's chart marks (core/src/lb/meter.rs).
     ("balancer {b} takes the VIP", "负载均衡器 {b} 接管 VIP"),
     ("node {node} ejected", "节点 {node} 被摘除"),
-    ("a spare joins the pool", "一台备机加入池中"),
+    ("a spare joins the pool", "一台备用后端加入池中"),
     // The service lab's invariant details (core/src/lb/invariants.rs).
     (
         "{issued} requests issued, but {ended} ended and {open} are open",
@@ -156,7 +156,7 @@ pub const ZH: &[(&str, &str)] = &[
          {min} are needed",
         "{nodes} 个节点除去客户端、负载均衡器、见证者和控制器后只剩 {backends} 个后端；至少需要 {min} 个",
     ),
-    ("{spares} spares leave no backend in the pool ({backends} backends)", "{spares} 台备机使池中一个后端都不剩（共 {backends} 个后端）"),
+    ("{spares} spares leave no backend in the pool ({backends} backends)", "{spares} 台备用后端使池中一个后端都不剩（共 {backends} 个后端）"),
     ("at most {max} weights", "最多 {max} 个权重"),
     ("expected exp, lognormal or const, got \"{v}\"", "应为 exp、lognormal 或 const，实际为 “{v}”"),
     ("unknown algorithm \"{v}\" (known: {known})", "未知算法 “{v}”（可选：{known}）"),

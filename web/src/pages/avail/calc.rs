@@ -218,14 +218,14 @@ pub fn calculator(p: &CalcProps) -> Html {
         <div class="calc">
             <p class="calc-what">{ { let (k, n) = (c.k, c.n); trf!("At least {k} of {n} nodes up, {crews}:", "{n} 个节点中至少 {k} 个在线，{crews}：") } }</p>
             <dl class="stats calc-stats">
-                <div class="wide" title={tr!("steady-state probability that a quorum is up", "多数派在线的稳态概率")}>
+                <div class="wide" title={tr!("steady-state probability that a quorum is up", "法定人数在线的稳态概率")}>
                     <dt>{ tr!("availability", "可用性") }</dt>
                     <dd data-testid="calc-availability" data-value={a.up.to_string()} data-down={a.down.to_string()}
                         data-ln-down={a.ln_down.to_string()}>
                         { format::availability(a) }
                     </dd>
                 </div>
-                <div title={tr!("unavailability: the fraction of time without a quorum", "不可用性：没有多数派的时间比例")}>
+                <div title={tr!("unavailability: the fraction of time without a quorum", "不可用性：没有法定人数的时间比例")}>
                     <dt>{ tr!("unavailability", "不可用性") }</dt><dd data-testid="calc-unavailability">{ format::unavailability(a) }</dd>
                 </div>
                 <div title={tr!("−log₁₀(unavailability)", "−log₁₀(不可用性)")}>
@@ -235,8 +235,8 @@ pub fn calculator(p: &CalcProps) -> Html {
                     <dd data-testid="calc-downtime-year" data-value={c.downtime.per_year.to_string()}>{ format::downtime_ln(c.downtime.ln_per_year) }</dd></div>
                 <div><dt>{ tr!("per month", "每月") }</dt><dd data-testid="calc-downtime-month">{ format::downtime_ln(c.downtime.ln_per_month) }</dd></div>
                 <div><dt>{ tr!("per week", "每周") }</dt><dd data-testid="calc-downtime-week">{ format::downtime_ln(c.downtime.ln_per_week) }</dd></div>
-                <div title={tr!("how often the quorum is lost, in steady state", "稳态下多数派丢失的频率")}>
-                    <dt>{ tr!("quorum losses", "多数派丢失") }</dt>
+                <div title={tr!("how often the quorum is lost, in steady state", "稳态下法定人数丢失的频率")}>
+                    <dt>{ tr!("quorum losses", "法定人数丢失") }</dt>
                     <dd data-testid="calc-outages-year" data-value={c.outages.ln_per_year().to_string()}>{ format::per_year_ln(c.outages.ln_per_year()) }</dd>
                 </div>
                 <div title={tr!("mean length of an outage: unavailability / frequency of loss", "一次中断的平均时长：不可用性 / 丢失频率")}>
@@ -244,7 +244,7 @@ pub fn calculator(p: &CalcProps) -> Html {
                     <dd data-testid="calc-outage-length" data-value={c.outages.ln_mean_hours.to_string()}>{ format::hours_ln(c.outages.ln_mean_hours) }</dd>
                 </div>
                 <div title={tr!("mean time from all nodes up until fewer than k are up", "从全部节点在线到在线节点少于 k 个的平均时间")}>
-                    <dt>{ tr!("mean time to quorum loss", "多数派丢失前的平均时间") }</dt><dd data-testid="calc-mttql" data-value={mttql_value}>{ mttql }</dd>
+                    <dt>{ tr!("mean time to quorum loss", "法定人数丢失前的平均时间") }</dt><dd data-testid="calc-mttql" data-value={mttql_value}>{ mttql }</dd>
                 </div>
             </dl>
             { for compare }
@@ -253,7 +253,7 @@ pub fn calculator(p: &CalcProps) -> Html {
                 <span>{ tr!("Chance of a quorum loss within", "从全部在线起，") }</span>
                 <Field kind="text" id="avail-mission" class="num" testid="mission" label={tr!("mission time", "任务时长")} min="" max=""
                     step="" value={mission_text} onchange={on_mission} />
-                <span>{ tr!("from all up: ", "内丢失多数派的概率：") }</span>
+                <span>{ tr!("from all up: ", "内丢失法定人数的概率：") }</span>
                 <b data-testid="calc-mission-loss" data-value={mission_value}>{ mission }</b>
             </div>
             <div class="row reverse">
@@ -283,7 +283,7 @@ fn parse_nines(s: &str) -> Result<f64, String> {
             let got = halab_core::scenario::units::shorten(s);
             Err(trf!(
                 "expected a number above 0 and at most 15, got \u{201c}{got}\u{201d}",
-                "需要一个大于 0 且不超过 15 的数，得到的是 \u{201c}{got}\u{201d}"
+                "需要一个大于 0 且不超过 15 的数，实际为 \u{201c}{got}\u{201d}"
             ))
         }
     }

@@ -535,7 +535,7 @@ fn readout(data: &ChartData, hover: Option<usize>, hovered: bool) -> Html {
                     let n = format::nines(-a.log10_down());
                     trf!(
                         "no quorum loss seen: at least {n} nines (95% bound)",
-                        "未见多数派丢失：至少 {n} 个九（95% 界）"
+                        "未见法定人数丢失：至少 {n} 个九（95% 界）"
                     )
                 }
                 Some(a) if a.ln_down == f64::NEG_INFINITY => tr!("no downtime", "无停机").to_owned(),

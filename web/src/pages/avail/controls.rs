@@ -23,7 +23,7 @@ fn whole(s: &str) -> Result<u32, String> {
     digits.parse::<u32>().map_err(|_| {
         trf!(
             "expected a whole number, got \u{201c}{got}\u{201d}",
-            "需要一个整数，得到的是 \u{201c}{got}\u{201d}"
+            "需要一个整数，实际为 \u{201c}{got}\u{201d}"
         )
     })
 }
@@ -186,8 +186,8 @@ pub fn setup(p: &SetupProps) -> Html {
                 <label for="avail-n"><span class="name">{ tr!("nodes n", "节点数 n") }</span></label>
                 <Field kind="number" id="avail-n" class="num" testid="n" label={tr!("nodes", "节点数")} min="1" max={MAX_N.to_string()} step="1"
                     value={s.n.to_string()} onchange={on_n} />
-                <label class="row" for="avail-q"><span>{ tr!("quorum k", "多数派 k") }</span></label>
-                <select id="avail-q" data-testid="quorum" aria-label={tr!("quorum: nodes that must be up", "多数派：必须在线的节点数")} onchange={on_quorum}>
+                <label class="row" for="avail-q"><span>{ tr!("quorum k", "法定人数 k") }</span></label>
+                <select id="avail-q" data-testid="quorum" aria-label={tr!("quorum: nodes that must be up", "法定人数：必须在线的节点数")} onchange={on_quorum}>
                     <option value="majority" selected={s.quorum.is_none()}>{ trf!("majority ({majority})", "过半数（{majority}）") }</option>
                     { for quorums }
                 </select>

@@ -80,7 +80,7 @@ pub fn curve_data(m: &AvailModel) -> ChartData {
     let (x_kind, x_title, x_name) = match s.axis {
         Axis::Nodes => {
             let q = quorum_text(m);
-            (XKind::Count, trf!("nodes n (quorum {q})", "节点数 n（多数派：{q}）"), "n")
+            (XKind::Count, trf!("nodes n (quorum {q})", "节点数 n（法定人数：{q}）"), "n")
         }
         Axis::Crews => {
             let (n, k) = (s.n, s.k());
@@ -198,7 +198,7 @@ pub fn measured_data(m: &Measurements, linear: bool) -> ChartData {
     ChartData {
         xs: m.points.iter().map(|p| f64::from(p.n)).collect(),
         x_kind: XKind::Count,
-        x_title: tr!("nodes n (majority quorum)", "节点数 n（多数派：过半数）").into(),
+        x_title: tr!("nodes n (majority quorum)", "节点数 n（法定人数：过半数）").into(),
         x_name: "n",
         series: vec![
             Series {
@@ -211,7 +211,7 @@ pub fn measured_data(m: &Measurements, linear: bool) -> ChartData {
             },
             Series {
                 key: "bound",
-                name: tr!("quorum up (this run's faults)", "多数派在线（本次运行的故障）").into(),
+                name: tr!("quorum up (this run's faults)", "法定人数在线（本次运行的故障）").into(),
                 colour: BOUND,
                 dashed: true,
                 dots: false,
@@ -464,7 +464,7 @@ pub fn avail_page(props: &PageProps) -> Html {
         html! {
             <p class="caption muted" data-testid="clamp-note">{ { let max = chart::MAX_NINES; trf!(
                 "Values beyond {max} nines are drawn on the {max}-nines line (hollow; the read-out gives the true value). Triangles are Monte Carlo points that saw no quorum loss: only a 95% bound is known, and the band runs from it upward.",
-                "超过 {max} 个九的值画在 {max} 个九的线上（空心；读数给出真实值）。三角形是未见多数派丢失的蒙特卡洛点：只知道一个 95% 界，阴影带从它向上延伸。") } }</p>
+                "超过 {max} 个九的值画在 {max} 个九的线上（空心；读数给出真实值）。三角形是未见法定人数丢失的蒙特卡洛点：只知道一个 95% 界，阴影带从它向上延伸。") } }</p>
         }
     });
     let scale = html! {
@@ -555,7 +555,7 @@ pub fn avail_page(props: &PageProps) -> Html {
                         share: m.share.clone(),
                         title: tr!(
                             "copy a link to exactly this setup: nodes, quorum, MTBF, MTTR, crews, axis, trials",
-                            "复制一个链接，完整复现此设置：节点数、多数派、MTBF、MTTR、修复组、坐标轴、试验次数"
+                            "复制一个链接，完整复现此设置：节点数、法定人数、MTBF、MTTR、修复组、坐标轴、试验次数"
                         )
                         .into(),
                     }) }

@@ -157,7 +157,7 @@ impl AvailModel {
             Action::Sla(v) => s.sla_ppm = v,
         }
         if let Err(e) = s.validate() {
-            let (field, message) = (field_name(&e.field), &e.message);
+            let (field, message) = (field_name(&e.field), crate::i18n::zh_core::msg(&e.message));
             self.refuse(trf!("Can't use that {field}: {message}.", "无法使用此设置（{field}）：{message}。"));
             return;
         }
@@ -295,7 +295,7 @@ fn measurements(s: &AvailScenario) -> Option<Measurements> {
 fn field_name(field: &str) -> &str {
     match field {
         "n" => tr!("number of nodes", "节点数"),
-        "q" => tr!("quorum", "多数派"),
+        "q" => tr!("quorum", "法定人数"),
         "crews" => tr!("number of repair crews", "修复组数"),
         "mtbf" => "MTBF",
         "mttr" => "MTTR",

@@ -409,7 +409,7 @@ fn the_page_reads_in_chinese() {
     let mut m = AvailModel::from_query("n=5&crews=1");
     let d = curve_data(&m);
     assert_eq!(d.series[1].name, "马尔可夫链，1 个修复组");
-    assert_eq!(d.x_title, "节点数 n（多数派：过半数）");
+    assert_eq!(d.x_title, "节点数 n（法定人数：过半数）");
     assert_eq!(format::nines_label(8), "8 个九");
     assert_eq!(format::per_year_ln(AvailModel::from_query("").calc.outages.ln_per_year()), "每 242 年一次");
     m.act(Action::N(500));

@@ -37,7 +37,7 @@ impl Playground for Lb {
         ("master", txt!("balancer holding the VIP", "持有 VIP 的负载均衡器")),
         ("backup", txt!("standby balancer", "备用负载均衡器")),
         ("witness", txt!("lease witness", "租约见证者")),
-        ("controller", txt!("spare controller", "备机控制器")),
+        ("controller", txt!("spare controller", "备用后端控制器")),
         ("backend", txt!("backend", "后端")),
         ("slow", txt!("slow backend", "慢后端")),
         ("failing", txt!("backend failing fast", "快速失败的后端")),
@@ -198,7 +198,7 @@ impl Playground for Lb {
                  of these.",
                 "客户端把请求发往一个虚拟 IP（VIP）；负载均衡器把请求分摊到各个后端。让一个后端崩溃、变慢或快速失败，\
                  让负载均衡器崩溃，或切断主备之间的链路——观察成功率、延迟和各后端的份额如何变化。健康检查、异常检测、\
-                 重试、备用负载均衡器和备机，各自解决其中一个问题。"
+                 重试、备用负载均衡器和备用后端，各自解决其中一个问题。"
             ) }
         }
     }

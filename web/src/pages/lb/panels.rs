@@ -243,7 +243,7 @@ pub fn charts(p: &ChartsProps) -> Html {
                 <span class="mk fault"><i></i>{ tr!("a fault", "故障") }</span>
                 <span class="mk ejection"><i></i>{ tr!("an ejection", "摘除") }</span>
                 <span class="mk failover"><i></i>{ tr!("the VIP moved", "VIP 迁移") }</span>
-                <span class="mk replacement"><i></i>{ tr!("a spare joined", "备机加入") }</span>
+                <span class="mk replacement"><i></i>{ tr!("a spare joined", "备用后端加入") }</span>
                 { tr!(" — point at a mark for what it was", " — 指向标记可查看是什么") }
             </p>
         </div>
@@ -351,7 +351,7 @@ pub fn availability(a: &Availability, labels: &[String]) -> Html {
             </p>
             <p class="muted">{ tr!(
                 "The model knows only up and down, and treats the backends alike and independent. It misses what users pay beyond that: the time to notice a failure (detection), to move the VIP (failover) and to warm a replacement up, and overload (a retry storm, a slow backend) with every host up. It can also be pessimistic: queues absorb a short dip below k backends, and ejection and health checks steer around a dead one.",
-                "这个模型只知道在线和宕机，并把各后端视为相同且相互独立。它漏掉了用户在此之外付出的代价：发现故障的时间（检测）、迁移 VIP 的时间（故障转移）、让替换机预热的时间，以及所有主机都在线时的过载（重试风暴、慢后端）。它也可能偏悲观：队列能吸收短暂低于 k 个后端的时段，摘除和健康检查也会绕开已死的后端。"
+                "这个模型只知道在线和宕机，并把各后端视为相同且相互独立。它漏掉了用户在此之外付出的代价：发现故障的时间（检测）、迁移 VIP 的时间（故障转移）、让替换机预热的时间，以及所有主机都在线时的过载（重试风暴、慢后端）。它也可能偏悲观：队列能吸收短暂低于 k 个后端的时段，摘除和健康检查也会绕开宕机的后端。"
             ) }</p>
         </div>
     }
@@ -407,7 +407,7 @@ pub fn explainer() -> Html {
             <ul>
                 <li><b>{ tr!("Health checks", "健康检查") }</b>{ tr!(
                     " find a dead backend within interval × unhealthy threshold; without them a balancer keeps sending it its share, and each of those requests waits out its timeout.",
-                    "在“间隔 × 不健康阈值”的时间内发现已死的后端；没有它，负载均衡器会继续把份额发给该后端，每个这样的请求都要等到超时。"
+                    "在“间隔 × 不健康阈值”的时间内发现宕机的后端；没有它，负载均衡器会继续把份额发给该后端，每个这样的请求都要等到超时。"
                 ) }</li>
                 <li><b>{ tr!("Outlier detection", "异常检测") }</b>{ tr!(
                     " ejects a backend that answers with errors in a row — faster than health checks, and it catches a backend that is up but broken. It never ejects more than max_ejection_percent of the pool.",
@@ -425,7 +425,7 @@ pub fn explainer() -> Html {
                     " (VRRP) removes the balancer as a single point of failure; the failover costs about three advert intervals. Cut the link between the pair and both take the VIP — unless a lease from a witness fences them.",
                     "（VRRP）消除了负载均衡器这个单点故障；故障转移大约需要三个通告间隔。切断主备之间的链路，两台都会接管 VIP——除非有见证者的租约隔离它们。"
                 ) }</li>
-                <li><b>{ tr!("Spares (N+M)", "备机（N+M）") }</b>{ tr!(
+                <li><b>{ tr!("Spares (N+M)", "备用后端（N+M）") }</b>{ tr!(
                     " restore capacity after a crash: detection, then provisioning, then the balancers' own health checks.",
                     "在崩溃后恢复容量：先检测，再开通，最后通过负载均衡器自己的健康检查。"
                 ) }</li>
@@ -559,12 +559,12 @@ pub fn settings(p: &SettingsProps) -> Html {
                 </span>
             </div>
             <label class="row">
-                <span>{ tr!("spares", "备机") }</span>
+                <span>{ tr!("spares", "备用后端") }</span>
                 { choice("spares", tr!("spare backends", "备用后端"), SPARES, l.spares, |s| match s { 0 => tr!("none", "无").to_owned(), s => format!("N+{s}") }, &set(p, |l, v| l.spares = v)) }
                 if l.spares > 0 {
                     { choice("provision", tr!("provisioning time", "开通时间"), PROVISIONS, l.provision, |t| { let d = format_duration(t); trf!("ready in {d}", "{d} 后就绪") }, &set(p, |l, v| l.provision = v)) }
                 }
-                <span class="muted">{ tr!("a controller swaps a spare in for a dead backend (warm: seconds; cold: minutes)", "控制器用备机替换已死的后端（热备：数秒；冷备：数分钟）") }</span>
+                <span class="muted">{ tr!("a controller swaps a spare in for a dead backend (warm: seconds; cold: minutes)", "控制器用备用后端替换宕机的后端（热备：数秒；冷备：数分钟）") }</span>
             </label>
         </>
     }

@@ -169,7 +169,7 @@ fn the_chosen_row_shows_the_value_chosen_first_even_after_a_violation() {
         halab_core::scenario::presets::PAXOS_PRESETS.iter().find(|p| p.id == "bug-acceptany").unwrap();
     let mut m = Model::<Paxos>::from_query(preset.query);
     m.sim.run_until(halab_core::protocol::SEC);
-    let v = m.sim.violation().expect("the bug preset breaks an invariant").detail.to_string();
+    let v = m.sim.violation().expect("the bug preset breaks an invariant").detail.english();
     let first = slots(&m).chosen[0].clone().expect("slot 0 was chosen");
     assert!(v.contains(&format!("after {first} had been chosen")), "{first} / {v}");
 }

@@ -21,7 +21,7 @@ fn whole(s: &str) -> Result<u32, String> {
     digits.parse::<u32>().map_err(|_| {
         trf!(
             "expected a whole number, got \u{201c}{got}\u{201d}",
-            "需要一个整数，得到的是 \u{201c}{got}\u{201d}"
+            "需要一个整数，实际为 \u{201c}{got}\u{201d}"
         )
     })
 }

@@ -145,7 +145,8 @@ impl RingModel {
             Action::Algorithm(a) => self.lab.set_algorithm(a),
         };
         if let Err(why) = result {
-            self.refuse(format!("{}: {}.", action.refused(), readable(&why)));
+            let (what, why) = (action.refused(), readable(&why));
+            self.refuse(trf!("{what}: {why}.", "{what}：{why}。"));
             return;
         }
         if *self.lab.scenario() == before {

@@ -111,8 +111,11 @@ pub fn moved_view(lab: &Lab) -> Option<MovedView> {
                         if whose.is_empty() { format!("Its {count}") } else { format!("{count}{whose}") };
                     format!("{lead} keys went to {to}.")
                 }
-                crate::i18n::Lang::Zh => {
+                crate::i18n::Lang::Zh if whose.is_empty() => {
                     trf!("Its {count} keys went to {to}.", "它的 {count} 个键迁往 {to}。")
+                }
+                crate::i18n::Lang::Zh => {
+                    trf!("{count} of its keys went to {to}.", "它有 {count} 个键迁往 {to}。")
                 }
             }
         }
@@ -179,7 +182,7 @@ pub fn moved_counter(p: &MovedProps) -> Html {
             </div>
             <p class="detail">
                 { &v.detail }{ " " }
-                <button class="link-button" data-testid="replay" onclick={p.on_replay.reform(|_: MouseEvent| ())}>{ "↻ flash again" }</button>
+                <button class="link-button" data-testid="replay" onclick={p.on_replay.reform(|_: MouseEvent| ())}>{ tr!("↻ flash again", "↻ 再闪一次") }</button>
             </p>
             <ul hidden=true data-testid="moved-flows">{ for flows }</ul>
         </div>
@@ -304,7 +307,7 @@ pub fn failure_panel(p: &FailureProps) -> Html {
                 <b class={classes!((f.lost_keys > 0).then_some("bad"))}>
                     { { let (n, s) = (thousands(f.lost_keys as u64), if f.lost_keys == 1 { "" } else { "s" }); trf!("{n} key{s} lost every replica", "{n} 个键的所有副本都丢失了") } }
                 </b>
-                { format!(" (R = {r}).") }
+                { trf!(" (R = {r}).", "（R = {r}）。") }
             </p>
             <p>{ { let n = thousands(f.replica_sets as u64); trf!("The keys use {n} distinct replica sets.", "这些键使用了 {n} 个不同的副本组。") } }</p>
             <p>

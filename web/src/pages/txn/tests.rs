@@ -204,7 +204,7 @@ fn a_long_coordinator_pause_splits_it_from_the_participants_and_atomicity_says_s
     let m = M::from_query("mode=3pc&faults=pause:0:2s@845ms&t=4s");
     let v = m.sim.violation().expect("the split is judged");
     assert_eq!(v.invariant, ATOMICITY);
-    assert_eq!(v.detail.to_string(), "txn 2: the coordinator committed, participant 1 aborted");
+    assert_eq!(v.detail.english(), "txn 2: the coordinator committed, participant 1 aborted");
     assert_eq!(row(&m, 2), ("split", "committed", vec!["aborted"; 3]));
 }
 

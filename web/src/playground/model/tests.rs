@@ -205,12 +205,31 @@ fn reconfigure_restarts_only_on_a_valid_change_and_keeps_faults() {
 #[test]
 fn runs_of_progress_notes_from_one_node_are_merged() {
     let mut m = RaftModel::from_query("n=3");
-    m.push_note(Note { time: 1, kind: "commit", text: "node 1 committed up to index 1".into() });
-    m.push_note(Note { time: 2, kind: "commit", text: "node 1 committed up to index 2".into() });
-    m.push_note(Note { time: 3, kind: "commit", text: "node 2 committed up to index 2".into() });
-    m.push_note(Note { time: 4, kind: "role", text: "node 0 stands for election in term 2".into() });
-    m.push_note(Note { time: 5, kind: "commit", text: "node 0 learned slot 4: k1=4".into() });
-    m.push_note(Note { time: 6, kind: "commit", text: "node 0 learned slot 5: k2=5".into() });
+    use halab_core::msg;
+    let feed = |m: &mut RaftModel| {
+        let (committed, stands) = ("commit", "role");
+        m.notes.clear();
+        m.push_note(Note::of(1, committed, &msg!("node {id} committed up to index {n}", id = 1u8, n = 1u64)));
+        m.push_note(Note::of(2, committed, &msg!("node {id} committed up to index {n}", id = 1u8, n = 2u64)));
+        m.push_note(Note::of(3, committed, &msg!("node {id} committed up to index {n}", id = 2u8, n = 2u64)));
+        m.push_note(Note::of(
+            4,
+            stands,
+            &msg!("node {id} stands for election in term {term}", id = 0u8, term = 2u64),
+        ));
+        m.push_note(Note::of(
+            5,
+            committed,
+            &msg!("node {id} learned slot {slot}: {v}", id = 0u8, slot = 4u64, v = "k1=4"),
+        ));
+        m.push_note(Note::of(
+            6,
+            committed,
+            &msg!("node {id} learned slot {slot}: {v}", id = 0u8, slot = 5u64, v = "k2=5"),
+        ));
+        m.notes.iter().map(|n| n.time).collect::<Vec<_>>()
+    };
+    let english = feed(&mut m);
     let texts: Vec<&str> = m.notes.iter().map(|n| n.text.as_str()).collect();
     assert_eq!(
         texts,
@@ -221,6 +240,12 @@ fn runs_of_progress_notes_from_one_node_are_merged() {
             "node 1 committed up to index 2"
         ]
     );
+    crate::i18n::set_lang(crate::i18n::Lang::Zh);
+    let chinese = feed(&mut m);
+    let first = m.notes[0].text.clone();
+    crate::i18n::set_lang(crate::i18n::Lang::En);
+    assert_eq!(chinese, english, "the same notes merge in both languages");
+    assert!(first.contains("k2=5") && !first.contains("node"), "{first}");
 }
 
 /// Runs a pending replay to its end in slices of `slice` steps; returns the number of slices.
