@@ -46,6 +46,7 @@
 //! assert_eq!(at, SEC + 1);
 //! ```
 
+pub mod check;
 pub mod client;
 pub mod cluster;
 pub mod compact;

@@ -1,0 +1,265 @@
+//! Exhaustive checking (issue 16): every interleaving of the enabled steps from a state, within
+//! bounds, as Stateright and TLC explore a model, but over the same `Protocol` code the
+//! simulator and the page run.
+//!
+//! A step is delivering a message in flight, firing an armed timer, dropping or duplicating a
+//! message, crashing or restarting a node, or handing a node a client request ([`Step`]);
+//! faults and requests come from a budget ([`Bounds`]). States are deduplicated by a 64-bit
+//! fingerprint ([`World::fingerprint`]), every new state is judged by the protocol's invariant
+//! checker, and breadth-first order makes the first violation found a shortest one. The search
+//! runs in slices ([`Search::run`]), so a page can explore between frames and cancel.
+//!
+//! Blind spots, by construction: time is abstract (a handler that read its clock would see 0;
+//! none of the protocols checked here does), a timer may fire whenever it is armed, and two
+//! paths to one state count once, so a checker's history from the second path is not judged.
+
+mod world;
+
+pub use world::{Envelope, Explore, Spent, World};
+
+use crate::invariant::{Broken, Checker};
+use crate::protocol::NodeId;
+use std::collections::{HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// One step of a path, naming what it acts on by position in the state it is taken from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// The `i`-th message in flight arrives.
+    Deliver(u16),
+    /// The `i`-th message in flight is lost.
+    Drop(u16),
+    /// The `i`-th message in flight is copied (both copies will arrive, or not).
+    Duplicate(u16),
+    /// Node `n`'s `k`-th armed timer (in the timers' order) fires.
+    Fire(NodeId, u8),
+    Crash(NodeId),
+    Restart(NodeId),
+    /// Node `n` receives the next client request.
+    Input(NodeId),
+}
+
+/// How far the search goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// Steps from the start.
+    pub depth: u32,
+    pub drops: u8,
+    pub dups: u8,
+    pub crashes: u8,
+    /// Timer firings in all. Timers re-arm (a proposer retries with a higher ballot, a
+    /// candidate stands again in a new term), so without a bound no state space is finite.
+    pub timeouts: u8,
+    /// Client requests in all.
+    pub inputs: u8,
+    /// Stop (with [`Verdict::Limit`]) after this many unique states.
+    pub max_states: u64,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds { depth: 20, drops: 0, dups: 0, crashes: 0, timeouts: 4, inputs: 0, max_states: 1_000_000 }
+    }
+}
+
+/// Breadth-first finds shortest counterexamples; depth-first reaches deep states sooner with
+/// a frontier of one path's width (but may cut a state it first met deep, so within a depth
+/// bound it can miss what breadth-first finds).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    #[default]
+    BreadthFirst,
+    DepthFirst,
+}
+
+/// Where a search stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// More to explore.
+    Running,
+    /// Every state within the bounds was explored and judged; none breaks an invariant.
+    Done,
+    /// Stopped at [`Bounds::max_states`].
+    Limit,
+    /// An invariant broke; `path` leads from the start to the state that broke it.
+    Violated { path: Vec<Step>, broken: Broken },
+}
+
+/// Counters a page shows while the search runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Distinct states found (the start included).
+    pub unique: u64,
+    /// Steps taken, including those that led to a state already seen.
+    pub transitions: u64,
+    /// States found but not yet expanded.
+    pub frontier: usize,
+    /// The deepest state expanded so far.
+    pub depth: u32,
+    /// States not expanded because they lie at the depth bound.
+    pub at_bound: u64,
+}
+
+/// Fingerprints are hashes already: the set need not hash them again.
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 fingerprints are stored")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub struct Search<P: Explore> {
+    start: World<P>,
+    bounds: Bounds,
+    order: Order,
+    seen: HashSet<u64, BuildHasherDefault<Identity>>,
+    /// States to expand: their place in `tree`, their depth, the state.
+    frontier: VecDeque<(u32, u32, World<P>)>,
+    /// Every state found, as (the state it was found from, the step): index 0 is the start.
+    tree: Vec<(u32, Step)>,
+    stats: Stats,
+    verdict: Verdict,
+    steps: Vec<Step>,
+}
+
+impl<P: Explore> Search<P> {
+    /// A search from `protocol`'s first state, judged by `checker`.
+    pub fn boot(protocol: P, checker: impl Checker<P> + 'static, bounds: Bounds, order: Order) -> Self {
+        match World::boot(protocol.clone(), Some(Box::new(checker))) {
+            Ok(w) => Self::from(w, bounds, order),
+            Err(broken) => {
+                let start = World::boot(protocol, None).expect("without a checker nothing breaks");
+                let mut s = Self::from(start, bounds, order);
+                s.frontier.clear();
+                s.verdict = Verdict::Violated { path: Vec::new(), broken };
+                s
+            }
+        }
+    }
+
+    /// A search from `start` (say, the state a page shows).
+    pub fn from(start: World<P>, bounds: Bounds, order: Order) -> Self {
+        let mut seen = HashSet::default();
+        seen.insert(start.fingerprint());
+        let mut frontier = VecDeque::new();
+        frontier.push_back((0, 0, start.clone()));
+        Search {
+            start,
+            bounds,
+            order,
+            seen,
+            frontier,
+            tree: vec![(0, Step::Deliver(0))],
+            stats: Stats { unique: 1, frontier: 1, ..Stats::default() },
+            verdict: Verdict::Running,
+            steps: Vec::new(),
+        }
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    pub fn verdict(&self) -> &Verdict {
+        &self.verdict
+    }
+
+    pub fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+
+    /// The state the search started from.
+    pub fn start(&self) -> &World<P> {
+        &self.start
+    }
+
+    /// Expands up to `states` states, then returns where the search stands.
+    pub fn run(&mut self, states: u64) -> &Verdict {
+        for _ in 0..states {
+            if self.verdict != Verdict::Running {
+                break;
+            }
+            self.expand_one();
+        }
+        &self.verdict
+    }
+
+    fn expand_one(&mut self) {
+        let next = match self.order {
+            Order::BreadthFirst => self.frontier.pop_front(),
+            Order::DepthFirst => self.frontier.pop_back(),
+        };
+        let Some((at, depth, world)) = next else {
+            self.verdict = Verdict::Done;
+            return;
+        };
+        self.stats.depth = self.stats.depth.max(depth);
+        if depth >= self.bounds.depth {
+            self.stats.at_bound += 1;
+            self.stats.frontier = self.frontier.len();
+            return;
+        }
+        let mut steps = std::mem::take(&mut self.steps);
+        world.steps(&self.bounds, &mut steps);
+        for &step in &steps {
+            let mut next = world.clone();
+            let judged = next.take(step);
+            self.stats.transitions += 1;
+            if !self.seen.insert(next.fingerprint()) {
+                continue;
+            }
+            self.tree.push((at, step));
+            self.stats.unique += 1;
+            if let Err(broken) = judged {
+                let path = self.path_to(self.tree.len() as u32 - 1);
+                self.verdict = Verdict::Violated { path, broken };
+                break;
+            }
+            if self.stats.unique >= self.bounds.max_states {
+                self.verdict = Verdict::Limit;
+                break;
+            }
+            self.frontier.push_back((self.tree.len() as u32 - 1, depth + 1, next));
+        }
+        self.steps = steps;
+        self.stats.frontier = self.frontier.len();
+    }
+
+    /// The steps from the start to state `i` of the tree.
+    fn path_to(&self, mut i: u32) -> Vec<Step> {
+        let mut path = Vec::new();
+        while i != 0 {
+            let (parent, step) = self.tree[i as usize];
+            path.push(step);
+            i = parent;
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// Takes `path` from `start`, returning every state on the way (the start first) and the
+/// invariant the last step broke, if one did: how a counterexample is shown and replayed.
+pub fn replay<P: Explore>(start: &World<P>, path: &[Step]) -> (Vec<World<P>>, Option<Broken>) {
+    let mut states = vec![start.clone()];
+    for &step in path {
+        let mut next = states.last().expect("the start is there").clone();
+        let judged = next.take(step);
+        states.push(next);
+        if let Err(b) = judged {
+            return (states, Some(b));
+        }
+    }
+    (states, None)
+}
+
+#[cfg(test)]
+mod tests;

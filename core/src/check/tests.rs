@@ -1,0 +1,140 @@
+use super::*;
+use crate::paxos::invariants::PaxosChecker;
+use crate::paxos::{Mode, Paxos, PaxosConfig};
+use crate::raft::invariants::RaftChecker;
+use crate::raft::{Raft, RaftConfig};
+use crate::txn::invariants::TxnChecker;
+use crate::txn::{Txn, TxnConfig};
+
+fn single_paxos(proposers: usize, nodes: usize) -> Paxos {
+    Paxos::new(PaxosConfig { nodes, proposers, mode: Mode::Single, ..PaxosConfig::default() })
+}
+
+fn run_to_end<P: Explore>(mut s: Search<P>) -> (Verdict, Stats) {
+    while *s.run(10_000) == Verdict::Running {}
+    (s.verdict().clone(), s.stats())
+}
+
+fn raft(bug: Option<&str>) -> Raft {
+    let mut c = RaftConfig { nodes: 3, ..RaftConfig::default() };
+    if let Some(bug) = bug {
+        *c.bugs.flag_mut(bug).expect("a Raft bug switch") = true;
+    }
+    Raft::new(c)
+}
+
+fn txn(bug: Option<&str>) -> Txn {
+    let mut c = TxnConfig { nodes: 4, ..TxnConfig::default() };
+    if let Some(bug) = bug {
+        *c.bugs.flag_mut(bug).expect("a commit bug switch") = true;
+    }
+    Txn::new(c)
+}
+
+/// Regression pins, as Stateright's examples keep theirs: a change to a protocol, to the steps
+/// or to the fingerprint that changes what the search sees moves one of these.
+#[test]
+fn state_counts_of_small_configurations_are_pinned() {
+    let b = Bounds { depth: 10, timeouts: 2, ..Bounds::default() };
+    let (v, st) =
+        run_to_end(Search::boot(single_paxos(2, 3), PaxosChecker::default(), b, Order::BreadthFirst));
+    assert_eq!(
+        (v, st.unique, st.transitions),
+        (Verdict::Done, 38_439, 98_275),
+        "single-decree Paxos, 2 proposers, 3 acceptors"
+    );
+
+    // Two-phase commit with three participants is finite: the whole space lies within 12 steps.
+    let b = Bounds { depth: 30, timeouts: 2, ..Bounds::default() };
+    let (v, st) = run_to_end(Search::boot(txn(None), TxnChecker::default(), b, Order::BreadthFirst));
+    assert_eq!((v, st.unique, st.depth, st.at_bound), (Verdict::Done, 743, 12, 0), "2PC, 3 participants");
+
+    let b = Bounds { depth: 8, timeouts: 2, inputs: 1, ..Bounds::default() };
+    let (v, st) = run_to_end(Search::boot(raft(None), RaftChecker::default(), b, Order::BreadthFirst));
+    assert_eq!((v, st.unique, st.transitions), (Verdict::Done, 13_847, 36_516), "Raft, 3 nodes, depth 8");
+}
+
+/// The bug switches the search finds, each with the bounds it needs and the length of the
+/// shortest counterexample; the same bounds without the bug find nothing.
+#[test]
+fn bug_switches_are_found_with_shortest_counterexamples_that_replay() {
+    let cases: [(&str, Bounds, usize, &str); 2] = [
+        (
+            "forget",
+            Bounds { depth: 8, timeouts: 3, crashes: 1, ..Bounds::default() },
+            8,
+            crate::raft::invariants::ELECTION_SAFETY,
+        ),
+        (
+            "vote",
+            Bounds { depth: 9, timeouts: 3, inputs: 1, crashes: 1, ..Bounds::default() },
+            9,
+            crate::raft::invariants::LEADER_COMPLETENESS,
+        ),
+    ];
+    for (bug, bounds, len, invariant) in cases {
+        let s = Search::boot(raft(Some(bug)), RaftChecker::default(), bounds, Order::BreadthFirst);
+        let start = s.start().clone();
+        let (v, _) = run_to_end(s);
+        let Verdict::Violated { path, broken } = v else { panic!("raft {bug}: {v:?}") };
+        assert_eq!((path.len(), broken.invariant), (len, invariant), "raft {bug}: {path:?}");
+        let (states, replayed) = replay(&start, &path);
+        assert_eq!(
+            replayed.map(|b| b.invariant),
+            Some(invariant),
+            "raft {bug}: the path replays to the violation"
+        );
+        assert_eq!(states.len(), len + 1);
+    }
+    let bounds = Bounds { depth: 8, timeouts: 3, crashes: 1, ..Bounds::default() };
+    let (v, _) = run_to_end(Search::boot(raft(None), RaftChecker::default(), bounds, Order::BreadthFirst));
+    assert_eq!(v, Verdict::Done, "correct Raft within the bounds that break forget");
+
+    let bounds = Bounds { depth: 12, timeouts: 3, ..Bounds::default() };
+    let s = Search::boot(txn(Some("committimeout")), TxnChecker::default(), bounds, Order::BreadthFirst);
+    let start = s.start().clone();
+    let (v, _) = run_to_end(s);
+    let Verdict::Violated { path, broken } = v else { panic!("committimeout: {v:?}") };
+    assert_eq!((path.len(), broken.invariant), (3, crate::txn::invariants::VALIDITY));
+    assert!(replay(&start, &path).1.is_some());
+    let (v, _) = run_to_end(Search::boot(txn(None), TxnChecker::default(), bounds, Order::BreadthFirst));
+    assert_eq!(v, Verdict::Done, "correct 2PC within the same bounds");
+}
+
+#[test]
+fn depth_first_finds_a_bug_too_and_slices_do_not_change_a_search() {
+    let bounds = Bounds { depth: 12, timeouts: 3, crashes: 1, ..Bounds::default() };
+    let (v, _) =
+        run_to_end(Search::boot(raft(Some("forget")), RaftChecker::default(), bounds, Order::DepthFirst));
+    assert!(
+        matches!(&v, Verdict::Violated { broken, .. } if broken.invariant == crate::raft::invariants::ELECTION_SAFETY),
+        "{v:?}"
+    );
+
+    let b = Bounds { depth: 8, timeouts: 2, ..Bounds::default() };
+    let mut sliced = Search::boot(single_paxos(2, 3), PaxosChecker::default(), b, Order::BreadthFirst);
+    while *sliced.run(7) == Verdict::Running {}
+    let whole = run_to_end(Search::boot(single_paxos(2, 3), PaxosChecker::default(), b, Order::BreadthFirst));
+    assert_eq!((sliced.verdict().clone(), sliced.stats()), whole);
+}
+
+#[test]
+fn the_order_of_messages_in_flight_is_not_part_of_a_state() {
+    let s = Search::boot(single_paxos(1, 3), PaxosChecker::default(), Bounds::default(), Order::BreadthFirst);
+    let mut w = s.start().clone();
+    w.take(Step::Fire(0, 0)).expect("the proposer starts");
+    assert!(w.net.len() >= 2, "{:?}", w.net);
+    let before = w.fingerprint();
+    w.net.swap(0, 1);
+    assert_eq!(w.fingerprint(), before);
+    w.net.pop();
+    assert_ne!(w.fingerprint(), before, "a message more or less is another state");
+}
+
+#[test]
+fn the_state_limit_stops_a_search() {
+    let b = Bounds { depth: 30, timeouts: 3, max_states: 1_000, ..Bounds::default() };
+    let (v, st) =
+        run_to_end(Search::boot(single_paxos(2, 3), PaxosChecker::default(), b, Order::BreadthFirst));
+    assert_eq!((v, st.unique), (Verdict::Limit, 1_000));
+}

@@ -1,0 +1,259 @@
+//! One state of the search: the cluster, the messages in flight, the faults spent, and the
+//! invariant checker that has watched the path to it.
+//!
+//! Time is abstract here. A timer is armed or not; any armed timer may fire next, and any
+//! message in flight may arrive next, so the search covers every order the simulator's clock
+//! could produce and more (a timer firing "too early" is a schedule a slow clock allows).
+//! Handlers are run at time 0: the protocols checked here do not read the clock.
+
+use super::{Bounds, Step};
+use crate::cluster::{Armed, Cluster};
+use crate::invariant::{Broken, Checker};
+use crate::protocol::{Effect, Effects, Event, NodeId, Protocol};
+use crate::sim::trace::StableHasher;
+use std::hash::{Hash, Hasher};
+
+/// What a protocol adds to the search: the client requests it may receive.
+pub trait Explore: Protocol {
+    /// The `k`-th client request (`k` from 0) the search may hand to each node, if clients
+    /// write to this protocol. Single-decree Paxos and atomic commit start on their own.
+    fn input(&self, _k: u8) -> Option<Self::Input> {
+        None
+    }
+}
+
+/// A message on the wire.
+pub struct Envelope<P: Protocol> {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub msg: P::Msg,
+}
+
+impl<P: Protocol> Clone for Envelope<P> {
+    fn clone(&self) -> Self {
+        Envelope { from: self.from, to: self.to, msg: self.msg.clone() }
+    }
+}
+
+impl<P: Protocol> Hash for Envelope<P> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        (self.from, self.to, &self.msg).hash(h);
+    }
+}
+
+impl<P: Protocol> std::fmt::Debug for Envelope<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} → {}: {:?}", self.from, self.to, self.msg)
+    }
+}
+
+/// Faults and requests spent on the path so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Spent {
+    pub drops: u8,
+    pub dups: u8,
+    pub crashes: u8,
+    pub timeouts: u8,
+    pub inputs: u8,
+}
+
+pub struct World<P: Protocol> {
+    pub cluster: Cluster<P>,
+    /// In the order sent; a [`Step`] names an envelope by its place here.
+    pub net: Vec<Envelope<P>>,
+    pub spent: Spent,
+    checker: Option<Box<dyn Checker<P>>>,
+}
+
+impl<P: Protocol> Clone for World<P> {
+    fn clone(&self) -> Self {
+        World {
+            cluster: self.cluster.clone(),
+            net: self.net.clone(),
+            spent: self.spent,
+            checker: self.checker.as_ref().map(|c| c.clone_box()),
+        }
+    }
+}
+
+const ARMED: Armed = Armed { at: 0, seq: 0, entry: 0, entry_at: 0 };
+
+impl<P: Explore> World<P> {
+    /// Every node booted, its boot effects applied; `None` if the boot itself breaks an
+    /// invariant (then `Err`).
+    pub fn boot(protocol: P, checker: Option<Box<dyn Checker<P>>>) -> Result<Self, Broken> {
+        let (cluster, boot) = Cluster::boot(protocol);
+        let mut w = World { cluster, net: Vec::new(), spent: Spent::default(), checker };
+        for (id, out) in boot.into_iter().enumerate() {
+            w.apply(id as NodeId, out);
+        }
+        w.check(None)?;
+        Ok(w)
+    }
+
+    /// The steps enabled here, in a fixed order (so a search is the same on every machine).
+    pub fn steps(&self, bounds: &Bounds, out: &mut Vec<Step>) {
+        out.clear();
+        for i in 0..self.net.len() as u16 {
+            out.push(Step::Deliver(i));
+        }
+        if self.spent.timeouts < bounds.timeouts {
+            for (id, node) in self.cluster.nodes.iter().enumerate() {
+                if node.state.is_some() {
+                    out.extend((0..node.timers.len() as u8).map(|t| Step::Fire(id as NodeId, t)));
+                }
+            }
+        }
+        if self.spent.drops < bounds.drops {
+            out.extend((0..self.net.len() as u16).map(Step::Drop));
+        }
+        if self.spent.dups < bounds.dups {
+            out.extend((0..self.net.len() as u16).map(Step::Duplicate));
+        }
+        for (id, node) in self.cluster.nodes.iter().enumerate() {
+            let id = id as NodeId;
+            match node.state {
+                Some(_) if self.spent.crashes < bounds.crashes => out.push(Step::Crash(id)),
+                None => out.push(Step::Restart(id)),
+                _ => {}
+            }
+        }
+        if self.spent.inputs < bounds.inputs && self.cluster.protocol.input(self.spent.inputs).is_some() {
+            out.extend(
+                (0..self.cluster.len() as NodeId)
+                    .filter(|&i| self.cluster.nodes[i as usize].state.is_some())
+                    .map(Step::Input),
+            );
+        }
+    }
+
+    /// Takes `step`; `Err` if the state it leads to breaks an invariant.
+    pub fn take(&mut self, step: Step) -> Result<(), Broken> {
+        let touched = match step {
+            Step::Deliver(i) => {
+                let e = self.net.remove(i as usize);
+                self.handle(e.to, Event::Msg { from: e.from, msg: e.msg });
+                Some(e.to)
+            }
+            Step::Drop(i) => {
+                self.net.remove(i as usize);
+                self.spent.drops += 1;
+                None
+            }
+            Step::Duplicate(i) => {
+                let copy = self.net[i as usize].clone();
+                self.net.push(copy);
+                self.spent.dups += 1;
+                None
+            }
+            Step::Fire(id, t) => {
+                let node = &mut self.cluster.nodes[id as usize];
+                let timer = node.timers.keys().nth(t as usize).cloned();
+                if let Some(timer) = timer {
+                    node.timers.remove(&timer);
+                    self.spent.timeouts += 1;
+                    self.handle(id, Event::Timer(timer));
+                }
+                Some(id)
+            }
+            Step::Crash(id) => {
+                self.cluster.crash(id);
+                self.spent.crashes += 1;
+                Some(id)
+            }
+            Step::Restart(id) => {
+                if let Some(out) = self.cluster.restart(id) {
+                    self.apply(id, out);
+                }
+                Some(id)
+            }
+            Step::Input(id) => {
+                if let Some(input) = self.cluster.protocol.input(self.spent.inputs) {
+                    self.spent.inputs += 1;
+                    self.handle(id, Event::Input(input));
+                }
+                Some(id)
+            }
+        };
+        self.check(touched)
+    }
+
+    fn handle(&mut self, id: NodeId, event: Event<P>) {
+        if let Some(out) = self.cluster.handle(id, 0, event) {
+            self.apply(id, out);
+        }
+    }
+
+    fn apply(&mut self, id: NodeId, out: Effects<P>) {
+        let n = self.cluster.len();
+        for e in out.0 {
+            match e {
+                Effect::Send { to, msg } if (to as usize) < n => {
+                    self.net.push(Envelope { from: id, to, msg })
+                }
+                Effect::SetTimer { timer, .. } | Effect::SetTimerDrawn { timer, .. } => {
+                    self.cluster.nodes[id as usize].timers.insert(timer, ARMED);
+                }
+                Effect::CancelTimer(timer) => {
+                    self.cluster.nodes[id as usize].timers.remove(&timer);
+                }
+                // Stored by the cluster; replies and notes do not change what can happen next.
+                Effect::Send { .. } | Effect::Persist(_) | Effect::Output(_) | Effect::Note(_) => {}
+            }
+        }
+    }
+
+    fn check(&mut self, touched: Option<NodeId>) -> Result<(), Broken> {
+        match self.checker.as_mut() {
+            Some(c) => c.check(&self.cluster, touched),
+            None => Ok(()),
+        }
+    }
+
+    /// A 64-bit fingerprint of what decides the future: every node's live and durable state and
+    /// armed timers, the messages in flight as a multiset (their order is not a fact of the
+    /// world), and the faults left. The checker's history is not in it: two paths to one
+    /// state are one state, as in Stateright and TLC.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = StableHasher::default();
+        for node in &self.cluster.nodes {
+            node.state.hash(&mut h);
+            node.durable.hash(&mut h);
+            node.timers.len().hash(&mut h);
+            for t in node.timers.keys() {
+                t.hash(&mut h);
+            }
+        }
+        let mut wire: Vec<u64> = self
+            .net
+            .iter()
+            .map(|e| {
+                let mut h = StableHasher::default();
+                e.hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        wire.sort_unstable();
+        wire.hash(&mut h);
+        self.spent.hash(&mut h);
+        h.finish()
+    }
+}
+
+impl Explore for crate::raft::Raft {
+    fn input(&self, k: u8) -> Option<crate::raft::Input> {
+        Some(crate::raft::Input::Put { req: u64::from(k) + 1, key: 0, value: u32::from(k) + 1 })
+    }
+}
+
+impl Explore for crate::paxos::Paxos {
+    fn input(&self, k: u8) -> Option<crate::paxos::Input> {
+        (self.config.mode == crate::paxos::Mode::Multi).then(|| crate::paxos::Input::Put {
+            req: u64::from(k) + 1,
+            key: 0,
+            value: u32::from(k) + 1,
+        })
+    }
+}
+
+impl Explore for crate::txn::Txn {}
