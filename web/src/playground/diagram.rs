@@ -321,6 +321,7 @@ pub fn build(
             let at = fmt_time(m.time);
             let (kind, title) = match (&m.kind, m.node) {
                 (MarkKind::Timer(label), _) => {
+                    let label = timer_words(label);
                     ("timer", trf!("{label} fired at {at}", "{label} 定时器于 {at} 触发"))
                 }
                 (MarkKind::Fault(text), None) => ("net", trf!("{text} at {at}", "{at}：{text}")),
@@ -482,6 +483,49 @@ fn diagram_of<P: Playground>(m: &Model<P>, history: &History, step: u64, own: bo
         band.title = super::view::role_words::<P>(band.role);
     }
     v
+}
+
+/// The protocols' timers by their names in the trace (`Election`, `Flush(28)`), for a Chinese
+/// reader; English shows the name as the code spells it.
+const TIMERS: &[(&str, crate::i18n::Text)] = &[
+    ("Election", txt!("Election", "选举")),
+    ("Heartbeat", txt!("Heartbeat", "心跳")),
+    ("Retry", txt!("Retry", "重试")),
+    ("LeaderTimeout", txt!("LeaderTimeout", "领导者超时")),
+    ("Expire", txt!("Expire", "租约到期")),
+    ("Grace", txt!("Grace", "宽限期")),
+    ("Acquire", txt!("Acquire", "申请锁")),
+    ("LeaseEnd", txt!("LeaseEnd", "租约结束")),
+    ("Renew", txt!("Renew", "续约")),
+    ("Work", txt!("Work", "工作")),
+    ("Begin", txt!("Begin", "开始事务")),
+    ("VoteTimeout", txt!("VoteTimeout", "投票超时")),
+    ("Flush", txt!("Flush", "刷盘")),
+    ("AckTimeout", txt!("AckTimeout", "确认超时")),
+    ("Resend", txt!("Resend", "重发")),
+    ("Ask", txt!("Ask", "询问")),
+    ("Decide", txt!("Decide", "自行决定")),
+    ("Voting", txt!("Voting", "投票")),
+    ("Logging", txt!("Logging", "写日志")),
+    ("Arrival", txt!("Arrival", "请求到达")),
+    ("Think", txt!("Think", "思考")),
+    ("Wake", txt!("Wake", "唤醒")),
+    ("Service", txt!("Service", "服务")),
+    ("CheckRound", txt!("CheckRound", "健康检查轮次")),
+    ("Sweep", txt!("Sweep", "扫描")),
+    ("Advert", txt!("Advert", "通告")),
+    ("MasterDown", txt!("MasterDown", "主机失联")),
+    ("LeaseRenew", txt!("LeaseRenew", "租约续期")),
+    ("WitnessReady", txt!("WitnessReady", "见证者就绪")),
+    ("Detect", txt!("Detect", "检测")),
+];
+
+fn timer_words(label: &str) -> String {
+    let name = label.split('(').next().unwrap_or(label);
+    match TIMERS.iter().find(|(n, _)| *n == name) {
+        Some((_, words)) => format!("{}{}", words.get(), &label[name.len()..]),
+        None => label.to_owned(),
+    }
 }
 
 #[cfg(test)]
