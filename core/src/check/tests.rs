@@ -40,7 +40,7 @@ fn state_counts_of_small_configurations_are_pinned() {
         run_to_end(Search::boot(single_paxos(2, 3), PaxosChecker::default(), b, Order::BreadthFirst));
     assert_eq!(
         (v, st.unique, st.transitions),
-        (Verdict::Done, 38_439, 98_275),
+        (Verdict::Done, 28_977, 80_329),
         "single-decree Paxos, 2 proposers, 3 acceptors"
     );
 
@@ -137,4 +137,18 @@ fn the_state_limit_stops_a_search() {
     let (v, st) =
         run_to_end(Search::boot(single_paxos(2, 3), PaxosChecker::default(), b, Order::BreadthFirst));
     assert_eq!((v, st.unique), (Verdict::Limit, 1_000));
+}
+
+#[test]
+fn a_paxos_state_is_the_same_state_whatever_its_last_step_noted() {
+    let s = Search::boot(single_paxos(1, 3), PaxosChecker::default(), Bounds::default(), Order::BreadthFirst);
+    let mut w = s.start().clone();
+    w.take(Step::Fire(0, 0)).expect("the proposer starts");
+    let before = w.fingerprint();
+    let node = w.cluster.nodes[1].state.as_mut().expect("node 1 is up");
+    node.accepted_now = Some(0);
+    node.learned_now.push(0);
+    assert_eq!(w.fingerprint(), before, "notes about the step just taken are not the state");
+    w.cluster.nodes[1].state.as_mut().expect("up").promised = crate::paxos::Ballot { round: 9, node: 0 };
+    assert_ne!(w.fingerprint(), before, "a promise is");
 }

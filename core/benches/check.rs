@@ -1,0 +1,47 @@
+//! The exhaustive checker's speed: unique states per second on the configurations its tests
+//! pin (issue 16). Each iteration is a whole search, so states/s = unique states / time.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use halab_core::check::{Bounds, Order, Search, Verdict};
+use halab_core::paxos::invariants::PaxosChecker;
+use halab_core::paxos::{Mode, Paxos, PaxosConfig};
+use halab_core::raft::invariants::RaftChecker;
+use halab_core::raft::{Raft, RaftConfig};
+
+fn paxos() -> Search<Paxos> {
+    let p = Paxos::new(PaxosConfig { nodes: 3, proposers: 2, mode: Mode::Single, ..PaxosConfig::default() });
+    Search::boot(
+        p,
+        PaxosChecker::default(),
+        Bounds { depth: 10, timeouts: 2, ..Bounds::default() },
+        Order::BreadthFirst,
+    )
+}
+
+fn raft() -> Search<Raft> {
+    let r = Raft::new(RaftConfig { nodes: 3, ..RaftConfig::default() });
+    Search::boot(
+        r,
+        RaftChecker::default(),
+        Bounds { depth: 8, timeouts: 2, inputs: 1, ..Bounds::default() },
+        Order::BreadthFirst,
+    )
+}
+
+fn unique<P: halab_core::check::Explore>(mut s: Search<P>) -> u64 {
+    while *s.run(100_000) == Verdict::Running {}
+    s.stats().unique
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("check");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(unique(paxos())));
+    g.bench_function("paxos single 2x3 depth 10", |b| b.iter(|| unique(paxos())));
+    g.throughput(Throughput::Elements(unique(raft())));
+    g.bench_function("raft 3 nodes depth 8", |b| b.iter(|| unique(raft())));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
