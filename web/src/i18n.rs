@@ -90,6 +90,20 @@ pub fn set_lang(lang: Lang) {
     CURRENT.with(|c| c.set(lang));
 }
 
+/// Tests: renders in `lang` until the guard is dropped, then in English again, even when an
+/// assertion fails on the way (tests that run after on the same thread expect English).
+#[cfg(test)]
+pub fn speaking(lang: Lang) -> impl Drop {
+    struct BackToEnglish;
+    impl Drop for BackToEnglish {
+        fn drop(&mut self) {
+            set_lang(Lang::En);
+        }
+    }
+    set_lang(lang);
+    BackToEnglish
+}
+
 /// One of a pair, by the current language. Use [`tr!`](crate::tr).
 pub fn pick(en: &'static str, zh: &'static str) -> &'static str {
     match lang() {

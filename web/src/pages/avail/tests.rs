@@ -396,16 +396,7 @@ fn no_loss_is_a_bound_and_the_calculator_has_the_new_figures() {
 /// Chinese (the English above is unchanged).
 #[test]
 fn the_page_reads_in_chinese() {
-    use crate::i18n::{set_lang, Lang};
-    /// Puts English back even when an assertion fails, for the tests that run after on this thread.
-    struct BackToEnglish;
-    impl Drop for BackToEnglish {
-        fn drop(&mut self) {
-            set_lang(Lang::En);
-        }
-    }
-    let _english = BackToEnglish;
-    set_lang(Lang::Zh);
+    let chinese = crate::i18n::speaking(crate::i18n::Lang::Zh);
     let mut m = AvailModel::from_query("n=5&crews=1");
     let d = curve_data(&m);
     assert_eq!(d.series[1].name, "马尔可夫链，1 个修复组");
@@ -414,6 +405,6 @@ fn the_page_reads_in_chinese() {
     assert_eq!(format::per_year_ln(AvailModel::from_query("").calc.outages.ln_per_year()), "每 242 年一次");
     m.act(Action::N(500));
     assert!(m.errors[0].starts_with("无法使用此设置（节点数）："), "{:?}", m.errors);
-    set_lang(Lang::En);
+    drop(chinese);
     assert_eq!(format::nines_label(8), "8 nines");
 }

@@ -301,16 +301,7 @@ fn bad_lock_links_fall_back_with_a_banner() {
 /// Chinese; the short labels are the circles' and read the same in both.
 #[test]
 fn the_timeline_and_the_writes_read_in_chinese() {
-    use crate::i18n::{set_lang, Lang};
-    /// Puts English back even when an assertion fails, for the tests that run after on this thread.
-    struct BackToEnglish;
-    impl Drop for BackToEnglish {
-        fn drop(&mut self) {
-            set_lang(Lang::En);
-        }
-    }
-    let _english = BackToEnglish;
-    set_lang(Lang::Zh);
+    let _chinese = crate::i18n::speaking(crate::i18n::Lang::Zh);
     let m = at("kleppmann", "3s");
     let t = timeline(&m);
     let rows: Vec<&str> = t.rows.iter().map(|r| r.label.as_str()).collect();

@@ -439,16 +439,7 @@ fn bad_commit_links_fall_back_with_a_banner() {
 /// The timeline's rows, states and outcomes and the nodes' names read in Chinese.
 #[test]
 fn the_timeline_reads_in_chinese() {
-    use crate::i18n::{set_lang, Lang};
-    /// Puts English back even when an assertion fails, for the tests that run after on this thread.
-    struct BackToEnglish;
-    impl Drop for BackToEnglish {
-        fn drop(&mut self) {
-            set_lang(Lang::En);
-        }
-    }
-    let _english = BackToEnglish;
-    set_lang(Lang::Zh);
+    let _chinese = crate::i18n::speaking(crate::i18n::Lang::Zh);
     let m = at("2pc", "3s");
     let t = timeline(&m);
     let rows: Vec<&str> = t.rows.iter().map(|r| r.label.as_str()).collect();
