@@ -1,6 +1,6 @@
 //! Raft's own view data: a node's term, vote and election timer, and the log table.
 
-use crate::playground::view::{role_of, timer_left};
+use crate::playground::view::{role_of, role_words, timer_left};
 use crate::playground::{Model, NodeFacts};
 use crate::widgets::log::LogRow;
 use halab_core::protocol::NodeId;
@@ -27,13 +27,13 @@ pub fn node(m: &Model<Raft>, i: usize, role: &'static str) -> NodeFacts {
     let vote = voted.map_or_else(no_vote, |v| trf!("voted {v}", "投给 {v}"));
     let term_line = trf!("term {term}", "任期 {term}");
     let caption = match role {
-        "crashed" | "paused" => vec![role_words(role).to_owned(), term_line.clone()],
+        "crashed" | "paused" => vec![role_words::<Raft>(role).to_owned(), term_line.clone()],
         _ => vec![term_line.clone(), vote],
     };
     let last = log.map_or(0, Log::last_index);
     let snap = log.map_or(0, Log::offset);
     let (role, vote) =
-        (role_words(role), voted.map_or_else(no_vote, |v| trf!("voted for {v}", "投票给 {v}")));
+        (role_words::<Raft>(role), voted.map_or_else(no_vote, |v| trf!("voted for {v}", "投票给 {v}")));
     let snapshot = if snap > 0 {
         trf!(" (snapshot through {snap})", "（快照到索引 {snap}）")
     } else {
@@ -49,18 +49,6 @@ pub fn node(m: &Model<Raft>, i: usize, role: &'static str) -> NodeFacts {
         timer: timer_left(m, i, &Timer::Election, m.scenario.election_max),
         title,
         summary: term_line,
-    }
-}
-
-/// A role's class in words: the class itself in English.
-fn role_words(role: &'static str) -> &'static str {
-    match role {
-        "follower" => tr!("follower", "跟随者"),
-        "candidate" => tr!("candidate", "候选者"),
-        "leader" => tr!("leader", "领导者"),
-        "crashed" => tr!("crashed", "已崩溃"),
-        "paused" => tr!("paused", "已暂停"),
-        other => other,
     }
 }
 
