@@ -13,6 +13,7 @@
 //! none of the protocols checked here does), a timer may fire whenever it is armed, and two
 //! paths to one state count once, so a checker's history from the second path is not judged.
 
+pub mod schedule;
 mod world;
 
 pub use world::{Envelope, Explore, Spent, World};
@@ -261,5 +262,7 @@ pub fn replay<P: Explore>(start: &World<P>, path: &[Step]) -> (Vec<World<P>>, Op
     (states, None)
 }
 
+#[cfg(test)]
+mod steer_tests;
 #[cfg(test)]
 mod tests;

@@ -4,21 +4,27 @@
 //! Time is abstract here. A timer is armed or not; any armed timer may fire next, and any
 //! message in flight may arrive next, so the search covers every order the simulator's clock
 //! could produce and more (a timer firing "too early" is a schedule a slow clock allows).
-//! Handlers are run at time 0: the protocols checked here do not read the clock.
+//! Handlers run at the start's instant: the protocols checked here do not read the clock.
+//!
+//! A world mirrors a steered simulator (`sim::steer`) step for step: it numbers messages and
+//! client writes as the simulator does and drops what crosses a cut link, so any path of steps
+//! turns into scripted faults that replay it in the simulator ([`super::schedule`]).
 
 use super::{Bounds, Step};
+use crate::client::Service;
 use crate::cluster::{Armed, Cluster};
 use crate::invariant::{Broken, Checker};
-use crate::protocol::{Effect, Effects, Event, NodeId, Protocol};
+use crate::protocol::{Describe, Effect, Effects, Event, NodeId, Protocol};
 use crate::sim::trace::StableHasher;
+use crate::sim::Sim;
 use std::hash::{Hash, Hasher};
 
-/// What a protocol adds to the search: the client requests it may receive.
-pub trait Explore: Protocol {
-    /// The `k`-th client request (`k` from 0) the search may hand to each node, if clients
-    /// write to this protocol. Single-decree Paxos and atomic commit start on their own.
-    fn input(&self, _k: u8) -> Option<Self::Input> {
-        None
+/// What a protocol adds to the search: whether clients write to it, and its fingerprint.
+pub trait Explore: Service {
+    /// Whether the search may hand nodes client writes (made by [`Service::write`], numbered
+    /// as the simulator numbers them). Single-decree Paxos and atomic commit start on their own.
+    fn takes_input(&self) -> bool {
+        false
     }
 
     /// Feeds what of a node's state decides its future into the fingerprint: all of it,
@@ -31,6 +37,9 @@ pub trait Explore: Protocol {
 
 /// A message on the wire.
 pub struct Envelope<P: Protocol> {
+    /// The simulator's message id (not part of a state: two paths to one state may number
+    /// their messages differently).
+    pub id: u64,
     pub from: NodeId,
     pub to: NodeId,
     pub msg: P::Msg,
@@ -38,7 +47,7 @@ pub struct Envelope<P: Protocol> {
 
 impl<P: Protocol> Clone for Envelope<P> {
     fn clone(&self) -> Self {
-        Envelope { from: self.from, to: self.to, msg: self.msg.clone() }
+        Envelope { id: self.id, from: self.from, to: self.to, msg: self.msg.clone() }
     }
 }
 
@@ -69,6 +78,12 @@ pub struct World<P: Protocol> {
     /// In the order sent; a [`Step`] names an envelope by its place here.
     pub net: Vec<Envelope<P>>,
     pub spent: Spent,
+    /// The last message id and client write id used, numbered as the simulator does.
+    next_msg: u64,
+    next_req: u64,
+    /// Directed links that drop everything, row-major by sender (a partition in force when the
+    /// search started; the search makes no partitions of its own).
+    blocked: Vec<bool>,
     checker: Option<Box<dyn Checker<P>>>,
 }
 
@@ -78,6 +93,9 @@ impl<P: Protocol> Clone for World<P> {
             cluster: self.cluster.clone(),
             net: self.net.clone(),
             spent: self.spent,
+            next_msg: self.next_msg,
+            next_req: self.next_req,
+            blocked: self.blocked.clone(),
             checker: self.checker.as_ref().map(|c| c.clone_box()),
         }
     }
@@ -90,12 +108,60 @@ impl<P: Explore> World<P> {
     /// invariant (then `Err`).
     pub fn boot(protocol: P, checker: Option<Box<dyn Checker<P>>>) -> Result<Self, Broken> {
         let (cluster, boot) = Cluster::boot(protocol);
-        let mut w = World { cluster, net: Vec::new(), spent: Spent::default(), checker };
+        let n = cluster.len();
+        let mut w = World {
+            cluster,
+            net: Vec::new(),
+            spent: Spent::default(),
+            next_msg: 0,
+            next_req: 0,
+            blocked: vec![false; n * n],
+            checker,
+        };
         for (id, out) in boot.into_iter().enumerate() {
             w.apply(id as NodeId, out);
         }
         w.check(None)?;
         Ok(w)
+    }
+
+    /// The state a simulator is in, as a start for the search: its cluster, its checker (with
+    /// the history it has judged), the links cut now, and the messages that can still arrive.
+    /// A message already doomed (lost by chance, sent across a cut, or taken into the inbox of
+    /// a node that crashed since) is left out: the simulator drops it whenever it is delivered.
+    pub fn from_sim(sim: &Sim<P>) -> Self
+    where
+        P::Msg: Describe,
+    {
+        let cluster = sim.cluster().clone();
+        let n = cluster.len() as NodeId;
+        let net = sim.network();
+        let blocked =
+            (0..n).flat_map(|a| (0..n).map(move |b| (a, b))).map(|(a, b)| net.is_blocked(a, b)).collect();
+        let net = sim
+            .in_flight()
+            .into_iter()
+            .filter(|f| {
+                let inbox_lost =
+                    f.held_for.is_some_and(|life| life != cluster.nodes[f.to as usize].incarnation);
+                !(f.lost || f.cut_at_send || net.is_blocked(f.from, f.to) || inbox_lost)
+            })
+            .map(|f| Envelope { id: f.id, from: f.from, to: f.to, msg: f.msg.clone() })
+            .collect();
+        World {
+            cluster,
+            net,
+            spent: Spent::default(),
+            next_msg: sim.next_message_id() - 1,
+            next_req: sim.requests_submitted(),
+            blocked,
+            checker: sim.checker_box(),
+        }
+    }
+
+    fn is_blocked(&self, from: NodeId, to: NodeId) -> bool {
+        let n = self.cluster.len();
+        self.blocked.get(from as usize * n + to as usize).copied().unwrap_or(false)
     }
 
     /// The steps enabled here, in a fixed order (so a search is the same on every machine).
@@ -125,7 +191,7 @@ impl<P: Explore> World<P> {
                 _ => {}
             }
         }
-        if self.spent.inputs < bounds.inputs && self.cluster.protocol.input(self.spent.inputs).is_some() {
+        if self.spent.inputs < bounds.inputs && self.cluster.protocol.takes_input() {
             out.extend(
                 (0..self.cluster.len() as NodeId)
                     .filter(|&i| self.cluster.nodes[i as usize].state.is_some())
@@ -148,7 +214,8 @@ impl<P: Explore> World<P> {
                 None
             }
             Step::Duplicate(i) => {
-                let copy = self.net[i as usize].clone();
+                self.next_msg += 1;
+                let copy = Envelope { id: self.next_msg, ..self.net[i as usize].clone() };
                 self.net.push(copy);
                 self.spent.dups += 1;
                 None
@@ -175,10 +242,12 @@ impl<P: Explore> World<P> {
                 Some(id)
             }
             Step::Input(id) => {
-                if let Some(input) = self.cluster.protocol.input(self.spent.inputs) {
-                    self.spent.inputs += 1;
-                    self.handle(id, Event::Input(input));
-                }
+                // As `Sim::new_request` numbers and fills a client write.
+                let req = self.next_req;
+                self.next_req += 1;
+                self.spent.inputs += 1;
+                let input = self.cluster.protocol.write(req, (req % 8) as u8, req as u32);
+                self.handle(id, Event::Input(input));
                 Some(id)
             }
         };
@@ -186,7 +255,7 @@ impl<P: Explore> World<P> {
     }
 
     fn handle(&mut self, id: NodeId, event: Event<P>) {
-        if let Some(out) = self.cluster.handle(id, 0, event) {
+        if let Some(out) = self.cluster.handle(id, self.cluster.now, event) {
             self.apply(id, out);
         }
     }
@@ -196,7 +265,10 @@ impl<P: Explore> World<P> {
         for e in out.0 {
             match e {
                 Effect::Send { to, msg } if (to as usize) < n => {
-                    self.net.push(Envelope { from: id, to, msg })
+                    self.next_msg += 1;
+                    if !self.is_blocked(id, to) {
+                        self.net.push(Envelope { id: self.next_msg, from: id, to, msg });
+                    }
                 }
                 Effect::SetTimer { timer, .. } | Effect::SetTimerDrawn { timer, .. } => {
                     self.cluster.nodes[id as usize].timers.insert(timer, ARMED);
@@ -254,8 +326,8 @@ impl<P: Explore> World<P> {
 }
 
 impl Explore for crate::raft::Raft {
-    fn input(&self, k: u8) -> Option<crate::raft::Input> {
-        Some(crate::raft::Input::Put { req: u64::from(k) + 1, key: 0, value: u32::from(k) + 1 })
+    fn takes_input(&self) -> bool {
+        true
     }
 }
 

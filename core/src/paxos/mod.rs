@@ -948,12 +948,8 @@ impl Service for Paxos {
 /// fingerprint without `accepted_now`, `learned_now` and `proposed_now`, the notes about the
 /// step just taken that every step clears before it handles anything.
 impl crate::check::Explore for Paxos {
-    fn input(&self, k: u8) -> Option<Input> {
-        (self.config.mode == Mode::Multi).then(|| Input::Put {
-            req: u64::from(k) + 1,
-            key: 0,
-            value: u32::from(k) + 1,
-        })
+    fn takes_input(&self) -> bool {
+        self.config.mode == Mode::Multi
     }
 
     fn fingerprint(&self, s: &PaxosState, h: &mut crate::sim::trace::StableHasher) {

@@ -45,6 +45,8 @@ pub mod limits {
     /// Latest instant a scripted fault may have.
     pub const MAX_TIME: Micros = 24 * 3600 * SEC;
     pub const MAX_PAUSE: Micros = 600 * SEC;
+    /// `fire:N:K` numbers a node's armed timers below this (no protocol here arms more than a few).
+    pub const MAX_TIMERS: u8 = 16;
     /// The most a `slow:N:F` fault slows a backend down.
     pub const MAX_SLOW_FACTOR: u16 = 1_000;
     pub const MIN_PROPOSERS: u8 = 1;
@@ -417,7 +419,7 @@ impl Scenario {
                 field,
                 crate::msg!("{protocol} takes no client writes", protocol = self.protocol.name()),
             )),
-            Fault::Crash(x) | Fault::Restart(x) | Fault::Write(x) => node_ok(*x),
+            Fault::Crash(x) | Fault::Restart(x) | Fault::Write(x) | Fault::Fire(x, _) => node_ok(*x),
             Fault::Degrade(x, how) if self.protocol == ProtocolKind::Lb => {
                 node_ok(*x)?;
                 match how {
@@ -466,7 +468,13 @@ impl Scenario {
                 }
                 Ok(())
             }
-            Fault::Heal | Fault::IsolateLeader | Fault::CrashLeader => Ok(()),
+            Fault::Heal
+            | Fault::IsolateLeader
+            | Fault::CrashLeader
+            | Fault::Steer(_)
+            | Fault::Deliver(_)
+            | Fault::Lose(_)
+            | Fault::Copy(_) => Ok(()),
         }
     }
 

@@ -170,6 +170,11 @@ pub fn fault_token(f: &Fault) -> String {
         Fault::Degrade(n, Degrade::Slow(f)) => format!("slow:{n}:{f}"),
         Fault::Degrade(n, Degrade::FailFast) => format!("failfast:{n}"),
         Fault::Degrade(n, Degrade::Recover) => format!("recover:{n}"),
+        Fault::Steer(on) => format!("steer:{}", if *on { "on" } else { "off" }),
+        Fault::Deliver(id) => format!("deliver:{id}"),
+        Fault::Lose(id) => format!("lose:{id}"),
+        Fault::Copy(id) => format!("copy:{id}"),
+        Fault::Fire(n, k) => format!("fire:{n}:{k}"),
     }
 }
 
@@ -404,6 +409,14 @@ fn parse_node(v: &str) -> Result<NodeId, Msg> {
     }
 }
 
+/// A message id, as the simulator numbers messages from 1.
+fn parse_message(v: &str) -> Result<u64, Msg> {
+    v.parse::<u64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| crate::msg!("expected a message number, got \"{v}\"", v = shorten(v)))
+}
+
 /// Parses `crash:1@2s`.
 pub fn parse_scheduled(token: &str) -> Result<Scheduled, Msg> {
     let (f, at) = token
@@ -460,6 +473,23 @@ pub fn parse_fault(t: &str) -> Result<Fault, Msg> {
         "failfast" => Ok(Fault::Degrade(one(arg)?, Degrade::FailFast)),
         "recover" => Ok(Fault::Degrade(one(arg)?, Degrade::Recover)),
         "heal" if arg.is_empty() => Ok(Fault::Heal),
+        "steer" => match arg {
+            "on" => Ok(Fault::Steer(true)),
+            "off" => Ok(Fault::Steer(false)),
+            _ => Err(crate::msg!("steer is on or off, got \"{v}\"", v = shorten(arg))),
+        },
+        "deliver" => Ok(Fault::Deliver(parse_message(arg)?)),
+        "lose" => Ok(Fault::Lose(parse_message(arg)?)),
+        "copy" => Ok(Fault::Copy(parse_message(arg)?)),
+        "fire" => {
+            let (n, k) = arg.split_once(':').ok_or(crate::msg!("fire needs a node and a timer, like fire:2:0"))?;
+            let k = k
+                .parse::<u8>()
+                .ok()
+                .filter(|k| *k < limits::MAX_TIMERS)
+                .ok_or_else(|| crate::msg!("a node's timers are numbered 0 to {max}, got \"{v}\"", max = limits::MAX_TIMERS - 1, v = shorten(k)))?;
+            Ok(Fault::Fire(one(n)?, k))
+        }
         "loss" => Ok(Fault::SetLoss(parse_ppm(arg)?)),
         "dup" => Ok(Fault::SetDup(parse_ppm(arg)?)),
         "lat" => {
@@ -467,7 +497,8 @@ pub fn parse_fault(t: &str) -> Result<Fault, Msg> {
             Ok(Fault::SetLatency(lo, hi))
         }
         _ => Err(crate::msg!(
-            "unknown fault \"{v}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, drift, slow, failfast, recover, crash:leader, isolate:leader)",
+            "unknown fault \"{v}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, drift, \
+             slow, failfast, recover, crash:leader, isolate:leader, steer, deliver, lose, copy, fire)",
             v = shorten(t)
         )),
     }
@@ -579,6 +610,12 @@ mod tests {
             Fault::ClockDrift(3, -250_000),
             Fault::ClockDrift(4, 500_000),
             Fault::ClockDrift(4, 0),
+            Fault::Steer(true),
+            Fault::Deliver(17),
+            Fault::Lose(u64::MAX),
+            Fault::Copy(1),
+            Fault::Fire(6, 15),
+            Fault::Steer(false),
         ];
         for (i, f) in faults.into_iter().enumerate() {
             s.push_fault(i as u64 * 333_333, f);
@@ -711,6 +748,11 @@ mod tests {
         assert_eq!(field_of("faults=heal@25h"), "faults[1]");
         assert_eq!(field_of("faults=heal@100000s"), "faults[1]");
         assert_eq!(field_of("faults=part:1.2/2.3@1s"), "faults[1]");
+        assert_eq!(field_of("n=3&faults=fire:3:0@1s"), "faults[1]");
+        assert_eq!(field_of("faults=fire:1:16@1s"), "faults[1]");
+        assert_eq!(field_of("faults=deliver:0@1s"), "faults[1]");
+        assert_eq!(field_of("faults=steer:maybe@1s"), "faults[1]");
+        assert_eq!(field_of("faults=copy:-1@1s"), "faults[1]");
     }
 
     #[test]
@@ -727,6 +769,10 @@ mod tests {
             "faults=crash:1",
             "faults=crash:1@",
             "faults=boom:1@1s",
+            "faults=fire:1@1s",
+            "faults=fire:1:x@1s",
+            "faults=deliver:99999999999999999999999@1s",
+            "faults=steer@1s",
             "faults=pause:1@1s",
             "faults=cut:1@1s",
             "faults=heal:3@1s",

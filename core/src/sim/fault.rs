@@ -39,6 +39,18 @@ pub enum Fault {
     ClockDrift(NodeId, i32),
     /// The node stays up but turns slow, fails fast, or recovers (see [`Degrade`]).
     Degrade(NodeId, Degrade),
+    /// From now on (`true`) messages, timers and clients wait for explicit steps, the faults
+    /// below: how a model checker's counterexample replays and how a user picks the next
+    /// delivery by hand. `false` lets the world run on by itself again. See `sim::steer`.
+    Steer(bool),
+    /// Message `id` arrives now, early or late, whatever its latency said.
+    Deliver(u64),
+    /// Message `id` is lost now.
+    Lose(u64),
+    /// Message `id` is copied; the copy flies with the next message id.
+    Copy(u64),
+    /// Node `n`'s `k`-th armed timer, in the protocol's order of timers, fires now.
+    Fire(NodeId, u8),
 }
 
 impl Fault {
@@ -53,7 +65,8 @@ impl Fault {
             | Fault::Pause(x, _)
             | Fault::Write(x)
             | Fault::ClockDrift(x, _)
-            | Fault::Degrade(x, _) => *x = f(*x),
+            | Fault::Degrade(x, _)
+            | Fault::Fire(x, _) => *x = f(*x),
             Fault::Cut(a, b) | Fault::Mend(a, b) => (*a, *b) = (f(*a), f(*b)),
             Fault::Partition(groups) => groups.iter_mut().flatten().for_each(|x| *x = f(*x)),
             Fault::Heal
@@ -61,7 +74,11 @@ impl Fault {
             | Fault::SetDup(_)
             | Fault::SetLatency(..)
             | Fault::IsolateLeader
-            | Fault::CrashLeader => {}
+            | Fault::CrashLeader
+            | Fault::Steer(_)
+            | Fault::Deliver(_)
+            | Fault::Lose(_)
+            | Fault::Copy(_) => {}
         }
     }
 
@@ -72,7 +89,8 @@ impl Fault {
             | Fault::Pause(x, _)
             | Fault::Write(x)
             | Fault::ClockDrift(x, _)
-            | Fault::Degrade(x, _) => *x < n,
+            | Fault::Degrade(x, _)
+            | Fault::Fire(x, _) => *x < n,
             Fault::Cut(a, b) | Fault::Mend(a, b) => *a < n && *b < n,
             Fault::Partition(groups) => {
                 for g in groups.iter_mut() {
@@ -85,7 +103,11 @@ impl Fault {
             | Fault::SetDup(_)
             | Fault::SetLatency(..)
             | Fault::IsolateLeader
-            | Fault::CrashLeader => true,
+            | Fault::CrashLeader
+            | Fault::Steer(_)
+            | Fault::Deliver(_)
+            | Fault::Lose(_)
+            | Fault::Copy(_) => true,
         }
     }
 
@@ -97,7 +119,8 @@ impl Fault {
             | Fault::Pause(n, _)
             | Fault::Write(n)
             | Fault::ClockDrift(n, _)
-            | Fault::Degrade(n, _) => Some(*n),
+            | Fault::Degrade(n, _)
+            | Fault::Fire(n, _) => Some(*n),
             _ => None,
         }
     }

@@ -10,6 +10,7 @@ pub mod network;
 pub mod queue;
 pub mod requests;
 pub mod rng;
+mod steer;
 pub mod swarm;
 pub mod trace;
 pub mod travel;
@@ -193,6 +194,11 @@ where
     spare: Vec<Effect<P>>,
     checker: Option<Box<dyn Checker<P>>>,
     violation: Option<Violation>,
+    /// Steered ([`Fault::Steer`]): only faults and explicit steps happen by themselves.
+    steered: bool,
+    /// What came due while steered, in the order it came due, waiting for a step or the end of
+    /// steering.
+    held: Vec<(Micros, Item<P>)>,
 }
 
 /// A copy of the whole run at this step, checker included: time travel's checkpoint. Stepping
@@ -220,6 +226,8 @@ where
             spare: Vec::new(),
             checker: self.checker.as_ref().map(|c| c.clone_box()),
             violation: self.violation.clone(),
+            steered: self.steered,
+            held: self.held.clone(),
         }
     }
 }
@@ -249,6 +257,8 @@ where
             spare: Vec::new(),
             checker: None,
             violation: None,
+            steered: false,
+            held: Vec::new(),
         };
         for s in config.script {
             sim.push(s.at, Item::Fault(s.fault));
@@ -267,6 +277,12 @@ where
     pub fn with_checker(mut self, checker: impl Checker<P> + 'static) -> Self {
         self.checker = Some(Box::new(checker));
         self
+    }
+
+    /// A copy of the installed checker, with what it has seen (the exhaustive search starts from
+    /// here with it).
+    pub fn checker_box(&self) -> Option<Box<dyn Checker<P>>> {
+        self.checker.as_ref().map(|c| c.clone_box())
     }
 
     /// The installed checker, if it is a `C` (for views of what it has recorded).
@@ -311,11 +327,12 @@ where
         self.queue.next_time()
     }
 
-    /// Messages on the wire, oldest first.
+    /// Messages on the wire, oldest first (in a steered run, those waiting to be delivered too).
     pub fn in_flight(&self) -> Vec<&Flight<P>> {
         let mut v: Vec<_> = self
             .queue
             .iter()
+            .chain(self.held.iter().map(|(_, item)| item))
             .filter_map(|item| match item {
                 Item::Deliver(f) => Some(f),
                 _ => None,
@@ -378,6 +395,11 @@ where
             let (at, item) = self.queue.pop()?;
             self.now = self.now.max(at);
             self.cluster.now = self.now;
+            if self.steered && !matches!(item, Item::Fault(_)) {
+                self.held.push((at, item));
+                self.settle();
+                continue;
+            }
             if let Some(n) = item.node(&self.requests) {
                 let node = &mut self.cluster.nodes[n as usize];
                 if let Some(until) = node.paused_until {
@@ -502,7 +524,8 @@ where
             Item::Workload => {
                 let n = self.cluster.len() as u64;
                 let target = self.rng.below(n) as NodeId;
-                self.new_request(target);
+                let req = self.new_request(target);
+                self.push(self.now, Item::Submit { req });
                 if let Some(i) = self.write_interval {
                     self.push(self.now + i, Item::Workload);
                 }
@@ -589,8 +612,14 @@ where
                 self.net.config.latency_max = hi.max(lo);
                 None
             }
+            Fault::Write(x) if self.steered => {
+                // Handed over now: a steered client takes no step by itself.
+                let req = self.new_request(x);
+                self.submit(req)
+            }
             Fault::Write(x) => {
-                self.new_request(x);
+                let req = self.new_request(x);
+                self.push(self.now, Item::Submit { req });
                 None
             }
             Fault::ClockDrift(x, ppm) => {
@@ -602,6 +631,24 @@ where
                 self.apply_effects_opt(x, out);
                 Some(x)
             }
+            Fault::Steer(on) => {
+                self.steer(on);
+                None
+            }
+            Fault::Deliver(id) => self.take_flight(id).and_then(|f| self.deliver(f)),
+            Fault::Lose(id) => {
+                if let Some(f) = self.take_flight(id) {
+                    let label = f.msg.label();
+                    let (msg, from, to) = (f.id, f.from, f.to);
+                    self.record(TraceKind::Drop { msg, from, to, label, reason: DropReason::Lost });
+                }
+                None
+            }
+            Fault::Copy(id) => {
+                self.copy_flight(id);
+                None
+            }
+            Fault::Fire(x, k) => self.fire(x, k),
             Fault::IsolateLeader | Fault::CrashLeader => None, // resolved above
         }
     }
@@ -644,7 +691,8 @@ where
         Some(f.to)
     }
 
-    fn new_request(&mut self, target: NodeId) {
+    /// Records a new client write aimed at `target`; returns its id.
+    fn new_request(&mut self, target: NodeId) -> u64 {
         let id = self.requests.submitted();
         self.requests.push(Request {
             id,
@@ -657,7 +705,7 @@ where
             committed: None,
             rejected: None,
         });
-        self.push(self.now, Item::Submit { req: id });
+        id
     }
 
     fn submit(&mut self, req: u64) -> Option<NodeId> {
@@ -763,7 +811,11 @@ where
         if to as usize >= self.cluster.len() {
             return;
         }
-        let fate = self.net.fate(&mut self.rng);
+        let mut fate = self.net.fate(&mut self.rng);
+        if self.steered {
+            // Loss and duplication are steps of their own in a steered run.
+            (fate.lost, fate.duplicate) = (false, None);
+        }
         let cut_at_send = self.net.is_blocked(from, to);
         // The copy is made only when the network duplicates: a message can carry log entries.
         let copy = fate.duplicate.map(|d| (d, msg.clone()));

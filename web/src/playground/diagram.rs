@@ -520,7 +520,7 @@ const TIMERS: &[(&str, crate::i18n::Text)] = &[
     ("Detect", txt!("Detect", "检测")),
 ];
 
-fn timer_words(label: &str) -> String {
+pub(crate) fn timer_words(label: &str) -> String {
     let name = label.split('(').next().unwrap_or(label);
     match TIMERS.iter().find(|(n, _)| *n == name) {
         Some((_, words)) => format!("{}{}", words.get(), &label[name.len()..]),

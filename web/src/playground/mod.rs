@@ -12,6 +12,7 @@
 //! tested natively), [`view`] (plain view data for the widgets) and [`page::PlaygroundPage`]
 //! (the Yew component that wires them together).
 
+pub mod check;
 pub mod diagram;
 pub mod guide;
 pub mod history;
@@ -87,8 +88,20 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     /// (label, class).
     const LABEL_CLASSES: &'static [(&'static str, &'static str)] = &[];
 
+    /// Whether the exhaustive checker can search this protocol (one that reads its clock
+    /// cannot be searched with abstract time).
+    const CHECKABLE: bool = false;
+
     /// A simulation of the scenario with the invariant checker installed.
     fn sim(s: &Scenario) -> Sim<Self>;
+    /// A search of every interleaving from `start`'s state (see [`check`]), where
+    /// [`Playground::CHECKABLE`].
+    fn exhaustive(
+        _start: &Sim<Self>,
+        _bounds: halab_core::check::Bounds,
+    ) -> Option<Box<dyn halab_core::check::schedule::Exhaustive>> {
+        None
+    }
     /// The bug switch called `name`, if there is one.
     fn bug_flag<'a>(s: &'a mut Scenario, name: &str) -> Option<&'a mut bool>;
     /// Repairs protocol parameters after the cluster was resized.

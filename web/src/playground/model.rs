@@ -189,6 +189,8 @@ pub struct Model<P: Playground> {
     written: crate::url::Written,
     /// Each preset's scenario, decoded once: the page asks which preset is showing every frame.
     presets: Vec<(&'static Preset, Scenario)>,
+    /// "Check from here": its form and the search running or last run.
+    pub check: super::check::CheckState,
 }
 
 /// The view keys, with the page's own default speed where the link names none (or a bad one).
@@ -297,6 +299,7 @@ impl<P: Playground> Model<P> {
                 .iter()
                 .filter_map(|p| Some((p, url::decode(p.query).ok()?.scenario)))
                 .collect(),
+            check: super::check::CheckState::default(),
             sim,
         }
     }
@@ -1204,6 +1207,8 @@ fn history_of<P: Playground>(sim: &Sim<P>) -> History {
     History::new((0..sim.cluster().len()).map(|i| role_at(sim, i)))
 }
 
+#[cfg(test)]
+mod check_tests;
 #[cfg(test)]
 mod learn_tests;
 #[cfg(test)]

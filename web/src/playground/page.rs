@@ -67,6 +67,29 @@ fn replay_frame<P: Playground>(m: &mut Model<P>, last_draw: &mut f64) -> bool {
     due
 }
 
+/// Work a frame spends on a running "Check from here" search, in ms.
+const CHECK_FRAME_MS: f64 = 10.0;
+
+/// One frame of a running search: slices of states for up to [`CHECK_FRAME_MS`]. Returns
+/// whether to redraw (its counters every [`REPLAY_DRAW_MS`], and when it ends).
+fn check_frame<P: Playground>(m: &mut Model<P>, last_draw: &mut f64) -> bool {
+    let start = now_ms();
+    let mut before = start;
+    while m.checking() && before - start < CHECK_FRAME_MS {
+        m.check_slice(super::check::CHECK_SLICE_STATES, 0.0);
+        let after = now_ms();
+        if let Some(r) = m.check.run.as_mut() {
+            r.elapsed_ms += after - before;
+        }
+        before = after;
+    }
+    let due = !m.checking() || start - *last_draw >= REPLAY_DRAW_MS;
+    if due {
+        *last_draw = start;
+    }
+    due
+}
+
 /// Turns model actions into callbacks: each applies its change, writes a changed scenario to the
 /// URL and re-renders. Protocol panels get one to wire their own controls.
 pub struct Act<P: Playground> {
@@ -323,6 +346,10 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                 let changed = model.try_borrow_mut().is_ok_and(|mut m| {
                     let drawn = if m.replaying() {
                         replay_frame(&mut m, &mut last_draw)
+                    } else if m.checking() {
+                        let drawn = check_frame(&mut m, &mut last_draw);
+                        let start = now_ms();
+                        m.frame_within(dt, || now_ms() - start > PLAY_FRAME_MS) || drawn
                     } else {
                         let start = now_ms();
                         m.frame_within(dt, || now_ms() - start > PLAY_FRAME_MS)
@@ -487,6 +514,7 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                     <Invariants names={P::INVARIANTS.to_vec()} steps={steps} violation={view::violation(&m)} unjudged={view::unjudged(&m)}>
                         { P::verdict_note(&m) }
                     </Invariants>
+                    { super::check::card(&m, &act) }
                     <section class="card">
                         <h2>{ if writes { tr!("Network & clients", "网络与客户端") } else { tr!("Network", "网络") } }</h2>
                         <NetworkPanel

@@ -390,6 +390,21 @@ pub fn describe_fault_as(f: &Fault, nodes: u8, name: impl Fn(NodeId) -> String) 
             let who = name(*x);
             trf!("{who} recovered", "{who} 已恢复")
         }
+        Fault::Steer(true) => tr!(
+            "manual mode: messages and timers wait for explicit steps",
+            "手动模式：消息和定时器等待逐步指定"
+        )
+        .into(),
+        Fault::Steer(false) => {
+            tr!("manual mode off: the run goes on by itself", "手动模式结束：运行自行继续").into()
+        }
+        Fault::Deliver(id) => trf!("message #{id} delivered now", "消息 #{id} 立即送达"),
+        Fault::Lose(id) => trf!("message #{id} lost on purpose", "消息 #{id} 被有意丢弃"),
+        Fault::Copy(id) => trf!("message #{id} duplicated", "消息 #{id} 被复制"),
+        Fault::Fire(x, k) => {
+            let who = name(*x);
+            trf!("{who}'s timer {k} fired now", "{who} 的定时器 {k} 立即触发")
+        }
     }
 }
 

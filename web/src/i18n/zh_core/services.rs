@@ -139,9 +139,16 @@ pub const ZH: &[(&str, &str)] = &[
     ("slow's factor must be 2 to {max}, got {factor}", "slow 的倍数必须在 2 到 {max} 之间，实际为 {factor}"),
     (
         "unknown fault \"{v}\" (known: crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, drift, \
-         slow, failfast, recover, crash:leader, isolate:leader)",
+         slow, failfast, recover, crash:leader, isolate:leader, steer, deliver, lose, copy, fire)",
         "未知故障 “{v}”（可选：crash, restart, pause, part, cut, mend, heal, loss, dup, lat, write, drift, \
-         slow, failfast, recover, crash:leader, isolate:leader）",
+         slow, failfast, recover, crash:leader, isolate:leader, steer, deliver, lose, copy, fire）",
+    ),
+    ("steer is on or off, got \"{v}\"", "steer 只能是 on 或 off，实际为 “{v}”"),
+    ("expected a message number, got \"{v}\"", "应为消息编号，实际为 “{v}”"),
+    ("fire needs a node and a timer, like fire:2:0", "fire 需要节点和定时器编号，例如 fire:2:0"),
+    (
+        "a node's timers are numbered 0 to {max}, got \"{v}\"",
+        "节点的定时器编号为 0 到 {max}，实际为 “{v}”",
     ),
     ("expected a rate like 0.3 or -0.05, got \"{v}\"", "应为形如 0.3 或 -0.05 的速率，实际为 “{v}”"),
     ("a clock may drift by at most {max}, got {v}", "时钟漂移最多为 {max}，实际为 {v}"),

@@ -1,0 +1,80 @@
+//! A path of the search as the simulator's scripted faults: steer, then one step fault per
+//! step. Put in a scenario's script (so in its URL), it replays the counterexample bit-exactly
+//! in the simulator and on the page, where time travel and the space-time diagram show it.
+
+use super::{replay, Bounds, Explore, Order, Search, Stats, Step, Verdict, World};
+use crate::protocol::{Describe, Micros, MS};
+use crate::sim::fault::{Fault, Scheduled};
+use crate::sim::Sim;
+
+/// Simulated time between two steps of a replayed path: long enough to watch each one.
+pub const STEP_GAP: Micros = 200 * MS;
+
+/// The faults that take `path` from `start`, in the simulator `start` was taken from (see
+/// [`World::from_sim`]): [`Fault::Steer`] first, then each step, messages named by id.
+pub fn faults<P: Explore>(start: &World<P>, path: &[Step]) -> Vec<Fault> {
+    let (states, _) = replay(start, path);
+    let mut out = vec![Fault::Steer(true)];
+    for (state, &step) in states.iter().zip(path) {
+        let id = |i: u16| state.net[usize::from(i)].id;
+        out.push(match step {
+            Step::Deliver(i) => Fault::Deliver(id(i)),
+            Step::Drop(i) => Fault::Lose(id(i)),
+            Step::Duplicate(i) => Fault::Copy(id(i)),
+            Step::Fire(n, k) => Fault::Fire(n, k),
+            Step::Crash(n) => Fault::Crash(n),
+            Step::Restart(n) => Fault::Restart(n),
+            Step::Input(n) => Fault::Write(n),
+        });
+    }
+    out
+}
+
+/// `faults` on a script: the first at `at`, then one every [`STEP_GAP`].
+pub fn script(at: Micros, faults: Vec<Fault>) -> Vec<Scheduled> {
+    faults
+        .into_iter()
+        .enumerate()
+        .map(|(i, fault)| Scheduled { at: at + i as Micros * STEP_GAP, fault })
+        .collect()
+}
+
+/// A search whatever its protocol, for a page that holds one beside a `Sim` of its own type.
+pub trait Exhaustive {
+    /// Expands up to `states` more states (see [`super::Search::run`]).
+    fn run(&mut self, states: u64) -> &Verdict;
+    fn verdict(&self) -> &Verdict;
+    fn stats(&self) -> Stats;
+    fn bounds(&self) -> Bounds;
+    /// The violation's path as faults (see [`faults`]), once one is found.
+    fn counterexample(&self) -> Option<Vec<Fault>>;
+}
+
+impl<P: Explore> Exhaustive for Search<P> {
+    fn run(&mut self, states: u64) -> &Verdict {
+        Search::run(self, states)
+    }
+    fn verdict(&self) -> &Verdict {
+        Search::verdict(self)
+    }
+    fn stats(&self) -> Stats {
+        Search::stats(self)
+    }
+    fn bounds(&self) -> Bounds {
+        Search::bounds(self)
+    }
+    fn counterexample(&self) -> Option<Vec<Fault>> {
+        match self.verdict() {
+            Verdict::Violated { path, .. } => Some(faults(self.start(), path)),
+            _ => None,
+        }
+    }
+}
+
+/// A breadth-first search from the state `sim` is in (see [`World::from_sim`]).
+pub fn from_sim<P: Explore>(sim: &Sim<P>, bounds: Bounds) -> Box<dyn Exhaustive>
+where
+    P::Msg: Describe,
+{
+    Box::new(Search::from(World::from_sim(sim), bounds, Order::BreadthFirst))
+}
