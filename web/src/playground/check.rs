@@ -353,6 +353,12 @@ fn search_part<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
     }
 }
 
+/// A sentence's first word (an invariant's name) with its capital.
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
 /// The search's counters and outcome, in words.
 fn status(r: &CheckRun) -> Html {
     let s = r.stats;
@@ -382,7 +388,7 @@ fn status(r: &CheckRun) -> Html {
         ),
         Outcome::Cancelled => (tr!("Cancelled.", "已取消。").to_owned(), "limit"),
         Outcome::Opened { invariant, steps } => {
-            let inv = zh_core::text(invariant);
+            let inv = capitalized(zh_core::text(invariant));
             (
                 trf!(
                     "{inv} breaks after {steps} steps. The counterexample is now the run: it is paused at the step that broke it; \

@@ -348,6 +348,10 @@ pub fn playground_page<P: Playground>(props: &PageProps) -> Html {
                         replay_frame(&mut m, &mut last_draw)
                     } else if m.checking() {
                         let drawn = check_frame(&mut m, &mut last_draw);
+                        // A violation found became the run: its link goes to the address bar.
+                        if let Some(q) = m.take_url_change() {
+                            url::replace_query(&q);
+                        }
                         let start = now_ms();
                         m.frame_within(dt, || now_ms() - start > PLAY_FRAME_MS) || drawn
                     } else {
