@@ -75,6 +75,8 @@ commands:
                    every core/tests/*_props.rs that uses shard_tests!; prints failing seeds,
                    then wall time and counts per protocol
   bench [ARGS..]   cargo bench -p halab-core [ARGS..], then the bundle's raw and gzipped size
+  bench-wasm       the exhaustive checker's unique states/s natively and in Wasm (Node), side by
+                   side: core/examples/check_speed.rs built for the host and for wasm32
   dist             install missing tools, then `trunk build --release` into dist/, and print each
                    file's raw and gzipped size and what a page of each bundle weighs against
                    the budget
@@ -97,6 +99,7 @@ fn main() {
         "test" => test(&root, rest),
         "soak" => soak(&root, rest),
         "bench" => bench(&root, rest),
+        "bench-wasm" => bench_wasm(&root),
         "dist" => install(&root, Need::Build).and_then(|()| trunk_build(&root)).map(|()| bundle_sizes(&root)),
         // Internal: one busy loop for `test --under-load`.
         "__hog" => hog(),
@@ -1032,6 +1035,114 @@ fn bench(root: &Path, args: &[String]) -> Result {
         trunk_build(root)?;
     }
     bundle_sizes(root);
+    Ok(())
+}
+
+/// Processes per build in `bench-wasm`, taken in turn (native, Wasm, Wasm, native, ...) so a
+/// load that comes and goes falls on all of them.
+const WASM_BENCH_ROUNDS: u32 = 3;
+/// Searches per process; the first of each is shown apart (for Wasm it includes V8's baseline
+/// compile and tier-up, which a page pays on its first search).
+const WASM_BENCH_RUNS: u32 = 6;
+
+/// `cargo xtask bench-wasm`: `core/examples/check_speed.rs` (one whole exhaustive search of
+/// single-decree Paxos 2x3, depth 10) built natively and for wasm32, then timed side by side:
+/// the native binary times itself, the Wasm module is timed in Node by `bench_wasm.cjs`. Two Wasm
+/// builds: the bench profile (opt-level 3, as native) and the release profile (opt-level "z",
+/// as the page ships, before wasm-opt). A report, not a gate; not part of `test`.
+fn bench_wasm(root: &Path) -> Result {
+    const WASM: &str = "wasm32-unknown-unknown";
+    let target = target_dir(root);
+    let out = target.join("bench-wasm");
+    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let build = |extra: &[&str], built: PathBuf, to: &str| -> Result<PathBuf> {
+        run(cargo_cmd(&["build", "-p", "halab-core", "--example", "check_speed"]).args(extra))?;
+        // The bench and release profiles share `release/`: copy each build out before the next.
+        let dest = out.join(to);
+        fs::copy(&built, &dest).map_err(|e| format!("cannot copy {}: {e}", built.display()))?;
+        Ok(dest)
+    };
+    let native = build(
+        &["--profile", "bench"],
+        target.join("release/examples").join(format!("check_speed{}", env::consts::EXE_SUFFIX)),
+        "check_speed-native",
+    )?;
+    let wasm_built = target.join(WASM).join("release/examples/check_speed.wasm");
+    let o3 = build(&["--profile", "bench", "--target", WASM], wasm_built.clone(), "check_speed-o3.wasm")?;
+    let oz = build(&["--release", "--target", WASM], wasm_built, "check_speed-oz.wasm")?;
+    let script = out.join("bench_wasm.cjs");
+    fs::write(&script, include_str!("bench_wasm.cjs")).map_err(|e| format!("cannot write script: {e}"))?;
+
+    let runs = WASM_BENCH_RUNS.to_string();
+    let mut rows: Vec<(&str, Command)> =
+        vec![("native (bench profile: opt-level 3, LTO)", Command::new(&native))];
+    rows[0].1.arg(&runs);
+    for (name, wasm) in [
+        ("wasm32 in Node (bench profile: opt-level 3, LTO)", &o3),
+        ("wasm32 in Node (release profile: opt-level z, as shipped)", &oz),
+    ] {
+        let mut c = Command::new("node");
+        c.arg(&script).arg(wasm).arg(&runs);
+        rows.push((name, c));
+    }
+    // Per build: the first search of each process, and the others.
+    let mut firsts: Vec<Vec<f64>> = vec![Vec::new(); rows.len()];
+    let mut rests: Vec<Vec<f64>> = vec![Vec::new(); rows.len()];
+    let mut unique = None;
+    for round in 0..WASM_BENCH_ROUNDS {
+        eprintln!("round {}/{WASM_BENCH_ROUNDS}", round + 1);
+        for (i, (name, cmd)) in rows.iter_mut().enumerate() {
+            let o = cmd.stderr(Stdio::inherit()).output().map_err(|e| format!("{name}: {e}"))?;
+            if !o.status.success() {
+                return Err(format!("`{}` failed ({})", show(cmd), o.status));
+            }
+            for (k, line) in String::from_utf8_lossy(&o.stdout).lines().enumerate() {
+                let mut f = line.split_whitespace();
+                let (Some(u), Some(t)) = (f.next(), f.next()) else { continue };
+                let u: u64 =
+                    u.trim_end_matches('n').parse().map_err(|_| format!("{name}: bad line {line:?}"))?;
+                let t: f64 = t.parse().map_err(|_| format!("{name}: bad line {line:?}"))?;
+                if *unique.get_or_insert(u) != u {
+                    return Err(format!("{name} found {u} unique states, another build {unique:?}"));
+                }
+                if k == 0 { &mut firsts[i] } else { &mut rests[i] }.push(t);
+            }
+        }
+    }
+    let unique = unique.ok_or("no search finished")?;
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let load = fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    println!(
+        "\nexhaustive check, single-decree Paxos 2 proposers x 3 acceptors, depth 10, 2 timer firings: \
+         {unique} unique states\n{WASM_BENCH_ROUNDS} processes per build x {WASM_BENCH_RUNS} searches; \
+         load average {load} on {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!(
+        "  {:<58} {:>9} {:>9} {:>9} {:>12} {:>9}",
+        "build", "first", "median", "best", "states/s", "x native"
+    );
+    let mut native_rate = None;
+    for (i, (name, _)) in rows.iter().enumerate() {
+        let first = median(&mut firsts[i]);
+        let med = median(&mut rests[i]);
+        let best = rests[i].first().copied().unwrap_or(f64::NAN);
+        let rate = unique as f64 / med;
+        let ratio = rate / *native_rate.get_or_insert(rate);
+        println!(
+            "  {name:<58} {:>7.0}ms {:>7.0}ms {:>7.0}ms {rate:>12.0} {ratio:>9.2}",
+            first * 1e3,
+            med * 1e3,
+            best * 1e3
+        );
+    }
+    println!(
+        "  (first: median over processes of each one's first search; median, best and states/s: the others)"
+    );
     Ok(())
 }
 
