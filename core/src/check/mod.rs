@@ -14,9 +14,11 @@
 //! paths to one state count once, so a checker's history from the second path is not judged.
 
 mod reduce;
+mod shrink;
 mod world;
 
 pub use reduce::Fifo;
+pub use shrink::shrink;
 pub use world::{Envelope, Explore, Spent, World};
 
 use crate::invariant::{Broken, Checker};
@@ -63,17 +65,26 @@ pub struct Bounds {
     /// Partial-order reduction: expand one node's steps where that provably loses no state
     /// the others would reach (opt-in; see [`reduce`]).
     pub por: bool,
+    /// Client requests go only to a node that leads (opt-in), as a client that knows the leader
+    /// sends them: a request elsewhere is redirected and only spends the budget, and leaving
+    /// followers without requests lets the reduction expand one of them alone.
+    pub leader_inputs: bool,
 }
 
 impl Default for Bounds {
     fn default() -> Self {
         Bounds {
             depth: 20,
-            drops: 0, dups: 0, crashes: 0, timeouts: 4, inputs: 0,
+            drops: 0,
+            dups: 0,
+            crashes: 0,
+            timeouts: 4,
+            inputs: 0,
             max_states: 1_000_000,
             fifo: Fifo::Off,
             delays: 0,
             por: false,
+            leader_inputs: false,
         }
     }
 }
@@ -234,6 +245,13 @@ impl<P: Explore> Search<P> {
         world.steps(&self.bounds, &mut steps);
         let budget = u32::from(self.bounds.delays);
         let mut costs = Vec::with_capacity(steps.len());
+        if self.bounds.leader_inputs {
+            let c = &world.cluster;
+            steps.retain(|&step| match step {
+                Step::Input(n) => c.nodes[n as usize].state.as_ref().is_some_and(|s| c.protocol.is_leader(s)),
+                _ => true,
+            });
+        }
         steps.retain(|&step| {
             let cost = delays + self.bounds.fifo.cost(&world.net, step);
             costs.push(cost);
@@ -296,7 +314,12 @@ impl<P: Explore> Search<P> {
     }
 
     /// The state `step` leads to from `world`, judged, with its delays spent and its key.
-    fn successor(&self, world: &World<P>, step: Step, delays: u32) -> (Step, u32, World<P>, Result<(), Broken>, u64) {
+    fn successor(
+        &self,
+        world: &World<P>,
+        step: Step,
+        delays: u32,
+    ) -> (Step, u32, World<P>, Result<(), Broken>, u64) {
         let mut next = world.clone();
         let judged = next.take(step);
         let key = key(&next, &self.bounds, delays);

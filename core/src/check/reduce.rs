@@ -103,7 +103,12 @@ fn owner<P: Protocol>(world: &World<P>, step: Step) -> usize {
 /// nodes' steps and rule a node's set out: a client request (the `k`-th request depends on how
 /// many were handed out before) and a duplicate (its copy queues after whatever was sent
 /// before it).
-pub(super) fn persistent<P: Protocol>(world: &World<P>, fifo: Fifo, left: u32, steps: &[Step]) -> Option<Vec<Step>> {
+pub(super) fn persistent<P: Protocol>(
+    world: &World<P>,
+    fifo: Fifo,
+    left: u32,
+    steps: &[Step],
+) -> Option<Vec<Step>> {
     if fifo != Fifo::Inbox {
         return None;
     }
