@@ -9,6 +9,10 @@
 //! checker, and breadth-first order makes the first violation found a shortest one. The search
 //! runs in slices ([`Search::run`]), so a page can explore between frames and cancel.
 //!
+//! Opt-in, a search can keep messages in order with a budget of overtakings, expand one node's
+//! steps where that loses nothing ([`reduce`]) and shorten what it finds ([`shrink()`]): that
+//! reaches Paxos's and Raft's deeper bugs.
+//!
 //! Blind spots, by construction: time is abstract (a handler that read its clock would see 0;
 //! none of the protocols checked here does), a timer may fire whenever it is armed, and two
 //! paths to one state count once, so a checker's history from the second path is not judged.
@@ -147,6 +151,15 @@ impl Hasher for Identity {
     }
 }
 
+/// A state found from one being expanded, before it is counted.
+struct Successor<P: Explore> {
+    step: Step,
+    delays: u32,
+    world: World<P>,
+    judged: Result<(), Broken>,
+    key: u64,
+}
+
 pub struct Search<P: Explore> {
     start: World<P>,
     bounds: Bounds,
@@ -181,7 +194,12 @@ impl<P: Explore> Search<P> {
     /// A search from `start` (say, the state a page shows).
     pub fn from(start: World<P>, bounds: Bounds, order: Order) -> Self {
         let mut seen = HashSet::default();
-        seen.insert(key(&start, &bounds, 0));
+        let first = key(&start, &bounds, 0);
+        seen.insert(first);
+        let mut found_at = HashMap::default();
+        if bounds.por {
+            found_at.insert(first, 0);
+        }
         let mut frontier = VecDeque::new();
         frontier.push_back((0, 0, 0, start.clone()));
         Search {
@@ -189,7 +207,7 @@ impl<P: Explore> Search<P> {
             bounds,
             order,
             seen,
-            found_at: HashMap::default(),
+            found_at,
             frontier,
             tree: vec![(0, Step::Deliver(0))],
             stats: Stats { unique: 1, frontier: 1, ..Stats::default() },
@@ -258,7 +276,7 @@ impl<P: Explore> Search<P> {
             cost <= budget
         });
         costs.retain(|&c| c <= budget);
-        let mut next: Vec<(Step, u32, World<P>, Result<(), Broken>, u64)> = Vec::new();
+        let mut next: Vec<Successor<P>> = Vec::new();
         let ample = if self.bounds.por {
             reduce::persistent(&world, self.bounds.fifo, budget - delays, &steps)
         } else {
@@ -276,7 +294,7 @@ impl<P: Explore> Search<P> {
                 Order::BreadthFirst => self.found_at.get(k).is_some_and(|&d| d <= depth),
                 Order::DepthFirst => self.seen.contains(k),
             };
-            if next.iter().any(|n| closes(&n.4)) {
+            if next.iter().any(|n| closes(&n.key)) {
                 self.stats.full += 1;
                 next.clear();
             } else {
@@ -288,7 +306,7 @@ impl<P: Explore> Search<P> {
                 next.push(self.successor(&world, step, cost));
             }
         }
-        for (step, delays, next, judged, key) in next {
+        for Successor { step, delays, world: next, judged, key } in next {
             self.stats.transitions += 1;
             if !self.seen.insert(key) {
                 continue;
@@ -314,16 +332,11 @@ impl<P: Explore> Search<P> {
     }
 
     /// The state `step` leads to from `world`, judged, with its delays spent and its key.
-    fn successor(
-        &self,
-        world: &World<P>,
-        step: Step,
-        delays: u32,
-    ) -> (Step, u32, World<P>, Result<(), Broken>, u64) {
+    fn successor(&self, world: &World<P>, step: Step, delays: u32) -> Successor<P> {
         let mut next = world.clone();
         let judged = next.take(step);
         let key = key(&next, &self.bounds, delays);
-        (step, delays, next, judged, key)
+        Successor { step, delays, world: next, judged, key }
     }
 
     /// The steps from the start to state `i` of the tree.

@@ -1,18 +1,37 @@
-//! Opt-in delivery orders that shrink the search (all off by default, so the default search
-//! and its pinned counts stay as they are).
+//! Opt-in ways to shrink the search (all off by default, so the default search and its pinned
+//! counts stay as they are).
 //!
-//! With [`Fifo::Inbox`] every node reads its messages in the order they were sent to it, as an
-//! actor reads its mailbox; with [`Fifo::Link`] every (from, to) link keeps its order, as TCP
-//! and Stateright's ordered network do. Delivering a message that overtakes `k` older ones in
-//! its queue costs `k` from [`Bounds::delays`](super::Bounds::delays): delay bounding (Emmi,
-//! Qadeer and Rakamarić, POPL 2011), where a deterministic scheduler may be overruled a bounded
-//! number of times. Messages to different queues still interleave freely, and drops,
-//! duplicates, timers, crashes and requests are untouched.
+//! **Ordered messages.** With [`Fifo::Inbox`] every node reads its messages in the order they
+//! were sent to it, as an actor reads its mailbox; with [`Fifo::Link`] every (from, to) link
+//! keeps its order, as TCP and Stateright's ordered network do. Delivering a message that
+//! overtakes `k` older ones in its queue costs `k` from [`Bounds::delays`](super::Bounds::delays):
+//! delay bounding (Emmi, Qadeer and Rakamarić, POPL 2011), where a deterministic scheduler may
+//! be overruled a bounded number of times. Messages to different queues interleave freely;
+//! drops, duplicates, timers, crashes and requests are untouched. Every path of this search is
+//! a path of the full one, so what it finds is a real schedule and replays without it; it is an
+//! under-approximation, blind to a bug that needs more overtakings than the budget. The queues'
+//! order now decides the future, so states are told apart by it too ([`Fifo::order_key`]), and
+//! by the delays spent.
 //!
-//! Every path the restricted search takes is a path of the full search, so whatever it finds
-//! is a real schedule and replays without it. It is an under-approximation: a bug that needs
-//! more overtakings than the budget is not reached. Because the queues' order now decides the
-//! future, states are told apart by it too ([`order_key`]), and by the delays spent.
+//! **Partial-order reduction** ([`persistent`]), under [`Fifo::Inbox`] only: where it can, a
+//! state is expanded through one node's steps alone, persistent sets in Godefroid's sense. For
+//! every path of the ordered search from a state, the reduced search takes a path that is the
+//! same up to swapping adjacent steps of different nodes, possibly with steps of its own added:
+//! each node sees the same sequence of events and passes through the same states, only the
+//! order in which different nodes' steps happen differs. A cycle proviso (in `Search`) keeps a
+//! node's steps from postponing the others' for ever. Blind spots:
+//! - the invariant checker runs after every step and keeps a history, so the reduction is
+//!   complete only for checkers whose verdict does not depend on how concurrent steps of
+//!   different nodes interleave. Paxos's checker judges acceptances and proposals as sets, and a
+//!   learner can learn only after the acceptances it hears of; Raft's leader completeness,
+//!   though, is judged when a leader is checked, against the commits seen so far, so a commit
+//!   concurrent with a later term's election is caught only if the commit is taken first, which
+//!   the reduced search need not do;
+//! - reduced paths are longer (steps are added, not only reordered), so a violation the ordered
+//!   search finds within the depth bound may lie beyond it here: give the depth room.
+//!
+//! Both leave the bug switches they reach with long counterexamples, which
+//! [`shrink`](super::shrink) shortens.
 
 use super::world::{Envelope, World};
 use super::Step;
@@ -90,7 +109,7 @@ fn owner<P: Protocol>(world: &World<P>, step: Step) -> usize {
     }
 }
 
-/// Partial-order reduction (opt-in, [`Bounds::por`](super::Bounds::por)): a persistent set of
+/// The partial-order reduction ([`Bounds::por`](super::Bounds::por)): a persistent set of
 /// `steps` (those enabled within the delays left, `left`), or `None` to expand them all.
 ///
 /// The set is every enabled step of one node `n`, whose inbox holds more than `left` messages.

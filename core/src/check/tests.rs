@@ -204,7 +204,9 @@ fn paxos_bug(bug: Option<&str>) -> Paxos {
 
 #[test]
 fn reduction_reaches_paxos_bugs_that_the_full_search_does_not() {
-    let cases: [(&str, Bounds, (usize, usize), (u64, u64)); 3] = [
+    // Bug, bounds, (found, shrunk) lengths, (buggy, correct) unique states.
+    type Case = (&'static str, Bounds, (usize, usize), (u64, u64));
+    let cases: [Case; 3] = [
         ("ignore", reduced(40, 2, 0, 0, 1), (25, 14), (5_513, 8_325)),
         ("acceptany", reduced(40, 2, 0, 0, 1), (18, 14), (3_007, 8_325)),
         ("forget", reduced(40, 2, 1, 0, 1), (28, 16), (213_539, 330_466)),
@@ -235,4 +237,19 @@ fn reduction_reaches_raft_figure_8() {
         crate::raft::invariants::LEADER_COMPLETENESS,
     );
     assert_eq!(found, (1_248_841, 1_177_627), "unique states, buggy and correct");
+}
+
+/// Ordered links alone (Stateright's ordered network, no overtaking): shortest counterexamples
+/// in that model, without the reduction.
+#[test]
+fn ordered_links_find_paxos_ignore_with_a_shortest_counterexample() {
+    let b = Bounds { depth: 15, timeouts: 2, fifo: Fifo::Link, max_states: 2_000_000, ..Bounds::default() };
+    let search = |p| Search::boot(p, PaxosChecker::default(), b, Order::BreadthFirst);
+    let found = found_and_clean(
+        search(paxos_bug(Some("ignore"))),
+        search(paxos_bug(None)),
+        (15, 14),
+        crate::paxos::invariants::ONE_VALUE,
+    );
+    assert_eq!(found, (122_329, 183_001), "unique states, buggy and correct");
 }
