@@ -2,7 +2,7 @@
 //! pin (issue 16). Each iteration is a whole search, so states/s = unique states / time.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use halab_core::check::{Bounds, Order, Search, Verdict};
+use halab_core::check::{Bounds, Fifo, Order, Search, Verdict};
 use halab_core::paxos::invariants::PaxosChecker;
 use halab_core::paxos::{Mode, Paxos, PaxosConfig};
 use halab_core::raft::invariants::RaftChecker;
@@ -28,6 +28,25 @@ fn raft() -> Search<Raft> {
     )
 }
 
+/// Ordered inboxes, one delay, the partial-order reduction: where Paxos's `forget` is found,
+/// searched with the bug (to the violation) and without (to the end).
+fn paxos_reduced(forget: bool) -> Search<Paxos> {
+    let mut c = PaxosConfig { nodes: 3, proposers: 2, mode: Mode::Single, ..PaxosConfig::default() };
+    c.bugs.forget_promise = forget;
+    let b = Bounds {
+        depth: 40,
+        timeouts: 2,
+        crashes: 1,
+        delays: 1,
+        fifo: Fifo::Inbox,
+        por: true,
+        leader_inputs: true,
+        max_states: 2_000_000,
+        ..Bounds::default()
+    };
+    Search::boot(Paxos::new(c), PaxosChecker::default(), b, Order::BreadthFirst)
+}
+
 fn unique<P: halab_core::check::Explore>(mut s: Search<P>) -> u64 {
     while *s.run(100_000) == Verdict::Running {}
     s.stats().unique
@@ -40,6 +59,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("paxos single 2x3 depth 10", |b| b.iter(|| unique(paxos())));
     g.throughput(Throughput::Elements(unique(raft())));
     g.bench_function("raft 3 nodes depth 8", |b| b.iter(|| unique(raft())));
+    g.throughput(Throughput::Elements(unique(paxos_reduced(true))));
+    g.bench_function("paxos forget reduced, to the violation", |b| b.iter(|| unique(paxos_reduced(true))));
+    g.throughput(Throughput::Elements(unique(paxos_reduced(false))));
+    g.bench_function("paxos correct reduced, crash 1, delay 1", |b| b.iter(|| unique(paxos_reduced(false))));
     g.finish();
 }
 

@@ -9,18 +9,26 @@
 //! checker, and breadth-first order makes the first violation found a shortest one. The search
 //! runs in slices ([`Search::run`]), so a page can explore between frames and cancel.
 //!
+//! Opt-in, a search can keep messages in order with a budget of overtakings, expand one node's
+//! steps where that loses nothing ([`reduce`]) and shorten what it finds ([`shrink()`]): that
+//! reaches Paxos's and Raft's deeper bugs.
+//!
 //! Blind spots, by construction: time is abstract (a handler that read its clock would see 0;
 //! none of the protocols checked here does), a timer may fire whenever it is armed, and two
 //! paths to one state count once, so a checker's history from the second path is not judged.
 
+mod reduce;
 pub mod schedule;
+mod shrink;
 mod world;
 
+pub use reduce::Fifo;
+pub use shrink::shrink;
 pub use world::{Envelope, Explore, Spent, World};
 
 use crate::invariant::{Broken, Checker};
 use crate::protocol::NodeId;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// One step of a path, naming what it acts on by position in the state it is taken from.
@@ -55,11 +63,34 @@ pub struct Bounds {
     pub inputs: u8,
     /// Stop (with [`Verdict::Limit`]) after this many unique states.
     pub max_states: u64,
+    /// Which messages keep their order (opt-in; see [`Fifo`]).
+    pub fifo: Fifo,
+    /// With `fifo`: how many times in all a message may overtake an older one in its queue.
+    pub delays: u8,
+    /// Partial-order reduction: expand one node's steps where that provably loses no state
+    /// the others would reach (opt-in; see [`reduce`]).
+    pub por: bool,
+    /// Client requests go only to a node that leads (opt-in), as a client that knows the leader
+    /// sends them: a request elsewhere is redirected and only spends the budget, and leaving
+    /// followers without requests lets the reduction expand one of them alone.
+    pub leader_inputs: bool,
 }
 
 impl Default for Bounds {
     fn default() -> Self {
-        Bounds { depth: 20, drops: 0, dups: 0, crashes: 0, timeouts: 4, inputs: 0, max_states: 1_000_000 }
+        Bounds {
+            depth: 20,
+            drops: 0,
+            dups: 0,
+            crashes: 0,
+            timeouts: 4,
+            inputs: 0,
+            max_states: 1_000_000,
+            fifo: Fifo::Off,
+            delays: 0,
+            por: false,
+            leader_inputs: false,
+        }
     }
 }
 
@@ -99,6 +130,10 @@ pub struct Stats {
     pub depth: u32,
     /// States not expanded because they lie at the depth bound.
     pub at_bound: u64,
+    /// With [`Bounds::por`]: states expanded through one node's steps only, and states whose
+    /// reduced expansion led back to a known state and was done in full (the cycle proviso).
+    pub reduced: u64,
+    pub full: u64,
 }
 
 /// Fingerprints are hashes already: the set need not hash them again.
@@ -117,13 +152,24 @@ impl Hasher for Identity {
     }
 }
 
+/// A state found from one being expanded, before it is counted.
+struct Successor<P: Explore> {
+    step: Step,
+    delays: u32,
+    world: World<P>,
+    judged: Result<(), Broken>,
+    key: u64,
+}
+
 pub struct Search<P: Explore> {
     start: World<P>,
     bounds: Bounds,
     order: Order,
     seen: HashSet<u64, BuildHasherDefault<Identity>>,
-    /// States to expand: their place in `tree`, their depth, the state.
-    frontier: VecDeque<(u32, u32, World<P>)>,
+    /// With [`Bounds::por`]: the depth each state was first found at (for the cycle proviso).
+    found_at: HashMap<u64, u32, BuildHasherDefault<Identity>>,
+    /// States to expand: their place in `tree`, their depth, the delays spent, the state.
+    frontier: VecDeque<(u32, u32, u32, World<P>)>,
     /// Every state found, as (the state it was found from, the step): index 0 is the start.
     tree: Vec<(u32, Step)>,
     stats: Stats,
@@ -149,14 +195,20 @@ impl<P: Explore> Search<P> {
     /// A search from `start` (say, the state a page shows).
     pub fn from(start: World<P>, bounds: Bounds, order: Order) -> Self {
         let mut seen = HashSet::default();
-        seen.insert(start.fingerprint());
+        let first = key(&start, &bounds, 0);
+        seen.insert(first);
+        let mut found_at = HashMap::default();
+        if bounds.por {
+            found_at.insert(first, 0);
+        }
         let mut frontier = VecDeque::new();
-        frontier.push_back((0, 0, start.clone()));
+        frontier.push_back((0, 0, 0, start.clone()));
         Search {
             start,
             bounds,
             order,
             seen,
+            found_at,
             frontier,
             tree: vec![(0, Step::Deliver(0))],
             stats: Stats { unique: 1, frontier: 1, ..Stats::default() },
@@ -198,7 +250,7 @@ impl<P: Explore> Search<P> {
             Order::BreadthFirst => self.frontier.pop_front(),
             Order::DepthFirst => self.frontier.pop_back(),
         };
-        let Some((at, depth, world)) = next else {
+        let Some((at, depth, delays, world)) = next else {
             self.verdict = Verdict::Done;
             return;
         };
@@ -210,15 +262,61 @@ impl<P: Explore> Search<P> {
         }
         let mut steps = std::mem::take(&mut self.steps);
         world.steps(&self.bounds, &mut steps);
-        for &step in &steps {
-            let mut next = world.clone();
-            let judged = next.take(step);
+        let budget = u32::from(self.bounds.delays);
+        let mut costs = Vec::with_capacity(steps.len());
+        if self.bounds.leader_inputs {
+            let c = &world.cluster;
+            steps.retain(|&step| match step {
+                Step::Input(n) => c.nodes[n as usize].state.as_ref().is_some_and(|s| c.protocol.is_leader(s)),
+                _ => true,
+            });
+        }
+        steps.retain(|&step| {
+            let cost = delays + self.bounds.fifo.cost(&world.net, step);
+            costs.push(cost);
+            cost <= budget
+        });
+        costs.retain(|&c| c <= budget);
+        let mut next: Vec<Successor<P>> = Vec::new();
+        let ample = if self.bounds.por {
+            reduce::persistent(&world, self.bounds.fifo, budget - delays, &steps)
+        } else {
+            None
+        };
+        if let Some(ample) = ample {
+            for (&step, &cost) in steps.iter().zip(&costs).filter(|(s, _)| ample.contains(s)) {
+                next.push(self.successor(&world, step, cost));
+            }
+            // The cycle proviso: steps of one node that lead round a cycle could postpone the
+            // others' for ever, so every cycle must hold a state expanded in full. Breadth-first,
+            // every cycle has an edge to a state found no deeper than the state it leaves
+            // (depths cannot rise all the way round); depth-first, an edge to a state seen before.
+            let closes = |k: &u64| match self.order {
+                Order::BreadthFirst => self.found_at.get(k).is_some_and(|&d| d <= depth),
+                Order::DepthFirst => self.seen.contains(k),
+            };
+            if next.iter().any(|n| closes(&n.key)) {
+                self.stats.full += 1;
+                next.clear();
+            } else {
+                self.stats.reduced += 1;
+            }
+        }
+        if next.is_empty() {
+            for (&step, &cost) in steps.iter().zip(&costs) {
+                next.push(self.successor(&world, step, cost));
+            }
+        }
+        for Successor { step, delays, world: next, judged, key } in next {
             self.stats.transitions += 1;
-            if !self.seen.insert(next.fingerprint()) {
+            if !self.seen.insert(key) {
                 continue;
             }
             self.tree.push((at, step));
             self.stats.unique += 1;
+            if self.bounds.por {
+                self.found_at.insert(key, depth + 1);
+            }
             if let Err(broken) = judged {
                 let path = self.path_to(self.tree.len() as u32 - 1);
                 self.verdict = Verdict::Violated { path, broken };
@@ -228,10 +326,18 @@ impl<P: Explore> Search<P> {
                 self.verdict = Verdict::Limit;
                 break;
             }
-            self.frontier.push_back((self.tree.len() as u32 - 1, depth + 1, next));
+            self.frontier.push_back((self.tree.len() as u32 - 1, depth + 1, delays, next));
         }
         self.steps = steps;
         self.stats.frontier = self.frontier.len();
+    }
+
+    /// The state `step` leads to from `world`, judged, with its delays spent and its key.
+    fn successor(&self, world: &World<P>, step: Step, delays: u32) -> Successor<P> {
+        let mut next = world.clone();
+        let judged = next.take(step);
+        let key = key(&next, &self.bounds, delays);
+        Successor { step, delays, world: next, judged, key }
     }
 
     /// The steps from the start to state `i` of the tree.
@@ -244,6 +350,15 @@ impl<P: Explore> Search<P> {
         }
         path.reverse();
         path
+    }
+}
+
+/// What tells states apart: the fingerprint, and with ordered messages their order too.
+fn key<P: Explore>(world: &World<P>, bounds: &Bounds, delays: u32) -> u64 {
+    let fp = world.fingerprint();
+    match bounds.fifo.order_key(world, delays) {
+        None => fp,
+        Some(order) => fp ^ order.rotate_left(17).wrapping_mul(0x9e37_79b9_7f4a_7c15),
     }
 }
 

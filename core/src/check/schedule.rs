@@ -46,7 +46,8 @@ pub trait Exhaustive {
     fn verdict(&self) -> &Verdict;
     fn stats(&self) -> Stats;
     fn bounds(&self) -> Bounds;
-    /// The violation's path as faults (see [`faults`]), once one is found.
+    /// The violation's path, shrunk (see [`super::shrink`]), as faults (see [`faults`]), once
+    /// one is found.
     fn counterexample(&self) -> Option<Vec<Fault>>;
 }
 
@@ -65,7 +66,7 @@ impl<P: Explore> Exhaustive for Search<P> {
     }
     fn counterexample(&self) -> Option<Vec<Fault>> {
         match self.verdict() {
-            Verdict::Violated { path, .. } => Some(faults(self.start(), path)),
+            Verdict::Violated { path, .. } => Some(faults(self.start(), &super::shrink(self.start(), path))),
             _ => None,
         }
     }

@@ -152,3 +152,103 @@ fn a_paxos_state_is_the_same_state_whatever_its_last_step_noted() {
     w.cluster.nodes[1].state.as_mut().expect("up").promised = crate::paxos::Ballot { round: 9, node: 0 };
     assert_ne!(w.fingerprint(), before, "a promise is");
 }
+
+/// Ordered inboxes with one delay and the partial-order reduction: the bounds under which the
+/// search reaches Paxos's three bugs and Raft's Figure 8.
+fn reduced(depth: u32, timeouts: u8, crashes: u8, inputs: u8, delays: u8) -> Bounds {
+    Bounds {
+        depth,
+        timeouts,
+        crashes,
+        inputs,
+        delays,
+        fifo: Fifo::Inbox,
+        por: true,
+        leader_inputs: true,
+        max_states: 2_000_000,
+        ..Bounds::default()
+    }
+}
+
+/// Runs the buggy and the correct protocol under the same bounds: the first must break
+/// `invariant` with a counterexample of `len` steps that replays and shrinks to `shrunk` steps
+/// that replay too, the second must pass.
+fn found_and_clean<P: Explore>(
+    buggy: Search<P>,
+    correct: Search<P>,
+    (len, shrunk): (usize, usize),
+    invariant: &str,
+) -> (u64, u64) {
+    let start = buggy.start().clone();
+    let (v, st) = run_to_end(buggy);
+    let Verdict::Violated { path, broken } = v else { panic!("{v:?}") };
+    assert_eq!((path.len(), broken.invariant), (len, invariant), "{path:?}");
+    let (states, replayed) = replay(&start, &path);
+    assert_eq!(replayed.map(|b| b.invariant), Some(invariant), "the path replays to the violation");
+    assert_eq!(states.len(), len + 1);
+    let short = shrink(&start, &path);
+    assert_eq!(short.len(), shrunk, "{short:?}");
+    assert_eq!(replay(&start, &short).1.map(|b| b.invariant), Some(invariant), "the shrunk path replays");
+    let (v, clean) = run_to_end(correct);
+    assert_eq!(v, Verdict::Done, "the correct protocol within the same bounds");
+    (st.unique, clean.unique)
+}
+
+fn paxos_bug(bug: Option<&str>) -> Paxos {
+    let mut p = single_paxos(2, 3);
+    if let Some(bug) = bug {
+        *p.config.bugs.flag_mut(bug).expect("a Paxos bug switch") = true;
+    }
+    p
+}
+
+#[test]
+fn reduction_reaches_paxos_bugs_that_the_full_search_does_not() {
+    // Bug, bounds, (found, shrunk) lengths, (buggy, correct) unique states.
+    type Case = (&'static str, Bounds, (usize, usize), (u64, u64));
+    let cases: [Case; 3] = [
+        ("ignore", reduced(40, 2, 0, 0, 1), (25, 14), (5_513, 8_325)),
+        ("acceptany", reduced(40, 2, 0, 0, 1), (18, 14), (3_007, 8_325)),
+        ("forget", reduced(40, 2, 1, 0, 1), (28, 16), (213_539, 330_466)),
+    ];
+    for (bug, b, len, counts) in cases {
+        let search = |p| Search::boot(p, PaxosChecker::default(), b, Order::BreadthFirst);
+        let found = found_and_clean(
+            search(paxos_bug(Some(bug))),
+            search(paxos_bug(None)),
+            len,
+            crate::paxos::invariants::ONE_VALUE,
+        );
+        assert_eq!(found, counts, "paxos {bug}: unique states, buggy and correct");
+    }
+}
+
+/// About 2.4 million states in all (some 15 s on one core): the slowest core test, kept in the
+/// default run because it is the evidence that the search reaches Figure 8.
+#[test]
+fn reduction_reaches_raft_figure_8() {
+    let b = reduced(37, 4, 0, 2, 0);
+    let search = |r| Search::boot(r, RaftChecker::default(), b, Order::BreadthFirst);
+    let found = found_and_clean(
+        search(raft(Some("fig8"))),
+        search(raft(None)),
+        (37, 20),
+        crate::raft::invariants::LEADER_COMPLETENESS,
+    );
+    assert_eq!(found, (1_248_841, 1_177_627), "unique states, buggy and correct");
+}
+
+/// Ordered links alone (Stateright's ordered network, no overtaking): shortest counterexamples
+/// in that model, without the reduction.
+#[test]
+fn ordered_links_find_paxos_ignore_with_a_shortest_counterexample() {
+    let b = Bounds { depth: 15, timeouts: 2, fifo: Fifo::Link, max_states: 2_000_000, ..Bounds::default() };
+    let search = |p| Search::boot(p, PaxosChecker::default(), b, Order::BreadthFirst);
+    let found = found_and_clean(
+        search(paxos_bug(Some("ignore"))),
+        search(paxos_bug(None)),
+        (15, 14),
+        crate::paxos::invariants::ONE_VALUE,
+    );
+    assert_eq!(found, (122_329, 183_001), "unique states, buggy and correct");
+}

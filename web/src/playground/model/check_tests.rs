@@ -139,3 +139,27 @@ fn in_manual_mode_the_reader_delivers_fires_and_drops_and_the_url_replays_it() {
     assert_eq!(again.sim.trace().hash(), m.sim.trace().hash(), "the link replays the hand-picked steps");
     assert_ne!(before, m.sim.trace().hash());
 }
+
+#[test]
+fn with_the_reduction_a_deep_paxos_bug_is_found_shrunk_and_replayed() {
+    use halab_core::paxos::Paxos;
+    let mut m = at::<Paxos>("n=3&proposers=2&mode=single&bugs=ignore", 0);
+    let bounds = Bounds { depth: 40, timeouts: 2, crashes: 0, inputs: 0, ..m.check.bounds };
+    m.check.bounds = bounds;
+    m.set_reduce(true);
+    let b = m.check.bounds;
+    search(&mut m, b);
+    let Some(Outcome::Opened { invariant, steps }) = m.check.run.as_ref().map(|r| r.outcome.clone()) else {
+        panic!("{:?}", m.check.run.as_ref().map(|r| (r.outcome.clone(), r.stats)))
+    };
+    assert_eq!(invariant, halab_core::paxos::invariants::ONE_VALUE);
+    assert!(steps <= 16, "shrunk to {steps} steps");
+    while m.replay_slice(10_000) {}
+    assert_eq!(m.sim.violation().map(|v| v.invariant), Some(invariant), "{}", m.query());
+
+    // The same bounds without the bug: nothing to find.
+    let mut ok = at::<Paxos>("n=3&proposers=2&mode=single", 0);
+    ok.check.bounds = b;
+    search(&mut ok, b);
+    assert_eq!(ok.check.run.as_ref().map(|r| r.outcome.clone()), Some(Outcome::Done));
+}
