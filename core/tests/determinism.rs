@@ -79,3 +79,10 @@ fn lock_commit_and_lab_runs_are_pinned() {
     assert_eq!(got, fixed::PROTOCOL_HASHES, "got {got:#018x?}");
     assert_eq!(fixed::protocol_hashes(), got, "twice in one process");
 }
+
+#[test]
+fn a_search_and_its_counterexample_are_pinned() {
+    // Also asserted on wasm32: the search, the shrinking and the steered replay.
+    let got = fixed::search_hashes();
+    assert_eq!(got, fixed::SEARCH_HASHES, "got {got:#018x?}");
+}

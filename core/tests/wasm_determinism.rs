@@ -35,3 +35,8 @@ fn stable_hash_matches_native_pin() {
     assert_eq!(stable_hash(&(1u8, 2u16, 3u32, 4u128, "HA Lab", -5i64)), 0x5081_2164_3e46_4942);
     assert_eq!(stable_hash(&(3usize, "raft")), stable_hash(&(3u64, "raft")));
 }
+
+#[wasm_bindgen_test]
+fn wasm_search_and_counterexample_equal_native() {
+    assert_eq!(fixed::search_hashes(), fixed::SEARCH_HASHES);
+}

@@ -139,3 +139,36 @@ pub fn protocol_hashes() -> [u64; 3] {
     assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
     [a, b, sim.trace().hash()]
 }
+
+/// A search of every interleaving (with the reduction) that finds Paxos's `ignore` bug, and its
+/// shrunk counterexample replayed in the steered simulator from a URL.
+pub const SEARCH_QUERY: &str = "p=paxos&n=3&proposers=2&mode=single&bugs=ignore";
+
+/// Unique states searched, the counterexample's URL hashed, and the replay's trace hash.
+pub const SEARCH_HASHES: (u64, u64, u64) = (5_513, 0xd1a6_76d2_13f8_acbf, 0x5188_5775_5ebf_1d8c);
+
+pub fn search_hashes() -> (u64, u64, u64) {
+    use halab_core::check::schedule::{faults, script};
+    use halab_core::check::{shrink, Bounds, Fifo, Order, Search, Verdict, World};
+    use halab_core::protocol::MS;
+    let base = url::decode(SEARCH_QUERY).expect("fixed search scenario decodes").scenario;
+    let mut sim = base.paxos_sim();
+    sim.run_until(MS - 1);
+    let start = World::from_sim(&sim);
+    let bounds =
+        Bounds { depth: 40, timeouts: 2, fifo: Fifo::Inbox, delays: 1, por: true, ..Bounds::default() };
+    let mut search = Search::from(start.clone(), bounds, Order::BreadthFirst);
+    while *search.run(100_000) == Verdict::Running {}
+    let Verdict::Violated { path, .. } = search.verdict().clone() else {
+        panic!("the search finds ignore: {:?}", search.verdict())
+    };
+    let mut found = base.clone();
+    for s in script(MS, faults(&start, &shrink(&start, &path))) {
+        found.push_fault(s.at, s.fault);
+    }
+    let link = url::encode(&found);
+    let mut replay = found.paxos_sim();
+    replay.run_until(found.faults.last().expect("steps").at);
+    assert!(replay.violation().is_some(), "the link breaks the invariant: {link}");
+    (search.stats().unique, halab_core::sim::trace::stable_hash(&link), replay.trace().hash())
+}
