@@ -6,6 +6,7 @@
 
 use crate::compact::VecMap;
 use crate::protocol::{Effect, Effects, Event, Micros, NodeId, Protocol};
+use std::sync::Arc;
 
 /// One node's slot: its live state (absent while crashed) and what it has persisted.
 #[derive(Clone, Debug)]
@@ -87,11 +88,68 @@ impl<P: Protocol> Node<P> {
     }
 }
 
+/// The nodes, each shared until written (copy on write): a copy of a cluster (a time-travel
+/// checkpoint, the exhaustive search's next state) copies only the nodes it then changes.
+/// Reading is indexing as in a `Vec`; indexing mutably copies a shared node first.
+#[derive(Debug)]
+pub struct Nodes<P: Protocol>(Vec<Arc<Node<P>>>);
+
+impl<P: Protocol> Clone for Nodes<P> {
+    fn clone(&self) -> Self {
+        Nodes(self.0.clone())
+    }
+}
+
+impl<P: Protocol> Nodes<P> {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn get(&self, i: usize) -> Option<&Node<P>> {
+        self.0.get(i).map(|n| &**n)
+    }
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut Node<P>> {
+        self.0.get_mut(i).map(Arc::make_mut)
+    }
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Node<P>> + ExactSizeIterator {
+        self.0.iter().map(|n| &**n)
+    }
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Node<P>> + ExactSizeIterator {
+        self.0.iter_mut().map(Arc::make_mut)
+    }
+    pub fn push(&mut self, node: Node<P>) {
+        self.0.push(Arc::new(node));
+    }
+}
+
+impl<P: Protocol> std::ops::Index<usize> for Nodes<P> {
+    type Output = Node<P>;
+    fn index(&self, i: usize) -> &Node<P> {
+        &self.0[i]
+    }
+}
+
+impl<P: Protocol> std::ops::IndexMut<usize> for Nodes<P> {
+    fn index_mut(&mut self, i: usize) -> &mut Node<P> {
+        Arc::make_mut(&mut self.0[i])
+    }
+}
+
+impl<'a, P: Protocol> IntoIterator for &'a Nodes<P> {
+    type Item = &'a Node<P>;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, Arc<Node<P>>>, fn(&'a Arc<Node<P>>) -> &'a Node<P>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|n| &**n)
+    }
+}
+
 /// The nodes and the protocol configuration they share.
 #[derive(Clone, Debug)]
 pub struct Cluster<P: Protocol> {
     pub protocol: P,
-    pub nodes: Vec<Node<P>>,
+    pub nodes: Nodes<P>,
     /// True time of the step being processed, set by the driver before it processes the step;
     /// handlers never see it (they get their node's clock reading), checkers may (timelines).
     pub now: Micros,
@@ -100,7 +158,7 @@ pub struct Cluster<P: Protocol> {
 impl<P: Protocol> Cluster<P> {
     /// Boots every node; returns each node's boot effects.
     pub fn boot(protocol: P) -> (Self, Vec<Effects<P>>) {
-        let mut nodes = Vec::new();
+        let mut nodes = Nodes(Vec::new());
         let mut boot = Vec::new();
         for id in 0..protocol.nodes() {
             let mut out = Effects::default();

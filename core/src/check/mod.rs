@@ -355,7 +355,7 @@ impl<P: Explore> Search<P> {
 
 /// What tells states apart: the fingerprint, and with ordered messages their order too.
 fn key<P: Explore>(world: &World<P>, bounds: &Bounds, delays: u32) -> u64 {
-    let fp = world.fingerprint();
+    let fp = world.cached_fingerprint();
     match bounds.fifo.order_key(world, delays) {
         None => fp,
         Some(order) => fp ^ order.rotate_left(17).wrapping_mul(0x9e37_79b9_7f4a_7c15),

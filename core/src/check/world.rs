@@ -43,17 +43,28 @@ pub struct Envelope<P: Protocol> {
     pub from: NodeId,
     pub to: NodeId,
     pub msg: P::Msg,
+    /// Of (from, to, msg), once: every state the message is in hashes it.
+    hash: u64,
+}
+
+impl<P: Protocol> Envelope<P> {
+    pub fn new(id: u64, from: NodeId, to: NodeId, msg: P::Msg) -> Self {
+        let mut h = StableHasher::default();
+        (from, to, &msg).hash(&mut h);
+        Envelope { id, from, to, msg, hash: h.finish() }
+    }
 }
 
 impl<P: Protocol> Clone for Envelope<P> {
     fn clone(&self) -> Self {
-        Envelope { id: self.id, from: self.from, to: self.to, msg: self.msg.clone() }
+        Envelope { id: self.id, from: self.from, to: self.to, msg: self.msg.clone(), hash: self.hash }
     }
 }
 
+/// The message, not its id.
 impl<P: Protocol> Hash for Envelope<P> {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        (self.from, self.to, &self.msg).hash(h);
+        h.write_u64(self.hash);
     }
 }
 
@@ -83,9 +94,23 @@ pub struct World<P: Protocol> {
     next_req: u64,
     /// Directed links that drop everything, row-major by sender (a partition in force when the
     /// search started; the search makes no partitions of its own).
-    blocked: Vec<bool>,
+    blocked: std::sync::Arc<[bool]>,
     checker: Option<Box<dyn Checker<P>>>,
+    /// Each node's hash (see [`World::node_hash`]), kept up to date step by step: a step
+    /// changes one node at most, so a fingerprint rehashes one node, not all. Unused (zero)
+    /// beyond [`CACHED_NODES`].
+    hashes: [u64; CACHED_NODES],
 }
+
+/// SplitMix64's finaliser: spreads a hash's bits so that sums of them rarely collide.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Clusters up to this size keep their nodes' hashes (every cluster the pages check does).
+const CACHED_NODES: usize = 16;
 
 impl<P: Protocol> Clone for World<P> {
     fn clone(&self) -> Self {
@@ -96,6 +121,7 @@ impl<P: Protocol> Clone for World<P> {
             next_msg: self.next_msg,
             next_req: self.next_req,
             blocked: self.blocked.clone(),
+            hashes: self.hashes,
             checker: self.checker.as_ref().map(|c| c.clone_box()),
         }
     }
@@ -115,12 +141,14 @@ impl<P: Explore> World<P> {
             spent: Spent::default(),
             next_msg: 0,
             next_req: 0,
-            blocked: vec![false; n * n],
+            blocked: vec![false; n * n].into(),
             checker,
+            hashes: [0; CACHED_NODES],
         };
         for (id, out) in boot.into_iter().enumerate() {
             w.apply(id as NodeId, out);
         }
+        w.rehash_all();
         w.check(None)?;
         Ok(w)
     }
@@ -146,9 +174,9 @@ impl<P: Explore> World<P> {
                     f.held_for.is_some_and(|life| life != cluster.nodes[f.to as usize].incarnation);
                 !(f.lost || f.cut_at_send || net.is_blocked(f.from, f.to) || inbox_lost)
             })
-            .map(|f| Envelope { id: f.id, from: f.from, to: f.to, msg: f.msg.clone() })
+            .map(|f| Envelope::new(f.id, f.from, f.to, f.msg.clone()))
             .collect();
-        World {
+        let mut w = World {
             cluster,
             net,
             spent: Spent::default(),
@@ -156,6 +184,15 @@ impl<P: Explore> World<P> {
             next_req: sim.requests_submitted(),
             blocked,
             checker: sim.checker_box(),
+            hashes: [0; CACHED_NODES],
+        };
+        w.rehash_all();
+        w
+    }
+
+    fn rehash_all(&mut self) {
+        for i in 0..self.cluster.len().min(CACHED_NODES) {
+            self.hashes[i] = self.node_hash(i);
         }
     }
 
@@ -216,6 +253,7 @@ impl<P: Explore> World<P> {
             Step::Duplicate(i) => {
                 self.next_msg += 1;
                 let copy = Envelope { id: self.next_msg, ..self.net[i as usize].clone() };
+                debug_assert_eq!(copy.hash, self.net[i as usize].hash);
                 self.net.push(copy);
                 self.spent.dups += 1;
                 None
@@ -251,6 +289,9 @@ impl<P: Explore> World<P> {
                 Some(id)
             }
         };
+        if let Some(n) = touched.map(usize::from).filter(|&n| n < CACHED_NODES) {
+            self.hashes[n] = self.node_hash(n);
+        }
         self.check(touched)
     }
 
@@ -267,7 +308,7 @@ impl<P: Explore> World<P> {
                 Effect::Send { to, msg } if (to as usize) < n => {
                     self.next_msg += 1;
                     if !self.is_blocked(id, to) {
-                        self.net.push(Envelope { id: self.next_msg, from: id, to, msg });
+                        self.net.push(Envelope::new(self.next_msg, id, to, msg));
                     }
                 }
                 Effect::SetTimer { timer, .. } | Effect::SetTimerDrawn { timer, .. } => {
@@ -292,35 +333,53 @@ impl<P: Explore> World<P> {
     /// A 64-bit fingerprint of what decides the future: every node's live and durable state and
     /// armed timers, the messages in flight as a multiset (their order is not a fact of the
     /// world), and the faults left. The checker's history is not in it: two paths to one
-    /// state are one state, as in Stateright and TLC.
+    /// state are one state, as in Stateright and TLC. Computed afresh (a test may have edited
+    /// the state); the search uses [`World::cached_fingerprint`], the same value.
     pub fn fingerprint(&self) -> u64 {
+        self.combine((0..self.cluster.len()).map(|i| self.node_hash(i)))
+    }
+
+    /// [`World::fingerprint`] from the nodes' hashes kept step by step.
+    pub(super) fn cached_fingerprint(&self) -> u64 {
+        let n = self.cluster.len();
+        let fp = if n <= CACHED_NODES {
+            self.combine(self.hashes[..n].iter().copied())
+        } else {
+            self.fingerprint()
+        };
+        debug_assert_eq!(fp, self.fingerprint(), "a node's kept hash is stale");
+        fp
+    }
+
+    fn combine(&self, nodes: impl Iterator<Item = u64>) -> u64 {
         let mut h = StableHasher::default();
-        for node in &self.cluster.nodes {
-            match &node.state {
-                Some(state) => {
-                    h.write_u8(1);
-                    self.cluster.protocol.fingerprint(state, &mut h);
-                }
-                None => h.write_u8(0),
-            }
-            node.durable.hash(&mut h);
-            node.timers.len().hash(&mut h);
-            for t in node.timers.keys() {
-                t.hash(&mut h);
-            }
+        for n in nodes {
+            h.write_u64(n);
         }
-        let mut wire: Vec<u64> = self
-            .net
-            .iter()
-            .map(|e| {
-                let mut h = StableHasher::default();
-                e.hash(&mut h);
-                h.finish()
-            })
-            .collect();
-        wire.sort_unstable();
-        wire.hash(&mut h);
+        // The messages as a multiset: a sum of well-mixed hashes, so no order and no sort.
+        let wire = self.net.iter().fold(0u64, |sum, e| sum.wrapping_add(mix(e.hash)));
+        h.write_u64(wire);
+        h.write_u64(self.net.len() as u64);
         self.spent.hash(&mut h);
+        h.finish()
+    }
+
+    /// Node `i`'s live and durable state and armed timers.
+    fn node_hash(&self, i: usize) -> u64 {
+        let node = &self.cluster.nodes[i];
+        let mut h = StableHasher::default();
+        match &node.state {
+            Some(state) => {
+                h.write_u8(1);
+                self.cluster.protocol.fingerprint(state, &mut h);
+            }
+            None => h.write_u8(0),
+        }
+        node.durable.hash(&mut h);
+        node.timers.len().hash(&mut h);
+        for t in node.timers.keys() {
+            t.hash(&mut h);
+        }
         h.finish()
     }
 }
