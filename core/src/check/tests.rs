@@ -58,26 +58,29 @@ fn state_counts_of_small_configurations_are_pinned() {
 /// shortest counterexample; the same bounds without the bug find nothing.
 #[test]
 fn bug_switches_are_found_with_shortest_counterexamples_that_replay() {
-    let cases: [(&str, Bounds, usize, &str); 2] = [
+    let cases: [(&str, Bounds, usize, &str, u64); 2] = [
         (
             "forget",
             Bounds { depth: 8, timeouts: 3, crashes: 1, ..Bounds::default() },
             8,
             crate::raft::invariants::ELECTION_SAFETY,
+            38_873,
         ),
         (
             "vote",
             Bounds { depth: 9, timeouts: 3, inputs: 1, crashes: 1, ..Bounds::default() },
             9,
             crate::raft::invariants::LEADER_COMPLETENESS,
+            195_664,
         ),
     ];
-    for (bug, bounds, len, invariant) in cases {
+    for (bug, bounds, len, invariant, states) in cases {
         let s = Search::boot(raft(Some(bug)), RaftChecker::default(), bounds, Order::BreadthFirst);
         let start = s.start().clone();
-        let (v, _) = run_to_end(s);
+        let (v, st) = run_to_end(s);
         let Verdict::Violated { path, broken } = v else { panic!("raft {bug}: {v:?}") };
         assert_eq!((path.len(), broken.invariant), (len, invariant), "raft {bug}: {path:?}");
+        assert_eq!(st.unique, states, "raft {bug}: states searched (README's table)");
         let (states, replayed) = replay(&start, &path);
         assert_eq!(
             replayed.map(|b| b.invariant),
@@ -93,9 +96,9 @@ fn bug_switches_are_found_with_shortest_counterexamples_that_replay() {
     let bounds = Bounds { depth: 12, timeouts: 3, ..Bounds::default() };
     let s = Search::boot(txn(Some("committimeout")), TxnChecker::default(), bounds, Order::BreadthFirst);
     let start = s.start().clone();
-    let (v, _) = run_to_end(s);
+    let (v, st) = run_to_end(s);
     let Verdict::Violated { path, broken } = v else { panic!("committimeout: {v:?}") };
-    assert_eq!((path.len(), broken.invariant), (3, crate::txn::invariants::VALIDITY));
+    assert_eq!((path.len(), broken.invariant, st.unique), (3, crate::txn::invariants::VALIDITY, 16));
     assert!(replay(&start, &path).1.is_some());
     let (v, _) = run_to_end(Search::boot(txn(None), TxnChecker::default(), bounds, Order::BreadthFirst));
     assert_eq!(v, Verdict::Done, "correct 2PC within the same bounds");
