@@ -302,34 +302,51 @@ impl<P: Explore> Search<P> {
                 self.stats.reduced += 1;
             }
         }
-        if next.is_empty() {
-            for (&step, &cost) in steps.iter().zip(&costs) {
-                next.push(self.successor(&world, step, cost));
+        let reduced = !next.is_empty();
+        // Taken one at a time when the whole expansion is wanted, so no successor waits in a list.
+        let mut stopped = false;
+        for s in next {
+            if self.admit(at, depth, s) {
+                stopped = true;
+                break;
             }
         }
-        for Successor { step, delays, world: next, judged, key } in next {
-            self.stats.transitions += 1;
-            if !self.seen.insert(key) {
-                continue;
+        if !stopped && !reduced {
+            for (&step, &cost) in steps.iter().zip(&costs) {
+                let s = self.successor(&world, step, cost);
+                if self.admit(at, depth, s) {
+                    break;
+                }
             }
-            self.tree.push((at, step));
-            self.stats.unique += 1;
-            if self.bounds.por {
-                self.found_at.insert(key, depth + 1);
-            }
-            if let Err(broken) = judged {
-                let path = self.path_to(self.tree.len() as u32 - 1);
-                self.verdict = Verdict::Violated { path, broken };
-                break;
-            }
-            if self.stats.unique >= self.bounds.max_states {
-                self.verdict = Verdict::Limit;
-                break;
-            }
-            self.frontier.push_back((self.tree.len() as u32 - 1, depth + 1, delays, next));
         }
         self.steps = steps;
         self.stats.frontier = self.frontier.len();
+    }
+
+    /// Records a successor of state `at` (at `depth`) if it is new; true if the search stops
+    /// there (a violation, or the state limit).
+    fn admit(&mut self, at: u32, depth: u32, s: Successor<P>) -> bool {
+        let Successor { step, delays, world: next, judged, key } = s;
+        self.stats.transitions += 1;
+        if !self.seen.insert(key) {
+            return false;
+        }
+        self.tree.push((at, step));
+        self.stats.unique += 1;
+        if self.bounds.por {
+            self.found_at.insert(key, depth + 1);
+        }
+        if let Err(broken) = judged {
+            let path = self.path_to(self.tree.len() as u32 - 1);
+            self.verdict = Verdict::Violated { path, broken };
+            return true;
+        }
+        if self.stats.unique >= self.bounds.max_states {
+            self.verdict = Verdict::Limit;
+            return true;
+        }
+        self.frontier.push_back((self.tree.len() as u32 - 1, depth + 1, delays, next));
+        false
     }
 
     /// The state `step` leads to from `world`, judged, with its delays spent and its key.
