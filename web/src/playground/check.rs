@@ -164,16 +164,17 @@ impl<P: Playground> Model<P> {
         });
     }
 
-    /// Expands up to `states` more states of the running search, `ms` of real time having
-    /// passed; opens a violation it finds.
-    pub fn check_slice(&mut self, states: u64, ms: f64) {
+    /// Expands up to `states` more states of the running search, timed by `clock` (ms); opens
+    /// a violation it finds.
+    pub fn check_slice(&mut self, states: u64, clock: impl Fn() -> f64) {
         let Some(run) = self.check.run.as_mut().filter(|r| r.outcome == Outcome::Running) else {
             return;
         };
         let Some(search) = run.search.as_mut() else { return };
+        let start = clock();
         let verdict = search.run(states).clone();
         run.stats = search.stats();
-        run.elapsed_ms += ms;
+        run.elapsed_ms += clock() - start;
         let counterexample = match verdict {
             Verdict::Running => return,
             Verdict::Done => {

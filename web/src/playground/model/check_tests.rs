@@ -15,6 +15,15 @@ fn at<P: Playground>(query: &str, t: Micros) -> Model<P> {
     m
 }
 
+/// A clock for the model: each reading 1 ms later than the last.
+fn ticks() -> impl Fn() -> f64 {
+    let t = std::cell::Cell::new(0.0);
+    move || {
+        t.set(t.get() + 1.0);
+        t.get()
+    }
+}
+
 fn search<P: Playground>(m: &mut Model<P>, bounds: Bounds) {
     m.check.bounds = bounds;
     m.start_check();
@@ -23,7 +32,7 @@ fn search<P: Playground>(m: &mut Model<P>, bounds: Bounds) {
         if !m.checking() {
             return;
         }
-        m.check_slice(500, 1.0);
+        m.check_slice(500, ticks());
     }
     panic!("the search did not end");
 }
@@ -73,7 +82,7 @@ fn a_search_can_be_cancelled_and_a_clock_reading_protocol_is_not_searched() {
     let mut m = at::<Raft>("n=3", SEC);
     m.check.bounds = Bounds { depth: 30, timeouts: 8, crashes: 2, ..Bounds::default() };
     m.start_check();
-    m.check_slice(100, 1.0);
+    m.check_slice(100, ticks());
     assert!(m.checking());
     m.cancel_check();
     assert_eq!(m.check.run.as_ref().map(|r| r.outcome.clone()), Some(Outcome::Cancelled));
