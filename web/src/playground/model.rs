@@ -569,6 +569,8 @@ impl<P: Playground> Model<P> {
         self.compare = None;
         self.detail = None;
         self.diagram.hover = None;
+        // A search of the old run would script its counterexample into the new one.
+        self.check.run = None;
         self.boot();
     }
 

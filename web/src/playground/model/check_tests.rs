@@ -87,6 +87,12 @@ fn a_search_can_be_cancelled_and_a_clock_reading_protocol_is_not_searched() {
     m.cancel_check();
     assert_eq!(m.check.run.as_ref().map(|r| r.outcome.clone()), Some(Outcome::Cancelled));
 
+    // A change to the scenario starts a new run: a search of the old one goes with it.
+    m.start_check();
+    assert!(m.checking());
+    m.toggle_bug("forget");
+    assert!(!m.checking() && m.check.run.is_none());
+
     let mut lock = at::<Lock>("n=4", SEC);
     lock.start_check();
     assert!(lock.check.run.is_none() && !lock.checking());
