@@ -43,9 +43,7 @@ pub fn script(at: Micros, faults: Vec<Fault>) -> Vec<Scheduled> {
 pub trait Exhaustive {
     /// Expands up to `states` more states (see [`super::Search::run`]).
     fn run(&mut self, states: u64) -> &Verdict;
-    fn verdict(&self) -> &Verdict;
     fn stats(&self) -> Stats;
-    fn bounds(&self) -> Bounds;
     /// The violation's path, shrunk (see [`super::shrink`]), as faults (see [`faults`]), once
     /// one is found.
     fn counterexample(&self) -> Option<Vec<Fault>>;
@@ -55,14 +53,8 @@ impl<P: Explore> Exhaustive for Search<P> {
     fn run(&mut self, states: u64) -> &Verdict {
         Search::run(self, states)
     }
-    fn verdict(&self) -> &Verdict {
-        Search::verdict(self)
-    }
     fn stats(&self) -> Stats {
         Search::stats(self)
-    }
-    fn bounds(&self) -> Bounds {
-        Search::bounds(self)
     }
     fn counterexample(&self) -> Option<Vec<Fault>> {
         match self.verdict() {

@@ -180,7 +180,7 @@ impl<P: Explore> World<P> {
             cluster,
             net,
             spent: Spent::default(),
-            next_msg: sim.next_message_id() - 1,
+            next_msg: sim.last_message_id(),
             next_req: sim.requests_submitted(),
             blocked,
             checker: sim.checker_box(),

@@ -27,9 +27,9 @@ where
         self.steered
     }
 
-    /// The id the next message sent will get.
-    pub fn next_message_id(&self) -> u64 {
-        self.next_msg + 1
+    /// The id the last message sent got (0: none yet); the next one gets the one after.
+    pub fn last_message_id(&self) -> u64 {
+        self.next_msg
     }
 
     pub(super) fn steer(&mut self, on: bool) {
@@ -61,18 +61,13 @@ where
         found
     }
 
-    /// A second copy of message `id`, flying from now until the original's arrival (or waiting
-    /// at once if that has passed).
+    /// A second copy of message `id`, a new packet as the network's duplicates are, flying from
+    /// now until the original's arrival (or waiting at once if that has passed).
     pub(super) fn copy_flight(&mut self, id: u64) {
         let original = self.in_flight().into_iter().find(|f| f.id == id).cloned();
         let Some(f) = original else { return };
-        self.next_msg += 1;
-        let copy = Flight { id: self.next_msg, sent_at: self.now, arrives: f.arrives.max(self.now), ..f };
-        self.trace.absorb(&copy.msg);
-        let (label, routine) = (copy.msg.label(), copy.msg.routine());
-        let (msg, from, to, arrives) = (copy.id, copy.from, copy.to, copy.arrives);
-        self.record(TraceKind::Send { msg, from, to, label, arrives, copy: true, routine });
-        self.push(arrives, Item::Deliver(copy));
+        let delay = f.arrives.saturating_sub(self.now);
+        self.fly(f.from, f.to, f.msg, delay, f.lost, f.cut_at_send, true);
     }
 
     /// Fires node `x`'s `k`-th armed timer now; its queued (or held) entry is void from here.
