@@ -77,10 +77,21 @@ test('manual mode: fire a timer, deliver and drop by hand, and the link replays 
   await page.close();
 });
 
-test('a protocol that reads its clock says why it is not searched', async () => {
-  const page = await h.open('/lock');
-  await page.waitForSelector('[data-testid=not-checkable]');
-  assert.equal(await page.$('[data-testid=check]'), null);
+test('a lease bug is found in timed mode and its link replays', async () => {
+  const page = await h.open('/lock?n=4&ttl=200ms&work=50ms-100ms&bugs=receipt&t=0s');
+  await page.waitForSelector('[data-testid=timed-note]');
+  await page.click('[data-testid=check]');
+  await page.waitForSelector('[data-testid=check-status][data-outcome=bad]', { timeout: 60_000 });
+  assert.match(await page.textContent('[data-testid=check-status]'), /At most one holder breaks after \d+ steps/);
+  await page.waitForSelector('[data-testid=invariants][data-ok=false]');
+  const q = decodeURIComponent(await search(page));
+  assert.match(q, /steer:on@1ms/);
+  const end = await status(page);
+  const fresh = await h.open(`${q}&t=5s`);
+  await fresh.waitForSelector('[data-testid=invariants][data-ok=false]');
+  assert.equal((await status(fresh)).hash, end.hash);
+  await fresh.close();
   assertNoErrors(page);
+  await h.screenshot(page, 'check-lock-receipt');
   await page.close();
 });

@@ -13,8 +13,9 @@
 //! steps where that loses nothing ([`reduce`]) and shorten what it finds ([`shrink()`]): that
 //! reaches Paxos's and Raft's deeper bugs.
 //!
-//! Blind spots, by construction: time is abstract (a handler that read its clock would see 0;
-//! none of the protocols checked here does), a timer may fire whenever it is armed, and two
+//! Blind spots, by construction: for a protocol that ignores its clock, time is abstract (a
+//! timer may fire whenever it is armed); for one that reads it (leases), time moves only to
+//! the instants timers' windows open or close, a sample of the timings ([`World`]); and two
 //! paths to one state count once, so a checker's history from the second path is not judged.
 
 mod reduce;
@@ -46,6 +47,9 @@ pub enum Step {
     Restart(NodeId),
     /// Node `n` receives the next client request.
     Input(NodeId),
+    /// Time moves to the next instant a timer's window opens or closes (timed mode only; see
+    /// [`World`]'s module doc).
+    Wait,
 }
 
 /// How far the search goes.
@@ -398,3 +402,5 @@ pub fn replay<P: Explore>(start: &World<P>, path: &[Step]) -> (Vec<World<P>>, Op
 mod steer_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod timed_tests;

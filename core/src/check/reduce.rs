@@ -101,11 +101,13 @@ impl Fifo {
     }
 }
 
-/// The node a step acts on: a message's receiver, or the node named.
+/// The node a step acts on: a message's receiver, or the node named (a wait acts on all; the
+/// reduction is off in timed mode).
 fn owner<P: Protocol>(world: &World<P>, step: Step) -> usize {
     match step {
         Step::Deliver(i) | Step::Drop(i) | Step::Duplicate(i) => world.net[i as usize].to as usize,
         Step::Fire(n, _) | Step::Crash(n) | Step::Restart(n) | Step::Input(n) => n as usize,
+        Step::Wait => world.cluster.len(),
     }
 }
 
@@ -128,7 +130,8 @@ pub(super) fn persistent<P: Protocol>(
     left: u32,
     steps: &[Step],
 ) -> Option<Vec<Step>> {
-    if fifo != Fifo::Inbox {
+    // Time is shared by every node: a wait does not commute with their steps.
+    if fifo != Fifo::Inbox || world.timed() {
         return None;
     }
     let n = world.cluster.len();

@@ -11,13 +11,19 @@ use crate::sim::Sim;
 pub const STEP_GAP: Micros = 200 * MS;
 
 /// The faults that take `path` from `start`, in the simulator `start` was taken from (see
-/// [`World::from_sim`]): [`Fault::Steer`] first, then each step, messages named by id.
+/// [`World::from_sim`]): [`Fault::Steer`] first, then each step, messages named by id. A wait
+/// is no fault: time passes between faults ([`script_of`]).
 pub fn faults<P: Explore>(start: &World<P>, path: &[Step]) -> Vec<Fault> {
+    timed_faults(start, path).into_iter().map(|(_, f)| f).collect()
+}
+
+/// [`faults`], each with the instant its step happens at in timed mode.
+fn timed_faults<P: Explore>(start: &World<P>, path: &[Step]) -> Vec<(Micros, Fault)> {
     let (states, _) = replay(start, path);
-    let mut out = vec![Fault::Steer(true)];
+    let mut out = vec![(start.cluster.now, Fault::Steer(true))];
     for (state, &step) in states.iter().zip(path) {
         let id = |i: u16| state.net[usize::from(i)].id;
-        out.push(match step {
+        let fault = match step {
             Step::Deliver(i) => Fault::Deliver(id(i)),
             Step::Drop(i) => Fault::Lose(id(i)),
             Step::Duplicate(i) => Fault::Copy(id(i)),
@@ -25,9 +31,30 @@ pub fn faults<P: Explore>(start: &World<P>, path: &[Step]) -> Vec<Fault> {
             Step::Crash(n) => Fault::Crash(n),
             Step::Restart(n) => Fault::Restart(n),
             Step::Input(n) => Fault::Write(n),
-        });
+            Step::Wait => continue,
+        };
+        out.push((state.cluster.now, fault));
+    }
+    // A path that ends in a wait breaks an invariant by time passing (a request open too long):
+    // a steered simulator, where nothing happens by itself, judges it at its next step, so one
+    // more steering fault (changing nothing) marks the instant.
+    if let (Some(Step::Wait), Some(end)) = (path.last(), states.last()) {
+        out.push((end.cluster.now, Fault::Steer(true)));
     }
     out
+}
+
+/// The script that replays `path` from `start` in the simulator `start` was taken from, from
+/// instant `at` on (one after the simulator's). Untimed, the first fault is at `at` and one
+/// follows every [`STEP_GAP`]; timed, each step is at the instant the search took it (the
+/// search starts at `at`, see [`World::from_sim`]), so a handler reads the clock it read there.
+pub fn script_of<P: Explore>(start: &World<P>, path: &[Step], at: Micros) -> Vec<Scheduled> {
+    if start.timed() {
+        debug_assert_eq!(start.cluster.now, at, "a timed search starts where its script does");
+        timed_faults(start, path).into_iter().map(|(at, fault)| Scheduled { at, fault }).collect()
+    } else {
+        script(at, faults(start, path))
+    }
 }
 
 /// `faults` on a script: the first at `at`, then one every [`STEP_GAP`].
@@ -44,9 +71,9 @@ pub trait Exhaustive {
     /// Expands up to `states` more states (see [`super::Search::run`]).
     fn run(&mut self, states: u64) -> &Verdict;
     fn stats(&self) -> Stats;
-    /// The violation's path, shrunk (see [`super::shrink`]), as faults (see [`faults`]), once
-    /// one is found.
-    fn counterexample(&self) -> Option<Vec<Fault>>;
+    /// The violation's path, shrunk (see [`super::shrink`]), as a script from instant `at` (see
+    /// [`script_of`]), once one is found.
+    fn counterexample(&self, at: Micros) -> Option<Vec<Scheduled>>;
 }
 
 impl<P: Explore> Exhaustive for Search<P> {
@@ -56,9 +83,11 @@ impl<P: Explore> Exhaustive for Search<P> {
     fn stats(&self) -> Stats {
         Search::stats(self)
     }
-    fn counterexample(&self) -> Option<Vec<Fault>> {
+    fn counterexample(&self, at: Micros) -> Option<Vec<Scheduled>> {
         match self.verdict() {
-            Verdict::Violated { path, .. } => Some(faults(self.start(), &super::shrink(self.start(), path))),
+            Verdict::Violated { path, .. } => {
+                Some(script_of(self.start(), &super::shrink(self.start(), path), at))
+            }
             _ => None,
         }
     }

@@ -47,7 +47,7 @@ fn run<P: Explore>(start: &World<P>, acts: &[Act]) -> Option<(Vec<Step>, &'stati
     let mut w = start.clone();
     let mut steps = Vec::new();
     for &act in acts {
-        let step = resolve(&w, act)?;
+        let step = resolve(&w, act).filter(|&s| w.timely(s))?;
         steps.push(step);
         if let Err(b) = w.take(step) {
             return Some((steps, b.invariant));

@@ -1,10 +1,19 @@
 //! One state of the search: the cluster, the messages in flight, the faults spent, and the
 //! invariant checker that has watched the path to it.
 //!
-//! Time is abstract here. A timer is armed or not; any armed timer may fire next, and any
-//! message in flight may arrive next, so the search covers every order the simulator's clock
-//! could produce and more (a timer firing "too early" is a schedule a slow clock allows).
-//! Handlers run at the start's instant: the protocols checked here do not read the clock.
+//! Time is abstract for a protocol whose handlers ignore the clock: a timer is armed or not,
+//! any armed timer may fire next and any message in flight may arrive next, so the search covers
+//! every order the simulator's clock could produce and more (a timer firing "too early" is a
+//! schedule a slow clock allows). Handlers run at the start's instant.
+//!
+//! A protocol whose handlers read the clock (leases: [`Explore::reads_clock`]) is searched in
+//! *timed* mode, where time is a step of its own ([`Step::Wait`]). Each armed timer keeps the
+//! window of true time its node's clock lets it fire in (the range it was armed with, through
+//! the node's clock rate); it may fire once its window opens and must fire before time moves
+//! past the window's end. A wait moves time to the next instant a window opens or closes, so
+//! events happen at those instants only: a bounded sample of the timings, not all of them. A
+//! message may arrive at any instant from its sending on (no lower bound on latency, no upper
+//! bound: the network is asynchronous).
 //!
 //! A world mirrors a steered simulator (`sim::steer`) step for step: it numbers messages and
 //! client writes as the simulator does and drops what crosses a cut link, so any path of steps
@@ -14,7 +23,7 @@ use super::{Bounds, Step};
 use crate::client::Service;
 use crate::cluster::{Armed, Cluster};
 use crate::invariant::{Broken, Checker};
-use crate::protocol::{Describe, Effect, Effects, Event, NodeId, Protocol};
+use crate::protocol::{Delay, Describe, Effect, Effects, Event, Micros, NodeId, Protocol};
 use crate::sim::trace::StableHasher;
 use crate::sim::Sim;
 use std::hash::{Hash, Hasher};
@@ -32,6 +41,12 @@ pub trait Explore: Service {
     /// checker has read by the time states are compared.
     fn fingerprint(&self, state: &Self::State, h: &mut StableHasher) {
         state.hash(h);
+    }
+
+    /// Whether handlers read the clock, so that when a step happens decides what it does: the
+    /// search then runs in timed mode (see the module's doc).
+    fn reads_clock(&self) -> bool {
+        false
     }
 }
 
@@ -100,6 +115,9 @@ pub struct World<P: Protocol> {
     /// changes one node at most, so a fingerprint rehashes one node, not all. Unused (zero)
     /// beyond [`CACHED_NODES`].
     hashes: [u64; CACHED_NODES],
+    /// Timed mode (see the module's doc): `cluster.now` moves with [`Step::Wait`], and each
+    /// armed timer's [`Armed`] holds its window, `at` to `entry_at`.
+    timed: bool,
 }
 
 /// SplitMix64's finaliser: spreads a hash's bits so that sums of them rarely collide.
@@ -123,7 +141,23 @@ impl<P: Protocol> Clone for World<P> {
             blocked: self.blocked.clone(),
             hashes: self.hashes,
             checker: self.checker.as_ref().map(|c| c.clone_box()),
+            timed: self.timed,
         }
+    }
+}
+
+impl<P: Protocol> World<P> {
+    /// Whether time is a step here (see the module's doc).
+    pub fn timed(&self) -> bool {
+        self.timed
+    }
+
+    /// The same state with time left out of its fingerprint (a test compares states of the
+    /// search and of the simulator, whose timers hold instants it drew, not windows).
+    #[cfg(test)]
+    pub(super) fn untimed(mut self) -> Self {
+        self.timed = false;
+        self
     }
 }
 
@@ -144,7 +178,9 @@ impl<P: Explore> World<P> {
             blocked: vec![false; n * n].into(),
             checker,
             hashes: [0; CACHED_NODES],
+            timed: false,
         };
+        w.timed = w.cluster.protocol.reads_clock();
         for (id, out) in boot.into_iter().enumerate() {
             w.apply(id as NodeId, out);
         }
@@ -185,9 +221,61 @@ impl<P: Explore> World<P> {
             blocked,
             checker: sim.checker_box(),
             hashes: [0; CACHED_NODES],
+            timed: false,
         };
+        if w.cluster.protocol.reads_clock() {
+            w.start_timed(sim.now() + 1);
+        }
         w.rehash_all();
         w
+    }
+
+    /// Timed mode from true time `now`, one instant after the simulator's, when a script of the
+    /// steps can start ([`super::schedule::script_of`]). The simulator has drawn its timers'
+    /// instants already: each keeps that instant as its window, or fires at once if it is due.
+    fn start_timed(&mut self, now: Micros) {
+        self.timed = true;
+        self.cluster.now = now;
+        for node in self.cluster.nodes.iter_mut() {
+            let armed: Vec<P::Timer> = node.timers.keys().cloned().collect();
+            for t in armed {
+                if let Some(a) = node.timers.get_mut(&t) {
+                    let at = a.at.max(now);
+                    *a = Armed { at, seq: 0, entry: 0, entry_at: at };
+                }
+            }
+        }
+    }
+
+    /// Where a [`Step::Wait`] moves time: the next instant a timer's window opens or closes,
+    /// unless one closes now (it must fire first) or none is armed.
+    fn next_instant(&self) -> Option<Micros> {
+        let now = self.cluster.now;
+        let mut next = Micros::MAX;
+        for node in self.cluster.nodes.iter().filter(|n| n.state.is_some()) {
+            for a in node.timers.values() {
+                if a.entry_at <= now {
+                    return None;
+                }
+                next = next.min(a.entry_at);
+                if a.at > now {
+                    next = next.min(a.at);
+                }
+            }
+        }
+        (next != Micros::MAX).then_some(next)
+    }
+
+    /// Whether `step`, if otherwise enabled, may happen at this instant: always, but in timed
+    /// mode a timer fires only once its window has opened and a wait needs an instant to go to.
+    pub(super) fn timely(&self, step: Step) -> bool {
+        match step {
+            Step::Wait => self.timed && self.next_instant().is_some(),
+            Step::Fire(n, k) if self.timed => self.cluster.nodes.get(usize::from(n)).is_some_and(|node| {
+                node.timers.values().nth(usize::from(k)).is_some_and(|a| a.at <= self.cluster.now)
+            }),
+            _ => true,
+        }
     }
 
     fn rehash_all(&mut self) {
@@ -208,9 +296,11 @@ impl<P: Explore> World<P> {
             out.push(Step::Deliver(i));
         }
         if self.spent.timeouts < bounds.timeouts {
+            let now = self.cluster.now;
             for (id, node) in self.cluster.nodes.iter().enumerate() {
                 if node.state.is_some() {
-                    out.extend((0..node.timers.len() as u8).map(|t| Step::Fire(id as NodeId, t)));
+                    let due = node.timers.values().enumerate().filter(|(_, a)| !self.timed || a.at <= now);
+                    out.extend(due.map(|(t, _)| Step::Fire(id as NodeId, t as u8)));
                 }
             }
         }
@@ -234,6 +324,9 @@ impl<P: Explore> World<P> {
                     .filter(|&i| self.cluster.nodes[i as usize].state.is_some())
                     .map(Step::Input),
             );
+        }
+        if self.timely(Step::Wait) {
+            out.push(Step::Wait);
         }
     }
 
@@ -279,6 +372,12 @@ impl<P: Explore> World<P> {
                 }
                 Some(id)
             }
+            Step::Wait => {
+                if let Some(next) = self.next_instant() {
+                    self.cluster.now = next;
+                }
+                None
+            }
             Step::Input(id) => {
                 // As `Sim::new_request` numbers and fills a client write.
                 let req = self.next_req;
@@ -311,8 +410,18 @@ impl<P: Explore> World<P> {
                         self.net.push(Envelope::new(self.next_msg, id, to, msg));
                     }
                 }
-                Effect::SetTimer { timer, .. } | Effect::SetTimerDrawn { timer, .. } => {
-                    self.cluster.nodes[id as usize].timers.insert(timer, ARMED);
+                Effect::SetTimer { timer, after } => {
+                    let armed = self.window(id, *after.start(), *after.end());
+                    self.cluster.nodes[id as usize].timers.insert(timer, armed);
+                }
+                Effect::SetTimerDrawn { timer, delay } => {
+                    let armed = match delay {
+                        Delay::Constant(d) => self.window(id, d, d),
+                        Delay::Exponential { .. } | Delay::LogNormal { .. } => {
+                            self.window(id, 0, Micros::MAX)
+                        }
+                    };
+                    self.cluster.nodes[id as usize].timers.insert(timer, armed);
                 }
                 Effect::CancelTimer(timer) => {
                     self.cluster.nodes[id as usize].timers.remove(&timer);
@@ -321,6 +430,18 @@ impl<P: Explore> World<P> {
                 Effect::Send { .. } | Effect::Persist(_) | Effect::Output(_) | Effect::Note(_) => {}
             }
         }
+    }
+
+    /// A timer armed now to fire after `lo..=hi` on node `id`'s clock: its window in true time
+    /// (timed mode), or no window at all.
+    fn window(&self, id: NodeId, lo: Micros, hi: Micros) -> Armed {
+        if !self.timed {
+            return ARMED;
+        }
+        let now = self.cluster.now;
+        let clock = self.cluster.nodes[id as usize].clock;
+        let after = |d: Micros| if d == Micros::MAX { d } else { now.saturating_add(clock.true_delay(d)) };
+        Armed { at: after(lo), seq: 0, entry: 0, entry_at: after(hi) }
     }
 
     fn check(&mut self, touched: Option<NodeId>) -> Result<(), Broken> {
@@ -361,6 +482,9 @@ impl<P: Explore> World<P> {
         h.write_u64(wire);
         h.write_u64(self.net.len() as u64);
         self.spent.hash(&mut h);
+        if self.timed {
+            h.write_u64(self.cluster.now);
+        }
         h.finish()
     }
 
@@ -377,8 +501,12 @@ impl<P: Explore> World<P> {
         }
         node.durable.hash(&mut h);
         node.timers.len().hash(&mut h);
-        for t in node.timers.keys() {
+        for (t, a) in node.timers.iter() {
             t.hash(&mut h);
+            if self.timed {
+                h.write_u64(a.at);
+                h.write_u64(a.entry_at);
+            }
         }
         h.finish()
     }
@@ -391,3 +519,17 @@ impl Explore for crate::raft::Raft {
 }
 
 impl Explore for crate::txn::Txn {}
+
+/// Leases: the server's and the clients' beliefs are instants on their clocks.
+impl Explore for crate::lock::Lock {
+    fn reads_clock(&self) -> bool {
+        true
+    }
+}
+
+/// The service lab: timeouts, health checks and leases all race on the clock.
+impl Explore for crate::lb::Lb {
+    fn reads_clock(&self) -> bool {
+        true
+    }
+}

@@ -9,12 +9,12 @@
 
 use super::{Act, Model, Playground};
 use crate::i18n::zh_core;
-use halab_core::check::schedule::{script, Exhaustive};
+use halab_core::check::schedule::Exhaustive;
 use halab_core::check::{Bounds, Fifo, Stats, Verdict};
 use halab_core::protocol::{Micros, NodeId};
 use halab_core::scenario::limits::MAX_FAULTS;
 use halab_core::scenario::units::format_duration;
-use halab_core::sim::fault::Fault;
+use halab_core::sim::fault::{Fault, Scheduled};
 use yew::prelude::*;
 
 /// The deepest a page's search may go: each step of a counterexample is a scripted fault.
@@ -151,9 +151,7 @@ impl<P: Playground> Model<P> {
         bounds.depth = bounds.depth.min(room);
         let mut start = self.sim.clone();
         start.run_until(at - 1);
-        let Some(search) = P::exhaustive(&start, bounds) else {
-            return;
-        };
+        let search = P::exhaustive(&start, bounds);
         self.check.run = Some(CheckRun {
             search: Some(search),
             at,
@@ -186,17 +184,20 @@ impl<P: Playground> Model<P> {
                 None
             }
             Verdict::Violated { path, broken } => {
-                let faults = search.counterexample();
-                // The steps after the steering fault, once shrunk.
-                let steps = faults.as_ref().map_or(path.len(), |f| f.len().saturating_sub(1));
+                let script = search.counterexample(run.at);
+                // The steps once shrunk, without the steering faults (the first, and in timed
+                // mode one that marks the instant a final wait reaches).
+                let steps = script
+                    .as_ref()
+                    .map_or(path.len(), |f| f.iter().filter(|s| !matches!(s.fault, Fault::Steer(_))).count());
                 run.outcome = Outcome::Opened { invariant: broken.invariant, steps };
-                faults
+                script
             }
         };
         // Its states go now, not when the next search starts.
         run.search = None;
-        if let Some(faults) = counterexample {
-            self.open_counterexample(faults);
+        if let Some(script) = counterexample {
+            self.open_counterexample(script);
         }
     }
 
@@ -209,9 +210,8 @@ impl<P: Playground> Model<P> {
 
     /// Forks the run at the instant checked from and scripts the counterexample after it, then
     /// replays to its last step, as a link with `t=` would.
-    fn open_counterexample(&mut self, faults: Vec<Fault>) {
+    fn open_counterexample(&mut self, steps: Vec<Scheduled>) {
         let Some(at) = self.check.run.as_ref().map(|r| r.at) else { return };
-        let steps = script(at, faults);
         let Some(last) = steps.last().map(|s| s.at) else { return };
         self.scenario.faults.retain(|s| s.at < at);
         for s in steps {
@@ -320,15 +320,6 @@ fn steps_list<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
 }
 
 fn search_part<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
-    if !P::CHECKABLE {
-        return html! {
-            <p class="muted small" data-testid="not-checkable">{ tr!(
-                "This protocol reads its clock (leases, timeouts that race), so the checker, whose time is \
-                 abstract, cannot search it yet. Steer it by hand instead.",
-                "该协议会读取时钟（租约、相互竞争的超时），而检查器的时间是抽象的，暂时无法搜索它。可以改为手动逐步运行。"
-            ) }</p>
-        };
-    }
     let b = m.check.bounds;
     let field = |f: Field, label: &'static str, value: u64, max: u64| {
         let on_change = act.on(move |m, e: Event| {
@@ -345,9 +336,19 @@ fn search_part<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
     };
     let running = m.checking();
     let status = m.check.run.as_ref().map(status);
+    let timed = m.sim.cluster().protocol.reads_clock();
     html! {
         <>
             <h3>{ tr!("Check every order from here", "从这里检查所有顺序") }</h3>
+            if timed {
+                <p class="muted small" data-testid="timed-note">{ tr!(
+                    "This protocol reads its clock (leases, timeouts that race), so time is a step here: it moves to the \
+                     next instant a timer may or must fire, and a message may arrive any time after it is sent. \
+                     Timings between those instants are not tried.",
+                    "该协议会读取时钟（租约、相互竞争的超时），所以这里时间本身是一步：它前进到下一个定时器可以或必须触发的时刻，\
+                     消息在发出后的任何时刻都可能到达。这些时刻之间的时间点不会被尝试。"
+                ) }</p>
+            }
             <div class="bounds" data-testid="bounds">
                 { field(Field::Depth, tr!("steps", "步数"), u64::from(b.depth), u64::from(MAX_CHECK_DEPTH)) }
                 { field(Field::Timeouts, tr!("timers", "定时器"), u64::from(b.timeouts), u64::from(MAX_CHECK_BUDGET)) }

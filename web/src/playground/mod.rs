@@ -23,7 +23,7 @@ pub mod replay;
 pub mod view;
 
 use crate::widgets::cluster::LegendItem;
-use halab_core::client::Service;
+use halab_core::check::Explore;
 use halab_core::protocol::{Describe, Micros, NodeId, SEC};
 use halab_core::scenario::presets::Preset;
 use halab_core::scenario::{ProtocolKind, Scenario};
@@ -51,7 +51,7 @@ pub struct NodeFacts {
 
 /// A core protocol that has a page. Implemented by the protocol type itself (`Raft`, `Paxos`, `Lock`, `Txn`),
 /// so the model holds a `Sim<P>` directly.
-pub trait Playground: Service<Msg: Describe> + 'static {
+pub trait Playground: Explore<Msg: Describe> + 'static {
     /// The scenarios this page runs (`p=`).
     const KIND: ProtocolKind;
     /// The protocol's name as the page shows it.
@@ -88,19 +88,15 @@ pub trait Playground: Service<Msg: Describe> + 'static {
     /// (label, class).
     const LABEL_CLASSES: &'static [(&'static str, &'static str)] = &[];
 
-    /// Whether the exhaustive checker can search this protocol (one that reads its clock
-    /// cannot be searched with abstract time).
-    const CHECKABLE: bool = false;
-
     /// A simulation of the scenario with the invariant checker installed.
     fn sim(s: &Scenario) -> Sim<Self>;
-    /// A search of every interleaving from `start`'s state (see [`check`]), where
-    /// [`Playground::CHECKABLE`].
+    /// A search of every interleaving from `start`'s state (see [`check`]); timed where the
+    /// protocol reads its clock.
     fn exhaustive(
-        _start: &Sim<Self>,
-        _bounds: halab_core::check::Bounds,
-    ) -> Option<Box<dyn halab_core::check::schedule::Exhaustive>> {
-        None
+        start: &Sim<Self>,
+        bounds: halab_core::check::Bounds,
+    ) -> Box<dyn halab_core::check::schedule::Exhaustive> {
+        halab_core::check::schedule::from_sim(start, bounds)
     }
     /// The bug switch called `name`, if there is one.
     fn bug_flag<'a>(s: &'a mut Scenario, name: &str) -> Option<&'a mut bool>;

@@ -43,17 +43,8 @@ impl Playground for Paxos {
     /// Room for "promise 123.4" beside the side nodes, even at a phone's caption size.
     const PICTURE_PAD: f64 = 72.0;
 
-    const CHECKABLE: bool = true;
-
     fn sim(s: &Scenario) -> Sim<Paxos> {
         s.paxos_sim()
-    }
-
-    fn exhaustive(
-        start: &Sim<Paxos>,
-        bounds: halab_core::check::Bounds,
-    ) -> Option<Box<dyn halab_core::check::schedule::Exhaustive>> {
-        Some(halab_core::check::schedule::from_sim(start, bounds))
     }
 
     fn bug_flag<'a>(s: &'a mut Scenario, name: &str) -> Option<&'a mut bool> {

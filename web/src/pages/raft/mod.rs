@@ -44,17 +44,8 @@ impl Playground for Raft {
     ];
     const TIMER: Text = txt!("election timer left", "选举计时器剩余");
 
-    const CHECKABLE: bool = true;
-
     fn sim(s: &Scenario) -> Sim<Raft> {
         s.raft_sim()
-    }
-
-    fn exhaustive(
-        start: &Sim<Raft>,
-        bounds: halab_core::check::Bounds,
-    ) -> Option<Box<dyn halab_core::check::schedule::Exhaustive>> {
-        Some(halab_core::check::schedule::from_sim(start, bounds))
     }
 
     fn bug_flag<'a>(s: &'a mut Scenario, name: &str) -> Option<&'a mut bool> {

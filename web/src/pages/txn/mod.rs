@@ -61,17 +61,8 @@ impl Playground for Txn {
     /// A transaction's messages take a few milliseconds: at 0.1× one takes about a second to watch.
     const SPEED: f64 = 0.1;
 
-    const CHECKABLE: bool = true;
-
     fn sim(s: &Scenario) -> Sim<Txn> {
         s.txn_sim()
-    }
-
-    fn exhaustive(
-        start: &Sim<Txn>,
-        bounds: halab_core::check::Bounds,
-    ) -> Option<Box<dyn halab_core::check::schedule::Exhaustive>> {
-        Some(halab_core::check::schedule::from_sim(start, bounds))
     }
 
     fn bug_flag<'a>(s: &'a mut Scenario, name: &str) -> Option<&'a mut bool> {

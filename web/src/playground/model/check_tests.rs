@@ -78,7 +78,7 @@ fn a_correct_protocol_passes_the_same_search_and_the_state_limit_holds() {
 }
 
 #[test]
-fn a_search_can_be_cancelled_and_a_clock_reading_protocol_is_not_searched() {
+fn a_search_can_be_cancelled_and_a_new_run_drops_it() {
     let mut m = at::<Raft>("n=3", SEC);
     m.check.bounds = Bounds { depth: 30, timeouts: 8, crashes: 2, ..Bounds::default() };
     m.start_check();
@@ -92,10 +92,31 @@ fn a_search_can_be_cancelled_and_a_clock_reading_protocol_is_not_searched() {
     assert!(m.checking());
     m.toggle_bug("forget");
     assert!(!m.checking() && m.check.run.is_none());
+}
 
-    let mut lock = at::<Lock>("n=4", SEC);
-    lock.start_check();
-    assert!(lock.check.run.is_none() && !lock.checking());
+#[test]
+fn a_lease_bug_is_found_in_timed_mode_and_replays_at_the_instants_found() {
+    let mut m = at::<Lock>("p=lock&n=4&ttl=200ms&work=50ms-100ms&bugs=receipt", 0);
+    // The form as the page first shows it.
+    search(&mut m, crate::playground::check::default_bounds());
+    let Some(Outcome::Opened { invariant, steps }) = m.check.run.as_ref().map(|r| r.outcome.clone()) else {
+        panic!("{:?}", m.check.run.as_ref().map(|r| (r.outcome.clone(), r.stats)))
+    };
+    assert_eq!(invariant, halab_core::lock::invariants::ONE_HOLDER);
+    while m.replay_slice(10_000) {}
+    let v = m.sim.violation().expect("the replay breaks the invariant").clone();
+    assert_eq!(v.invariant, invariant);
+    // Timed: several steps share an instant, and none waits a fixed gap for the next.
+    let q = m.query();
+    let faults = &q[q.find("faults=").expect("a script")..];
+    assert_eq!(faults.matches('@').count(), steps + 1, "steer, then one fault per step: {q}");
+    let instants: std::collections::BTreeSet<&str> =
+        faults.split(',').filter_map(|f| f.split('@').nth(1)).collect();
+    assert!(instants.len() < steps + 1, "{q}");
+    let shared = m.share_query();
+    let mut again = Model::<Lock>::from_query(&shared);
+    while again.replay_slice(10_000) {}
+    assert_eq!(again.sim.violation().map(|v| (v.invariant, v.time)), Some((invariant, v.time)));
 }
 
 #[test]
