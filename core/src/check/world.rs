@@ -27,6 +27,7 @@ use crate::protocol::{Delay, Describe, Effect, Effects, Event, Micros, NodeId, P
 use crate::sim::trace::StableHasher;
 use crate::sim::Sim;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// What a protocol adds to the search: whether clients write to it, and its fingerprint.
 pub trait Explore: Service {
@@ -57,7 +58,9 @@ pub struct Envelope<P: Protocol> {
     pub id: u64,
     pub from: NodeId,
     pub to: NodeId,
-    pub msg: P::Msg,
+    /// Shared: every successor of a state copies its messages in flight, and delivery takes
+    /// one (copying it only if another state still holds it).
+    pub msg: Arc<P::Msg>,
     /// Of (from, to, msg), once: every state the message is in hashes it.
     hash: u64,
 }
@@ -66,7 +69,7 @@ impl<P: Protocol> Envelope<P> {
     pub fn new(id: u64, from: NodeId, to: NodeId, msg: P::Msg) -> Self {
         let mut h = StableHasher::default();
         (from, to, &msg).hash(&mut h);
-        Envelope { id, from, to, msg, hash: h.finish() }
+        Envelope { id, from, to, msg: Arc::new(msg), hash: h.finish() }
     }
 }
 
@@ -335,7 +338,7 @@ impl<P: Explore> World<P> {
         let touched = match step {
             Step::Deliver(i) => {
                 let e = self.net.remove(i as usize);
-                self.handle(e.to, Event::Msg { from: e.from, msg: e.msg });
+                self.handle(e.to, Event::Msg { from: e.from, msg: Arc::unwrap_or_clone(e.msg) });
                 Some(e.to)
             }
             Step::Drop(i) => {

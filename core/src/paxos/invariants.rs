@@ -15,6 +15,7 @@ use crate::cluster::Cluster;
 use crate::invariant::{Broken, Checker};
 use crate::protocol::NodeId;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 pub const ONE_VALUE: &str = "one value per slot";
 pub const ONLY_PROPOSED: &str = "only proposed values are chosen";
@@ -33,7 +34,7 @@ struct Replica {
     done: Dedup,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Cursor {
     incarnation: u32,
     prefix: Slot,
@@ -44,21 +45,26 @@ struct Cursor {
 /// Proposals and acceptances are dropped in chunks of at least this many slots.
 const SWEEP: Slot = 1_024;
 
+/// Acceptances by (slot, ballot): the value and who accepted it.
+type Accepts = BTreeMap<(Slot, Ballot), (Value, BTreeSet<NodeId>)>;
+
+/// The history is shared between copies and copied on write (`Arc::make_mut`): the exhaustive
+/// search copies the checker into every successor, and most steps change none of it.
 #[derive(Clone, Debug, Default)]
 pub struct PaxosChecker {
     /// Every node has learned slots `0..base`.
     base: Slot,
     /// What proposers sent in `Accept`s, by (slot, ballot).
-    proposed: BTreeMap<(Slot, Ballot), Value>,
+    proposed: Arc<BTreeMap<(Slot, Ballot), Value>>,
     /// Every acceptance ever, by (slot, ballot).
-    accepts: BTreeMap<(Slot, Ballot), (Value, BTreeSet<NodeId>)>,
-    chosen: BTreeMap<Slot, Value>,
+    accepts: Arc<Accepts>,
+    chosen: Arc<BTreeMap<Slot, Value>>,
     /// Every node's snapshot covers `0..snap_base`; the state machine there.
     snap_base: Slot,
-    base_kv: BTreeMap<u8, u32>,
-    base_done: Dedup,
-    cursors: Vec<Cursor>,
-    replicas: Vec<Replica>,
+    base_kv: Arc<BTreeMap<u8, u32>>,
+    base_done: Arc<Dedup>,
+    cursors: Arc<Vec<Cursor>>,
+    replicas: Arc<Vec<Replica>>,
 }
 
 impl PaxosChecker {
@@ -75,7 +81,10 @@ impl PaxosChecker {
     fn proposals(&mut self, id: NodeId, s: &PaxosState) -> Result<(), Broken> {
         let Some(p) = &s.proposer else { return Ok(()) };
         for (slot, ballot, v) in &p.proposed_now {
-            let known = self.proposed.entry((*slot, *ballot)).or_insert_with(|| v.clone());
+            let Some(known) = self.proposed.get(&(*slot, *ballot)) else {
+                Arc::make_mut(&mut self.proposed).insert((*slot, *ballot), v.clone());
+                continue;
+            };
             if known != v {
                 return Err(Broken {
                     invariant: ONE_VALUE,
@@ -83,7 +92,7 @@ impl PaxosChecker {
                         "node {id} proposed {v} and {known} in slot {slot} with the same ballot {ballot}",
                         id,
                         v,
-                        known = &*known,
+                        known,
                         slot = *slot,
                         ballot = *ballot
                     ),
@@ -108,9 +117,17 @@ impl PaxosChecker {
                 ),
             });
         }
-        let (_, voters) = self.accepts.entry((slot, *ballot)).or_insert_with(|| (v.clone(), BTreeSet::new()));
-        voters.insert(id);
-        if voters.len() >= majority {
+        let votes = match self.accepts.get(&(slot, *ballot)) {
+            Some((_, voters)) if voters.contains(&id) => voters.len(),
+            _ => {
+                let accepts = Arc::make_mut(&mut self.accepts);
+                let (_, voters) =
+                    accepts.entry((slot, *ballot)).or_insert_with(|| (v.clone(), BTreeSet::new()));
+                voters.insert(id);
+                voters.len()
+            }
+        };
+        if votes >= majority {
             match self.chosen.get(&slot) {
                 Some(c) if c != v => {
                     return Err(Broken {
@@ -126,7 +143,7 @@ impl PaxosChecker {
                 }
                 Some(_) => {}
                 None => {
-                    self.chosen.insert(slot, v.clone());
+                    Arc::make_mut(&mut self.chosen).insert(slot, v.clone());
                 }
             }
         }
@@ -172,6 +189,37 @@ impl PaxosChecker {
         Ok(())
     }
 
+    /// Advances replica `r` of node `id` through the chosen values to slot `upto`.
+    fn apply_chosen(
+        chosen: &BTreeMap<Slot, Value>,
+        id: NodeId,
+        r: &mut Replica,
+        upto: Slot,
+    ) -> Result<(), Broken> {
+        while r.applied < upto {
+            match chosen.get(&r.applied) {
+                Some(Value::Put { req, key, value }) => {
+                    if r.done.first_time(*req) {
+                        r.kv.insert(*key, *value);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    return Err(Broken {
+                        invariant: APPLIED_STATE,
+                        detail: crate::msg!(
+                            "node {id} applied slot {slot}, where nothing is chosen",
+                            id,
+                            slot = r.applied
+                        ),
+                    })
+                }
+            }
+            r.applied += 1;
+        }
+        Ok(())
+    }
+
     /// Rebuilds the node's state machine from the chosen values and compares: at a new
     /// snapshot's slot with the snapshot, and at the node's applied slot with its map.
     fn applied_state(
@@ -181,39 +229,26 @@ impl PaxosChecker {
         c: &mut Cursor,
         incarnation: u32,
     ) -> Result<(), Broken> {
-        let r = &mut self.replicas[id as usize];
+        let i = id as usize;
+        let r = &self.replicas[i];
         if r.incarnation != incarnation || s.applied < r.applied || r.applied < self.snap_base {
-            *r = Replica {
+            Arc::make_mut(&mut self.replicas)[i] = Replica {
                 incarnation,
                 applied: self.snap_base,
-                kv: self.base_kv.clone(),
-                done: self.base_done.clone(),
+                kv: (*self.base_kv).clone(),
+                done: (*self.base_done).clone(),
             };
         }
         let snap = &s.snapshot;
-        let judge_snapshot = snap.slot != c.snapshot && snap.slot >= r.applied;
+        let judge_snapshot = snap.slot != c.snapshot && snap.slot >= self.replicas[i].applied;
         c.snapshot = snap.slot;
         for (upto, compare) in [(snap.slot, judge_snapshot), (s.applied, true)] {
-            while r.applied < upto {
-                match self.chosen.get(&r.applied) {
-                    Some(Value::Put { req, key, value }) => {
-                        if r.done.first_time(*req) {
-                            r.kv.insert(*key, *value);
-                        }
-                    }
-                    Some(_) => {}
-                    None => {
-                        return Err(Broken {
-                            invariant: APPLIED_STATE,
-                            detail: crate::msg!(
-                                "node {id} applied slot {slot}, where nothing is chosen",
-                                id,
-                                slot = r.applied
-                            ),
-                        })
-                    }
-                }
-                r.applied += 1;
+            // Copied only when there is something to apply.
+            let mut r = &self.replicas[i];
+            if r.applied < upto {
+                let w = &mut Arc::make_mut(&mut self.replicas)[i];
+                Self::apply_chosen(&self.chosen, id, w, upto)?;
+                r = &self.replicas[i];
             }
             let (kv, applied) = if upto == s.applied { (&s.kv, true) } else { (&snap.kv, false) };
             if compare && r.applied == upto && r.kv != *kv {
@@ -263,8 +298,8 @@ impl PaxosChecker {
             low = low.min(prefix);
         }
         if low != Slot::MAX && low >= self.base + SWEEP {
-            self.proposed = self.proposed.split_off(&(low, Ballot::default()));
-            self.accepts = self.accepts.split_off(&(low, Ballot::default()));
+            self.proposed = Arc::new(Arc::make_mut(&mut self.proposed).split_off(&(low, Ballot::default())));
+            self.accepts = Arc::new(Arc::make_mut(&mut self.accepts).split_off(&(low, Ballot::default())));
             self.base = low;
         }
         // Chosen values below every snapshot (stored ones included) are applied for good.
@@ -276,11 +311,12 @@ impl PaxosChecker {
         }
         let snap = snap.min(self.base);
         if snap != Slot::MAX && snap >= self.snap_base + SWEEP {
-            let keep = self.chosen.split_off(&snap);
-            for (_, v) in std::mem::replace(&mut self.chosen, keep) {
+            let keep = Arc::new(Arc::make_mut(&mut self.chosen).split_off(&snap));
+            let (base_kv, base_done) = (Arc::make_mut(&mut self.base_kv), Arc::make_mut(&mut self.base_done));
+            for (_, v) in Arc::unwrap_or_clone(std::mem::replace(&mut self.chosen, keep)) {
                 if let Value::Put { req, key, value } = v {
-                    if self.base_done.first_time(req) {
-                        self.base_kv.insert(key, value);
+                    if base_done.first_time(req) {
+                        base_kv.insert(key, value);
                     }
                 }
             }
@@ -294,8 +330,8 @@ impl Checker<Paxos> for PaxosChecker {
         let Some(id) = touched else { return Ok(()) };
         let Some(s) = cluster.state(id) else { return Ok(()) };
         if self.cursors.len() < cluster.len() {
-            self.cursors.resize(cluster.len(), Cursor::default());
-            self.replicas.resize(cluster.len(), Replica::default());
+            Arc::make_mut(&mut self.cursors).resize(cluster.len(), Cursor::default());
+            Arc::make_mut(&mut self.replicas).resize(cluster.len(), Replica::default());
         }
         let incarnation = cluster.nodes[id as usize].incarnation;
         let mut c = self.cursors[id as usize];
@@ -307,7 +343,9 @@ impl Checker<Paxos> for PaxosChecker {
         self.acceptance(id, s, cluster.protocol.config.nodes / 2 + 1)?;
         self.learning(id, s, &mut c)?;
         self.applied_state(id, s, &mut c, incarnation)?;
-        self.cursors[id as usize] = c;
+        if self.cursors[id as usize] != c {
+            Arc::make_mut(&mut self.cursors)[id as usize] = c;
+        }
         self.sweep(cluster);
         Ok(())
     }

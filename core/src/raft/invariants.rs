@@ -16,6 +16,7 @@ use crate::cluster::Cluster;
 use crate::invariant::{Broken, Checker};
 use crate::protocol::NodeId;
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 pub const ELECTION_SAFETY: &str = "election safety";
 pub const LOG_MATCHING: &str = "log matching";
@@ -51,23 +52,25 @@ struct Cursor {
     complete: Index,
 }
 
+/// The history is shared between copies and copied on write (`Arc::make_mut`): the exhaustive
+/// search copies the checker into every successor, and most steps change little of it.
 #[derive(Clone, Debug, Default)]
 pub struct RaftChecker {
-    cursors: Vec<Cursor>,
+    cursors: Arc<Vec<Cursor>>,
     /// Election safety: at most one leader per term (terms no node can reach again are dropped).
-    leaders: BTreeMap<Term, NodeId>,
+    leaders: Arc<BTreeMap<Term, NodeId>>,
     /// Every snapshot covers `1..=base`; history starts after it.
     base: Index,
     /// The committed prefix through `base`, applied.
-    base_kv: BTreeMap<u8, u32>,
+    base_kv: Arc<BTreeMap<u8, u32>>,
     /// Log matching: `seen[i - base - 1][term]` is the command and previous term of the one
     /// entry that may exist at (i, term).
-    seen: VecDeque<BTreeMap<Term, (Command, Term)>>,
+    seen: Arc<VecDeque<BTreeMap<Term, (Command, Term)>>>,
     /// State-machine safety: the committed prefix after `base`, and the term each entry was
     /// committed in.
-    committed: VecDeque<(Term, Command)>,
-    committed_in: VecDeque<Term>,
-    replicas: Vec<Replica>,
+    committed: Arc<VecDeque<(Term, Command)>>,
+    committed_in: Arc<VecDeque<Term>>,
+    replicas: Arc<Vec<Replica>>,
 }
 
 impl RaftChecker {
@@ -90,7 +93,10 @@ impl RaftChecker {
         if !s.is_leader() {
             return Ok(());
         }
-        let leader = *self.leaders.entry(s.term).or_insert(id);
+        let Some(&leader) = self.leaders.get(&s.term) else {
+            Arc::make_mut(&mut self.leaders).insert(s.term, id);
+            return Ok(());
+        };
         if leader != id {
             return Err(Broken {
                 invariant: ELECTION_SAFETY,
@@ -111,11 +117,16 @@ impl RaftChecker {
         for (k, e) in s.log.after(start).iter().enumerate() {
             let index = start + 1 + k as Index;
             let slot = (index - self.base - 1) as usize;
-            if self.seen.len() <= slot {
-                self.seen.resize_with(slot + 1, BTreeMap::new);
-            }
-            let known = self.seen[slot].entry(e.term).or_insert_with(|| (e.cmd.clone(), prev_term));
-            if *known != (e.cmd.clone(), prev_term) {
+            let Some(known) = self.seen.get(slot).and_then(|m| m.get(&e.term)) else {
+                let seen = Arc::make_mut(&mut self.seen);
+                if seen.len() <= slot {
+                    seen.resize_with(slot + 1, BTreeMap::new);
+                }
+                seen[slot].insert(e.term, (e.cmd.clone(), prev_term));
+                prev_term = e.term;
+                continue;
+            };
+            if known.0 != e.cmd || known.1 != prev_term {
                 return Err(Broken {
                     invariant: LOG_MATCHING,
                     detail: crate::msg!(
@@ -194,8 +205,8 @@ impl RaftChecker {
                     })
                 }
                 None if index == self.committed_through() + 1 => {
-                    self.committed.push_back((e.term, e.cmd.clone()));
-                    self.committed_in.push_back(s.term);
+                    Arc::make_mut(&mut self.committed).push_back((e.term, e.cmd.clone()));
+                    Arc::make_mut(&mut self.committed_in).push_back(s.term);
                 }
                 None => {
                     return Err(Broken {
@@ -215,7 +226,7 @@ impl RaftChecker {
     }
 
     fn applied_state(&mut self, id: NodeId, s: &RaftState, incarnation: u32) -> Result<(), Broken> {
-        let r = &mut self.replicas[id as usize];
+        let r = &self.replicas[id as usize];
         if r.incarnation == incarnation && s.applied < r.applied {
             return Err(Broken {
                 invariant: APPLIED_STATE,
@@ -227,8 +238,14 @@ impl RaftChecker {
                 ),
             });
         }
-        if r.incarnation != incarnation || r.applied < self.base {
-            *r = Replica { incarnation, applied: self.base, kv: self.base_kv.clone() };
+        let reset = r.incarnation != incarnation || r.applied < self.base;
+        if !reset && s.applied == r.applied {
+            return Ok(());
+        }
+        // Copied only when there is something to record.
+        let r = &mut Arc::make_mut(&mut self.replicas)[id as usize];
+        if reset {
+            *r = Replica { incarnation, applied: self.base, kv: (*self.base_kv).clone() };
         }
         if s.applied == r.applied {
             return Ok(());
@@ -264,7 +281,8 @@ impl RaftChecker {
         // Entries through the snapshot are covered by it (checked against the committed prefix).
         let start = from.max(s.log.offset()).max(self.base);
         let skip = (start - self.base) as usize;
-        for (k, ((term, _), in_term)) in self.committed.iter().zip(&self.committed_in).skip(skip).enumerate()
+        for (k, ((term, _), in_term)) in
+            self.committed.iter().zip(self.committed_in.iter()).skip(skip).enumerate()
         {
             let index = start + 1 + k as Index;
             if *in_term < s.term && s.log.term_at(index) != Some(*term) {
@@ -302,15 +320,17 @@ impl RaftChecker {
             return;
         }
         let drop = (low - self.base) as usize;
-        for (_, cmd) in self.committed.drain(..drop) {
+        let base_kv = Arc::make_mut(&mut self.base_kv);
+        for (_, cmd) in Arc::make_mut(&mut self.committed).drain(..drop) {
             if let Command::Put { key, value, .. } = cmd {
-                self.base_kv.insert(key, value);
+                base_kv.insert(key, value);
             }
         }
-        self.committed_in.drain(..drop);
-        self.seen.drain(..drop.min(self.seen.len()));
+        Arc::make_mut(&mut self.committed_in).drain(..drop);
+        let seen = Arc::make_mut(&mut self.seen);
+        seen.drain(..drop.min(seen.len()));
         self.base = low;
-        self.leaders = self.leaders.split_off(&term);
+        self.leaders = Arc::new(Arc::make_mut(&mut self.leaders).split_off(&term));
     }
 }
 
@@ -321,8 +341,8 @@ impl Checker<Raft> for RaftChecker {
             return Ok(());
         };
         if self.cursors.len() < cluster.len() {
-            self.cursors.resize(cluster.len(), Cursor::default());
-            self.replicas.resize(cluster.len(), Replica::default());
+            Arc::make_mut(&mut self.cursors).resize(cluster.len(), Cursor::default());
+            Arc::make_mut(&mut self.replicas).resize(cluster.len(), Replica::default());
         }
         let mut c = self.cursors[id as usize];
         let (incarnation, truncations) = (cluster.nodes[id as usize].incarnation, s.log.truncations());
@@ -342,7 +362,9 @@ impl Checker<Raft> for RaftChecker {
         if s.is_leader() {
             c.complete = self.committed_through();
         }
-        self.cursors[id as usize] = c;
+        if self.cursors[id as usize] != c {
+            Arc::make_mut(&mut self.cursors)[id as usize] = c;
+        }
         self.sweep(cluster);
         Ok(())
     }
