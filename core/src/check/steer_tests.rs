@@ -173,3 +173,31 @@ fn a_steered_run_waits_for_its_steps_and_runs_on_when_released() {
     sim.run_until(25 * SEC);
     assert!((0..3).any(|i| sim.cluster().state(i).is_some_and(|s| s.is_leader())), "and elects a leader");
 }
+
+/// A message that waited in a paused node's inbox when the search started is lost if the node
+/// crashes before it is delivered, in the search as in the simulator.
+#[test]
+fn a_message_held_for_a_paused_node_is_lost_with_its_inbox() {
+    let make = raft_sim(None);
+    let config = SimConfig {
+        seed: 3,
+        script: vec![Scheduled { at: 1_200 * MS, fault: Fault::Pause(1, 2 * SEC) }],
+        ..SimConfig::default()
+    };
+    let at = 1_800 * MS;
+    let start = World::from_sim(&sim_at(&make, &config, at - 1));
+    let held = |w: &World<Raft>| w.net.iter().filter(|e| e.for_life.is_some()).count();
+    assert!(held(&start) > 0, "heartbeats wait for node 1");
+    assert!(start.net.iter().all(|e| e.for_life.is_none() || e.to == 1));
+    for path in [vec![Step::Crash(1), Step::Restart(1)], vec![Step::Deliver(0), Step::Crash(0)]] {
+        let (states, _) = replay(&start, &path);
+        let end = states.last().expect("the end");
+        let mut c = config.clone();
+        c.script.extend(script(at, faults(&start, &path)));
+        let mut sim = make(c);
+        sim.run_until(at + path.len() as Micros * STEP_GAP + 1);
+        assert_eq!(summary(&World::from_sim(&sim)), summary(end), "{path:?}");
+        let crashed_1 = path[0] == Step::Crash(1);
+        assert_eq!(held(end) == 0, crashed_1, "{path:?}");
+    }
+}

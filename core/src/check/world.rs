@@ -61,21 +61,38 @@ pub struct Envelope<P: Protocol> {
     /// Shared: every successor of a state copies its messages in flight, and delivery takes
     /// one (copying it only if another state still holds it).
     pub msg: Arc<P::Msg>,
-    /// Of (from, to, msg), once: every state the message is in hashes it.
+    /// For a message that waited in a paused node's inbox when the search started: the node's
+    /// incarnation then. A crash of the node loses it, as the simulator does.
+    pub for_life: Option<u32>,
+    /// Of (from, to, msg) and the mark, once: every state the message is in hashes it.
     hash: u64,
 }
 
 impl<P: Protocol> Envelope<P> {
     pub fn new(id: u64, from: NodeId, to: NodeId, msg: P::Msg) -> Self {
+        Self::for_life(id, from, to, msg, None)
+    }
+
+    fn for_life(id: u64, from: NodeId, to: NodeId, msg: P::Msg, for_life: Option<u32>) -> Self {
         let mut h = StableHasher::default();
         (from, to, &msg).hash(&mut h);
-        Envelope { id, from, to, msg: Arc::new(msg), hash: h.finish() }
+        if let Some(life) = for_life {
+            h.write_u32(life);
+        }
+        Envelope { id, from, to, msg: Arc::new(msg), for_life, hash: h.finish() }
     }
 }
 
 impl<P: Protocol> Clone for Envelope<P> {
     fn clone(&self) -> Self {
-        Envelope { id: self.id, from: self.from, to: self.to, msg: self.msg.clone(), hash: self.hash }
+        Envelope {
+            id: self.id,
+            from: self.from,
+            to: self.to,
+            msg: self.msg.clone(),
+            for_life: self.for_life,
+            hash: self.hash,
+        }
     }
 }
 
@@ -213,7 +230,7 @@ impl<P: Explore> World<P> {
                     f.held_for.is_some_and(|life| life != cluster.nodes[f.to as usize].incarnation);
                 !(f.lost || f.cut_at_send || net.is_blocked(f.from, f.to) || inbox_lost)
             })
-            .map(|f| Envelope::new(f.id, f.from, f.to, f.msg.clone()))
+            .map(|f| Envelope::for_life(f.id, f.from, f.to, f.msg.clone(), f.held_for))
             .collect();
         let mut w = World {
             cluster,
@@ -348,8 +365,12 @@ impl<P: Explore> World<P> {
             }
             Step::Duplicate(i) => {
                 self.next_msg += 1;
-                let copy = Envelope { id: self.next_msg, ..self.net[i as usize].clone() };
-                debug_assert_eq!(copy.hash, self.net[i as usize].hash);
+                let e = &self.net[i as usize];
+                // A new packet, as the simulator's copies are: no inbox has taken it yet.
+                let copy = match e.for_life {
+                    None => Envelope { id: self.next_msg, ..e.clone() },
+                    Some(_) => Envelope::new(self.next_msg, e.from, e.to, (*e.msg).clone()),
+                };
                 self.net.push(copy);
                 self.spent.dups += 1;
                 None
@@ -366,6 +387,8 @@ impl<P: Explore> World<P> {
             }
             Step::Crash(id) => {
                 self.cluster.crash(id);
+                // Lost with the inbox they waited in (the simulator drops them on arrival).
+                self.net.retain(|e| e.to != id || e.for_life.is_none());
                 self.spent.crashes += 1;
                 Some(id)
             }
