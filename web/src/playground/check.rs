@@ -371,6 +371,12 @@ fn search_part<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
                      Reaches far deeper; skips orders with more overtaking.",
                     " 约简：消息按发送顺序到达（允许一次超车），在不丢失任何状态时一次只展开一个节点。能搜索得更深；会跳过需要多次超车的顺序。"
                 ) }
+                if timed {
+                    { tr!(
+                        " With time as a step, only the ordering applies.",
+                        " 时间作为一步时，只有消息顺序这一项生效。"
+                    ) }
+                }
             </label>
             if running {
                 <button data-testid="cancel-check" onclick={act.on(|m, _: MouseEvent| m.cancel_check())}>{ tr!("Cancel", "取消") }</button>
