@@ -32,6 +32,8 @@ fn lock_sim(bug: Option<&str>, c: &LockConfig, seed: u64, at: Micros) -> (Sim<Lo
     while !sim.in_flight().iter().any(|f| matches!(f.msg, LockMsg::Write { .. })) {
         sim.step().expect("a client writes");
     }
+    // The rest of that instant too: a replay's steering starts after it.
+    sim.run_until(sim.now());
     let at = sim.now() + 1;
     (sim, at)
 }
