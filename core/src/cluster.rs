@@ -24,7 +24,8 @@ pub struct Node<P: Protocol> {
     pub clock: Clock,
 }
 
-/// One armed timer, as the driver keeps it.
+/// One armed timer, as the driver keeps it. (The exhaustive checker's timed mode keeps a
+/// window in it instead: it may fire from `at` to `entry_at`; see `check::World`.)
 ///
 /// Most re-arms push a deadline further out (a follower's election timer moves on with every
 /// heartbeat), so a re-arm does not queue a new event: the event already queued stands for the

@@ -22,6 +22,13 @@ impl<T: Any> AsAny for T {
 pub trait Checker<P: Protocol>: AsAny + CloneChecker<P> {
     /// Called after every step; `touched` is the node whose state the step changed, if any.
     fn check(&mut self, cluster: &Cluster<P>, touched: Option<NodeId>) -> Result<(), Broken>;
+
+    /// Feeds the exhaustive search's fingerprint what of the history this checker will judge
+    /// later steps against, where no node's state holds it. The search counts two paths to one
+    /// state once, so history left out here can hide a violation that needs it: the lock's
+    /// "a fresh grant reused a token" is judged against who held each token, in which life.
+    /// Nothing by default: the history is then a record, not a judge's memory.
+    fn fingerprint(&self, _h: &mut crate::sim::trace::StableHasher) {}
 }
 
 /// A boxed checker's copy, so a whole simulation can be cloned (time travel's checkpoints);

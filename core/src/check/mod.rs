@@ -42,7 +42,7 @@ pub enum Step {
     /// The `i`-th message in flight is copied (both copies will arrive, or not).
     Duplicate(u16),
     /// Node `n`'s `k`-th armed timer (in the timers' order) fires.
-    Fire(NodeId, u8),
+    Fire(NodeId, u16),
     Crash(NodeId),
     Restart(NodeId),
     /// Node `n` receives the next client request.

@@ -186,9 +186,9 @@ fn a_message_held_for_a_paused_node_is_lost_with_its_inbox() {
     };
     let at = 1_800 * MS;
     let start = World::from_sim(&sim_at(&make, &config, at - 1));
-    let held = |w: &World<Raft>| w.net.iter().filter(|e| e.for_life.is_some()).count();
+    let held = |w: &World<Raft>| w.net.iter().filter(|e| e.held_for.is_some()).count();
     assert!(held(&start) > 0, "heartbeats wait for node 1");
-    assert!(start.net.iter().all(|e| e.for_life.is_none() || e.to == 1));
+    assert!(start.net.iter().all(|e| e.held_for.is_none() || e.to == 1));
     for path in [vec![Step::Crash(1), Step::Restart(1)], vec![Step::Deliver(0), Step::Crash(0)]] {
         let (states, _) = replay(&start, &path);
         let end = states.last().expect("the end");

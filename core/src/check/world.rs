@@ -12,8 +12,11 @@
 //! the node's clock rate); it may fire once its window opens and must fire before time moves
 //! past the window's end. A wait moves time to the next instant a window opens or closes, so
 //! events happen at those instants only: a bounded sample of the timings, not all of them. A
-//! message may arrive at any instant from its sending on (no lower bound on latency, no upper
-//! bound: the network is asynchronous).
+//! message may arrive at any of those instants from its sending on (no lower bound on latency,
+//! no upper bound: the network is asynchronous). A timer whose window closes now fires whatever
+//! the budget of timer firings says (time must be able to pass; the depth bounds the search),
+//! and a paused node takes no step until its pause ends, when its overdue timers come due, as in
+//! the simulator.
 //!
 //! A world mirrors a steered simulator (`sim::steer`) step for step: it numbers messages and
 //! client writes as the simulator does and drops what crosses a cut link, so any path of steps
@@ -63,23 +66,23 @@ pub struct Envelope<P: Protocol> {
     pub msg: Arc<P::Msg>,
     /// For a message that waited in a paused node's inbox when the search started: the node's
     /// incarnation then. A crash of the node loses it, as the simulator does.
-    pub for_life: Option<u32>,
+    pub held_for: Option<u32>,
     /// Of (from, to, msg) and the mark, once: every state the message is in hashes it.
     hash: u64,
 }
 
 impl<P: Protocol> Envelope<P> {
     pub fn new(id: u64, from: NodeId, to: NodeId, msg: P::Msg) -> Self {
-        Self::for_life(id, from, to, msg, None)
+        Self::held(id, from, to, msg, None)
     }
 
-    fn for_life(id: u64, from: NodeId, to: NodeId, msg: P::Msg, for_life: Option<u32>) -> Self {
+    fn held(id: u64, from: NodeId, to: NodeId, msg: P::Msg, held_for: Option<u32>) -> Self {
         let mut h = StableHasher::default();
         (from, to, &msg).hash(&mut h);
-        if let Some(life) = for_life {
+        if let Some(life) = held_for {
             h.write_u32(life);
         }
-        Envelope { id, from, to, msg: Arc::new(msg), for_life, hash: h.finish() }
+        Envelope { id, from, to, msg: Arc::new(msg), held_for, hash: h.finish() }
     }
 }
 
@@ -90,7 +93,7 @@ impl<P: Protocol> Clone for Envelope<P> {
             from: self.from,
             to: self.to,
             msg: self.msg.clone(),
-            for_life: self.for_life,
+            held_for: self.held_for,
             hash: self.hash,
         }
     }
@@ -172,16 +175,19 @@ impl<P: Protocol> World<P> {
         self.timed
     }
 
-    /// The same state with time left out of its fingerprint (a test compares states of the
-    /// search and of the simulator, whose timers hold instants it drew, not windows).
+    /// The same nodes and messages with time and the checker left out of its fingerprint: a
+    /// test compares states of the search and of the simulator, whose timers hold instants it
+    /// drew, not windows, and whose checker judged at its own steps, not at the search's waits.
     #[cfg(test)]
-    pub(super) fn untimed(mut self) -> Self {
+    pub(super) fn bare(mut self) -> Self {
         self.timed = false;
+        self.checker = None;
         self
     }
 }
 
-const ARMED: Armed = Armed { at: 0, seq: 0, entry: 0, entry_at: 0 };
+/// An armed timer outside timed mode: armed or not is all the search keeps of it.
+const UNTIMED: Armed = Armed { at: 0, seq: 0, entry: 0, entry_at: 0 };
 
 impl<P: Explore> World<P> {
     /// Every node booted, its boot effects applied; `None` if the boot itself breaks an
@@ -230,7 +236,7 @@ impl<P: Explore> World<P> {
                     f.held_for.is_some_and(|life| life != cluster.nodes[f.to as usize].incarnation);
                 !(f.lost || f.cut_at_send || net.is_blocked(f.from, f.to) || inbox_lost)
             })
-            .map(|f| Envelope::for_life(f.id, f.from, f.to, f.msg.clone(), f.held_for))
+            .map(|f| Envelope::held(f.id, f.from, f.to, f.msg.clone(), f.held_for))
             .collect();
         let mut w = World {
             cluster,
@@ -251,28 +257,40 @@ impl<P: Explore> World<P> {
     }
 
     /// Timed mode from true time `now`, one instant after the simulator's, when a script of the
-    /// steps can start ([`super::schedule::script_of`]). The simulator has drawn its timers'
-    /// instants already: each keeps that instant as its window, or fires at once if it is due.
+    /// steps can start ([`super::schedule::script_of`]; the simulator must have finished its
+    /// instant). The simulator has drawn its timers' instants already: each keeps that instant
+    /// as its window, or comes due at once if it is overdue, or when its node's pause ends.
     fn start_timed(&mut self, now: Micros) {
         self.timed = true;
         self.cluster.now = now;
         for node in self.cluster.nodes.iter_mut() {
+            let wake = node.paused_until.unwrap_or(0).max(now);
             let armed: Vec<P::Timer> = node.timers.keys().cloned().collect();
             for t in armed {
                 if let Some(a) = node.timers.get_mut(&t) {
-                    let at = a.at.max(now);
+                    let at = a.at.max(wake);
                     *a = Armed { at, seq: 0, entry: 0, entry_at: at };
                 }
             }
         }
     }
 
-    /// Where a [`Step::Wait`] moves time: the next instant a timer's window opens or closes,
-    /// unless one closes now (it must fire first) or none is armed.
+    /// When node `id`'s pause ends, if it is paused now (timed mode only: with abstract time a
+    /// pause is just a slow node, which the search's orders already cover).
+    fn paused_until(&self, id: NodeId) -> Option<Micros> {
+        let until = self.cluster.nodes.get(usize::from(id))?.paused_until?;
+        (self.timed && until > self.cluster.now).then_some(until)
+    }
+
+    /// Where a [`Step::Wait`] moves time: the next instant a timer's window opens or closes or
+    /// a pause ends, unless a window closes now (its timer must fire first) or none is ahead.
     fn next_instant(&self) -> Option<Micros> {
         let now = self.cluster.now;
         let mut next = Micros::MAX;
-        for node in self.cluster.nodes.iter().filter(|n| n.state.is_some()) {
+        for (id, node) in self.cluster.nodes.iter().enumerate().filter(|(_, n)| n.state.is_some()) {
+            if let Some(until) = self.paused_until(id as NodeId) {
+                next = next.min(until);
+            }
             for a in node.timers.values() {
                 if a.entry_at <= now {
                     return None;
@@ -286,14 +304,31 @@ impl<P: Explore> World<P> {
         (next != Micros::MAX).then_some(next)
     }
 
+    /// Whether a timer armed as `a` may fire now, with the budget of firings left or not.
+    /// Untimed, the budget decides. Timed, its window must be open, and one that closes now
+    /// fires whatever the budget says: time must be able to pass.
+    fn may_fire(&self, a: &Armed, budget: bool) -> bool {
+        if !self.timed {
+            return budget;
+        }
+        let now = self.cluster.now;
+        a.at <= now && (budget || a.entry_at <= now)
+    }
+
     /// Whether `step`, if otherwise enabled, may happen at this instant: always, but in timed
     /// mode a timer fires only once its window has opened and a wait needs an instant to go to.
     pub(super) fn timely(&self, step: Step) -> bool {
         match step {
             Step::Wait => self.timed && self.next_instant().is_some(),
-            Step::Fire(n, k) if self.timed => self.cluster.nodes.get(usize::from(n)).is_some_and(|node| {
-                node.timers.values().nth(usize::from(k)).is_some_and(|a| a.at <= self.cluster.now)
-            }),
+            Step::Deliver(i) => {
+                self.net.get(usize::from(i)).is_some_and(|e| self.paused_until(e.to).is_none())
+            }
+            Step::Fire(n, k) if self.timed => {
+                self.paused_until(n).is_none()
+                    && self.cluster.nodes.get(usize::from(n)).is_some_and(|node| {
+                        node.timers.values().nth(usize::from(k)).is_some_and(|a| self.may_fire(a, true))
+                    })
+            }
             _ => true,
         }
     }
@@ -312,15 +347,20 @@ impl<P: Explore> World<P> {
     /// The steps enabled here, in a fixed order (so a search is the same on every machine).
     pub fn steps(&self, bounds: &Bounds, out: &mut Vec<Step>) {
         out.clear();
-        for i in 0..self.net.len() as u16 {
-            out.push(Step::Deliver(i));
+        for (i, e) in self.net.iter().enumerate() {
+            if self.paused_until(e.to).is_none() {
+                out.push(Step::Deliver(i as u16));
+            }
         }
-        if self.spent.timeouts < bounds.timeouts {
-            let now = self.cluster.now;
-            for (id, node) in self.cluster.nodes.iter().enumerate() {
-                if node.state.is_some() {
-                    let due = node.timers.values().enumerate().filter(|(_, a)| !self.timed || a.at <= now);
-                    out.extend(due.map(|(t, _)| Step::Fire(id as NodeId, t as u8)));
+        let budget = self.spent.timeouts < bounds.timeouts;
+        for (id, node) in self.cluster.nodes.iter().enumerate() {
+            let id = id as NodeId;
+            if node.state.is_none() || self.paused_until(id).is_some() {
+                continue;
+            }
+            for (t, a) in node.timers.values().enumerate() {
+                if self.may_fire(a, budget) {
+                    out.push(Step::Fire(id, t as u16));
                 }
             }
         }
@@ -367,7 +407,7 @@ impl<P: Explore> World<P> {
                 self.next_msg += 1;
                 let e = &self.net[i as usize];
                 // A new packet, as the simulator's copies are: no inbox has taken it yet.
-                let copy = match e.for_life {
+                let copy = match e.held_for {
                     None => Envelope { id: self.next_msg, ..e.clone() },
                     Some(_) => Envelope::new(self.next_msg, e.from, e.to, (*e.msg).clone()),
                 };
@@ -376,11 +416,15 @@ impl<P: Explore> World<P> {
                 None
             }
             Step::Fire(id, t) => {
+                let now = self.cluster.now;
                 let node = &mut self.cluster.nodes[id as usize];
-                let timer = node.timers.keys().nth(t as usize).cloned();
-                if let Some(timer) = timer {
+                let timer = node.timers.iter().nth(t as usize).map(|(k, a)| (k.clone(), a.entry_at));
+                if let Some((timer, closes)) = timer {
                     node.timers.remove(&timer);
-                    self.spent.timeouts += 1;
+                    // A firing forced by its window's end is time passing, not a choice.
+                    if !(self.timed && closes <= now) {
+                        self.spent.timeouts += 1;
+                    }
                     self.handle(id, Event::Timer(timer));
                 }
                 Some(id)
@@ -388,7 +432,7 @@ impl<P: Explore> World<P> {
             Step::Crash(id) => {
                 self.cluster.crash(id);
                 // Lost with the inbox they waited in (the simulator drops them on arrival).
-                self.net.retain(|e| e.to != id || e.for_life.is_none());
+                self.net.retain(|e| e.to != id || e.held_for.is_none());
                 self.spent.crashes += 1;
                 Some(id)
             }
@@ -462,12 +506,12 @@ impl<P: Explore> World<P> {
     /// (timed mode), or no window at all.
     fn window(&self, id: NodeId, lo: Micros, hi: Micros) -> Armed {
         if !self.timed {
-            return ARMED;
+            return UNTIMED;
         }
         let now = self.cluster.now;
         let clock = self.cluster.nodes[id as usize].clock;
         let after = |d: Micros| if d == Micros::MAX { d } else { now.saturating_add(clock.true_delay(d)) };
-        Armed { at: after(lo), seq: 0, entry: 0, entry_at: after(hi) }
+        Armed { at: after(lo), seq: 0, entry: 0, entry_at: after(hi.max(lo)) }
     }
 
     fn check(&mut self, touched: Option<NodeId>) -> Result<(), Broken> {
@@ -511,6 +555,9 @@ impl<P: Explore> World<P> {
         if self.timed {
             h.write_u64(self.cluster.now);
         }
+        if let Some(c) = &self.checker {
+            c.fingerprint(&mut h);
+        }
         h.finish()
     }
 
@@ -533,6 +580,9 @@ impl<P: Explore> World<P> {
                 h.write_u64(a.at);
                 h.write_u64(a.entry_at);
             }
+        }
+        if self.timed {
+            node.paused_until.hash(&mut h);
         }
         h.finish()
     }

@@ -238,6 +238,14 @@ impl LockChecker {
 }
 
 impl Checker<Lock> for LockChecker {
+    /// Who held each token in which life, the highest grant and write, and whether one holder
+    /// is judged: what later steps are judged against (counts and the timeline are a record).
+    fn fingerprint(&self, h: &mut crate::sim::trace::StableHasher) {
+        use std::hash::Hash;
+        (self.highest_accepted, self.max_grant, self.last_holder, &self.holders_of).hash(h);
+        (self.unjudged_until, self.assumption_broken.is_some(), self.overlapping).hash(h);
+    }
+
     fn check(&mut self, cluster: &Cluster<Lock>, touched: Option<NodeId>) -> Result<(), Broken> {
         self.watch_assumptions(cluster);
         match touched {

@@ -45,8 +45,9 @@ pub mod limits {
     /// Latest instant a scripted fault may have.
     pub const MAX_TIME: Micros = 24 * 3600 * SEC;
     pub const MAX_PAUSE: Micros = 600 * SEC;
-    /// `fire:N:K` numbers a node's armed timers below this (no protocol here arms more than a few).
-    pub const MAX_TIMERS: u8 = 16;
+    /// `fire:N:K` numbers a node's armed timers below this: the service lab's clients node arms
+    /// a think timer per user besides its own few.
+    pub const MAX_TIMERS: u16 = MAX_USERS + 16;
     /// The most a `slow:N:F` fault slows a backend down.
     pub const MAX_SLOW_FACTOR: u16 = 1_000;
     pub const MIN_PROPOSERS: u8 = 1;

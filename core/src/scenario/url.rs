@@ -484,7 +484,7 @@ pub fn parse_fault(t: &str) -> Result<Fault, Msg> {
         "fire" => {
             let (n, k) = arg.split_once(':').ok_or(crate::msg!("fire needs a node and a timer, like fire:2:0"))?;
             let k = k
-                .parse::<u8>()
+                .parse::<u16>()
                 .ok()
                 .filter(|k| *k < limits::MAX_TIMERS)
                 .ok_or_else(|| crate::msg!("a node's timers are numbered 0 to {max}, got \"{v}\"", max = limits::MAX_TIMERS - 1, v = shorten(k)))?;
@@ -749,7 +749,7 @@ mod tests {
         assert_eq!(field_of("faults=heal@100000s"), "faults[1]");
         assert_eq!(field_of("faults=part:1.2/2.3@1s"), "faults[1]");
         assert_eq!(field_of("n=3&faults=fire:3:0@1s"), "faults[1]");
-        assert_eq!(field_of("faults=fire:1:16@1s"), "faults[1]");
+        assert_eq!(field_of("faults=fire:1:516@1s"), "faults[1]");
         assert_eq!(field_of("faults=deliver:0@1s"), "faults[1]");
         assert_eq!(field_of("faults=steer:maybe@1s"), "faults[1]");
         assert_eq!(field_of("faults=copy:-1@1s"), "faults[1]");

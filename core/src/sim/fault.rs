@@ -50,7 +50,7 @@ pub enum Fault {
     /// Message `id` is copied; the copy flies with the next message id.
     Copy(u64),
     /// Node `n`'s `k`-th armed timer, in the protocol's order of timers, fires now.
-    Fire(NodeId, u8),
+    Fire(NodeId, u16),
 }
 
 impl Fault {

@@ -71,7 +71,7 @@ where
     }
 
     /// Fires node `x`'s `k`-th armed timer now; its queued (or held) entry is void from here.
-    pub(super) fn fire(&mut self, x: NodeId, k: u8) -> Option<NodeId> {
+    pub(super) fn fire(&mut self, x: NodeId, k: u16) -> Option<NodeId> {
         let node = self.cluster.nodes.get_mut(x as usize)?;
         let timer = node.timers.keys().nth(usize::from(k)).cloned()?;
         node.timers.remove(&timer);

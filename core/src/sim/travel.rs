@@ -112,10 +112,12 @@ where
         sim
     }
 
-    /// A copy of the last checkpoint at or before step `step`, for a caller that steps it on
-    /// itself (and looks at each step's events on the way).
+    /// A copy of the last checkpoint before step `step`, for a caller that steps it on itself
+    /// (and looks at each step's events on the way). Strictly before: a checkpoint taken at
+    /// step `step` may have been taken later than that step (a run to an instant moves the
+    /// clock on past its last event), and the run at a step stands at that step's instant.
     pub fn before_step(&self, step: u64) -> Sim<P> {
-        let i = self.kept.partition_point(|s| s.steps() <= step).saturating_sub(1);
+        let i = self.kept.partition_point(|s| s.steps() < step).saturating_sub(1);
         self.kept[i].clone()
     }
 

@@ -151,6 +151,17 @@ impl<P: Playground> Model<P> {
         bounds.depth = bounds.depth.min(room);
         let mut start = self.sim.clone();
         start.run_until(at - 1);
+        if start.violation().is_some() {
+            // Broken before the instant checked from: the run already is a counterexample.
+            self.errors.push(
+                tr!(
+                    "The run breaks an invariant before this instant; nothing is left to check.",
+                    "这次运行在此刻之前就已破坏了不变式；没有可检查的了。"
+                )
+                .into(),
+            );
+            return;
+        }
         let search = P::exhaustive(&start, bounds);
         self.check.run = Some(CheckRun {
             search: Some(search),
@@ -293,7 +304,7 @@ fn steps_list<P: Playground>(m: &Model<P>, act: &Act<P>) -> Html {
         for (k, timer) in node.timers.keys().enumerate() {
             let what = super::diagram::timer_words(&format!("{timer:?}"));
             let who = m.sim.cluster().protocol.node_name(x);
-            let fault = Fault::Fire(x, k as u8);
+            let fault = Fault::Fire(x, k as u16);
             rows.push(html! {
                 <li class="step-row timer-row">
                     <span class="step-what">{ trf!("{who}: timer {what}", "{who}：定时器 {what}") }</span>
