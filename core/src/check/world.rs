@@ -32,7 +32,8 @@ use crate::sim::Sim;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-/// What a protocol adds to the search: whether clients write to it, and its fingerprint.
+/// What a protocol adds to the search: whether clients write to it, whether its handlers read
+/// the clock, and its fingerprint.
 pub trait Explore: Service {
     /// Whether the search may hand nodes client writes (made by [`Service::write`], numbered
     /// as the simulator numbers them). Single-decree Paxos and atomic commit start on their own.
